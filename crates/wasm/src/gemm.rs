@@ -1,0 +1,46 @@
+//! SGEMM export (BLAS semantics, row-major).
+
+use crate::check::check_matrix;
+use gluon_kernels::gemm;
+use wasm_bindgen::prelude::*;
+
+/// `C = alpha * op(A) * op(B) + beta * C`, row-major; `c` is updated in place
+/// (wasm-bindgen copies the typed array in and back out).
+#[allow(clippy::too_many_arguments)]
+#[wasm_bindgen]
+pub fn sgemm(
+    trans_a: bool,
+    trans_b: bool,
+    m: usize,
+    n: usize,
+    k: usize,
+    alpha: f32,
+    a: &[f32],
+    lda: usize,
+    b: &[f32],
+    ldb: usize,
+    beta: f32,
+    c: &mut [f32],
+    ldc: usize,
+) -> Result<(), JsError> {
+    let (ar, ac) = if trans_a { (k, m) } else { (m, k) };
+    let (br, bc) = if trans_b { (n, k) } else { (k, n) };
+    check_matrix("sgemm: A", a.len(), ar, ac, lda)?;
+    check_matrix("sgemm: B", b.len(), br, bc, ldb)?;
+    check_matrix("sgemm: C", c.len(), m, n, ldc)?;
+    gemm::sgemm(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    Ok(())
+}
+
+/// The synthetic f32x4 multiply-add loop that measures this runtime's SIMD peak
+/// (12 independent chains); returns a value derived from the accumulators.
+#[wasm_bindgen]
+pub fn simd_peak_probe(iters: usize) -> f32 {
+    gluon_kernels::peak::simd_peak_probe(iters)
+}
+
+/// Floating-point operations one `simd_peak_probe` iteration performs.
+#[wasm_bindgen]
+pub fn simd_peak_flops_per_iter() -> usize {
+    gluon_kernels::peak::FLOPS_PER_ITER
+}

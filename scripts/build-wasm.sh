@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Builds the two wasm builds of gluon-rnn-wasm and their wasm-bindgen glue:
+#   simd          +simd128, single thread
+#   simd-threads  +simd128,+atomics,+bulk-memory over an imported shared memory
+# cargo (Debian rustc-web, std rebuilt: ARCHITECTURE.md decision 1) -> wasm-bindgen -> wasm-opt.
+# Output: ts/backend/generated/<build>/ (ignored by git; copied into dist/ by build:ts).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/toolchain.sh
+
+OUT=ts/backend/generated
+# Shared memory: 16 MiB initial (the glue sets it), 4 GiB maximum (the wasm32 limit).
+MT_LINK="-C link-arg=--shared-memory -C link-arg=--import-memory -C link-arg=--max-memory=4294967296 \
+-C link-arg=--export=__stack_pointer -C link-arg=--export=__wasm_init_tls -C link-arg=--export=__tls_size \
+-C link-arg=--export=__tls_align -C link-arg=--export=__tls_base"
+
+build_one() { # name rustflags wasm-opt-features...
+  local name=$1 flags=$2
+  shift 2
+  local tdir="target/wasm-$name"
+  step "cargo build ($name)"
+  RUSTC="$RUSTC_WEB" RUSTDOC="$RUSTDOC_WEB" RUSTC_BOOTSTRAP=1 RUSTFLAGS="$flags" \
+    "$CARGO_WEB" build --release -p gluon-wasm --target wasm32-unknown-unknown \
+    -Zbuild-std=std,panic_abort --target-dir "$tdir" \
+    --config "target.wasm32-unknown-unknown.linker='$WASM_LD'" --quiet
+  local raw="$tdir/wasm32-unknown-unknown/release/gluon_wasm.wasm"
+  local dest="$OUT/$name"
+  local stamp="$dest/.source-sha"
+  local sha
+  sha=$(sha256sum "$raw" | cut -d' ' -f1)
+  if [[ -f "$stamp" && "$(cat "$stamp")" == "$sha" && -f "$dest/gluon_wasm_bg.wasm" ]]; then
+    echo "    $name: unchanged"
+    return
+  fi
+  step "wasm-bindgen ($name)"
+  rm -rf "$dest"
+  wasm-bindgen --target web --out-dir "$dest" --out-name gluon_wasm "$raw"
+  step "wasm-opt ($name)"
+  npx --no-install wasm-opt -O3 "$@" "$dest/gluon_wasm_bg.wasm" -o "$dest/gluon_wasm_bg.wasm"
+  echo "$sha" >"$stamp"
+  echo "    $name: $(wc -c <"$dest/gluon_wasm_bg.wasm") bytes"
+}
+
+build_one simd "-C target-feature=+simd128" --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals
+build_one simd-threads "-C target-feature=+simd128,+atomics,+bulk-memory,+mutable-globals $MT_LINK" \
+  --enable-simd --enable-threads --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals

@@ -1,0 +1,15 @@
+// Each vitest file runs in its own fork, so here the backend has never been readied.
+import { describe, expect, it } from 'vitest';
+import mx from '../../ts/index.js';
+
+describe('compute before ready()', () => {
+  it('throws an error that says to await ready()', () => {
+    expect(mx.backendInfo()).toBeNull();
+    expect(() => mx.nd.dot(mx.nd.ones([2, 2]), mx.nd.ones([2, 2]))).toThrow(/await mx\.ready\(\)/);
+  });
+
+  it('ready() rejects unknown options and bad thread counts by name', async () => {
+    await expect(mx.ready({ thread: 2 } as never)).rejects.toThrow(/unknown option 'thread'/);
+    await expect(mx.ready({ threads: 0 })).rejects.toThrow(/threads must be a positive integer, got 0/);
+  });
+});

@@ -1,0 +1,47 @@
+// Runtime feature probes, as tfjs and ONNX Runtime Web do: validate tiny modules rather
+// than sniff user agents.
+
+// (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt))
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+]);
+
+export function hasWasm(): boolean {
+  return typeof WebAssembly === 'object' && typeof WebAssembly.validate === 'function';
+}
+
+export function hasSimd(): boolean {
+  try {
+    return hasWasm() && WebAssembly.validate(SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+/** Why shared-memory threads are unavailable here, or null when they are available. */
+export function threadsUnavailableReason(): string | null {
+  if (typeof SharedArrayBuffer !== 'function') {
+    return 'SharedArrayBuffer is not available (in a browser the page must be cross-origin isolated: COOP/COEP headers)';
+  }
+  const g = globalThis as { crossOriginIsolated?: boolean };
+  if (g.crossOriginIsolated === false) return 'the page is not cross-origin isolated (COOP/COEP headers missing)';
+  try {
+    const mem = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    if (!(mem.buffer instanceof SharedArrayBuffer)) return 'shared WebAssembly.Memory is not backed by SharedArrayBuffer';
+  } catch (e) {
+    return `shared WebAssembly.Memory cannot be created (${(e as Error).message})`;
+  }
+  return null;
+}
+
+/** Node, Deno and Bun read files; browsers and edge runtimes fetch. */
+export function canReadFiles(): boolean {
+  const g = globalThis as { process?: { versions?: { node?: string } }; Deno?: unknown; Bun?: unknown };
+  return !!(g.process?.versions?.node || g.Deno || g.Bun);
+}
+
+/** Logical cores the runtime reports (navigator.hardwareConcurrency or os.availableParallelism). */
+export function coreCount(): number {
+  const n = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  return typeof n === 'number' && n > 0 ? n : 1;
+}
