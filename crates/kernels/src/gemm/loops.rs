@@ -1,0 +1,243 @@
+//! BLIS loop nest around the microkernel (loops 5..1). No intrinsics here: the only SIMD is
+//! in `micro`. Every C element gets the same sequence of operations whichever tile, panel
+//! or column range it falls in, so results never depend on how columns are split.
+
+use core::ops::Range;
+
+use super::micro::kernel_f32_4x8;
+use super::pack::{pack_a, pack_b, MatRef};
+use super::params::{KC, MC, MR, NC, NR};
+
+/// One register tile: `C[rows, cols] = alpha * A_panel · B_panel + beta * C` where the
+/// tile's (0, 0) is `c[off]`. Full tiles run the kernel on C directly; partial ones (`rows <
+/// MR` or `cols != 0..NR`) compute into a scratch tile and copy the valid part, with the
+/// same per-element arithmetic (`ab * alpha + c * beta`).
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+pub(crate) fn tile(
+    kc: usize,
+    alpha: f32,
+    a_panel: &[f32],
+    b_panel: &[f32],
+    beta: f32,
+    c: &mut [f32],
+    off: usize,
+    ldc: usize,
+    rows: usize,
+    cols: Range<usize>,
+) {
+    assert!(a_panel.len() >= kc * MR && b_panel.len() >= kc * NR);
+    if rows == MR && cols == (0..NR) {
+        // Proves every c[off + i * ldc + j], i < MR, j < NR, is in bounds.
+        assert!(off + (MR - 1) * ldc + NR <= c.len());
+        // SAFETY: panel lengths and the C extent are asserted just above.
+        unsafe {
+            kernel_f32_4x8(
+                kc,
+                alpha,
+                a_panel.as_ptr(),
+                b_panel.as_ptr(),
+                beta,
+                c[off..].as_mut_ptr(),
+                ldc,
+            )
+        };
+        return;
+    }
+    let mut t = [0.0f32; MR * NR];
+    // SAFETY: `t` is exactly one MR x NR tile with ldc = NR; panels asserted above.
+    unsafe {
+        kernel_f32_4x8(
+            kc,
+            alpha,
+            a_panel.as_ptr(),
+            b_panel.as_ptr(),
+            0.0,
+            t.as_mut_ptr(),
+            NR,
+        )
+    };
+    for i in 0..rows {
+        let crow = &mut c[off + i * ldc + cols.start..off + i * ldc + cols.end];
+        for (cv, &tv) in crow
+            .iter_mut()
+            .zip(&t[i * NR + cols.start..i * NR + cols.end])
+        {
+            *cv = if beta == 0.0 { tv } else { tv + *cv * beta };
+        }
+    }
+}
+
+/// LOOP 2 and LOOP 1 over one packed A block (`mc` rows from C row `row0`) and the packed B
+/// panels `panels` (panel `jp` starts at `b[jp * b_stride]`, its column 0 is C column
+/// `col0 + jp * NR`); only C columns in `cols` are written.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn macro_kernel(
+    kc: usize,
+    alpha: f32,
+    a: &[f32],
+    mc: usize,
+    b: &[f32],
+    b_stride: usize,
+    panels: Range<usize>,
+    col0: usize,
+    cols: &Range<usize>,
+    beta: f32,
+    c: &mut [f32],
+    row0: usize,
+    ldc: usize,
+) {
+    // LOOP 2: NR-wide panels of B (one stays in L1 across LOOP 1).
+    for jp in panels {
+        let pc0 = col0 + jp * NR;
+        let lo = cols.start.max(pc0);
+        let hi = cols.end.min(pc0 + NR);
+        if lo >= hi {
+            continue;
+        }
+        let b_panel = &b[jp * b_stride..][..kc * NR];
+        // LOOP 1: MR-row panels of A.
+        for ip in 0..mc.div_ceil(MR) {
+            let rows = MR.min(mc - ip * MR);
+            let a_panel = &a[ip * kc * MR..][..kc * MR];
+            let off = (row0 + ip * MR) * ldc + pc0;
+            tile(
+                kc,
+                alpha,
+                a_panel,
+                b_panel,
+                beta,
+                c,
+                off,
+                ldc,
+                rows,
+                lo - pc0..hi - pc0,
+            );
+        }
+    }
+}
+
+/// `C[m, n] = beta * C` (k == 0 case); `beta == 0` writes zeros without reading C.
+pub(crate) fn scale_c(m: usize, cols: Range<usize>, beta: f32, c: &mut [f32], ldc: usize) {
+    for i in 0..m {
+        for v in &mut c[i * ldc + cols.start..i * ldc + cols.end] {
+            *v = if beta == 0.0 { 0.0 } else { *v * beta };
+        }
+    }
+}
+
+/// Full BLIS driver: packs both operands. `scratch` is grown as needed and reused.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn gemm(
+    m: usize,
+    n: usize,
+    k: usize,
+    alpha: f32,
+    a: MatRef<'_>,
+    b: MatRef<'_>,
+    beta: f32,
+    c: &mut [f32],
+    ldc: usize,
+    scratch: &mut Vec<f32>,
+) {
+    if m == 0 || n == 0 {
+        return;
+    }
+    if k == 0 {
+        return scale_c(m, 0..n, beta, c, ldc);
+    }
+    let a_len = m.min(MC).next_multiple_of(MR) * k.min(KC);
+    let b_len = n.min(NC).next_multiple_of(NR) * k.min(KC);
+    if scratch.len() < a_len + b_len {
+        scratch.resize(a_len + b_len, 0.0);
+    }
+    let (abuf, bbuf) = scratch.split_at_mut(a_len);
+    // LOOP 5: NC-wide column blocks of B and C.
+    for jc in (0..n).step_by(NC) {
+        let nc = NC.min(n - jc);
+        // LOOP 4: KC-deep slices of the k dimension; later slices accumulate (beta = 1).
+        for pc in (0..k).step_by(KC) {
+            let kc = KC.min(k - pc);
+            let beta_eff = if pc == 0 { beta } else { 1.0 };
+            pack_b(b, pc, kc, jc, nc, bbuf);
+            // LOOP 3: MC-row blocks of A and C.
+            for ic in (0..m).step_by(MC) {
+                let mc = MC.min(m - ic);
+                pack_a(a, ic, mc, pc, kc, abuf);
+                let panels = 0..nc.div_ceil(NR);
+                let cols = jc..jc + nc;
+                macro_kernel(
+                    kc,
+                    alpha,
+                    abuf,
+                    mc,
+                    bbuf,
+                    kc * NR,
+                    panels,
+                    jc,
+                    &cols,
+                    beta_eff,
+                    c,
+                    ic,
+                    ldc,
+                );
+            }
+        }
+    }
+}
+
+/// Driver for a pre-packed B (`b` in `PackedB` layout: panel `jp` holds all `k` rows at
+/// `b[jp * k * NR..]`); only C columns `cols` are computed.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn gemm_prepacked(
+    m: usize,
+    cols: Range<usize>,
+    k: usize,
+    alpha: f32,
+    a: MatRef<'_>,
+    b: &[f32],
+    beta: f32,
+    c: &mut [f32],
+    ldc: usize,
+    scratch: &mut Vec<f32>,
+) {
+    if m == 0 || cols.is_empty() {
+        return;
+    }
+    if k == 0 {
+        return scale_c(m, cols, beta, c, ldc);
+    }
+    let a_len = m.min(MC).next_multiple_of(MR) * k.min(KC);
+    if scratch.len() < a_len {
+        scratch.resize(a_len, 0.0);
+    }
+    let abuf = &mut scratch[..a_len];
+    let panels = cols.start / NR..cols.end.div_ceil(NR);
+    // LOOP 4: KC-deep slices; the same slicing for any column range keeps results bitwise
+    // independent of how a caller splits columns.
+    for pc in (0..k).step_by(KC) {
+        let kc = KC.min(k - pc);
+        let beta_eff = if pc == 0 { beta } else { 1.0 };
+        // LOOP 3: MC-row blocks of A.
+        for ic in (0..m).step_by(MC) {
+            let mc = MC.min(m - ic);
+            pack_a(a, ic, mc, pc, kc, abuf);
+            let bk = &b[pc * NR..];
+            macro_kernel(
+                kc,
+                alpha,
+                abuf,
+                mc,
+                bk,
+                k * NR,
+                panels.clone(),
+                0,
+                &cols,
+                beta_eff,
+                c,
+                ic,
+                ldc,
+            );
+        }
+    }
+}

@@ -1,0 +1,210 @@
+//! Row-major single-precision GEMM with BLAS `alpha`/`beta` meaning.
+//!
+//! `sgemm` packs both operands per call; `PackedB` + `sgemm_packed` pack B once for
+//! repeated use (the recurrent weights of an RNN) and can compute any column range of C,
+//! so a thread pool can split columns without changing a single bit of the result.
+//!
+//! Sizes are checked with `assert!` (the wasm layer validates user input first; a panic
+//! here means a caller bug). Each assert names the operand it protects.
+
+mod loops;
+mod micro;
+mod pack;
+pub mod params;
+pub mod reference;
+
+use core::ops::Range;
+
+pub use pack::MatRef;
+use params::NR;
+
+#[allow(unused_imports)] // used by the RNN drivers
+pub(crate) use loops::tile;
+
+/// Asserts that a row-major `rows x cols` operand with leading dimension `ld` fits in `len`.
+fn check_operand(name: &str, len: usize, rows: usize, cols: usize, ld: usize) {
+    if rows == 0 || cols == 0 {
+        return;
+    }
+    assert!(ld >= cols, "sgemm: {name} leading dimension {ld} < {cols}");
+    let need = (rows - 1) * ld + cols;
+    assert!(
+        len >= need,
+        "sgemm: {name} has {len} elements, needs {need}"
+    );
+}
+
+/// Strided view of op(X) for a row-major X stored `rows x cols` (`!trans`) or transposed.
+fn op_view(data: &[f32], ld: usize, trans: bool) -> MatRef<'_> {
+    if trans {
+        MatRef {
+            data,
+            rs: 1,
+            cs: ld,
+        }
+    } else {
+        MatRef {
+            data,
+            rs: ld,
+            cs: 1,
+        }
+    }
+}
+
+/// Row-major `C[m x n] = alpha * op(A) * op(B) + beta * C` (BLAS meaning; `beta == 0` means
+/// C is not read, so NaNs in C are overwritten).
+///
+/// op(A) is m x k: A is stored m x k (`lda >= k`) when `!trans_a`, else k x m (`lda >= m`).
+/// Same for B (k x n, or n x k when `trans_b`). Panics if a slice is too short or a leading
+/// dimension too small for the sizes given.
+#[allow(clippy::too_many_arguments)]
+pub fn sgemm(
+    trans_a: bool,
+    trans_b: bool,
+    m: usize,
+    n: usize,
+    k: usize,
+    alpha: f32,
+    a: &[f32],
+    lda: usize,
+    b: &[f32],
+    ldb: usize,
+    beta: f32,
+    c: &mut [f32],
+    ldc: usize,
+) {
+    let (ar, ac) = if trans_a { (k, m) } else { (m, k) };
+    let (br, bc) = if trans_b { (n, k) } else { (k, n) };
+    check_operand("A", a.len(), ar, ac, lda);
+    check_operand("B", b.len(), br, bc, ldb);
+    check_operand("C", c.len(), m, n, ldc);
+    let mut scratch = Vec::new();
+    let (av, bv) = (op_view(a, lda, trans_a), op_view(b, ldb, trans_b));
+    loops::gemm(m, n, k, alpha, av, bv, beta, c, ldc, &mut scratch);
+}
+
+/// op(B) (k x n) packed once into NR-column panels for repeated `sgemm_packed` calls.
+///
+/// Layout: panel `jp` holds op(B)[0..k, jp*NR..jp*NR+NR] row by row (`k * NR` floats,
+/// columns past `n` zero).
+#[derive(Clone, Debug, Default)]
+pub struct PackedB {
+    k: usize,
+    n: usize,
+    data: Vec<f32>,
+}
+
+impl PackedB {
+    /// Packs op(B): B stored k x n (`ldb >= n`) when `!trans_b`, else n x k (`ldb >= k`).
+    /// Panics if `b` is too short for that shape.
+    pub fn new(trans_b: bool, k: usize, n: usize, b: &[f32], ldb: usize) -> Self {
+        let (br, bc) = if trans_b { (n, k) } else { (k, n) };
+        check_operand("B", b.len(), br, bc, ldb);
+        let v = op_view(b, ldb, trans_b);
+        let mut data = vec![0.0; n.div_ceil(NR) * NR * k];
+        if k > 0 && n > 0 {
+            pack::pack_b(v, 0, k, 0, n, &mut data);
+        }
+        PackedB { k, n, data }
+    }
+
+    /// Packs the k x n matrix whose element (p, j) is `f(p, j)` (the RNN drivers use this to
+    /// permute and pad gate columns).
+    #[allow(dead_code)] // used by the RNN drivers
+    pub(crate) fn from_fn(k: usize, n: usize, f: impl Fn(usize, usize) -> f32) -> Self {
+        let panels = n.div_ceil(NR);
+        let mut data = vec![0.0; panels * NR * k];
+        for jp in 0..panels {
+            for p in 0..k {
+                for l in 0..NR {
+                    let j = jp * NR + l;
+                    if j < n {
+                        data[(jp * k + p) * NR + l] = f(p, j);
+                    }
+                }
+            }
+        }
+        PackedB { k, n, data }
+    }
+
+    /// Rows of op(B) (the reduction depth).
+    pub fn k(&self) -> usize {
+        self.k
+    }
+
+    /// Columns of op(B).
+    pub fn n(&self) -> usize {
+        self.n
+    }
+
+    /// The `k * NR` floats of panel `jp` (columns `jp*NR..jp*NR+NR`).
+    #[allow(dead_code)] // used by the RNN drivers
+    pub(crate) fn panel(&self, jp: usize) -> &[f32] {
+        &self.data[jp * self.k * NR..(jp + 1) * self.k * NR]
+    }
+}
+
+/// `C[0..m, n_range] = alpha * A · op(B) + beta * C[0..m, n_range]` for A stored m x k
+/// row-major (`lda >= k`) and a pre-packed B; other columns of C are untouched.
+///
+/// Every element is reduced in the same k order whatever `n_range` is, so splitting the
+/// columns into several calls gives bitwise the same C as one call. Panics if
+/// `n_range.end > b.n()` or a slice is too short.
+#[allow(clippy::too_many_arguments)]
+pub fn sgemm_packed(
+    m: usize,
+    n_range: Range<usize>,
+    alpha: f32,
+    a: &[f32],
+    lda: usize,
+    b: &PackedB,
+    beta: f32,
+    c: &mut [f32],
+    ldc: usize,
+) {
+    let mut scratch = Vec::new();
+    sgemm_packed_with(m, n_range, alpha, a, lda, b, beta, c, ldc, &mut scratch);
+}
+
+/// `sgemm_packed` with a caller-owned scratch buffer (grown, never shrunk), so repeated
+/// calls do not allocate.
+#[allow(clippy::too_many_arguments)]
+pub fn sgemm_packed_with(
+    m: usize,
+    n_range: Range<usize>,
+    alpha: f32,
+    a: &[f32],
+    lda: usize,
+    b: &PackedB,
+    beta: f32,
+    c: &mut [f32],
+    ldc: usize,
+    scratch: &mut Vec<f32>,
+) {
+    assert!(
+        n_range.start <= n_range.end && n_range.end <= b.n,
+        "sgemm_packed: column range outside B"
+    );
+    check_operand("A", a.len(), m, b.k, lda);
+    // C must reach the last row's last column in range; ldc must cover the range end.
+    if m > 0 && !n_range.is_empty() {
+        assert!(
+            ldc >= n_range.end,
+            "sgemm_packed: ldc {ldc} < {}",
+            n_range.end
+        );
+        assert!(
+            c.len() >= (m - 1) * ldc + n_range.end,
+            "sgemm_packed: C too short"
+        );
+    }
+    let av = MatRef {
+        data: a,
+        rs: lda,
+        cs: 1,
+    };
+    loops::gemm_prepacked(m, n_range, b.k, alpha, av, &b.data, beta, c, ldc, scratch);
+}
+
+#[cfg(test)]
+mod tests;

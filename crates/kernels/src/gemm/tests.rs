@@ -1,0 +1,144 @@
+//! Fast path vs `reference::sgemm` over a shape table, all transposes, alpha/beta variants.
+
+use super::params::{MR, NR};
+use super::*;
+
+/// Deterministic pseudo-random values in [-1, 1).
+pub(crate) fn fill(len: usize, seed: u32) -> Vec<f32> {
+    let mut s = seed.wrapping_mul(2654435761).wrapping_add(12345);
+    (0..len)
+        .map(|_| {
+            s ^= s << 13;
+            s ^= s >> 17;
+            s ^= s << 5;
+            (s >> 8) as f32 / (1u32 << 23) as f32 - 1.0
+        })
+        .collect()
+}
+
+fn sizes() -> Vec<usize> {
+    vec![0, 1, 2, MR - 1, MR, MR + 1, NR - 1, NR + 1, 13, 70]
+}
+
+fn close(got: &[f32], want: &[f32], k: usize, what: &str) {
+    // Both sum k products of values in [-1, 1]; bound the reordering error by k ulps-ish.
+    let tol = 1e-5 * (k as f32 + 1.0);
+    for (i, (g, w)) in got.iter().zip(want).enumerate() {
+        assert!(
+            (g - w).abs() <= tol * (1.0 + w.abs()),
+            "{what}: [{i}] got {g}, want {w}"
+        );
+    }
+}
+
+#[test]
+fn sgemm_matches_reference() {
+    let ab = [(1.0, 0.0), (0.5, 1.0), (-1.5, 0.25), (0.0, 2.0)];
+    for &m in &sizes() {
+        for &n in &sizes() {
+            for &k in &[0, 1, 3, 9, 70, 300] {
+                if k == 300 && (m > 13 || n > 13) {
+                    continue; // deep k is about KC slicing; keep the table fast
+                }
+                for ta in [false, true] {
+                    for tb in [false, true] {
+                        for &(alpha, beta) in &ab {
+                            let (lda, ldb, ldc) = (
+                                if ta { m } else { k } + 1,
+                                if tb { k } else { n } + 2,
+                                n + 3,
+                            );
+                            let a = fill((if ta { k } else { m }) * lda, 1);
+                            let b = fill((if tb { n } else { k }) * ldb, 2);
+                            let mut c = fill(m * ldc, 3);
+                            if beta == 0.0 {
+                                c.iter_mut().step_by(3).for_each(|v| *v = f32::NAN);
+                            }
+                            let mut want = c.clone();
+                            reference::sgemm(
+                                ta, tb, m, n, k, alpha, &a, lda, &b, ldb, beta, &mut want, ldc,
+                            );
+                            sgemm(ta, tb, m, n, k, alpha, &a, lda, &b, ldb, beta, &mut c, ldc);
+                            let what = format!("m{m} n{n} k{k} ta{ta} tb{tb} a{alpha} b{beta}");
+                            // Padding columns past n must be untouched (compare whole C).
+                            for i in 0..m {
+                                assert_eq!(
+                                    c[i * ldc + n..(i + 1) * ldc]
+                                        .iter()
+                                        .map(|v| v.to_bits())
+                                        .collect::<Vec<_>>(),
+                                    want[i * ldc + n..(i + 1) * ldc]
+                                        .iter()
+                                        .map(|v| v.to_bits())
+                                        .collect::<Vec<_>>(),
+                                    "{what}: padding changed"
+                                );
+                            }
+                            for i in 0..m {
+                                let r = i * ldc..i * ldc + n;
+                                close(&c[r.clone()], &want[r], k, &what);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn packed_matches_reference_and_split_is_bitwise_identical() {
+    for &(m, n, k) in &[
+        (1, 1, 1),
+        (5, 17, 9),
+        (13, 70, 300),
+        (4, 8, 0),
+        (70, 33, 257),
+    ] {
+        for tb in [false, true] {
+            let ldb = if tb { k } else { n };
+            let b = fill(n * k, 7);
+            let pb = PackedB::new(tb, k, n, &b, ldb);
+            assert_eq!((pb.k(), pb.n()), (k, n));
+            let a = fill(m * k, 8);
+            let c0 = fill(m * n, 9);
+            let mut want = c0.clone();
+            reference::sgemm(false, tb, m, n, k, 0.75, &a, k, &b, ldb, 0.5, &mut want, n);
+            let mut one = c0.clone();
+            sgemm_packed(m, 0..n, 0.75, &a, k, &pb, 0.5, &mut one, n);
+            close(&one, &want, k, "packed");
+            // Unaligned splits (not multiples of NR) must reproduce the single call exactly.
+            for cuts in [
+                vec![0, 3, n],
+                vec![0, n / 2, n / 2 + 5, n],
+                vec![0, 1, NR + 1, n],
+            ] {
+                let mut split = c0.clone();
+                for w in cuts.windows(2) {
+                    let (lo, hi) = (w[0].min(n), w[1].min(n));
+                    sgemm_packed(m, lo..hi.max(lo), 0.75, &a, k, &pb, 0.5, &mut split, n);
+                }
+                let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(&split), bits(&one), "m{m} n{n} k{k} cuts {cuts:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn beta_zero_overwrites_nan_in_packed_path() {
+    let (m, n, k) = (5, 9, 4);
+    let pb = PackedB::new(false, k, n, &fill(k * n, 1), n);
+    let mut c = vec![f32::NAN; m * n];
+    sgemm_packed(m, 0..n, 1.0, &fill(m * k, 2), k, &pb, 0.0, &mut c, n);
+    assert!(c.iter().all(|v| v.is_finite()));
+}
+
+#[test]
+#[should_panic(expected = "sgemm: A")]
+fn short_a_panics() {
+    let mut c = vec![0.0; 4];
+    sgemm(
+        false, false, 2, 2, 2, 1.0, &[0.0; 3], 2, &[0.0; 4], 2, 0.0, &mut c, 2,
+    );
+}

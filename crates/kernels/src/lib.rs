@@ -1,0 +1,18 @@
+//! `gluon-kernels`: pure compute for gluon-rnn-wasm (no ABI, no dependencies).
+//!
+//! Module map:
+//! - [`simd`]: the `F32x4` vocabulary (wasm SIMD128 or a portable emulation).
+//! - [`gemm`]: BLIS-style SGEMM, pre-packed B, naive reference.
+//! - [`peak`]: synthetic SIMD peak probe for benchmarks.
+//!
+//! Conventions: matrices are row-major with a leading dimension (`lda`, ...); `alpha`/`beta`
+//! keep their BLAS meaning (`beta == 0` never reads C). Size mismatches are caller bugs and
+//! panic with the name of the operand.
+
+#![deny(unsafe_op_in_unsafe_fn)]
+
+pub mod gemm;
+pub mod peak;
+pub mod simd;
+
+pub use peak::simd_peak_probe;
