@@ -39,7 +39,7 @@ export function save(data: NDArrayDict | Map<string, NDArray> | readonly NDArray
   return saveNDArrayFile({ names, arrays: names.map((k) => asEntry((data as NDArrayDict)[k], `'${k}'`)) });
 }
 
-function toBytes(bytes: Uint8Array | ArrayBuffer | ArrayBufferView): Uint8Array {
+function toBytes(bytes: Uint8Array | ArrayBufferLike | ArrayBufferView): Uint8Array {
   if (bytes instanceof Uint8Array) return bytes;
   if (bytes instanceof ArrayBuffer) return new Uint8Array(bytes);
   if (typeof SharedArrayBuffer !== 'undefined' && bytes instanceof SharedArrayBuffer) return new Uint8Array(bytes);
@@ -51,7 +51,7 @@ function toBytes(bytes: Uint8Array | ArrayBuffer | ArrayBufferView): Uint8Array 
  * Parse `nd.save` / `.params` bytes. Returns a dict (a null-prototype object, keys in file order) when the
  * file has names, else a list. Throws NDArrayFileError for malformed or unsupported files.
  */
-export function load(bytes: Uint8Array | ArrayBuffer | ArrayBufferView): NDArrayDict | NDArray[] {
+export function load(bytes: Uint8Array | ArrayBufferLike | ArrayBufferView): NDArrayDict | NDArray[] {
   const file = loadNDArrayFile(toBytes(bytes));
   const arrays = file.arrays.map((a) => new NDArray(a.data, a.shape));
   if (file.names === null) return arrays;
