@@ -39,8 +39,8 @@ pub fn simd_peak_probe(iters: usize) -> f32 {
     gluon_kernels::peak::simd_peak_probe(iters)
 }
 
-/// Floating-point operations one `simd_peak_probe` iteration performs.
+/// Floating-point operations `simd_peak_probe(iters)` performs.
 #[wasm_bindgen]
-pub fn simd_peak_flops_per_iter() -> usize {
-    gluon_kernels::peak::FLOPS_PER_ITER
+pub fn simd_peak_probe_flops(iters: usize) -> f64 {
+    gluon_kernels::peak::simd_peak_probe_flops(iters)
 }

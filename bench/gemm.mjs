@@ -1,0 +1,52 @@
+// SGEMM throughput of the built package next to the measured wasm SIMD peak of the same
+// runtime, in the same run. Run: `npm run bench` (all) or `node bench/gemm.mjs`.
+import mx from '../dist/index.js';
+import { backend } from '../dist/backend/index.js';
+import { median, timeCalls } from './stats.mjs';
+
+function filled(n, seed) {
+  const a = new Float32Array(n);
+  let s = seed;
+  for (let i = 0; i < n; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    a[i] = (s / 2 ** 32) * 2 - 1;
+  }
+  return a;
+}
+
+/** GFLOP/s of the 12-chain f32x4 multiply-add loop (median of rounds). */
+export function measurePeak(rounds = 7) {
+  const b = backend();
+  const iters = 2_000_000;
+  const flops = b.simd_peak_probe_flops(iters);
+  b.simd_peak_probe(10_000);
+  const times = [];
+  for (let r = 0; r < rounds; r++) {
+    const t0 = performance.now();
+    b.simd_peak_probe(iters);
+    times.push(performance.now() - t0);
+  }
+  return flops / (median(times) * 1e6);
+}
+
+export function measureGemm(size, targetMs = 400) {
+  const a = mx.nd.array(filled(size * size, 1), [size, size]);
+  const b = mx.nd.array(filled(size * size, 2), [size, size]);
+  const ms = timeCalls(() => mx.nd.dot(a, b), targetMs);
+  return { size, ms: median(ms), gflops: (2 * size ** 3) / (median(ms) * 1e6) };
+}
+
+export async function runGemmBench() {
+  const info = await mx.ready();
+  const peak = measurePeak();
+  const rows = [256, 1024].map((s) => measureGemm(s));
+  const peakAfter = measurePeak();
+  const p = Math.max(peak, peakAfter);
+  console.log(`\nSGEMM (${info.build}, 1 thread, Node ${process.versions.node}); wasm SIMD peak measured in this run: ${p.toFixed(1)} GFLOP/s (before ${peak.toFixed(1)}, after ${peakAfter.toFixed(1)})`);
+  console.log('| M=N=K | median ms | GFLOP/s | fraction of peak |');
+  console.log('|---|---|---|---|');
+  for (const r of rows) console.log(`| ${r.size} | ${r.ms.toFixed(3)} | ${r.gflops.toFixed(1)} | ${(r.gflops / p).toFixed(2)} |`);
+  return { peak: p, rows };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await runGemmBench();
