@@ -2,6 +2,7 @@
 //!
 //! Module map:
 //! - [`simd`]: the `F32x4` vocabulary (wasm SIMD128 or a portable emulation).
+//! - [`act`]: sigmoid / tanh (scalar and `F32x4`, one formula each, documented error).
 //! - [`gemm`]: BLIS-style SGEMM, pre-packed B, naive reference.
 //! - [`peak`]: synthetic SIMD peak probe for benchmarks.
 //!
@@ -11,6 +12,7 @@
 
 #![deny(unsafe_op_in_unsafe_fn)]
 
+pub mod act;
 pub mod gemm;
 pub mod peak;
 pub mod simd;

@@ -1,0 +1,51 @@
+//! Hyperbolic tangent in two regimes chosen per lane:
+//! - `|x| < 0.625`: `x + x u P(u)`, `u = x^2`, P a degree-5 Chebyshev fit of
+//!   `(tanh(x)/x - 1)/u` (fit error < 4e-10 abs), keeping relative accuracy near 0 and -0;
+//! - otherwise: `sign(x) (1 - 2 / (e^{2|x|} + 1))`, which saturates to exactly 1 for large
+//!   |x| and +-inf, and lets NaN through (NaN fails the `<` test and takes this branch).
+
+use super::{exp::exp, map_slice, Real};
+use crate::simd::F32x4;
+
+const SMALL: f32 = 0.625;
+const P: [f32; 6] = [
+    -3.333_333_317e-1,
+    1.333_330_356e-1,
+    -5.395_925_959e-2,
+    2.176_891_871e-2,
+    -8.343_945_657e-3,
+    2.292_744_933e-3,
+];
+
+#[inline(always)]
+fn tanh_impl<V: Real>(x: V) -> V {
+    let a = x.abs();
+    let u = x * x;
+    let mut p = V::splat(P[5]);
+    for &c in P[..5].iter().rev() {
+        p = p * u + V::splat(c);
+    }
+    let small = x + (x * u) * p;
+    let one = V::splat(1.0);
+    let e = exp(a + a);
+    let large = one - V::splat(2.0) / (e + one);
+    // Both branches are odd in x; copysign also keeps tanh(-0) = -0 (the sum above is +0).
+    a.select_lt(V::splat(SMALL), small, large).copysign(x)
+}
+
+/// Scalar tanh (bitwise equal to each lane of [`tanh_f32x4`]).
+#[inline]
+pub fn tanh(x: f32) -> f32 {
+    tanh_impl(x)
+}
+
+/// Four-lane tanh.
+#[inline(always)]
+pub fn tanh_f32x4(x: F32x4) -> F32x4 {
+    tanh_impl(x)
+}
+
+/// In-place tanh over a slice.
+pub fn tanh_slice(xs: &mut [f32]) {
+    map_slice(xs, tanh_f32x4, tanh)
+}
