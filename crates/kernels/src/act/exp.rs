@@ -8,6 +8,8 @@ const LOG2E: f32 = core::f32::consts::LOG2_E;
 /// ln 2 split so `n * LN2_HI` is exact for |n| <= 256 (9 significant bits).
 const LN2_HI: f32 = 0.693_359_4;
 const LN2_LO: f32 = -2.121_944_4e-4;
+/// Fit coefficients as printed by the fit (10 digits); the compiler rounds them to f32.
+#[allow(clippy::excessive_precision)]
 const H: [f32; 6] = [
     5.000_000_014e-1,
     1.666_666_668e-1,

@@ -8,6 +8,8 @@ use super::{exp::exp, map_slice, Real};
 use crate::simd::F32x4;
 
 const SMALL: f32 = 0.625;
+/// Fit coefficients as printed by the fit (10 digits); the compiler rounds them to f32.
+#[allow(clippy::excessive_precision)]
 const P: [f32; 6] = [
     -3.333_333_317e-1,
     1.333_330_356e-1,
