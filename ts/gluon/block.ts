@@ -1,0 +1,348 @@
+// Block and HybridBlock (python/mxnet/gluon/block.py): prefixes and name scopes, children,
+// parameter collection, initialisation, deferred shape inference, and Gluon's __repr__.
+
+import * as nd from '../ndarray/index.js';
+import type { NDArray } from '../ndarray/ndarray.js';
+import { nextName } from '../name.js';
+import { AssertionError, NotImplementedError, ValueError, briefPrintList, indent } from '../util/errors.js';
+import { parseArgs } from '../util/options.js';
+import { checkDtypeArg, Parameter, ParameterDict } from './parameter.js';
+
+/** @internal Key of a Block option that overrides `_alias()` (the prefix hint). */
+export const ALIAS: unique symbol = Symbol('gluon.alias');
+
+export interface BlockOptions {
+  prefix?: string | null;
+  params?: ParameterDict | null;
+  [ALIAS]?: string;
+}
+
+/** `_BlockScope` (block.py:45-96): the per-parent prefix counters of a name scope. */
+class BlockScope {
+  static current: BlockScope | null = null;
+  readonly counter = new Map<string, number>();
+  constructor(readonly block: Block) {}
+
+  static create(prefix: string | null, params: ParameterDict | null, hint: string): [string, ParameterDict] {
+    const current = BlockScope.current;
+    if (current === null) {
+      const p = prefix ?? `${nextName(hint)}_`;
+      return [p, params === null ? new ParameterDict(p) : new ParameterDict(params.prefix, params)];
+    }
+    let p = prefix;
+    if (p === null) {
+      const count = current.counter.get(hint) ?? 0;
+      p = `${hint}${count}_`;
+      current.counter.set(hint, count + 1);
+    }
+    const parent = current.block.params;
+    const dict = params === null ? new ParameterDict(parent.prefix + p, parent._sharedDict) : new ParameterDict(params.prefix, params);
+    return [current.block.prefix + p, dict];
+  }
+}
+
+interface ChildEntry {
+  name: string | null;
+  index: string;
+  block: Block;
+}
+
+/** The base of every layer and model. Override `forward`. */
+export class Block {
+  private readonly _prefix: string;
+  private readonly _name: string;
+  private readonly _paramDict: ParameterDict;
+  private readonly _emptyPrefix: boolean;
+  private readonly _scope: BlockScope;
+  private readonly _childList: ChildEntry[] = [];
+  /** @internal True after `hybridize()` (execution is identical either way). */
+  protected _active = false;
+
+  /** `Block(prefix=null, params=null)`, or `Block({ prefix, params })`. */
+  constructor(...args: unknown[]) {
+    const last = args[args.length - 1] as BlockOptions | undefined;
+    const alias = typeof last === 'object' && last !== null ? last[ALIAS] : undefined;
+    const o = parseArgs<{ prefix: string | null; params: ParameterDict | null }>('Block', args, ['prefix', 'params'], { prefix: null, params: null });
+    if (o.prefix !== null && typeof o.prefix !== 'string') throw new TypeError(`Block: prefix must be a string, got ${String(o.prefix)}`);
+    if (o.params !== null && !(o.params instanceof ParameterDict)) throw new TypeError(`Block: params must be a ParameterDict, got ${String(o.params)}`);
+    this._emptyPrefix = o.prefix === '';
+    [this._prefix, this._paramDict] = BlockScope.create(o.prefix, o.params, alias ?? this._alias());
+    this._name = this._prefix.endsWith('_') ? this._prefix.slice(0, -1) : this._prefix;
+    this._scope = new BlockScope(this);
+  }
+
+  /** The prefix hint: the lower-cased class name unless a class overrides it. */
+  protected _alias(): string {
+    return this.constructor.name.toLowerCase();
+  }
+
+  /** Prefix of this block's parameter and child names (e.g. 'lstm0_'). */
+  get prefix(): string {
+    return this._prefix;
+  }
+  /** The prefix without its trailing '_'. */
+  get name(): string {
+    return this._name;
+  }
+  /** This block's own ParameterDict (children's parameters are not in it). */
+  get params(): ParameterDict {
+    return this._paramDict;
+  }
+
+  /**
+   * `with block.name_scope():` as `block.nameScope(() => { ... })`: blocks created inside get
+   * this block's prefix and per-parent counters. Returns the callback's result.
+   */
+  nameScope<T>(fn: () => T): T {
+    if (this._emptyPrefix) return fn();
+    const old = BlockScope.current;
+    BlockScope.current = this._scope;
+    try {
+      return fn();
+    } finally {
+      BlockScope.current = old;
+    }
+  }
+
+  /** @internal True for HybridBlocks (also hybrid recurrent cells). */
+  _isHybrid(): boolean {
+    return false;
+  }
+
+  /**
+   * Registers `block` as a child and returns it. Without `name`, the child is named after the
+   * property of `this` that holds it (Python's attribute name), else by its index ('0', '1', ...).
+   * Pass Python's attribute name explicitly when the TypeScript property is spelled differently
+   * (`registerChild(cell, 'base_cell')`): it becomes part of the saved parameter names.
+   */
+  registerChild<B extends Block>(block: B, name?: string | null): B {
+    if (!(block instanceof Block)) throw new TypeError(`registerChild: expected a Block, got ${String(block)}`);
+    const index = String(this._childList.length);
+    if (name !== undefined && name !== null) {
+      const at = this._childList.findIndex((c) => c.name === name);
+      if (at >= 0) {
+        (this._childList[at] as ChildEntry).block = block;
+        return block;
+      }
+    }
+    this._childList.push({ name: name ?? null, index, block });
+    return block;
+  }
+
+  /** The children by name, in registration order (Python's `_children`). */
+  get _children(): Map<string, Block> {
+    const out = new Map<string, Block>();
+    const own = Object.entries(this);
+    for (const c of this._childList) {
+      let name = c.name;
+      if (name === null) {
+        const hit = own.find(([, v]) => v === c.block);
+        name = hit ? hit[0] : c.index;
+      }
+      out.set(name, c.block);
+    }
+    return out;
+  }
+
+  /** Parameters held by properties of this block, by property name (Python's `_reg_params`). */
+  get _regParams(): Map<string, Parameter> {
+    const out = new Map<string, Parameter>();
+    for (const [k, v] of Object.entries(this)) if (v instanceof Parameter) out.set(k, v);
+    return out;
+  }
+
+  /**
+   * All parameters of this block and its children, as a ParameterDict with this block's
+   * prefix; `select` is a regex matched at the start of each full name (Python `re.match`).
+   */
+  collectParams(select?: string | RegExp | null): ParameterDict {
+    const ret = new ParameterDict(this.params.prefix);
+    const re = select === undefined || select === null || select === '' ? null : new RegExp(`^(?:${typeof select === 'string' ? select : select.source})`);
+    if (re === null) ret.update(this.params);
+    else ret.update([...this.params.entries()].filter(([k]) => re.test(k)));
+    for (const child of this._children.values()) ret.update(child.collectParams(select));
+    return ret;
+  }
+
+  /**
+   * @internal Structural names (`rnn._unfused.0.i2h_weight`, `0.weight`): the keys that
+   * `saveParameters` writes and `loadParameters` matches.
+   */
+  _collectParamsWithPrefix(prefix = ''): Map<string, Parameter> {
+    const pre = prefix ? `${prefix}.` : '';
+    const ret = new Map<string, Parameter>();
+    for (const [k, v] of this._regParams) ret.set(pre + k, v);
+    for (const [name, child] of this._children) {
+      for (const [k, v] of child._collectParamsWithPrefix(pre + name)) ret.set(k, v);
+    }
+    return ret;
+  }
+
+  /**
+   * @internal What `saveParameters(deduplicate)` writes: structural name -> data, in MXNet's
+   * order; with `deduplicate` a shared Parameter appears once, under its last name.
+   */
+  _paramsForSave(deduplicate = false): Map<string, NDArray> {
+    let params = [...this._collectParamsWithPrefix()];
+    if (deduplicate) {
+      const reverse = new Map<Parameter, string>();
+      for (const [k, p] of params) reverse.set(p, k);
+      params = [...reverse].map(([p, k]) => [k, p]);
+    }
+    return new Map(params.map(([k, p]) => [k, p.data()]));
+  }
+
+  /**
+   * @internal `load_parameters` after decoding: `loaded` maps saved names to arrays. Keys
+   * without any '.' take the legacy path (`collectParams()._loadDict` with
+   * `restorePrefix = this.prefix`). Validates everything before changing anything.
+   */
+  _loadParameterDict(loaded: Map<string, NDArray>, opts: { allowMissing?: boolean; ignoreExtra?: boolean; source?: string } = {}): void {
+    const params = this._collectParamsWithPrefix();
+    if (loaded.size === 0 && params.size === 0) return;
+    const source = opts.source ?? '<bytes>';
+    if (![...loaded.keys()].some((k) => k.includes('.'))) {
+      this.collectParams()._loadDict(loaded, { allowMissing: opts.allowMissing, ignoreExtra: opts.ignoreExtra, restorePrefix: this.prefix, source });
+      return;
+    }
+    if (!opts.allowMissing) {
+      const inv = new Map<Parameter, string[]>();
+      for (const [k, p] of params) inv.set(p, [...(inv.get(p) ?? []), k]);
+      for (const [name, p] of params) {
+        if (!(inv.get(p) ?? []).some((k) => loaded.has(k))) {
+          throw new AssertionError(
+            `Parameter '${name}' is missing in file '${source}', which contains parameters: ${briefPrintList([...loaded.keys()])}. Set allow_missing=True to ignore missing parameters.`,
+          );
+        }
+      }
+    }
+    const todo: [Parameter, NDArray][] = [];
+    for (const [name, arr] of loaded) {
+      const p = params.get(name);
+      if (p === undefined) {
+        if (!opts.ignoreExtra) {
+          throw new ValueError(
+            `Parameter '${name}' loaded from file '${source}' is not present in ParameterDict, which contains parameters ${briefPrintList([...this.params.keys()])}. Set ignore_extra=True to ignore. `,
+          );
+        }
+        continue;
+      }
+      p._checkLoad(arr);
+      todo.push([p, arr]);
+    }
+    for (const [p, arr] of todo) p._loadInit(arr);
+  }
+
+  /**
+   * `initialize(init=Uniform(0.07), ctx=null, verbose=false, forceReinit=false)` on every
+   * parameter of this block and its children (a parameter's own initializer wins).
+   */
+  initialize(...args: unknown[]): void {
+    this.collectParams().initialize(...args);
+  }
+
+  /**
+   * Accepted for compatibility; results are identical either way (no cached graph).
+   * Options: `hybridize(active=true, { staticAlloc, staticShape, ... })`.
+   */
+  hybridize(...args: unknown[]): void {
+    const o = parseArgs<{ active: boolean; backend: unknown; backendOpts: unknown; clear: boolean; partitionIfDynamic: boolean; staticAlloc: boolean; staticShape: boolean; inlineLimit: number; forwardBulkSize: number; backwardBulkSize: number }>(
+      'hybridize', args, ['active', 'backend', 'backendOpts', 'clear', 'partitionIfDynamic', 'staticAlloc', 'staticShape', 'inlineLimit', 'forwardBulkSize', 'backwardBulkSize'], { active: true },
+    );
+    if (o.backend !== undefined && o.backend !== null) throw new TypeError(`hybridize: partitioning backends are not supported, got backend ${String(o.backend)}`);
+    this._active = !!o.active;
+    for (const c of this._children.values()) c.hybridize(...args);
+  }
+
+  /** Only 'float32' (the one dtype this package computes in); others throw. */
+  cast(dtype: string): void {
+    for (const c of this._children.values()) c.cast(dtype);
+    checkDtypeArg(`${this.constructor.name}.cast`, dtype);
+    for (const p of this.params.values()) p.cast(dtype);
+  }
+
+  /** Calls `fn` on every child (recursively, children first) and then on this block. */
+  apply(fn: (block: Block) => void): this {
+    for (const c of this._children.values()) c.apply(fn);
+    fn(this);
+    return this;
+  }
+
+  /** Releases kernel resources (packed weights in wasm memory) of this block and its children. */
+  dispose(): void {
+    for (const c of this._children.values()) c.dispose();
+    this._disposeKernels();
+  }
+
+  /** @internal Overridden by blocks that hold kernels. */
+  protected _disposeKernels(): void {}
+
+  /** Python `block(x, ...)`. Override in custom blocks. */
+  forward(..._args: unknown[]): unknown {
+    throw new NotImplementedError(`${this.constructor.name}.forward is not implemented`);
+  }
+
+  /** HybridBlock computation: `hybridForward(F, x, ...args, params)`; `params` maps attribute names to data. */
+  hybridForward(_F: typeof nd, ..._args: unknown[]): unknown {
+    throw new NotImplementedError(`${this.constructor.name}.hybridForward is not implemented`);
+  }
+
+  /**
+   * @internal Fills unknown dimensions of this block's own parameters from the first
+   * input(s). Blocks with deferred shapes override it.
+   */
+  _inferShape(..._args: unknown[]): void {
+    const unknown = [...this.params.values()].filter((p) => !p.shapeIsKnown).map((p) => p.name);
+    throw new ValueError(
+      `${this.constructor.name}: cannot infer the shapes of ${unknown.join(', ')}; give full shapes or override _inferShape(x, ...args)`,
+    );
+  }
+
+  /** @internal HybridBlock.forward: deferred init, then `hybridForward(nd, x, ...args, params)`. */
+  protected _callHybridForward(x: unknown, args: unknown[]): unknown {
+    const reg = this._regParams;
+    if ([...this.params.values()].some((p) => !p.isInitialized && p.isDeferred)) {
+      this._inferShape(x, ...args);
+      for (const p of this.params.values()) p._finishDeferredInit();
+    }
+    const kw: Record<string, NDArray> = {};
+    for (const [k, p] of reg) kw[k] = p.data();
+    return this.hybridForward(nd, x, ...args, kw);
+  }
+
+  /** Gluon's __repr__: the class name and each child, indented. */
+  toString(): string {
+    const lines = [...this._children].map(([key, b]) => `  (${key}): ${indent(b.toString(), 2)}`);
+    return `${this.constructor.name}(\n${lines.join('\n')}\n)`;
+  }
+}
+
+/**
+ * A Block whose computation is `hybridForward(F, x, ...args, params)`: `F` is `mx.nd` and
+ * `params` maps parameter attribute names to their data.
+ * Gluon note: Python passes the parameters as keyword arguments; here they come as one
+ * trailing object (API.md rule 2). `hybridize()` changes nothing: there is no graph to cache.
+ */
+export class HybridBlock extends Block {
+  static override [Symbol.hasInstance](x: unknown): boolean {
+    if (this === HybridBlock) return x instanceof Block && x._isHybrid();
+    return Function.prototype[Symbol.hasInstance].call(this, x);
+  }
+
+  override _isHybrid(): boolean {
+    return true;
+  }
+
+  override registerChild<B extends Block>(block: B, name?: string | null): B {
+    if (!(block instanceof Block) || !block._isHybrid()) {
+      throw new ValueError(
+        `Children of HybridBlock must also be HybridBlock, but ${String(block)} has type ${block?.constructor?.name}. If you are using Sequential, please try HybridSequential instead.`,
+      );
+    }
+    return super.registerChild(block, name);
+  }
+
+  override forward(x: unknown, ...args: unknown[]): unknown {
+    return this._callHybridForward(x, args);
+  }
+}

@@ -1,0 +1,218 @@
+// nn.Sequential, HybridSequential, Dense, Dropout, Embedding (gluon/nn/basic_layers.py).
+
+import type * as nd from '../../ndarray/index.js';
+import { NDArray, shapeSize } from '../../ndarray/ndarray.js';
+import type { InitLike } from '../../init/initializer.js';
+import { indent } from '../../util/errors.js';
+import { parseArgs, pyFloat, pyTuple } from '../../util/options.js';
+import { Block, HybridBlock } from '../block.js';
+import { checkDtypeArg, type Parameter, type ParameterDict } from '../parameter.js';
+import { Activation } from './activations.js';
+
+function containerRepr(self: Block): string {
+  const lines = [...self._children].map(([key, b]) => `  (${key}): ${indent(b.toString(), 2)}`);
+  return `${self.constructor.name}(\n${lines.join('\n')}\n)`;
+}
+
+function chain(blocks: Iterable<Block>, x: unknown, args: unknown[]): unknown {
+  let out = x;
+  let rest = args;
+  for (const b of blocks) {
+    out = b.forward(out, ...rest);
+    rest = [];
+    if (Array.isArray(out)) {
+      rest = out.slice(1);
+      out = out[0];
+    }
+  }
+  return rest.length > 0 ? [out, ...rest] : out;
+}
+
+function indexChild(self: Block, i: number): Block {
+  const kids = [...self._children.values()];
+  const k = i < 0 ? i + kids.length : i;
+  const b = kids[k];
+  if (!Number.isInteger(i) || b === undefined) throw new RangeError(`${self.constructor.name}: index ${String(i)} out of range for ${kids.length} children`);
+  return b;
+}
+
+/** Stacks Blocks sequentially: `add(...)`, `forward` chains them, `get(i)` (Python `net[i]`). */
+export class Sequential extends Block {
+  constructor(...args: unknown[]) {
+    super(...args);
+  }
+  protected override _alias(): string {
+    return 'sequential';
+  }
+  /** Appends blocks (registered as children '0', '1', ...). */
+  add(...blocks: Block[]): void {
+    for (const b of blocks) this.registerChild(b);
+  }
+  override forward(x: unknown, ...args: unknown[]): unknown {
+    return chain(this._children.values(), x, args);
+  }
+  /** Python `net[i]` (negative counts from the end). */
+  get(i: number): Block {
+    return indexChild(this, i);
+  }
+  /** Python `net[start:end]`: a new container with the same prefix and the same child objects. */
+  slice(start?: number, end?: number): Sequential {
+    const net = new (this.constructor as typeof Sequential)({ prefix: this.prefix });
+    net.nameScope(() => net.add(...[...this._children.values()].slice(start, end)));
+    return net;
+  }
+  get length(): number {
+    return this._children.size;
+  }
+  override toString(): string {
+    return containerRepr(this);
+  }
+}
+
+/** Sequential of HybridBlocks. */
+export class HybridSequential extends HybridBlock {
+  constructor(...args: unknown[]) {
+    super(...args);
+  }
+  protected override _alias(): string {
+    return 'hybridsequential';
+  }
+  add(...blocks: Block[]): void {
+    for (const b of blocks) this.registerChild(b);
+  }
+  override forward(x: unknown, ...args: unknown[]): unknown {
+    return chain(this._children.values(), x, args);
+  }
+  get(i: number): Block {
+    return indexChild(this, i);
+  }
+  slice(start?: number, end?: number): HybridSequential {
+    const net = new (this.constructor as typeof HybridSequential)({ prefix: this.prefix });
+    net.nameScope(() => net.add(...[...this._children.values()].slice(start, end)));
+    return net;
+  }
+  get length(): number {
+    return this._children.size;
+  }
+  override toString(): string {
+    return containerRepr(this);
+  }
+}
+
+interface DenseArgs {
+  units: number;
+  activation: string | null;
+  useBias: boolean;
+  flatten: boolean;
+  dtype: string;
+  weightInitializer: InitLike | null;
+  biasInitializer: InitLike;
+  inUnits: number;
+  prefix: string | null;
+  params: ParameterDict | null;
+}
+
+/**
+ * `Dense(units, activation=null, useBias=true, flatten=true, dtype='float32',
+ * weightInitializer=null, biasInitializer='zeros', inUnits=0)`: y = act(x W^T + b).
+ */
+export class Dense extends HybridBlock {
+  declare weight: Parameter;
+  declare bias: Parameter | null;
+  declare act: Activation | null;
+  private readonly _units: number;
+  private readonly _flatten: boolean;
+
+  constructor(...args: unknown[]) {
+    const o = parseArgs<DenseArgs>(
+      'nn.Dense', args,
+      ['units', 'activation', 'useBias', 'flatten', 'dtype', 'weightInitializer', 'biasInitializer', 'inUnits', 'prefix', 'params'],
+      { activation: null, useBias: true, flatten: true, dtype: 'float32', weightInitializer: null, biasInitializer: 'zeros', inUnits: 0, prefix: null, params: null },
+      ['units'],
+    );
+    if (!Number.isInteger(o.units) || o.units <= 0) throw new RangeError(`nn.Dense: units must be a positive integer, got ${String(o.units)}`);
+    checkDtypeArg('nn.Dense', o.dtype);
+    super({ prefix: o.prefix, params: o.params });
+    this._units = o.units;
+    this._flatten = !!o.flatten;
+    this.nameScope(() => {
+      this.weight = this.params.get('weight', { shape: [o.units, o.inUnits], init: o.weightInitializer, dtype: o.dtype, allowDeferredInit: true });
+      this.bias = o.useBias ? this.params.get('bias', { shape: [o.units], init: o.biasInitializer, dtype: o.dtype, allowDeferredInit: true }) : null;
+      this.act = o.activation !== null ? this.registerChild(new Activation(o.activation, { prefix: `${o.activation}_` }), 'act') : null;
+    });
+  }
+
+  override _inferShape(x: NDArray): void {
+    const inUnits = this._flatten ? shapeSize(x.shape.slice(1)) : (x.shape[x.ndim - 1] as number);
+    this.weight.shape = [this._units, inUnits];
+  }
+
+  override hybridForward(F: typeof nd, x: NDArray, params: Record<string, NDArray>): NDArray {
+    const out = F.FullyConnected(x, params.weight, params.bias ?? null, this._units, params.bias === undefined, this._flatten);
+    return this.act ? (this.act.forward(out) as NDArray) : out;
+  }
+
+  override toString(): string {
+    const s = this.weight.shape;
+    return `Dense(${s[1] ? s[1] : 'None'} -> ${String(s[0])}, ${this.act ? this.act.toString() : 'linear'})`;
+  }
+}
+
+/**
+ * `Dropout(rate, axes=())`: the identity at inference (MXNet outside autograd training).
+ * Gluon note: this package has no training mode, so dropout never drops.
+ */
+export class Dropout extends HybridBlock {
+  private readonly _rate: number;
+  private readonly _axes: number[];
+  constructor(...args: unknown[]) {
+    const o = parseArgs<{ rate: number; axes: number[]; prefix: string | null; params: ParameterDict | null }>(
+      'nn.Dropout', args, ['rate', 'axes', 'prefix', 'params'], { axes: [], prefix: null, params: null }, ['rate'],
+    );
+    if (typeof o.rate !== 'number' || o.rate < 0 || o.rate > 1) throw new RangeError(`nn.Dropout: rate must be a number in [0, 1], got ${String(o.rate)}`);
+    super({ prefix: o.prefix, params: o.params });
+    this._rate = o.rate;
+    this._axes = [...o.axes];
+  }
+  protected override _alias(): string {
+    return 'dropout';
+  }
+  override hybridForward(_F: typeof nd, x: NDArray): NDArray {
+    return x;
+  }
+  override toString(): string {
+    return `Dropout(p = ${pyFloat(this._rate)}, axes=${pyTuple(this._axes)})`;
+  }
+}
+
+/**
+ * `Embedding(inputDim, outputDim, dtype='float32', weightInitializer=null, sparseGrad=false)`:
+ * rows of the weight at each id; ids are truncated to integers and clipped to the table.
+ */
+export class Embedding extends HybridBlock {
+  declare weight: Parameter;
+  private readonly _inputDim: number;
+  private readonly _outputDim: number;
+  constructor(...args: unknown[]) {
+    const o = parseArgs<{ inputDim: number; outputDim: number; dtype: string; weightInitializer: InitLike | null; sparseGrad: boolean; prefix: string | null; params: ParameterDict | null }>(
+      'nn.Embedding', args, ['inputDim', 'outputDim', 'dtype', 'weightInitializer', 'sparseGrad', 'prefix', 'params'],
+      { dtype: 'float32', weightInitializer: null, sparseGrad: false, prefix: null, params: null }, ['inputDim', 'outputDim'],
+    );
+    for (const k of ['inputDim', 'outputDim'] as const) {
+      if (!Number.isInteger(o[k]) || o[k] <= 0) throw new RangeError(`nn.Embedding: ${k} must be a positive integer, got ${String(o[k])}`);
+    }
+    checkDtypeArg('nn.Embedding', o.dtype);
+    if (o.sparseGrad) throw new TypeError('nn.Embedding: sparseGrad=true is not supported (no gradients, no row_sparse storage)');
+    super({ prefix: o.prefix, params: o.params });
+    this._inputDim = o.inputDim;
+    this._outputDim = o.outputDim;
+    this.weight = this.params.get('weight', { shape: [o.inputDim, o.outputDim], init: o.weightInitializer, dtype: o.dtype, allowDeferredInit: true });
+  }
+  override hybridForward(F: typeof nd, x: NDArray, params: Record<string, NDArray>): NDArray {
+    if (!(x instanceof NDArray)) throw new TypeError(`Embedding.forward: expected an NDArray of ids, got ${String(x)}`);
+    return F.Embedding(x, params.weight, this._inputDim, this._outputDim);
+  }
+  override toString(): string {
+    return `Embedding(${this._inputDim} -> ${this._outputDim}, float32)`;
+  }
+}

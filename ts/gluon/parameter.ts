@@ -1,0 +1,483 @@
+// Parameter and ParameterDict (python/mxnet/gluon/parameter.py): deferred shapes (unknown
+// dimensions read 0), initialisation with MXNet's "own initializer wins" rule, shared dicts,
+// and the loading seam (`_loadInit`, `_loadDict`) used by the .params reader.
+
+import { Initializer, type InitLike, Uniform, create as createInit, initEquals } from '../init/initializer.js';
+import { NDArray, shapeStr } from '../ndarray/ndarray.js';
+import { AssertionError, ValueError, briefPrintList, warn } from '../util/errors.js';
+import { checkCtx, parseArgs } from '../util/options.js';
+
+/** Thrown by `Parameter.data()` while the shape is still unknown (MXNet's class of the same name). */
+export class DeferredInitializationError extends Error {
+  override name = 'DeferredInitializationError';
+}
+
+export type GradReq = 'write' | 'add' | 'null';
+
+interface DeferredInit {
+  init: InitLike;
+  defaultInit: InitLike;
+  data: NDArray | null;
+}
+
+export interface ParameterOptions {
+  gradReq?: GradReq;
+  shape?: number | readonly number[] | null;
+  dtype?: unknown;
+  lrMult?: number;
+  wdMult?: number;
+  init?: InitLike | null;
+  allowDeferredInit?: boolean;
+  differentiable?: boolean;
+  stype?: string;
+  gradStype?: string;
+}
+
+const PARAM_ARGS = ['gradReq', 'shape', 'dtype', 'lrMult', 'wdMult', 'init', 'allowDeferredInit', 'differentiable', 'stype', 'gradStype'] as const;
+
+function normShape(where: string, s: unknown): number[] | null {
+  if (s === null || s === undefined) return null;
+  const arr = typeof s === 'number' ? [s] : (s as number[]);
+  if (!Array.isArray(arr) || arr.some((d) => !Number.isInteger(d) || d < -1)) {
+    throw new TypeError(`${where}: shape must be an integer or an array of integers (0 = unknown), got ${String(s)}`);
+  }
+  return arr.map((d) => (d < 0 ? 0 : d));
+}
+
+function checkInit(where: string, init: unknown): InitLike | null {
+  if (init === null || init === undefined) return null;
+  if (init instanceof Initializer) return init;
+  if (typeof init === 'string') {
+    createInit(init); // validates the name now rather than at initialisation
+    return init;
+  }
+  throw new TypeError(`${where}: init must be an Initializer or an initializer name, got ${String(init)}`);
+}
+
+export function checkDtypeArg(where: string, dtype: unknown): void {
+  if (dtype === undefined || dtype === null || dtype === 'float32') return;
+  throw new TypeError(`${where}: dtype must be 'float32' (the only dtype this package computes in), got ${String(dtype)}`);
+}
+
+/** A weight or bias: a name, a (possibly partly unknown) shape, an initializer and data. */
+export class Parameter {
+  readonly name: string;
+  init: InitLike | null;
+  allowDeferredInit: boolean;
+  lrMult: number;
+  wdMult: number;
+  differentiable: boolean;
+  /** Bumped whenever the data changes (initialize, setData, load); kernels re-pack on change. */
+  version = 0;
+  private _shape: number[] | null;
+  private _gradReq: GradReq;
+  private readonly _dtypeRepr: string;
+  private _data: NDArray | null = null;
+  private _deferredInit: DeferredInit | null = null;
+
+  /** `Parameter(name, gradReq='write', shape=null, dtype='float32', lrMult=1, wdMult=1, init=null, allowDeferredInit=false, ...)`. */
+  constructor(name: string, ...args: unknown[]) {
+    const o = parseArgs<ParameterOptions>('Parameter', args, PARAM_ARGS as unknown as (keyof ParameterOptions & string)[], {
+      gradReq: 'write', lrMult: 1, wdMult: 1, allowDeferredInit: false, differentiable: true, stype: 'default', gradStype: 'default',
+    });
+    if (typeof name !== 'string') throw new TypeError(`Parameter: name must be a string, got ${String(name)}`);
+    checkDtypeArg(`Parameter '${name}'`, o.dtype);
+    if (o.stype !== 'default' || o.gradStype !== 'default') {
+      throw new TypeError(`Parameter '${name}': only stype 'default' is supported, got stype '${String(o.stype)}', gradStype '${String(o.gradStype)}'`);
+    }
+    this.name = name;
+    this._shape = normShape(`Parameter '${name}'`, o.shape);
+    // Gluon note: the dtype prints as Python passes it: 'float32' when given as a string
+    // (layers), numpy's class when left to the default (cells).
+    this._dtypeRepr = o.dtype === 'float32' ? 'float32' : "<class 'numpy.float32'>";
+    this.init = checkInit(`Parameter '${name}'`, o.init);
+    this.allowDeferredInit = !!o.allowDeferredInit;
+    this.lrMult = o.lrMult as number;
+    this.wdMult = o.wdMult as number;
+    this.differentiable = !!o.differentiable;
+    this._gradReq = 'write';
+    this.gradReq = (o.differentiable ? o.gradReq : 'null') as GradReq;
+  }
+
+  /** Always 'float32'. */
+  get dtype(): 'float32' {
+    return 'float32';
+  }
+
+  /**
+   * Accepted and stored; this package computes no gradients.
+   * Gluon note: gradient buffers are never allocated.
+   */
+  get gradReq(): GradReq {
+    return this._gradReq;
+  }
+  set gradReq(req: GradReq) {
+    if (req !== 'write' && req !== 'add' && req !== 'null') {
+      throw new ValueError(`grad_req must be one of 'write', 'add', or 'null', but got '${String(req)}'`);
+    }
+    this._gradReq = this.differentiable ? req : 'null';
+  }
+
+  /** The shape; unknown (deferred) dimensions read 0, as in MXNet. */
+  get shape(): number[] {
+    return this._shape === null ? [] : [...this._shape];
+  }
+  /** Fills unknown dimensions; known dimensions must match (MXNet's shape setter). */
+  set shape(newShape: readonly number[]) {
+    const ns = normShape(`Parameter '${this.name}'`, newShape) as number[];
+    if (this._shape === null) {
+      this._shape = ns;
+      return;
+    }
+    const cur = this._shape;
+    if (cur.length !== ns.length || !ns.every((d, i) => cur[i] === 0 || cur[i] === d)) {
+      throw new AssertionError(`Expected shape ${shapeStr(ns)} is incompatible with given shape ${shapeStr(cur)}.`);
+    }
+    this._shape = ns;
+  }
+  /** True when the shape is known (no 0 dimension). */
+  get shapeIsKnown(): boolean {
+    return this._shape !== null && this._shape.every((d) => d > 0);
+  }
+  /** True after `initialize` completed (data exists). */
+  get isInitialized(): boolean {
+    return this._data !== null;
+  }
+  /** True while initialisation waits for the shape. */
+  get isDeferred(): boolean {
+    return this._deferredInit !== null;
+  }
+
+  /** @internal Merge used by ParameterDict.get: returns false when known dims conflict. */
+  _mergeShape(want: number[]): boolean {
+    if (this._shape === null) {
+      this._shape = want;
+      return true;
+    }
+    const cur = this._shape;
+    if (cur.length !== want.length) return false;
+    const merged: number[] = [];
+    for (let i = 0; i < cur.length; i++) {
+      const a = want[i] as number;
+      const b = cur[i] as number;
+      if (a !== b && a > 0 && b > 0) return false;
+      merged.push(a === 0 ? b : a);
+    }
+    this._shape = merged;
+    return true;
+  }
+
+  /**
+   * `initialize(init=null, ctx=null, defaultInit=Uniform(), forceReinit=false)`: the
+   * parameter's own `init` wins over `defaultInit`; `init` (when given) wins over both.
+   */
+  initialize(...args: unknown[]): void {
+    const o = parseArgs<{ init: InitLike | null; ctx: unknown; defaultInit: InitLike; forceReinit: boolean }>(
+      'Parameter.initialize', args, ['init', 'ctx', 'defaultInit', 'forceReinit'], { init: null, defaultInit: new Uniform(), forceReinit: false },
+    );
+    checkCtx('Parameter.initialize', o.ctx);
+    checkInit('Parameter.initialize(init)', o.init);
+    checkInit('Parameter.initialize(defaultInit)', o.defaultInit);
+    if (this._data !== null && !o.forceReinit) {
+      warn(`Parameter '${this.name}' is already initialized, ignoring. Set force_reinit=True to re-initialize.`);
+      return;
+    }
+    this._data = null;
+    const init = o.init ?? this.init ?? o.defaultInit;
+    this._deferredInit = { init, defaultInit: o.defaultInit, data: null };
+    if (!this.shapeIsKnown) {
+      if (this.allowDeferredInit) return;
+      this._deferredInit = null;
+      throw new ValueError(`Cannot initialize Parameter '${this.name}' because it has invalid shape: ${shapeStr(this.shape)}.`);
+    }
+    this._finishDeferredInit();
+  }
+
+  /** @internal Materialises a pending deferred initialisation (shape must be known by now). */
+  _finishDeferredInit(): void {
+    const d = this._deferredInit;
+    if (d === null) return;
+    if (!this.shapeIsKnown) {
+      throw new AssertionError(
+        `Cannot initialize Parameter '${this.name}' because it has invalid shape: ${shapeStr(this.shape)}. Please specify in_units, in_channels, etc for \`Block\`s.`,
+      );
+    }
+    this._deferredInit = null;
+    let data = d.data;
+    if (data === null) {
+      data = new NDArray(new Float32Array(this.shape.reduce((a, b) => a * b, 1)), this.shape);
+      createInit(d.init).initWeight(this.name, data);
+    } else {
+      data = new NDArray(data.data.slice(), this.shape);
+    }
+    this._data = data;
+    this.version++;
+  }
+
+  /** The data; throws before initialisation (DeferredInitializationError while deferred). */
+  data(ctx?: unknown): NDArray {
+    checkCtx('Parameter.data', ctx);
+    if (this._data !== null) return this._data;
+    if (this._deferredInit !== null) {
+      throw new DeferredInitializationError(
+        `Parameter '${this.name}' has not been initialized yet because initialization was deferred. Actual initialization happens during the first forward pass. Please pass one batch of data through the network before accessing Parameters. You can also avoid deferred initialization by specifying in_units, num_features, etc., for network layers.`,
+      );
+    }
+    throw new Error(
+      `Parameter '${this.name}' has not been initialized. Note that you should initialize parameters and create Trainer with Block.collect_params() instead of Block.params because the later does not include Parameters of nested child Blocks`,
+    );
+  }
+
+  /** `[data()]` (one context). */
+  listData(): NDArray[] {
+    return [this.data()];
+  }
+  listCtx(): string[] {
+    return ['cpu(0)'];
+  }
+
+  /** Copies `data` into the parameter (filling unknown dimensions). */
+  setData(data: NDArray): void {
+    if (!(data instanceof NDArray)) throw new TypeError(`Parameter '${this.name}'.setData: expected an NDArray, got ${String(data)}`);
+    this.shape = data.shape;
+    if (this._data === null) {
+      if (this._deferredInit === null) throw new AssertionError(`Parameter '${this.name}' has not been initialized`);
+      this._deferredInit = { ...this._deferredInit, data: data.copy() };
+      return;
+    }
+    this._data = new NDArray(data.data.slice(), this.shape);
+    this.version++;
+  }
+
+  /** @internal Validation half of `_loadInit` (MXNet's messages); throws, changes nothing. */
+  _checkLoad(data: NDArray): void {
+    const cur = this._shape;
+    if (cur !== null && cur.length > 0) {
+      const ok = cur.length === data.ndim && cur.every((d, i) => d === 0 || d === data.shape[i]);
+      if (!ok) {
+        throw new AssertionError(
+          `Failed loading Parameter '${this.name}' from saved params: shape incompatible expected ${shapeStr(cur)} vs saved ${shapeStr(data.shape)}`,
+        );
+      }
+    }
+  }
+
+  /**
+   * @internal MXNet's `_load_init`: validates the shape, fills unknown dimensions from `data`,
+   * and sets the data (initialising the parameter if needed; a pending deferred init is dropped).
+   */
+  _loadInit(data: NDArray): void {
+    this._checkLoad(data);
+    this._shape = [...data.shape];
+    this._deferredInit = null;
+    this._data = new NDArray(data.data.slice(), data.shape);
+    this.version++;
+  }
+
+  /** Gradients are not kept; accepted for API compatibility. */
+  zeroGrad(): void {}
+
+  /** Only 'float32' is supported. */
+  cast(dtype: string): void {
+    checkDtypeArg(`Parameter '${this.name}'.cast`, dtype);
+  }
+
+  toString(): string {
+    return `Parameter ${this.name} (shape=${shapeStr(this.shape)}, dtype=${this._dtypeRepr})`;
+  }
+}
+
+/**
+ * An ordered dict of Parameters with a name prefix, optionally sharing another dict's
+ * Parameters (`params=` of a Block).
+ */
+export class ParameterDict {
+  readonly prefix: string;
+  private readonly _params = new Map<string, Parameter>();
+  private readonly _shared: ParameterDict | null;
+
+  constructor(prefix = '', shared: ParameterDict | null = null) {
+    this.prefix = prefix;
+    this._shared = shared;
+  }
+
+  /** @internal The dict this one shares Parameters with. */
+  get _sharedDict(): ParameterDict | null {
+    return this._shared;
+  }
+
+  private _getImpl(name: string): Parameter | undefined {
+    const own = this._params.get(name);
+    if (own !== undefined) return own;
+    const sh = this._shared?._params.get(name);
+    if (sh !== undefined) {
+      this._params.set(name, sh);
+      return sh;
+    }
+    return undefined;
+  }
+
+  /**
+   * `get(name, options?)`: the Parameter `prefix + name` (own or shared), created with
+   * `options` when absent; existing attributes must agree (unknown shape dims merge).
+   * Gluon note: as API.md specifies, a full name also works (`params.get('dense0_weight')` on a
+   * dict with prefix 'dense0_'): when `prefix + name` does not exist but `name` does, it is
+   * returned (and nothing is created).
+   */
+  get(name: string, options?: ParameterOptions): Parameter {
+    if (typeof name !== 'string') throw new TypeError(`ParameterDict.get: name must be a string, got ${String(name)}`);
+    const full = this.prefix + name;
+    let p = this._getImpl(full);
+    if (p === undefined && this._params.has(name) && options === undefined) return this._params.get(name) as Parameter;
+    if (p === undefined) {
+      p = new Parameter(full, { ...(options ?? {}) });
+      this._params.set(full, p);
+      return p;
+    }
+    for (const [k, v] of Object.entries(options ?? {})) {
+      if (v === undefined || v === null) continue;
+      if (k === 'shape') {
+        const want = normShape(`ParameterDict.get('${name}')`, v) as number[];
+        if (p._mergeShape(want)) continue;
+        throw new AssertionError(
+          `Cannot retrieve Parameter '${full}' because desired attribute does not match with stored for attribute 'shape': desired '${shapeStr(want)}' vs stored '${shapeStr(p.shape)}'.`,
+        );
+      }
+      if (k === 'dtype') {
+        checkDtypeArg(`ParameterDict.get('${name}')`, v);
+        continue;
+      }
+      // Python sets a stray `allow_deferred_init` attribute here (the real one is private),
+      // so a second request never changes or checks it.
+      if (k === 'allowDeferredInit') continue;
+      const existing = (p as unknown as Record<string, unknown>)[k];
+      if (existing === null || existing === undefined) {
+        (p as unknown as Record<string, unknown>)[k] = v;
+        continue;
+      }
+      if (!initEquals(v, existing) && v !== existing) {
+        throw new AssertionError(
+          `Cannot retrieve Parameter '${full}' because desired attribute does not match with stored for attribute '${k}': desired '${String(v)}' vs stored '${String(existing)}'.`,
+        );
+      }
+    }
+    return p;
+  }
+
+  /** Full names, in insertion (MXNet) order. */
+  keys(): IterableIterator<string> {
+    return this._params.keys();
+  }
+  values(): IterableIterator<Parameter> {
+    return this._params.values();
+  }
+  entries(): IterableIterator<[string, Parameter]> {
+    return this._params.entries();
+  }
+  [Symbol.iterator](): IterableIterator<string> {
+    return this._params.keys();
+  }
+  has(fullName: string): boolean {
+    return this._params.has(fullName);
+  }
+  get size(): number {
+    return this._params.size;
+  }
+  /** Python `params[full_name]`. */
+  getByFullName(fullName: string): Parameter {
+    const p = this._params.get(fullName);
+    if (p === undefined) throw new RangeError(`ParameterDict: no Parameter named '${fullName}'`);
+    return p;
+  }
+
+  /** Copies `other`'s Parameters in; a different Parameter under an existing name throws. */
+  update(other: ParameterDict | Iterable<[string, Parameter]>): void {
+    const items = [...(other instanceof ParameterDict ? other.entries() : other)];
+    for (const [k, v] of items) {
+      const cur = this._params.get(k);
+      if (cur !== undefined && cur !== v) {
+        throw new AssertionError(`Cannot update self with other because they have different Parameters with the same name '${k}'`);
+      }
+    }
+    for (const [k, v] of items) this._params.set(k, v);
+  }
+
+  /**
+   * `initialize(init=Uniform(), ctx=null, verbose=false, forceReinit=false)`: `init` is the
+   * default for Parameters without their own initializer.
+   */
+  initialize(...args: unknown[]): void {
+    const o = parseArgs<{ init: InitLike; ctx: unknown; verbose: boolean; forceReinit: boolean }>(
+      'ParameterDict.initialize', args, ['init', 'ctx', 'verbose', 'forceReinit'], { init: new Uniform(), verbose: false, forceReinit: false },
+    );
+    const init = o.init ?? new Uniform();
+    checkInit('ParameterDict.initialize(init)', init);
+    for (const p of this._params.values()) p.initialize(null, o.ctx, init, o.forceReinit);
+  }
+
+  /** Sets an attribute on every Parameter (`setattr('gradReq', 'null')`). */
+  setattr(name: string, value: unknown): void {
+    for (const p of this._params.values()) {
+      if (!(name in p)) throw new TypeError(`ParameterDict.setattr: Parameter has no attribute '${name}'`);
+      (p as unknown as Record<string, unknown>)[name] = value;
+    }
+  }
+
+  zeroGrad(): void {}
+
+  /**
+   * @internal `load_dict` (parameter.py): `arrays` keyed by saved names ('arg:'/'aux:' are
+   * stripped, `restorePrefix` prepended). Validates everything before changing anything, so
+   * a failed load leaves every Parameter as it was. `source` names the file in messages.
+   */
+  _loadDict(
+    arrays: Iterable<[string, NDArray]>,
+    opts: { allowMissing?: boolean; ignoreExtra?: boolean; restorePrefix?: string; source?: string } = {},
+  ): void {
+    const restore = opts.restorePrefix ?? '';
+    const lprefix = restore.length;
+    if (restore) {
+      for (const name of this._params.keys()) {
+        if (!name.startsWith(restore)) {
+          throw new AssertionError(`restore_prefix is '${restore}' but Parameters name '${name}' does not start with '${restore}'`);
+        }
+      }
+    }
+    const argDict = new Map<string, NDArray>();
+    for (const [k, v] of arrays) {
+      const key = k.startsWith('arg:') || k.startsWith('aux:') ? k.slice(4) : k;
+      argDict.set(restore + key, v);
+    }
+    const errorStr = opts.source ? `file '${opts.source}'` : 'param_dict';
+    if (!opts.allowMissing) {
+      for (const name of this._params.keys()) {
+        if (!argDict.has(name)) {
+          throw new AssertionError(
+            `Parameter '${name.slice(lprefix)}' is missing in ${errorStr}, which contains parameters: ${briefPrintList([...argDict.keys()])}. Please make sure source and target networks have the same prefix.For more info on naming, please see https://mxnet.io/api/python/docs/tutorials/packages/gluon/blocks/naming.html`,
+          );
+        }
+      }
+    }
+    const todo: [Parameter, NDArray][] = [];
+    for (const [name, arr] of argDict) {
+      const p = this._params.get(name);
+      if (p === undefined) {
+        if (!opts.ignoreExtra) {
+          throw new AssertionError(
+            `Parameter '${name.slice(lprefix)}' loaded from ${errorStr} is not present in ParameterDict, choices are: ${briefPrintList([...this._params.keys()])}. Set ignore_extra to True to ignore. Please make sure source and target networks have the same prefix.For more info on naming, please see https://mxnet.io/api/python/docs/tutorials/packages/gluon/blocks/naming.html`,
+          );
+        }
+        continue;
+      }
+      p._checkLoad(arr);
+      todo.push([p, arr]);
+    }
+    for (const [p, arr] of todo) p._loadInit(arr);
+  }
+
+  toString(): string {
+    const name = this.prefix ? `${this.prefix} ` : '';
+    const lines = [...this._params.values()].map((p) => `  ${p.toString()}`);
+    return `${name}(\n${lines.join('\n')}\n)`;
+  }
+}

@@ -1,0 +1,229 @@
+// RNNCell, LSTMCell, GRUCell (rnn_cell.py:327-679). The default activations run on the
+// per-step wasm kernel (CellKernel); custom activations run on nd operators.
+
+import { CellKernel, type FusedRnnSpec } from '../../backend/rnn.js';
+import type { InitLike } from '../../init/initializer.js';
+import type * as nd from '../../ndarray/index.js';
+import { NDArray, shapeStr } from '../../ndarray/ndarray.js';
+import { ACTIVATIONS } from '../../ndarray/ops.js';
+import { parseArgs } from '../../util/options.js';
+import type { Parameter, ParameterDict } from '../parameter.js';
+import { featureSize, HybridRecurrentCell, type StateInfo } from './base_cell.js';
+import { KernelCache } from './kernel_cache.js';
+
+/** A cell activation: an Activation act type, or a function of an NDArray. */
+export type ActivationLike = string | ((x: NDArray) => NDArray);
+
+function checkActivation(where: string, name: string, act: unknown, stringOnly = false): ActivationLike {
+  if (typeof act === 'string' && ACTIVATIONS[act] !== undefined) return act;
+  if (typeof act === 'function' && !stringOnly) return act as (x: NDArray) => NDArray;
+  throw new TypeError(
+    `${where}: ${name} must be one of ${Object.keys(ACTIVATIONS).join(', ')}${stringOnly ? '' : ' or a function of an NDArray'}, got ${String(act)}`,
+  );
+}
+
+/** Python `_get_activation`: a named activation or a callable. */
+function applyActivation(F: typeof nd, x: NDArray, act: ActivationLike): NDArray {
+  return typeof act === 'string' ? F.Activation(x, act) : act(x);
+}
+
+interface CellArgs {
+  hiddenSize: number;
+  activation: ActivationLike;
+  recurrentActivation: ActivationLike;
+  i2hWeightInitializer: InitLike | null;
+  h2hWeightInitializer: InitLike | null;
+  i2hBiasInitializer: InitLike;
+  h2hBiasInitializer: InitLike;
+  inputSize: number;
+  prefix: string | null;
+  params: ParameterDict | null;
+}
+
+const CELL_DEFAULTS: Partial<CellArgs> = {
+  activation: 'tanh', recurrentActivation: 'sigmoid', i2hWeightInitializer: null, h2hWeightInitializer: null,
+  i2hBiasInitializer: 'zeros', h2hBiasInitializer: 'zeros', inputSize: 0, prefix: null, params: null,
+};
+
+/** Shared body of the three gated cells: four parameters, deferred input size, one kernel. */
+abstract class BasicCell extends HybridRecurrentCell {
+  declare i2h_weight: Parameter;
+  declare h2h_weight: Parameter;
+  declare i2h_bias: Parameter;
+  declare h2h_bias: Parameter;
+  protected readonly _hiddenSize: number;
+  private readonly _kernel = new KernelCache<CellKernel>();
+
+  constructor(where: string, o: CellArgs, gates: number) {
+    if (!Number.isInteger(o.hiddenSize) || o.hiddenSize <= 0) throw new RangeError(`${where}: hiddenSize must be a positive integer, got ${String(o.hiddenSize)}`);
+    if (!Number.isInteger(o.inputSize) || o.inputSize < 0) throw new RangeError(`${where}: inputSize must be a non-negative integer, got ${String(o.inputSize)}`);
+    super({ prefix: o.prefix, params: o.params });
+    const gh = gates * o.hiddenSize;
+    this._hiddenSize = o.hiddenSize;
+    this.i2h_weight = this.params.get('i2h_weight', { shape: [gh, o.inputSize], init: o.i2hWeightInitializer, allowDeferredInit: true });
+    this.h2h_weight = this.params.get('h2h_weight', { shape: [gh, o.hiddenSize], init: o.h2hWeightInitializer, allowDeferredInit: true });
+    this.i2h_bias = this.params.get('i2h_bias', { shape: [gh], init: o.i2hBiasInitializer, allowDeferredInit: true });
+    this.h2h_bias = this.params.get('h2h_bias', { shape: [gh], init: o.h2hBiasInitializer, allowDeferredInit: true });
+  }
+
+  override stateInfo(batchSize = 0): StateInfo[] {
+    return [{ shape: [batchSize, this._hiddenSize], __layout__: 'NC' }];
+  }
+
+  override _inferShape(x: NDArray): void {
+    this.i2h_weight.shape = [this.i2h_weight.shape[0] as number, featureSize(x)];
+  }
+
+  /** Checks the step inputs: x (N, ...), each state (N, H). */
+  protected _checkStep(x: NDArray, states: NDArray[]): number {
+    const N = x.shape[0] as number;
+    const n = this.stateInfo().length;
+    if (states.length !== n) throw new RangeError(`${this.constructor.name}: expected ${n} state(s), got ${states.length}`);
+    states.forEach((s, i) => {
+      if (!(s instanceof NDArray) || s.ndim !== 2 || s.shape[0] !== N || s.shape[1] !== this._hiddenSize) {
+        throw new RangeError(
+          `${this.constructor.name}: state ${i} must have shape (${N}, ${this._hiddenSize}), got ${s instanceof NDArray ? shapeStr(s.shape) : String(s)}`,
+        );
+      }
+    });
+    return N;
+  }
+
+  /** One step on the wasm cell kernel. */
+  protected _kernelStep(mode: FusedRnnSpec['mode'], x: NDArray, states: NDArray[], params: Record<string, NDArray>): [NDArray, NDArray[]] {
+    const N = this._checkStep(x, states);
+    const ps = [this.i2h_weight, this.h2h_weight, this.i2h_bias, this.h2h_bias];
+    const inputSize = this.i2h_weight.shape[1] as number;
+    const k = this._kernel.get(ps, mode, () =>
+      new CellKernel(mode, this._hiddenSize, inputSize, (params.i2h_weight as NDArray).data, (params.h2h_weight as NDArray).data, (params.i2h_bias as NDArray).data, (params.h2h_bias as NDArray).data),
+    );
+    const r = k.step(x.data, N, (states[0] as NDArray).data, states[1] ? states[1].data : null);
+    const h = new NDArray(r.h, [N, this._hiddenSize]);
+    return [h, r.c === null ? [h] : [h, new NDArray(r.c, [N, this._hiddenSize])]];
+  }
+
+  protected override _disposeKernels(): void {
+    this._kernel.dispose();
+  }
+
+  protected _mapping(): string {
+    const s = this.i2h_weight.shape;
+    return `${s[1] ? s[1] : 'None'} -> ${String(s[0])}`;
+  }
+}
+
+/**
+ * `RNNCell(hiddenSize, activation='tanh', i2hWeightInitializer=null, h2hWeightInitializer=null,
+ * i2hBiasInitializer='zeros', h2hBiasInitializer='zeros', inputSize=0, prefix=null, params=null)`:
+ * h' = act(x Wi^T + bi + h Wh^T + bh).
+ */
+export class RNNCell extends BasicCell {
+  private readonly _activation: ActivationLike;
+  constructor(...args: unknown[]) {
+    const o = parseArgs<CellArgs>(
+      'RNNCell', args,
+      ['hiddenSize', 'activation', 'i2hWeightInitializer', 'h2hWeightInitializer', 'i2hBiasInitializer', 'h2hBiasInitializer', 'inputSize', 'prefix', 'params'],
+      CELL_DEFAULTS, ['hiddenSize'],
+    );
+    const act = checkActivation('RNNCell', 'activation', o.activation);
+    super('RNNCell', o, 1);
+    this._activation = act;
+  }
+  protected override _alias(): string {
+    return 'rnn';
+  }
+  override hybridForward(F: typeof nd, x: NDArray, states: NDArray[], params: Record<string, NDArray>): [NDArray, NDArray[]] {
+    if (this._activation === 'tanh' || this._activation === 'relu') {
+      return this._kernelStep(this._activation === 'tanh' ? 'rnn_tanh' : 'rnn_relu', x, states, params);
+    }
+    // Gluon note: other activations (sigmoid, softsign, softrelu, functions) have no wasm
+    // kernel; they run on nd operators with the same arithmetic.
+    this._checkStep(x, states);
+    const i2h = F.FullyConnected(x, params.i2h_weight, params.i2h_bias, this._hiddenSize);
+    const h2h = F.FullyConnected(states[0], params.h2h_weight, params.h2h_bias, this._hiddenSize);
+    const out = applyActivation(F, F.add(i2h, h2h), this._activation);
+    return [out, [out]];
+  }
+  override toString(): string {
+    const act = typeof this._activation === 'string' ? this._activation : this._activation.name || 'function';
+    return `RNNCell(${this._mapping()}, ${act})`;
+  }
+}
+
+/**
+ * `LSTMCell(hiddenSize, i2hWeightInitializer=null, h2hWeightInitializer=null,
+ * i2hBiasInitializer='zeros', h2hBiasInitializer='zeros', inputSize=0, prefix=null, params=null,
+ * activation='tanh', recurrentActivation='sigmoid')`; gates [i, f, g, o]; states [h, c].
+ */
+export class LSTMCell extends BasicCell {
+  private readonly _activation: string;
+  private readonly _recurrentActivation: ActivationLike;
+  constructor(...args: unknown[]) {
+    const o = parseArgs<CellArgs>(
+      'LSTMCell', args,
+      ['hiddenSize', 'i2hWeightInitializer', 'h2hWeightInitializer', 'i2hBiasInitializer', 'h2hBiasInitializer', 'inputSize', 'prefix', 'params', 'activation', 'recurrentActivation'],
+      CELL_DEFAULTS, ['hiddenSize'],
+    );
+    // The cell state's activation goes through F.Activation in Python, so it must be a name.
+    const act = checkActivation('LSTMCell', 'activation', o.activation, true) as string;
+    const ract = checkActivation('LSTMCell', 'recurrentActivation', o.recurrentActivation);
+    super('LSTMCell', o, 4);
+    this._activation = act;
+    this._recurrentActivation = ract;
+  }
+  protected override _alias(): string {
+    return 'lstm';
+  }
+  override stateInfo(batchSize = 0): StateInfo[] {
+    return [
+      { shape: [batchSize, this._hiddenSize], __layout__: 'NC' },
+      { shape: [batchSize, this._hiddenSize], __layout__: 'NC' },
+    ];
+  }
+  override hybridForward(F: typeof nd, x: NDArray, states: NDArray[], params: Record<string, NDArray>): [NDArray, NDArray[]] {
+    if (this._activation === 'tanh' && this._recurrentActivation === 'sigmoid') return this._kernelStep('lstm', x, states, params);
+    // Gluon note: non-default activations have no wasm kernel; they run on nd operators.
+    this._checkStep(x, states);
+    const H = this._hiddenSize;
+    const gates = F.add(
+      F.FullyConnected(x, params.i2h_weight, params.i2h_bias, 4 * H),
+      F.FullyConnected(states[0], params.h2h_weight, params.h2h_bias, 4 * H),
+    );
+    const [gi, gf, gg, go] = F.split(gates, 4, { axis: 1 }) as [NDArray, NDArray, NDArray, NDArray];
+    const i = applyActivation(F, gi, this._recurrentActivation);
+    const f = applyActivation(F, gf, this._recurrentActivation);
+    const g = applyActivation(F, gg, this._activation);
+    const o = applyActivation(F, go, this._recurrentActivation);
+    const c = F.add(F.mul(f, states[1] as NDArray), F.mul(i, g));
+    const h = F.mul(o, F.Activation(c, this._activation));
+    return [h, [h, c]];
+  }
+  override toString(): string {
+    return `LSTMCell(${this._mapping()})`;
+  }
+}
+
+/**
+ * `GRUCell(hiddenSize, i2hWeightInitializer=null, h2hWeightInitializer=null,
+ * i2hBiasInitializer='zeros', h2hBiasInitializer='zeros', inputSize=0, prefix=null, params=null)`:
+ * the cuDNN GRU (reset applied after the h2h product), gates [r, z, n].
+ */
+export class GRUCell extends BasicCell {
+  constructor(...args: unknown[]) {
+    const o = parseArgs<CellArgs>(
+      'GRUCell', args,
+      ['hiddenSize', 'i2hWeightInitializer', 'h2hWeightInitializer', 'i2hBiasInitializer', 'h2hBiasInitializer', 'inputSize', 'prefix', 'params'],
+      CELL_DEFAULTS, ['hiddenSize'],
+    );
+    super('GRUCell', o, 3);
+  }
+  protected override _alias(): string {
+    return 'gru';
+  }
+  override hybridForward(_F: typeof nd, x: NDArray, states: NDArray[], params: Record<string, NDArray>): [NDArray, NDArray[]] {
+    return this._kernelStep('gru', x, states, params);
+  }
+  override toString(): string {
+    return `GRUCell(${this._mapping()})`;
+  }
+}

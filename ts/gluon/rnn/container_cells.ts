@@ -1,0 +1,211 @@
+// SequentialRNNCell, HybridSequentialRNNCell, BidirectionalCell (rnn_cell.py:682-832, 1018-1092).
+
+import * as nd from '../../ndarray/index.js';
+import type { NDArray } from '../../ndarray/ndarray.js';
+import { AssertionError, NotImplementedError, indent } from '../../util/errors.js';
+import type { Block } from '../block.js';
+import {
+  asCell, cellsBeginState, cellsStateInfo, HybridRecurrentCell, parseUnroll, RecurrentCell, type StateInfo,
+} from './base_cell.js';
+import { checkValidLength, formatSequence, maskSequenceVariableLength, reverseSequences, type Seq } from './sequence.js';
+
+function cellsOf(self: Block): RecurrentCell[] {
+  return [...self._children.values()].map((c) => asCell(self.constructor.name, c));
+}
+
+function seqRepr(self: Block): string {
+  const lines = [...self._children].map(([i, m]) => `(${i}): ${indent(m.toString(), 2)}`);
+  return `${self.constructor.name}(\n${lines.join('\n')}\n)`;
+}
+
+function assertNotModified(cell: RecurrentCell): void {
+  if (cell._modified) {
+    throw new AssertionError('After applying modifier cells (e.g. ZoneoutCell) the base cell cannot be called directly. Call the modifier cell instead.');
+  }
+}
+
+/** One step through every child in order; states are the children's, concatenated. */
+function stepCells(self: Block, inputs: NDArray, states: NDArray[]): [NDArray, NDArray[]] {
+  const cells = cellsOf(self);
+  if (cells.some((c) => c instanceof BidirectionalCell)) throw new AssertionError('Bidirectional cannot be stepped. Please use unroll');
+  let x = inputs;
+  let p = 0;
+  const next: NDArray[] = [];
+  for (const cell of cells) {
+    const n = cell.stateInfo().length;
+    const [out, st] = cell.forward(x, states.slice(p, p + n));
+    p += n;
+    x = out;
+    next.push(...st);
+  }
+  return [x, next];
+}
+
+/** Unrolls each child over the whole sequence in turn (spec §6.1). */
+function unrollCells(self: RecurrentCell, args: unknown[]): [Seq, NDArray[]] {
+  const o = parseUnroll(`${self.constructor.name}.unroll`, args);
+  self.reset();
+  const { inputs, batchSize } = formatSequence(o.length, o.inputs, o.layout, null);
+  const cells = cellsOf(self);
+  const begin = o.beginState ?? self.beginState(batchSize);
+  let x: Seq = inputs;
+  let p = 0;
+  const next: NDArray[] = [];
+  cells.forEach((cell, i) => {
+    const n = cell.stateInfo().length;
+    const [out, st] = cell.unroll(o.length, x, {
+      beginState: begin.slice(p, p + n), layout: o.layout, mergeOutputs: i < cells.length - 1 ? null : o.mergeOutputs, validLength: o.validLength,
+    });
+    p += n;
+    x = out;
+    next.push(...st);
+  });
+  return [x, next];
+}
+
+/** Stacks cells: a step runs each in turn; `unroll` unrolls each over the whole sequence. */
+export class SequentialRNNCell extends RecurrentCell {
+  constructor(...args: unknown[]) {
+    super(...args);
+  }
+  protected override _alias(): string {
+    return 'sequentialrnncell';
+  }
+  add(cell: RecurrentCell): void {
+    this.registerChild(asCell('SequentialRNNCell.add', cell));
+  }
+  override stateInfo(batchSize = 0): StateInfo[] {
+    return cellsStateInfo(cellsOf(this), batchSize);
+  }
+  override beginState(...args: unknown[]): NDArray[] {
+    assertNotModified(this);
+    return cellsBeginState(cellsOf(this), args);
+  }
+  override forward(inputs: NDArray, states: NDArray[]): [NDArray, NDArray[]] {
+    this._counter++;
+    return stepCells(this, inputs, states);
+  }
+  override unroll(...args: unknown[]): [Seq, NDArray[]] {
+    return unrollCells(this, args);
+  }
+  /** Python `cell[i]`. */
+  get(i: number): RecurrentCell {
+    const c = cellsOf(this)[i < 0 ? i + this._children.size : i];
+    if (c === undefined) throw new RangeError(`SequentialRNNCell: index ${i} out of range for ${this._children.size} cells`);
+    return c;
+  }
+  get length(): number {
+    return this._children.size;
+  }
+  override toString(): string {
+    return seqRepr(this);
+  }
+}
+
+/** SequentialRNNCell of hybrid cells (usable inside a HybridBlock). */
+export class HybridSequentialRNNCell extends HybridRecurrentCell {
+  constructor(...args: unknown[]) {
+    super(...args);
+  }
+  protected override _alias(): string {
+    return 'hybridsequentialrnncell';
+  }
+  add(cell: RecurrentCell): void {
+    this.registerChild(asCell('HybridSequentialRNNCell.add', cell));
+  }
+  override stateInfo(batchSize = 0): StateInfo[] {
+    return cellsStateInfo(cellsOf(this), batchSize);
+  }
+  override beginState(...args: unknown[]): NDArray[] {
+    assertNotModified(this);
+    return cellsBeginState(cellsOf(this), args);
+  }
+  override forward(inputs: NDArray, states: NDArray[]): [NDArray, NDArray[]] {
+    this._counter++;
+    return stepCells(this, inputs, states);
+  }
+  override unroll(...args: unknown[]): [Seq, NDArray[]] {
+    return unrollCells(this, args);
+  }
+  get(i: number): RecurrentCell {
+    const c = cellsOf(this)[i < 0 ? i + this._children.size : i];
+    if (c === undefined) throw new RangeError(`HybridSequentialRNNCell: index ${i} out of range for ${this._children.size} cells`);
+    return c;
+  }
+  get length(): number {
+    return this._children.size;
+  }
+  override toString(): string {
+    return seqRepr(this);
+  }
+}
+
+/**
+ * `BidirectionalCell(lCell, rCell, outputPrefix='bi_')`: runs `lCell` forward and `rCell` over
+ * the reversed sequence (only the valid prefix with `validLength`), concatenating outputs.
+ * It cannot be stepped.
+ */
+export class BidirectionalCell extends HybridRecurrentCell {
+  private readonly _outputPrefix: string;
+  constructor(lCell: RecurrentCell, rCell: RecurrentCell, ...rest: unknown[]) {
+    const o = rest.length > 0 && typeof rest[0] === 'object' && rest[0] !== null ? (rest[0] as { outputPrefix?: string }) : { outputPrefix: rest[0] as string | undefined };
+    for (const k of Object.keys(o)) if (k !== 'outputPrefix') throw new TypeError(`BidirectionalCell: unknown option '${k}'; expected one of: outputPrefix`);
+    super({ prefix: '', params: null });
+    this.registerChild(asCell('BidirectionalCell(lCell)', lCell), 'l_cell');
+    this.registerChild(asCell('BidirectionalCell(rCell)', rCell), 'r_cell');
+    this._outputPrefix = o.outputPrefix ?? 'bi_';
+  }
+  protected override _alias(): string {
+    return 'bidirectionalcell';
+  }
+  override forward(_inputs: unknown, _states?: unknown): [NDArray, NDArray[]] {
+    throw new NotImplementedError('Bidirectional cannot be stepped. Please use unroll');
+  }
+  override stateInfo(batchSize = 0): StateInfo[] {
+    return cellsStateInfo(cellsOf(this), batchSize);
+  }
+  override beginState(...args: unknown[]): NDArray[] {
+    assertNotModified(this);
+    return cellsBeginState(cellsOf(this), args);
+  }
+  override unroll(...args: unknown[]): [Seq, NDArray[]] {
+    const o = parseUnroll('BidirectionalCell.unroll', args);
+    this.reset();
+    const { inputs, axis, batchSize } = formatSequence(o.length, o.inputs, o.layout, false);
+    const steps = inputs as NDArray[];
+    const vl = o.validLength === null ? null : checkValidLength('BidirectionalCell.unroll', o.validLength, batchSize, o.length);
+    const reversedInputs = reverseSequences(steps, o.length, vl);
+    const states = o.beginState ?? this.beginState(batchSize);
+    const [lCell, rCell] = cellsOf(this) as [RecurrentCell, RecurrentCell];
+    const nl = lCell.stateInfo(batchSize).length;
+    const [lOut, lStates] = lCell.unroll(o.length, steps, { beginState: states.slice(0, nl), layout: o.layout, mergeOutputs: o.mergeOutputs, validLength: vl });
+    const [rOut, rStates] = rCell.unroll(o.length, reversedInputs, { beginState: states.slice(nl), layout: o.layout, mergeOutputs: false, validLength: vl });
+    const reversedR = reverseSequences(rOut as NDArray[], o.length, vl);
+    let merge = o.mergeOutputs;
+    let left: Seq = lOut;
+    if (merge === null) {
+      merge = !Array.isArray(lOut);
+      if (merge && o.layout === 'NTC') {
+        // Gluon note: MXNet 1.9.1 fails here (rnn_cell.py:1075-1083 re-stacks the merged
+        // backward outputs along the wrong axis); this port throws a clear error instead.
+        throw new NotImplementedError(
+          "BidirectionalCell.unroll: layout 'NTC' with validLength and mergeOutputs=null fails in MXNet 1.9.1; pass mergeOutputs: true or false",
+        );
+      }
+      left = formatSequence(null, lOut, o.layout, merge).inputs;
+    }
+    let outputs: Seq;
+    if (merge) {
+      outputs = nd.concat(left as NDArray, nd.stack(reversedR, { axis }), { dim: 2 });
+    } else {
+      const ls = left as NDArray[];
+      outputs = ls.map((l, i) => nd.concat(l, reversedR[i] as NDArray, { dim: 1 }));
+    }
+    if (vl !== null) outputs = maskSequenceVariableLength(outputs, o.length, vl, axis, merge);
+    return [outputs, [...lStates, ...rStates]];
+  }
+  override toString(): string {
+    const c = this._children;
+    return `BidirectionalCell(forward=${String(c.get('l_cell'))}, backward=${String(c.get('r_cell'))})`;
+  }
+}

@@ -1,0 +1,161 @@
+// ModifierCell, ZoneoutCell, ResidualCell (rnn_cell.py:890-1015) and DropoutCell
+// (rnn_cell.py:835-887): cells that wrap another cell or the sequence it produces.
+
+import type * as ndNs from '../../ndarray/index.js';
+import * as nd from '../../ndarray/index.js';
+import { NDArray } from '../../ndarray/ndarray.js';
+import { AssertionError, NotImplementedError } from '../../util/errors.js';
+import { parseArgs, pyFloat, pyTuple } from '../../util/options.js';
+import type { ParameterDict } from '../parameter.js';
+import { asCell, HybridRecurrentCell, parseBeginState, parseUnroll, type RecurrentCell, type StateInfo } from './base_cell.js';
+import { BidirectionalCell, SequentialRNNCell } from './container_cells.js';
+import { formatSequence, maskSequenceVariableLength, type Seq } from './sequence.js';
+
+/**
+ * `DropoutCell(rate, axes=(), prefix=null, params=null)`: dropout on each step's input, no
+ * state. Gluon note: identity, as MXNet outside autograd training (this package has no
+ * training mode).
+ */
+export class DropoutCell extends HybridRecurrentCell {
+  private readonly _rate: number;
+  private readonly _axes: number[];
+  constructor(...args: unknown[]) {
+    const o = parseArgs<{ rate: number; axes: number[]; prefix: string | null; params: ParameterDict | null }>(
+      'DropoutCell', args, ['rate', 'axes', 'prefix', 'params'], { axes: [], prefix: null, params: null }, ['rate'],
+    );
+    if (typeof o.rate !== 'number') throw new AssertionError('rate must be a number');
+    super({ prefix: o.prefix, params: o.params });
+    this._rate = o.rate;
+    this._axes = [...o.axes];
+  }
+  protected override _alias(): string {
+    return 'dropout';
+  }
+  override stateInfo(_batchSize = 0): StateInfo[] {
+    return [];
+  }
+  override hybridForward(F: typeof ndNs, x: NDArray, states: NDArray[]): [NDArray, NDArray[]] {
+    return [this._rate > 0 ? F.Dropout(x, this._rate, 'training', this._axes) : x, states];
+  }
+  override unroll(...args: unknown[]): [Seq, NDArray[]] {
+    const o = parseUnroll('DropoutCell.unroll', args);
+    this.reset();
+    const { inputs } = formatSequence(o.length, o.inputs, o.layout, o.mergeOutputs);
+    if (inputs instanceof NDArray) {
+      const out = this._rate > 0 ? nd.Dropout(inputs, this._rate, 'training', this._axes) : inputs;
+      return [out, o.beginState ?? []];
+    }
+    return super.unroll(o.length, inputs, { beginState: o.beginState, layout: o.layout, mergeOutputs: o.mergeOutputs, validLength: null });
+  }
+  override toString(): string {
+    return `DropoutCell(rate=${pyFloat(this._rate)}, axes=${pyTuple(this._axes)})`;
+  }
+}
+
+/**
+ * Base of cells that wrap one `baseCell` (child 'base_cell'); the wrapped cell can no longer
+ * be called directly. Prefix = base prefix + the alias ('rnn0_zoneout').
+ */
+export class ModifierCell extends HybridRecurrentCell {
+  readonly baseCell: RecurrentCell;
+  constructor(baseCell: RecurrentCell, alias: string) {
+    const base = asCell('ModifierCell(baseCell)', baseCell);
+    if (base._modified) throw new AssertionError(`Cell ${base.name} is already modified. One cell cannot be modified twice`);
+    base._modified = true;
+    super({ prefix: base.prefix + alias, params: null });
+    this.baseCell = this.registerChild(base, 'base_cell');
+  }
+  /** The base cell's parameters. */
+  override get params(): ParameterDict {
+    return this.baseCell ? this.baseCell.params : super.params;
+  }
+  override stateInfo(batchSize = 0): StateInfo[] {
+    return this.baseCell.stateInfo(batchSize);
+  }
+  /** Gluon note: the default `func` is nd.zeros (MXNet's default here is the symbolic zeros). */
+  override beginState(...args: unknown[]): NDArray[] {
+    if (this._modified) {
+      throw new AssertionError('After applying modifier cells (e.g. ZoneoutCell) the base cell cannot be called directly. Call the modifier cell instead.');
+    }
+    parseBeginState(`${this.constructor.name}.beginState`, args);
+    this.baseCell._modified = false;
+    try {
+      return this.baseCell.beginState(...args);
+    } finally {
+      this.baseCell._modified = true;
+    }
+  }
+  override hybridForward(..._args: unknown[]): [NDArray, NDArray[]] {
+    throw new NotImplementedError(`${this.constructor.name}.hybridForward is not implemented`);
+  }
+  override toString(): string {
+    return `${this.constructor.name}(${this.baseCell.toString()})`;
+  }
+}
+
+/**
+ * `ZoneoutCell(baseCell, zoneoutOutputs=0, zoneoutStates=0)`: keeps previous outputs/states
+ * with the given probabilities in training. Gluon note: at inference (the only mode here)
+ * MXNet's zoneout masks are all ones, so the cell equals its base cell.
+ */
+export class ZoneoutCell extends ModifierCell {
+  readonly zoneoutOutputs: number;
+  readonly zoneoutStates: number;
+  private _prevOutput: NDArray | null = null;
+  constructor(baseCell: RecurrentCell, ...args: unknown[]) {
+    const o = parseArgs<{ zoneoutOutputs: number; zoneoutStates: number }>('ZoneoutCell', args, ['zoneoutOutputs', 'zoneoutStates'], { zoneoutOutputs: 0, zoneoutStates: 0 });
+    if (baseCell instanceof BidirectionalCell) {
+      throw new AssertionError("BidirectionalCell doesn't support zoneout since it doesn't support step. Please add ZoneoutCell to the cells underneath instead.");
+    }
+    if (baseCell instanceof SequentialRNNCell) {
+      // Gluon note: MXNet raises AttributeError here (it reads a missing `_bidirectional`).
+      throw new AssertionError('ZoneoutCell cannot wrap a SequentialRNNCell (MXNet 1.9.1 fails with AttributeError); wrap its cells instead.');
+    }
+    super(baseCell, 'zoneout');
+    this.zoneoutOutputs = o.zoneoutOutputs;
+    this.zoneoutStates = o.zoneoutStates;
+  }
+  override reset(): void {
+    super.reset();
+    this._prevOutput = null;
+  }
+  override hybridForward(_F: typeof ndNs, x: NDArray, states: NDArray[]): [NDArray, NDArray[]] {
+    const [out, next] = this.baseCell.forward(x, states);
+    // Inference: Dropout(ones) is ones, so where(mask, new, old) keeps the new values.
+    this._prevOutput = out;
+    return [out, next];
+  }
+  override toString(): string {
+    return `ZoneoutCell(p_out=${pyFloat(this.zoneoutOutputs)}, p_state=${pyFloat(this.zoneoutStates)}, ${this.baseCell.toString()})`;
+  }
+}
+
+/** `ResidualCell(baseCell)`: output = base output + input (sizes must match). */
+export class ResidualCell extends ModifierCell {
+  constructor(baseCell: RecurrentCell) {
+    super(baseCell, 'residualcell');
+  }
+  override hybridForward(F: typeof ndNs, x: NDArray, states: NDArray[]): [NDArray, NDArray[]] {
+    const [out, next] = this.baseCell.forward(x, states);
+    return [F.add(out, x), next];
+  }
+  override unroll(...args: unknown[]): [Seq, NDArray[]] {
+    const o = parseUnroll('ResidualCell.unroll', args);
+    this.reset();
+    this.baseCell._modified = false;
+    let outputs: Seq;
+    let states: NDArray[];
+    try {
+      [outputs, states] = this.baseCell.unroll(o.length, o.inputs, { beginState: o.beginState, layout: o.layout, mergeOutputs: o.mergeOutputs, validLength: o.validLength });
+    } finally {
+      this.baseCell._modified = true;
+    }
+    const merge = o.mergeOutputs === null ? !Array.isArray(outputs) : o.mergeOutputs;
+    const f = formatSequence(o.length, o.inputs, o.layout, merge);
+    let inputs = f.inputs;
+    if (o.validLength !== null) inputs = maskSequenceVariableLength(inputs, o.length, o.validLength, f.axis, merge);
+    if (merge) return [nd.add(outputs as NDArray, inputs as NDArray), states];
+    const ins = inputs as NDArray[];
+    return [(outputs as NDArray[]).map((out, i) => nd.add(out, ins[i] as NDArray)), states];
+  }
+}

@@ -1,0 +1,394 @@
+// NDArray operators: dot, FullyConnected, concat/stack/split, broadcasting arithmetic,
+// activations, Embedding, Dropout. Matrix products run on the wasm SGEMM.
+
+import { backend } from '../backend/index.js';
+import { parseArgs } from '../util/options.js';
+import { NDArray, type Shape, normAxis, shapeSize, shapeStr } from './ndarray.js';
+
+function checkNd(where: string, what: string, x: unknown): NDArray {
+  if (!(x instanceof NDArray)) {
+    throw new TypeError(`${where}: ${what} must be an NDArray, got ${x === null ? 'null' : typeof x === 'object' ? (x as object).constructor?.name ?? 'object' : typeof x}`);
+  }
+  return x;
+}
+
+/**
+ * C (m x n) = op(A) op(B), row-major, on the wasm SGEMM. `a` is (m x k) or, transposed, (k x m);
+ * `b` is (k x n) or (n x k). @internal
+ */
+export function matmul(transA: boolean, transB: boolean, m: number, n: number, k: number, a: Float32Array, b: Float32Array): Float32Array {
+  const c = new Float32Array(m * n);
+  if (m === 0 || n === 0 || k === 0) return c;
+  backend().sgemm(transA, transB, m, n, k, 1, a, transA ? m : k, b, transB ? k : n, 0, c, n);
+  return c;
+}
+
+/**
+ * `nd.dot(lhs, rhs, transposeA=false, transposeB=false)` with mx.nd.dot's N-d rule: the last
+ * axis of lhs (the first, when transposed) contracts with the first axis of rhs (the last,
+ * when transposed); the output shape is the remaining lhs axes then the remaining rhs axes.
+ */
+export function dot(...args: unknown[]): NDArray {
+  const o = parseArgs<{ lhs: unknown; rhs: unknown; transposeA: boolean; transposeB: boolean }>(
+    'nd.dot', args, ['lhs', 'rhs', 'transposeA', 'transposeB'], { transposeA: false, transposeB: false }, ['lhs', 'rhs'],
+  );
+  const a = checkNd('nd.dot', 'lhs', o.lhs);
+  const b = checkNd('nd.dot', 'rhs', o.rhs);
+  if (a.ndim === 0 || b.ndim === 0) throw new RangeError(`nd.dot: inputs must have at least one dimension, got lhs ${shapeStr(a.shape)} and rhs ${shapeStr(b.shape)}`);
+  const ta = !!o.transposeA;
+  const tb = !!o.transposeB;
+  const ka = ta ? (a.shape[0] as number) : (a.shape[a.ndim - 1] as number);
+  const aRest = ta ? a.shape.slice(1) : a.shape.slice(0, -1);
+  const kb = tb ? (b.shape[b.ndim - 1] as number) : (b.shape[0] as number);
+  const bRest = tb ? b.shape.slice(0, -1) : b.shape.slice(1);
+  if (ka !== kb) {
+    throw new RangeError(
+      `nd.dot: shape mismatch: lhs ${shapeStr(a.shape)}${ta ? ' (transposed)' : ''} contracts a dimension of ${ka} but rhs ${shapeStr(b.shape)}${tb ? ' (transposed)' : ''} has ${kb}`,
+    );
+  }
+  const m = shapeSize(aRest);
+  const n = shapeSize(bRest);
+  const out = matmul(ta, tb, m, n, ka, a.data, b.data);
+  const shape = [...aRest, ...bRest];
+  return new NDArray(out, shape.length === 0 ? [1] : shape);
+}
+
+/**
+ * `nd.FullyConnected(data, weight, bias, numHidden, noBias=false, flatten=true)`:
+ * y = x W^T + b over the flattened input (flatten) or over the last axis.
+ */
+export function FullyConnected(...args: unknown[]): NDArray {
+  const o = parseArgs<{ data: unknown; weight: unknown; bias: unknown; numHidden: number; noBias: boolean; flatten: boolean }>(
+    'nd.FullyConnected', args, ['data', 'weight', 'bias', 'numHidden', 'noBias', 'flatten'], { noBias: false, flatten: true, bias: null }, ['data', 'weight'],
+  );
+  const x = checkNd('nd.FullyConnected', 'data', o.data);
+  const w = checkNd('nd.FullyConnected', 'weight', o.weight);
+  if (w.ndim !== 2) throw new RangeError(`nd.FullyConnected: weight must be 2-d (numHidden, inputDim), got ${shapeStr(w.shape)}`);
+  const units = w.shape[0] as number;
+  if (o.numHidden !== undefined && o.numHidden !== units) {
+    throw new RangeError(`nd.FullyConnected: numHidden is ${o.numHidden} but weight has shape ${shapeStr(w.shape)}`);
+  }
+  const k = w.shape[1] as number;
+  const lead = o.flatten ? [x.shape[0] as number] : x.shape.slice(0, -1);
+  const inDim = o.flatten ? shapeSize(x.shape.slice(1)) : (x.shape[x.ndim - 1] as number);
+  if (inDim !== k) {
+    throw new RangeError(
+      `nd.FullyConnected: input ${shapeStr(x.shape)} has ${inDim} features${o.flatten ? ' (flattened)' : ''} but weight ${shapeStr(w.shape)} expects ${k}`,
+    );
+  }
+  const m = shapeSize(lead);
+  const out = matmul(false, true, m, units, k, x.data, w.data);
+  if (!o.noBias && o.bias !== null && o.bias !== undefined) {
+    const b = checkNd('nd.FullyConnected', 'bias', o.bias);
+    if (b.size !== units) throw new RangeError(`nd.FullyConnected: bias ${shapeStr(b.shape)} does not match ${units} hidden units`);
+    const bd = b.data;
+    for (let r = 0; r < m; r++) {
+      const off = r * units;
+      for (let j = 0; j < units; j++) out[off + j] = (out[off + j] as number) + (bd[j] as number);
+    }
+  }
+  return new NDArray(out, [...lead, units]);
+}
+
+function listArgs(where: string, args: unknown[]): { arrays: NDArray[]; opts: unknown[] } {
+  const arrays: NDArray[] = [];
+  let i = 0;
+  if (Array.isArray(args[0])) {
+    (args[0] as unknown[]).forEach((a, j) => arrays.push(checkNd(where, `data[${j}]`, a)));
+    i = 1;
+  } else {
+    while (i < args.length && args[i] instanceof NDArray) arrays.push(args[i++] as NDArray);
+  }
+  if (arrays.length === 0) throw new RangeError(`${where}: needs at least one input array`);
+  return { arrays, opts: args.slice(i) };
+}
+
+/** `nd.concat(a, b, ..., { dim: 1 })` (or an array of NDArrays first). */
+export function concat(...args: unknown[]): NDArray {
+  const { arrays, opts } = listArgs('nd.concat', args);
+  const o = parseArgs<{ dim: number }>('nd.concat', opts, ['dim'], { dim: 1 });
+  const first = arrays[0] as NDArray;
+  const nd = first.ndim;
+  const ax = normAxis(o.dim, nd, 'nd.concat(dim)');
+  for (const a of arrays) {
+    if (a.ndim !== nd || a.shape.some((d, i) => i !== ax && d !== first.shape[i])) {
+      throw new RangeError(`nd.concat: shapes ${arrays.map((x) => shapeStr(x.shape)).join(', ')} differ outside dim ${ax}`);
+    }
+  }
+  const outer = shapeSize(first.shape.slice(0, ax));
+  const inner = shapeSize(first.shape.slice(ax + 1));
+  const total = arrays.reduce((s, a) => s + (a.shape[ax] as number), 0);
+  const out = new Float32Array(outer * total * inner);
+  let off = 0;
+  for (let o2 = 0; o2 < outer; o2++) {
+    for (const a of arrays) {
+      const len = (a.shape[ax] as number) * inner;
+      out.set(a.data.subarray(o2 * len, (o2 + 1) * len), off);
+      off += len;
+    }
+  }
+  const shape = [...first.shape];
+  shape[ax] = total;
+  return new NDArray(out, shape);
+}
+
+/** `nd.stack([a, b, ...], { axis: 0 })` (or the arrays as separate arguments). */
+export function stack(...args: unknown[]): NDArray {
+  const { arrays, opts } = listArgs('nd.stack', args);
+  const o = parseArgs<{ axis: number }>('nd.stack', opts, ['axis'], { axis: 0 });
+  const first = arrays[0] as NDArray;
+  for (const a of arrays) {
+    if (a.ndim !== first.ndim || a.shape.some((d, i) => d !== first.shape[i])) {
+      throw new RangeError(`nd.stack: all inputs must have the same shape, got ${arrays.map((x) => shapeStr(x.shape)).join(', ')}`);
+    }
+  }
+  const ax = normAxis(o.axis, first.ndim + 1, 'nd.stack(axis)');
+  return concat(arrays.map((a) => a.expandDims(ax)), { dim: ax });
+}
+
+/**
+ * `nd.split(data, numOutputs, { axis: 1, squeezeAxis: false })`.
+ * Gluon note: always returns an array, also for numOutputs = 1 (Python returns the bare NDArray).
+ */
+export function split(...args: unknown[]): NDArray[] {
+  const o = parseArgs<{ data: unknown; numOutputs: number; axis: number; squeezeAxis: boolean }>(
+    'nd.split', args, ['data', 'numOutputs', 'axis', 'squeezeAxis'], { axis: 1, squeezeAxis: false }, ['data', 'numOutputs'],
+  );
+  const x = checkNd('nd.split', 'data', o.data);
+  const ax = normAxis(o.axis, x.ndim, 'nd.split(axis)');
+  const n = x.shape[ax] as number;
+  const k = o.numOutputs;
+  if (!Number.isInteger(k) || k < 1 || n % k !== 0) {
+    throw new RangeError(`nd.split: numOutputs ${String(k)} does not evenly divide axis ${ax} of shape ${shapeStr(x.shape)}`);
+  }
+  const step = n / k;
+  if (o.squeezeAxis && step !== 1) throw new RangeError(`nd.split: squeezeAxis needs sections of size 1, got ${step} on axis ${ax}`);
+  const out: NDArray[] = [];
+  for (let i = 0; i < k; i++) {
+    const part = x.sliceAxis(ax, i * step, (i + 1) * step);
+    out.push(o.squeezeAxis ? part.squeeze(ax) : part);
+  }
+  return out;
+}
+
+function broadcastShape(where: string, a: Shape, b: Shape): number[] {
+  const nd = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < nd; i++) {
+    const da = i < nd - a.length ? 1 : (a[i - (nd - a.length)] as number);
+    const db = i < nd - b.length ? 1 : (b[i - (nd - b.length)] as number);
+    if (da !== db && da !== 1 && db !== 1) {
+      throw new RangeError(`${where}: operands could not be broadcast together with shapes ${shapeStr(a)} ${shapeStr(b)}`);
+    }
+    out.push(da === 1 ? db : da);
+  }
+  return out;
+}
+
+function binary(where: string, lhs: unknown, rhs: unknown, f: (x: number, y: number) => number): NDArray {
+  if (typeof lhs === 'number' && typeof rhs === 'number') return new NDArray(Float32Array.of(f(lhs, rhs)), [1]);
+  if (typeof rhs === 'number') {
+    const a = checkNd(where, 'lhs', lhs);
+    const out = new Float32Array(a.size);
+    for (let i = 0; i < out.length; i++) out[i] = f(a.data[i] as number, rhs);
+    return new NDArray(out, a.shape);
+  }
+  if (typeof lhs === 'number') {
+    const b = checkNd(where, 'rhs', rhs);
+    const out = new Float32Array(b.size);
+    for (let i = 0; i < out.length; i++) out[i] = f(lhs, b.data[i] as number);
+    return new NDArray(out, b.shape);
+  }
+  const a = checkNd(where, 'lhs', lhs);
+  const b = checkNd(where, 'rhs', rhs);
+  const ad = a.data;
+  const bd = b.data;
+  if (a.ndim === b.ndim && a.shape.every((d, i) => d === b.shape[i])) {
+    const out = new Float32Array(a.size);
+    for (let i = 0; i < out.length; i++) out[i] = f(ad[i] as number, bd[i] as number);
+    return new NDArray(out, a.shape);
+  }
+  const shape = broadcastShape(where, a.shape, b.shape);
+  const nd = shape.length;
+  const strideFor = (s: Shape): number[] => {
+    const padded = [...new Array<number>(nd - s.length).fill(1), ...s];
+    const st = new Array<number>(nd).fill(0);
+    let acc = 1;
+    for (let i = nd - 1; i >= 0; i--) {
+      st[i] = padded[i] === 1 ? 0 : acc;
+      acc *= padded[i] as number;
+    }
+    return st;
+  };
+  const sa = strideFor(a.shape);
+  const sb = strideFor(b.shape);
+  const out = new Float32Array(shapeSize(shape));
+  const idx = new Array<number>(nd).fill(0);
+  let oa = 0;
+  let ob = 0;
+  for (let o = 0; o < out.length; o++) {
+    out[o] = f(ad[oa] as number, bd[ob] as number);
+    for (let k = nd - 1; k >= 0; k--) {
+      idx[k] = (idx[k] as number) + 1;
+      oa += sa[k] as number;
+      ob += sb[k] as number;
+      if ((idx[k] as number) < (shape[k] as number)) break;
+      oa -= (sa[k] as number) * (shape[k] as number);
+      ob -= (sb[k] as number) * (shape[k] as number);
+      idx[k] = 0;
+    }
+  }
+  return new NDArray(out, shape);
+}
+
+/** `nd.add(lhs, rhs)` with broadcasting (either side may be a number). */
+export function add(lhs: NDArray | number, rhs: NDArray | number): NDArray {
+  return binary('nd.add', lhs, rhs, (x, y) => x + y);
+}
+/** `nd.subtract(lhs, rhs)` with broadcasting. */
+export function sub(lhs: NDArray | number, rhs: NDArray | number): NDArray {
+  return binary('nd.sub', lhs, rhs, (x, y) => x - y);
+}
+/** `nd.multiply(lhs, rhs)` with broadcasting. */
+export function mul(lhs: NDArray | number, rhs: NDArray | number): NDArray {
+  return binary('nd.mul', lhs, rhs, (x, y) => x * y);
+}
+/** `nd.divide(lhs, rhs)` with broadcasting. */
+export function div(lhs: NDArray | number, rhs: NDArray | number): NDArray {
+  return binary('nd.div', lhs, rhs, (x, y) => x / y);
+}
+
+function unary(where: string, x: unknown, f: (v: number) => number): NDArray {
+  const a = checkNd(where, 'data', x);
+  const out = new Float32Array(a.size);
+  const d = a.data;
+  for (let i = 0; i < out.length; i++) out[i] = f(d[i] as number);
+  return new NDArray(out, a.shape);
+}
+
+const sigm = (v: number): number => 1 / (1 + Math.exp(-v));
+/** MXNet's softrelu: log(1 + exp(x)), computed without overflow. */
+const softr = (v: number): number => (v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v)));
+
+export const ACTIVATIONS: Readonly<Record<string, (v: number) => number>> = {
+  relu: (v) => (v > 0 ? v : 0),
+  sigmoid: sigm,
+  tanh: Math.tanh,
+  softrelu: softr,
+  softsign: (v) => v / (1 + Math.abs(v)),
+};
+
+export function relu(x: NDArray): NDArray {
+  return unary('nd.relu', x, ACTIVATIONS.relu as (v: number) => number);
+}
+export function sigmoid(x: NDArray): NDArray {
+  return unary('nd.sigmoid', x, sigm);
+}
+export function tanh(x: NDArray): NDArray {
+  return unary('nd.tanh', x, Math.tanh);
+}
+export function softrelu(x: NDArray): NDArray {
+  return unary('nd.softrelu', x, softr);
+}
+export function softsign(x: NDArray): NDArray {
+  return unary('nd.softsign', x, ACTIVATIONS.softsign as (v: number) => number);
+}
+export function exp(x: NDArray): NDArray {
+  return unary('nd.exp', x, Math.exp);
+}
+export function abs(x: NDArray): NDArray {
+  return unary('nd.abs', x, Math.abs);
+}
+
+/** `nd.clip(data, aMin, aMax)`. */
+export function clip(x: NDArray, aMin: number, aMax: number): NDArray {
+  return unary('nd.clip', x, (v) => (v < aMin ? aMin : v > aMax ? aMax : v));
+}
+
+/** `nd.Activation(data, actType)`: actType one of relu, sigmoid, tanh, softrelu, softsign. */
+export function Activation(...args: unknown[]): NDArray {
+  const o = parseArgs<{ data: unknown; actType: string }>('nd.Activation', args, ['data', 'actType'], {}, ['data', 'actType']);
+  const f = ACTIVATIONS[o.actType];
+  if (f === undefined) {
+    throw new RangeError(`nd.Activation: actType must be one of ${Object.keys(ACTIVATIONS).join(', ')}, got '${String(o.actType)}'`);
+  }
+  return unary('nd.Activation', o.data, f);
+}
+
+/**
+ * `nd.Dropout(data, p=0.5, mode='training', axes=())`: the identity outside training, as
+ * MXNet's Dropout outside `autograd.record()`.
+ * Gluon note: this package runs inference only, so Dropout is always the identity.
+ */
+export function Dropout(...args: unknown[]): NDArray {
+  const o = parseArgs<{ data: unknown; p: number; mode: string; axes: unknown }>('nd.Dropout', args, ['data', 'p', 'mode', 'axes'], { p: 0.5, mode: 'training' }, ['data']);
+  if (o.mode !== 'training' && o.mode !== 'always') throw new RangeError(`nd.Dropout: mode must be 'training' or 'always', got '${o.mode}'`);
+  if (o.mode === 'always' && o.p > 0) throw new RangeError("nd.Dropout: mode 'always' (dropout at inference) is not supported");
+  return checkNd('nd.Dropout', 'data', o.data);
+}
+
+/**
+ * `nd.Embedding(data, weight, inputDim, outputDim)`: rows of `weight` gathered at the ids in
+ * `data` (float ids truncated to integers, then clipped to [0, inputDim-1], MXNet's `clip` mode).
+ */
+export function Embedding(...args: unknown[]): NDArray {
+  const o = parseArgs<{ data: unknown; weight: unknown; inputDim: number; outputDim: number }>('nd.Embedding', args, ['data', 'weight', 'inputDim', 'outputDim'], {}, ['data', 'weight']);
+  const x = checkNd('nd.Embedding', 'data', o.data);
+  const w = checkNd('nd.Embedding', 'weight', o.weight);
+  if (w.ndim !== 2) throw new RangeError(`nd.Embedding: weight must be 2-d (inputDim, outputDim), got ${shapeStr(w.shape)}`);
+  const rows = w.shape[0] as number;
+  const dim = w.shape[1] as number;
+  if ((o.inputDim !== undefined && o.inputDim !== rows) || (o.outputDim !== undefined && o.outputDim !== dim)) {
+    throw new RangeError(`nd.Embedding: weight ${shapeStr(w.shape)} does not match inputDim ${String(o.inputDim)}, outputDim ${String(o.outputDim)}`);
+  }
+  const out = new Float32Array(x.size * dim);
+  for (let i = 0; i < x.size; i++) {
+    let id = Math.trunc(x.data[i] as number);
+    if (!(id >= 0)) id = 0;
+    if (id > rows - 1) id = rows - 1;
+    out.set(w.data.subarray(id * dim, (id + 1) * dim), i * dim);
+  }
+  return new NDArray(out, [...x.shape, dim]);
+}
+
+/** `nd.where(condition, x, y)`: elementwise x where condition is non-zero, else y (same shapes). */
+export function where(condition: NDArray, x: NDArray, y: NDArray): NDArray {
+  if (condition.size !== x.size || x.size !== y.size) {
+    throw new RangeError(`nd.where: shapes must match, got ${shapeStr(condition.shape)}, ${shapeStr(x.shape)}, ${shapeStr(y.shape)}`);
+  }
+  const out = new Float32Array(x.size);
+  for (let i = 0; i < out.length; i++) out[i] = (condition.data[i] as number) !== 0 ? (x.data[i] as number) : (y.data[i] as number);
+  return new NDArray(out, x.shape);
+}
+
+/** `nd.flip(data, axis)`: reverses one axis. */
+export function flip(x: NDArray, axis: number): NDArray {
+  const ax = normAxis(axis, x.ndim, 'nd.flip(axis)');
+  const n = x.shape[ax] as number;
+  const outer = shapeSize(x.shape.slice(0, ax));
+  const inner = shapeSize(x.shape.slice(ax + 1));
+  const out = new Float32Array(x.size);
+  for (let o = 0; o < outer; o++) {
+    for (let t = 0; t < n; t++) {
+      const src = (o * n + t) * inner;
+      out.set(x.data.subarray(src, src + inner), (o * n + (n - 1 - t)) * inner);
+    }
+  }
+  return new NDArray(out, x.shape);
+}
+
+export function swapaxes(x: NDArray, dim1: number, dim2: number): NDArray {
+  return checkNd('nd.swapaxes', 'data', x).swapaxes(dim1, dim2);
+}
+export function reshape(x: NDArray, shape: Shape): NDArray {
+  return checkNd('nd.reshape', 'data', x).reshape(shape);
+}
+export function transpose(x: NDArray, axes?: readonly number[]): NDArray {
+  return checkNd('nd.transpose', 'data', x).transpose(axes);
+}
+export function expandDims(x: NDArray, axis: number): NDArray {
+  return checkNd('nd.expandDims', 'data', x).expandDims(axis);
+}
+export function sliceAxis(x: NDArray, axis: number, begin: number | null, end: number | null): NDArray {
+  return checkNd('nd.sliceAxis', 'data', x).sliceAxis(axis, begin, end);
+}

@@ -1,0 +1,67 @@
+// The package's one random generator (`mx.random.seed(n)`), used by nd.random.* and the
+// initializers. sfc32 seeded through splitmix32: fast, 32-bit, reproducible across runtimes.
+// Gluon note: the stream differs from MXNet's (mt19937 per device), so equal seeds give
+// different numbers than Python; only reproducibility within this package is promised.
+
+let a = 0;
+let b = 0;
+let c = 0;
+let d = 0;
+let spare: number | null = null;
+
+function splitmix32(state: number): () => number {
+  let s = state >>> 0;
+  return () => {
+    s = (s + 0x9e3779b9) >>> 0;
+    let z = s;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+}
+
+function next32(): number {
+  const t = (((a + b) >>> 0) + d) >>> 0;
+  d = (d + 1) >>> 0;
+  a = b ^ (b >>> 9);
+  b = (c + (c << 3)) >>> 0;
+  c = (c << 21) | (c >>> 11);
+  c = (c + t) >>> 0;
+  return t;
+}
+
+/** `mx.random.seed(n)`: reseeds the generator (any integer; only the low 32 bits are used). */
+export function seed(seedState: number): void {
+  if (typeof seedState !== 'number' || !Number.isInteger(seedState)) {
+    throw new TypeError(`random.seed(seedState): expected an integer, got ${String(seedState)}`);
+  }
+  const sm = splitmix32(seedState);
+  a = sm();
+  b = sm();
+  c = sm();
+  d = sm();
+  spare = null;
+  for (let i = 0; i < 12; i++) next32();
+}
+
+seed(Math.floor(Math.random() * 0x100000000));
+
+/** A float in [0, 1) with 24 random bits (float32 resolution). @internal */
+export function nextUniform(): number {
+  return (next32() >>> 8) / 16777216;
+}
+
+/** A standard normal deviate (Box-Muller, both values used). @internal */
+export function nextNormal(): number {
+  if (spare !== null) {
+    const s = spare;
+    spare = null;
+    return s;
+  }
+  let u = 0;
+  while (u === 0) u = nextUniform();
+  const v = nextUniform();
+  const r = Math.sqrt(-2 * Math.log(u));
+  spare = r * Math.sin(2 * Math.PI * v);
+  return r * Math.cos(2 * Math.PI * v);
+}

@@ -1,0 +1,87 @@
+// Translation rule 2 of API.md: Python's positional parameters stay positional, in Python's
+// order, and any keyword parameter may instead come in ONE trailing plain object with
+// camelCase keys. Unknown keys throw (nothing is silently ignored).
+
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+function snakeToCamel(s: string): string {
+  return s.replace(/_([a-z0-9])/g, (_m, ch: string) => ch.toUpperCase());
+}
+
+/**
+ * Parses `args` against `names` (Python's parameter order, camelCase). A trailing plain object
+ * holds keyword arguments. Returns an object with every name: given values, else `defaults`.
+ * `required` names must be given (positionally or by keyword).
+ *
+ *   parseArgs('LSTM', [100, { numLayers: 3 }], ['hiddenSize', 'numLayers'], { numLayers: 1 }, ['hiddenSize'])
+ */
+export function parseArgs<T extends object>(
+  where: string,
+  args: readonly unknown[],
+  keyNames: readonly (keyof T & string)[],
+  defaults: Partial<T>,
+  required: readonly (keyof T & string)[] = [],
+): T {
+  const names: readonly string[] = keyNames;
+  let positional = args;
+  let kw: Record<string, unknown> = {};
+  const last = args.length > 0 ? args[args.length - 1] : undefined;
+  if (isPlainObject(last)) {
+    kw = last;
+    positional = args.slice(0, -1);
+  }
+  if (positional.length > names.length) {
+    throw new TypeError(
+      `${where}: takes at most ${names.length} positional argument(s) (${names.join(', ')}), got ${positional.length}`,
+    );
+  }
+  const out: Record<string, unknown> = { ...defaults };
+  positional.forEach((v, i) => {
+    const name = names[i] as string;
+    if (v !== undefined) out[name] = v;
+  });
+  for (const [k, v] of Object.entries(kw)) {
+    if (!names.includes(k)) {
+      const camel = snakeToCamel(k);
+      const hint = camel !== k && names.includes(camel) ? ` (did you mean '${camel}'?)` : '';
+      throw new TypeError(`${where}: unknown option '${k}'${hint}; expected one of: ${names.join(', ')}`);
+    }
+    const idx = names.indexOf(k);
+    if (idx < positional.length && positional[idx] !== undefined) {
+      throw new TypeError(`${where}: got multiple values for argument '${k}'`);
+    }
+    if (v !== undefined) out[k] = v;
+  }
+  for (const r of required) {
+    if (out[r] === undefined) throw new TypeError(`${where}: missing required argument '${r}'`);
+  }
+  return out as T;
+}
+
+/** Python's str() of a float: 0.5 -> '0.5', 1 -> '1.0'. */
+export function pyFloat(x: number): string {
+  if (Number.isInteger(x)) return `${x}.0`;
+  return String(x);
+}
+
+/** Python's str() of a tuple of ints: () '(3,)' '(2, 3)'. */
+export function pyTuple(t: readonly number[]): string {
+  if (t.length === 1) return `(${t[0]},)`;
+  return `(${t.join(', ')})`;
+}
+
+/** Contexts: everything runs on the one wasm CPU device; only cpu contexts are accepted. */
+export function checkCtx(where: string, ctx: unknown): void {
+  if (ctx === undefined || ctx === null) return;
+  const items = Array.isArray(ctx) ? ctx : [ctx];
+  for (const c of items) {
+    const s = typeof c === 'string' ? c : String((c as { deviceType?: unknown }).deviceType ?? c);
+    if (!/^cpu/.test(s)) {
+      throw new TypeError(`${where}: ctx must be a cpu context (this package runs on the wasm CPU), got ${s}`);
+    }
+  }
+}
