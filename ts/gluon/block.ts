@@ -301,7 +301,7 @@ export class Block {
   /** @internal HybridBlock.forward: deferred init, then `hybridForward(nd, x, ...args, params)`. */
   protected _callHybridForward(x: unknown, args: unknown[]): unknown {
     const reg = this._regParams;
-    if ([...this.params.values()].some((p) => !p.isInitialized && p.isDeferred)) {
+    if ([...reg.values()].some((p) => !p.isInitialized && p.isDeferred)) {
       this._inferShape(x, ...args);
       for (const p of this.params.values()) p._finishDeferredInit();
     }

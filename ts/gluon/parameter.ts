@@ -283,7 +283,7 @@ export class Parameter {
   }
 
   toString(): string {
-    return `Parameter ${this.name} (shape=${shapeStr(this.shape)}, dtype=${this._dtypeRepr})`;
+    return `Parameter ${this.name} (shape=${this._shape === null ? 'None' : shapeStr(this._shape)}, dtype=${this._dtypeRepr})`;
   }
 }
 

@@ -9,6 +9,7 @@ export {
   reshape, sigmoid, sliceAxis, softrelu, softsign, split, stack, sub, swapaxes, tanh, transpose, where,
 } from './ops.js';
 export { SequenceLast, SequenceMask, SequenceReverse } from './sequence.js';
+export { load, save } from '../io/nd_io.js';
 
 /** `mx.nd.random`: uniform and normal draws (seed with `mx.random.seed(n)`). */
 export const random = { uniform, normal };

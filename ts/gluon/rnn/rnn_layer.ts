@@ -1,0 +1,348 @@
+// Fused recurrent layers RNN, LSTM, GRU (rnn_layer.py): multi-layer, bidirectional, LSTM
+// projection and state clipping, valid lengths; computed by the fused wasm kernel.
+
+import { FusedRnnKernel, type FusedRnnSpec } from '../../backend/rnn.js';
+import type { InitLike } from '../../init/initializer.js';
+import { NDArray, shapeStr } from '../../ndarray/ndarray.js';
+import { AssertionError, ValueError } from '../../util/errors.js';
+import { parseArgs, pyFloat } from '../../util/options.js';
+import { HybridBlock } from '../block.js';
+import { checkDtypeArg, type Parameter, type ParameterDict } from '../parameter.js';
+import { makeStates, parseBeginState, type StateInfo } from './base_cell.js';
+import { GRUCell, LSTMCell, RNNCell } from './basic_cells.js';
+import { BidirectionalCell, HybridSequentialRNNCell } from './container_cells.js';
+import { KernelCache } from './kernel_cache.js';
+import { DropoutCell } from './modifier_cells.js';
+import { checkLayout } from './sequence.js';
+
+type Mode = FusedRnnSpec['mode'];
+
+interface LayerArgs {
+  hiddenSize: number;
+  numLayers: number;
+  activation: string;
+  layout: string;
+  dropout: number;
+  bidirectional: boolean;
+  inputSize: number;
+  i2hWeightInitializer: InitLike | null;
+  h2hWeightInitializer: InitLike | null;
+  i2hBiasInitializer: InitLike;
+  h2hBiasInitializer: InitLike;
+  projectionSize: number | null;
+  h2rWeightInitializer: InitLike | null;
+  stateClipMin: number | null;
+  stateClipMax: number | null;
+  stateClipNan: boolean;
+  dtype: string;
+  prefix: string | null;
+  params: ParameterDict | null;
+  useSequenceLength: boolean;
+}
+
+const LAYER_DEFAULTS: Partial<LayerArgs> = {
+  numLayers: 1, activation: 'relu', layout: 'TNC', dropout: 0, bidirectional: false, inputSize: 0,
+  i2hWeightInitializer: null, h2hWeightInitializer: null, i2hBiasInitializer: 'zeros', h2hBiasInitializer: 'zeros',
+  projectionSize: null, h2rWeightInitializer: null, stateClipMin: null, stateClipMax: null, stateClipNan: false,
+  dtype: 'float32', prefix: null, params: null, useSequenceLength: false,
+};
+const KW = ['prefix', 'params', 'useSequenceLength'] as const;
+
+const GATES: Record<Mode, number> = { rnn_relu: 1, rnn_tanh: 1, lstm: 4, gru: 3 };
+const PARAM_RE = /^(l|r)(\d)_(i2h|h2h|h2r)_(weight|bias)$/;
+
+/** Shared implementation of RNN, LSTM and GRU (Python `_RNNLayer`). */
+export class _RNNLayer extends HybridBlock {
+  [name: `${'l' | 'r'}${number}_${string}`]: Parameter;
+  protected readonly _mode: Mode;
+  protected readonly _hiddenSize: number;
+  protected readonly _numLayers: number;
+  protected readonly _layout: string;
+  protected readonly _dropout: number;
+  protected readonly _dir: number;
+  protected readonly _inputSize: number;
+  protected readonly _projectionSize: number | null;
+  protected readonly _clip: FusedRnnSpec['clip'];
+  protected readonly _useSequenceLength: boolean;
+  private readonly _inits: [InitLike | null, InitLike | null, InitLike, InitLike];
+  private readonly _kernel = new KernelCache<FusedRnnKernel>();
+
+  constructor(where: string, o: LayerArgs, mode: Mode) {
+    for (const k of ['hiddenSize', 'numLayers'] as const) {
+      if (!Number.isInteger(o[k]) || o[k] <= 0) throw new RangeError(`${where}: ${k} must be a positive integer, got ${String(o[k])}`);
+    }
+    if (!Number.isInteger(o.inputSize) || o.inputSize < 0) throw new RangeError(`${where}: inputSize must be a non-negative integer, got ${String(o.inputSize)}`);
+    checkLayout(where, o.layout);
+    if (typeof o.dropout !== 'number' || o.dropout < 0 || o.dropout > 1) throw new RangeError(`${where}: dropout must be a number in [0, 1], got ${String(o.dropout)}`);
+    checkDtypeArg(where, o.dtype);
+    const proj = o.projectionSize ? o.projectionSize : null;
+    if (proj !== null && (!Number.isInteger(proj) || proj <= 0)) throw new RangeError(`${where}: projectionSize must be a positive integer, got ${String(proj)}`);
+    let clip: FusedRnnSpec['clip'] = null;
+    if (o.stateClipMin !== null || o.stateClipMax !== null) {
+      if (typeof o.stateClipMin !== 'number' || typeof o.stateClipMax !== 'number') {
+        throw new ValueError(`${where}: state clipping needs both stateClipMin and stateClipMax, got ${String(o.stateClipMin)} and ${String(o.stateClipMax)}`);
+      }
+      if (o.stateClipMax < o.stateClipMin) throw new ValueError(`${where}: stateClipMax (${o.stateClipMax}) must be >= stateClipMin (${o.stateClipMin})`);
+      clip = { min: o.stateClipMin, max: o.stateClipMax, nan: !!o.stateClipNan };
+    }
+    super({ prefix: o.prefix, params: o.params });
+    this._mode = mode;
+    this._hiddenSize = o.hiddenSize;
+    this._numLayers = o.numLayers;
+    this._layout = o.layout;
+    this._dropout = o.dropout;
+    this._dir = o.bidirectional ? 2 : 1;
+    this._inputSize = o.inputSize;
+    this._projectionSize = proj;
+    this._clip = clip;
+    this._useSequenceLength = !!o.useSequenceLength;
+    this._inits = [o.i2hWeightInitializer, o.h2hWeightInitializer, o.i2hBiasInitializer, o.h2hBiasInitializer];
+    const ng = GATES[mode];
+    const nh = o.hiddenSize;
+    let ni = o.inputSize;
+    for (let i = 0; i < o.numLayers; i++) {
+      for (const j of ['l', 'r'].slice(0, this._dir)) {
+        this._registerParam(`${j}${i}_i2h_weight`, [ng * nh, ni], o.i2hWeightInitializer, o.dtype);
+        this._registerParam(`${j}${i}_h2h_weight`, [ng * nh, proj ?? nh], o.h2hWeightInitializer, o.dtype);
+        this._registerParam(`${j}${i}_i2h_bias`, [ng * nh], o.i2hBiasInitializer, o.dtype);
+        this._registerParam(`${j}${i}_h2h_bias`, [ng * nh], o.h2hBiasInitializer, o.dtype);
+        if (proj !== null) this._registerParam(`${j}${i}_h2r_weight`, [proj, nh], o.h2rWeightInitializer, o.dtype);
+      }
+      ni = (proj ?? nh) * this._dir;
+    }
+  }
+
+  private _registerParam(name: string, shape: number[], init: InitLike | null, dtype: string): void {
+    (this as unknown as Record<string, Parameter>)[name] = this.params.get(name, { shape, init, allowDeferredInit: true, dtype });
+  }
+
+  private _param(name: string): Parameter {
+    return (this as unknown as Record<string, Parameter>)[name] as Parameter;
+  }
+
+  /** Per (layer, direction), in the kernel's order layer*D + dir: [i2h_w, h2h_w, i2h_b, h2h_b, h2r_w?]. */
+  private _paramGroups(): Parameter[][] {
+    const out: Parameter[][] = [];
+    for (let i = 0; i < this._numLayers; i++) {
+      for (const j of ['l', 'r'].slice(0, this._dir)) {
+        const names = ['i2h_weight', 'h2h_weight', 'i2h_bias', 'h2h_bias', ...(this._projectionSize !== null ? ['h2r_weight'] : [])];
+        out.push(names.map((n) => this._param(`${j}${i}_${n}`)));
+      }
+    }
+    return out;
+  }
+
+  /** Shapes of the begin states: [h] (RNN, GRU) or [h, c] (LSTM; h is P wide with projection). */
+  stateInfo(batchSize = 0): StateInfo[] {
+    const LD = this._numLayers * this._dir;
+    const h = { shape: [LD, batchSize, this._projectionSize ?? this._hiddenSize], __layout__: 'LNC', dtype: 'float32' };
+    if (this._mode !== 'lstm') return [h];
+    return [h, { shape: [LD, batchSize, this._hiddenSize], __layout__: 'LNC', dtype: 'float32' }];
+  }
+
+  /** `beginState(batchSize=0, { func: nd.zeros, ...kwargs })`. */
+  beginState(...args: unknown[]): NDArray[] {
+    const { batchSize, func, kwargs } = parseBeginState(`${this.constructor.name}.beginState`, args);
+    return makeStates(this.stateInfo(batchSize), func, kwargs);
+  }
+
+  override _inferShape(x: NDArray): void {
+    const C = x.shape[2] as number;
+    for (const j of ['l', 'r'].slice(0, this._dir)) {
+      const p = this._param(`${j}0_i2h_weight`);
+      p.shape = [p.shape[0] as number, C];
+    }
+  }
+
+  /**
+   * `forward(inputs, states?, sequenceLength?)`: without states returns the output alone;
+   * with states returns `[output, newStates]`. `sequenceLength` needs `useSequenceLength: true`.
+   */
+  override forward(inputs: unknown, states?: unknown, sequenceLength?: unknown): NDArray | [NDArray, NDArray[]] {
+    const name = this.constructor.name;
+    if (!(inputs instanceof NDArray)) throw new TypeError(`${name}.forward: inputs must be an NDArray, got ${String(inputs)}`);
+    if (inputs.ndim !== 3) throw new RangeError(`${name}.forward: inputs must be 3-d (${this._layout}), got ${shapeStr(inputs.shape)}`);
+    const T = inputs.shape[this._layout.indexOf('T')] as number;
+    const N = inputs.shape[this._layout.indexOf('N')] as number;
+    const C = inputs.shape[2] as number;
+    const skipStates = states === undefined || states === null;
+    let st: NDArray[] = skipStates ? this.beginState(N) : states instanceof NDArray ? [states] : (states as NDArray[]);
+    if (!Array.isArray(st) || !st.every((s) => s instanceof NDArray)) {
+      throw new TypeError(`${name}.forward: states must be an NDArray or an array of NDArrays, got ${String(states)}`);
+    }
+    let vl: Int32Array | null = null;
+    if (this._useSequenceLength) {
+      if (!(sequenceLength instanceof NDArray)) {
+        throw new TypeError(`${name}.forward: useSequenceLength is true, so sequenceLength (an NDArray of ${N} lengths) is required, got ${String(sequenceLength)}`);
+      }
+      if (sequenceLength.size !== N) throw new RangeError(`${name}.forward: sequenceLength ${shapeStr(sequenceLength.shape)} must have ${N} entries`);
+      vl = new Int32Array(N);
+      for (let b = 0; b < N; b++) {
+        const v = Math.trunc(sequenceLength.data[b] as number);
+        if (!(v >= 1 && v <= T)) throw new RangeError(`${name}.forward: sequenceLength[${b}] = ${String(sequenceLength.data[b])} must be in [1, ${T}]`);
+        vl[b] = v;
+      }
+    } else if (sequenceLength !== undefined && sequenceLength !== null) {
+      throw new TypeError(`${name}.forward: sequenceLength was given but the layer was built without useSequenceLength: true`);
+    }
+    const infos = this.stateInfo(N);
+    if (st.length !== infos.length) throw new ValueError(`${name}.forward: expected ${infos.length} state array(s), got ${st.length}`);
+    st.forEach((s, i) => {
+      const want = (infos[i] as StateInfo).shape;
+      if (s.ndim !== want.length || s.shape.some((d, k) => d !== want[k])) {
+        throw new ValueError(`Invalid recurrent state shape. Expecting ${shapeStr(want)}, got ${shapeStr(s.shape)}.`);
+      }
+    });
+    const groups = this._paramGroups();
+    const all = groups.flat();
+    if (all.some((p) => !p.isInitialized && p.isDeferred)) {
+      this._inferShape(inputs);
+      for (const p of this.params.values()) p._finishDeferredInit();
+    }
+    const datas = groups.map((g) => g.map((p) => p.data()));
+    const inSize = this._param('l0_i2h_weight').shape[1] as number;
+    if (C !== inSize) {
+      throw new RangeError(`${name}.forward: inputs ${shapeStr(inputs.shape)} have ${C} features but l0_i2h_weight expects ${inSize}`);
+    }
+    const spec: FusedRnnSpec = {
+      mode: this._mode, hidden: this._hiddenSize, numLayers: this._numLayers, bidirectional: this._dir === 2,
+      inputSize: inSize, projection: this._projectionSize, clip: this._clip,
+    };
+    const kernel = this._kernel.get(all, JSON.stringify(spec), () => new FusedRnnKernel(spec, datas.map((g) => g.map((a) => a.data))));
+    const r = kernel.forward(inputs.data, this._layout as 'TNC' | 'NTC', T, N, (st[0] as NDArray).data, st[1] ? st[1].data : null, vl);
+    const outC = this._dir * (this._projectionSize ?? this._hiddenSize);
+    const out = new NDArray(r.out, this._layout === 'TNC' ? [T, N, outC] : [N, T, outC]);
+    if (skipStates) return out;
+    const newStates = [new NDArray(r.hn, (infos[0] as StateInfo).shape)];
+    if (r.cn !== null) newStates.push(new NDArray(r.cn, (infos[1] as StateInfo).shape));
+    return [out, newStates];
+  }
+
+  protected override _disposeKernels(): void {
+    this._kernel.dispose();
+  }
+
+  /**
+   * @internal The equivalent stack of cells (`_unfuse`), sharing this layer's Parameters:
+   * HybridSequentialRNNCell of cells 'l{i}_' (BidirectionalCell of 'l{i}_'/'r{i}_' when
+   * bidirectional), with DropoutCells between layers when dropout > 0.
+   */
+  _unfuse(): HybridSequentialRNNCell {
+    if (this._projectionSize !== null) throw new AssertionError('_unfuse does not support projection layer yet!');
+    if (this._clip !== null) throw new AssertionError('_unfuse does not support state clipping yet!');
+    const H = this._hiddenSize;
+    const [i2hW, h2hW, i2hB, h2hB] = this._inits;
+    const make = (prefix: string, inputSize: number) => {
+      const kw = { inputSize, i2hWeightInitializer: i2hW, h2hWeightInitializer: h2hW, i2hBiasInitializer: i2hB, h2hBiasInitializer: h2hB, prefix };
+      switch (this._mode) {
+        case 'rnn_relu': return new RNNCell(H, { activation: 'relu', ...kw });
+        case 'rnn_tanh': return new RNNCell(H, { activation: 'tanh', ...kw });
+        case 'lstm': return new LSTMCell(H, kw);
+        default: return new GRUCell(H, kw);
+      }
+    };
+    const stack = new HybridSequentialRNNCell({ prefix: this.prefix, params: this.params });
+    stack.nameScope(() => {
+      let ni = this._inputSize;
+      for (let i = 0; i < this._numLayers; i++) {
+        if (this._dir === 2) stack.add(new BidirectionalCell(make(`l${i}_`, ni), make(`r${i}_`, ni)));
+        else stack.add(make(`l${i}_`, ni));
+        if (this._dropout > 0 && i !== this._numLayers - 1) stack.add(new DropoutCell(this._dropout));
+        ni = H * this._dir;
+      }
+    });
+    return stack;
+  }
+
+  /**
+   * Structural names in the pre-1.3 unfused layout (`_unfused.{layer}.[l_cell.|r_cell.]i2h_weight`),
+   * the keys MXNet's save_parameters writes for fused layers (spec §8.12).
+   * Gluon note: MXNet's regex reads one layer digit and crashes for 11+ layers; this throws.
+   */
+  override _collectParamsWithPrefix(prefix = ''): Map<string, Parameter> {
+    const pre = prefix ? `${prefix}.` : '';
+    const reg = this._regParams;
+    const matches = [...reg.keys()].map((k) => {
+      const m = PARAM_RE.exec(k);
+      if (m === null) throw new Error(`${this.constructor.name}: parameter '${k}' has no MXNet file name (MXNet supports at most 10 layers here)`);
+      return m;
+    });
+    const bi = matches.some((m) => m[1] === 'r');
+    const ret = new Map<string, Parameter>();
+    [...reg.values()].forEach((p, i) => {
+      const [, d, l, g, t] = matches[i] as RegExpExecArray;
+      ret.set(pre + (bi ? `_unfused.${l}.${d}_cell.${g}_${t}` : `_unfused.${l}.${g}_${t}`), p);
+    });
+    for (const [name, child] of this._children) for (const [k, v] of child._collectParamsWithPrefix(pre + name)) ret.set(k, v);
+    return ret;
+  }
+
+  override toString(): string {
+    const shape = this._param('l0_i2h_weight').shape;
+    let s = `${this.constructor.name}(${shape[1] ? shape[1] : 'None'} -> ${Math.floor((shape[0] as number) / GATES[this._mode])}, ${this._layout}`;
+    if (this._numLayers !== 1) s += `, num_layers=${this._numLayers}`;
+    if (this._dropout !== 0) s += `, dropout=${pyFloat(this._dropout)}`;
+    if (this._dir === 2) s += ', bidirectional';
+    return `${s})`;
+  }
+}
+
+/**
+ * `RNN(hiddenSize, numLayers=1, activation='relu', layout='TNC', dropout=0, bidirectional=false,
+ * i2hWeightInitializer=null, h2hWeightInitializer=null, i2hBiasInitializer='zeros',
+ * h2hBiasInitializer='zeros', inputSize=0, dtype='float32', { prefix, params, useSequenceLength })`.
+ * Gluon note: `dropout` between layers applies only in training, so it never acts here.
+ */
+export class RNN extends _RNNLayer {
+  constructor(...args: unknown[]) {
+    const o = parseArgs<LayerArgs>('RNN', args, [
+      'hiddenSize', 'numLayers', 'activation', 'layout', 'dropout', 'bidirectional', 'i2hWeightInitializer', 'h2hWeightInitializer',
+      'i2hBiasInitializer', 'h2hBiasInitializer', 'inputSize', 'dtype', ...KW,
+    ], LAYER_DEFAULTS, ['hiddenSize']);
+    if (o.activation !== 'relu' && o.activation !== 'tanh') throw new RangeError(`RNN: activation must be 'relu' or 'tanh', got ${String(o.activation)}`);
+    super('RNN', o, o.activation === 'relu' ? 'rnn_relu' : 'rnn_tanh');
+  }
+  protected override _alias(): string {
+    return 'rnn';
+  }
+}
+
+/**
+ * `LSTM(hiddenSize, numLayers=1, layout='TNC', dropout=0, bidirectional=false, inputSize=0,
+ * i2hWeightInitializer=null, h2hWeightInitializer=null, i2hBiasInitializer='zeros',
+ * h2hBiasInitializer='zeros', projectionSize=null, h2rWeightInitializer=null, stateClipMin=null,
+ * stateClipMax=null, stateClipNan=false, dtype='float32', { prefix, params, useSequenceLength })`.
+ * Gluon note: state clipping follows cuDNN (c clamped to [min, max] after each update, NaN
+ * clamped too when stateClipNan); MXNet's CPU operator refuses it. `useSequenceLength` works
+ * on this CPU port with cuDNN's semantics (MXNet's CPU operator refuses it).
+ */
+export class LSTM extends _RNNLayer {
+  constructor(...args: unknown[]) {
+    const o = parseArgs<LayerArgs>('LSTM', args, [
+      'hiddenSize', 'numLayers', 'layout', 'dropout', 'bidirectional', 'inputSize', 'i2hWeightInitializer', 'h2hWeightInitializer',
+      'i2hBiasInitializer', 'h2hBiasInitializer', 'projectionSize', 'h2rWeightInitializer', 'stateClipMin', 'stateClipMax', 'stateClipNan', 'dtype', ...KW,
+    ], LAYER_DEFAULTS, ['hiddenSize']);
+    super('LSTM', o, 'lstm');
+  }
+  protected override _alias(): string {
+    return 'lstm';
+  }
+}
+
+/**
+ * `GRU(hiddenSize, numLayers=1, layout='TNC', dropout=0, bidirectional=false, inputSize=0,
+ * i2hWeightInitializer=null, h2hWeightInitializer=null, i2hBiasInitializer='zeros',
+ * h2hBiasInitializer='zeros', dtype='float32', { prefix, params, useSequenceLength })`.
+ */
+export class GRU extends _RNNLayer {
+  constructor(...args: unknown[]) {
+    const o = parseArgs<LayerArgs>('GRU', args, [
+      'hiddenSize', 'numLayers', 'layout', 'dropout', 'bidirectional', 'inputSize', 'i2hWeightInitializer', 'h2hWeightInitializer',
+      'i2hBiasInitializer', 'h2hBiasInitializer', 'dtype', ...KW,
+    ], LAYER_DEFAULTS, ['hiddenSize']);
+    super('GRU', o, 'gru');
+  }
+  protected override _alias(): string {
+    return 'gru';
+  }
+}
