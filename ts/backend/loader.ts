@@ -31,22 +31,69 @@ export interface BackendInfo {
   wasmBytes: number | null;
 }
 
-function buildUrl(build: BuildName, file: string, base?: string | URL): URL {
-  if (base !== undefined) {
-    const b = String(base);
-    return new URL(`${build}/${file}`, b.endsWith('/') ? b : `${b}/`);
-  }
-  return new URL(`./generated/${build}/${file}`, import.meta.url);
+// The glue is imported with literal specifiers and each .wasm is located with a literal
+// `new URL('./generated/<build>/gluon_wasm_bg.wasm', import.meta.url)`: the pattern that Vite,
+// webpack 5, Rollup plugins, Parcel and esbuild-based tools recognise, so bundlers emit the
+// .wasm as an asset and rewrite the URL with no configuration.
+function defaultWasmUrl(build: BuildName): URL {
+  return build === 'simd'
+    ? new URL('./generated/simd/gluon_wasm_bg.wasm', import.meta.url)
+    : new URL('./generated/simd-threads/gluon_wasm_bg.wasm', import.meta.url);
 }
 
+function wasmUrl(build: BuildName, base?: string | URL): URL {
+  if (base === undefined) return defaultWasmUrl(build);
+  let b = String(base).replace(/\\/g, '/');
+  if (!b.endsWith('/')) b += '/';
+  if (/^[A-Za-z]:\//.test(b)) b = `file:///${b}`; // a Windows path
+  // A relative wasmPath resolves against the page (browsers) or the working directory.
+  let root: string | undefined;
+  try {
+    root = (globalThis as { location?: { href?: string } }).location?.href; // Deno throws without --location
+  } catch {}
+  const proc = (globalThis as { process?: { cwd?: () => string } }).process;
+  if (root === undefined && typeof proc?.cwd === 'function') {
+    root = `file://${proc
+      .cwd()
+      .replace(/\\/g, '/')
+      .replace(/^([A-Za-z]:)/, '/$1')}/`;
+  }
+  return new URL(`${build}/gluon_wasm_bg.wasm`, root === undefined ? b : new URL(b, root));
+}
+
+async function importGlue(build: BuildName): Promise<WasmExports> {
+  return build === 'simd'
+    ? ((await import('./generated/simd/gluon_wasm.js')) as WasmExports)
+    : ((await import('./generated/simd-threads/gluon_wasm.js')) as unknown as WasmExports);
+}
+
+type NodeFs = { readFileSync(path: string): Uint8Array };
+type NodeUrl = { fileURLToPath(url: URL): string };
+
 async function readBytes(url: URL): Promise<Uint8Array> {
-  if (url.protocol === 'file:' && canReadFiles()) {
-    const fs = await import('node:fs/promises');
-    const { fileURLToPath } = await import('node:url');
-    return new Uint8Array(await fs.readFile(fileURLToPath(url)));
+  if (url.protocol === 'file:') {
+    const g = globalThis as {
+      process?: { getBuiltinModule?: (id: string) => unknown };
+      Deno?: { readFile(url: URL): Promise<Uint8Array> };
+    };
+    if (g.Deno?.readFile) return g.Deno.readFile(url);
+    const getBuiltin = g.process?.getBuiltinModule;
+    if (typeof getBuiltin === 'function') {
+      // Node >= 20.16 and Bun: no `import('node:fs')` that a browser bundler would trip on.
+      const fs = getBuiltin('node:fs') as NodeFs;
+      const { fileURLToPath } = getBuiltin('node:url') as NodeUrl;
+      return new Uint8Array(fs.readFileSync(fileURLToPath(url)));
+    }
+    if (canReadFiles()) {
+      const spec = 'node:fs/promises'; // a variable: bundlers leave it alone
+      const fs = (await import(/* @vite-ignore */ /* webpackIgnore: true */ spec)) as {
+        readFile(url: URL): Promise<Uint8Array>;
+      };
+      return new Uint8Array(await fs.readFile(url));
+    }
   }
   const res = await fetch(url);
-  if (!res.ok) throw new Error(`could not fetch ${url.href}: HTTP ${res.status}`);
+  if (!res.ok) throw new Error(`gluon-rnn-wasm: could not fetch ${url.href}: HTTP ${res.status}`);
   return new Uint8Array(await res.arrayBuffer());
 }
 
@@ -66,8 +113,7 @@ export async function loadBuild(build: BuildName, options: ReadyOptions): Promis
         '(Node >= 16.4, Chrome >= 91, Firefox >= 89, Safari >= 16.4, Deno, Bun)',
     );
   }
-  const glueUrl = buildUrl(build, 'gluon_wasm.js', options.wasmPath);
-  const glue = (await import(/* @vite-ignore */ glueUrl.href)) as WasmExports;
+  const glue = await importGlue(build);
   let module: WebAssembly.Module;
   let bytes: number | null = null;
   if (options.wasmModule !== undefined) {
@@ -77,14 +123,16 @@ export async function loadBuild(build: BuildName, options: ReadyOptions): Promis
     }
     module = options.wasmModule;
   } else {
-    const buf = await readBytes(buildUrl(build, 'gluon_wasm_bg.wasm', options.wasmPath));
+    const buf = await readBytes(wasmUrl(build, options.wasmPath));
     bytes = buf.byteLength;
     module = await WebAssembly.compile(buf as BufferSource);
   }
   const out = glue.initSync({ module }) as unknown as { memory: WebAssembly.Memory };
   const abi = glue.abi_version();
   if (abi !== ABI_VERSION) {
-    throw new Error(`gluon-rnn-wasm: the .wasm has ABI version ${abi}, this JavaScript expects ${ABI_VERSION}; rebuild`);
+    throw new Error(
+      `gluon-rnn-wasm: the .wasm has ABI version ${abi}, this JavaScript expects ${ABI_VERSION}; rebuild`,
+    );
   }
   return { glue, module, memory: out.memory, bytes };
 }
