@@ -12,7 +12,13 @@ pub fn matrix_span(rows: usize, cols: usize, ld: usize) -> Option<usize> {
 }
 
 /// Checks that `len` elements hold a `rows x cols` matrix with leading dimension `ld`.
-pub fn check_matrix(what: &str, len: usize, rows: usize, cols: usize, ld: usize) -> Result<(), JsError> {
+pub fn check_matrix(
+    what: &str,
+    len: usize,
+    rows: usize,
+    cols: usize,
+    ld: usize,
+) -> Result<(), JsError> {
     if cols > 0 && ld < cols {
         return Err(JsError::new(&format!(
             "{what}: leading dimension {ld} is smaller than the row length {cols}"
@@ -24,5 +30,16 @@ pub fn check_matrix(what: &str, len: usize, rows: usize, cols: usize, ld: usize)
             "{what}: a {rows}x{cols} matrix with leading dimension {ld} needs {need} elements, got {len}"
         ))),
         None => Err(JsError::new(&format!("{what}: size {rows}x{cols} (ld {ld}) overflows"))),
+    }
+}
+
+/// Checks an exact element count.
+pub fn require_len(what: &str, got: usize, want: usize) -> Result<(), JsError> {
+    if got == want {
+        Ok(())
+    } else {
+        Err(JsError::new(&format!(
+            "{what}: expected {want} elements, got {got}"
+        )))
     }
 }

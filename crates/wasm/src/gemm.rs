@@ -28,7 +28,9 @@ pub fn sgemm(
     check_matrix("sgemm: A", a.len(), ar, ac, lda)?;
     check_matrix("sgemm: B", b.len(), br, bc, ldb)?;
     check_matrix("sgemm: C", c.len(), m, n, ldc)?;
-    gemm::sgemm(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    gemm::sgemm(
+        trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,
+    );
     Ok(())
 }
 

@@ -5,8 +5,10 @@
 mod check;
 mod gemm;
 mod info;
+mod rnn;
 mod selftest;
 
 pub use gemm::*;
 pub use info::*;
+pub use rnn::*;
 pub use selftest::*;

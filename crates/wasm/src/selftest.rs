@@ -43,7 +43,9 @@ pub fn selftest_sgemm() -> Result<u32, JsError> {
                             c.iter_mut().for_each(|v| *v = f32::NAN);
                         }
                         let mut want = c.clone();
-                        gemm::reference::sgemm(ta, tb, m, n, k, alpha, &a, lda, &b, ldb, beta, &mut want, ldc);
+                        gemm::reference::sgemm(
+                            ta, tb, m, n, k, alpha, &a, lda, &b, ldb, beta, &mut want, ldc,
+                        );
                         gemm::sgemm(ta, tb, m, n, k, alpha, &a, lda, &b, ldb, beta, &mut c, ldc);
                         for i in 0..m {
                             for j in 0..n {
