@@ -4,6 +4,7 @@
 //! - [`simd`]: the `F32x4` vocabulary (wasm SIMD128 or a portable emulation).
 //! - [`act`]: sigmoid / tanh (scalar and `F32x4`, one formula each, documented error).
 //! - [`gemm`]: BLIS-style SGEMM, pre-packed B, naive reference.
+//! - [`rnn`]: fused RNN/LSTM/GRU stacks and single-step cells, with a scalar reference.
 //! - [`peak`]: synthetic SIMD peak probe for benchmarks.
 //!
 //! Conventions: matrices are row-major with a leading dimension (`lda`, ...); `alpha`/`beta`
@@ -15,6 +16,7 @@
 pub mod act;
 pub mod gemm;
 pub mod peak;
+pub mod rnn;
 pub mod simd;
 
 pub use peak::simd_peak_probe;

@@ -18,8 +18,8 @@ use core::ops::Range;
 pub use pack::MatRef;
 use params::NR;
 
-#[allow(unused_imports)] // used by the RNN drivers
 pub(crate) use loops::tile;
+pub(crate) use pack::pack_a;
 
 /// Asserts that a row-major `rows x cols` operand with leading dimension `ld` fits in `len`.
 fn check_operand(name: &str, len: usize, rows: usize, cols: usize, ld: usize) {
@@ -110,7 +110,6 @@ impl PackedB {
 
     /// Packs the k x n matrix whose element (p, j) is `f(p, j)` (the RNN drivers use this to
     /// permute and pad gate columns).
-    #[allow(dead_code)] // used by the RNN drivers
     pub(crate) fn from_fn(k: usize, n: usize, f: impl Fn(usize, usize) -> f32) -> Self {
         let panels = n.div_ceil(NR);
         let mut data = vec![0.0; panels * NR * k];
@@ -138,7 +137,6 @@ impl PackedB {
     }
 
     /// The `k * NR` floats of panel `jp` (columns `jp*NR..jp*NR+NR`).
-    #[allow(dead_code)] // used by the RNN drivers
     pub(crate) fn panel(&self, jp: usize) -> &[f32] {
         &self.data[jp * self.k * NR..(jp + 1) * self.k * NR]
     }
@@ -207,4 +205,4 @@ pub fn sgemm_packed_with(
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

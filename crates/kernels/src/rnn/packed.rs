@@ -1,0 +1,196 @@
+//! Packing a Gluon parameter set once: weights into interleaved `PackedB` panels, biases
+//! pre-summed where the math allows.
+
+use super::gates::{gate_of, gluon_row, GRU_N, UNITS};
+use super::{DirParams, Mode, RnnParams, RnnSpec};
+use crate::gemm::PackedB;
+
+/// One (layer, direction) ready for the kernels.
+#[derive(Clone, Debug)]
+pub(crate) struct PackedDir {
+    /// Input features `ni`.
+    pub ni: usize,
+    /// op(B) = i2h_weight^T, `ni x G*Hp`, interleaved gate columns.
+    pub wi: PackedB,
+    /// op(B) = h2h_weight^T, `(H or P) x G*Hp`, interleaved gate columns.
+    pub wh: PackedB,
+    /// Bias added to the input projection, `G*Hp`: `i2h_bias + h2h_bias`, except the GRU
+    /// n gate, whose `h2h_bias` is applied inside `r * (W_hn h + b_hn)`.
+    pub bias: Vec<f32>,
+    /// GRU only: `b_hn` per unit, `Hp`.
+    pub bhn: Vec<f32>,
+    /// LSTMP: op(B) = h2r_weight^T, `H x P`.
+    pub whr: Option<PackedB>,
+}
+
+/// A whole fused stack, packed (see [`super::rnn_forward`]).
+#[derive(Clone, Debug)]
+pub struct PackedRnn {
+    pub(crate) spec: RnnSpec,
+    /// Hidden size padded to whole unit blocks.
+    pub(crate) hp: usize,
+    pub(crate) dirs: Vec<PackedDir>,
+}
+
+fn expect_len(name: &str, got: usize, want: usize, shape: String) -> Result<(), String> {
+    if got == want {
+        Ok(())
+    } else {
+        Err(format!(
+            "{name}: expected shape {shape} ({want} values), got {got} values"
+        ))
+    }
+}
+
+fn validate_spec(s: &RnnSpec) -> Result<(), String> {
+    if s.hidden == 0 || s.num_layers == 0 || s.input_size == 0 {
+        return Err(format!(
+            "hidden_size ({}), num_layers ({}) and input_size ({}) must all be positive",
+            s.hidden, s.num_layers, s.input_size
+        ));
+    }
+    if s.mode != Mode::Lstm && (s.projection.is_some() || s.clip.is_some()) {
+        return Err("projection_size and state clipping are only supported for LSTM".into());
+    }
+    if s.projection == Some(0) {
+        return Err("projection_size must be positive (use None for no projection)".into());
+    }
+    if let Some(c) = s.clip {
+        if c.min.is_nan() || c.max.is_nan() || c.min > c.max {
+            return Err(format!(
+                "state_clip_min ({}) must be <= state_clip_max ({})",
+                c.min, c.max
+            ));
+        }
+    }
+    Ok(())
+}
+
+impl PackedDir {
+    fn new(
+        spec: &RnnSpec,
+        hp: usize,
+        ni: usize,
+        name: &str,
+        p: &DirParams,
+    ) -> Result<Self, String> {
+        let (g, h) = (spec.mode.gates(), spec.hidden);
+        let kh = spec.out_size();
+        expect_len(
+            &format!("{name}i2h_weight"),
+            p.i2h_weight.len(),
+            g * h * ni,
+            format!("({}, {ni})", g * h),
+        )?;
+        expect_len(
+            &format!("{name}h2h_weight"),
+            p.h2h_weight.len(),
+            g * h * kh,
+            format!("({}, {kh})", g * h),
+        )?;
+        expect_len(
+            &format!("{name}i2h_bias"),
+            p.i2h_bias.len(),
+            g * h,
+            format!("({},)", g * h),
+        )?;
+        expect_len(
+            &format!("{name}h2h_bias"),
+            p.h2h_bias.len(),
+            g * h,
+            format!("({},)", g * h),
+        )?;
+        let whr = match (spec.projection, p.h2r_weight) {
+            (Some(pr), Some(w)) => {
+                expect_len(
+                    &format!("{name}h2r_weight"),
+                    w.len(),
+                    pr * h,
+                    format!("({pr}, {h})"),
+                )?;
+                Some(PackedB::from_fn(h, pr, |j, c| w[c * h + j]))
+            }
+            (Some(_), None) => {
+                return Err(format!("{name}h2r_weight is required with a projection"))
+            }
+            (None, Some(_)) => return Err(format!("{name}h2r_weight given without a projection")),
+            (None, None) => None,
+        };
+        let cols = g * hp;
+        let (wi, wh) = (p.i2h_weight, p.h2h_weight);
+        let wi = PackedB::from_fn(ni, cols, |q, c| {
+            gluon_row(c, g, h).map_or(0.0, |r| wi[r * ni + q])
+        });
+        let wh = PackedB::from_fn(kh, cols, |q, c| {
+            gluon_row(c, g, h).map_or(0.0, |r| wh[r * kh + q])
+        });
+        let gru = spec.mode == Mode::Gru;
+        let bias = (0..cols)
+            .map(|c| {
+                gluon_row(c, g, h).map_or(0.0, |r| {
+                    let recurrent_inside_reset = gru && gate_of(c, g) == GRU_N;
+                    p.i2h_bias[r]
+                        + if recurrent_inside_reset {
+                            0.0
+                        } else {
+                            p.h2h_bias[r]
+                        }
+                })
+            })
+            .collect();
+        let bhn = if gru {
+            (0..hp)
+                .map(|u| {
+                    if u < h {
+                        p.h2h_bias[GRU_N * h + u]
+                    } else {
+                        0.0
+                    }
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(PackedDir {
+            ni,
+            wi,
+            wh,
+            bias,
+            bhn,
+            whr,
+        })
+    }
+}
+
+impl PackedRnn {
+    /// Validates shapes (errors name the Gluon parameter, e.g. `l0_i2h_weight`) and packs
+    /// every (layer, direction) of `params` (`params.dirs[layer * D + dir]`).
+    pub fn new(spec: RnnSpec, params: &RnnParams) -> Result<Self, String> {
+        validate_spec(&spec)?;
+        let d = spec.dirs();
+        if params.dirs.len() != spec.num_layers * d {
+            return Err(format!(
+                "expected {} (layer, direction) parameter sets, got {}",
+                spec.num_layers * d,
+                params.dirs.len()
+            ));
+        }
+        let hp = spec.hidden.next_multiple_of(UNITS);
+        let dirs = params
+            .dirs
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let (l, dir) = (i / d, i % d);
+                let name = format!("{}{l}_", ["l", "r"][dir]);
+                PackedDir::new(&spec, hp, spec.layer_input(l), &name, p)
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(PackedRnn { spec, hp, dirs })
+    }
+
+    /// The spec this stack was packed for.
+    pub fn spec(&self) -> &RnnSpec {
+        &self.spec
+    }
+}

@@ -1,0 +1,258 @@
+//! The fused-layer driver: validates a call, runs layers bottom-up and, per layer, each
+//! direction over the time steps (spec section 8.6), writing outputs in place.
+
+use super::gates::UNITS;
+use super::packed::PackedRnn;
+use super::step::{step, OutView, StepBufs, StepCtx};
+use super::workspace::{grow, DirScratch, Workspace};
+use super::{Layout, Mode};
+use crate::gemm::params::MR;
+use crate::gemm::sgemm_packed_with;
+
+fn check(name: &str, got: usize, want: usize) -> Result<(), String> {
+    if got == want {
+        Ok(())
+    } else {
+        Err(format!("{name}: expected {want} values, got {got}"))
+    }
+}
+
+/// Runs the whole stack over a sequence.
+///
+/// - `x`: `(T, N, C)` for [`Layout::Tnc`], `(N, T, C)` for [`Layout::Ntc`]; `C = input_size`.
+/// - `h0` / `c0`: `(L*D, N, H')` / `(L*D, N, H)` (zeros when `None`); `c0` LSTM only.
+/// - `valid_len`: per-sample lengths `1 <= len <= T`: outputs at `t >= len` are zero, a
+///   forward state stops at `len - 1`, the backward direction starts at `len - 1`.
+/// - `out`: `(T, N, D*H')` or `(N, T, D*H')`; `hn`: `(L*D, N, H')`; `cn`: `(L*D, N, H)`
+///   (LSTM only, optional). `H' = P` with a projection, else `H`.
+///
+/// State index `layer * D + dir`; the backward direction writes channels `[H', 2H')`.
+#[allow(clippy::too_many_arguments)]
+pub fn rnn_forward(
+    p: &PackedRnn,
+    layout: Layout,
+    t: usize,
+    n: usize,
+    x: &[f32],
+    h0: Option<&[f32]>,
+    c0: Option<&[f32]>,
+    valid_len: Option<&[usize]>,
+    out: &mut [f32],
+    hn: &mut [f32],
+    cn: Option<&mut [f32]>,
+    ws: &mut Workspace,
+) -> Result<(), String> {
+    forward(p, layout, t, n, x, h0, c0, valid_len, out, Some(hn), cn, ws)
+}
+
+/// `rnn_forward` with optional `hn` (a cell step's output already is its new h).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn forward(
+    p: &PackedRnn,
+    layout: Layout,
+    t: usize,
+    n: usize,
+    x: &[f32],
+    h0: Option<&[f32]>,
+    c0: Option<&[f32]>,
+    valid_len: Option<&[usize]>,
+    out: &mut [f32],
+    mut hn: Option<&mut [f32]>,
+    mut cn: Option<&mut [f32]>,
+    ws: &mut Workspace,
+) -> Result<(), String> {
+    let s = &p.spec;
+    let (ld, d, hs, h) = (s.num_layers * s.dirs(), s.dirs(), s.out_size(), s.hidden);
+    let lstm = s.mode == Mode::Lstm;
+    check("input", x.len(), t * n * s.input_size)?;
+    check("output", out.len(), t * n * d * hs)?;
+    if let Some(h0) = h0 {
+        check("initial hidden state", h0.len(), ld * n * hs)?;
+    }
+    if let Some(hn) = hn.as_deref() {
+        check("final hidden state", hn.len(), ld * n * hs)?;
+    }
+    if !lstm && (c0.is_some() || cn.is_some()) {
+        return Err("only LSTM has a cell state".into());
+    }
+    if let Some(c0) = c0 {
+        check("initial cell state", c0.len(), ld * n * h)?;
+    }
+    if let Some(cn) = cn.as_deref() {
+        check("final cell state", cn.len(), ld * n * h)?;
+    }
+    if let Some(v) = valid_len {
+        check("sequence_length", v.len(), n)?;
+        if let Some(bad) = v.iter().find(|&&l| l == 0 || l > t) {
+            return Err(format!(
+                "sequence_length values must be in [1, {t}], got {bad}"
+            ));
+        }
+    }
+
+    let Workspace { xin, layers, dir } = ws;
+    // Layer 0 reads time-major rows; an NTC input is transposed once.
+    let x_tnc: &[f32] = match layout {
+        Layout::Tnc => x,
+        Layout::Ntc => {
+            let c = s.input_size;
+            let xt = grow(xin, t * n * c);
+            for (b, sample) in x.chunks_exact(t * c).enumerate() {
+                for (tt, row) in sample.chunks_exact(c).enumerate() {
+                    xt[(tt * n + b) * c..][..c].copy_from_slice(row);
+                }
+            }
+            xt
+        }
+    };
+    let width = d * hs;
+    for l in 0..s.num_layers {
+        let last = l + 1 == s.num_layers;
+        let (l0, l1) = layers.split_at_mut(1);
+        let (cur, prev) = if l % 2 == 0 {
+            (&mut l0[0], &l1[0])
+        } else {
+            (&mut l1[0], &l0[0])
+        };
+        let input: &[f32] = if l == 0 {
+            x_tnc
+        } else {
+            &prev[..t * n * width]
+        };
+        let mut view = match (last, layout) {
+            (false, _) => OutView {
+                data: grow(cur, t * n * width),
+                ts: n * width,
+                bs: width,
+                off: 0,
+                width: hs,
+            },
+            (true, Layout::Tnc) => OutView {
+                data: &mut *out,
+                ts: n * width,
+                bs: width,
+                off: 0,
+                width: hs,
+            },
+            (true, Layout::Ntc) => OutView {
+                data: &mut *out,
+                ts: width,
+                bs: t * width,
+                off: 0,
+                width: hs,
+            },
+        };
+        for dr in 0..d {
+            let idx = l * d + dr;
+            view.off = dr * hs;
+            let h0 = h0.map(|v| &v[idx * n * hs..][..n * hs]);
+            let c0 = c0.map(|v| &v[idx * n * h..][..n * h]);
+            let hn = hn.as_deref_mut().map(|v| &mut v[idx * n * hs..][..n * hs]);
+            let cn = cn.as_deref_mut().map(|v| &mut v[idx * n * h..][..n * h]);
+            run_dir(
+                p,
+                idx,
+                dr == 1,
+                input,
+                t,
+                n,
+                valid_len,
+                h0,
+                c0,
+                &mut view,
+                hn,
+                cn,
+                dir,
+            );
+        }
+    }
+    Ok(())
+}
+
+/// One (layer, direction): input projection of all steps as one GEMM, then the recurrence.
+#[allow(clippy::too_many_arguments)]
+fn run_dir(
+    p: &PackedRnn,
+    idx: usize,
+    backward: bool,
+    input: &[f32],
+    t: usize,
+    n: usize,
+    valid: Option<&[usize]>,
+    h0: Option<&[f32]>,
+    c0: Option<&[f32]>,
+    out: &mut OutView,
+    hn: Option<&mut [f32]>,
+    cn: Option<&mut [f32]>,
+    s: &mut DirScratch,
+) {
+    let spec = &p.spec;
+    let pd = &p.dirs[idx];
+    let (h, hp, proj) = (spec.hidden, p.hp, spec.projection);
+    let cols = spec.mode.gates() * hp;
+    let (hs, ks, kh) = (spec.out_size(), proj.unwrap_or(hp), proj.unwrap_or(h));
+
+    // Gate pre-activations of every step: bias + x · Wi^T.
+    let xproj = grow(&mut s.xproj, t * n * cols);
+    for row in xproj.chunks_exact_mut(cols) {
+        row.copy_from_slice(&pd.bias);
+    }
+    sgemm_packed_with(
+        t * n,
+        0..cols,
+        1.0,
+        input,
+        pd.ni,
+        &pd.wi,
+        1.0,
+        xproj,
+        cols,
+        &mut s.gemm,
+    );
+
+    let hrec = grow(&mut s.hrec, n * ks);
+    let cstate = grow(&mut s.cstate, n * hp);
+    hrec.fill(0.0);
+    cstate.fill(0.0);
+    for b in 0..n {
+        if let Some(h0) = h0 {
+            hrec[b * ks..][..hs].copy_from_slice(&h0[b * hs..][..hs]);
+        }
+        if let Some(c0) = c0 {
+            cstate[b * hp..][..h].copy_from_slice(&c0[b * h..][..h]);
+        }
+    }
+    let mut bufs = StepBufs {
+        hrec,
+        cstate,
+        apack: grow(&mut s.apack, n.next_multiple_of(MR) * kh),
+        nbuf: grow(&mut s.nbuf, n * UNITS),
+        hfull: grow(&mut s.hfull, if proj.is_some() { n * hp } else { 0 }),
+        rbuf: grow(&mut s.rbuf, n * proj.unwrap_or(0)),
+        gemm: &mut s.gemm,
+    };
+    let cx = StepCtx {
+        pd,
+        mode: spec.mode,
+        hidden: h,
+        hp,
+        proj,
+        clip: spec.clip,
+        n,
+    };
+    for i in 0..t {
+        let tt = if backward { t - 1 - i } else { i };
+        let xt = &mut xproj[tt * n * cols..][..n * cols];
+        step(&cx, tt, valid, xt, &mut bufs, out);
+    }
+    if let Some(hn) = hn {
+        for b in 0..n {
+            hn[b * hs..][..hs].copy_from_slice(&bufs.hrec[b * ks..][..hs]);
+        }
+    }
+    if let Some(cn) = cn {
+        for b in 0..n {
+            cn[b * h..][..h].copy_from_slice(&bufs.cstate[b * hp..][..h]);
+        }
+    }
+}

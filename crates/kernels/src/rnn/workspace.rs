@@ -1,0 +1,70 @@
+//! Reusable scratch for the recurrent drivers: buffers grow to the largest call seen and
+//! are never shrunk, so steady-state calls do not allocate.
+
+/// Scratch owner passed to [`super::rnn_forward`] / [`super::cell_step`]. Contents between
+/// calls are meaningless.
+#[derive(Debug, Default)]
+pub struct Workspace {
+    /// Layer-0 input transposed to TNC (NTC calls only).
+    pub(crate) xin: Vec<f32>,
+    /// Outputs of inner layers (TNC): layer `l` writes `layers[l % 2]` and reads the other.
+    pub(crate) layers: [Vec<f32>; 2],
+    pub(crate) dir: DirScratch,
+}
+
+/// Per-direction buffers (directions run one after the other).
+#[derive(Debug, Default)]
+pub(crate) struct DirScratch {
+    /// Gate pre-activations of all steps, `(T*N, G*Hp)` in packed column order.
+    pub xproj: Vec<f32>,
+    /// Recurrent state packed as the GEMM's A operand.
+    pub apack: Vec<f32>,
+    /// Recurrent state `(N, Hp)`, or `(N, P)` with projection.
+    pub hrec: Vec<f32>,
+    /// LSTM cell state `(N, Hp)`.
+    pub cstate: Vec<f32>,
+    /// LSTMP: unprojected h of the step `(N, Hp)`.
+    pub hfull: Vec<f32>,
+    /// LSTMP: projected r of the step `(N, P)`.
+    pub rbuf: Vec<f32>,
+    /// GRU: `W_hn h` of one unit block `(N, 8)`.
+    pub nbuf: Vec<f32>,
+    /// Packing scratch of the input-projection / projection GEMMs.
+    pub gemm: Vec<f32>,
+}
+
+impl Workspace {
+    /// An empty workspace; the first call sizes it.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Total f32 capacity held (for memory accounting in the wasm layer).
+    pub fn capacity(&self) -> usize {
+        let d = &self.dir;
+        [
+            &self.xin,
+            &self.layers[0],
+            &self.layers[1],
+            &d.xproj,
+            &d.apack,
+            &d.hrec,
+            &d.cstate,
+            &d.hfull,
+            &d.rbuf,
+            &d.nbuf,
+            &d.gemm,
+        ]
+        .iter()
+        .map(|v| v.capacity())
+        .sum()
+    }
+}
+
+/// Grows `v` to at least `len` (never shrinks) and returns the first `len` elements.
+pub(crate) fn grow(v: &mut Vec<f32>, len: usize) -> &mut [f32] {
+    if v.len() < len {
+        v.resize(len, 0.0);
+    }
+    &mut v[..len]
+}
