@@ -94,7 +94,7 @@ export function refFused(
       const w = weights[idx] as ArrayLike<number>[];
       for (let n = 0; n < N; n++) {
         const len = validLength ? (validLength[n] as number) : T;
-        let h = new Float64Array(hr);
+        let h: Float64Array = new Float64Array(hr);
         let c: Float64Array | null = lstm ? new Float64Array(H) : null;
         for (let j = 0; j < hr; j++) h[j] = h0 ? (h0[(idx * N + n) * hr + j] as number) : 0;
         if (c) for (let j = 0; j < H; j++) c[j] = c0 ? (c0[(idx * N + n) * H + j] as number) : 0;

@@ -54,6 +54,11 @@ const PARAM_RE = /^(l|r)(\d)_(i2h|h2h|h2r)_(weight|bias)$/;
 /** Shared implementation of RNN, LSTM and GRU (Python `_RNNLayer`). */
 export class _RNNLayer extends HybridBlock {
   [name: `${'l' | 'r'}${number}_${string}`]: Parameter;
+  /** Layer 0's parameters always exist (typed for convenience; the others via the index signature). */
+  declare l0_i2h_weight: Parameter;
+  declare l0_h2h_weight: Parameter;
+  declare l0_i2h_bias: Parameter;
+  declare l0_h2h_bias: Parameter;
   protected readonly _mode: Mode;
   protected readonly _hiddenSize: number;
   protected readonly _numLayers: number;
