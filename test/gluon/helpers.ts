@@ -3,9 +3,9 @@
 
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
+import type { Block } from '../../ts/gluon/block.js';
 import * as nd from '../../ts/ndarray/index.js';
 import { NDArray } from '../../ts/ndarray/ndarray.js';
-import type { Block } from '../../ts/gluon/block.js';
 
 export interface Tensor {
   shape: number[];
@@ -79,12 +79,17 @@ export function expectClose(actual: NDArray | number[], expected: Tensor | numbe
       at = i;
     }
   }
-  expect(worst, `${what}: worst relative error at flat index ${at} (got ${ad[at]}, want ${ed[at]})`).toBeLessThanOrEqual(tol);
+  expect(
+    worst,
+    `${what}: worst relative error at flat index ${at} (got ${ad[at]}, want ${ed[at]})`,
+  ).toBeLessThanOrEqual(tol);
 }
 
 export function expectCloseList(actual: NDArray[], expected: Tensor[], tol = 1e-5, what = ''): void {
   expect(actual.length, `${what} length`).toBe(expected.length);
-  actual.forEach((a, i) => expectClose(a, expected[i] as Tensor, tol, `${what}[${i}]`));
+  actual.forEach((a, i) => {
+    expectClose(a, expected[i] as Tensor, tol, `${what}[${i}]`);
+  });
 }
 
 export function out(f: Fixture, key: string): Tensor {

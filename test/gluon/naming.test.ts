@@ -2,12 +2,12 @@
 // entry was built in a fresh NameManager), plus the Block machinery tests of test_gluon.py.
 
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ready } from '../../ts/index.js';
-import * as nd from '../../ts/ndarray/index.js';
-import type { NDArray } from '../../ts/ndarray/ndarray.js';
-import { resetNameCounters } from '../../ts/name.js';
 import { Block, HybridBlock } from '../../ts/gluon/block.js';
 import { nn, ParameterDict, rnn } from '../../ts/gluon/index.js';
+import { ready } from '../../ts/index.js';
+import { resetNameCounters } from '../../ts/name.js';
+import * as nd from '../../ts/ndarray/index.js';
+import type { NDArray } from '../../ts/ndarray/ndarray.js';
 import { fixture } from './helpers.js';
 
 beforeAll(async () => {
@@ -18,39 +18,44 @@ beforeEach(() => resetNameCounters());
 /** The TypeScript translation of each Python `build` of naming.json. */
 const BUILDS: Record<string, () => Block | ParameterDict> = {
   'rnn.LSTM(100, 3)': () => new rnn.LSTM(100, 3),
-  'net = nn.Sequential()\nwith net.name_scope():\n    net.add(nn.Embedding(30, 10))\n    net.add(rnn.LSTM(20))\n    net.add(nn.Dense(5, flatten=False))': () => {
-    const net = new nn.Sequential();
-    net.nameScope(() => {
-      net.add(new nn.Embedding(30, 10));
-      net.add(new rnn.LSTM(20));
-      net.add(new nn.Dense(5, { flatten: false }));
-    });
-    return net;
-  },
-  'net = rnn.SequentialRNNCell()\nwith net.name_scope():\n    net.add(rnn.LSTMCell(20))\n    net.add(rnn.LSTMCell(20))': () => {
-    const net = new rnn.SequentialRNNCell();
-    net.nameScope(() => {
-      net.add(new rnn.LSTMCell(20));
-      net.add(new rnn.LSTMCell(20));
-    });
-    return net;
-  },
-  "rnn.LSTMCell(128, input_size=128, prefix='rnnmodel2_lstm0_')": () => new rnn.LSTMCell(128, { inputSize: 128, prefix: 'rnnmodel2_lstm0_' }),
+  'net = nn.Sequential()\nwith net.name_scope():\n    net.add(nn.Embedding(30, 10))\n    net.add(rnn.LSTM(20))\n    net.add(nn.Dense(5, flatten=False))':
+    () => {
+      const net = new nn.Sequential();
+      net.nameScope(() => {
+        net.add(new nn.Embedding(30, 10));
+        net.add(new rnn.LSTM(20));
+        net.add(new nn.Dense(5, { flatten: false }));
+      });
+      return net;
+    },
+  'net = rnn.SequentialRNNCell()\nwith net.name_scope():\n    net.add(rnn.LSTMCell(20))\n    net.add(rnn.LSTMCell(20))':
+    () => {
+      const net = new rnn.SequentialRNNCell();
+      net.nameScope(() => {
+        net.add(new rnn.LSTMCell(20));
+        net.add(new rnn.LSTMCell(20));
+      });
+      return net;
+    },
+  "rnn.LSTMCell(128, input_size=128, prefix='rnnmodel2_lstm0_')": () =>
+    new rnn.LSTMCell(128, { inputSize: 128, prefix: 'rnnmodel2_lstm0_' }),
   'rnn.GRU(100, 3)': () => new rnn.GRU(100, 3),
   "rnn.GRU(100, num_layers=3, layout='NTC')": () => new rnn.GRU(100, { numLayers: 3, layout: 'NTC' }),
   'rnn.LSTM(100, num_layers=2, bidirectional=True)': () => new rnn.LSTM(100, { numLayers: 2, bidirectional: true }),
   'rnn.LSTM(100, num_layers=2, projection_size=40)': () => new rnn.LSTM(100, { numLayers: 2, projectionSize: 40 }),
-  'rnn.LSTM(100, num_layers=2, bidirectional=True, projection_size=40)': () => new rnn.LSTM(100, { numLayers: 2, bidirectional: true, projectionSize: 40 }),
+  'rnn.LSTM(100, num_layers=2, bidirectional=True, projection_size=40)': () =>
+    new rnn.LSTM(100, { numLayers: 2, bidirectional: true, projectionSize: 40 }),
   "rnn.LSTMCell(100, prefix='rnn_')": () => new rnn.LSTMCell(100, { prefix: 'rnn_' }),
   "nn.Dense(128, prefix='test_')": () => new nn.Dense(128, { prefix: 'test_' }),
-  "net = nn.HybridSequential(prefix='test_')\nwith net.name_scope():\n    net.add(nn.Dense(10))\n    net.add(nn.Dropout(0.5))": () => {
-    const net = new nn.HybridSequential({ prefix: 'test_' });
-    net.nameScope(() => {
-      net.add(new nn.Dense(10));
-      net.add(new nn.Dropout(0.5));
-    });
-    return net;
-  },
+  "net = nn.HybridSequential(prefix='test_')\nwith net.name_scope():\n    net.add(nn.Dense(10))\n    net.add(nn.Dropout(0.5))":
+    () => {
+      const net = new nn.HybridSequential({ prefix: 'test_' });
+      net.nameScope(() => {
+        net.add(new nn.Dense(10));
+        net.add(new nn.Dropout(0.5));
+      });
+      return net;
+    },
   "net = gluon.ParameterDict('net_')\nnet.get('w0')\nnet.get('w1')": () => {
     const d = new ParameterDict('net_');
     d.get('w0');
@@ -65,15 +70,16 @@ const BUILDS: Record<string, () => Block | ParameterDict> = {
     net.add(b);
     return net;
   },
-  'net = nn.Sequential()\nwith net.name_scope():\n    net.add(nn.Embedding(40, 30))\n    net.add(rnn.LSTM(30))\n    net.add(nn.Dense(40))': () => {
-    const net = new nn.Sequential();
-    net.nameScope(() => {
-      net.add(new nn.Embedding(40, 30));
-      net.add(new rnn.LSTM(30));
-      net.add(new nn.Dense(40));
-    });
-    return net;
-  },
+  'net = nn.Sequential()\nwith net.name_scope():\n    net.add(nn.Embedding(40, 30))\n    net.add(rnn.LSTM(30))\n    net.add(nn.Dense(40))':
+    () => {
+      const net = new nn.Sequential();
+      net.nameScope(() => {
+        net.add(new nn.Embedding(40, 30));
+        net.add(new rnn.LSTM(30));
+        net.add(new nn.Dense(40));
+      });
+      return net;
+    },
   "net = nn.Sequential(prefix='net1_')\nwith net.name_scope():\n    net.add(nn.Dense(10, in_units=5))": () => {
     const net = new nn.Sequential({ prefix: 'net1_' });
     net.nameScope(() => net.add(new nn.Dense(10, { inUnits: 5 })));
@@ -81,43 +87,50 @@ const BUILDS: Record<string, () => Block | ParameterDict> = {
   },
   'rnn.LSTM(100, num_layers=3)': () => new rnn.LSTM(100, { numLayers: 3 }),
   'rnn.LSTM(10)': () => new rnn.LSTM(10),
-  "rnn.GRU(10, num_layers=2, layout='NTC', dropout=0.5, bidirectional=True)": () => new rnn.GRU(10, { numLayers: 2, layout: 'NTC', dropout: 0.5, bidirectional: true }),
+  "rnn.GRU(10, num_layers=2, layout='NTC', dropout=0.5, bidirectional=True)": () =>
+    new rnn.GRU(10, { numLayers: 2, layout: 'NTC', dropout: 0.5, bidirectional: true }),
   'rnn.RNN(100)': () => new rnn.RNN(100),
   "rnn.RNN(100, activation='tanh', dropout=0.2)": () => new rnn.RNN(100, { activation: 'tanh', dropout: 0.2 }),
   'rnn.RNNCell(100)': () => new rnn.RNNCell(100),
   "rnn.RNNCell(100, activation='relu', input_size=7)": () => new rnn.RNNCell(100, { activation: 'relu', inputSize: 7 }),
   'rnn.LSTMCell(100)': () => new rnn.LSTMCell(100),
   'rnn.GRUCell(100)': () => new rnn.GRUCell(100),
-  'rnn.ZoneoutCell(rnn.RNNCell(100), zoneout_outputs=0.5, zoneout_states=0.5)': () => new rnn.ZoneoutCell(new rnn.RNNCell(100), { zoneoutOutputs: 0.5, zoneoutStates: 0.5 }),
+  'rnn.ZoneoutCell(rnn.RNNCell(100), zoneout_outputs=0.5, zoneout_states=0.5)': () =>
+    new rnn.ZoneoutCell(new rnn.RNNCell(100), { zoneoutOutputs: 0.5, zoneoutStates: 0.5 }),
   'rnn.ResidualCell(rnn.GRUCell(150))': () => new rnn.ResidualCell(new rnn.GRUCell(150)),
-  'rnn.BidirectionalCell(rnn.LSTMCell(100), rnn.LSTMCell(100))': () => new rnn.BidirectionalCell(new rnn.LSTMCell(100), new rnn.LSTMCell(100)),
+  'rnn.BidirectionalCell(rnn.LSTMCell(100), rnn.LSTMCell(100))': () =>
+    new rnn.BidirectionalCell(new rnn.LSTMCell(100), new rnn.LSTMCell(100)),
   'rnn.DropoutCell(0.5)': () => new rnn.DropoutCell(0.5),
-  'net = rnn.HybridSequentialRNNCell()\nwith net.name_scope():\n    net.add(rnn.LSTMCell(100))\n    net.add(rnn.DropoutCell(0.5))': () => {
-    const net = new rnn.HybridSequentialRNNCell();
-    net.nameScope(() => {
-      net.add(new rnn.LSTMCell(100));
-      net.add(new rnn.DropoutCell(0.5));
-    });
-    return net;
-  },
-  'net = rnn.SequentialRNNCell()\nwith net.name_scope():\n    net.add(rnn.ZoneoutCell(rnn.LSTMCell(10), 0.1, 0.1))\n    net.add(rnn.ResidualCell(rnn.LSTMCell(10)))': () => {
-    const net = new rnn.SequentialRNNCell();
-    net.nameScope(() => {
-      net.add(new rnn.ZoneoutCell(new rnn.LSTMCell(10), 0.1, 0.1));
-      net.add(new rnn.ResidualCell(new rnn.LSTMCell(10)));
-    });
-    return net;
-  },
-  'net = rnn.HybridSequentialRNNCell()\nwith net.name_scope():\n    net.add(rnn.BidirectionalCell(rnn.LSTMCell(5), rnn.LSTMCell(5)))\n    net.add(rnn.GRUCell(3))': () => {
-    const net = new rnn.HybridSequentialRNNCell();
-    net.nameScope(() => {
-      net.add(new rnn.BidirectionalCell(new rnn.LSTMCell(5), new rnn.LSTMCell(5)));
-      net.add(new rnn.GRUCell(3));
-    });
-    return net;
-  },
+  'net = rnn.HybridSequentialRNNCell()\nwith net.name_scope():\n    net.add(rnn.LSTMCell(100))\n    net.add(rnn.DropoutCell(0.5))':
+    () => {
+      const net = new rnn.HybridSequentialRNNCell();
+      net.nameScope(() => {
+        net.add(new rnn.LSTMCell(100));
+        net.add(new rnn.DropoutCell(0.5));
+      });
+      return net;
+    },
+  'net = rnn.SequentialRNNCell()\nwith net.name_scope():\n    net.add(rnn.ZoneoutCell(rnn.LSTMCell(10), 0.1, 0.1))\n    net.add(rnn.ResidualCell(rnn.LSTMCell(10)))':
+    () => {
+      const net = new rnn.SequentialRNNCell();
+      net.nameScope(() => {
+        net.add(new rnn.ZoneoutCell(new rnn.LSTMCell(10), 0.1, 0.1));
+        net.add(new rnn.ResidualCell(new rnn.LSTMCell(10)));
+      });
+      return net;
+    },
+  'net = rnn.HybridSequentialRNNCell()\nwith net.name_scope():\n    net.add(rnn.BidirectionalCell(rnn.LSTMCell(5), rnn.LSTMCell(5)))\n    net.add(rnn.GRUCell(3))':
+    () => {
+      const net = new rnn.HybridSequentialRNNCell();
+      net.nameScope(() => {
+        net.add(new rnn.BidirectionalCell(new rnn.LSTMCell(5), new rnn.LSTMCell(5)));
+        net.add(new rnn.GRUCell(3));
+      });
+      return net;
+    },
   'rnn.LSTM(100, num_layers=3)._unfuse()': () => new rnn.LSTM(100, { numLayers: 3 })._unfuse(),
-  'rnn.GRU(10, num_layers=2, bidirectional=True, dropout=0.3)._unfuse()': () => new rnn.GRU(10, { numLayers: 2, bidirectional: true, dropout: 0.3 })._unfuse(),
+  'rnn.GRU(10, num_layers=2, bidirectional=True, dropout=0.3)._unfuse()': () =>
+    new rnn.GRU(10, { numLayers: 2, bidirectional: true, dropout: 0.3 })._unfuse(),
   "nn.Dense(128, activation='tanh')": () => new nn.Dense(128, { activation: 'tanh' }),
   'nn.Dense(3, in_units=10)': () => new nn.Dense(3, { inUnits: 10 }),
   'nn.Embedding(10, 100)': () => new nn.Embedding(10, 100),
@@ -161,7 +174,8 @@ describe('naming.json (MXNet 1.9.1 names, structural keys, shapes, reprs)', () =
       const params = b.collectParams();
       if (e.names) expect([...params.keys()]).toEqual(e.names);
       if (e.structural) expect([...b._collectParamsWithPrefix().keys()]).toEqual(e.structural);
-      if (e.shapes) for (const [k, s] of Object.entries(e.shapes)) expect(params.getByFullName(k).shape, k).toEqual(s ?? []);
+      if (e.shapes)
+        for (const [k, s] of Object.entries(e.shapes)) expect(params.getByFullName(k).shape, k).toEqual(s ?? []);
       expect(String(b)).toBe(e.repr);
       if (e.apply_names) {
         const seen: string[] = [];
@@ -175,7 +189,8 @@ describe('naming.json (MXNet 1.9.1 names, structural keys, shapes, reprs)', () =
         const o = b.forward(nd.ones(shape)) as NDArray;
         expect(o.shape).toEqual(e.forward_shape);
         expect(String(b)).toBe(e.repr_after_forward);
-        for (const [k, s] of Object.entries(e.shapes_after_forward ?? {})) expect(params.getByFullName(k).shape, k).toEqual(s);
+        for (const [k, s] of Object.entries(e.shapes_after_forward ?? {}))
+          expect(params.getByFullName(k).shape, k).toEqual(s);
       }
     });
   }
@@ -188,9 +203,14 @@ describe('Block machinery (test_gluon.py ports)', () => {
       net.add(new nn.Dense(10, { activation: 'relu' }));
       net.add(new nn.Dense(10, { activation: 'relu' }));
     });
-    expect(new Set(net.collectParams().keys())).toEqual(new Set(['test_dense0_weight', 'test_dense0_bias', 'test_dense1_weight', 'test_dense1_bias']));
+    expect(new Set(net.collectParams().keys())).toEqual(
+      new Set(['test_dense0_weight', 'test_dense0_bias', 'test_dense1_weight', 'test_dense1_bias']),
+    );
     expect([...net.collectParams('.*weight').keys()]).toEqual(['test_dense0_weight', 'test_dense1_weight']);
-    expect([...net.collectParams('test_dense0_bias|test_dense1_bias').keys()]).toEqual(['test_dense0_bias', 'test_dense1_bias']);
+    expect([...net.collectParams('test_dense0_bias|test_dense1_bias').keys()]).toEqual([
+      'test_dense0_bias',
+      'test_dense1_bias',
+    ]);
     expect([...net.collectParams('weight').keys()]).toEqual([]);
   });
 
@@ -213,10 +233,20 @@ describe('Block machinery (test_gluon.py ports)', () => {
     const net2 = new Net({ prefix: 'net2_', params: net1.collectParams() });
     net1.initialize();
     expect([...net2.collectParams().values()]).toEqual([...net1.collectParams().values()]);
-    expect([...net2.collectParams().keys()]).toEqual(['net1_dense0_weight', 'net1_dense0_bias', 'net1_dense1_weight', 'net1_dense1_bias']);
+    expect([...net2.collectParams().keys()]).toEqual([
+      'net1_dense0_weight',
+      'net1_dense0_bias',
+      'net1_dense1_weight',
+      'net1_dense1_bias',
+    ]);
     const x = nd.ones([3, 5]);
     expect((net2.forward(x) as NDArray).data).toEqual((net1.forward(x) as NDArray).data);
-    expect([...net1._collectParamsWithPrefix().keys()]).toEqual(['dense0.weight', 'dense0.bias', 'dense1.weight', 'dense1.bias']);
+    expect([...net1._collectParamsWithPrefix().keys()]).toEqual([
+      'dense0.weight',
+      'dense0.bias',
+      'dense1.weight',
+      'dense1.bias',
+    ]);
     const net3 = new Net({ prefix: 'net3_' });
     net3._loadParameterDict(net1._paramsForSave());
     expect((net3.forward(x) as NDArray).data).toEqual((net1.forward(x) as NDArray).data);
@@ -232,10 +262,20 @@ describe('Block machinery (test_gluon.py ports)', () => {
     const c = new nn.Dense(4, { inUnits: 5 });
     c.initialize();
     const before = c.weight.data().toFloat32Array();
-    expect(() => c._loadParameterDict(a._paramsForSave())).toThrow(/shape incompatible expected \(4, 5\) vs saved \(4, 6\)/);
+    expect(() => c._loadParameterDict(a._paramsForSave())).toThrow(
+      /shape incompatible expected \(4, 5\) vs saved \(4, 6\)/,
+    );
     expect(c.weight.data().toFloat32Array()).toEqual(before);
     expect(() => c._loadParameterDict(new Map([['weight', nd.ones([4, 5])]]))).toThrow(/Parameter 'bias' is missing/);
-    expect(() => c._loadParameterDict(new Map([['weight', nd.ones([4, 5])], ['bias', nd.ones([4])], ['x.y', nd.ones([1])]]))).toThrow(/'x.y' loaded from file/);
+    expect(() =>
+      c._loadParameterDict(
+        new Map([
+          ['weight', nd.ones([4, 5])],
+          ['bias', nd.ones([4])],
+          ['x.y', nd.ones([1])],
+        ]),
+      ),
+    ).toThrow(/'x.y' loaded from file/);
   });
 
   it('test_save_load_deduplicate: shared parameters are written once with deduplicate', () => {
@@ -275,7 +315,9 @@ describe('Block machinery (test_gluon.py ports)', () => {
   });
 
   it('HybridBlock: children must be hybrid; custom hybridForward gets params as one trailing object', () => {
-    expect(() => new nn.HybridSequential().add(new nn.Sequential())).toThrow(/Children of HybridBlock must also be HybridBlock/);
+    expect(() => new nn.HybridSequential().add(new nn.Sequential())).toThrow(
+      /Children of HybridBlock must also be HybridBlock/,
+    );
     class Scale extends HybridBlock {
       declare weight: ReturnType<ParameterDict['get']>;
       constructor() {

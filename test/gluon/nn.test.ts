@@ -2,12 +2,11 @@
 // api_seq_embed_lstm_dense) and test_gluon.py's test_basic / test_dense.
 
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import mx, { ready } from '../../ts/index.js';
-import * as nd from '../../ts/ndarray/index.js';
-import { NDArray } from '../../ts/ndarray/ndarray.js';
-import { resetNameCounters } from '../../ts/name.js';
 import { nn, rnn } from '../../ts/gluon/index.js';
-import type { Block } from '../../ts/gluon/block.js';
+import mx, { ready } from '../../ts/index.js';
+import { resetNameCounters } from '../../ts/name.js';
+import * as nd from '../../ts/ndarray/index.js';
+import type { NDArray } from '../../ts/ndarray/ndarray.js';
 import { expectClose, fixture, fixtureBytes, input, out, setParams } from './helpers.js';
 
 beforeAll(async () => {
@@ -119,7 +118,9 @@ describe('Sequential models vs MXNet', () => {
 
   it('test_hybrid_stale_cache: changing children after hybridize changes the result', () => {
     const net = new nn.HybridSequential();
-    net.nameScope(() => net.add(new nn.Dense(10, { weightInitializer: 'zeros', biasInitializer: 'ones', flatten: false })));
+    net.nameScope(() =>
+      net.add(new nn.Dense(10, { weightInitializer: 'zeros', biasInitializer: 'ones', flatten: false })),
+    );
     net.hybridize();
     net.initialize();
     expect((net.forward(nd.ones([2, 3, 5])) as NDArray).shape).toEqual([2, 3, 10]);
@@ -136,5 +137,3 @@ describe('Sequential models vs MXNet', () => {
     expect(() => new nn.Dense(4, { in_units: 3 } as never)).toThrow(/did you mean 'inUnits'/);
   });
 });
-
-export type { Block };

@@ -2,12 +2,12 @@
 // test_shared_parameters_with_non_default_initializer).
 
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DeferredInitializationError, nn, Parameter, ParameterDict, rnn } from '../../ts/gluon/index.js';
 import { ready } from '../../ts/index.js';
 import * as init from '../../ts/init/index.js';
-import * as nd from '../../ts/ndarray/index.js';
 import { resetNameCounters } from '../../ts/name.js';
+import * as nd from '../../ts/ndarray/index.js';
 import { seed } from '../../ts/random.js';
-import { DeferredInitializationError, nn, Parameter, ParameterDict, rnn } from '../../ts/gluon/index.js';
 
 beforeAll(async () => {
   await ready();
@@ -36,7 +36,9 @@ describe('Parameter', () => {
     p.shape = [4, 3];
     p._finishDeferredInit();
     expect(p.data().shape).toEqual([4, 3]);
-    expect(() => new Parameter('v', { shape: [0] }).initialize()).toThrow("Cannot initialize Parameter 'v' because it has invalid shape: (0,).");
+    expect(() => new Parameter('v', { shape: [0] }).initialize()).toThrow(
+      "Cannot initialize Parameter 'v' because it has invalid shape: (0,).",
+    );
     expect(() => new Parameter('u', { shape: [2], gradReq: 'sometimes' as never })).toThrow(/grad_req/);
   });
 
@@ -84,7 +86,9 @@ describe('ParameterDict', () => {
     ]);
     params._loadDict(arrays);
     expect(Array.from(cell.h2h_bias.data().data).every((v) => v === 1)).toBe(true);
-    const stripped = new Map([...arrays].map(([k, v]) => [k.slice(4).replace('rnnmodel2_', ''), v] as [string, nd.NDArray]));
+    const stripped = new Map(
+      [...arrays].map(([k, v]) => [k.slice(4).replace('rnnmodel2_', ''), v] as [string, nd.NDArray]),
+    );
     params._loadDict(stripped, { restorePrefix: 'rnnmodel2_' });
     const fewer = new Map([...arrays].slice(0, 3));
     expect(() => params._loadDict(fewer)).toThrow(/Parameter 'rnnmodel2_lstm0_h2h_bias' is missing in param_dict/);
@@ -96,13 +100,15 @@ describe('ParameterDict', () => {
     const bad = new Map(arrays);
     bad.set('arg:rnnmodel2_lstm0_i2h_weight', nd.zeros([12, 2]));
     bad.set('aux:rnnmodel2_lstm0_h2h_bias', nd.zeros([13]));
-    expect(() => params._loadDict(bad)).toThrow("Failed loading Parameter 'rnnmodel2_lstm0_h2h_bias' from saved params: shape incompatible expected (12,) vs saved (13,)");
+    expect(() => params._loadDict(bad)).toThrow(
+      "Failed loading Parameter 'rnnmodel2_lstm0_h2h_bias' from saved params: shape incompatible expected (12,) vs saved (13,)",
+    );
     expect(cell.i2h_weight.data().toFloat32Array()).toEqual(before);
   });
 });
 
 describe('initializers (spec §3.2, §4)', () => {
-  it('a parameter\'s own initializer beats the global one (biases stay 0 under One)', () => {
+  it("a parameter's own initializer beats the global one (biases stay 0 under One)", () => {
     const layer = new rnn.LSTM(3, { inputSize: 2 });
     layer.initialize(new init.One());
     expect(Array.from(layer.l0_i2h_weight.data().data).every((v) => v === 1)).toBe(true);
@@ -119,7 +125,9 @@ describe('initializers (spec §3.2, §4)', () => {
 
   it('Xavier on a vector without its own init raises; Xavier options', () => {
     const p = new Parameter('b', { shape: [4] });
-    expect(() => p.initialize(null, null, new init.Xavier())).toThrow('Xavier initializer cannot be applied to vector b. It requires at least 2D.');
+    expect(() => p.initialize(null, null, new init.Xavier())).toThrow(
+      'Xavier initializer cannot be applied to vector b. It requires at least 2D.',
+    );
     const w = new Parameter('w', { shape: [20, 30] });
     w.initialize(new init.Xavier('gaussian', 'in', 2));
     const vals = Array.from(w.data().data);
@@ -129,7 +137,10 @@ describe('initializers (spec §3.2, §4)', () => {
   });
 
   it('Orthogonal gives orthonormal rows or columns (scaled)', () => {
-    for (const shape of [[6, 4], [4, 6]]) {
+    for (const shape of [
+      [6, 4],
+      [4, 6],
+    ]) {
       const p = new Parameter('q', { shape });
       p.initialize(new init.Orthogonal({ scale: 1 }));
       const [r, c] = shape as [number, number];
@@ -138,7 +149,11 @@ describe('initializers (spec §3.2, §4)', () => {
       for (let i = 0; i < n; i++) {
         for (let j = 0; j < n; j++) {
           let s = 0;
-          for (let k = 0; k < Math.max(r, c); k++) s += r >= c ? (a[k * c + i] as number) * (a[k * c + j] as number) : (a[i * c + k] as number) * (a[j * c + k] as number);
+          for (let k = 0; k < Math.max(r, c); k++)
+            s +=
+              r >= c
+                ? (a[k * c + i] as number) * (a[k * c + j] as number)
+                : (a[i * c + k] as number) * (a[j * c + k] as number);
           expect(Math.abs(s - (i === j ? 1 : 0))).toBeLessThan(1e-5);
         }
       }
@@ -146,7 +161,18 @@ describe('initializers (spec §3.2, §4)', () => {
   });
 
   it('string names, JSON form, Constant, LSTMBias, Normal', () => {
-    for (const [name, cls] of [['zeros', init.Zero], ['Zero', init.Zero], ['ones', init.One], ['one', init.One], ['uniform', init.Uniform], ['normal', init.Normal], ['xavier', init.Xavier], ['orthogonal', init.Orthogonal], ['lstmbias', init.LSTMBias], ['msraprelu', init.MSRAPrelu]] as const) {
+    for (const [name, cls] of [
+      ['zeros', init.Zero],
+      ['Zero', init.Zero],
+      ['ones', init.One],
+      ['one', init.One],
+      ['uniform', init.Uniform],
+      ['normal', init.Normal],
+      ['xavier', init.Xavier],
+      ['orthogonal', init.Orthogonal],
+      ['lstmbias', init.LSTMBias],
+      ['msraprelu', init.MSRAPrelu],
+    ] as const) {
       expect(init.create(name)).toBeInstanceOf(cls);
     }
     const x = init.create('["xavier", {"rnd_type": "gaussian", "factor_type": "out", "magnitude": 2}]') as init.Xavier;

@@ -14,7 +14,14 @@ export interface RefSpec {
 const sig = (v: number): number => 1 / (1 + Math.exp(-v));
 
 /** y (rows) = W (rows x cols) x + b. */
-function affine(W: ArrayLike<number>, b: ArrayLike<number> | null, x: ArrayLike<number>, xOff: number, rows: number, cols: number): Float64Array {
+function affine(
+  W: ArrayLike<number>,
+  b: ArrayLike<number> | null,
+  x: ArrayLike<number>,
+  xOff: number,
+  rows: number,
+  cols: number,
+): Float64Array {
   const y = new Float64Array(rows);
   for (let r = 0; r < rows; r++) {
     let s = b ? (b[r] as number) : 0;
@@ -26,12 +33,23 @@ function affine(W: ArrayLike<number>, b: ArrayLike<number> | null, x: ArrayLike<
 
 /** One step for one sample. Returns [h (output, projected when P), c]. */
 export function refStep(
-  spec: Pick<RefSpec, 'mode' | 'hidden' | 'projection' | 'clip'>, w: ArrayLike<number>[], ni: number,
-  x: ArrayLike<number>, xOff: number, h: Float64Array, c: Float64Array | null,
+  spec: Pick<RefSpec, 'mode' | 'hidden' | 'projection' | 'clip'>,
+  w: ArrayLike<number>[],
+  ni: number,
+  x: ArrayLike<number>,
+  xOff: number,
+  h: Float64Array,
+  c: Float64Array | null,
 ): [Float64Array, Float64Array | null] {
   const H = spec.hidden;
   const hr = spec.projection ?? H;
-  const [Wi, Wh, bi, bh, Whr] = w as [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>, ArrayLike<number>, ArrayLike<number> | undefined];
+  const [Wi, Wh, bi, bh, Whr] = w as [
+    ArrayLike<number>,
+    ArrayLike<number>,
+    ArrayLike<number>,
+    ArrayLike<number>,
+    ArrayLike<number> | undefined,
+  ];
   const G = spec.mode === 'lstm' ? 4 : spec.mode === 'gru' ? 3 : 1;
   const a = affine(Wi, bi, x, xOff, G * H, ni);
   const b = affine(Wh, bh, h, 0, G * H, hr);
@@ -71,8 +89,15 @@ export function refStep(
 
 /** Fused layer forward over (T, N, C) or (N, T, C); returns out and final states like the kernel. */
 export function refFused(
-  spec: RefSpec, weights: ArrayLike<number>[][], x: ArrayLike<number>, layout: 'TNC' | 'NTC', T: number, N: number,
-  h0: ArrayLike<number> | null, c0: ArrayLike<number> | null, validLength: ArrayLike<number> | null,
+  spec: RefSpec,
+  weights: ArrayLike<number>[][],
+  x: ArrayLike<number>,
+  layout: 'TNC' | 'NTC',
+  T: number,
+  N: number,
+  h0: ArrayLike<number> | null,
+  c0: ArrayLike<number> | null,
+  validLength: ArrayLike<number> | null,
 ): { out: Float64Array; hn: Float64Array; cn: Float64Array | null } {
   const D = spec.bidirectional ? 2 : 1;
   const H = spec.hidden;
@@ -82,9 +107,11 @@ export function refFused(
   // layer input in TNC
   let ni = spec.inputSize;
   let inp = new Float64Array(T * N * ni);
-  for (let t = 0; t < T; t++) for (let n = 0; n < N; n++) for (let k = 0; k < ni; k++) {
-    inp[(t * N + n) * ni + k] = x[(layout === 'TNC' ? t * N + n : n * T + t) * ni + k] as number;
-  }
+  for (let t = 0; t < T; t++)
+    for (let n = 0; n < N; n++)
+      for (let k = 0; k < ni; k++) {
+        inp[(t * N + n) * ni + k] = x[(layout === 'TNC' ? t * N + n : n * T + t) * ni + k] as number;
+      }
   const hn = new Float64Array(L * D * N * hr);
   const cn = lstm ? new Float64Array(L * D * N * H) : null;
   for (let l = 0; l < L; l++) {
@@ -111,16 +138,29 @@ export function refFused(
     ni = D * hr;
   }
   const res = new Float64Array(T * N * ni);
-  for (let t = 0; t < T; t++) for (let n = 0; n < N; n++) for (let k = 0; k < ni; k++) {
-    res[(layout === 'TNC' ? t * N + n : n * T + t) * ni + k] = inp[(t * N + n) * ni + k] as number;
-  }
+  for (let t = 0; t < T; t++)
+    for (let n = 0; n < N; n++)
+      for (let k = 0; k < ni; k++) {
+        res[(layout === 'TNC' ? t * N + n : n * T + t) * ni + k] = inp[(t * N + n) * ni + k] as number;
+      }
   return { out: res, hn, cn };
 }
 
 /** Same interface as ts/backend/rnn.ts FusedRnnKernel (float64 inside, float32 out). */
 export class FusedRnnKernel {
-  constructor(private readonly spec: RefSpec, private readonly weights: Float32Array[][]) {}
-  forward(x: Float32Array, layout: 'TNC' | 'NTC', T: number, N: number, h0: Float32Array | null, c0: Float32Array | null, validLength: Int32Array | null) {
+  constructor(
+    private readonly spec: RefSpec,
+    private readonly weights: Float32Array[][],
+  ) {}
+  forward(
+    x: Float32Array,
+    layout: 'TNC' | 'NTC',
+    T: number,
+    N: number,
+    h0: Float32Array | null,
+    c0: Float32Array | null,
+    validLength: Int32Array | null,
+  ) {
     const r = refFused(this.spec, this.weights, x, layout, T, N, h0, c0, validLength);
     return { out: Float32Array.from(r.out), hn: Float32Array.from(r.hn), cn: r.cn ? Float32Array.from(r.cn) : null };
   }
@@ -130,7 +170,15 @@ export class FusedRnnKernel {
 /** Same interface as ts/backend/rnn.ts CellKernel. */
 export class CellKernel {
   private readonly w: Float32Array[];
-  constructor(private readonly mode: RefSpec['mode'], private readonly hidden: number, private readonly inputSize: number, i2hW: Float32Array, h2hW: Float32Array, i2hB: Float32Array, h2hB: Float32Array) {
+  constructor(
+    private readonly mode: RefSpec['mode'],
+    private readonly hidden: number,
+    private readonly inputSize: number,
+    i2hW: Float32Array,
+    h2hW: Float32Array,
+    i2hB: Float32Array,
+    h2hB: Float32Array,
+  ) {
     this.w = [i2hW, h2hW, i2hB, h2hB];
   }
   step(x: Float32Array, N: number, h: Float32Array, c: Float32Array | null) {
@@ -138,8 +186,15 @@ export class CellKernel {
     const ho = new Float32Array(N * H);
     const co = c ? new Float32Array(N * H) : null;
     for (let n = 0; n < N; n++) {
-      const [hn, cn] = refStep({ mode: this.mode, hidden: H, projection: null, clip: null }, this.w, this.inputSize, x, n * this.inputSize,
-        Float64Array.from(h.subarray(n * H, (n + 1) * H)), c ? Float64Array.from(c.subarray(n * H, (n + 1) * H)) : null);
+      const [hn, cn] = refStep(
+        { mode: this.mode, hidden: H, projection: null, clip: null },
+        this.w,
+        this.inputSize,
+        x,
+        n * this.inputSize,
+        Float64Array.from(h.subarray(n * H, (n + 1) * H)),
+        c ? Float64Array.from(c.subarray(n * H, (n + 1) * H)) : null,
+      );
       ho.set(hn, n * H);
       if (co && cn) co.set(cn, n * H);
     }

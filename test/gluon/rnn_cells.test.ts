@@ -3,15 +3,23 @@
 // cell tests of test_gluon_rnn.py (names, shapes, residual goldens, fill_shape, unroll layouts).
 
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ready } from '../../ts/index.js';
-import * as mxinit from '../../ts/init/index.js';
-import * as nd from '../../ts/ndarray/index.js';
-import { NDArray } from '../../ts/ndarray/ndarray.js';
-import { resetNameCounters } from '../../ts/name.js';
 import { rnn } from '../../ts/gluon/index.js';
 import type { RecurrentCell } from '../../ts/gluon/rnn/base_cell.js';
+import { ready } from '../../ts/index.js';
+import * as mxinit from '../../ts/init/index.js';
+import { resetNameCounters } from '../../ts/name.js';
+import * as nd from '../../ts/ndarray/index.js';
+import { NDArray } from '../../ts/ndarray/ndarray.js';
 import {
-  expectClose, expectCloseList, fixture, type Fixture, input, inputList, out, outList, setParams, type Tensor,
+  expectClose,
+  expectCloseList,
+  type Fixture,
+  fixture,
+  input,
+  inputList,
+  out,
+  outList,
+  setParams,
 } from './helpers.js';
 
 beforeAll(async () => {
@@ -78,7 +86,11 @@ describe('cell unroll (fixtures cell_unroll_*)', () => {
           const x = input(f, 'x');
           const begin = kind === 'lstm' ? [input(f, 's0'), input(f, 's1')] : [input(f, 's0')];
           const validLength = vl ? input(f, 'valid_length') : null;
-          for (const [m, key] of [[true, 'True'], [false, 'False'], [null, 'None']] as const) {
+          for (const [m, key] of [
+            [true, 'True'],
+            [false, 'False'],
+            [null, 'None'],
+          ] as const) {
             const [outs, states] = cell.unroll(4, x, { beginState: begin, layout, mergeOutputs: m, validLength });
             checkSeq(outs, f, `outputs_merge_${key}`);
             expectCloseList(states, outList(f, `states_merge_${key}`), 1e-5, `states_merge_${key}`);
@@ -107,7 +119,11 @@ describe('containers (fixtures)', () => {
       const x = input(f, 'x');
       const begin = inputList(f, 'begin_state');
       const validLength = vl ? input(f, 'valid_length') : null;
-      for (const [m, key] of [[true, 'True'], [false, 'False'], [null, 'None']] as const) {
+      for (const [m, key] of [
+        [true, 'True'],
+        [false, 'False'],
+        [null, 'None'],
+      ] as const) {
         const [outs, states] = net.unroll(4, x, { beginState: begin, layout: 'NTC', mergeOutputs: m, validLength });
         checkSeq(outs, f, `outputs_merge_${key}`);
         expectCloseList(states, outList(f, `states_merge_${key}`), 1e-5, key);
@@ -123,14 +139,21 @@ describe('containers (fixtures)', () => {
     for (const vl of ['', '_vl']) {
       it(`bidirectional_lstm_${layout}${vl}`, () => {
         const f = fixture(`bidirectional_lstm_${layout}${vl}`);
-        const cell = new rnn.BidirectionalCell(new rnn.LSTMCell(3, { prefix: 'l0_' }), new rnn.LSTMCell(3, { prefix: 'r0_' }));
+        const cell = new rnn.BidirectionalCell(
+          new rnn.LSTMCell(3, { prefix: 'l0_' }),
+          new rnn.LSTMCell(3, { prefix: 'r0_' }),
+        );
         checkFixtureNames(cell, f);
         cell.initialize();
         setParams(cell, f);
         const x = input(f, 'x');
         const begin = inputList(f, 'begin_state');
         const validLength = vl ? input(f, 'valid_length') : null;
-        for (const [m, key] of [[true, 'True'], [false, 'False'], [null, 'None']] as const) {
+        for (const [m, key] of [
+          [true, 'True'],
+          [false, 'False'],
+          [null, 'None'],
+        ] as const) {
           const run = () => cell.unroll(4, x, { beginState: begin, layout, mergeOutputs: m, validLength });
           if (f.types?.[`outputs_merge_${key}`] === 'error') {
             expect(run).toThrow(/mergeOutputs/);
@@ -158,8 +181,16 @@ describe('containers (fixtures)', () => {
     expectClose(so, out(f, 'step_out'), 1e-5, 'step_out');
     expectCloseList(ss, outList(f, 'step_states'), 1e-5, 'step_states');
     for (const vl of ['', '_vl']) {
-      for (const [m, key] of [[true, 'True'], [false, 'False'], [null, 'None']] as const) {
-        const [outs, states] = cell.unroll(3, x, { beginState: [s0], mergeOutputs: m, validLength: vl ? input(f, 'valid_length') : null });
+      for (const [m, key] of [
+        [true, 'True'],
+        [false, 'False'],
+        [null, 'None'],
+      ] as const) {
+        const [outs, states] = cell.unroll(3, x, {
+          beginState: [s0],
+          mergeOutputs: m,
+          validLength: vl ? input(f, 'valid_length') : null,
+        });
         checkSeq(outs, f, `outputs_merge_${key}${vl}`);
         expectCloseList(states, outList(f, `states_merge_${key}${vl}`), 1e-5, key + vl);
       }
@@ -179,7 +210,11 @@ describe('containers (fixtures)', () => {
     net.initialize();
     setParams(net, f);
     const x = input(f, 'x');
-    for (const [m, key] of [[true, 'True'], [false, 'False'], [null, 'None']] as const) {
+    for (const [m, key] of [
+      [true, 'True'],
+      [false, 'False'],
+      [null, 'None'],
+    ] as const) {
       const [outs, states] = net.unroll(3, x, { mergeOutputs: m });
       checkSeq(outs, f, `outputs_merge_${key}`);
       expectCloseList(states, outList(f, `states_merge_${key}`), 1e-5, key);
@@ -208,10 +243,24 @@ describe('spec §7 worked example (fixture bidirectional_relu_ones_spec7)', () =
     const [o, s] = net.unroll(3, x, { validLength: vl, mergeOutputs: true });
     expectClose(o as NDArray, out(f, 'out'), 0);
     expectCloseList(s, outList(f, 'states'), 0);
-    const [lo, ls] = (net._children.get('l_cell') as RecurrentCell).unroll(3, x, { validLength: vl, mergeOutputs: true });
+    const [lo, ls] = (net._children.get('l_cell') as RecurrentCell).unroll(3, x, {
+      validLength: vl,
+      mergeOutputs: true,
+    });
     expectClose(lo as NDArray, out(f, 'l_out'), 0);
     expectCloseList(ls, outList(f, 'l_states'), 0);
-    expect((o as NDArray).toArray()).toEqual([[[1, 3], [3, 2], [0, 0]], [[1, 6], [3, 5], [6, 3]]]);
+    expect((o as NDArray).toArray()).toEqual([
+      [
+        [1, 3],
+        [3, 2],
+        [0, 0],
+      ],
+      [
+        [1, 6],
+        [3, 5],
+        [6, 3],
+      ],
+    ]);
   });
 });
 
@@ -223,31 +272,57 @@ describe('test_gluon_rnn.py cell tests (inference ports)', () => {
   ] as const) {
     it(`${name}: names and unroll shapes`, () => {
       const cell = make();
-      expect([...cell.collectParams().keys()].sort()).toEqual(['rnn_h2h_bias', 'rnn_h2h_weight', 'rnn_i2h_bias', 'rnn_i2h_weight']);
+      expect([...cell.collectParams().keys()].sort()).toEqual([
+        'rnn_h2h_bias',
+        'rnn_h2h_weight',
+        'rnn_i2h_bias',
+        'rnn_i2h_weight',
+      ]);
       cell.initialize();
       const inputs = [0, 1, 2].map(() => nd.random.uniform(0, 1, [10, 50]));
       const [outs] = cell.unroll(3, inputs);
-      expect((outs as NDArray[]).map((o) => o.shape)).toEqual([[10, n], [10, n], [10, n]]);
+      expect((outs as NDArray[]).map((o) => o.shape)).toEqual([
+        [10, n],
+        [10, n],
+        [10, n],
+      ]);
     });
   }
 
   it('test_residual: zero-weight GRUCell + input = ones', () => {
     const cell = new rnn.ResidualCell(new rnn.GRUCell(50, { prefix: 'rnn_' }));
-    expect([...cell.collectParams().keys()].sort()).toEqual(['rnn_h2h_bias', 'rnn_h2h_weight', 'rnn_i2h_bias', 'rnn_i2h_weight']);
+    expect([...cell.collectParams().keys()].sort()).toEqual([
+      'rnn_h2h_bias',
+      'rnn_h2h_weight',
+      'rnn_i2h_bias',
+      'rnn_i2h_weight',
+    ]);
     cell.initialize(new mxinit.Zero());
     const [outs] = cell.unroll(2, [nd.ones([10, 50]), nd.ones([10, 50])], { mergeOutputs: false });
     for (const o of outs as NDArray[]) expect(Array.from(o.data).every((v) => v === 1)).toBe(true);
   });
 
   it('test_residual_bidirectional: outputs 6 * ones', () => {
-    const cell = new rnn.ResidualCell(new rnn.BidirectionalCell(new rnn.GRUCell(25, { prefix: 'rnn_l_' }), new rnn.GRUCell(25, { prefix: 'rnn_r_' })));
+    const cell = new rnn.ResidualCell(
+      new rnn.BidirectionalCell(new rnn.GRUCell(25, { prefix: 'rnn_l_' }), new rnn.GRUCell(25, { prefix: 'rnn_r_' })),
+    );
     expect([...cell.collectParams().keys()].sort()).toEqual([
-      'rnn_l_h2h_bias', 'rnn_l_h2h_weight', 'rnn_l_i2h_bias', 'rnn_l_i2h_weight', 'rnn_r_h2h_bias', 'rnn_r_h2h_weight', 'rnn_r_i2h_bias', 'rnn_r_i2h_weight',
+      'rnn_l_h2h_bias',
+      'rnn_l_h2h_weight',
+      'rnn_l_i2h_bias',
+      'rnn_l_i2h_weight',
+      'rnn_r_h2h_bias',
+      'rnn_r_h2h_weight',
+      'rnn_r_i2h_bias',
+      'rnn_r_i2h_weight',
     ]);
     cell.initialize(new mxinit.Zero());
     const x = nd.add(nd.ones([10, 50]), 5);
     const [outs] = cell.unroll(2, [x, x], { mergeOutputs: false });
-    expect((outs as NDArray[]).map((o) => o.shape)).toEqual([[10, 50], [10, 50]]);
+    expect((outs as NDArray[]).map((o) => o.shape)).toEqual([
+      [10, 50],
+      [10, 50],
+    ]);
     for (const o of outs as NDArray[]) expect(Array.from(o.data).every((v) => v === 6)).toBe(true);
   });
 
@@ -258,10 +333,19 @@ describe('test_gluon_rnn.py cell tests (inference ports)', () => {
       else cell.add(new rnn.LSTMCell(100, { prefix: `rnn_stack${i}_` }));
     }
     const keys = [...cell.collectParams().keys()];
-    for (let i = 0; i < 5; i++) for (const s of ['h2h_weight', 'h2h_bias', 'i2h_weight', 'i2h_bias']) expect(keys).toContain(`rnn_stack${i}_${s}`);
+    for (let i = 0; i < 5; i++)
+      for (const s of ['h2h_weight', 'h2h_bias', 'i2h_weight', 'i2h_bias'])
+        expect(keys).toContain(`rnn_stack${i}_${s}`);
     cell.initialize();
-    const [outs] = cell.unroll(3, [0, 1, 2].map(() => nd.random.uniform(0, 1, [10, 50])));
-    expect((outs as NDArray[]).map((o) => o.shape)).toEqual([[10, 100], [10, 100], [10, 100]]);
+    const [outs] = cell.unroll(
+      3,
+      [0, 1, 2].map(() => nd.random.uniform(0, 1, [10, 50])),
+    );
+    expect((outs as NDArray[]).map((o) => o.shape)).toEqual([
+      [10, 100],
+      [10, 100],
+      [10, 100],
+    ]);
 
     const stack = (p: string) => {
       const s = new rnn.HybridSequentialRNNCell({ prefix: p });
@@ -278,10 +362,21 @@ describe('test_gluon_rnn.py cell tests (inference ports)', () => {
   });
 
   it('test_bidirectional: shapes', () => {
-    const cell = new rnn.BidirectionalCell(new rnn.LSTMCell(100, { prefix: 'rnn_l0_' }), new rnn.LSTMCell(100, { prefix: 'rnn_r0_' }), 'rnn_bi_');
+    const cell = new rnn.BidirectionalCell(
+      new rnn.LSTMCell(100, { prefix: 'rnn_l0_' }),
+      new rnn.LSTMCell(100, { prefix: 'rnn_r0_' }),
+      'rnn_bi_',
+    );
     cell.initialize();
-    const [outs] = cell.unroll(3, [0, 1, 2].map(() => nd.random.uniform(0, 1, [10, 50])));
-    expect((outs as NDArray[]).map((o) => o.shape)).toEqual([[10, 200], [10, 200], [10, 200]]);
+    const [outs] = cell.unroll(
+      3,
+      [0, 1, 2].map(() => nd.random.uniform(0, 1, [10, 50])),
+    );
+    expect((outs as NDArray[]).map((o) => o.shape)).toEqual([
+      [10, 200],
+      [10, 200],
+      [10, 200],
+    ]);
   });
 
   it('test_zoneout: shapes, and equal to the base cell at inference', () => {
@@ -290,11 +385,17 @@ describe('test_gluon_rnn.py cell tests (inference ports)', () => {
     cell.initialize();
     const inputs = [0, 1, 2].map(() => nd.random.uniform(0, 1, [10, 50]));
     const [outs] = cell.unroll(3, inputs);
-    expect((outs as NDArray[]).map((o) => o.shape)).toEqual([[10, 100], [10, 100], [10, 100]]);
+    expect((outs as NDArray[]).map((o) => o.shape)).toEqual([
+      [10, 100],
+      [10, 100],
+      [10, 100],
+    ]);
     base._modified = false;
     const [ref] = base.unroll(3, inputs);
     base._modified = true;
-    (outs as NDArray[]).forEach((o, i) => expect(o.data).toEqual((ref as NDArray[])[i]?.data));
+    (outs as NDArray[]).forEach((o, i) => {
+      expect(o.data).toEqual((ref as NDArray[])[i]?.data);
+    });
     expect(() => base.beginState(10)).toThrow(/modifier cells/);
     expect(() => new rnn.ZoneoutCell(base)).toThrow(/already modified/);
   });
@@ -306,13 +407,19 @@ describe('test_gluon_rnn.py cell tests (inference ports)', () => {
     const inputs = [0, 1, 2].map(() => nd.random.uniform(0, 1, [10, 50]));
     for (const layout of ['TNC', 'NTC'] as const) {
       const [outs] = cell.unroll(3, inputs, { layout });
-      expect((outs as NDArray[]).map((o) => o.shape)).toEqual([[10, 100], [10, 100], [10, 100]]);
+      expect((outs as NDArray[]).map((o) => o.shape)).toEqual([
+        [10, 100],
+        [10, 100],
+        [10, 100],
+      ]);
     }
   });
 
   it('test_rnn_cells: merged outputs equal the stacked per-step outputs; hybridize changes nothing', () => {
     for (const make of [
-      () => new rnn.LSTMCell(100, { inputSize: 200 }), () => new rnn.RNNCell(100, { inputSize: 200 }), () => new rnn.GRUCell(100, { inputSize: 200 }),
+      () => new rnn.LSTMCell(100, { inputSize: 200 }),
+      () => new rnn.RNNCell(100, { inputSize: 200 }),
+      () => new rnn.GRUCell(100, { inputSize: 200 }),
     ]) {
       const cell = make();
       cell.initialize();
@@ -338,9 +445,17 @@ describe('test_gluon_rnn.py cell tests (inference ports)', () => {
 
   it('test_bidirectional_unroll_valid_length: T = 1 and 3', () => {
     for (const T of [1, 3]) {
-      const cell = new rnn.BidirectionalCell(new rnn.LSTMCell(100, { prefix: 'rnn_l0_' }), new rnn.LSTMCell(100, { prefix: 'rnn_r0_' }), 'lstm_bi_');
+      const cell = new rnn.BidirectionalCell(
+        new rnn.LSTMCell(100, { prefix: 'rnn_l0_' }),
+        new rnn.LSTMCell(100, { prefix: 'rnn_r0_' }),
+        'lstm_bi_',
+      );
       cell.initialize();
-      const [o] = cell.unroll(T, nd.random.uniform(-1, 1, [10, T, 50]), { validLength: nd.full([10], T), layout: 'NTC', mergeOutputs: true });
+      const [o] = cell.unroll(T, nd.random.uniform(-1, 1, [10, T, 50]), {
+        validLength: nd.full([10], T),
+        layout: 'NTC',
+        mergeOutputs: true,
+      });
       expect((o as NDArray).shape).toEqual([10, T, 200]);
     }
   });
@@ -352,12 +467,15 @@ describe('test_gluon_rnn.py cell tests (inference ports)', () => {
       ['LSTMCell', () => new rnn.LSTMCell(20)],
       ['GRUCell', () => new rnn.GRUCell(20)],
       ['Bidirectional', () => new rnn.BidirectionalCell(new rnn.LSTMCell(20), new rnn.LSTMCell(20))],
-      ['Residual stack', () => {
-        const s = new rnn.SequentialRNNCell();
-        s.add(new rnn.ResidualCell(new rnn.RNNCell(20)));
-        s.add(new rnn.ResidualCell(new rnn.RNNCell(20)));
-        return s;
-      }],
+      [
+        'Residual stack',
+        () => {
+          const s = new rnn.SequentialRNNCell();
+          s.add(new rnn.ResidualCell(new rnn.RNNCell(20)));
+          s.add(new rnn.ResidualCell(new rnn.RNNCell(20)));
+          return s;
+        },
+      ],
     ];
     for (const [name, make] of makers) {
       const cell = make();
@@ -369,11 +487,19 @@ describe('test_gluon_rnn.py cell tests (inference ports)', () => {
       expect(outsTNC instanceof NDArray, `${name}: mergeOutputs null with validLength gives a tensor`).toBe(true);
       expectClose((outsTNC as NDArray).swapaxes(0, 1), Array.from((outsNTC as NDArray).data), 1e-6, name);
       lengths.forEach((len, i) => {
-        const [ref, refStates] = cell.unroll(len, data.sliceAxis(0, i, i + 1).sliceAxis(1, 0, len), { layout: 'NTC', mergeOutputs: true });
+        const [ref, refStates] = cell.unroll(len, data.sliceAxis(0, i, i + 1).sliceAxis(1, 0, len), {
+          layout: 'NTC',
+          mergeOutputs: true,
+        });
         const mine = (outsNTC as NDArray).sliceAxis(0, i, i + 1);
         expectClose(mine.sliceAxis(1, 0, len), Array.from((ref as NDArray).data), 1e-4, `${name} sample ${i}`);
-        expect(Array.from(mine.sliceAxis(1, len, 10).data).every((v) => v === 0), `${name} padding ${i}`).toBe(true);
-        statesNTC.forEach((s, j) => expectClose(s.sliceAxis(0, i, i + 1), Array.from((refStates[j] as NDArray).data), 1e-4, `${name} state ${j}`));
+        expect(
+          Array.from(mine.sliceAxis(1, len, 10).data).every((v) => v === 0),
+          `${name} padding ${i}`,
+        ).toBe(true);
+        statesNTC.forEach((s, j) => {
+          expectClose(s.sliceAxis(0, i, i + 1), Array.from((refStates[j] as NDArray).data), 1e-4, `${name} state ${j}`);
+        });
       });
     }
   });
@@ -397,7 +523,9 @@ describe('test_gluon_rnn.py cell tests (inference ports)', () => {
     const [oa, sa] = a.unroll(4, x, { mergeOutputs: true });
     const [ob, sb] = b.unroll(4, x, { mergeOutputs: true });
     expectClose(ob as NDArray, Array.from((oa as NDArray).data), 1e-5);
-    sb.forEach((s, i) => expectClose(s, Array.from((sa[i] as NDArray).data), 1e-5));
+    sb.forEach((s, i) => {
+      expectClose(s, Array.from((sa[i] as NDArray).data), 1e-5);
+    });
     const c = new rnn.LSTMCell(6, { inputSize: 5, activation: 'softsign', recurrentActivation: 'sigmoid' });
     c.initialize();
     expect((c.unroll(4, x, { mergeOutputs: true })[0] as NDArray).shape).toEqual([3, 4, 6]);
@@ -410,8 +538,8 @@ describe('test_gluon_rnn.py cell tests (inference ports)', () => {
     expect(() => cell.forward(nd.ones([2, 3]), [nd.zeros([2, 5]), nd.zeros([2, 4])])).toThrow(/shape \(2, 4\)/);
     expect(() => cell.unroll(5, nd.ones([2, 3, 3]), { mergeOutputs: false })).toThrow(/length is 5/);
     expect(() => cell.unroll(3, nd.ones([2, 3, 3]), { validLength: nd.array([0, 3]) })).toThrow(/validLength\[0\]/);
-    expect(() => new rnn.LSTMCell(4, { hidden_size: 3 } as never)).toThrow(/unknown option 'hidden_size' \(did you mean 'hiddenSize'\?\)/);
+    expect(() => new rnn.LSTMCell(4, { hidden_size: 3 } as never)).toThrow(
+      /unknown option 'hidden_size' \(did you mean 'hiddenSize'\?\)/,
+    );
   });
 });
-
-export type { Tensor };

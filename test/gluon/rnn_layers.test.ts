@@ -4,16 +4,16 @@
 // state-shape errors, deferred shapes and repr.
 
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ready } from '../../ts/index.js';
-import * as mxinit from '../../ts/init/index.js';
-import * as nd from '../../ts/ndarray/index.js';
-import { NDArray } from '../../ts/ndarray/ndarray.js';
-import { resetNameCounters } from '../../ts/name.js';
 import { HybridBlock } from '../../ts/gluon/block.js';
 import { rnn } from '../../ts/gluon/index.js';
 import type { _RNNLayer } from '../../ts/gluon/rnn/rnn_layer.js';
-import { refFused } from './reference_rnn.js';
+import { ready } from '../../ts/index.js';
+import * as mxinit from '../../ts/init/index.js';
+import { resetNameCounters } from '../../ts/name.js';
+import * as nd from '../../ts/ndarray/index.js';
+import { NDArray } from '../../ts/ndarray/ndarray.js';
 import { expectClose, expectCloseList, fixture, input, out, outList, setParams } from './helpers.js';
+import { refFused } from './reference_rnn.js';
 
 beforeAll(async () => {
   await ready();
@@ -22,13 +22,24 @@ beforeEach(() => resetNameCounters());
 
 type Mode = 'rnn_relu' | 'rnn_tanh' | 'lstm' | 'gru';
 
-function makeLayer(mode: Mode, H: number, L: number, bi: boolean, layout: 'TNC' | 'NTC', extra: Record<string, unknown> = {}): _RNNLayer {
+function makeLayer(
+  mode: Mode,
+  H: number,
+  L: number,
+  bi: boolean,
+  layout: 'TNC' | 'NTC',
+  extra: Record<string, unknown> = {},
+): _RNNLayer {
   const kw = { numLayers: L, layout, bidirectional: bi, ...extra };
   switch (mode) {
-    case 'rnn_relu': return new rnn.RNN(H, { activation: 'relu', ...kw });
-    case 'rnn_tanh': return new rnn.RNN(H, { activation: 'tanh', ...kw });
-    case 'lstm': return new rnn.LSTM(H, kw);
-    default: return new rnn.GRU(H, kw);
+    case 'rnn_relu':
+      return new rnn.RNN(H, { activation: 'relu', ...kw });
+    case 'rnn_tanh':
+      return new rnn.RNN(H, { activation: 'tanh', ...kw });
+    case 'lstm':
+      return new rnn.LSTM(H, kw);
+    default:
+      return new rnn.GRU(H, kw);
   }
 }
 
@@ -97,8 +108,16 @@ describe('spec §12 numerical anchors (weights One, biases zero)', () => {
     expectClose(u as NDArray, want, 1e-5);
   });
   for (const [name, make, t0] of [
-    ['GRU(2, 6 layers, bi)', () => new rnn.GRU(2, { numLayers: 6, bidirectional: true }), [0.20197524, 0.20197524, 0.32965561, 0.32965561]],
-    ['RNN(2, 6 layers, tanh, bi)', () => new rnn.RNN(2, { numLayers: 6, activation: 'tanh', bidirectional: true }), [0.99932746, 0.99932746, 0.99998764, 0.99998764]],
+    [
+      'GRU(2, 6 layers, bi)',
+      () => new rnn.GRU(2, { numLayers: 6, bidirectional: true }),
+      [0.20197524, 0.20197524, 0.32965561, 0.32965561],
+    ],
+    [
+      'RNN(2, 6 layers, tanh, bi)',
+      () => new rnn.RNN(2, { numLayers: 6, activation: 'tanh', bidirectional: true }),
+      [0.99932746, 0.99932746, 0.99998764, 0.99998764],
+    ],
     ['RNN(2, 2 layers, relu, bi)', () => new rnn.RNN(2, { numLayers: 2, bidirectional: true }), [16, 16, 48, 48]],
   ] as const) {
     it(name, () => {
@@ -122,7 +141,9 @@ describe('fused layer == unrolled cells (test_fused_*_layer, check_rnn_consisten
           const stack = fused._unfuse();
           fused.initialize(new mxinit.Normal(mode.startsWith('rnn') ? 0.3 : 1));
           // Same Parameter objects by full name (the stack shares the layer's dict).
-          expect([...stack.collectParams().values()].every((p) => fused.collectParams().getByFullName(p.name) === p)).toBe(true);
+          expect(
+            [...stack.collectParams().values()].every((p) => fused.collectParams().getByFullName(p.name) === p),
+          ).toBe(true);
           const x = nd.random.normal(0, 1, [1, 5, 8]);
           const begin = fused.beginState(1, { func: (o: { shape: number[] }) => nd.random.uniform(-1, 1, o.shape) });
           const [fo, fs] = fused.forward(x, begin) as [NDArray, NDArray[]];
@@ -134,7 +155,10 @@ describe('fused layer == unrolled cells (test_fused_*_layer, check_rnn_consisten
           expectClose(fo, Array.from((so as NDArray).data), 1e-4, 'outputs');
           const n = begin.length;
           fs.forEach((s, j) => {
-            const stacked = nd.concat(ss.filter((_v, k) => k % n === j).map((v) => v.expandDims(0)), { dim: 0 });
+            const stacked = nd.concat(
+              ss.filter((_v, k) => k % n === j).map((v) => v.expandDims(0)),
+              { dim: 0 },
+            );
             expectClose(s, Array.from(stacked.data), 1e-4, `state ${j}`);
           });
         });
@@ -152,7 +176,10 @@ describe('valid lengths (useSequenceLength, spec §8.10)', () => {
         layer.initialize(new mxinit.Uniform(0.5));
         ref.initialize();
         const lp = [...layer.collectParams().values()];
-        lp.forEach((p, i) => { const q = [...ref.collectParams().values()][i]; q?.setData(nd.array(p.data().data, p.shape)); });
+        lp.forEach((p, i) => {
+          const q = [...ref.collectParams().values()][i];
+          q?.setData(nd.array(p.data().data, p.shape));
+        });
         const T = 11;
         const N = 5;
         const x = nd.random.uniform(-1, 1, layout === 'TNC' ? [T, N, 5] : [N, T, 5]);
@@ -166,7 +193,9 @@ describe('valid lengths (useSequenceLength, spec §8.10)', () => {
           const mine = o.sliceAxis(nAxis, b, b + 1);
           expectClose(mine.sliceAxis(tAxis, 0, len), Array.from(ro.data), 1e-5, `sample ${b}`);
           expect(Array.from(mine.sliceAxis(tAxis, len, T).data).every((v) => v === 0)).toBe(true);
-          s.forEach((st, j) => expectClose(st.sliceAxis(1, b, b + 1), Array.from((rs[j] as NDArray).data), 1e-5, `state ${j} sample ${b}`));
+          s.forEach((st, j) => {
+            expectClose(st.sliceAxis(1, b, b + 1), Array.from((rs[j] as NDArray).data), 1e-5, `state ${j} sample ${b}`);
+          });
         });
         expect(() => layer.forward(x)).toThrow(/sequenceLength/);
         expect(() => ref.forward(x, null, nd.array(lengths))).toThrow(/useSequenceLength/);
@@ -187,8 +216,14 @@ describe('layer behaviour', () => {
         constructor() {
           super({ prefix: 'lstm_' });
           this.nameScope(() => {
-            this.fwd = this.registerChild(new rnn.LSTM(7, { prefix: 'l0', projectionSize: proj, inputSize: 5 }), '_lstm_fwd');
-            this.bwd = this.registerChild(new rnn.LSTM(7, { prefix: 'r0', projectionSize: proj, inputSize: 5 }), '_lstm_bwd');
+            this.fwd = this.registerChild(
+              new rnn.LSTM(7, { prefix: 'l0', projectionSize: proj, inputSize: 5 }),
+              '_lstm_fwd',
+            );
+            this.bwd = this.registerChild(
+              new rnn.LSTM(7, { prefix: 'r0', projectionSize: proj, inputSize: 5 }),
+              '_lstm_bwd',
+            );
           });
         }
         override forward(x: NDArray): NDArray {
@@ -233,7 +268,7 @@ describe('layer behaviour', () => {
     }
   });
 
-  it('state shape validation uses MXNet\'s message', () => {
+  it("state shape validation uses MXNet's message", () => {
     const layer = new rnn.LSTM(10, { numLayers: 2 });
     layer.initialize();
     const x = nd.ones([5, 3, 4]);
@@ -242,7 +277,10 @@ describe('layer behaviour', () => {
     );
     expect(() => layer.forward(x, [nd.zeros([2, 3, 10])])).toThrow(/expected 2 state/);
     const p = new rnn.LSTM(10, { numLayers: 2, projectionSize: 4, bidirectional: true });
-    expect(p.stateInfo(3).map((i) => i.shape)).toEqual([[4, 3, 4], [4, 3, 10]]);
+    expect(p.stateInfo(3).map((i) => i.shape)).toEqual([
+      [4, 3, 4],
+      [4, 3, 10],
+    ]);
   });
 
   it('test_layer_fill_shape and repr', () => {
@@ -254,7 +292,9 @@ describe('layer behaviour', () => {
     expect(layer.l0_i2h_weight.shape[1]).toBe(7);
     expect(String(layer)).toBe('LSTM(7 -> 10, TNC)');
     expect(() => layer.forward(nd.ones([3, 2, 8]))).toThrow(/8 features/);
-    expect(String(new rnn.GRU(10, { numLayers: 2, layout: 'NTC', dropout: 0.5, bidirectional: true }))).toBe('GRU(None -> 10, NTC, num_layers=2, dropout=0.5, bidirectional)');
+    expect(String(new rnn.GRU(10, { numLayers: 2, layout: 'NTC', dropout: 0.5, bidirectional: true }))).toBe(
+      'GRU(None -> 10, NTC, num_layers=2, dropout=0.5, bidirectional)',
+    );
     expect(String(new rnn.RNN(100, { activation: 'tanh', dropout: 0.2 }))).toBe('RNN(None -> 100, TNC, dropout=0.2)');
   });
 
@@ -272,10 +312,20 @@ describe('layer behaviour', () => {
   });
 
   it('LSTM state clipping (cuDNN semantics): returned c stays within bounds, no NaN', () => {
-    const layer = new rnn.LSTM(16, { projectionSize: 4, inputSize: 5, bidirectional: true, stateClipMin: -0.5, stateClipMax: 0.5, stateClipNan: true });
+    const layer = new rnn.LSTM(16, {
+      projectionSize: 4,
+      inputSize: 5,
+      bidirectional: true,
+      stateClipMin: -0.5,
+      stateClipMax: 0.5,
+      stateClipNan: true,
+    });
     layer.initialize(new mxinit.Uniform(2));
     const x = nd.random.uniform(-3, 3, [20, 4, 5]);
-    const [, [h, c]] = layer.forward(x, [nd.random.uniform(0, 1, [2, 4, 4]), nd.random.uniform(0, 1, [2, 4, 16])]) as [NDArray, NDArray[]];
+    const [, [h, c]] = layer.forward(x, [nd.random.uniform(0, 1, [2, 4, 4]), nd.random.uniform(0, 1, [2, 4, 16])]) as [
+      NDArray,
+      NDArray[],
+    ];
     expect(h?.shape).toEqual([2, 4, 4]);
     expect(Array.from((c as NDArray).data).every((v) => v >= -0.5 && v <= 0.5)).toBe(true);
     expect(() => layer._unfuse()).toThrow(/projection/);
@@ -289,7 +339,17 @@ describe('layer behaviour', () => {
     const params = [...layer.collectParams().values()];
     const groups: Float32Array[][] = [];
     for (let i = 0; i < params.length; i += 5) groups.push(params.slice(i, i + 5).map((p) => p.data().data));
-    const r = refFused({ mode: 'lstm', hidden: 6, numLayers: 3, bidirectional: true, inputSize: 5, projection: 4, clip: null }, groups, x.data, 'NTC', 7, 3, null, null, null);
+    const r = refFused(
+      { mode: 'lstm', hidden: 6, numLayers: 3, bidirectional: true, inputSize: 5, projection: 4, clip: null },
+      groups,
+      x.data,
+      'NTC',
+      7,
+      3,
+      null,
+      null,
+      null,
+    );
     expectClose(o, Array.from(r.out), 1e-5);
   });
 });
@@ -314,9 +374,18 @@ describe('API.md seed example LSTM(100, 3) (fixture api_lstm100x3)', () => {
     const { fixtureBytes } = await import('./helpers.js');
     const loaded = load(fixtureBytes(f.params_file as string)) as Record<string, NDArray>;
     layer._loadParameterDict(new Map(Object.entries(loaded)), { source: f.params_file as string });
-    const x = input === undefined ? null : nd.array(Float32Array.from((f.inputs.x as { data: number[] }).data), (f.inputs.x as { shape: number[] }).shape);
+    const x =
+      input === undefined
+        ? null
+        : nd.array(
+            Float32Array.from((f.inputs.x as { data: number[] }).data),
+            (f.inputs.x as { shape: number[] }).shape,
+          );
     expectClose(layer.forward(x as NDArray) as NDArray, out(f, 'out_no_states'), 1e-5, 'out_no_states');
-    const [o, s] = layer.forward(x as NDArray, [nd.array(Float32Array.from((f.inputs.h0 as { data: number[] }).data), [3, 3, 100]), nd.array(Float32Array.from((f.inputs.c0 as { data: number[] }).data), [3, 3, 100])]) as [NDArray, NDArray[]];
+    const [o, s] = layer.forward(x as NDArray, [
+      nd.array(Float32Array.from((f.inputs.h0 as { data: number[] }).data), [3, 3, 100]),
+      nd.array(Float32Array.from((f.inputs.c0 as { data: number[] }).data), [3, 3, 100]),
+    ]) as [NDArray, NDArray[]];
     expectClose(o, out(f, 'out'), 1e-5, 'out');
     expectCloseList(s, outList(f, 'states'), 1e-5, 'states');
     expect(String(layer)).toBe(f.repr);

@@ -14,10 +14,16 @@ beforeAll(async () => {
 
 describe('creation and NDArray methods', () => {
   it('array, zeros, ones, full, shape/size/ndim/dtype, toArray', () => {
-    const x = nd.array([[1, 2, 3], [4, 5, 6]]);
+    const x = nd.array([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(x.shape).toEqual([2, 3]);
     expect([x.size, x.ndim, x.dtype]).toEqual([6, 2, 'float32']);
-    expect(x.toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(x.toArray()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(nd.array(new Float32Array(6), [2, 3]).shape).toEqual([2, 3]);
     expect(Array.from(nd.full([2, 2], 0.5).data)).toEqual([0.5, 0.5, 0.5, 0.5]);
     expect(Array.from(nd.ones(3).data)).toEqual([1, 1, 1]);
@@ -31,7 +37,10 @@ describe('creation and NDArray methods', () => {
   });
 
   it('reshape with 0 and -1 (and -2, -3), transpose, get, slice', () => {
-    const x = nd.array(Float32Array.from({ length: 24 }, (_v, i) => i), [2, 3, 4]);
+    const x = nd.array(
+      Float32Array.from({ length: 24 }, (_v, i) => i),
+      [2, 3, 4],
+    );
     expect(x.reshape([-1, 4]).shape).toEqual([6, 4]);
     expect(x.reshape([0, -1]).shape).toEqual([2, 12]);
     expect(x.reshape([-3, 0]).shape).toEqual([6, 4]);
@@ -41,7 +50,18 @@ describe('creation and NDArray methods', () => {
     const t = x.transpose([1, 0, 2]);
     expect(t.shape).toEqual([3, 2, 4]);
     expect(t.get(1).get(1).toArray()).toEqual([16, 17, 18, 19]);
-    expect(nd.array([[1, 2], [3, 4]]).transpose().toArray()).toEqual([[1, 3], [2, 4]]);
+    expect(
+      nd
+        .array([
+          [1, 2],
+          [3, 4],
+        ])
+        .transpose()
+        .toArray(),
+    ).toEqual([
+      [1, 3],
+      [2, 4],
+    ]);
     expect(x.get(-1).shape).toEqual([3, 4]);
     expect(nd.array([1, 2, 3]).get(1).toArray()).toEqual([2]);
     expect(x.slice(1, 2).shape).toEqual([1, 3, 4]);
@@ -66,11 +86,28 @@ describe('creation and NDArray methods', () => {
 
 describe('operators', () => {
   it('dot: 2-d, transposes, N-d contraction, 1-d; errors name the shapes', () => {
-    const a = nd.array([[1, 2, 3], [4, 5, 6]]);
-    const b = nd.array([[1, 0], [0, 1], [1, 1]]);
-    expect(nd.dot(a, b).toArray()).toEqual([[4, 5], [10, 11]]);
-    expect(nd.dot(a, a, true, false).toArray()).toEqual([[17, 22, 27], [22, 29, 36], [27, 36, 45]]);
-    expect(nd.dot(a, a, { transposeB: true }).toArray()).toEqual([[14, 32], [32, 77]]);
+    const a = nd.array([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    const b = nd.array([
+      [1, 0],
+      [0, 1],
+      [1, 1],
+    ]);
+    expect(nd.dot(a, b).toArray()).toEqual([
+      [4, 5],
+      [10, 11],
+    ]);
+    expect(nd.dot(a, a, true, false).toArray()).toEqual([
+      [17, 22, 27],
+      [22, 29, 36],
+      [27, 36, 45],
+    ]);
+    expect(nd.dot(a, a, { transposeB: true }).toArray()).toEqual([
+      [14, 32],
+      [32, 77],
+    ]);
     const x = nd.ones([2, 3, 4]);
     expect(nd.dot(x, nd.ones([4, 5])).shape).toEqual([2, 3, 5]);
     expect(nd.dot(x, nd.ones([5, 2]), true, true).shape).toEqual([3, 4, 5]);
@@ -80,33 +117,78 @@ describe('operators', () => {
   });
 
   it('concat, stack, split', () => {
-    const a = nd.array([[1, 2], [3, 4]]);
-    const b = nd.array([[5, 6], [7, 8]]);
-    expect(nd.concat(a, b, { dim: 1 }).toArray()).toEqual([[1, 2, 5, 6], [3, 4, 7, 8]]);
+    const a = nd.array([
+      [1, 2],
+      [3, 4],
+    ]);
+    const b = nd.array([
+      [5, 6],
+      [7, 8],
+    ]);
+    expect(nd.concat(a, b, { dim: 1 }).toArray()).toEqual([
+      [1, 2, 5, 6],
+      [3, 4, 7, 8],
+    ]);
     expect(nd.concat(a, b).shape).toEqual([2, 4]);
     expect(nd.concat([a, b], { dim: 0 }).shape).toEqual([4, 2]);
     expect(nd.stack([a, b], { axis: 0 }).shape).toEqual([2, 2, 2]);
-    expect(nd.stack(a, b, { axis: 2 }).toArray()).toEqual([[[1, 5], [2, 6]], [[3, 7], [4, 8]]]);
+    expect(nd.stack(a, b, { axis: 2 }).toArray()).toEqual([
+      [
+        [1, 5],
+        [2, 6],
+      ],
+      [
+        [3, 7],
+        [4, 8],
+      ],
+    ]);
     const parts = nd.split(nd.concat(a, b, { dim: 1 }), 2, { axis: 1 });
-    expect(parts.map((p) => p.toArray())).toEqual([[[1, 2], [3, 4]], [[5, 6], [7, 8]]]);
+    expect(parts.map((p) => p.toArray())).toEqual([
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      [
+        [5, 6],
+        [7, 8],
+      ],
+    ]);
     expect(nd.split(a, 2, { axis: 0, squeezeAxis: true }).map((p) => p.shape)).toEqual([[2], [2]]);
     expect(() => nd.split(a, 3, { axis: 1 })).toThrow(/evenly divide/);
     expect(() => nd.concat(a, nd.ones([3, 3]), { dim: 1 })).toThrow(/differ/);
   });
 
   it('add/sub/mul/div with broadcasting and scalars', () => {
-    const a = nd.array([[1, 2, 3], [4, 5, 6]]);
-    expect(nd.add(a, nd.array([10, 20, 30])).toArray()).toEqual([[11, 22, 33], [14, 25, 36]]);
-    expect(nd.sub(a, nd.array([[1], [2]])).toArray()).toEqual([[0, 1, 2], [2, 3, 4]]);
-    expect(nd.mul(2, a).toArray()).toEqual([[2, 4, 6], [8, 10, 12]]);
-    expect(nd.div(a, 2).toArray()).toEqual([[0.5, 1, 1.5], [2, 2.5, 3]]);
+    const a = nd.array([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    expect(nd.add(a, nd.array([10, 20, 30])).toArray()).toEqual([
+      [11, 22, 33],
+      [14, 25, 36],
+    ]);
+    expect(nd.sub(a, nd.array([[1], [2]])).toArray()).toEqual([
+      [0, 1, 2],
+      [2, 3, 4],
+    ]);
+    expect(nd.mul(2, a).toArray()).toEqual([
+      [2, 4, 6],
+      [8, 10, 12],
+    ]);
+    expect(nd.div(a, 2).toArray()).toEqual([
+      [0.5, 1, 1.5],
+      [2, 2.5, 3],
+    ]);
     expect(nd.mul(nd.ones([2, 1, 3]), nd.ones([4, 1])).shape).toEqual([2, 4, 3]);
     expect(() => nd.add(a, nd.ones([4]))).toThrow(/could not be broadcast together with shapes \(2, 3\) \(4,\)/);
   });
 
   it('activations', () => {
     const x = nd.array([-2, 0, 3]);
-    const close = (y: { data: Float32Array }, want: number[]) => want.forEach((w, i) => expect(y.data[i]).toBeCloseTo(w, 6));
+    const close = (y: { data: Float32Array }, want: number[]) =>
+      want.forEach((w, i) => {
+        expect(y.data[i]).toBeCloseTo(w, 6);
+      });
     close(nd.relu(x), [0, 0, 3]);
     close(nd.sigmoid(x), [1 / (1 + Math.exp(2)), 0.5, 1 / (1 + Math.exp(-3))]);
     close(nd.tanh(x), [Math.tanh(-2), 0, Math.tanh(3)]);
@@ -118,24 +200,117 @@ describe('operators', () => {
 });
 
 describe('sequence operators', () => {
-  const arr = () => nd.array([[[1, 2, 3], [4, 5, 6]], [[7, 8, 9], [10, 11, 12]], [[13, 14, 15], [16, 17, 18]]]);
+  const arr = () =>
+    nd.array([
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      [
+        [7, 8, 9],
+        [10, 11, 12],
+      ],
+      [
+        [13, 14, 15],
+        [16, 17, 18],
+      ],
+    ]);
   it('SequenceReverse: check_sequence_reverse arrays (padding stays in place)', () => {
-    const arr1 = [[[13, 14, 15], [16, 17, 18]], [[7, 8, 9], [10, 11, 12]], [[1, 2, 3], [4, 5, 6]]];
+    const arr1 = [
+      [
+        [13, 14, 15],
+        [16, 17, 18],
+      ],
+      [
+        [7, 8, 9],
+        [10, 11, 12],
+      ],
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+    ];
     expect(nd.SequenceReverse(arr()).toArray()).toEqual(arr1);
     expect(nd.SequenceReverse(arr(), nd.array([3, 3]), true).toArray()).toEqual(arr1);
-    expect(nd.SequenceReverse(arr(), nd.array([2, 2]), true).toArray()).toEqual([[[7, 8, 9], [10, 11, 12]], [[1, 2, 3], [4, 5, 6]], [[13, 14, 15], [16, 17, 18]]]);
-    expect(nd.SequenceReverse(arr(), nd.array([2, 3]), true).toArray()).toEqual([[[7, 8, 9], [16, 17, 18]], [[1, 2, 3], [10, 11, 12]], [[13, 14, 15], [4, 5, 6]]]);
-    const r = nd.SequenceReverse(nd.array([[7, 8, 9], [16, 17, 5.4]]), nd.array([1, 2, 2]), true);
-    r.data.forEach((v, i) => expect(v).toBeCloseTo(([7, 17, 5.4, 16, 8, 9] as number[])[i] as number, 5));
+    expect(nd.SequenceReverse(arr(), nd.array([2, 2]), true).toArray()).toEqual([
+      [
+        [7, 8, 9],
+        [10, 11, 12],
+      ],
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      [
+        [13, 14, 15],
+        [16, 17, 18],
+      ],
+    ]);
+    expect(nd.SequenceReverse(arr(), nd.array([2, 3]), true).toArray()).toEqual([
+      [
+        [7, 8, 9],
+        [16, 17, 18],
+      ],
+      [
+        [1, 2, 3],
+        [10, 11, 12],
+      ],
+      [
+        [13, 14, 15],
+        [4, 5, 6],
+      ],
+    ]);
+    const r = nd.SequenceReverse(
+      nd.array([
+        [7, 8, 9],
+        [16, 17, 5.4],
+      ]),
+      nd.array([1, 2, 2]),
+      true,
+    );
+    r.data.forEach((v, i) => {
+      expect(v).toBeCloseTo(([7, 17, 5.4, 16, 8, 9] as number[])[i] as number, 5);
+    });
   });
 
   it('SequenceMask and SequenceLast (axis 0 and 1)', () => {
-    expect(nd.SequenceMask(arr(), nd.array([1, 2]), true, -1).toArray()).toEqual([[[1, 2, 3], [4, 5, 6]], [[-1, -1, -1], [10, 11, 12]], [[-1, -1, -1], [-1, -1, -1]]]);
+    expect(nd.SequenceMask(arr(), nd.array([1, 2]), true, -1).toArray()).toEqual([
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      [
+        [-1, -1, -1],
+        [10, 11, 12],
+      ],
+      [
+        [-1, -1, -1],
+        [-1, -1, -1],
+      ],
+    ]);
     expect(nd.SequenceMask(arr(), nd.array([1, 2]), false).toArray()).toEqual(arr().toArray());
-    expect(nd.SequenceMask(arr(), nd.array([1, 2, 3]), { useSequenceLength: true, axis: 1, value: 0.5 }).get(0).toArray()).toEqual([[1, 2, 3], [0.5, 0.5, 0.5]]);
-    expect(nd.SequenceLast(arr()).toArray()).toEqual([[13, 14, 15], [16, 17, 18]]);
-    expect(nd.SequenceLast(arr(), nd.array([1, 2]), true).toArray()).toEqual([[1, 2, 3], [10, 11, 12]]);
-    expect(nd.SequenceLast(arr(), nd.array([2, 1, 2]), true, 1).toArray()).toEqual([[4, 5, 6], [7, 8, 9], [16, 17, 18]]);
+    expect(
+      nd
+        .SequenceMask(arr(), nd.array([1, 2, 3]), { useSequenceLength: true, axis: 1, value: 0.5 })
+        .get(0)
+        .toArray(),
+    ).toEqual([
+      [1, 2, 3],
+      [0.5, 0.5, 0.5],
+    ]);
+    expect(nd.SequenceLast(arr()).toArray()).toEqual([
+      [13, 14, 15],
+      [16, 17, 18],
+    ]);
+    expect(nd.SequenceLast(arr(), nd.array([1, 2]), true).toArray()).toEqual([
+      [1, 2, 3],
+      [10, 11, 12],
+    ]);
+    expect(nd.SequenceLast(arr(), nd.array([2, 1, 2]), true, 1).toArray()).toEqual([
+      [4, 5, 6],
+      [7, 8, 9],
+      [16, 17, 18],
+    ]);
     expect(() => nd.SequenceLast(arr(), nd.array([0, 1]), true)).toThrow(/must be in \[1, 3\]/);
     expect(() => nd.SequenceReverse(arr(), nd.array([1, 2]), true, 1)).toThrow(/axis must be 0/);
   });

@@ -1,10 +1,10 @@
 // Block and HybridBlock (python/mxnet/gluon/block.py): prefixes and name scopes, children,
 // parameter collection, initialisation, deferred shape inference, and Gluon's __repr__.
 
+import { nextName } from '../name.js';
 import * as nd from '../ndarray/index.js';
 import type { NDArray } from '../ndarray/ndarray.js';
-import { nextName } from '../name.js';
-import { AssertionError, NotImplementedError, ValueError, briefPrintList, indent } from '../util/errors.js';
+import { AssertionError, briefPrintList, indent, NotImplementedError, ValueError } from '../util/errors.js';
 import { parseArgs } from '../util/options.js';
 import { checkDtypeArg, Parameter, ParameterDict } from './parameter.js';
 
@@ -36,7 +36,10 @@ class BlockScope {
       current.counter.set(hint, count + 1);
     }
     const parent = current.block.params;
-    const dict = params === null ? new ParameterDict(parent.prefix + p, parent._sharedDict) : new ParameterDict(params.prefix, params);
+    const dict =
+      params === null
+        ? new ParameterDict(parent.prefix + p, parent._sharedDict)
+        : new ParameterDict(params.prefix, params);
     return [current.block.prefix + p, dict];
   }
 }
@@ -62,9 +65,14 @@ export class Block {
   constructor(...args: unknown[]) {
     const last = args[args.length - 1] as BlockOptions | undefined;
     const alias = typeof last === 'object' && last !== null ? last[ALIAS] : undefined;
-    const o = parseArgs<{ prefix: string | null; params: ParameterDict | null }>('Block', args, ['prefix', 'params'], { prefix: null, params: null });
-    if (o.prefix !== null && typeof o.prefix !== 'string') throw new TypeError(`Block: prefix must be a string, got ${String(o.prefix)}`);
-    if (o.params !== null && !(o.params instanceof ParameterDict)) throw new TypeError(`Block: params must be a ParameterDict, got ${String(o.params)}`);
+    const o = parseArgs<{ prefix: string | null; params: ParameterDict | null }>('Block', args, ['prefix', 'params'], {
+      prefix: null,
+      params: null,
+    });
+    if (o.prefix !== null && typeof o.prefix !== 'string')
+      throw new TypeError(`Block: prefix must be a string, got ${String(o.prefix)}`);
+    if (o.params !== null && !(o.params instanceof ParameterDict))
+      throw new TypeError(`Block: params must be a ParameterDict, got ${String(o.params)}`);
     this._emptyPrefix = o.prefix === '';
     [this._prefix, this._paramDict] = BlockScope.create(o.prefix, o.params, alias ?? this._alias());
     this._name = this._prefix.endsWith('_') ? this._prefix.slice(0, -1) : this._prefix;
@@ -157,7 +165,10 @@ export class Block {
    */
   collectParams(select?: string | RegExp | null): ParameterDict {
     const ret = new ParameterDict(this.params.prefix);
-    const re = select === undefined || select === null || select === '' ? null : new RegExp(`^(?:${typeof select === 'string' ? select : select.source})`);
+    const re =
+      select === undefined || select === null || select === ''
+        ? null
+        : new RegExp(`^(?:${typeof select === 'string' ? select : select.source})`);
     if (re === null) ret.update(this.params);
     else ret.update([...this.params.entries()].filter(([k]) => re.test(k)));
     for (const child of this._children.values()) ret.update(child.collectParams(select));
@@ -197,12 +208,20 @@ export class Block {
    * without any '.' take the legacy path (`collectParams()._loadDict` with
    * `restorePrefix = this.prefix`). Validates everything before changing anything.
    */
-  _loadParameterDict(loaded: Map<string, NDArray>, opts: { allowMissing?: boolean; ignoreExtra?: boolean; source?: string } = {}): void {
+  _loadParameterDict(
+    loaded: Map<string, NDArray>,
+    opts: { allowMissing?: boolean; ignoreExtra?: boolean; source?: string } = {},
+  ): void {
     const params = this._collectParamsWithPrefix();
     if (loaded.size === 0 && params.size === 0) return;
     const source = opts.source ?? '<bytes>';
     if (![...loaded.keys()].some((k) => k.includes('.'))) {
-      this.collectParams()._loadDict(loaded, { allowMissing: opts.allowMissing, ignoreExtra: opts.ignoreExtra, restorePrefix: this.prefix, source });
+      this.collectParams()._loadDict(loaded, {
+        allowMissing: opts.allowMissing,
+        ignoreExtra: opts.ignoreExtra,
+        restorePrefix: this.prefix,
+        source,
+      });
       return;
     }
     if (!opts.allowMissing) {
@@ -246,10 +265,36 @@ export class Block {
    * Options: `hybridize(active=true, { staticAlloc, staticShape, ... })`.
    */
   hybridize(...args: unknown[]): void {
-    const o = parseArgs<{ active: boolean; backend: unknown; backendOpts: unknown; clear: boolean; partitionIfDynamic: boolean; staticAlloc: boolean; staticShape: boolean; inlineLimit: number; forwardBulkSize: number; backwardBulkSize: number }>(
-      'hybridize', args, ['active', 'backend', 'backendOpts', 'clear', 'partitionIfDynamic', 'staticAlloc', 'staticShape', 'inlineLimit', 'forwardBulkSize', 'backwardBulkSize'], { active: true },
+    const o = parseArgs<{
+      active: boolean;
+      backend: unknown;
+      backendOpts: unknown;
+      clear: boolean;
+      partitionIfDynamic: boolean;
+      staticAlloc: boolean;
+      staticShape: boolean;
+      inlineLimit: number;
+      forwardBulkSize: number;
+      backwardBulkSize: number;
+    }>(
+      'hybridize',
+      args,
+      [
+        'active',
+        'backend',
+        'backendOpts',
+        'clear',
+        'partitionIfDynamic',
+        'staticAlloc',
+        'staticShape',
+        'inlineLimit',
+        'forwardBulkSize',
+        'backwardBulkSize',
+      ],
+      { active: true },
     );
-    if (o.backend !== undefined && o.backend !== null) throw new TypeError(`hybridize: partitioning backends are not supported, got backend ${String(o.backend)}`);
+    if (o.backend !== undefined && o.backend !== null)
+      throw new TypeError(`hybridize: partitioning backends are not supported, got backend ${String(o.backend)}`);
     this._active = !!o.active;
     for (const c of this._children.values()) c.hybridize(...args);
   }
@@ -325,7 +370,9 @@ export class Block {
  */
 export class HybridBlock extends Block {
   static override [Symbol.hasInstance](x: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class tested (subclasses keep plain instanceof)
     if (this === HybridBlock) return x instanceof Block && x._isHybrid();
+    // biome-ignore lint/complexity/noThisInStatic: see above
     return Function.prototype[Symbol.hasInstance].call(this, x);
   }
 

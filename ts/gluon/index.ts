@@ -1,6 +1,6 @@
 // mx.gluon: Block, HybridBlock, Parameter, ParameterDict, and the nn and rnn modules.
 
 export { Block, HybridBlock } from './block.js';
-export { DeferredInitializationError, Parameter, ParameterDict } from './parameter.js';
 export * as nn from './nn/index.js';
+export { DeferredInitializationError, Parameter, ParameterDict } from './parameter.js';
 export * as rnn from './rnn/index.js';

@@ -2,9 +2,9 @@
 // dimensions read 0), initialisation with MXNet's "own initializer wins" rule, shared dicts,
 // and the loading seam (`_loadInit`, `_loadDict`) used by the .params reader.
 
-import { Initializer, type InitLike, Uniform, create as createInit, initEquals } from '../init/initializer.js';
+import { create as createInit, Initializer, type InitLike, initEquals, Uniform } from '../init/initializer.js';
 import { NDArray, shapeStr } from '../ndarray/ndarray.js';
-import { AssertionError, ValueError, briefPrintList, warn } from '../util/errors.js';
+import { AssertionError, briefPrintList, ValueError, warn } from '../util/errors.js';
 import { checkCtx, parseArgs } from '../util/options.js';
 
 /** Thrown by `Parameter.data()` while the shape is still unknown (MXNet's class of the same name). */
@@ -33,7 +33,18 @@ export interface ParameterOptions {
   gradStype?: string;
 }
 
-const PARAM_ARGS = ['gradReq', 'shape', 'dtype', 'lrMult', 'wdMult', 'init', 'allowDeferredInit', 'differentiable', 'stype', 'gradStype'] as const;
+const PARAM_ARGS = [
+  'gradReq',
+  'shape',
+  'dtype',
+  'lrMult',
+  'wdMult',
+  'init',
+  'allowDeferredInit',
+  'differentiable',
+  'stype',
+  'gradStype',
+] as const;
 
 function normShape(where: string, s: unknown): number[] | null {
   if (s === null || s === undefined) return null;
@@ -41,7 +52,7 @@ function normShape(where: string, s: unknown): number[] | null {
   if (!Array.isArray(arr) || arr.some((d) => !Number.isInteger(d) || d < -1)) {
     throw new TypeError(`${where}: shape must be an integer or an array of integers (0 = unknown), got ${String(s)}`);
   }
-  return arr.map((d) => (d < 0 ? 0 : d));
+  return arr.map((d) => Math.max(d, 0));
 }
 
 function checkInit(where: string, init: unknown): InitLike | null {
@@ -56,7 +67,9 @@ function checkInit(where: string, init: unknown): InitLike | null {
 
 export function checkDtypeArg(where: string, dtype: unknown): void {
   if (dtype === undefined || dtype === null || dtype === 'float32') return;
-  throw new TypeError(`${where}: dtype must be 'float32' (the only dtype this package computes in), got ${String(dtype)}`);
+  throw new TypeError(
+    `${where}: dtype must be 'float32' (the only dtype this package computes in), got ${String(dtype)}`,
+  );
 }
 
 /** A weight or bias: a name, a (possibly partly unknown) shape, an initializer and data. */
@@ -77,13 +90,26 @@ export class Parameter {
 
   /** `Parameter(name, gradReq='write', shape=null, dtype='float32', lrMult=1, wdMult=1, init=null, allowDeferredInit=false, ...)`. */
   constructor(name: string, ...args: unknown[]) {
-    const o = parseArgs<ParameterOptions>('Parameter', args, PARAM_ARGS as unknown as (keyof ParameterOptions & string)[], {
-      gradReq: 'write', lrMult: 1, wdMult: 1, allowDeferredInit: false, differentiable: true, stype: 'default', gradStype: 'default',
-    });
+    const o = parseArgs<ParameterOptions>(
+      'Parameter',
+      args,
+      PARAM_ARGS as unknown as (keyof ParameterOptions & string)[],
+      {
+        gradReq: 'write',
+        lrMult: 1,
+        wdMult: 1,
+        allowDeferredInit: false,
+        differentiable: true,
+        stype: 'default',
+        gradStype: 'default',
+      },
+    );
     if (typeof name !== 'string') throw new TypeError(`Parameter: name must be a string, got ${String(name)}`);
     checkDtypeArg(`Parameter '${name}'`, o.dtype);
     if (o.stype !== 'default' || o.gradStype !== 'default') {
-      throw new TypeError(`Parameter '${name}': only stype 'default' is supported, got stype '${String(o.stype)}', gradStype '${String(o.gradStype)}'`);
+      throw new TypeError(
+        `Parameter '${name}': only stype 'default' is supported, got stype '${String(o.stype)}', gradStype '${String(o.gradStype)}'`,
+      );
     }
     this.name = name;
     this._shape = normShape(`Parameter '${name}'`, o.shape);
@@ -137,7 +163,7 @@ export class Parameter {
   }
   /** True when the shape is known (no 0 dimension). */
   get shapeIsKnown(): boolean {
-    return this._shape !== null && this._shape.every((d) => d > 0);
+    return this._shape?.every((d) => d > 0) ?? false;
   }
   /** True after `initialize` completed (data exists). */
   get isInitialized(): boolean {
@@ -173,7 +199,10 @@ export class Parameter {
    */
   initialize(...args: unknown[]): void {
     const o = parseArgs<{ init: InitLike | null; ctx: unknown; defaultInit: InitLike; forceReinit: boolean }>(
-      'Parameter.initialize', args, ['init', 'ctx', 'defaultInit', 'forceReinit'], { init: null, defaultInit: new Uniform(), forceReinit: false },
+      'Parameter.initialize',
+      args,
+      ['init', 'ctx', 'defaultInit', 'forceReinit'],
+      { init: null, defaultInit: new Uniform(), forceReinit: false },
     );
     checkCtx('Parameter.initialize', o.ctx);
     checkInit('Parameter.initialize(init)', o.init);
@@ -188,7 +217,9 @@ export class Parameter {
     if (!this.shapeIsKnown) {
       if (this.allowDeferredInit) return;
       this._deferredInit = null;
-      throw new ValueError(`Cannot initialize Parameter '${this.name}' because it has invalid shape: ${shapeStr(this.shape)}.`);
+      throw new ValueError(
+        `Cannot initialize Parameter '${this.name}' because it has invalid shape: ${shapeStr(this.shape)}.`,
+      );
     }
     this._finishDeferredInit();
   }
@@ -238,7 +269,8 @@ export class Parameter {
 
   /** Copies `data` into the parameter (filling unknown dimensions). */
   setData(data: NDArray): void {
-    if (!(data instanceof NDArray)) throw new TypeError(`Parameter '${this.name}'.setData: expected an NDArray, got ${String(data)}`);
+    if (!(data instanceof NDArray))
+      throw new TypeError(`Parameter '${this.name}'.setData: expected an NDArray, got ${String(data)}`);
     this.shape = data.shape;
     if (this._data === null) {
       if (this._deferredInit === null) throw new AssertionError(`Parameter '${this.name}' has not been initialized`);
@@ -396,7 +428,9 @@ export class ParameterDict {
     for (const [k, v] of items) {
       const cur = this._params.get(k);
       if (cur !== undefined && cur !== v) {
-        throw new AssertionError(`Cannot update self with other because they have different Parameters with the same name '${k}'`);
+        throw new AssertionError(
+          `Cannot update self with other because they have different Parameters with the same name '${k}'`,
+        );
       }
     }
     for (const [k, v] of items) this._params.set(k, v);
@@ -408,7 +442,10 @@ export class ParameterDict {
    */
   initialize(...args: unknown[]): void {
     const o = parseArgs<{ init: InitLike; ctx: unknown; verbose: boolean; forceReinit: boolean }>(
-      'ParameterDict.initialize', args, ['init', 'ctx', 'verbose', 'forceReinit'], { init: new Uniform(), verbose: false, forceReinit: false },
+      'ParameterDict.initialize',
+      args,
+      ['init', 'ctx', 'verbose', 'forceReinit'],
+      { init: new Uniform(), verbose: false, forceReinit: false },
     );
     const init = o.init ?? new Uniform();
     checkInit('ParameterDict.initialize(init)', init);
@@ -439,7 +476,9 @@ export class ParameterDict {
     if (restore) {
       for (const name of this._params.keys()) {
         if (!name.startsWith(restore)) {
-          throw new AssertionError(`restore_prefix is '${restore}' but Parameters name '${name}' does not start with '${restore}'`);
+          throw new AssertionError(
+            `restore_prefix is '${restore}' but Parameters name '${name}' does not start with '${restore}'`,
+          );
         }
       }
     }

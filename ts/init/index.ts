@@ -1,5 +1,16 @@
 // mx.init: parameter initializers.
 
 export {
-  Constant, create, Initializer, type InitLike, LSTMBias, MSRAPrelu, Normal, One, Orthogonal, Uniform, Xavier, Zero,
+  Constant,
+  create,
+  Initializer,
+  type InitLike,
+  LSTMBias,
+  MSRAPrelu,
+  Normal,
+  One,
+  Orthogonal,
+  Uniform,
+  Xavier,
+  Zero,
 } from './initializer.js';

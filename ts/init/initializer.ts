@@ -90,7 +90,9 @@ export class Constant extends Initializer {
     }
     const src = 'data' in v && v.data instanceof Float32Array ? v.data : (v as ArrayLike<number>);
     if (src.length !== arr.data.length) {
-      throw new RangeError(`init.Constant: value has ${src.length} elements but parameter '${name}' has ${arr.data.length}`);
+      throw new RangeError(
+        `init.Constant: value has ${src.length} elements but parameter '${name}' has ${arr.data.length}`,
+      );
     }
     arr.data.set(src);
   }
@@ -137,10 +139,15 @@ export class Xavier extends Initializer {
   constructor(...args: unknown[]) {
     super();
     const o = parseArgs<{ rndType: string; factorType: string; magnitude: number }>(
-      'init.Xavier', args, ['rndType', 'factorType', 'magnitude'], { rndType: 'uniform', factorType: 'avg', magnitude: 3 },
+      'init.Xavier',
+      args,
+      ['rndType', 'factorType', 'magnitude'],
+      { rndType: 'uniform', factorType: 'avg', magnitude: 3 },
     );
-    if (o.rndType !== 'uniform' && o.rndType !== 'gaussian') throw new RangeError(`init.Xavier: rndType must be 'uniform' or 'gaussian', got '${o.rndType}'`);
-    if (!['avg', 'in', 'out'].includes(o.factorType)) throw new RangeError(`init.Xavier: factorType must be 'avg', 'in' or 'out', got '${o.factorType}'`);
+    if (o.rndType !== 'uniform' && o.rndType !== 'gaussian')
+      throw new RangeError(`init.Xavier: rndType must be 'uniform' or 'gaussian', got '${o.rndType}'`);
+    if (!['avg', 'in', 'out'].includes(o.factorType))
+      throw new RangeError(`init.Xavier: factorType must be 'avg', 'in' or 'out', got '${o.factorType}'`);
     this.rndType = o.rndType;
     this.factorType = o.factorType;
     this.magnitude = Number(o.magnitude);
@@ -169,7 +176,10 @@ export class MSRAPrelu extends Xavier {
   override readonly kind = 'msraprelu';
   readonly slope: number;
   constructor(...args: unknown[]) {
-    const o = parseArgs<{ factorType: string; slope: number }>('init.MSRAPrelu', args, ['factorType', 'slope'], { factorType: 'avg', slope: 0.25 });
+    const o = parseArgs<{ factorType: string; slope: number }>('init.MSRAPrelu', args, ['factorType', 'slope'], {
+      factorType: 'avg',
+      slope: 0.25,
+    });
     super('gaussian', o.factorType, 2 / (1 + o.slope * o.slope));
     this.slope = o.slope;
   }
@@ -190,8 +200,13 @@ export class Orthogonal extends Initializer {
   readonly randType: string;
   constructor(...args: unknown[]) {
     super();
-    const o = parseArgs<{ scale: number; randType: string }>('init.Orthogonal', args, ['scale', 'randType'], { scale: 1.414, randType: 'uniform' });
-    if (o.randType !== 'uniform' && o.randType !== 'normal') throw new RangeError(`init.Orthogonal: randType must be 'uniform' or 'normal', got '${o.randType}'`);
+    const o = parseArgs<{ scale: number; randType: string }>('init.Orthogonal', args, ['scale', 'randType'], {
+      // biome-ignore lint/suspicious/noApproximativeNumericConstant: MXNet's literal default
+      scale: 1.414,
+      randType: 'uniform',
+    });
+    if (o.randType !== 'uniform' && o.randType !== 'normal')
+      throw new RangeError(`init.Orthogonal: randType must be 'uniform' or 'normal', got '${o.randType}'`);
     this.scale = o.scale;
     this.randType = o.randType;
   }
@@ -230,7 +245,9 @@ export class LSTMBias extends Initializer {
   readonly forgetBias: number;
   constructor(...args: unknown[]) {
     super();
-    this.forgetBias = parseArgs<{ forgetBias: number }>('init.LSTMBias', args, ['forgetBias'], { forgetBias: 1.0 }).forgetBias;
+    this.forgetBias = parseArgs<{ forgetBias: number }>('init.LSTMBias', args, ['forgetBias'], {
+      forgetBias: 1.0,
+    }).forgetBias;
   }
   protected get kwargs(): Record<string, unknown> {
     return { forget_bias: this.forgetBias };
@@ -274,7 +291,8 @@ export function create(init: unknown): Initializer {
   let kw: Record<string, unknown> = {};
   if (init.trim().startsWith('[')) {
     const parsed = JSON.parse(init) as unknown;
-    if (!Array.isArray(parsed) || typeof parsed[0] !== 'string') throw new TypeError(`init.create: malformed initializer JSON ${init}`);
+    if (!Array.isArray(parsed) || typeof parsed[0] !== 'string')
+      throw new TypeError(`init.create: malformed initializer JSON ${init}`);
     name = parsed[0];
     kw = camelKeys((parsed[1] ?? {}) as Record<string, unknown>);
   }

@@ -1,13 +1,15 @@
 // Array creation: nd.array, zeros, ones, full, zerosLike, onesLike.
 
 import { checkCtx, parseArgs } from '../util/options.js';
-import { NDArray, type Shape, checkShape, shapeSize } from './ndarray.js';
+import { checkShape, NDArray, type Shape, shapeSize } from './ndarray.js';
 
 type Nested = number | boolean | readonly Nested[];
 
 export function checkDtype(where: string, dtype: unknown): void {
   if (dtype === undefined || dtype === null || dtype === 'float32') return;
-  throw new TypeError(`${where}: dtype must be 'float32' (the only dtype this package computes in), got ${String(dtype)}`);
+  throw new TypeError(
+    `${where}: dtype must be 'float32' (the only dtype this package computes in), got ${String(dtype)}`,
+  );
 }
 
 /** A shape argument: an array of dimensions or a single number (Python's int shape). */
@@ -20,7 +22,9 @@ function inferNested(where: string, v: Nested, shape: number[], depth: number): 
   if (Array.isArray(v)) {
     if (shape.length === depth) shape.push(v.length);
     else if (shape[depth] !== v.length) {
-      throw new RangeError(`${where}: ragged nested array (length ${v.length} at depth ${depth}, expected ${String(shape[depth])})`);
+      throw new RangeError(
+        `${where}: ragged nested array (length ${v.length} at depth ${depth}, expected ${String(shape[depth])})`,
+      );
     }
     for (const e of v as readonly Nested[]) inferNested(where, e, shape, depth + 1);
   } else if (typeof v !== 'number' && typeof v !== 'boolean') {
@@ -35,7 +39,12 @@ function inferNested(where: string, v: Nested, shape: number[], depth: number): 
  * another NDArray (copied) or a number (shape (1,), as MXNet 1.x has no 0-d arrays).
  */
 export function array(source: unknown, ...rest: unknown[]): NDArray {
-  const o = parseArgs<{ shape: Shape | undefined; ctx: unknown; dtype: unknown }>('nd.array', rest, ['shape', 'ctx', 'dtype'], {});
+  const o = parseArgs<{ shape: Shape | undefined; ctx: unknown; dtype: unknown }>(
+    'nd.array',
+    rest,
+    ['shape', 'ctx', 'dtype'],
+    {},
+  );
   checkCtx('nd.array', o.ctx);
   checkDtype('nd.array', o.dtype);
   if (source instanceof NDArray) {
@@ -50,7 +59,9 @@ export function array(source: unknown, ...rest: unknown[]): NDArray {
     return new NDArray(Float32Array.of(source), o.shape ? checkShape(o.shape, 'nd.array(shape)') : [1]);
   }
   if (!Array.isArray(source)) {
-    throw new TypeError(`nd.array(source): expected nested number arrays, a typed array or an NDArray, got ${String(source)}`);
+    throw new TypeError(
+      `nd.array(source): expected nested number arrays, a typed array or an NDArray, got ${String(source)}`,
+    );
   }
   const shape: number[] = [];
   inferNested('nd.array(source)', source as Nested, shape, 0);

@@ -2,14 +2,39 @@
 
 import { normal, uniform } from './random.js';
 
-export { NDArray, type Shape } from './ndarray.js';
+export { load, save } from '../io/nd_io.js';
 export { array, full, ones, onesLike, zeros, zerosLike } from './creation.js';
+export { NDArray, type Shape } from './ndarray.js';
 export {
-  abs, Activation, add, clip, concat, div, dot, Dropout, Embedding, exp, expandDims, flip, FullyConnected, mul, relu,
-  reshape, sigmoid, sliceAxis, softrelu, softsign, split, stack, sub, swapaxes, tanh, transpose, where,
+  Activation,
+  abs,
+  add,
+  clip,
+  concat,
+  Dropout,
+  div,
+  dot,
+  Embedding,
+  exp,
+  expandDims,
+  FullyConnected,
+  flip,
+  mul,
+  relu,
+  reshape,
+  sigmoid,
+  sliceAxis,
+  softrelu,
+  softsign,
+  split,
+  stack,
+  sub,
+  swapaxes,
+  tanh,
+  transpose,
+  where,
 } from './ops.js';
 export { SequenceLast, SequenceMask, SequenceReverse } from './sequence.js';
-export { load, save } from '../io/nd_io.js';
 
 /** `mx.nd.random`: uniform and normal draws (seed with `mx.random.seed(n)`). */
 export const random = { uniform, normal };

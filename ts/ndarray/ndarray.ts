@@ -94,7 +94,8 @@ export class NDArray {
 
   /** The single element of a size-1 array (Python `asscalar()`). */
   asScalar(): number {
-    if (this.size !== 1) throw new RangeError(`asScalar: the array has shape ${shapeStr(this.shape)}, not a single element`);
+    if (this.size !== 1)
+      throw new RangeError(`asScalar: the array has shape ${shapeStr(this.shape)}, not a single element`);
     return this.data[0] as number;
   }
 
@@ -122,7 +123,10 @@ export class NDArray {
         out.push(r);
         si++;
       } else if (r === 0) {
-        if (si >= src.length) throw new RangeError(`reshape: code 0 at position ${i} has no input dimension (input shape ${shapeStr(src)})`);
+        if (si >= src.length)
+          throw new RangeError(
+            `reshape: code 0 at position ${i} has no input dimension (input shape ${shapeStr(src)})`,
+          );
         out.push(src[si] as number);
         si++;
       } else if (r === -1) {
@@ -133,11 +137,14 @@ export class NDArray {
       } else if (r === -2) {
         while (si < src.length) out.push(src[si++] as number);
       } else if (r === -3) {
-        if (si + 1 >= src.length) throw new RangeError(`reshape: code -3 needs two input dimensions (input shape ${shapeStr(src)})`);
+        if (si + 1 >= src.length)
+          throw new RangeError(`reshape: code -3 needs two input dimensions (input shape ${shapeStr(src)})`);
         out.push((src[si] as number) * (src[si + 1] as number));
         si += 2;
       } else {
-        throw new RangeError(`reshape: unsupported code ${r} in [${req.join(', ')}] (supported: positive, 0, -1, -2, -3)`);
+        throw new RangeError(
+          `reshape: unsupported code ${r} in [${req.join(', ')}] (supported: positive, 0, -1, -2, -3)`,
+        );
       }
     }
     if (inferAt >= 0) {
@@ -161,7 +168,10 @@ export class NDArray {
   /** Permutes axes; no argument reverses them (Python `transpose(axes=None)`). */
   transpose(axes?: readonly number[]): NDArray {
     const nd = this.ndim;
-    const perm = axes === undefined || axes.length === 0 ? [...Array(nd).keys()].reverse() : axes.map((a) => normAxis(a, nd, 'transpose'));
+    const perm =
+      axes === undefined || axes.length === 0
+        ? [...Array(nd).keys()].reverse()
+        : axes.map((a) => normAxis(a, nd, 'transpose'));
     if (perm.length !== nd || new Set(perm).size !== nd) {
       throw new RangeError(`transpose: axes [${(axes ?? []).join(', ')}] are not a permutation of ${nd} axes`);
     }
@@ -219,7 +229,8 @@ export class NDArray {
       return this.sliceAxis(0, begin, (end as number | null | undefined) ?? null);
     }
     const ends = (end ?? []) as readonly (number | null)[];
-    if (begin.length > this.ndim) throw new RangeError(`slice: ${begin.length} begin entries for an array of ${this.ndim} dimension(s)`);
+    if (begin.length > this.ndim)
+      throw new RangeError(`slice: ${begin.length} begin entries for an array of ${this.ndim} dimension(s)`);
     let out: NDArray = this;
     for (let ax = 0; ax < begin.length; ax++) {
       out = out.sliceAxis(ax, begin[ax] ?? null, ends[ax] ?? null);

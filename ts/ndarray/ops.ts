@@ -3,11 +3,13 @@
 
 import { backend } from '../backend/index.js';
 import { parseArgs } from '../util/options.js';
-import { NDArray, type Shape, normAxis, shapeSize, shapeStr } from './ndarray.js';
+import { NDArray, normAxis, type Shape, shapeSize, shapeStr } from './ndarray.js';
 
 function checkNd(where: string, what: string, x: unknown): NDArray {
   if (!(x instanceof NDArray)) {
-    throw new TypeError(`${where}: ${what} must be an NDArray, got ${x === null ? 'null' : typeof x === 'object' ? (x as object).constructor?.name ?? 'object' : typeof x}`);
+    throw new TypeError(
+      `${where}: ${what} must be an NDArray, got ${x === null ? 'null' : typeof x === 'object' ? ((x as object).constructor?.name ?? 'object') : typeof x}`,
+    );
   }
   return x;
 }
@@ -16,7 +18,15 @@ function checkNd(where: string, what: string, x: unknown): NDArray {
  * C (m x n) = op(A) op(B), row-major, on the wasm SGEMM. `a` is (m x k) or, transposed, (k x m);
  * `b` is (k x n) or (n x k). @internal
  */
-export function matmul(transA: boolean, transB: boolean, m: number, n: number, k: number, a: Float32Array, b: Float32Array): Float32Array {
+export function matmul(
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  a: Float32Array,
+  b: Float32Array,
+): Float32Array {
   const c = new Float32Array(m * n);
   if (m === 0 || n === 0 || k === 0) return c;
   backend().sgemm(transA, transB, m, n, k, 1, a, transA ? m : k, b, transB ? k : n, 0, c, n);
@@ -30,11 +40,18 @@ export function matmul(transA: boolean, transB: boolean, m: number, n: number, k
  */
 export function dot(...args: unknown[]): NDArray {
   const o = parseArgs<{ lhs: unknown; rhs: unknown; transposeA: boolean; transposeB: boolean }>(
-    'nd.dot', args, ['lhs', 'rhs', 'transposeA', 'transposeB'], { transposeA: false, transposeB: false }, ['lhs', 'rhs'],
+    'nd.dot',
+    args,
+    ['lhs', 'rhs', 'transposeA', 'transposeB'],
+    { transposeA: false, transposeB: false },
+    ['lhs', 'rhs'],
   );
   const a = checkNd('nd.dot', 'lhs', o.lhs);
   const b = checkNd('nd.dot', 'rhs', o.rhs);
-  if (a.ndim === 0 || b.ndim === 0) throw new RangeError(`nd.dot: inputs must have at least one dimension, got lhs ${shapeStr(a.shape)} and rhs ${shapeStr(b.shape)}`);
+  if (a.ndim === 0 || b.ndim === 0)
+    throw new RangeError(
+      `nd.dot: inputs must have at least one dimension, got lhs ${shapeStr(a.shape)} and rhs ${shapeStr(b.shape)}`,
+    );
   const ta = !!o.transposeA;
   const tb = !!o.transposeB;
   const ka = ta ? (a.shape[0] as number) : (a.shape[a.ndim - 1] as number);
@@ -58,12 +75,24 @@ export function dot(...args: unknown[]): NDArray {
  * y = x W^T + b over the flattened input (flatten) or over the last axis.
  */
 export function FullyConnected(...args: unknown[]): NDArray {
-  const o = parseArgs<{ data: unknown; weight: unknown; bias: unknown; numHidden: number; noBias: boolean; flatten: boolean }>(
-    'nd.FullyConnected', args, ['data', 'weight', 'bias', 'numHidden', 'noBias', 'flatten'], { noBias: false, flatten: true, bias: null }, ['data', 'weight'],
+  const o = parseArgs<{
+    data: unknown;
+    weight: unknown;
+    bias: unknown;
+    numHidden: number;
+    noBias: boolean;
+    flatten: boolean;
+  }>(
+    'nd.FullyConnected',
+    args,
+    ['data', 'weight', 'bias', 'numHidden', 'noBias', 'flatten'],
+    { noBias: false, flatten: true, bias: null },
+    ['data', 'weight'],
   );
   const x = checkNd('nd.FullyConnected', 'data', o.data);
   const w = checkNd('nd.FullyConnected', 'weight', o.weight);
-  if (w.ndim !== 2) throw new RangeError(`nd.FullyConnected: weight must be 2-d (numHidden, inputDim), got ${shapeStr(w.shape)}`);
+  if (w.ndim !== 2)
+    throw new RangeError(`nd.FullyConnected: weight must be 2-d (numHidden, inputDim), got ${shapeStr(w.shape)}`);
   const units = w.shape[0] as number;
   if (o.numHidden !== undefined && o.numHidden !== units) {
     throw new RangeError(`nd.FullyConnected: numHidden is ${o.numHidden} but weight has shape ${shapeStr(w.shape)}`);
@@ -80,7 +109,8 @@ export function FullyConnected(...args: unknown[]): NDArray {
   const out = matmul(false, true, m, units, k, x.data, w.data);
   if (!o.noBias && o.bias !== null && o.bias !== undefined) {
     const b = checkNd('nd.FullyConnected', 'bias', o.bias);
-    if (b.size !== units) throw new RangeError(`nd.FullyConnected: bias ${shapeStr(b.shape)} does not match ${units} hidden units`);
+    if (b.size !== units)
+      throw new RangeError(`nd.FullyConnected: bias ${shapeStr(b.shape)} does not match ${units} hidden units`);
     const bd = b.data;
     for (let r = 0; r < m; r++) {
       const off = r * units;
@@ -94,7 +124,9 @@ function listArgs(where: string, args: unknown[]): { arrays: NDArray[]; opts: un
   const arrays: NDArray[] = [];
   let i = 0;
   if (Array.isArray(args[0])) {
-    (args[0] as unknown[]).forEach((a, j) => arrays.push(checkNd(where, `data[${j}]`, a)));
+    (args[0] as unknown[]).forEach((a, j) => {
+      arrays.push(checkNd(where, `data[${j}]`, a));
+    });
     i = 1;
   } else {
     while (i < args.length && args[i] instanceof NDArray) arrays.push(args[i++] as NDArray);
@@ -112,7 +144,9 @@ export function concat(...args: unknown[]): NDArray {
   const ax = normAxis(o.dim, nd, 'nd.concat(dim)');
   for (const a of arrays) {
     if (a.ndim !== nd || a.shape.some((d, i) => i !== ax && d !== first.shape[i])) {
-      throw new RangeError(`nd.concat: shapes ${arrays.map((x) => shapeStr(x.shape)).join(', ')} differ outside dim ${ax}`);
+      throw new RangeError(
+        `nd.concat: shapes ${arrays.map((x) => shapeStr(x.shape)).join(', ')} differ outside dim ${ax}`,
+      );
     }
   }
   const outer = shapeSize(first.shape.slice(0, ax));
@@ -139,11 +173,16 @@ export function stack(...args: unknown[]): NDArray {
   const first = arrays[0] as NDArray;
   for (const a of arrays) {
     if (a.ndim !== first.ndim || a.shape.some((d, i) => d !== first.shape[i])) {
-      throw new RangeError(`nd.stack: all inputs must have the same shape, got ${arrays.map((x) => shapeStr(x.shape)).join(', ')}`);
+      throw new RangeError(
+        `nd.stack: all inputs must have the same shape, got ${arrays.map((x) => shapeStr(x.shape)).join(', ')}`,
+      );
     }
   }
   const ax = normAxis(o.axis, first.ndim + 1, 'nd.stack(axis)');
-  return concat(arrays.map((a) => a.expandDims(ax)), { dim: ax });
+  return concat(
+    arrays.map((a) => a.expandDims(ax)),
+    { dim: ax },
+  );
 }
 
 /**
@@ -152,17 +191,24 @@ export function stack(...args: unknown[]): NDArray {
  */
 export function split(...args: unknown[]): NDArray[] {
   const o = parseArgs<{ data: unknown; numOutputs: number; axis: number; squeezeAxis: boolean }>(
-    'nd.split', args, ['data', 'numOutputs', 'axis', 'squeezeAxis'], { axis: 1, squeezeAxis: false }, ['data', 'numOutputs'],
+    'nd.split',
+    args,
+    ['data', 'numOutputs', 'axis', 'squeezeAxis'],
+    { axis: 1, squeezeAxis: false },
+    ['data', 'numOutputs'],
   );
   const x = checkNd('nd.split', 'data', o.data);
   const ax = normAxis(o.axis, x.ndim, 'nd.split(axis)');
   const n = x.shape[ax] as number;
   const k = o.numOutputs;
   if (!Number.isInteger(k) || k < 1 || n % k !== 0) {
-    throw new RangeError(`nd.split: numOutputs ${String(k)} does not evenly divide axis ${ax} of shape ${shapeStr(x.shape)}`);
+    throw new RangeError(
+      `nd.split: numOutputs ${String(k)} does not evenly divide axis ${ax} of shape ${shapeStr(x.shape)}`,
+    );
   }
   const step = n / k;
-  if (o.squeezeAxis && step !== 1) throw new RangeError(`nd.split: squeezeAxis needs sections of size 1, got ${step} on axis ${ax}`);
+  if (o.squeezeAxis && step !== 1)
+    throw new RangeError(`nd.split: squeezeAxis needs sections of size 1, got ${step} on axis ${ax}`);
   const out: NDArray[] = [];
   for (let i = 0; i < k; i++) {
     const part = x.sliceAxis(ax, i * step, (i + 1) * step);
@@ -178,7 +224,9 @@ function broadcastShape(where: string, a: Shape, b: Shape): number[] {
     const da = i < nd - a.length ? 1 : (a[i - (nd - a.length)] as number);
     const db = i < nd - b.length ? 1 : (b[i - (nd - b.length)] as number);
     if (da !== db && da !== 1 && db !== 1) {
-      throw new RangeError(`${where}: operands could not be broadcast together with shapes ${shapeStr(a)} ${shapeStr(b)}`);
+      throw new RangeError(
+        `${where}: operands could not be broadcast together with shapes ${shapeStr(a)} ${shapeStr(b)}`,
+      );
     }
     out.push(da === 1 ? db : da);
   }
@@ -271,6 +319,7 @@ const sigm = (v: number): number => 1 / (1 + Math.exp(-v));
 const softr = (v: number): number => (v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v)));
 
 export const ACTIVATIONS: Readonly<Record<string, (v: number) => number>> = {
+  // biome-ignore lint/complexity/useMathMinMax: MXNet's relu (x > 0 ? x : 0), also for NaN and -0
   relu: (v) => (v > 0 ? v : 0),
   sigmoid: sigm,
   tanh: Math.tanh,
@@ -302,15 +351,20 @@ export function abs(x: NDArray): NDArray {
 
 /** `nd.clip(data, aMin, aMax)`. */
 export function clip(x: NDArray, aMin: number, aMax: number): NDArray {
-  return unary('nd.clip', x, (v) => (v < aMin ? aMin : v > aMax ? aMax : v));
+  return unary('nd.clip', x, (v) => Math.min(Math.max(v, aMin), aMax));
 }
 
 /** `nd.Activation(data, actType)`: actType one of relu, sigmoid, tanh, softrelu, softsign. */
 export function Activation(...args: unknown[]): NDArray {
-  const o = parseArgs<{ data: unknown; actType: string }>('nd.Activation', args, ['data', 'actType'], {}, ['data', 'actType']);
+  const o = parseArgs<{ data: unknown; actType: string }>('nd.Activation', args, ['data', 'actType'], {}, [
+    'data',
+    'actType',
+  ]);
   const f = ACTIVATIONS[o.actType];
   if (f === undefined) {
-    throw new RangeError(`nd.Activation: actType must be one of ${Object.keys(ACTIVATIONS).join(', ')}, got '${String(o.actType)}'`);
+    throw new RangeError(
+      `nd.Activation: actType must be one of ${Object.keys(ACTIVATIONS).join(', ')}, got '${String(o.actType)}'`,
+    );
   }
   return unary('nd.Activation', o.data, f);
 }
@@ -321,9 +375,17 @@ export function Activation(...args: unknown[]): NDArray {
  * Gluon note: this package runs inference only, so Dropout is always the identity.
  */
 export function Dropout(...args: unknown[]): NDArray {
-  const o = parseArgs<{ data: unknown; p: number; mode: string; axes: unknown }>('nd.Dropout', args, ['data', 'p', 'mode', 'axes'], { p: 0.5, mode: 'training' }, ['data']);
-  if (o.mode !== 'training' && o.mode !== 'always') throw new RangeError(`nd.Dropout: mode must be 'training' or 'always', got '${o.mode}'`);
-  if (o.mode === 'always' && o.p > 0) throw new RangeError("nd.Dropout: mode 'always' (dropout at inference) is not supported");
+  const o = parseArgs<{ data: unknown; p: number; mode: string; axes: unknown }>(
+    'nd.Dropout',
+    args,
+    ['data', 'p', 'mode', 'axes'],
+    { p: 0.5, mode: 'training' },
+    ['data'],
+  );
+  if (o.mode !== 'training' && o.mode !== 'always')
+    throw new RangeError(`nd.Dropout: mode must be 'training' or 'always', got '${o.mode}'`);
+  if (o.mode === 'always' && o.p > 0)
+    throw new RangeError("nd.Dropout: mode 'always' (dropout at inference) is not supported");
   return checkNd('nd.Dropout', 'data', o.data);
 }
 
@@ -332,14 +394,23 @@ export function Dropout(...args: unknown[]): NDArray {
  * `data` (float ids truncated to integers, then clipped to [0, inputDim-1], MXNet's `clip` mode).
  */
 export function Embedding(...args: unknown[]): NDArray {
-  const o = parseArgs<{ data: unknown; weight: unknown; inputDim: number; outputDim: number }>('nd.Embedding', args, ['data', 'weight', 'inputDim', 'outputDim'], {}, ['data', 'weight']);
+  const o = parseArgs<{ data: unknown; weight: unknown; inputDim: number; outputDim: number }>(
+    'nd.Embedding',
+    args,
+    ['data', 'weight', 'inputDim', 'outputDim'],
+    {},
+    ['data', 'weight'],
+  );
   const x = checkNd('nd.Embedding', 'data', o.data);
   const w = checkNd('nd.Embedding', 'weight', o.weight);
-  if (w.ndim !== 2) throw new RangeError(`nd.Embedding: weight must be 2-d (inputDim, outputDim), got ${shapeStr(w.shape)}`);
+  if (w.ndim !== 2)
+    throw new RangeError(`nd.Embedding: weight must be 2-d (inputDim, outputDim), got ${shapeStr(w.shape)}`);
   const rows = w.shape[0] as number;
   const dim = w.shape[1] as number;
   if ((o.inputDim !== undefined && o.inputDim !== rows) || (o.outputDim !== undefined && o.outputDim !== dim)) {
-    throw new RangeError(`nd.Embedding: weight ${shapeStr(w.shape)} does not match inputDim ${String(o.inputDim)}, outputDim ${String(o.outputDim)}`);
+    throw new RangeError(
+      `nd.Embedding: weight ${shapeStr(w.shape)} does not match inputDim ${String(o.inputDim)}, outputDim ${String(o.outputDim)}`,
+    );
   }
   const out = new Float32Array(x.size * dim);
   for (let i = 0; i < x.size; i++) {
@@ -354,10 +425,13 @@ export function Embedding(...args: unknown[]): NDArray {
 /** `nd.where(condition, x, y)`: elementwise x where condition is non-zero, else y (same shapes). */
 export function where(condition: NDArray, x: NDArray, y: NDArray): NDArray {
   if (condition.size !== x.size || x.size !== y.size) {
-    throw new RangeError(`nd.where: shapes must match, got ${shapeStr(condition.shape)}, ${shapeStr(x.shape)}, ${shapeStr(y.shape)}`);
+    throw new RangeError(
+      `nd.where: shapes must match, got ${shapeStr(condition.shape)}, ${shapeStr(x.shape)}, ${shapeStr(y.shape)}`,
+    );
   }
   const out = new Float32Array(x.size);
-  for (let i = 0; i < out.length; i++) out[i] = (condition.data[i] as number) !== 0 ? (x.data[i] as number) : (y.data[i] as number);
+  for (let i = 0; i < out.length; i++)
+    out[i] = (condition.data[i] as number) !== 0 ? (x.data[i] as number) : (y.data[i] as number);
   return new NDArray(out, x.shape);
 }
 

@@ -13,17 +13,33 @@ interface DrawArgs {
   ctx: unknown;
 }
 
-function draw(where: string, names: [string, string], args: unknown[], defaults: [number, number], f: (p: number, q: number) => number): NDArray {
+function draw(
+  where: string,
+  names: [string, string],
+  args: unknown[],
+  defaults: [number, number],
+  f: (p: number, q: number) => number,
+): NDArray {
   const o = parseArgs<Record<string, unknown>>(where, args, [names[0], names[1], 'shape', 'dtype', 'ctx'], {
     [names[0]]: defaults[0],
     [names[1]]: defaults[1],
     shape: [1],
   });
-  const d: DrawArgs = { a: o[names[0]] as number, b: o[names[1]] as number, shape: o.shape, dtype: o.dtype, ctx: o.ctx };
+  const d: DrawArgs = {
+    a: o[names[0]] as number,
+    b: o[names[1]] as number,
+    shape: o.shape,
+    dtype: o.dtype,
+    ctx: o.ctx,
+  };
   checkCtx(where, d.ctx);
   checkDtype(where, d.dtype);
-  for (const [k, v] of [[names[0], d.a], [names[1], d.b]] as const) {
-    if (typeof v !== 'number' || Number.isNaN(v)) throw new TypeError(`${where}: ${k} must be a number, got ${String(v)}`);
+  for (const [k, v] of [
+    [names[0], d.a],
+    [names[1], d.b],
+  ] as const) {
+    if (typeof v !== 'number' || Number.isNaN(v))
+      throw new TypeError(`${where}: ${k} must be a number, got ${String(v)}`);
   }
   const shape = toShape(`${where}(shape)`, d.shape);
   const out = new Float32Array(shapeSize(shape));

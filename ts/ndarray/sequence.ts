@@ -13,20 +13,33 @@ interface SeqArgs {
 }
 
 function prepare(where: string, args: unknown[], names: (keyof SeqArgs & string)[], axes: number[]) {
-  const o = parseArgs<SeqArgs>(where, args, names, { useSequenceLength: false, value: 0, axis: 0, sequenceLength: null }, ['data']);
+  const o = parseArgs<SeqArgs>(
+    where,
+    args,
+    names,
+    { useSequenceLength: false, value: 0, axis: 0, sequenceLength: null },
+    ['data'],
+  );
   if (!(o.data instanceof NDArray)) throw new TypeError(`${where}: data must be an NDArray, got ${String(o.data)}`);
   const x = o.data;
-  if (!axes.includes(o.axis)) throw new RangeError(`${where}: axis must be ${axes.join(' or ')}, got ${String(o.axis)}`);
-  if (x.ndim < 2) throw new RangeError(`${where}: data must have at least 2 dimensions (time and batch), got ${shapeStr(x.shape)}`);
+  if (!axes.includes(o.axis))
+    throw new RangeError(`${where}: axis must be ${axes.join(' or ')}, got ${String(o.axis)}`);
+  if (x.ndim < 2)
+    throw new RangeError(`${where}: data must have at least 2 dimensions (time and batch), got ${shapeStr(x.shape)}`);
   const T = x.shape[o.axis] as number;
   const N = x.shape[1 - o.axis] as number;
   let lens: Int32Array | null = null;
   if (o.useSequenceLength) {
     if (!(o.sequenceLength instanceof NDArray)) {
-      throw new TypeError(`${where}: useSequenceLength is true but sequenceLength is ${String(o.sequenceLength)}, not an NDArray`);
+      throw new TypeError(
+        `${where}: useSequenceLength is true but sequenceLength is ${String(o.sequenceLength)}, not an NDArray`,
+      );
     }
     const sl = o.sequenceLength;
-    if (sl.size !== N) throw new RangeError(`${where}: sequenceLength ${shapeStr(sl.shape)} must have one entry per batch element (${N})`);
+    if (sl.size !== N)
+      throw new RangeError(
+        `${where}: sequenceLength ${shapeStr(sl.shape)} must have one entry per batch element (${N})`,
+      );
     lens = new Int32Array(N);
     for (let b = 0; b < N; b++) lens[b] = Math.trunc(sl.data[b] as number);
   }
@@ -40,13 +53,19 @@ function offset(axis: number, t: number, b: number, T: number, N: number, inner:
 
 /** `nd.SequenceMask(data, sequenceLength, useSequenceLength=false, value=0, axis=0)`. */
 export function SequenceMask(...args: unknown[]): NDArray {
-  const { o, x, T, N, lens, inner } = prepare('nd.SequenceMask', args, ['data', 'sequenceLength', 'useSequenceLength', 'value', 'axis'], [0, 1]);
+  const { o, x, T, N, lens, inner } = prepare(
+    'nd.SequenceMask',
+    args,
+    ['data', 'sequenceLength', 'useSequenceLength', 'value', 'axis'],
+    [0, 1],
+  );
   const out = x.data.slice();
   if (lens === null) return new NDArray(out, x.shape);
   for (let b = 0; b < N; b++) {
     const len = lens[b] as number;
     if (len < 0) throw new RangeError(`nd.SequenceMask: sequenceLength[${b}] = ${len} is negative`);
-    for (let t = len; t < T; t++) out.fill(o.value, offset(o.axis, t, b, T, N, inner), offset(o.axis, t, b, T, N, inner) + inner);
+    for (let t = len; t < T; t++)
+      out.fill(o.value, offset(o.axis, t, b, T, N, inner), offset(o.axis, t, b, T, N, inner) + inner);
   }
   return new NDArray(out, x.shape);
 }
@@ -57,7 +76,12 @@ export function SequenceMask(...args: unknown[]): NDArray {
  * bounds for 0).
  */
 export function SequenceLast(...args: unknown[]): NDArray {
-  const { o, x, T, N, lens, inner } = prepare('nd.SequenceLast', args, ['data', 'sequenceLength', 'useSequenceLength', 'axis'], [0, 1]);
+  const { o, x, T, N, lens, inner } = prepare(
+    'nd.SequenceLast',
+    args,
+    ['data', 'sequenceLength', 'useSequenceLength', 'axis'],
+    [0, 1],
+  );
   const out = new Float32Array(N * inner);
   for (let b = 0; b < N; b++) {
     const len = lens === null ? T : (lens[b] as number);
@@ -74,11 +98,17 @@ export function SequenceLast(...args: unknown[]): NDArray {
  * first `len` steps of each sample and leaves the padding in place.
  */
 export function SequenceReverse(...args: unknown[]): NDArray {
-  const { x, T, N, lens, inner } = prepare('nd.SequenceReverse', args, ['data', 'sequenceLength', 'useSequenceLength', 'axis'], [0]);
+  const { x, T, N, lens, inner } = prepare(
+    'nd.SequenceReverse',
+    args,
+    ['data', 'sequenceLength', 'useSequenceLength', 'axis'],
+    [0],
+  );
   const out = x.data.slice();
   for (let b = 0; b < N; b++) {
     const len = lens === null ? T : (lens[b] as number);
-    if (len < 0 || len > T) throw new RangeError(`nd.SequenceReverse: sequenceLength[${b}] = ${len} must be in [0, ${T}]`);
+    if (len < 0 || len > T)
+      throw new RangeError(`nd.SequenceReverse: sequenceLength[${b}] = ${len} must be in [0, ${T}]`);
     for (let t = 0; t < len; t++) {
       const src = offset(0, t, b, T, N, inner);
       out.set(x.data.subarray(src, src + inner), offset(0, len - 1 - t, b, T, N, inner));

@@ -13,10 +13,16 @@ export class Activation extends HybridBlock {
 
   constructor(...args: unknown[]) {
     const o = parseArgs<{ activation: string; prefix: string | null; params: ParameterDict | null }>(
-      'nn.Activation', args, ['activation', 'prefix', 'params'], { prefix: null, params: null }, ['activation'],
+      'nn.Activation',
+      args,
+      ['activation', 'prefix', 'params'],
+      { prefix: null, params: null },
+      ['activation'],
     );
     if (typeof o.activation !== 'string' || ACTIVATIONS[o.activation] === undefined) {
-      throw new TypeError(`nn.Activation: activation must be one of ${Object.keys(ACTIVATIONS).join(', ')}, got ${String(o.activation)}`);
+      throw new TypeError(
+        `nn.Activation: activation must be one of ${Object.keys(ACTIVATIONS).join(', ')}, got ${String(o.activation)}`,
+      );
     }
     super({ prefix: o.prefix, params: o.params, [ALIAS]: o.activation });
     this._actType = o.activation;

@@ -1,8 +1,8 @@
 // nn.Sequential, HybridSequential, Dense, Dropout, Embedding (gluon/nn/basic_layers.py).
 
+import type { InitLike } from '../../init/initializer.js';
 import type * as nd from '../../ndarray/index.js';
 import { NDArray, shapeSize } from '../../ndarray/ndarray.js';
-import type { InitLike } from '../../init/initializer.js';
 import { indent } from '../../util/errors.js';
 import { parseArgs, pyFloat, pyTuple } from '../../util/options.js';
 import { Block, HybridBlock } from '../block.js';
@@ -32,7 +32,8 @@ function indexChild(self: Block, i: number): Block {
   const kids = [...self._children.values()];
   const k = i < 0 ? i + kids.length : i;
   const b = kids[k];
-  if (!Number.isInteger(i) || b === undefined) throw new RangeError(`${self.constructor.name}: index ${String(i)} out of range for ${kids.length} children`);
+  if (!Number.isInteger(i) || b === undefined)
+    throw new RangeError(`${self.constructor.name}: index ${String(i)} out of range for ${kids.length} children`);
   return b;
 }
 
@@ -125,20 +126,58 @@ export class Dense extends HybridBlock {
 
   constructor(...args: unknown[]) {
     const o = parseArgs<DenseArgs>(
-      'nn.Dense', args,
-      ['units', 'activation', 'useBias', 'flatten', 'dtype', 'weightInitializer', 'biasInitializer', 'inUnits', 'prefix', 'params'],
-      { activation: null, useBias: true, flatten: true, dtype: 'float32', weightInitializer: null, biasInitializer: 'zeros', inUnits: 0, prefix: null, params: null },
+      'nn.Dense',
+      args,
+      [
+        'units',
+        'activation',
+        'useBias',
+        'flatten',
+        'dtype',
+        'weightInitializer',
+        'biasInitializer',
+        'inUnits',
+        'prefix',
+        'params',
+      ],
+      {
+        activation: null,
+        useBias: true,
+        flatten: true,
+        dtype: 'float32',
+        weightInitializer: null,
+        biasInitializer: 'zeros',
+        inUnits: 0,
+        prefix: null,
+        params: null,
+      },
       ['units'],
     );
-    if (!Number.isInteger(o.units) || o.units <= 0) throw new RangeError(`nn.Dense: units must be a positive integer, got ${String(o.units)}`);
+    if (!Number.isInteger(o.units) || o.units <= 0)
+      throw new RangeError(`nn.Dense: units must be a positive integer, got ${String(o.units)}`);
     checkDtypeArg('nn.Dense', o.dtype);
     super({ prefix: o.prefix, params: o.params });
     this._units = o.units;
     this._flatten = !!o.flatten;
     this.nameScope(() => {
-      this.weight = this.params.get('weight', { shape: [o.units, o.inUnits], init: o.weightInitializer, dtype: o.dtype, allowDeferredInit: true });
-      this.bias = o.useBias ? this.params.get('bias', { shape: [o.units], init: o.biasInitializer, dtype: o.dtype, allowDeferredInit: true }) : null;
-      this.act = o.activation !== null ? this.registerChild(new Activation(o.activation, { prefix: `${o.activation}_` }), 'act') : null;
+      this.weight = this.params.get('weight', {
+        shape: [o.units, o.inUnits],
+        init: o.weightInitializer,
+        dtype: o.dtype,
+        allowDeferredInit: true,
+      });
+      this.bias = o.useBias
+        ? this.params.get('bias', {
+            shape: [o.units],
+            init: o.biasInitializer,
+            dtype: o.dtype,
+            allowDeferredInit: true,
+          })
+        : null;
+      this.act =
+        o.activation !== null
+          ? this.registerChild(new Activation(o.activation, { prefix: `${o.activation}_` }), 'act')
+          : null;
     });
   }
 
@@ -148,7 +187,14 @@ export class Dense extends HybridBlock {
   }
 
   override hybridForward(F: typeof nd, x: NDArray, params: Record<string, NDArray>): NDArray {
-    const out = F.FullyConnected(x, params.weight, params.bias ?? null, this._units, params.bias === undefined, this._flatten);
+    const out = F.FullyConnected(
+      x,
+      params.weight,
+      params.bias ?? null,
+      this._units,
+      params.bias === undefined,
+      this._flatten,
+    );
     return this.act ? (this.act.forward(out) as NDArray) : out;
   }
 
@@ -167,9 +213,14 @@ export class Dropout extends HybridBlock {
   private readonly _axes: number[];
   constructor(...args: unknown[]) {
     const o = parseArgs<{ rate: number; axes: number[]; prefix: string | null; params: ParameterDict | null }>(
-      'nn.Dropout', args, ['rate', 'axes', 'prefix', 'params'], { axes: [], prefix: null, params: null }, ['rate'],
+      'nn.Dropout',
+      args,
+      ['rate', 'axes', 'prefix', 'params'],
+      { axes: [], prefix: null, params: null },
+      ['rate'],
     );
-    if (typeof o.rate !== 'number' || o.rate < 0 || o.rate > 1) throw new RangeError(`nn.Dropout: rate must be a number in [0, 1], got ${String(o.rate)}`);
+    if (typeof o.rate !== 'number' || o.rate < 0 || o.rate > 1)
+      throw new RangeError(`nn.Dropout: rate must be a number in [0, 1], got ${String(o.rate)}`);
     super({ prefix: o.prefix, params: o.params });
     this._rate = o.rate;
     this._axes = [...o.axes];
@@ -194,19 +245,37 @@ export class Embedding extends HybridBlock {
   private readonly _inputDim: number;
   private readonly _outputDim: number;
   constructor(...args: unknown[]) {
-    const o = parseArgs<{ inputDim: number; outputDim: number; dtype: string; weightInitializer: InitLike | null; sparseGrad: boolean; prefix: string | null; params: ParameterDict | null }>(
-      'nn.Embedding', args, ['inputDim', 'outputDim', 'dtype', 'weightInitializer', 'sparseGrad', 'prefix', 'params'],
-      { dtype: 'float32', weightInitializer: null, sparseGrad: false, prefix: null, params: null }, ['inputDim', 'outputDim'],
+    const o = parseArgs<{
+      inputDim: number;
+      outputDim: number;
+      dtype: string;
+      weightInitializer: InitLike | null;
+      sparseGrad: boolean;
+      prefix: string | null;
+      params: ParameterDict | null;
+    }>(
+      'nn.Embedding',
+      args,
+      ['inputDim', 'outputDim', 'dtype', 'weightInitializer', 'sparseGrad', 'prefix', 'params'],
+      { dtype: 'float32', weightInitializer: null, sparseGrad: false, prefix: null, params: null },
+      ['inputDim', 'outputDim'],
     );
     for (const k of ['inputDim', 'outputDim'] as const) {
-      if (!Number.isInteger(o[k]) || o[k] <= 0) throw new RangeError(`nn.Embedding: ${k} must be a positive integer, got ${String(o[k])}`);
+      if (!Number.isInteger(o[k]) || o[k] <= 0)
+        throw new RangeError(`nn.Embedding: ${k} must be a positive integer, got ${String(o[k])}`);
     }
     checkDtypeArg('nn.Embedding', o.dtype);
-    if (o.sparseGrad) throw new TypeError('nn.Embedding: sparseGrad=true is not supported (no gradients, no row_sparse storage)');
+    if (o.sparseGrad)
+      throw new TypeError('nn.Embedding: sparseGrad=true is not supported (no gradients, no row_sparse storage)');
     super({ prefix: o.prefix, params: o.params });
     this._inputDim = o.inputDim;
     this._outputDim = o.outputDim;
-    this.weight = this.params.get('weight', { shape: [o.inputDim, o.outputDim], init: o.weightInitializer, dtype: o.dtype, allowDeferredInit: true });
+    this.weight = this.params.get('weight', {
+      shape: [o.inputDim, o.outputDim],
+      init: o.weightInitializer,
+      dtype: o.dtype,
+      allowDeferredInit: true,
+    });
   }
   override hybridForward(F: typeof nd, x: NDArray, params: Record<string, NDArray>): NDArray {
     if (!(x instanceof NDArray)) throw new TypeError(`Embedding.forward: expected an NDArray of ids, got ${String(x)}`);

@@ -32,19 +32,24 @@ export interface UnrollOptions {
  * `nd.zeros`, `nd.ones`, `nd.random.uniform` all accept it). MXNet also passes a `name`,
  * which NDArrays do not have.
  */
-export function parseBeginState(where: string, args: unknown[]): { batchSize: number; func: StateFunc; kwargs: Record<string, unknown> } {
+export function parseBeginState(
+  where: string,
+  args: unknown[],
+): { batchSize: number; func: StateFunc; kwargs: Record<string, unknown> } {
   let kw: Record<string, unknown> = {};
   let pos = args;
   if (isPlainObject(args[args.length - 1])) {
     kw = { ...(args[args.length - 1] as Record<string, unknown>) };
     pos = args.slice(0, -1);
   }
-  if (pos.length > 2) throw new TypeError(`${where}: takes at most 2 positional arguments (batchSize, func), got ${pos.length}`);
+  if (pos.length > 2)
+    throw new TypeError(`${where}: takes at most 2 positional arguments (batchSize, func), got ${pos.length}`);
   const batchSize = (pos[0] ?? kw.batchSize ?? 0) as number;
   const func = (pos[1] ?? kw.func ?? ((o: { shape: number[] }) => nd.zeros(o))) as StateFunc;
   delete kw.batchSize;
   delete kw.func;
-  if (!Number.isInteger(batchSize) || batchSize < 0) throw new TypeError(`${where}: batchSize must be a non-negative integer, got ${String(batchSize)}`);
+  if (!Number.isInteger(batchSize) || batchSize < 0)
+    throw new TypeError(`${where}: batchSize must be a non-negative integer, got ${String(batchSize)}`);
   if (typeof func !== 'function') throw new TypeError(`${where}: func must be a function, got ${String(func)}`);
   return { batchSize, func, kwargs: kw };
 }
@@ -68,16 +73,38 @@ export function cellsBeginState(cells: Iterable<RecurrentCell>, args: unknown[])
 }
 
 export function asCell(where: string, b: Block): RecurrentCell {
-  if (!(b instanceof RecurrentCell)) throw new TypeError(`${where}: expected a recurrent cell, got ${b.constructor.name}`);
+  if (!(b instanceof RecurrentCell))
+    throw new TypeError(`${where}: expected a recurrent cell, got ${b.constructor.name}`);
   return b;
 }
 
-export function parseUnroll(where: string, args: unknown[]): { length: number; inputs: Seq; beginState: NDArray[] | null; layout: string; mergeOutputs: boolean | null; validLength: NDArray | null } {
-  const o = parseArgs<{ length: number; inputs: Seq; beginState: NDArray[] | null; layout: string; mergeOutputs: boolean | null; validLength: NDArray | null }>(
-    where, args, ['length', 'inputs', 'beginState', 'layout', 'mergeOutputs', 'validLength'],
-    { beginState: null, layout: 'NTC', mergeOutputs: null, validLength: null }, ['length', 'inputs'],
+export function parseUnroll(
+  where: string,
+  args: unknown[],
+): {
+  length: number;
+  inputs: Seq;
+  beginState: NDArray[] | null;
+  layout: string;
+  mergeOutputs: boolean | null;
+  validLength: NDArray | null;
+} {
+  const o = parseArgs<{
+    length: number;
+    inputs: Seq;
+    beginState: NDArray[] | null;
+    layout: string;
+    mergeOutputs: boolean | null;
+    validLength: NDArray | null;
+  }>(
+    where,
+    args,
+    ['length', 'inputs', 'beginState', 'layout', 'mergeOutputs', 'validLength'],
+    { beginState: null, layout: 'NTC', mergeOutputs: null, validLength: null },
+    ['length', 'inputs'],
   );
-  if (!Number.isInteger(o.length) || o.length < 1) throw new TypeError(`${where}: length must be a positive integer, got ${String(o.length)}`);
+  if (!Number.isInteger(o.length) || o.length < 1)
+    throw new TypeError(`${where}: length must be a positive integer, got ${String(o.length)}`);
   checkLayout(where, o.layout);
   if (o.mergeOutputs !== null && typeof o.mergeOutputs !== 'boolean') {
     throw new TypeError(`${where}: mergeOutputs must be true, false or null, got ${String(o.mergeOutputs)}`);
@@ -144,7 +171,10 @@ export class RecurrentCell extends Block {
     this.reset();
     const { inputs, axis, batchSize } = formatSequence(o.length, o.inputs, o.layout, false);
     const steps = inputs as NDArray[];
-    const vl = o.validLength === null ? null : checkValidLength(`${this.constructor.name}.unroll`, o.validLength, batchSize, o.length);
+    const vl =
+      o.validLength === null
+        ? null
+        : checkValidLength(`${this.constructor.name}.unroll`, o.validLength, batchSize, o.length);
     let states = o.beginState ?? this.beginState(batchSize);
     const outputs: NDArray[] = [];
     const allStates: NDArray[][] = [];
@@ -156,7 +186,17 @@ export class RecurrentCell extends Block {
     }
     let outs: Seq = outputs;
     if (vl !== null) {
-      states = states.map((_s, j) => nd.SequenceLast(nd.stack(allStates.map((st) => st[j] as NDArray), { axis: 0 }), vl, true, 0));
+      states = states.map((_s, j) =>
+        nd.SequenceLast(
+          nd.stack(
+            allStates.map((st) => st[j] as NDArray),
+            { axis: 0 },
+          ),
+          vl,
+          true,
+          0,
+        ),
+      );
       outs = maskSequenceVariableLength(outputs, o.length, vl, axis, true);
     }
     return [formatSequence(o.length, outs, o.layout, o.mergeOutputs).inputs, states];
@@ -185,9 +225,12 @@ export class HybridRecurrentCell extends RecurrentCell {
 
   override forward(inputs: unknown, states?: unknown): [NDArray, NDArray[]] {
     this._counter++;
-    if (!(inputs instanceof NDArray)) throw new TypeError(`${this.constructor.name}.forward: inputs must be an NDArray, got ${String(inputs)}`);
+    if (!(inputs instanceof NDArray))
+      throw new TypeError(`${this.constructor.name}.forward: inputs must be an NDArray, got ${String(inputs)}`);
     if (!Array.isArray(states)) {
-      throw new TypeError(`${this.constructor.name}.forward: states must be an array of NDArrays (e.g. cell.beginState(batchSize)), got ${String(states)}`);
+      throw new TypeError(
+        `${this.constructor.name}.forward: states must be an array of NDArrays (e.g. cell.beginState(batchSize)), got ${String(states)}`,
+      );
     }
     return this._callHybridForward(inputs, [states]) as [NDArray, NDArray[]];
   }

@@ -41,8 +41,15 @@ interface CellArgs {
 }
 
 const CELL_DEFAULTS: Partial<CellArgs> = {
-  activation: 'tanh', recurrentActivation: 'sigmoid', i2hWeightInitializer: null, h2hWeightInitializer: null,
-  i2hBiasInitializer: 'zeros', h2hBiasInitializer: 'zeros', inputSize: 0, prefix: null, params: null,
+  activation: 'tanh',
+  recurrentActivation: 'sigmoid',
+  i2hWeightInitializer: null,
+  h2hWeightInitializer: null,
+  i2hBiasInitializer: 'zeros',
+  h2hBiasInitializer: 'zeros',
+  inputSize: 0,
+  prefix: null,
+  params: null,
 };
 
 /** Shared body of the three gated cells: four parameters, deferred input size, one kernel. */
@@ -55,13 +62,23 @@ abstract class BasicCell extends HybridRecurrentCell {
   private readonly _kernel = new KernelCache<CellKernel>();
 
   constructor(where: string, o: CellArgs, gates: number) {
-    if (!Number.isInteger(o.hiddenSize) || o.hiddenSize <= 0) throw new RangeError(`${where}: hiddenSize must be a positive integer, got ${String(o.hiddenSize)}`);
-    if (!Number.isInteger(o.inputSize) || o.inputSize < 0) throw new RangeError(`${where}: inputSize must be a non-negative integer, got ${String(o.inputSize)}`);
+    if (!Number.isInteger(o.hiddenSize) || o.hiddenSize <= 0)
+      throw new RangeError(`${where}: hiddenSize must be a positive integer, got ${String(o.hiddenSize)}`);
+    if (!Number.isInteger(o.inputSize) || o.inputSize < 0)
+      throw new RangeError(`${where}: inputSize must be a non-negative integer, got ${String(o.inputSize)}`);
     super({ prefix: o.prefix, params: o.params });
     const gh = gates * o.hiddenSize;
     this._hiddenSize = o.hiddenSize;
-    this.i2h_weight = this.params.get('i2h_weight', { shape: [gh, o.inputSize], init: o.i2hWeightInitializer, allowDeferredInit: true });
-    this.h2h_weight = this.params.get('h2h_weight', { shape: [gh, o.hiddenSize], init: o.h2hWeightInitializer, allowDeferredInit: true });
+    this.i2h_weight = this.params.get('i2h_weight', {
+      shape: [gh, o.inputSize],
+      init: o.i2hWeightInitializer,
+      allowDeferredInit: true,
+    });
+    this.h2h_weight = this.params.get('h2h_weight', {
+      shape: [gh, o.hiddenSize],
+      init: o.h2hWeightInitializer,
+      allowDeferredInit: true,
+    });
     this.i2h_bias = this.params.get('i2h_bias', { shape: [gh], init: o.i2hBiasInitializer, allowDeferredInit: true });
     this.h2h_bias = this.params.get('h2h_bias', { shape: [gh], init: o.h2hBiasInitializer, allowDeferredInit: true });
   }
@@ -78,7 +95,8 @@ abstract class BasicCell extends HybridRecurrentCell {
   protected _checkStep(x: NDArray, states: NDArray[]): number {
     const N = x.shape[0] as number;
     const n = this.stateInfo().length;
-    if (states.length !== n) throw new RangeError(`${this.constructor.name}: expected ${n} state(s), got ${states.length}`);
+    if (states.length !== n)
+      throw new RangeError(`${this.constructor.name}: expected ${n} state(s), got ${states.length}`);
     states.forEach((s, i) => {
       if (!(s instanceof NDArray) || s.ndim !== 2 || s.shape[0] !== N || s.shape[1] !== this._hiddenSize) {
         throw new RangeError(
@@ -90,12 +108,28 @@ abstract class BasicCell extends HybridRecurrentCell {
   }
 
   /** One step on the wasm cell kernel. */
-  protected _kernelStep(mode: FusedRnnSpec['mode'], x: NDArray, states: NDArray[], params: Record<string, NDArray>): [NDArray, NDArray[]] {
+  protected _kernelStep(
+    mode: FusedRnnSpec['mode'],
+    x: NDArray,
+    states: NDArray[],
+    params: Record<string, NDArray>,
+  ): [NDArray, NDArray[]] {
     const N = this._checkStep(x, states);
     const ps = [this.i2h_weight, this.h2h_weight, this.i2h_bias, this.h2h_bias];
     const inputSize = this.i2h_weight.shape[1] as number;
-    const k = this._kernel.get(ps, mode, () =>
-      new CellKernel(mode, this._hiddenSize, inputSize, (params.i2h_weight as NDArray).data, (params.h2h_weight as NDArray).data, (params.i2h_bias as NDArray).data, (params.h2h_bias as NDArray).data),
+    const k = this._kernel.get(
+      ps,
+      mode,
+      () =>
+        new CellKernel(
+          mode,
+          this._hiddenSize,
+          inputSize,
+          (params.i2h_weight as NDArray).data,
+          (params.h2h_weight as NDArray).data,
+          (params.i2h_bias as NDArray).data,
+          (params.h2h_bias as NDArray).data,
+        ),
     );
     const r = k.step(x.data, N, (states[0] as NDArray).data, states[1] ? states[1].data : null);
     const h = new NDArray(r.h, [N, this._hiddenSize]);
@@ -121,9 +155,21 @@ export class RNNCell extends BasicCell {
   private readonly _activation: ActivationLike;
   constructor(...args: unknown[]) {
     const o = parseArgs<CellArgs>(
-      'RNNCell', args,
-      ['hiddenSize', 'activation', 'i2hWeightInitializer', 'h2hWeightInitializer', 'i2hBiasInitializer', 'h2hBiasInitializer', 'inputSize', 'prefix', 'params'],
-      CELL_DEFAULTS, ['hiddenSize'],
+      'RNNCell',
+      args,
+      [
+        'hiddenSize',
+        'activation',
+        'i2hWeightInitializer',
+        'h2hWeightInitializer',
+        'i2hBiasInitializer',
+        'h2hBiasInitializer',
+        'inputSize',
+        'prefix',
+        'params',
+      ],
+      CELL_DEFAULTS,
+      ['hiddenSize'],
     );
     const act = checkActivation('RNNCell', 'activation', o.activation);
     super('RNNCell', o, 1);
@@ -132,7 +178,12 @@ export class RNNCell extends BasicCell {
   protected override _alias(): string {
     return 'rnn';
   }
-  override hybridForward(F: typeof nd, x: NDArray, states: NDArray[], params: Record<string, NDArray>): [NDArray, NDArray[]] {
+  override hybridForward(
+    F: typeof nd,
+    x: NDArray,
+    states: NDArray[],
+    params: Record<string, NDArray>,
+  ): [NDArray, NDArray[]] {
     if (this._activation === 'tanh' || this._activation === 'relu') {
       return this._kernelStep(this._activation === 'tanh' ? 'rnn_tanh' : 'rnn_relu', x, states, params);
     }
@@ -160,9 +211,22 @@ export class LSTMCell extends BasicCell {
   private readonly _recurrentActivation: ActivationLike;
   constructor(...args: unknown[]) {
     const o = parseArgs<CellArgs>(
-      'LSTMCell', args,
-      ['hiddenSize', 'i2hWeightInitializer', 'h2hWeightInitializer', 'i2hBiasInitializer', 'h2hBiasInitializer', 'inputSize', 'prefix', 'params', 'activation', 'recurrentActivation'],
-      CELL_DEFAULTS, ['hiddenSize'],
+      'LSTMCell',
+      args,
+      [
+        'hiddenSize',
+        'i2hWeightInitializer',
+        'h2hWeightInitializer',
+        'i2hBiasInitializer',
+        'h2hBiasInitializer',
+        'inputSize',
+        'prefix',
+        'params',
+        'activation',
+        'recurrentActivation',
+      ],
+      CELL_DEFAULTS,
+      ['hiddenSize'],
     );
     // The cell state's activation goes through F.Activation in Python, so it must be a name.
     const act = checkActivation('LSTMCell', 'activation', o.activation, true) as string;
@@ -180,8 +244,14 @@ export class LSTMCell extends BasicCell {
       { shape: [batchSize, this._hiddenSize], __layout__: 'NC' },
     ];
   }
-  override hybridForward(F: typeof nd, x: NDArray, states: NDArray[], params: Record<string, NDArray>): [NDArray, NDArray[]] {
-    if (this._activation === 'tanh' && this._recurrentActivation === 'sigmoid') return this._kernelStep('lstm', x, states, params);
+  override hybridForward(
+    F: typeof nd,
+    x: NDArray,
+    states: NDArray[],
+    params: Record<string, NDArray>,
+  ): [NDArray, NDArray[]] {
+    if (this._activation === 'tanh' && this._recurrentActivation === 'sigmoid')
+      return this._kernelStep('lstm', x, states, params);
     // Gluon note: non-default activations have no wasm kernel; they run on nd operators.
     this._checkStep(x, states);
     const H = this._hiddenSize;
@@ -211,16 +281,32 @@ export class LSTMCell extends BasicCell {
 export class GRUCell extends BasicCell {
   constructor(...args: unknown[]) {
     const o = parseArgs<CellArgs>(
-      'GRUCell', args,
-      ['hiddenSize', 'i2hWeightInitializer', 'h2hWeightInitializer', 'i2hBiasInitializer', 'h2hBiasInitializer', 'inputSize', 'prefix', 'params'],
-      CELL_DEFAULTS, ['hiddenSize'],
+      'GRUCell',
+      args,
+      [
+        'hiddenSize',
+        'i2hWeightInitializer',
+        'h2hWeightInitializer',
+        'i2hBiasInitializer',
+        'h2hBiasInitializer',
+        'inputSize',
+        'prefix',
+        'params',
+      ],
+      CELL_DEFAULTS,
+      ['hiddenSize'],
     );
     super('GRUCell', o, 3);
   }
   protected override _alias(): string {
     return 'gru';
   }
-  override hybridForward(_F: typeof nd, x: NDArray, states: NDArray[], params: Record<string, NDArray>): [NDArray, NDArray[]] {
+  override hybridForward(
+    _F: typeof nd,
+    x: NDArray,
+    states: NDArray[],
+    params: Record<string, NDArray>,
+  ): [NDArray, NDArray[]] {
     return this._kernelStep('gru', x, states, params);
   }
   override toString(): string {

@@ -2,12 +2,24 @@
 
 import * as nd from '../../ndarray/index.js';
 import type { NDArray } from '../../ndarray/ndarray.js';
-import { AssertionError, NotImplementedError, indent } from '../../util/errors.js';
+import { AssertionError, indent, NotImplementedError } from '../../util/errors.js';
 import type { Block } from '../block.js';
 import {
-  asCell, cellsBeginState, cellsStateInfo, HybridRecurrentCell, parseUnroll, RecurrentCell, type StateInfo,
+  asCell,
+  cellsBeginState,
+  cellsStateInfo,
+  HybridRecurrentCell,
+  parseUnroll,
+  RecurrentCell,
+  type StateInfo,
 } from './base_cell.js';
-import { checkValidLength, formatSequence, maskSequenceVariableLength, reverseSequences, type Seq } from './sequence.js';
+import {
+  checkValidLength,
+  formatSequence,
+  maskSequenceVariableLength,
+  reverseSequences,
+  type Seq,
+} from './sequence.js';
 
 function cellsOf(self: Block): RecurrentCell[] {
   return [...self._children.values()].map((c) => asCell(self.constructor.name, c));
@@ -20,14 +32,17 @@ function seqRepr(self: Block): string {
 
 function assertNotModified(cell: RecurrentCell): void {
   if (cell._modified) {
-    throw new AssertionError('After applying modifier cells (e.g. ZoneoutCell) the base cell cannot be called directly. Call the modifier cell instead.');
+    throw new AssertionError(
+      'After applying modifier cells (e.g. ZoneoutCell) the base cell cannot be called directly. Call the modifier cell instead.',
+    );
   }
 }
 
 /** One step through every child in order; states are the children's, concatenated. */
 function stepCells(self: Block, inputs: NDArray, states: NDArray[]): [NDArray, NDArray[]] {
   const cells = cellsOf(self);
-  if (cells.some((c) => c instanceof BidirectionalCell)) throw new AssertionError('Bidirectional cannot be stepped. Please use unroll');
+  if (cells.some((c) => c instanceof BidirectionalCell))
+    throw new AssertionError('Bidirectional cannot be stepped. Please use unroll');
   let x = inputs;
   let p = 0;
   const next: NDArray[] = [];
@@ -54,7 +69,10 @@ function unrollCells(self: RecurrentCell, args: unknown[]): [Seq, NDArray[]] {
   cells.forEach((cell, i) => {
     const n = cell.stateInfo().length;
     const [out, st] = cell.unroll(o.length, x, {
-      beginState: begin.slice(p, p + n), layout: o.layout, mergeOutputs: i < cells.length - 1 ? null : o.mergeOutputs, validLength: o.validLength,
+      beginState: begin.slice(p, p + n),
+      layout: o.layout,
+      mergeOutputs: i < cells.length - 1 ? null : o.mergeOutputs,
+      validLength: o.validLength,
     });
     p += n;
     x = out;
@@ -91,7 +109,8 @@ export class SequentialRNNCell extends RecurrentCell {
   /** Python `cell[i]`. */
   get(i: number): RecurrentCell {
     const c = cellsOf(this)[i < 0 ? i + this._children.size : i];
-    if (c === undefined) throw new RangeError(`SequentialRNNCell: index ${i} out of range for ${this._children.size} cells`);
+    if (c === undefined)
+      throw new RangeError(`SequentialRNNCell: index ${i} out of range for ${this._children.size} cells`);
     return c;
   }
   get length(): number {
@@ -129,7 +148,8 @@ export class HybridSequentialRNNCell extends HybridRecurrentCell {
   }
   get(i: number): RecurrentCell {
     const c = cellsOf(this)[i < 0 ? i + this._children.size : i];
-    if (c === undefined) throw new RangeError(`HybridSequentialRNNCell: index ${i} out of range for ${this._children.size} cells`);
+    if (c === undefined)
+      throw new RangeError(`HybridSequentialRNNCell: index ${i} out of range for ${this._children.size} cells`);
     return c;
   }
   get length(): number {
@@ -146,14 +166,20 @@ export class HybridSequentialRNNCell extends HybridRecurrentCell {
  * It cannot be stepped.
  */
 export class BidirectionalCell extends HybridRecurrentCell {
-  private readonly _outputPrefix: string;
+  /** Prefix of the output names in MXNet's symbolic graph (kept for fidelity; NDArrays have no names). */
+  readonly outputPrefix: string;
   constructor(lCell: RecurrentCell, rCell: RecurrentCell, ...rest: unknown[]) {
-    const o = rest.length > 0 && typeof rest[0] === 'object' && rest[0] !== null ? (rest[0] as { outputPrefix?: string }) : { outputPrefix: rest[0] as string | undefined };
-    for (const k of Object.keys(o)) if (k !== 'outputPrefix') throw new TypeError(`BidirectionalCell: unknown option '${k}'; expected one of: outputPrefix`);
+    const o =
+      rest.length > 0 && typeof rest[0] === 'object' && rest[0] !== null
+        ? (rest[0] as { outputPrefix?: string })
+        : { outputPrefix: rest[0] as string | undefined };
+    for (const k of Object.keys(o))
+      if (k !== 'outputPrefix')
+        throw new TypeError(`BidirectionalCell: unknown option '${k}'; expected one of: outputPrefix`);
     super({ prefix: '', params: null });
     this.registerChild(asCell('BidirectionalCell(lCell)', lCell), 'l_cell');
     this.registerChild(asCell('BidirectionalCell(rCell)', rCell), 'r_cell');
-    this._outputPrefix = o.outputPrefix ?? 'bi_';
+    this.outputPrefix = o.outputPrefix ?? 'bi_';
   }
   protected override _alias(): string {
     return 'bidirectionalcell';
@@ -173,13 +199,24 @@ export class BidirectionalCell extends HybridRecurrentCell {
     this.reset();
     const { inputs, axis, batchSize } = formatSequence(o.length, o.inputs, o.layout, false);
     const steps = inputs as NDArray[];
-    const vl = o.validLength === null ? null : checkValidLength('BidirectionalCell.unroll', o.validLength, batchSize, o.length);
+    const vl =
+      o.validLength === null ? null : checkValidLength('BidirectionalCell.unroll', o.validLength, batchSize, o.length);
     const reversedInputs = reverseSequences(steps, o.length, vl);
     const states = o.beginState ?? this.beginState(batchSize);
     const [lCell, rCell] = cellsOf(this) as [RecurrentCell, RecurrentCell];
     const nl = lCell.stateInfo(batchSize).length;
-    const [lOut, lStates] = lCell.unroll(o.length, steps, { beginState: states.slice(0, nl), layout: o.layout, mergeOutputs: o.mergeOutputs, validLength: vl });
-    const [rOut, rStates] = rCell.unroll(o.length, reversedInputs, { beginState: states.slice(nl), layout: o.layout, mergeOutputs: false, validLength: vl });
+    const [lOut, lStates] = lCell.unroll(o.length, steps, {
+      beginState: states.slice(0, nl),
+      layout: o.layout,
+      mergeOutputs: o.mergeOutputs,
+      validLength: vl,
+    });
+    const [rOut, rStates] = rCell.unroll(o.length, reversedInputs, {
+      beginState: states.slice(nl),
+      layout: o.layout,
+      mergeOutputs: false,
+      validLength: vl,
+    });
     const reversedR = reverseSequences(rOut as NDArray[], o.length, vl);
     let merge = o.mergeOutputs;
     let left: Seq = lOut;

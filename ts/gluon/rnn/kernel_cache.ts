@@ -25,7 +25,9 @@ export class KernelCache<K extends Disposable> {
   get(params: Parameter[], key: string, build: () => K): K {
     const k = this.kernel;
     if (
-      k !== null && key === this.key && params.length === this.params.length &&
+      k !== null &&
+      key === this.key &&
+      params.length === this.params.length &&
       params.every((p, i) => p === this.params[i] && p.version === this.versions[i])
     ) {
       return k;

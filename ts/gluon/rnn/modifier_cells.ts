@@ -7,7 +7,14 @@ import { NDArray } from '../../ndarray/ndarray.js';
 import { AssertionError, NotImplementedError } from '../../util/errors.js';
 import { parseArgs, pyFloat, pyTuple } from '../../util/options.js';
 import type { ParameterDict } from '../parameter.js';
-import { asCell, HybridRecurrentCell, parseBeginState, parseUnroll, type RecurrentCell, type StateInfo } from './base_cell.js';
+import {
+  asCell,
+  HybridRecurrentCell,
+  parseBeginState,
+  parseUnroll,
+  type RecurrentCell,
+  type StateInfo,
+} from './base_cell.js';
 import { BidirectionalCell, SequentialRNNCell } from './container_cells.js';
 import { formatSequence, maskSequenceVariableLength, type Seq } from './sequence.js';
 
@@ -21,7 +28,11 @@ export class DropoutCell extends HybridRecurrentCell {
   private readonly _axes: number[];
   constructor(...args: unknown[]) {
     const o = parseArgs<{ rate: number; axes: number[]; prefix: string | null; params: ParameterDict | null }>(
-      'DropoutCell', args, ['rate', 'axes', 'prefix', 'params'], { axes: [], prefix: null, params: null }, ['rate'],
+      'DropoutCell',
+      args,
+      ['rate', 'axes', 'prefix', 'params'],
+      { axes: [], prefix: null, params: null },
+      ['rate'],
     );
     if (typeof o.rate !== 'number') throw new AssertionError('rate must be a number');
     super({ prefix: o.prefix, params: o.params });
@@ -45,7 +56,12 @@ export class DropoutCell extends HybridRecurrentCell {
       const out = this._rate > 0 ? nd.Dropout(inputs, this._rate, 'training', this._axes) : inputs;
       return [out, o.beginState ?? []];
     }
-    return super.unroll(o.length, inputs, { beginState: o.beginState, layout: o.layout, mergeOutputs: o.mergeOutputs, validLength: null });
+    return super.unroll(o.length, inputs, {
+      beginState: o.beginState,
+      layout: o.layout,
+      mergeOutputs: o.mergeOutputs,
+      validLength: null,
+    });
   }
   override toString(): string {
     return `DropoutCell(rate=${pyFloat(this._rate)}, axes=${pyTuple(this._axes)})`;
@@ -60,7 +76,8 @@ export class ModifierCell extends HybridRecurrentCell {
   readonly baseCell: RecurrentCell;
   constructor(baseCell: RecurrentCell, alias: string) {
     const base = asCell('ModifierCell(baseCell)', baseCell);
-    if (base._modified) throw new AssertionError(`Cell ${base.name} is already modified. One cell cannot be modified twice`);
+    if (base._modified)
+      throw new AssertionError(`Cell ${base.name} is already modified. One cell cannot be modified twice`);
     base._modified = true;
     super({ prefix: base.prefix + alias, params: null });
     this.baseCell = this.registerChild(base, 'base_cell');
@@ -75,7 +92,9 @@ export class ModifierCell extends HybridRecurrentCell {
   /** Gluon note: the default `func` is nd.zeros (MXNet's default here is the symbolic zeros). */
   override beginState(...args: unknown[]): NDArray[] {
     if (this._modified) {
-      throw new AssertionError('After applying modifier cells (e.g. ZoneoutCell) the base cell cannot be called directly. Call the modifier cell instead.');
+      throw new AssertionError(
+        'After applying modifier cells (e.g. ZoneoutCell) the base cell cannot be called directly. Call the modifier cell instead.',
+      );
     }
     parseBeginState(`${this.constructor.name}.beginState`, args);
     this.baseCell._modified = false;
@@ -101,28 +120,32 @@ export class ModifierCell extends HybridRecurrentCell {
 export class ZoneoutCell extends ModifierCell {
   readonly zoneoutOutputs: number;
   readonly zoneoutStates: number;
-  private _prevOutput: NDArray | null = null;
   constructor(baseCell: RecurrentCell, ...args: unknown[]) {
-    const o = parseArgs<{ zoneoutOutputs: number; zoneoutStates: number }>('ZoneoutCell', args, ['zoneoutOutputs', 'zoneoutStates'], { zoneoutOutputs: 0, zoneoutStates: 0 });
+    const o = parseArgs<{ zoneoutOutputs: number; zoneoutStates: number }>(
+      'ZoneoutCell',
+      args,
+      ['zoneoutOutputs', 'zoneoutStates'],
+      { zoneoutOutputs: 0, zoneoutStates: 0 },
+    );
     if (baseCell instanceof BidirectionalCell) {
-      throw new AssertionError("BidirectionalCell doesn't support zoneout since it doesn't support step. Please add ZoneoutCell to the cells underneath instead.");
+      throw new AssertionError(
+        "BidirectionalCell doesn't support zoneout since it doesn't support step. Please add ZoneoutCell to the cells underneath instead.",
+      );
     }
     if (baseCell instanceof SequentialRNNCell) {
       // Gluon note: MXNet raises AttributeError here (it reads a missing `_bidirectional`).
-      throw new AssertionError('ZoneoutCell cannot wrap a SequentialRNNCell (MXNet 1.9.1 fails with AttributeError); wrap its cells instead.');
+      throw new AssertionError(
+        'ZoneoutCell cannot wrap a SequentialRNNCell (MXNet 1.9.1 fails with AttributeError); wrap its cells instead.',
+      );
     }
     super(baseCell, 'zoneout');
     this.zoneoutOutputs = o.zoneoutOutputs;
     this.zoneoutStates = o.zoneoutStates;
   }
-  override reset(): void {
-    super.reset();
-    this._prevOutput = null;
-  }
   override hybridForward(_F: typeof ndNs, x: NDArray, states: NDArray[]): [NDArray, NDArray[]] {
     const [out, next] = this.baseCell.forward(x, states);
-    // Inference: Dropout(ones) is ones, so where(mask, new, old) keeps the new values.
-    this._prevOutput = out;
+    // Inference: Dropout(ones) is ones, so where(mask, new, old) keeps the new values and
+    // the previous output MXNet remembers is never read.
     return [out, next];
   }
   override toString(): string {
@@ -146,7 +169,12 @@ export class ResidualCell extends ModifierCell {
     let outputs: Seq;
     let states: NDArray[];
     try {
-      [outputs, states] = this.baseCell.unroll(o.length, o.inputs, { beginState: o.beginState, layout: o.layout, mergeOutputs: o.mergeOutputs, validLength: o.validLength });
+      [outputs, states] = this.baseCell.unroll(o.length, o.inputs, {
+        beginState: o.beginState,
+        layout: o.layout,
+        mergeOutputs: o.mergeOutputs,
+        validLength: o.validLength,
+      });
     } finally {
       this.baseCell._modified = true;
     }

@@ -41,10 +41,25 @@ interface LayerArgs {
 }
 
 const LAYER_DEFAULTS: Partial<LayerArgs> = {
-  numLayers: 1, activation: 'relu', layout: 'TNC', dropout: 0, bidirectional: false, inputSize: 0,
-  i2hWeightInitializer: null, h2hWeightInitializer: null, i2hBiasInitializer: 'zeros', h2hBiasInitializer: 'zeros',
-  projectionSize: null, h2rWeightInitializer: null, stateClipMin: null, stateClipMax: null, stateClipNan: false,
-  dtype: 'float32', prefix: null, params: null, useSequenceLength: false,
+  numLayers: 1,
+  activation: 'relu',
+  layout: 'TNC',
+  dropout: 0,
+  bidirectional: false,
+  inputSize: 0,
+  i2hWeightInitializer: null,
+  h2hWeightInitializer: null,
+  i2hBiasInitializer: 'zeros',
+  h2hBiasInitializer: 'zeros',
+  projectionSize: null,
+  h2rWeightInitializer: null,
+  stateClipMin: null,
+  stateClipMax: null,
+  stateClipNan: false,
+  dtype: 'float32',
+  prefix: null,
+  params: null,
+  useSequenceLength: false,
 };
 const KW = ['prefix', 'params', 'useSequenceLength'] as const;
 
@@ -74,20 +89,27 @@ export class _RNNLayer extends HybridBlock {
 
   constructor(where: string, o: LayerArgs, mode: Mode) {
     for (const k of ['hiddenSize', 'numLayers'] as const) {
-      if (!Number.isInteger(o[k]) || o[k] <= 0) throw new RangeError(`${where}: ${k} must be a positive integer, got ${String(o[k])}`);
+      if (!Number.isInteger(o[k]) || o[k] <= 0)
+        throw new RangeError(`${where}: ${k} must be a positive integer, got ${String(o[k])}`);
     }
-    if (!Number.isInteger(o.inputSize) || o.inputSize < 0) throw new RangeError(`${where}: inputSize must be a non-negative integer, got ${String(o.inputSize)}`);
+    if (!Number.isInteger(o.inputSize) || o.inputSize < 0)
+      throw new RangeError(`${where}: inputSize must be a non-negative integer, got ${String(o.inputSize)}`);
     checkLayout(where, o.layout);
-    if (typeof o.dropout !== 'number' || o.dropout < 0 || o.dropout > 1) throw new RangeError(`${where}: dropout must be a number in [0, 1], got ${String(o.dropout)}`);
+    if (typeof o.dropout !== 'number' || o.dropout < 0 || o.dropout > 1)
+      throw new RangeError(`${where}: dropout must be a number in [0, 1], got ${String(o.dropout)}`);
     checkDtypeArg(where, o.dtype);
     const proj = o.projectionSize ? o.projectionSize : null;
-    if (proj !== null && (!Number.isInteger(proj) || proj <= 0)) throw new RangeError(`${where}: projectionSize must be a positive integer, got ${String(proj)}`);
+    if (proj !== null && (!Number.isInteger(proj) || proj <= 0))
+      throw new RangeError(`${where}: projectionSize must be a positive integer, got ${String(proj)}`);
     let clip: FusedRnnSpec['clip'] = null;
     if (o.stateClipMin !== null || o.stateClipMax !== null) {
       if (typeof o.stateClipMin !== 'number' || typeof o.stateClipMax !== 'number') {
-        throw new ValueError(`${where}: state clipping needs both stateClipMin and stateClipMax, got ${String(o.stateClipMin)} and ${String(o.stateClipMax)}`);
+        throw new ValueError(
+          `${where}: state clipping needs both stateClipMin and stateClipMax, got ${String(o.stateClipMin)} and ${String(o.stateClipMax)}`,
+        );
       }
-      if (o.stateClipMax < o.stateClipMin) throw new ValueError(`${where}: stateClipMax (${o.stateClipMax}) must be >= stateClipMin (${o.stateClipMin})`);
+      if (o.stateClipMax < o.stateClipMin)
+        throw new ValueError(`${where}: stateClipMax (${o.stateClipMax}) must be >= stateClipMin (${o.stateClipMin})`);
       clip = { min: o.stateClipMin, max: o.stateClipMax, nan: !!o.stateClipNan };
     }
     super({ prefix: o.prefix, params: o.params });
@@ -118,7 +140,12 @@ export class _RNNLayer extends HybridBlock {
   }
 
   private _registerParam(name: string, shape: number[], init: InitLike | null, dtype: string): void {
-    (this as unknown as Record<string, Parameter>)[name] = this.params.get(name, { shape, init, allowDeferredInit: true, dtype });
+    (this as unknown as Record<string, Parameter>)[name] = this.params.get(name, {
+      shape,
+      init,
+      allowDeferredInit: true,
+      dtype,
+    });
   }
 
   private _param(name: string): Parameter {
@@ -130,7 +157,13 @@ export class _RNNLayer extends HybridBlock {
     const out: Parameter[][] = [];
     for (let i = 0; i < this._numLayers; i++) {
       for (const j of ['l', 'r'].slice(0, this._dir)) {
-        const names = ['i2h_weight', 'h2h_weight', 'i2h_bias', 'h2h_bias', ...(this._projectionSize !== null ? ['h2r_weight'] : [])];
+        const names = [
+          'i2h_weight',
+          'h2h_weight',
+          'i2h_bias',
+          'h2h_bias',
+          ...(this._projectionSize !== null ? ['h2r_weight'] : []),
+        ];
         out.push(names.map((n) => this._param(`${j}${i}_${n}`)));
       }
     }
@@ -165,33 +198,50 @@ export class _RNNLayer extends HybridBlock {
    */
   override forward(inputs: unknown, states?: unknown, sequenceLength?: unknown): NDArray | [NDArray, NDArray[]] {
     const name = this.constructor.name;
-    if (!(inputs instanceof NDArray)) throw new TypeError(`${name}.forward: inputs must be an NDArray, got ${String(inputs)}`);
-    if (inputs.ndim !== 3) throw new RangeError(`${name}.forward: inputs must be 3-d (${this._layout}), got ${shapeStr(inputs.shape)}`);
+    if (!(inputs instanceof NDArray))
+      throw new TypeError(`${name}.forward: inputs must be an NDArray, got ${String(inputs)}`);
+    if (inputs.ndim !== 3)
+      throw new RangeError(`${name}.forward: inputs must be 3-d (${this._layout}), got ${shapeStr(inputs.shape)}`);
     const T = inputs.shape[this._layout.indexOf('T')] as number;
     const N = inputs.shape[this._layout.indexOf('N')] as number;
     const C = inputs.shape[2] as number;
     const skipStates = states === undefined || states === null;
-    let st: NDArray[] = skipStates ? this.beginState(N) : states instanceof NDArray ? [states] : (states as NDArray[]);
+    const st: NDArray[] = skipStates
+      ? this.beginState(N)
+      : states instanceof NDArray
+        ? [states]
+        : (states as NDArray[]);
     if (!Array.isArray(st) || !st.every((s) => s instanceof NDArray)) {
       throw new TypeError(`${name}.forward: states must be an NDArray or an array of NDArrays, got ${String(states)}`);
     }
     let vl: Int32Array | null = null;
     if (this._useSequenceLength) {
       if (!(sequenceLength instanceof NDArray)) {
-        throw new TypeError(`${name}.forward: useSequenceLength is true, so sequenceLength (an NDArray of ${N} lengths) is required, got ${String(sequenceLength)}`);
+        throw new TypeError(
+          `${name}.forward: useSequenceLength is true, so sequenceLength (an NDArray of ${N} lengths) is required, got ${String(sequenceLength)}`,
+        );
       }
-      if (sequenceLength.size !== N) throw new RangeError(`${name}.forward: sequenceLength ${shapeStr(sequenceLength.shape)} must have ${N} entries`);
+      if (sequenceLength.size !== N)
+        throw new RangeError(
+          `${name}.forward: sequenceLength ${shapeStr(sequenceLength.shape)} must have ${N} entries`,
+        );
       vl = new Int32Array(N);
       for (let b = 0; b < N; b++) {
         const v = Math.trunc(sequenceLength.data[b] as number);
-        if (!(v >= 1 && v <= T)) throw new RangeError(`${name}.forward: sequenceLength[${b}] = ${String(sequenceLength.data[b])} must be in [1, ${T}]`);
+        if (!(v >= 1 && v <= T))
+          throw new RangeError(
+            `${name}.forward: sequenceLength[${b}] = ${String(sequenceLength.data[b])} must be in [1, ${T}]`,
+          );
         vl[b] = v;
       }
     } else if (sequenceLength !== undefined && sequenceLength !== null) {
-      throw new TypeError(`${name}.forward: sequenceLength was given but the layer was built without useSequenceLength: true`);
+      throw new TypeError(
+        `${name}.forward: sequenceLength was given but the layer was built without useSequenceLength: true`,
+      );
     }
     const infos = this.stateInfo(N);
-    if (st.length !== infos.length) throw new ValueError(`${name}.forward: expected ${infos.length} state array(s), got ${st.length}`);
+    if (st.length !== infos.length)
+      throw new ValueError(`${name}.forward: expected ${infos.length} state array(s), got ${st.length}`);
     st.forEach((s, i) => {
       const want = (infos[i] as StateInfo).shape;
       if (s.ndim !== want.length || s.shape.some((d, k) => d !== want[k])) {
@@ -207,14 +257,37 @@ export class _RNNLayer extends HybridBlock {
     const datas = groups.map((g) => g.map((p) => p.data()));
     const inSize = this._param('l0_i2h_weight').shape[1] as number;
     if (C !== inSize) {
-      throw new RangeError(`${name}.forward: inputs ${shapeStr(inputs.shape)} have ${C} features but l0_i2h_weight expects ${inSize}`);
+      throw new RangeError(
+        `${name}.forward: inputs ${shapeStr(inputs.shape)} have ${C} features but l0_i2h_weight expects ${inSize}`,
+      );
     }
     const spec: FusedRnnSpec = {
-      mode: this._mode, hidden: this._hiddenSize, numLayers: this._numLayers, bidirectional: this._dir === 2,
-      inputSize: inSize, projection: this._projectionSize, clip: this._clip,
+      mode: this._mode,
+      hidden: this._hiddenSize,
+      numLayers: this._numLayers,
+      bidirectional: this._dir === 2,
+      inputSize: inSize,
+      projection: this._projectionSize,
+      clip: this._clip,
     };
-    const kernel = this._kernel.get(all, JSON.stringify(spec), () => new FusedRnnKernel(spec, datas.map((g) => g.map((a) => a.data))));
-    const r = kernel.forward(inputs.data, this._layout as 'TNC' | 'NTC', T, N, (st[0] as NDArray).data, st[1] ? st[1].data : null, vl);
+    const kernel = this._kernel.get(
+      all,
+      JSON.stringify(spec),
+      () =>
+        new FusedRnnKernel(
+          spec,
+          datas.map((g) => g.map((a) => a.data)),
+        ),
+    );
+    const r = kernel.forward(
+      inputs.data,
+      this._layout as 'TNC' | 'NTC',
+      T,
+      N,
+      (st[0] as NDArray).data,
+      st[1] ? st[1].data : null,
+      vl,
+    );
     const outC = this._dir * (this._projectionSize ?? this._hiddenSize);
     const out = new NDArray(r.out, this._layout === 'TNC' ? [T, N, outC] : [N, T, outC]);
     if (skipStates) return out;
@@ -238,12 +311,23 @@ export class _RNNLayer extends HybridBlock {
     const H = this._hiddenSize;
     const [i2hW, h2hW, i2hB, h2hB] = this._inits;
     const make = (prefix: string, inputSize: number) => {
-      const kw = { inputSize, i2hWeightInitializer: i2hW, h2hWeightInitializer: h2hW, i2hBiasInitializer: i2hB, h2hBiasInitializer: h2hB, prefix };
+      const kw = {
+        inputSize,
+        i2hWeightInitializer: i2hW,
+        h2hWeightInitializer: h2hW,
+        i2hBiasInitializer: i2hB,
+        h2hBiasInitializer: h2hB,
+        prefix,
+      };
       switch (this._mode) {
-        case 'rnn_relu': return new RNNCell(H, { activation: 'relu', ...kw });
-        case 'rnn_tanh': return new RNNCell(H, { activation: 'tanh', ...kw });
-        case 'lstm': return new LSTMCell(H, kw);
-        default: return new GRUCell(H, kw);
+        case 'rnn_relu':
+          return new RNNCell(H, { activation: 'relu', ...kw });
+        case 'rnn_tanh':
+          return new RNNCell(H, { activation: 'tanh', ...kw });
+        case 'lstm':
+          return new LSTMCell(H, kw);
+        default:
+          return new GRUCell(H, kw);
       }
     };
     const stack = new HybridSequentialRNNCell({ prefix: this.prefix, params: this.params });
@@ -269,7 +353,10 @@ export class _RNNLayer extends HybridBlock {
     const reg = this._regParams;
     const matches = [...reg.keys()].map((k) => {
       const m = PARAM_RE.exec(k);
-      if (m === null) throw new Error(`${this.constructor.name}: parameter '${k}' has no MXNet file name (MXNet supports at most 10 layers here)`);
+      if (m === null)
+        throw new Error(
+          `${this.constructor.name}: parameter '${k}' has no MXNet file name (MXNet supports at most 10 layers here)`,
+        );
       return m;
     });
     const bi = matches.some((m) => m[1] === 'r');
@@ -278,7 +365,8 @@ export class _RNNLayer extends HybridBlock {
       const [, d, l, g, t] = matches[i] as RegExpExecArray;
       ret.set(pre + (bi ? `_unfused.${l}.${d}_cell.${g}_${t}` : `_unfused.${l}.${g}_${t}`), p);
     });
-    for (const [name, child] of this._children) for (const [k, v] of child._collectParamsWithPrefix(pre + name)) ret.set(k, v);
+    for (const [name, child] of this._children)
+      for (const [k, v] of child._collectParamsWithPrefix(pre + name)) ret.set(k, v);
     return ret;
   }
 
@@ -300,11 +388,29 @@ export class _RNNLayer extends HybridBlock {
  */
 export class RNN extends _RNNLayer {
   constructor(...args: unknown[]) {
-    const o = parseArgs<LayerArgs>('RNN', args, [
-      'hiddenSize', 'numLayers', 'activation', 'layout', 'dropout', 'bidirectional', 'i2hWeightInitializer', 'h2hWeightInitializer',
-      'i2hBiasInitializer', 'h2hBiasInitializer', 'inputSize', 'dtype', ...KW,
-    ], LAYER_DEFAULTS, ['hiddenSize']);
-    if (o.activation !== 'relu' && o.activation !== 'tanh') throw new RangeError(`RNN: activation must be 'relu' or 'tanh', got ${String(o.activation)}`);
+    const o = parseArgs<LayerArgs>(
+      'RNN',
+      args,
+      [
+        'hiddenSize',
+        'numLayers',
+        'activation',
+        'layout',
+        'dropout',
+        'bidirectional',
+        'i2hWeightInitializer',
+        'h2hWeightInitializer',
+        'i2hBiasInitializer',
+        'h2hBiasInitializer',
+        'inputSize',
+        'dtype',
+        ...KW,
+      ],
+      LAYER_DEFAULTS,
+      ['hiddenSize'],
+    );
+    if (o.activation !== 'relu' && o.activation !== 'tanh')
+      throw new RangeError(`RNN: activation must be 'relu' or 'tanh', got ${String(o.activation)}`);
     super('RNN', o, o.activation === 'relu' ? 'rnn_relu' : 'rnn_tanh');
   }
   protected override _alias(): string {
@@ -323,10 +429,31 @@ export class RNN extends _RNNLayer {
  */
 export class LSTM extends _RNNLayer {
   constructor(...args: unknown[]) {
-    const o = parseArgs<LayerArgs>('LSTM', args, [
-      'hiddenSize', 'numLayers', 'layout', 'dropout', 'bidirectional', 'inputSize', 'i2hWeightInitializer', 'h2hWeightInitializer',
-      'i2hBiasInitializer', 'h2hBiasInitializer', 'projectionSize', 'h2rWeightInitializer', 'stateClipMin', 'stateClipMax', 'stateClipNan', 'dtype', ...KW,
-    ], LAYER_DEFAULTS, ['hiddenSize']);
+    const o = parseArgs<LayerArgs>(
+      'LSTM',
+      args,
+      [
+        'hiddenSize',
+        'numLayers',
+        'layout',
+        'dropout',
+        'bidirectional',
+        'inputSize',
+        'i2hWeightInitializer',
+        'h2hWeightInitializer',
+        'i2hBiasInitializer',
+        'h2hBiasInitializer',
+        'projectionSize',
+        'h2rWeightInitializer',
+        'stateClipMin',
+        'stateClipMax',
+        'stateClipNan',
+        'dtype',
+        ...KW,
+      ],
+      LAYER_DEFAULTS,
+      ['hiddenSize'],
+    );
     super('LSTM', o, 'lstm');
   }
   protected override _alias(): string {
@@ -341,10 +468,26 @@ export class LSTM extends _RNNLayer {
  */
 export class GRU extends _RNNLayer {
   constructor(...args: unknown[]) {
-    const o = parseArgs<LayerArgs>('GRU', args, [
-      'hiddenSize', 'numLayers', 'layout', 'dropout', 'bidirectional', 'inputSize', 'i2hWeightInitializer', 'h2hWeightInitializer',
-      'i2hBiasInitializer', 'h2hBiasInitializer', 'dtype', ...KW,
-    ], LAYER_DEFAULTS, ['hiddenSize']);
+    const o = parseArgs<LayerArgs>(
+      'GRU',
+      args,
+      [
+        'hiddenSize',
+        'numLayers',
+        'layout',
+        'dropout',
+        'bidirectional',
+        'inputSize',
+        'i2hWeightInitializer',
+        'h2hWeightInitializer',
+        'i2hBiasInitializer',
+        'h2hBiasInitializer',
+        'dtype',
+        ...KW,
+      ],
+      LAYER_DEFAULTS,
+      ['hiddenSize'],
+    );
     super('GRU', o, 'gru');
   }
   protected override _alias(): string {

@@ -19,7 +19,12 @@ export function checkLayout(where: string, layout: unknown): string {
  * `_format_sequence(length, inputs, layout, merge)`: `merge` false splits a tensor into steps,
  * true stacks a list along the time axis, null keeps the form as given.
  */
-export function formatSequence(length: number | null, inputs: Seq, layout: string, merge: boolean | null): { inputs: Seq; axis: number; batchSize: number } {
+export function formatSequence(
+  length: number | null,
+  inputs: Seq,
+  layout: string,
+  merge: boolean | null,
+): { inputs: Seq; axis: number; batchSize: number } {
   const axis = layout.indexOf('T');
   const batchAxis = layout.indexOf('N');
   if (inputs instanceof NDArray) {
@@ -30,7 +35,9 @@ export function formatSequence(length: number | null, inputs: Seq, layout: strin
     if (merge === false) {
       const T = inputs.shape[axis] as number;
       if (length !== null && length !== T) {
-        throw new AssertionError(`unroll: length is ${length} but the input ${shapeStr(inputs.shape)} has ${T} steps on axis ${axis} (layout ${layout})`);
+        throw new AssertionError(
+          `unroll: length is ${length} but the input ${shapeStr(inputs.shape)} has ${T} steps on axis ${axis} (layout ${layout})`,
+        );
       }
       return { inputs: nd.split(inputs, T, { axis, squeezeAxis: true }), axis, batchSize };
     }
@@ -48,7 +55,13 @@ export function formatSequence(length: number | null, inputs: Seq, layout: strin
 }
 
 /** Zeros past each valid length (`SequenceMask` on the time axis); `merge` false splits again. */
-export function maskSequenceVariableLength(data: Seq, length: number, validLength: NDArray, timeAxis: number, merge: boolean): Seq {
+export function maskSequenceVariableLength(
+  data: Seq,
+  length: number,
+  validLength: NDArray,
+  timeAxis: number,
+  merge: boolean,
+): Seq {
   const t = data instanceof NDArray ? data : nd.stack(data, { axis: timeAxis });
   const out = nd.SequenceMask(t, validLength, true, 0, timeAxis);
   return merge ? out : nd.split(out, length, { axis: timeAxis, squeezeAxis: true });
@@ -63,14 +76,18 @@ export function reverseSequences(sequences: NDArray[], unrollStep: number, valid
 
 /** Checks a valid-length vector: one entry per sample, each in [1, length]. */
 export function checkValidLength(where: string, validLength: unknown, batchSize: number, length: number): NDArray {
-  if (!(validLength instanceof NDArray)) throw new TypeError(`${where}: validLength must be an NDArray, got ${String(validLength)}`);
+  if (!(validLength instanceof NDArray))
+    throw new TypeError(`${where}: validLength must be an NDArray, got ${String(validLength)}`);
   if (validLength.size !== batchSize) {
-    throw new RangeError(`${where}: validLength ${shapeStr(validLength.shape)} must have one entry per batch element (${batchSize})`);
+    throw new RangeError(
+      `${where}: validLength ${shapeStr(validLength.shape)} must have one entry per batch element (${batchSize})`,
+    );
   }
   for (let b = 0; b < batchSize; b++) {
     const v = Math.trunc(validLength.data[b] as number);
     // Gluon note: MXNet reads index -1 for a length of 0 (undefined); this port requires >= 1.
-    if (!(v >= 1 && v <= length)) throw new RangeError(`${where}: validLength[${b}] = ${String(validLength.data[b])} must be in [1, ${length}]`);
+    if (!(v >= 1 && v <= length))
+      throw new RangeError(`${where}: validLength[${b}] = ${String(validLength.data[b])} must be in [1, ${length}]`);
   }
   return validLength;
 }
