@@ -1,7 +1,9 @@
-//! SGEMM export (BLAS semantics, row-major).
+//! SGEMM export (BLAS semantics, row-major), split over the pool by column blocks.
 
 use crate::check::check_matrix;
+use crate::{pool, split};
 use gluon_kernels::gemm;
+use std::sync::Mutex;
 use wasm_bindgen::prelude::*;
 
 /// `C = alpha * op(A) * op(B) + beta * C`, row-major; `c` is updated in place
@@ -28,9 +30,59 @@ pub fn sgemm(
     check_matrix("sgemm: A", a.len(), ar, ac, lda)?;
     check_matrix("sgemm: B", b.len(), br, bc, ldb)?;
     check_matrix("sgemm: C", c.len(), m, n, ldc)?;
-    gemm::sgemm(
-        trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,
-    );
+    let parts = split::parts_for(m.saturating_mul(n).saturating_mul(k), n, gemm::params::NR);
+    if parts <= 1 {
+        gemm::sgemm(
+            trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,
+        );
+        return Ok(());
+    }
+    // Each part computes a column block into its own buffer (C's columns are strided, so
+    // blocks of C cannot be handed out as disjoint slices), then the blocks are copied back.
+    let blocks = split::ranges(n, parts, gemm::params::NR);
+    let outs: Vec<Mutex<Vec<f32>>> = blocks
+        .iter()
+        .map(|r| {
+            let w = r.len();
+            let mut buf = vec![0.0f32; m * w];
+            if beta != 0.0 {
+                for i in 0..m {
+                    buf[i * w..(i + 1) * w].copy_from_slice(&c[i * ldc + r.start..i * ldc + r.end]);
+                }
+            }
+            Mutex::new(buf)
+        })
+        .collect();
+    pool::run_parts(blocks.len(), &|p| {
+        let r = &blocks[p];
+        let w = r.len();
+        // Column block j0.. of op(B): B[:, j0..] (no transpose) or rows j0.. of B (transpose).
+        let b_off = if trans_b { r.start * ldb } else { r.start };
+        let mut out = outs[p].lock().unwrap_or_else(|e| e.into_inner());
+        gemm::sgemm(
+            trans_a,
+            trans_b,
+            m,
+            w,
+            k,
+            alpha,
+            a,
+            lda,
+            &b[b_off..],
+            ldb,
+            beta,
+            &mut out,
+            w,
+        );
+    })
+    .map_err(|e| JsError::new(&format!("sgemm: {e}")))?;
+    for (r, out) in blocks.iter().zip(outs) {
+        let out = out.into_inner().unwrap_or_else(|e| e.into_inner());
+        let w = r.len();
+        for i in 0..m {
+            c[i * ldc + r.start..i * ldc + r.end].copy_from_slice(&out[i * w..(i + 1) * w]);
+        }
+    }
     Ok(())
 }
 

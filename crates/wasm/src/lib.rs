@@ -2,13 +2,18 @@
 //! arguments and returns `Err(JsError)` instead of trapping: with `panic = "abort"` a
 //! trap would leave the instance unusable, so kernels are only called with checked sizes.
 
+#![cfg_attr(target_feature = "atomics", feature(stdarch_wasm_atomic_wait))]
+
 mod check;
 mod gemm;
 mod info;
+mod pool;
 mod rnn;
 mod selftest;
+mod split;
 
 pub use gemm::*;
 pub use info::*;
+pub use pool::*;
 pub use rnn::*;
 pub use selftest::*;

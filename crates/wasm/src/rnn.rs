@@ -3,9 +3,13 @@
 //! inside wasm; JavaScript rebuilds the handle when a parameter's data changes.
 
 use crate::check::require_len;
+use crate::{pool, split};
+use gluon_kernels::gemm;
 use gluon_kernels::rnn::{
     self, DirParams, Layout, Mode, PackedCell, PackedRnn, RnnParams, RnnSpec, StateClip, Workspace,
 };
+use std::ops::Range;
+use std::sync::Mutex;
 use wasm_bindgen::prelude::*;
 
 fn parse_mode(mode: &str) -> Result<Mode, JsError> {
@@ -85,11 +89,116 @@ fn parse_lengths(v: &[f32], n: usize, t: usize) -> Result<Vec<usize>, JsError> {
         .collect()
 }
 
+/// The inputs of one forward call, shared by its batch parts.
+struct Io<'a> {
+    t: usize,
+    n: usize,
+    layout: Layout,
+    x: &'a [f32],
+    h0: &'a [f32],
+    c0: &'a [f32],
+    lengths: Option<&'a [usize]>,
+}
+
+/// Rows `rows` of every leading index of a `(lead, n, width)` (TNC-like) or
+/// `(n, lead, width)` (NTC) array, gathered into `(lead, rows, width)` / `(rows, lead, width)`.
+fn gather_rows(
+    src: &[f32],
+    layout: Layout,
+    lead: usize,
+    n: usize,
+    rows: Range<usize>,
+    width: usize,
+) -> Vec<f32> {
+    match layout {
+        Layout::Ntc => src[rows.start * lead * width..rows.end * lead * width].to_vec(),
+        Layout::Tnc => {
+            let mut out = Vec::with_capacity(lead * rows.len() * width);
+            for i in 0..lead {
+                out.extend_from_slice(
+                    &src[(i * n + rows.start) * width..(i * n + rows.end) * width],
+                );
+            }
+            out
+        }
+    }
+}
+
+/// Inverse of [`gather_rows`]: writes a part's rows back into the full array.
+fn scatter_rows(
+    part: &[f32],
+    dst: &mut [f32],
+    layout: Layout,
+    lead: usize,
+    n: usize,
+    rows: Range<usize>,
+    width: usize,
+) {
+    match layout {
+        Layout::Ntc => {
+            dst[rows.start * lead * width..rows.end * lead * width].copy_from_slice(part)
+        }
+        Layout::Tnc => {
+            let w = rows.len() * width;
+            for i in 0..lead {
+                dst[(i * n + rows.start) * width..(i * n + rows.end) * width]
+                    .copy_from_slice(&part[i * w..(i + 1) * w]);
+            }
+        }
+    }
+}
+
+/// Runs the stack for batch rows `rows` of the call (all of them when the call is unsplit).
+fn run(
+    packed: &PackedRnn,
+    io: &Io,
+    rows: Range<usize>,
+    out: &mut [f32],
+    hn: &mut [f32],
+    cn: Option<&mut [f32]>,
+    ws: &mut Workspace,
+) -> Result<(), String> {
+    let spec = packed.spec();
+    let lds = spec.num_layers * spec.dirs();
+    let nb = rows.len();
+    if nb == io.n {
+        let (h0, c0) = (
+            (!io.h0.is_empty()).then_some(io.h0),
+            (!io.c0.is_empty()).then_some(io.c0),
+        );
+        return rnn::rnn_forward(
+            packed, io.layout, io.t, io.n, io.x, h0, c0, io.lengths, out, hn, cn, ws,
+        );
+    }
+    let x = gather_rows(io.x, io.layout, io.t, io.n, rows.clone(), spec.input_size);
+    let state = |v: &[f32], w: usize| {
+        (!v.is_empty()).then(|| gather_rows(v, Layout::Tnc, lds, io.n, rows.clone(), w))
+    };
+    let h0 = state(io.h0, spec.out_size());
+    let c0 = state(io.c0, spec.hidden);
+    let lengths = io.lengths.map(|l| &l[rows.clone()]);
+    rnn::rnn_forward(
+        packed,
+        io.layout,
+        io.t,
+        nb,
+        &x,
+        h0.as_deref(),
+        c0.as_deref(),
+        lengths,
+        out,
+        hn,
+        cn,
+        ws,
+    )
+}
+
 /// A packed fused stack (Gluon `RNN`/`LSTM`/`GRU` layer).
 #[wasm_bindgen]
 pub struct FusedRnn {
     packed: PackedRnn,
-    ws: Workspace,
+    /// One scratch per batch part (see `split`); part 0 serves unsplit calls.
+    ws: Vec<Mutex<Workspace>>,
 }
 
 #[wasm_bindgen]
@@ -127,7 +236,7 @@ impl FusedRnn {
         let packed = PackedRnn::new(spec, &params).map_err(|e| JsError::new(&e))?;
         Ok(FusedRnn {
             packed,
-            ws: Workspace::new(),
+            ws: Vec::new(),
         })
     }
 
@@ -172,23 +281,72 @@ impl FusedRnn {
         let hn_len = states * hp;
         let cn_len = if is_lstm { states * h } else { 0 };
         let mut buf = vec![0.0f32; out_len + hn_len + cn_len];
-        let (out, rest) = buf.split_at_mut(out_len);
-        let (hn, cn) = rest.split_at_mut(hn_len);
-        rnn::rnn_forward(
-            &self.packed,
-            if ntc { Layout::Ntc } else { Layout::Tnc },
+        let layout = if ntc { Layout::Ntc } else { Layout::Tnc };
+        // Multiply-adds of the call: per layer and direction, T*N*(G*H)*(ni + H').
+        let macs = (0..spec.num_layers)
+            .map(|l| spec.dirs() * spec.mode.gates() * spec.hidden * (spec.layer_input(l) + hp))
+            .sum::<usize>()
+            .saturating_mul(t)
+            .saturating_mul(n);
+        // Batch rows are split in multiples of the GEMM's row tile.
+        let rows = split::ranges(
+            n,
+            split::parts_for(macs, n, gemm::params::MR),
+            gemm::params::MR,
+        );
+        while self.ws.len() < rows.len().max(1) {
+            self.ws.push(Mutex::new(Workspace::new()));
+        }
+        let io = Io {
             t,
             n,
+            layout,
+            h0,
+            c0,
             x,
-            (!h0.is_empty()).then_some(h0),
-            (!c0.is_empty()).then_some(c0),
-            lengths.as_deref(),
-            out,
-            hn,
-            is_lstm.then_some(cn),
-            &mut self.ws,
-        )
-        .map_err(|e| JsError::new(&e))?;
+            lengths: lengths.as_deref(),
+        };
+        if rows.len() <= 1 {
+            let (out, rest) = buf.split_at_mut(out_len);
+            let (hn, cn) = rest.split_at_mut(hn_len);
+            let ws = self.ws[0].get_mut().unwrap_or_else(|e| e.into_inner());
+            run(&self.packed, &io, 0..n, out, hn, is_lstm.then_some(cn), ws)
+                .map_err(|e| JsError::new(&e))?;
+            return Ok(buf);
+        }
+        let results: Vec<Mutex<Result<Vec<f32>, String>>> =
+            rows.iter().map(|_| Mutex::new(Ok(Vec::new()))).collect();
+        let packed = &self.packed;
+        let wss = &self.ws;
+        pool::run_parts(rows.len(), &|p| {
+            let r = rows[p].clone();
+            let nb = r.len();
+            let mut part = vec![0.0f32; (out_len + hn_len + cn_len) / n * nb];
+            let (out, rest) = part.split_at_mut(out_len / n * nb);
+            let (hn, cn) = rest.split_at_mut(hn_len / n * nb);
+            let mut ws = wss[p].lock().unwrap_or_else(|e| e.into_inner());
+            let res = run(packed, &io, r, out, hn, is_lstm.then_some(cn), &mut ws).map(|()| part);
+            *results[p].lock().unwrap_or_else(|e| e.into_inner()) = res;
+        })
+        .map_err(|e| JsError::new(&format!("forward: {e}")))?;
+        let (out, rest) = buf.split_at_mut(out_len);
+        let (hn, cn) = rest.split_at_mut(hn_len);
+        let dh = spec.dirs() * hp;
+        let lds = spec.num_layers * spec.dirs();
+        for (r, res) in rows.iter().zip(results) {
+            let part = res
+                .into_inner()
+                .unwrap_or_else(|e| e.into_inner())
+                .map_err(|e| JsError::new(&e))?;
+            let nb = r.len();
+            let (p_out, p_rest) = part.split_at(out_len / n * nb);
+            let (p_hn, p_cn) = p_rest.split_at(hn_len / n * nb);
+            scatter_rows(p_out, out, layout, t, n, r.clone(), dh);
+            scatter_rows(p_hn, hn, Layout::Tnc, lds, n, r.clone(), hp);
+            if is_lstm {
+                scatter_rows(p_cn, cn, Layout::Tnc, lds, n, r.clone(), h);
+            }
+        }
         Ok(buf)
     }
 }

@@ -1,0 +1,224 @@
+//! The worker pool of the threaded build. Workers are JavaScript threads (worker_threads,
+//! Web Workers) that instantiated this module over the same shared memory and then block
+//! in [`pool_worker_run`]. The calling thread publishes a task — a closure over part
+//! indices — and takes parts itself too; parts are claimed one at a time, so a worker that
+//! never wakes (dead, or slow to start) costs time, never correctness.
+//!
+//! In the single-thread build every function here runs the parts inline.
+
+use wasm_bindgen::prelude::*;
+
+/// Runs `f(0..parts)`, spread over the pool when it has more than one thread. Each part
+/// must write disjoint data. Fails only when a worker died while running a part.
+pub fn run_parts(parts: usize, f: &(dyn Fn(usize) + Sync)) -> Result<(), String> {
+    imp::run_parts(parts, f)
+}
+
+/// Threads that take parts, the calling thread included.
+pub fn threads() -> usize {
+    imp::threads()
+}
+
+/// Sets how many threads `run_parts` uses (1 + workers that reported ready). Workers
+/// beyond the count keep waiting and take no parts.
+#[wasm_bindgen]
+pub fn pool_set_threads(n: usize) -> Result<(), JsError> {
+    imp::set_threads(n).map_err(|e| JsError::new(&e))
+}
+
+#[wasm_bindgen]
+pub fn pool_threads() -> usize {
+    imp::threads()
+}
+
+/// Called by worker `index` (1-based) after instantiating: serves parts until
+/// [`pool_shutdown`]. Blocks; only call it from a worker.
+#[wasm_bindgen]
+pub fn pool_worker_run(index: usize) -> Result<(), JsError> {
+    imp::worker_run(index).map_err(|e| JsError::new(&e))
+}
+
+/// The address of worker `index`'s death flag: the worker's JavaScript stores 1 there
+/// (Atomics.store) if `pool_worker_run` throws, so a waiting caller stops waiting for it.
+#[wasm_bindgen]
+pub fn pool_dead_flag_ptr(index: usize) -> Result<usize, JsError> {
+    imp::dead_flag_ptr(index).map_err(|e| JsError::new(&e))
+}
+
+/// Wakes every worker and makes `pool_worker_run` return; the pool then runs on the
+/// calling thread alone.
+#[wasm_bindgen]
+pub fn pool_shutdown() {
+    imp::shutdown()
+}
+
+#[cfg(not(target_feature = "atomics"))]
+mod imp {
+    pub fn run_parts(parts: usize, f: &(dyn Fn(usize) + Sync)) -> Result<(), String> {
+        (0..parts).for_each(f);
+        Ok(())
+    }
+    pub fn threads() -> usize {
+        1
+    }
+    pub fn set_threads(n: usize) -> Result<(), String> {
+        match n {
+            1 => Ok(()),
+            _ => Err(format!("threads: this is the single-thread build, got {n}")),
+        }
+    }
+    pub fn worker_run(_: usize) -> Result<(), String> {
+        Err("pool_worker_run: this is the single-thread build".into())
+    }
+    pub fn dead_flag_ptr(_: usize) -> Result<usize, String> {
+        Err("pool_dead_flag_ptr: this is the single-thread build".into())
+    }
+    pub fn shutdown() {}
+}
+
+#[cfg(target_feature = "atomics")]
+mod imp {
+    use core::arch::wasm32::{memory_atomic_notify, memory_atomic_wait32};
+    use core::sync::atomic::{AtomicI32, AtomicPtr, AtomicU32, AtomicU64, Ordering::SeqCst};
+
+    /// Most workers a pool may have (the calling thread is not counted).
+    pub const MAX_WORKERS: usize = 63;
+
+    type Task<'a> = &'a (dyn Fn(usize) + Sync);
+
+    /// Bumped to publish a task or shutdown; workers wait on it.
+    static GENERATION: AtomicI32 = AtomicI32::new(0);
+    /// `generation << 32 | parts << 16 | next part`: claiming a part is one CAS that also
+    /// proves the claim belongs to the current task.
+    static CLAIM: AtomicU64 = AtomicU64::new(0);
+    /// Parts of the current task not yet finished.
+    static PENDING: AtomicU32 = AtomicU32::new(0);
+    /// `*const Task` of the current task; valid while PENDING > 0.
+    static TASK: AtomicPtr<()> = AtomicPtr::new(core::ptr::null_mut());
+    static THREADS: AtomicU32 = AtomicU32::new(1);
+    static QUIT: AtomicU32 = AtomicU32::new(0);
+    /// Per worker: 1 while it runs a part of the current task.
+    static BUSY: [AtomicU32; MAX_WORKERS + 1] = [const { AtomicU32::new(0) }; MAX_WORKERS + 1];
+    /// Per worker: set by its JavaScript when it died.
+    static DEAD: [AtomicI32; MAX_WORKERS + 1] = [const { AtomicI32::new(0) }; MAX_WORKERS + 1];
+
+    pub fn threads() -> usize {
+        THREADS.load(SeqCst) as usize
+    }
+
+    pub fn set_threads(n: usize) -> Result<(), String> {
+        if n == 0 || n > MAX_WORKERS + 1 {
+            return Err(format!(
+                "threads: expected 1..={}, got {n}",
+                MAX_WORKERS + 1
+            ));
+        }
+        QUIT.store(0, SeqCst);
+        THREADS.store(n as u32, SeqCst);
+        Ok(())
+    }
+
+    pub fn dead_flag_ptr(index: usize) -> Result<usize, String> {
+        if index == 0 || index > MAX_WORKERS {
+            return Err(format!(
+                "worker index: expected 1..={MAX_WORKERS}, got {index}"
+            ));
+        }
+        DEAD[index].store(0, SeqCst);
+        Ok(DEAD[index].as_ptr() as usize)
+    }
+
+    /// Claims and runs parts of generation `gen` until none are left.
+    fn work(gen: u32, me: usize) {
+        loop {
+            let v = CLAIM.load(SeqCst);
+            let (g, parts, next) = ((v >> 32) as u32, (v >> 16) & 0xffff, v & 0xffff);
+            if g != gen || next >= parts {
+                return;
+            }
+            BUSY[me].store(1, SeqCst);
+            if CLAIM.compare_exchange(v, v + 1, SeqCst, SeqCst).is_ok() {
+                // SAFETY: a successful claim of a part of `gen` keeps PENDING > 0 until the
+                // decrement below, and the publisher keeps TASK (a pointer to a `Task` on its
+                // stack) alive and unchanged until PENDING reaches 0.
+                let task = unsafe { *(TASK.load(SeqCst) as *const Task) };
+                task(next as usize);
+                PENDING.fetch_sub(1, SeqCst);
+            }
+            BUSY[me].store(0, SeqCst);
+        }
+    }
+
+    pub fn run_parts(parts: usize, f: &(dyn Fn(usize) + Sync)) -> Result<(), String> {
+        if threads() <= 1 || parts <= 1 {
+            (0..parts).for_each(f);
+            return Ok(());
+        }
+        assert!(parts <= 0xffff, "run_parts: at most 65535 parts");
+        let task: Task = f;
+        TASK.store(&task as *const Task as *mut (), SeqCst);
+        PENDING.store(parts as u32, SeqCst);
+        let gen = GENERATION.load(SeqCst).wrapping_add(1);
+        CLAIM.store(((gen as u32 as u64) << 32) | ((parts as u64) << 16), SeqCst);
+        GENERATION.store(gen, SeqCst);
+        // SAFETY: GENERATION is a live, aligned i32 in this module's (shared) memory.
+        unsafe { memory_atomic_notify(GENERATION.as_ptr(), u32::MAX) };
+        work(gen as u32, 0);
+        // The caller never blocks in memory.atomic.wait (a browser main thread may not):
+        // the parts left are already running on workers, so spin until they finish.
+        let dead_before: Vec<i32> = (1..=MAX_WORKERS).map(|w| DEAD[w].load(SeqCst)).collect();
+        while PENDING.load(SeqCst) > 0 {
+            core::hint::spin_loop();
+            if let Some(w) = (1..=MAX_WORKERS).find(|&w| DEAD[w].load(SeqCst) != dead_before[w - 1])
+            {
+                // A part it claimed will never finish: wait for the live workers' parts,
+                // then report. TASK stays valid until nobody runs a part.
+                while (1..=MAX_WORKERS)
+                    .any(|v| v != w && DEAD[v].load(SeqCst) == 0 && BUSY[v].load(SeqCst) != 0)
+                {
+                    core::hint::spin_loop();
+                }
+                CLAIM.store(0, SeqCst);
+                return Err(format!("worker {w} died while running part of this call"));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn worker_run(index: usize) -> Result<(), String> {
+        if index == 0 || index > MAX_WORKERS {
+            return Err(format!(
+                "worker index: expected 1..={MAX_WORKERS}, got {index}"
+            ));
+        }
+        let mut seen = GENERATION.load(SeqCst);
+        loop {
+            // Spin briefly before sleeping: back-to-back calls then start without a wake-up.
+            let mut spins = 0u32;
+            while GENERATION.load(SeqCst) == seen && spins < 20_000 {
+                core::hint::spin_loop();
+                spins += 1;
+            }
+            while GENERATION.load(SeqCst) == seen {
+                // SAFETY: GENERATION is a live, aligned i32 in shared memory; workers are
+                // allowed to block.
+                unsafe { memory_atomic_wait32(GENERATION.as_ptr(), seen, -1) };
+            }
+            seen = GENERATION.load(SeqCst);
+            if QUIT.load(SeqCst) != 0 {
+                return Ok(());
+            }
+            if index < threads() {
+                work(seen as u32, index);
+            }
+        }
+    }
+
+    pub fn shutdown() {
+        QUIT.store(1, SeqCst);
+        THREADS.store(1, SeqCst);
+        GENERATION.fetch_add(1, SeqCst);
+        // SAFETY: as in run_parts.
+        unsafe { memory_atomic_notify(GENERATION.as_ptr(), u32::MAX) };
+    }
+}
