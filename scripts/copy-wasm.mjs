@@ -9,4 +9,14 @@ if (!fs.existsSync(from)) {
 }
 fs.rmSync(to, { recursive: true, force: true });
 fs.cpSync(from, to, { recursive: true, filter: (src) => !src.endsWith('.source-sha') });
+// wasm-bindgen's declarations use `Symbol.dispose` (lib esnext.disposable); a consumer that
+// type-checks declarations (skipLibCheck: false) with an ES2022 lib would fail on them, and
+// nothing public depends on them: drop those members from the shipped .d.ts.
+for (const build of fs.readdirSync(to)) {
+  const dts = new URL(`${build}/gluon_wasm.d.ts`, to);
+  if (fs.existsSync(dts)) {
+    const text = fs.readFileSync(dts, 'utf8').replace(/^\s*\[Symbol\.dispose\]\(\): void;\n/gm, '');
+    fs.writeFileSync(dts, text);
+  }
+}
 console.log('copy-wasm: dist/backend/generated ready');

@@ -47,6 +47,8 @@ fi
 run "host Rust components (rustfmt, clippy)"
 rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt
 
+run "Chromium (browser tests: test/runtimes)"; apt_install chromium
+
 run "npm ci"
 npm ci --no-audit --no-fund
 

@@ -1,0 +1,32 @@
+// Types of harness.mjs for runtimes.test.ts.
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+  ms?: number;
+}
+export interface SmokeResult {
+  runtime?: string;
+  ok?: boolean;
+  checks?: Check[];
+  backend?: unknown;
+  consoleErrors?: string[];
+  [k: string]: unknown;
+}
+export interface RuntimeRun {
+  name: string;
+  status: 'pass' | 'fail' | 'skip';
+  reason?: string;
+  result?: SmokeResult;
+  ms: number;
+}
+export const ROOT: string;
+export const CHROMIUM: string;
+export const CHROMIUM_ARGS: string[];
+export const RUNTIME_NAMES: string[];
+export function runRuntime(name: string): Promise<RuntimeRun>;
+export function format(r: RuntimeRun): string;
+export function cleanup(): void;
+export function chromiumMissing(): string | null;
+export function serveStatic(root: string): Promise<{ url: string; close(): Promise<void> }>;
+export function withChromium<T>(fn: (browser: import('playwright-core').Browser) => Promise<T>): Promise<T>;

@@ -1,0 +1,350 @@
+// Per-runtime tests of the packed package: `npm pack` once, then for each runtime a fresh
+// temporary project that installs the tarball (`npm install <tarball>`, nothing else) and runs
+// the same smoke script (smoke/smoke.mjs). Used by runtimes.test.ts (vitest) and by
+// `node test/runtimes/run.mjs [runtime...]` (a readable report).
+//
+// Runtimes come from test/runtimes/tools (pinned npm packages: node, deno, bun, vite, workerd,
+// esbuild; installed on first use with `npm ci`), Chromium from Debian (/usr/bin/chromium,
+// installed by scripts/setup.sh) driven by playwright-core.
+
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeFixture } from './smoke/make-fixture.mjs';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const HERE = fileURLToPath(new URL('./', import.meta.url));
+export const TOOLS = path.join(HERE, 'tools');
+const SMOKE = path.join(HERE, 'smoke');
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+/** Runs a command; resolves { code, stdout, stderr, ms } (never rejects on exit code). */
+export function run(cmd, args, { cwd = ROOT, timeout = 120_000, env = {} } = {}) {
+  const t0 = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      cmd,
+      args,
+      { cwd, timeout, maxBuffer: 64 << 20, env: { ...process.env, ...env }, killSignal: 'SIGKILL' },
+      (err, stdout, stderr) => {
+        if (err && typeof err.code !== 'number' && !err.killed) return reject(err);
+        const code = err ? (err.killed ? `killed after ${timeout} ms` : err.code) : 0;
+        resolve({ code, stdout: String(stdout), stderr: String(stderr), ms: Date.now() - t0 });
+      },
+    );
+    child.stdin?.end();
+  });
+}
+
+function must(r, what) {
+  if (r.code !== 0) {
+    throw new Error(`${what} failed (${r.code}):\n${r.stdout.slice(-4000)}\n${r.stderr.slice(-4000)}`);
+  }
+  return r;
+}
+
+const toolBin = {
+  node: path.join(TOOLS, 'node_modules/node/bin/node'),
+  deno: path.join(TOOLS, 'node_modules/.bin/deno'),
+  bun: path.join(TOOLS, 'node_modules/.bin/bun'),
+  vite: path.join(TOOLS, 'node_modules/vite/bin/vite.js'),
+  workerd: path.join(TOOLS, 'node_modules/.bin/workerd'),
+  esbuild: path.join(TOOLS, 'node_modules/.bin/esbuild'),
+};
+
+let toolsPromise = null;
+/** Installs the pinned runtimes once (npm ci in test/runtimes/tools); resolves an error text or null. */
+export function ensureTools() {
+  toolsPromise ??= (async () => {
+    const stamp = path.join(TOOLS, 'node_modules/.package-lock.json');
+    const lock = path.join(TOOLS, 'package-lock.json');
+    if (fs.existsSync(stamp) && fs.statSync(stamp).mtimeMs >= fs.statSync(lock).mtimeMs) return null;
+    console.log('runtimes: installing pinned runtimes (npm ci in test/runtimes/tools)…');
+    const r = await run('npm', ['ci', '--no-audit', '--no-fund'], { cwd: TOOLS, timeout: 300_000 });
+    return r.code === 0 ? null : `npm ci in test/runtimes/tools failed: ${r.stderr.slice(-2000)}`;
+  })();
+  return toolsPromise;
+}
+
+let workDir = null;
+export function work() {
+  workDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'gluon-rnn-wasm-runtimes-'));
+  return workDir;
+}
+export function cleanup() {
+  if (workDir && !process.env.KEEP_RUNTIME_PROJECTS) fs.rmSync(workDir, { recursive: true, force: true });
+  workDir = null;
+}
+
+let packPromise = null;
+/** `npm pack` of the built package (dist/ must exist: `npm run build`); resolves the tarball path. */
+export function pack() {
+  packPromise ??= (async () => {
+    for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/backend/generated/simd/gluon_wasm_bg.wasm']) {
+      if (!fs.existsSync(path.join(ROOT, f))) throw new Error(`${f} is missing: run \`npm run build\` first`);
+    }
+    const dest = path.join(work(), 'pack');
+    fs.mkdirSync(dest, { recursive: true });
+    const r = must(await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dest]), 'npm pack');
+    const info = JSON.parse(r.stdout)[0];
+    fs.writeFileSync(path.join(work(), 'fixture.json'), JSON.stringify(makeFixture()));
+    return { tarball: path.join(dest, info.filename), size: info.size, files: info.files.length };
+  })();
+  return packPromise;
+}
+
+/** A fresh project that installs only the tarball, plus the smoke files. */
+export async function makeProject(name, { files = [], pkg = {} } = {}) {
+  const { tarball } = await pack();
+  const dir = path.join(work(), name);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({ name: `smoke-${name}`, private: true, type: 'module', ...pkg }, null, 2),
+  );
+  must(
+    await run('npm', ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline', '--no-package-lock'], {
+      cwd: dir,
+    }),
+    `npm install <tarball> (${name})`,
+  );
+  fs.copyFileSync(path.join(work(), 'fixture.json'), path.join(dir, 'fixture.json'));
+  for (const f of ['smoke.mjs', ...files]) {
+    const [src, dest] = Array.isArray(f) ? f : [f, f];
+    fs.copyFileSync(path.join(SMOKE, src), path.join(dir, dest));
+  }
+  return dir;
+}
+
+function parseResult(r, what) {
+  const line = r.stdout.split('\n').find((l) => l.startsWith('SMOKE-RESULT '));
+  if (!line) {
+    throw new Error(
+      `${what}: no SMOKE-RESULT line (exit ${r.code}):\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`,
+    );
+  }
+  return JSON.parse(line.slice('SMOKE-RESULT '.length));
+}
+
+async function serverRuntime(name, cmd, args) {
+  const dir = await makeProject(name, { files: ['run-smoke.mjs'] });
+  const r = await run(cmd, [...args, 'run-smoke.mjs'], { cwd: dir, timeout: 90_000 });
+  return parseResult(r, name);
+}
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css',
+  '.params': 'application/octet-stream',
+  '.png': 'image/png',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/** A static file server on 127.0.0.1 (cross-origin isolated, so shared memory is allowed). */
+export function serveStatic(root) {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    let file = path.normalize(path.join(root, decodeURIComponent(url.pathname)));
+    if (!file.startsWith(path.normalize(root))) {
+      res.writeHead(403).end();
+      return;
+    }
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
+    if (!fs.existsSync(file)) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${url.pathname}`);
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-embedder-policy': 'require-corp',
+      'cache-control': 'no-store',
+    });
+    fs.createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      resolve({ url: `http://127.0.0.1:${port}/`, close: () => new Promise((r) => server.close(r)) });
+    });
+  });
+}
+
+/** Why Chromium cannot run here, or null. */
+export function chromiumMissing() {
+  return fs.existsSync(CHROMIUM)
+    ? null
+    : `${CHROMIUM} not found (Debian package chromium; scripts/setup.sh installs it; or set CHROMIUM_PATH)`;
+}
+
+/** Launches headless Chromium, runs fn(browser), closes it. */
+export async function withChromium(fn) {
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  try {
+    return await fn(browser);
+  } finally {
+    await browser.close();
+  }
+}
+
+/** Opens url in a new page, waits for globalThis.__smoke, returns it (with the console's errors). */
+async function smokeInPage(browser, url) {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  try {
+    await page.goto(url);
+    await page.waitForFunction(() => globalThis.__smoke !== undefined, null, { timeout: 60_000 });
+    const result = await page.evaluate(() => globalThis.__smoke);
+    if (errors.length) result.consoleErrors = errors;
+    return result;
+  } catch (e) {
+    throw new Error(`${url}: ${e.message}\npage errors: ${errors.join('\n')}`);
+  } finally {
+    await page.close();
+  }
+}
+
+// ---- the runtimes -------------------------------------------------------------------------
+
+export const RUNTIMES = {
+  async node20() {
+    const major = Number(process.versions.node.split('.')[0]);
+    if (major !== 20) return { skip: `the Node running the tests is ${process.version}, not 20` };
+    return serverRuntime('node20', process.execPath, []);
+  },
+  async 'node-latest'() {
+    return serverRuntime('node-latest', toolBin.node, []);
+  },
+  async deno() {
+    // Only the project folder is readable/writable: the package needs no other permission.
+    return serverRuntime('deno', toolBin.deno, ['run', '--no-prompt', '--allow-read=.', '--allow-write=.']);
+  },
+  async bun() {
+    return serverRuntime('bun', toolBin.bun, ['run']);
+  },
+  async chromium() {
+    const missing = chromiumMissing();
+    if (missing) return { skip: missing };
+    const dir = await makeProject('chromium', { files: ['index.html', 'main.mjs'] });
+    const srv = await serveStatic(dir);
+    try {
+      return await withChromium((b) => smokeInPage(b, srv.url));
+    } finally {
+      await srv.close();
+    }
+  },
+  async vite() {
+    const missing = chromiumMissing();
+    if (missing) return { skip: `the Vite build is run in Chromium: ${missing}` };
+    const dir = await makeProject('vite', { files: ['index.html', 'main.mjs'] });
+    // A bundler needs no import map: the page is index.html with the bare import left to Vite.
+    const html = fs.readFileSync(path.join(dir, 'index.html'), 'utf8');
+    fs.writeFileSync(path.join(dir, 'index.html'), html.replace(/<script type="importmap">[\s\S]*?<\/script>\s*/, ''));
+    must(
+      await run(process.execPath, [toolBin.vite, 'build', '--logLevel', 'warn'], { cwd: dir, timeout: 120_000 }),
+      'vite build',
+    );
+    const assets = fs.readdirSync(path.join(dir, 'dist/assets'));
+    const wasm = assets.filter((f) => f.endsWith('.wasm'));
+    if (wasm.length === 0) throw new Error(`vite build emitted no .wasm asset: ${assets.join(', ')}`);
+    const srv = await serveStatic(path.join(dir, 'dist'));
+    try {
+      const result = await withChromium((b) => smokeInPage(b, srv.url));
+      result.viteAssets = assets;
+      return result;
+    } finally {
+      await srv.close();
+    }
+  },
+  async types() {
+    // Stored as .ts.txt so that the repository's own tsc does not compile it.
+    const dir = await makeProject('types', { files: [['api-examples.ts.txt', 'api-examples.ts']] });
+    const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
+    const out = [];
+    for (const [moduleKind, resolution] of [
+      ['nodenext', 'nodenext'],
+      ['esnext', 'bundler'],
+    ]) {
+      const config = {
+        compilerOptions: {
+          strict: true,
+          target: 'es2022',
+          module: moduleKind,
+          moduleResolution: resolution,
+          lib: ['es2022', 'dom'],
+          types: [],
+          noEmit: true,
+          skipLibCheck: false,
+        },
+        files: ['api-examples.ts'],
+      };
+      const cfg = `tsconfig.${resolution}.json`;
+      fs.writeFileSync(path.join(dir, cfg), JSON.stringify(config, null, 2));
+      must(await run(process.execPath, [tsc, '-p', cfg], { cwd: dir }), `tsc --strict (${resolution})`);
+      out.push({ name: `tsc --strict, moduleResolution ${resolution}`, ok: true, detail: 'no errors' });
+    }
+    return {
+      runtime: `TypeScript ${JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/typescript/package.json'))).version}`,
+      ok: true,
+      checks: out,
+    };
+  },
+};
+
+export const RUNTIME_NAMES = Object.keys(RUNTIMES);
+
+/** Runs one runtime: { name, status: 'pass'|'fail'|'skip', reason?, result?, ms }. */
+export async function runRuntime(name) {
+  const t0 = Date.now();
+  try {
+    const toolsErr = ['node-latest', 'deno', 'bun', 'vite'].includes(name) ? await ensureTools() : null;
+    if (toolsErr) return { name, status: 'fail', reason: toolsErr, ms: Date.now() - t0 };
+    const result = await RUNTIMES[name]();
+    if (result.skip) return { name, status: 'skip', reason: result.skip, ms: Date.now() - t0 };
+    const failed = (result.checks ?? []).filter((c) => !c.ok);
+    const ok = result.ok !== false && failed.length === 0 && !(result.consoleErrors?.length > 0);
+    return {
+      name,
+      status: ok ? 'pass' : 'fail',
+      reason: ok
+        ? undefined
+        : [...failed.map((c) => `${c.name}: ${c.detail}`), ...(result.consoleErrors ?? [])].join('\n'),
+      result,
+      ms: Date.now() - t0,
+    };
+  } catch (e) {
+    return { name, status: 'fail', reason: String(e?.stack ?? e), ms: Date.now() - t0 };
+  }
+}
+
+export function format(r) {
+  const head = `${r.status.toUpperCase().padEnd(4)} ${r.name.padEnd(12)} ${(r.ms / 1000).toFixed(1).padStart(5)} s  ${r.result?.runtime ?? ''}`;
+  const lines = [head];
+  for (const c of r.result?.checks ?? [])
+    lines.push(`       ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}${c.detail && c.ok ? `: ${c.detail}` : ''}`);
+  if (r.reason)
+    lines.push(`       ${r.status === 'skip' ? 'reason' : 'error'}: ${r.reason.split('\n').join('\n       ')}`);
+  return lines.join('\n');
+}
