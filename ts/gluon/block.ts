@@ -1,11 +1,13 @@
 // Block and HybridBlock (python/mxnet/gluon/block.py): prefixes and name scopes, children,
 // parameter collection, initialisation, deferred shape inference, and Gluon's __repr__.
 
+import { load as ndLoad, save as ndSave } from '../io/nd_io.js';
 import { nextName } from '../name.js';
 import * as nd from '../ndarray/index.js';
 import type { NDArray } from '../ndarray/ndarray.js';
 import { AssertionError, briefPrintList, indent, NotImplementedError, ValueError } from '../util/errors.js';
-import { parseArgs } from '../util/options.js';
+import { sourceBytes, writeBytes } from '../util/files.js';
+import { checkCtx, parseArgs } from '../util/options.js';
 import { checkDtypeArg, Parameter, ParameterDict } from './parameter.js';
 
 /** @internal Key of a Block option that overrides `_alias()` (the prefix hint). */
@@ -250,6 +252,55 @@ export class Block {
       todo.push([p, arr]);
     }
     for (const [p, arr] of todo) p._loadInit(arr);
+  }
+
+  /**
+   * `saveParameters(filename?, deduplicate=false)`: MXNet `.params` bytes keyed by structural
+   * names (spec §2.5, §8.12); with a filename (Node/Deno/Bun) the file is also written.
+   */
+  saveParameters(...args: unknown[]): Uint8Array {
+    const o = parseArgs<{ filename: string | null; deduplicate: boolean }>(
+      'saveParameters',
+      args,
+      ['filename', 'deduplicate'],
+      { filename: null, deduplicate: false },
+    );
+    const bytes = ndSave(this._paramsForSave(!!o.deduplicate));
+    if (o.filename !== null) writeBytes('saveParameters', o.filename, bytes);
+    return bytes;
+  }
+
+  /**
+   * `loadParameters(source, ctx=null, allowMissing=false, ignoreExtra=false, castDtype=false,
+   * dtypeSource='current')`: `source` is a path (Node/Deno/Bun), bytes or an ArrayBuffer.
+   * Files whose keys have no '.' take MXNet's legacy full-name path. Nothing changes on error.
+   * Gluon note: arrays of other dtypes are converted to float32 by the reader, so `castDtype`
+   * is accepted either way and `dtypeSource` must be 'current'.
+   */
+  loadParameters(source: unknown, ...args: unknown[]): void {
+    const o = parseArgs<{
+      ctx: unknown;
+      allowMissing: boolean;
+      ignoreExtra: boolean;
+      castDtype: boolean;
+      dtypeSource: string;
+    }>('loadParameters', args, ['ctx', 'allowMissing', 'ignoreExtra', 'castDtype', 'dtypeSource'], {
+      allowMissing: false,
+      ignoreExtra: false,
+      castDtype: false,
+      dtypeSource: 'current',
+    });
+    checkCtx('loadParameters', o.ctx);
+    if (o.dtypeSource !== 'current')
+      throw new TypeError(
+        `loadParameters: dtypeSource must be 'current' (parameters are float32), got '${o.dtypeSource}'`,
+      );
+    const { bytes, name } = sourceBytes('loadParameters', source);
+    const loaded = ndLoad(bytes);
+    const map = new Map<string, NDArray>(Array.isArray(loaded) ? [] : Object.entries(loaded));
+    if (Array.isArray(loaded) && loaded.length > 0)
+      throw new ValueError(`loadParameters: '${name}' holds an unnamed list of arrays, not parameters`);
+    this._loadParameterDict(map, { allowMissing: o.allowMissing, ignoreExtra: o.ignoreExtra, source: name });
   }
 
   /**

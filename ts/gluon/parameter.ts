@@ -3,8 +3,10 @@
 // and the loading seam (`_loadInit`, `_loadDict`) used by the .params reader.
 
 import { create as createInit, Initializer, type InitLike, initEquals, Uniform } from '../init/initializer.js';
+import { load as ndLoad, save as ndSave } from '../io/nd_io.js';
 import { NDArray, shapeStr } from '../ndarray/ndarray.js';
 import { AssertionError, briefPrintList, ValueError, warn } from '../util/errors.js';
+import { sourceBytes, writeBytes } from '../util/files.js';
 import { checkCtx, parseArgs } from '../util/options.js';
 
 /** Thrown by `Parameter.data()` while the shape is still unknown (MXNet's class of the same name). */
@@ -461,6 +463,67 @@ export class ParameterDict {
   }
 
   zeroGrad(): void {}
+
+  /**
+   * `save(filename?, stripPrefix='')`: MXNet `.params` bytes keyed by full names (minus
+   * `stripPrefix`); with a filename (Node/Deno/Bun) the file is also written.
+   */
+  save(...args: unknown[]): Uint8Array {
+    const o = parseArgs<{ filename: string | null; stripPrefix: string }>(
+      'ParameterDict.save',
+      args,
+      ['filename', 'stripPrefix'],
+      { filename: null, stripPrefix: '' },
+    );
+    const dict = new Map<string, NDArray>();
+    for (const p of this._params.values()) {
+      if (!p.name.startsWith(o.stripPrefix)) {
+        throw new ValueError(
+          `Prefix '${o.stripPrefix}' is to be striped before saving, but Parameter's name '${p.name}' does not start with '${o.stripPrefix}'. this may be due to your Block shares parameters from other Blocks or you forgot to use 'with name_scope()' when creating child blocks. For more info on naming, please see https://mxnet.io/api/python/docs/tutorials/packages/gluon/blocks/naming.html`,
+        );
+      }
+      dict.set(p.name.slice(o.stripPrefix.length), p.data());
+    }
+    const bytes = ndSave(dict);
+    if (o.filename !== null) writeBytes('ParameterDict.save', o.filename, bytes);
+    return bytes;
+  }
+
+  /**
+   * `load(source, ctx=null, allowMissing=false, ignoreExtra=false, restorePrefix='',
+   * castDtype=false, dtypeSource='current')`: `source` is a path (Node/Deno/Bun), bytes or an
+   * ArrayBuffer; keys may carry 'arg:'/'aux:'. Nothing changes on error.
+   */
+  load(source: unknown, ...args: unknown[]): void {
+    const o = parseArgs<{
+      ctx: unknown;
+      allowMissing: boolean;
+      ignoreExtra: boolean;
+      restorePrefix: string;
+      castDtype: boolean;
+      dtypeSource: string;
+    }>(
+      'ParameterDict.load',
+      args,
+      ['ctx', 'allowMissing', 'ignoreExtra', 'restorePrefix', 'castDtype', 'dtypeSource'],
+      { allowMissing: false, ignoreExtra: false, restorePrefix: '', castDtype: false, dtypeSource: 'current' },
+    );
+    checkCtx('ParameterDict.load', o.ctx);
+    if (o.dtypeSource !== 'current')
+      throw new TypeError(
+        `ParameterDict.load: dtypeSource must be 'current' (parameters are float32), got '${o.dtypeSource}'`,
+      );
+    const { bytes, name } = sourceBytes('ParameterDict.load', source);
+    const loaded = ndLoad(bytes);
+    if (Array.isArray(loaded) && loaded.length > 0)
+      throw new ValueError(`ParameterDict.load: '${name}' holds an unnamed list of arrays, not parameters`);
+    this._loadDict(Array.isArray(loaded) ? [] : Object.entries(loaded), {
+      allowMissing: o.allowMissing,
+      ignoreExtra: o.ignoreExtra,
+      restorePrefix: o.restorePrefix,
+      source: name,
+    });
+  }
 
   /**
    * @internal `load_dict` (parameter.py): `arrays` keyed by saved names ('arg:'/'aux:' are
