@@ -4,7 +4,7 @@
 
 use core::ops::Range;
 
-use super::micro::kernel_f32_4x8;
+use super::micro::{kernel_f32_4x8, kernel_f32_rows, PanelDst};
 use super::pack::{pack_a, pack_b, MatRef};
 use super::params::{KC, MC, MR, NC, NR};
 
@@ -64,6 +64,81 @@ pub(crate) fn tile(
             .zip(&t[i * NR + cols.start..i * NR + cols.end])
         {
             *cv = if beta == 0.0 { tv } else { tv + *cv * beta };
+        }
+    }
+}
+
+/// One B panel's destination for [`tile_rows`]: C tile (0, 0) at `c[off]`, row stride
+/// `ldc`, and the panel itself (`kc * NR` floats).
+pub(crate) struct RowsDst<'a> {
+    pub b_panel: &'a [f32],
+    pub off: usize,
+    pub ldc: usize,
+    pub beta: f32,
+    /// `true`: write into the second C slice given to `tile_rows`, else the first.
+    pub second: bool,
+}
+
+/// `rows < MR` rows of one packed A panel against several B panels, without padding work
+/// (see `micro::kernel_f32_rows`). `c1`/`c2` are the two possible destinations (the RNN
+/// step sends GRU's `W_hn h` to a separate buffer). Each tile's full `NR` columns of the
+/// first `rows` rows are written.
+pub(crate) fn tile_rows(
+    kc: usize,
+    alpha: f32,
+    a_panel: &[f32],
+    rows: usize,
+    panels: &[RowsDst],
+    c1: &mut [f32],
+    c2: &mut [f32],
+) {
+    assert!((1..MR).contains(&rows) && a_panel.len() >= kc * MR);
+    let (p1, p2) = (c1.as_mut_ptr(), c2.as_mut_ptr());
+    let mut dsts = [PanelDst {
+        c: p1,
+        ldc: 0,
+        beta: 0.0,
+    }; 4];
+    let mut bs = [a_panel.as_ptr(); 4];
+    let max_p = [0, 4, 2, 1][rows];
+    for chunk in panels.chunks(max_p) {
+        for (i, d) in chunk.iter().enumerate() {
+            let len = if d.second { c2.len() } else { c1.len() };
+            // Proves the tile's rows x NR window and the panel are in bounds.
+            assert!(d.off + (rows - 1) * d.ldc + NR <= len && d.b_panel.len() >= kc * NR);
+            // SAFETY: `off` is in bounds (asserted), so the offset pointer stays inside.
+            let c = unsafe {
+                if d.second {
+                    p2.add(d.off)
+                } else {
+                    p1.add(d.off)
+                }
+            };
+            dsts[i] = PanelDst {
+                c,
+                ldc: d.ldc,
+                beta: d.beta,
+            };
+            bs[i] = d.b_panel.as_ptr();
+        }
+        let a = a_panel.as_ptr();
+        // SAFETY: every pointer was bounds-checked above for `rows` x NR / `kc` panels.
+        unsafe {
+            match (rows, chunk.len()) {
+                (1, 1) => kernel_f32_rows::<1, 1>(kc, alpha, a, [bs[0]], [dsts[0]]),
+                (1, 2) => kernel_f32_rows::<1, 2>(kc, alpha, a, [bs[0], bs[1]], [dsts[0], dsts[1]]),
+                (1, 3) => kernel_f32_rows::<1, 3>(
+                    kc,
+                    alpha,
+                    a,
+                    [bs[0], bs[1], bs[2]],
+                    [dsts[0], dsts[1], dsts[2]],
+                ),
+                (1, _) => kernel_f32_rows::<1, 4>(kc, alpha, a, bs, dsts),
+                (2, 1) => kernel_f32_rows::<2, 1>(kc, alpha, a, [bs[0]], [dsts[0]]),
+                (2, _) => kernel_f32_rows::<2, 2>(kc, alpha, a, [bs[0], bs[1]], [dsts[0], dsts[1]]),
+                _ => kernel_f32_rows::<3, 1>(kc, alpha, a, [bs[0]], [dsts[0]]),
+            }
         }
     }
 }

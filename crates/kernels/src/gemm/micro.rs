@@ -60,3 +60,71 @@ pub unsafe fn kernel_f32_4x8(
         }
     }
 }
+
+/// Output of one B panel for [`kernel_f32_rows`]: tile (0, 0) at `c`, row stride `ldc`.
+#[derive(Clone, Copy)]
+pub struct PanelDst {
+    pub c: *mut f32,
+    pub ldc: usize,
+    pub beta: f32,
+}
+
+/// Partial-height tiles without padding work: `R < MR` rows of a packed A panel against
+/// `P` B panels at once (`R * P * 2 <= 8` accumulators), each panel with its own C and
+/// beta. With one row (batch 1, the common inference case) the 4x8 kernel would spend 3/4
+/// of its multiplies on padding; here 1 x 4 panels keeps 8 chains busy instead.
+/// Per element the arithmetic equals [`kernel_f32_4x8`]'s (k-order sum, `ab * alpha + c *
+/// beta`).
+///
+/// # Safety
+/// `a` readable for `k * MR` f32 (rows `0..R` used), each `b[p]` for `k * NR`, each
+/// `dst[p].c` writable (readable when its beta != 0) at `i * ldc + j`, `i < R`, `j < NR`.
+#[inline(always)]
+pub unsafe fn kernel_f32_rows<const R: usize, const P: usize>(
+    k: usize,
+    alpha: f32,
+    a: *const f32,
+    b: [*const f32; P],
+    dst: [PanelDst; P],
+) {
+    let mut acc = [[[F32x4::zero(); 2]; P]; R];
+    for kk in 0..k {
+        let mut ai = [F32x4::zero(); R];
+        for (i, v) in ai.iter_mut().enumerate() {
+            // SAFETY: kk < k, i < R <= MR: inside the A panel.
+            *v = unsafe { F32x4::load_splat(a.add(kk * MR + i)) };
+        }
+        for p in 0..P {
+            // SAFETY: kk < k: inside panel p's `k * NR` floats.
+            let (b0, b1) = unsafe {
+                (
+                    F32x4::load(b[p].add(kk * NR)),
+                    F32x4::load(b[p].add(kk * NR + 4)),
+                )
+            };
+            for i in 0..R {
+                acc[i][p][0] = ai[i].mul_add(b0, acc[i][p][0]);
+                acc[i][p][1] = ai[i].mul_add(b1, acc[i][p][1]);
+            }
+        }
+    }
+    let alpha_v = F32x4::splat(alpha);
+    for (i, row) in acc.iter().enumerate() {
+        for (p, d) in dst.iter().enumerate() {
+            let beta_v = F32x4::splat(d.beta);
+            for (h, &v) in row[p].iter().enumerate() {
+                // SAFETY: i < R, h * 4 + 3 < NR: inside the tile the caller vouched for.
+                unsafe {
+                    let q = d.c.add(i * d.ldc + h * 4);
+                    let ab = v * alpha_v;
+                    let out = if d.beta == 0.0 {
+                        ab
+                    } else {
+                        ab + F32x4::load(q) * beta_v
+                    };
+                    out.store(q);
+                }
+            }
+        }
+    }
+}

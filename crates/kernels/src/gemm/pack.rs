@@ -1,7 +1,9 @@
 //! Packing of A and B blocks into the panel layouts the microkernel streams.
 //!
 //! Operands are addressed through strides so one routine serves all transposes:
-//! element (i, p) of op(A) is `a[i * rs + p * cs]`.
+//! element (i, p) of op(A) is `a[i * rs + p * cs]`. Unit-stride sources take a fast path
+//! that copies contiguous runs (packing B per call is otherwise a visible cost when m is
+//! small, e.g. 64 x 2048 x 512).
 
 use super::params::{MR, NR};
 
@@ -13,10 +15,47 @@ pub struct MatRef<'a> {
     pub cs: usize,
 }
 
-impl MatRef<'_> {
-    #[inline(always)]
-    fn at(&self, r: usize, c: usize) -> f32 {
-        self.data[r * self.rs + c * self.cs]
+/// Packs `w` consecutive lines of a strided source into `W`-wide interleaved panel rows:
+/// `dst[p * W + l] = src(line0 + l, p0 + p)` for `l < w`, zeros for `w <= l < W`.
+/// `line_s` / `elem_s` are the strides between lines and between elements of a line.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn pack_panel<const W: usize>(
+    data: &[f32],
+    line_s: usize,
+    elem_s: usize,
+    line0: usize,
+    w: usize,
+    p0: usize,
+    kc: usize,
+    dst: &mut [f32],
+) {
+    let dst = &mut dst[..kc * W];
+    if w < W {
+        dst.fill(0.0);
+    }
+    if w == 0 || kc == 0 {
+        return;
+    }
+    if line_s == 1 {
+        // The W lines of one element index are contiguous: copy runs of w.
+        for (p, row) in dst.chunks_exact_mut(W).enumerate() {
+            row[..w].copy_from_slice(&data[line0 + (p0 + p) * elem_s..][..w]);
+        }
+    } else if elem_s == 1 {
+        // Each line is contiguous: stream it into its lane.
+        for l in 0..w {
+            let src = &data[(line0 + l) * line_s + p0..][..kc];
+            for (row, &v) in dst.chunks_exact_mut(W).zip(src) {
+                row[l] = v;
+            }
+        }
+    } else {
+        for (p, row) in dst.chunks_exact_mut(W).enumerate() {
+            for (l, d) in row[..w].iter_mut().enumerate() {
+                *d = data[(line0 + l) * line_s + (p0 + p) * elem_s];
+            }
+        }
     }
 }
 
@@ -24,18 +63,12 @@ impl MatRef<'_> {
 /// `dst[panel * kc * MR + p * MR + i]`, rows past `mc` zero-filled.
 pub fn pack_a(a: MatRef<'_>, i0: usize, mc: usize, p0: usize, kc: usize, dst: &mut [f32]) {
     let panels = mc.div_ceil(MR);
-    let dst = &mut dst[..panels * kc * MR];
-    for (ip, panel) in dst.chunks_exact_mut(kc * MR).enumerate() {
+    for (ip, panel) in dst[..panels * kc * MR]
+        .chunks_exact_mut(kc * MR)
+        .enumerate()
+    {
         let rows = MR.min(mc - ip * MR);
-        for (p, col) in panel.chunks_exact_mut(MR).enumerate() {
-            for (i, d) in col.iter_mut().enumerate() {
-                *d = if i < rows {
-                    a.at(i0 + ip * MR + i, p0 + p)
-                } else {
-                    0.0
-                };
-            }
-        }
+        pack_panel::<MR>(a.data, a.rs, a.cs, i0 + ip * MR, rows, p0, kc, panel);
     }
 }
 
@@ -43,17 +76,12 @@ pub fn pack_a(a: MatRef<'_>, i0: usize, mc: usize, p0: usize, kc: usize, dst: &m
 /// `dst[panel * kc * NR + p * NR + j]`, columns past `nc` zero-filled.
 pub fn pack_b(b: MatRef<'_>, p0: usize, kc: usize, j0: usize, nc: usize, dst: &mut [f32]) {
     let panels = nc.div_ceil(NR);
-    let dst = &mut dst[..panels * kc * NR];
-    for (jp, panel) in dst.chunks_exact_mut(kc * NR).enumerate() {
+    for (jp, panel) in dst[..panels * kc * NR]
+        .chunks_exact_mut(kc * NR)
+        .enumerate()
+    {
         let cols = NR.min(nc - jp * NR);
-        for (p, row) in panel.chunks_exact_mut(NR).enumerate() {
-            for (j, d) in row.iter_mut().enumerate() {
-                *d = if j < cols {
-                    b.at(p0 + p, j0 + jp * NR + j)
-                } else {
-                    0.0
-                };
-            }
-        }
+        // Lines of B's panels are its columns: line stride cs, element (row) stride rs.
+        pack_panel::<NR>(b.data, b.cs, b.rs, j0 + jp * NR, cols, p0, kc, panel);
     }
 }

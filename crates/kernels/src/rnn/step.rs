@@ -6,7 +6,7 @@ use super::gates::{GRU_N, UNITS};
 use super::packed::PackedDir;
 use super::{pointwise, Mode, StateClip};
 use crate::gemm::params::{MR, NR};
-use crate::gemm::{pack_a, sgemm_packed_with, tile, MatRef};
+use crate::gemm::{pack_a, sgemm_packed_with, tile, tile_rows, MatRef, RowsDst};
 
 /// Destination of a direction's outputs: row (t, b) is
 /// `data[t * ts + b * bs + off..][..width]`.
@@ -85,7 +85,7 @@ pub(crate) fn step(
         kh,
         s.apack,
     );
-    let mpanels = n.div_ceil(MR);
+    let (full, tail) = (n / MR, n % MR);
 
     for hb in 0..hp / UNITS {
         // GEMM for this block's G panels (one NR-column panel per gate).
@@ -93,11 +93,11 @@ pub(crate) fn step(
             let jp = hb * g + gi;
             let b_panel = cx.pd.wh.panel(jp);
             let gru_n = cx.mode == Mode::Gru && gi == GRU_N;
-            for ip in 0..mpanels {
-                let rows = MR.min(n - ip * MR);
+            for ip in 0..full {
                 let a_panel = &s.apack[ip * kh * MR..][..kh * MR];
                 if gru_n {
                     // Kept apart: the reset gate multiplies (W_hn h + b_hn) only.
+                    let off = ip * MR * UNITS;
                     tile(
                         kh,
                         1.0,
@@ -105,12 +105,13 @@ pub(crate) fn step(
                         b_panel,
                         0.0,
                         s.nbuf,
-                        ip * MR * UNITS,
+                        off,
                         UNITS,
-                        rows,
+                        MR,
                         0..NR,
                     );
                 } else {
+                    let off = ip * MR * cols + jp * NR;
                     tile(
                         kh,
                         1.0,
@@ -118,13 +119,47 @@ pub(crate) fn step(
                         b_panel,
                         1.0,
                         xproj_t,
-                        ip * MR * cols + jp * NR,
+                        off,
                         cols,
-                        rows,
+                        MR,
                         0..NR,
                     );
                 }
             }
+        }
+        if tail > 0 {
+            // The last rows (all of them when n < MR) go through all G panels at once.
+            let r0 = full * MR;
+            let dst = |gi: usize| {
+                let jp = hb * g + gi;
+                let b_panel = cx.pd.wh.panel(jp);
+                if cx.mode == Mode::Gru && gi == GRU_N {
+                    RowsDst {
+                        b_panel,
+                        off: r0 * UNITS,
+                        ldc: UNITS,
+                        beta: 0.0,
+                        second: true,
+                    }
+                } else {
+                    let off = r0 * cols + jp * NR;
+                    RowsDst {
+                        b_panel,
+                        off,
+                        ldc: cols,
+                        beta: 1.0,
+                        second: false,
+                    }
+                }
+            };
+            let panels = [
+                dst(0),
+                dst(1.min(g - 1)),
+                dst(2.min(g - 1)),
+                dst(3.min(g - 1)),
+            ];
+            let a_panel = &s.apack[full * kh * MR..][..kh * MR];
+            tile_rows(kh, 1.0, a_panel, tail, &panels[..g], xproj_t, s.nbuf);
         }
         // Nonlinearities for the block's units, row by row.
         let u0 = hb * UNITS;
