@@ -162,6 +162,10 @@ pub(crate) fn macro_kernel(
     row0: usize,
     ldc: usize,
 ) {
+    let (full, tail) = (mc / MR, mc % MR);
+    // Full-width panels whose partial-height tail is left for `tile_rows` below.
+    let mut tail_panels = [0usize; 4];
+    let mut n_tail = 0;
     // LOOP 2: NR-wide panels of B (one stays in L1 across LOOP 1).
     for jp in panels {
         let pc0 = col0 + jp * NR;
@@ -171,9 +175,9 @@ pub(crate) fn macro_kernel(
             continue;
         }
         let b_panel = &b[jp * b_stride..][..kc * NR];
+        let tile_cols = lo - pc0..hi - pc0;
         // LOOP 1: MR-row panels of A.
-        for ip in 0..mc.div_ceil(MR) {
-            let rows = MR.min(mc - ip * MR);
+        for ip in 0..full {
             let a_panel = &a[ip * kc * MR..][..kc * MR];
             let off = (row0 + ip * MR) * ldc + pc0;
             tile(
@@ -185,11 +189,93 @@ pub(crate) fn macro_kernel(
                 c,
                 off,
                 ldc,
-                rows,
-                lo - pc0..hi - pc0,
+                MR,
+                tile_cols.clone(),
             );
         }
+        if tail == 0 {
+            continue;
+        }
+        let a_panel = &a[full * kc * MR..][..kc * MR];
+        if tile_cols != (0..NR) {
+            let off = (row0 + full * MR) * ldc + pc0;
+            tile(
+                kc, alpha, a_panel, b_panel, beta, c, off, ldc, tail, tile_cols,
+            );
+            continue;
+        }
+        // Batch the tail rows of up to 4 panels: a 1-row tile alone would waste 3/4 of
+        // the 4x8 kernel on padding (the m = 1 GEMV case).
+        tail_panels[n_tail] = jp;
+        n_tail += 1;
+        if n_tail == tail_panels.len() {
+            flush_tail(
+                kc,
+                alpha,
+                a_panel,
+                tail,
+                b,
+                b_stride,
+                &tail_panels,
+                col0,
+                beta,
+                c,
+                row0 + full * MR,
+                ldc,
+            );
+            n_tail = 0;
+        }
     }
+    if n_tail > 0 {
+        let a_panel = &a[full * kc * MR..][..kc * MR];
+        let jps = &tail_panels[..n_tail];
+        flush_tail(
+            kc,
+            alpha,
+            a_panel,
+            tail,
+            b,
+            b_stride,
+            jps,
+            col0,
+            beta,
+            c,
+            row0 + full * MR,
+            ldc,
+        );
+    }
+}
+
+/// The `rows < MR` tail of a row block against the full-width panels `jps`.
+#[allow(clippy::too_many_arguments)]
+fn flush_tail(
+    kc: usize,
+    alpha: f32,
+    a_panel: &[f32],
+    rows: usize,
+    b: &[f32],
+    b_stride: usize,
+    jps: &[usize],
+    col0: usize,
+    beta: f32,
+    c: &mut [f32],
+    row: usize,
+    ldc: usize,
+) {
+    let dst = |jp: usize| RowsDst {
+        b_panel: &b[jp * b_stride..][..kc * NR],
+        off: row * ldc + col0 + jp * NR,
+        ldc,
+        beta,
+        second: false,
+    };
+    let d = [
+        dst(jps[0]),
+        dst(jps[jps.len().min(2) - 1]),
+        dst(jps[jps.len().min(3) - 1]),
+        dst(jps[jps.len() - 1]),
+    ];
+    tile_rows(kc, alpha, a_panel, rows, &d[..jps.len()], c, &mut []);
 }
 
 /// `C[m, n] = beta * C` (k == 0 case); `beta == 0` writes zeros without reading C.
