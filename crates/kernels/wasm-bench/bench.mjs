@@ -1,0 +1,30 @@
+// Wasm SIMD128 benchmark + conformance check for gluon-kernels, run under Node.
+//
+//   cd crates/kernels/wasm-bench
+//   RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 RUSTFLAGS='-C target-feature=+simd128' /usr/bin/cargo build \
+//     --release --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort --target-dir /tmp/kern-wasm-target \
+//     --config "target.wasm32-unknown-unknown.linker='wasm-ld-22'"
+//   node bench.mjs /tmp/kern-wasm-target/wasm32-unknown-unknown/release/gluon_kernels_wasm_bench.wasm [all|gemm|rnn|none]
+//
+// Prints the peak probe (same run), GEMM and fused-RNN GFLOP/s (best of 25 runs, since the
+// 2-core machines are shared), and `check()`: 0 when real SIMD agrees with the scalar paths.
+import fs from 'fs';
+const {instance} = await WebAssembly.instantiate(fs.readFileSync(process.argv[2]));
+const e = instance.exports;
+function time(f, reps=25){ f(); let best=1e9; for (let r=0;r<reps;r++){ const t=performance.now(); f(); best=Math.min(best,(performance.now()-t)/1e3);} return best; }
+const pi=1_000_000; const tp=time(()=>e.peak(pi)); const peak = pi*96/tp/1e9;
+console.log('peak probe GFLOP/s', peak.toFixed(1), ' hoisted-variant', (pi*96/time(()=>e.peak_hoisted(pi))/1e9).toFixed(1));
+console.log('wasm check (0 = ok):', e.check());
+const what = process.argv[3] || 'all';
+if (what==='all'||what==='gemm') for (const [m,n,k] of [[512,512,512],[1024,1024,1024],[64,2048,512],[256,2048,512],[1,2048,512]]) {
+  e.setup(m,n,k);
+  const fl = 2*m*n*k; const it = Math.max(1, Math.round(6e7/fl));
+  const t1 = time(()=>e.run_sgemm(m,n,k,it)); const t2 = time(()=>e.run_packed(m,n,k,it));
+  console.log(`gemm ${m}x${n}x${k}: sgemm ${(fl*it/t1/1e9).toFixed(1)} GF/s  packed ${(fl*it/t2/1e9).toFixed(1)} GF/s`);
+}
+if (what==='all'||what==='rnn') for (const [mode,h,n,t,i] of [[0,512,64,32,512],[0,256,32,32,256],[0,128,16,32,128],[1,512,64,32,512],[1,256,32,32,256],[0,512,1,32,512]]) {
+  e.setup_rnn(mode,h,n,t,i); const g=[4,3,1][mode];
+  const fl = 2*t*n*g*h*(i+h); const it = Math.max(1, Math.round(6e7/fl));
+  const tt = time(()=>e.run_rnn(n,t,it));
+  console.log(`${['lstm','gru','rnn'][mode]} H${h} N${n} T${t} I${i}: ${(fl*it/tt/1e9).toFixed(1)} GF/s  ${(tt/it*1e3).toFixed(2)} ms/call`);
+}

@@ -1,0 +1,94 @@
+//! wasm-only benchmark and conformance exports for gluon-kernels (not part of the main
+//! workspace). Build and run: see the header of `bench.mjs`. Timing harness, not a test.
+#![allow(clippy::all)]
+use gluon_kernels::gemm::{sgemm, PackedB, sgemm_packed};
+fn fill(len: usize, seed: u32) -> Vec<f32> {
+    let mut s = seed.wrapping_mul(2654435761).wrapping_add(12345);
+    (0..len).map(|_| { s ^= s << 13; s ^= s >> 17; s ^= s << 5; (s >> 8) as f32 / (1u32 << 23) as f32 - 1.0 }).collect()
+}
+#[no_mangle] pub extern "C" fn peak(iters: usize) -> f32 { gluon_kernels::simd_peak_probe(iters) }
+static mut BUF: Option<(Vec<f32>, Vec<f32>, Vec<f32>, Option<PackedB>)> = None;
+#[no_mangle] pub extern "C" fn setup(m: usize, n: usize, k: usize) {
+    unsafe { BUF = Some((fill(m*k,1), fill(k*n,2), vec![0.0; m*n], Some(PackedB::new(true, k, n, &fill(k*n,2), k)))); }
+}
+#[no_mangle] pub extern "C" fn run_sgemm(m: usize, n: usize, k: usize, iters: usize) -> f32 {
+    #[allow(static_mut_refs)]
+    let (a, b, c, _) = unsafe { BUF.as_mut().unwrap() };
+    for _ in 0..iters { sgemm(false, false, m, n, k, 1.0, a, k, b, n, 0.0, c, n); }
+    c[0]
+}
+#[no_mangle] pub extern "C" fn run_packed(m: usize, n: usize, k: usize, iters: usize) -> f32 {
+    #[allow(static_mut_refs)]
+    let (a, _, c, pb) = unsafe { BUF.as_mut().unwrap() };
+    for _ in 0..iters { sgemm_packed(m, 0..n, 1.0, a, k, pb.as_ref().unwrap(), 0.0, c, n); }
+    c[0]
+}
+/// The "hoistable" variant: acc += a*b with loop-invariant a, b (what a hand-written wat
+/// loop gives if the engine hoists the multiply).
+#[no_mangle] pub extern "C" fn peak_hoisted(iters: usize) -> f32 {
+    use gluon_kernels::simd::F32x4;
+    let a = F32x4::splat(core::hint::black_box(1e-3)); let b = F32x4::splat(core::hint::black_box(1.0001));
+    let mut acc = [F32x4::zero(); 12];
+    for _ in 0..iters { for x in acc.iter_mut() { *x = a.mul_add(b, *x); } }
+    acc.iter().map(|a| a.to_array().iter().sum::<f32>()).sum()
+}
+use gluon_kernels::rnn::*;
+static mut RNN: Option<(PackedRnn, Workspace, Vec<f32>, Vec<f32>, Vec<f32>, Vec<f32>)> = None;
+#[no_mangle] pub extern "C" fn setup_rnn(mode: u32, h: usize, n: usize, t: usize, i: usize) {
+    let mode = [Mode::Lstm, Mode::Gru, Mode::RnnTanh][mode as usize];
+    let g = mode.gates();
+    let spec = RnnSpec { mode, hidden: h, num_layers: 1, bidirectional: false, input_size: i, projection: None, clip: None };
+    let (wi, wh, bi, bh) = (fill(g*h*i, 1).iter().map(|x| x * 0.05).collect::<Vec<_>>(), fill(g*h*h, 2).iter().map(|x| x*0.05).collect::<Vec<_>>(), fill(g*h, 3), fill(g*h, 4));
+    let p = PackedRnn::new(spec, &RnnParams { dirs: vec![DirParams { i2h_weight: &wi, h2h_weight: &wh, i2h_bias: &bi, h2h_bias: &bh, h2r_weight: None }] }).unwrap();
+    unsafe { RNN = Some((p, Workspace::new(), fill(t*n*i, 5), vec![0.0; t*n*h], vec![0.0; n*h], vec![0.0; n*h])); }
+}
+#[no_mangle] pub extern "C" fn run_rnn(n: usize, t: usize, iters: usize) -> f32 {
+    #[allow(static_mut_refs)]
+    let (p, ws, x, out, hn, cn) = unsafe { RNN.as_mut().unwrap() };
+    let lstm = p.spec().mode == Mode::Lstm;
+    for _ in 0..iters { rnn_forward(p, Layout::Tnc, t, n, x, None, None, None, out, hn, if lstm { Some(&mut cn[..]) } else { None }, ws).unwrap(); }
+    out[out.len()-1]
+}
+/// Wasm-side conformance: returns 0 when the real-SIMD paths agree with the scalar ones.
+#[no_mangle] pub extern "C" fn check() -> i32 {
+    use gluon_kernels::act::*;
+    // activations: SIMD lanes vs scalar formula, bitwise
+    let xs: Vec<f32> = (-100000..100000).map(|i| i as f32 * 1e-3).chain([f32::NAN, f32::INFINITY, f32::NEG_INFINITY, -0.0, 1e-30, 88.0, -88.0, 100.0]).collect();
+    let (mut s, mut t) = (xs.clone(), xs.clone());
+    sigmoid_slice(&mut s); tanh_slice(&mut t);
+    for (i, &x) in xs.iter().enumerate() {
+        if s[i].to_bits() != sigmoid(x).to_bits() { return 1; }
+        if t[i].to_bits() != tanh(x).to_bits() { return 2; }
+    }
+    if tanh(-0.0f32).to_bits() != (-0.0f32).to_bits() || t[xs.len()-5].to_bits() != (-0.0f32).to_bits() { return 3; }
+    // gemm vs reference
+    for &(m, n, k) in &[(1usize, 1usize, 1usize), (5, 17, 9), (13, 70, 300), (70, 33, 257), (3, 40, 7)] {
+        for ta in [false, true] { for tb in [false, true] {
+            let lda = if ta { m } else { k }; let ldb = if tb { k } else { n };
+            let a = fill(m * k, 1); let b = fill(k * n, 2);
+            let mut c1 = fill(m * n, 3); let mut c2 = c1.clone();
+            gluon_kernels::gemm::sgemm(ta, tb, m, n, k, 0.5, &a, lda, &b, ldb, 0.25, &mut c1, n);
+            gluon_kernels::gemm::reference::sgemm(ta, tb, m, n, k, 0.5, &a, lda, &b, ldb, 0.25, &mut c2, n);
+            for (x, y) in c1.iter().zip(&c2) { if (x - y).abs() > 1e-4 * (1.0 + y.abs()) { return 4; } }
+        }}
+    }
+    // rnn vs reference
+    for mode in [Mode::Lstm, Mode::Gru, Mode::RnnTanh, Mode::RnnRelu] {
+        for &(h, l, bi, i, t, n) in &[(17usize, 2usize, true, 5usize, 4usize, 3usize), (33, 1, false, 7, 3, 1), (9, 3, true, 2, 5, 6)] {
+            let spec = RnnSpec { mode, hidden: h, num_layers: l, bidirectional: bi, input_size: i, projection: None, clip: None };
+            let g = mode.gates(); let d = spec.dirs();
+            let store: Vec<[Vec<f32>; 4]> = (0..l * d).map(|j| { let ni = spec.layer_input(j / d); let sc = |v: Vec<f32>, k: usize| v.into_iter().map(|x| x / (k as f32).sqrt()).collect::<Vec<_>>(); [sc(fill(g*h*ni, 10+j as u32), ni), sc(fill(g*h*h, 20+j as u32), h), fill(g*h, 30), fill(g*h, 40)] }).collect();
+            let params = RnnParams { dirs: store.iter().map(|s| DirParams { i2h_weight: &s[0], h2h_weight: &s[1], i2h_bias: &s[2], h2h_bias: &s[3], h2r_weight: None }).collect() };
+            let p = PackedRnn::new(spec, &params).unwrap();
+            let x = fill(t * n * i, 5); let valid: Vec<usize> = (0..n).map(|b| 1 + (b * 7 + 3) % t).collect();
+            let (mut o1, mut o2) = (vec![0.0; t*n*d*h], vec![0.0; t*n*d*h]);
+            let (mut h1, mut h2) = (vec![0.0; l*d*n*h], vec![0.0; l*d*n*h]);
+            let (mut c1, mut c2) = (vec![0.0; l*d*n*h], vec![0.0; l*d*n*h]);
+            let lstm = mode == Mode::Lstm;
+            rnn_forward(&p, Layout::Ntc, t, n, &x, None, None, Some(&valid), &mut o1, &mut h1, if lstm { Some(&mut c1[..]) } else { None }, &mut Workspace::new()).unwrap();
+            reference::rnn_forward::<f32>(&spec, &params, Layout::Ntc, t, n, &x, None, None, Some(&valid), &mut o2, &mut h2, if lstm { Some(&mut c2[..]) } else { None });
+            for (a, b) in o1.iter().zip(&o2).chain(h1.iter().zip(&h2)).chain(c1.iter().zip(&c2)) { if (a - b).abs() > 2e-5 * b.abs().max(1.0) { return 5; } }
+        }
+    }
+    0
+}
