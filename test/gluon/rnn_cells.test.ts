@@ -556,14 +556,28 @@ describe('API.md seed example: SequentialRNNCell of two LSTMCells', () => {
     // API.md writes beginState(32) with a batch of 3 inputs; MXNet rejects that mismatch as
     // well, so the step uses the batch size of the input.
     const states = cell.beginState(3);
-    expect(states.map((s) => s.shape)).toEqual([[3, 20], [3, 20], [3, 20], [3, 20]]);
+    expect(states.map((s) => s.shape)).toEqual([
+      [3, 20],
+      [3, 20],
+      [3, 20],
+      [3, 20],
+    ]);
     expect(cell.beginState(32)[0]?.shape).toEqual([32, 20]);
     const [o, s] = cell.forward(input.get(0), states);
     expect(o.shape).toEqual([3, 20]);
     expect(s.length).toBe(4);
-    const [outputs, last] = cell.unroll(5, input, { layout: 'TNC', mergeOutputs: true, validLength: nd.array([5, 3, 2]) });
+    const [outputs, last] = cell.unroll(5, input, {
+      layout: 'TNC',
+      mergeOutputs: true,
+      validLength: nd.array([5, 3, 2]),
+    });
     expect((outputs as NDArray).shape).toEqual([5, 3, 20]);
-    expect(last.map((x) => x.shape)).toEqual([[3, 20], [3, 20], [3, 20], [3, 20]]);
+    expect(last.map((x) => x.shape)).toEqual([
+      [3, 20],
+      [3, 20],
+      [3, 20],
+      [3, 20],
+    ]);
     expect(Array.from((outputs as NDArray).get(4).get(2).data).every((v) => v === 0)).toBe(true);
     expect(() => cell.forward(input.get(0), cell.beginState(32))).toThrow(/shape \(3, 20\)/);
   });
