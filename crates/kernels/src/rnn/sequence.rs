@@ -9,6 +9,14 @@ use super::{Layout, Mode};
 use crate::gemm::params::MR;
 use crate::gemm::sgemm_packed_with;
 
+/// Largest input-projection buffer (f32 values, 8 MiB) before time is processed in chunks.
+/// Chunking does not change results (each projected element is computed the same way);
+/// unit tests use a tiny limit so that both the one-chunk and many-chunk paths run.
+#[cfg(not(test))]
+const XPROJ_FLOATS: usize = 1 << 21;
+#[cfg(test)]
+const XPROJ_FLOATS: usize = 512;
+
 fn check(name: &str, got: usize, want: usize) -> Result<(), String> {
     if got == want {
         Ok(())
@@ -192,24 +200,6 @@ fn run_dir(
     let cols = spec.mode.gates() * hp;
     let (hs, ks, kh) = (spec.out_size(), proj.unwrap_or(hp), proj.unwrap_or(h));
 
-    // Gate pre-activations of every step: bias + x · Wi^T.
-    let xproj = grow(&mut s.xproj, t * n * cols);
-    for row in xproj.chunks_exact_mut(cols) {
-        row.copy_from_slice(&pd.bias);
-    }
-    sgemm_packed_with(
-        t * n,
-        0..cols,
-        1.0,
-        input,
-        pd.ni,
-        &pd.wi,
-        1.0,
-        xproj,
-        cols,
-        &mut s.gemm,
-    );
-
     let hrec = grow(&mut s.hrec, n * ks);
     let cstate = grow(&mut s.cstate, n * hp);
     hrec.fill(0.0);
@@ -240,10 +230,41 @@ fn run_dir(
         clip: spec.clip,
         n,
     };
-    for i in 0..t {
-        let tt = if backward { t - 1 - i } else { i };
-        let xt = &mut xproj[tt * n * cols..][..n * cols];
-        step(&cx, tt, valid, xt, &mut bufs, out);
+    // Time is cut into chunks whose input projection fits XPROJ_FLOATS, so memory stays
+    // bounded for long sequences while each projection GEMM still has many rows.
+    let chunk = (XPROJ_FLOATS / (n * cols).max(1)).clamp(1, t.max(1));
+    let xproj = grow(&mut s.xproj, chunk * n * cols);
+    for c in 0..t.div_ceil(chunk) {
+        // Backward runs chunks from the end of the sequence.
+        let (t0, t1) = if backward {
+            (t.saturating_sub((c + 1) * chunk), t - c * chunk)
+        } else {
+            (c * chunk, t.min((c + 1) * chunk))
+        };
+        // Gate pre-activations of the chunk's steps: bias + x · Wi^T.
+        let rows = (t1 - t0) * n;
+        let xp = &mut xproj[..rows * cols];
+        for row in xp.chunks_exact_mut(cols) {
+            row.copy_from_slice(&pd.bias);
+        }
+        let x = &input[t0 * n * pd.ni..t1 * n * pd.ni];
+        sgemm_packed_with(
+            rows,
+            0..cols,
+            1.0,
+            x,
+            pd.ni,
+            &pd.wi,
+            1.0,
+            xp,
+            cols,
+            bufs.gemm,
+        );
+        for i in 0..t1 - t0 {
+            let tt = if backward { t1 - 1 - i } else { t0 + i };
+            let xt = &mut xp[(tt - t0) * n * cols..][..n * cols];
+            step(&cx, tt, valid, xt, &mut bufs, out);
+        }
     }
     if let Some(hn) = hn {
         for b in 0..n {
