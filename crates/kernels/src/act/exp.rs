@@ -24,7 +24,7 @@ const H: [f32; 6] = [
 /// NaN propagates.
 #[inline(always)]
 pub(crate) fn exp<V: Real>(z: V) -> V {
-    // pmax/pmin with `z` first keep a NaN `z`.
+    let z_in = z;
     let z = z.pmax(V::splat(-87.0)).pmin(V::splat(89.0));
     let n = (z * V::splat(LOG2E)).round_nearest();
     let r = (z - n * V::splat(LN2_HI)) - n * V::splat(LN2_LO);
@@ -34,5 +34,7 @@ pub(crate) fn exp<V: Real>(z: V) -> V {
     }
     let er = (r * r) * h + r + V::splat(1.0);
     // 2^n is exact (n in [-126, 128]; 128 gives +inf).
-    er * n.exp2i()
+    // NaN is restored explicitly: the clamp's NaN behaviour is engine-defined under
+    // relaxed SIMD.
+    z_in.select_nan(z_in, er * n.exp2i())
 }

@@ -29,6 +29,7 @@ pub(crate) trait Real:
     fn round_nearest(self) -> Self;
     fn exp2i(self) -> Self;
     fn select_lt(self, o: Self, if_true: Self, if_false: Self) -> Self;
+    fn select_nan(self, if_nan: Self, otherwise: Self) -> Self;
 }
 
 impl Real for f32 {
@@ -76,6 +77,14 @@ impl Real for f32 {
             if_false
         }
     }
+    #[inline(always)]
+    fn select_nan(self, if_nan: Self, otherwise: Self) -> Self {
+        if self.is_nan() {
+            if_nan
+        } else {
+            otherwise
+        }
+    }
 }
 
 impl Real for F32x4 {
@@ -110,6 +119,10 @@ impl Real for F32x4 {
     #[inline(always)]
     fn select_lt(self, o: Self, if_true: Self, if_false: Self) -> Self {
         F32x4::select_lt(self, o, if_true, if_false)
+    }
+    #[inline(always)]
+    fn select_nan(self, if_nan: Self, otherwise: Self) -> Self {
+        F32x4::select_nan(self, if_nan, otherwise)
     }
 }
 

@@ -50,13 +50,14 @@ pub(crate) fn gru(g: &[f32], hn: &[f32], bhn: &[f32], h: &mut [f32]) {
     }
 }
 
-/// Vanilla RNN: `h = tanh(g)` or `relu(g) = g > 0 ? g : 0` (NaN stays NaN, as in MXNet).
+/// Vanilla RNN: `h = tanh(g)` or MXNet's `relu(g) = g > 0 ? g : 0` (so relu(NaN) = 0).
 #[inline(always)]
 pub(crate) fn vanilla(g: &[f32], relu: bool, h: &mut [f32]) {
     for v in 0..UNITS / LANES {
         let x = gate(g, 0, v);
+        let zero = F32x4::zero();
         let y = if relu {
-            x.pmax(F32x4::zero())
+            zero.select_lt(x, x, zero)
         } else {
             tanh_f32x4(x)
         };

@@ -490,3 +490,38 @@ fn validation_errors() {
     )
     .unwrap();
 }
+
+#[test]
+fn nan_inputs_follow_mxnet() {
+    // relu(NaN) = 0 (MXNet: x > 0 ? x : 0); tanh/GRU/LSTM propagate NaN.
+    for mode in [Mode::RnnRelu, Mode::RnnTanh, Mode::Gru, Mode::Lstm] {
+        let s = spec(mode, 6, 2, true, 3);
+        let o = Owned::random(s, 4);
+        let mut x = fill(2 * 3 * 3, 6);
+        x[3] = f32::NAN; // t = 0, sample 1
+        let call = Call {
+            layout: Layout::Tnc,
+            t: 2,
+            n: 3,
+            x: &x,
+            h0: None,
+            c0: None,
+            valid: None,
+        };
+        let (a, b) = (
+            run_fast(&o, &call, &mut Workspace::new()),
+            run_ref::<f32>(&o, &call),
+        );
+        compare(&a, &b, mode == Mode::Lstm, 2e-5, &format!("{mode:?} NaN"));
+        let w = 2 * 6;
+        let sample1 = &a.out[w..2 * w];
+        let relu = mode == Mode::RnnRelu;
+        // relu turns the NaN into 0, so nothing downstream is NaN; the others carry it on.
+        let ok = if relu {
+            a.out.iter().all(|v| !v.is_nan())
+        } else {
+            sample1.iter().all(|v| v.is_nan())
+        };
+        assert!(ok, "{mode:?} {sample1:?}");
+    }
+}

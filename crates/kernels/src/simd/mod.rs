@@ -5,9 +5,11 @@
 //! same inherent methods with the same lane semantics (including NaN behaviour of
 //! `pmin`/`pmax`), so a kernel body is written once and tested on the host.
 //!
-//! There is deliberately no fused multiply-add: wasm SIMD128 has none, so `mul_add` is a
-//! multiply followed by an add (two roundings) on both back ends, and host results equal wasm
-//! results bit for bit.
+//! `mul_add` is a multiply followed by an add (two roundings): wasm SIMD128 has no FMA, and
+//! host results then equal wasm results bit for bit. Only in a build with
+//! `+relaxed-simd` does it become `f32x4.relaxed_madd` (fused or not, as the engine
+//! chooses; GEMM results then differ from the host in the last bits but stay independent of
+//! tiling and column splits, since every element goes through the same instruction).
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod wasm128;
@@ -46,23 +48,16 @@ impl F32x4 {
         unsafe { self.store(s.as_mut_ptr()) }
     }
 
-    /// `self * b + c`, two roundings (no FMA on wasm SIMD128).
-    #[inline(always)]
-    pub fn mul_add(self, b: Self, c: Self) -> Self {
-        self * b + c
-    }
-
     /// Clamps to `[lo, hi]`; a NaN lane stays NaN (`lo <= hi` assumed).
     #[inline(always)]
     pub fn clamp_keep_nan(self, lo: Self, hi: Self) -> Self {
-        self.pmax(lo).pmin(hi)
+        self.select_nan(self, self.pmax(lo).pmin(hi))
     }
 
     /// Clamps to `[lo, hi]`; a NaN lane becomes `lo` (`lo <= hi` assumed).
     #[inline(always)]
     pub fn clamp_nan_to_lo(self, lo: Self, hi: Self) -> Self {
-        // pmax(a, b) = a < b ? b : a; with `lo` first, a NaN comparison picks `lo`.
-        lo.pmax(self).pmin(hi)
+        self.select_nan(lo, self.pmax(lo).pmin(hi))
     }
 }
 

@@ -67,6 +67,12 @@ impl F32x4 {
         self.0
     }
 
+    /// `self * b + c` with two roundings (what wasm SIMD128 computes without FMA).
+    #[inline(always)]
+    pub fn mul_add(self, b: Self, c: Self) -> Self {
+        self * b + c
+    }
+
     /// wasm `f32x4.pmin`: `o < self ? o : self` (a NaN in `self` survives).
     #[inline(always)]
     pub fn pmin(self, o: Self) -> Self {
@@ -102,6 +108,18 @@ impl F32x4 {
     pub fn exp2i(self) -> Self {
         // `as i32` saturates and maps NaN to 0, like wasm i32x4.trunc_sat_f32x4_s.
         self.map(|n| f32::from_bits(((n as i32).wrapping_add(127) << 23) as u32))
+    }
+
+    /// Per lane: `self` is NaN ? `if_nan` : `otherwise`.
+    #[inline(always)]
+    pub fn select_nan(self, if_nan: Self, otherwise: Self) -> Self {
+        let mut r = otherwise.0;
+        for (l, r) in r.iter_mut().enumerate() {
+            if self.0[l].is_nan() {
+                *r = if_nan.0[l];
+            }
+        }
+        F32x4(r)
     }
 
     /// Per lane: `self < o ? if_true : if_false` (NaN compares false).

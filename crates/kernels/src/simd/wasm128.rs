@@ -62,13 +62,29 @@ impl F32x4 {
         ]
     }
 
-    /// `f32x4.pmin`: `o < self ? o : self` (one `minps` on x64; a NaN in `self` survives).
+    /// `self * b + c`: mul then add (two roundings) with plain SIMD128.
+    #[cfg(not(target_feature = "relaxed-simd"))]
+    #[inline(always)]
+    pub fn mul_add(self, b: Self, c: Self) -> Self {
+        self * b + c
+    }
+
+    /// `self * b + c` as `f32x4.relaxed_madd` (one instruction; fused on FMA hardware).
+    #[cfg(target_feature = "relaxed-simd")]
+    #[inline(always)]
+    pub fn mul_add(self, b: Self, c: Self) -> Self {
+        F32x4(f32x4_relaxed_madd(self.0, b.0, c.0))
+    }
+
+    /// `f32x4.pmin`: `o < self ? o : self` (one `minps` on x64). NaN lanes: see
+    /// `select_nan`.
     #[inline(always)]
     pub fn pmin(self, o: Self) -> Self {
         F32x4(f32x4_pmin(self.0, o.0))
     }
 
-    /// `f32x4.pmax`: `self < o ? o : self` (one `maxps` on x64; a NaN in `self` survives).
+    /// `f32x4.pmax`: `self < o ? o : self` (one `maxps` on x64). NaN lanes: see
+    /// `select_nan`.
     #[inline(always)]
     pub fn pmax(self, o: Self) -> Self {
         F32x4(f32x4_pmax(self.0, o.0))
@@ -98,6 +114,18 @@ impl F32x4 {
     pub fn exp2i(self) -> Self {
         let n = i32x4_trunc_sat_f32x4(self.0);
         F32x4(i32x4_shl(i32x4_add(n, i32x4_splat(127)), 23))
+    }
+
+    /// Per lane: `self` is NaN ? `if_nan` : `otherwise`. (Kernels use this instead of
+    /// relying on `pmin`/`pmax` NaN rules: with `+relaxed-simd` LLVM lowers those to
+    /// `relaxed_min/max`, whose NaN result is engine-defined.)
+    #[inline(always)]
+    pub fn select_nan(self, if_nan: Self, otherwise: Self) -> Self {
+        F32x4(v128_bitselect(
+            if_nan.0,
+            otherwise.0,
+            f32x4_ne(self.0, self.0),
+        ))
     }
 
     /// Per lane: `self < o ? if_true : if_false` (NaN compares false).

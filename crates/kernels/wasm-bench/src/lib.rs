@@ -57,8 +57,8 @@ static mut RNN: Option<(PackedRnn, Workspace, Vec<f32>, Vec<f32>, Vec<f32>, Vec<
     let (mut s, mut t) = (xs.clone(), xs.clone());
     sigmoid_slice(&mut s); tanh_slice(&mut t);
     for (i, &x) in xs.iter().enumerate() {
-        if s[i].to_bits() != sigmoid(x).to_bits() { return 1; }
-        if t[i].to_bits() != tanh(x).to_bits() { return 2; }
+        if s[i].to_bits() != sigmoid(x).to_bits() && !(s[i].is_nan() && x.is_nan()) { return (1 << 24) | i as i32; }
+        if t[i].to_bits() != tanh(x).to_bits() && !(t[i].is_nan() && x.is_nan()) { return (2 << 24) | i as i32; }
     }
     if tanh(-0.0f32).to_bits() != (-0.0f32).to_bits() || t[xs.len()-5].to_bits() != (-0.0f32).to_bits() { return 3; }
     // gemm vs reference
