@@ -7,7 +7,7 @@
 // esbuild; installed on first use with `npm ci`), Chromium from Debian (/usr/bin/chromium,
 // installed by scripts/setup.sh) driven by playwright-core.
 
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -139,10 +139,60 @@ function parseResult(r, what) {
   return JSON.parse(line.slice('SMOKE-RESULT '.length));
 }
 
+/**
+ * Runs a smoke entry as a child process: the result line must appear within `timeout`, and the
+ * process must then exit by itself within EXIT_GRACE_MS (a library that keeps a script alive,
+ * e.g. through worker threads, is a failure a user would hit).
+ */
+const EXIT_GRACE_MS = 10_000;
+function runSmokeProcess(cmd, args, cwd, timeout = 90_000) {
+  const t0 = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let exitTimer = null;
+    let verdict = null;
+    const kill = (why) => {
+      verdict ??= why;
+      child.kill('SIGKILL');
+    };
+    const overall = setTimeout(() => kill(`no result within ${timeout} ms`), timeout);
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      if (!exitTimer && stdout.includes('SMOKE-RESULT ')) {
+        exitTimer = setTimeout(
+          () =>
+            kill(`the process did not exit by itself within ${EXIT_GRACE_MS / 1000} s after the smoke script finished`),
+          EXIT_GRACE_MS,
+        );
+      }
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('close', (code) => {
+      clearTimeout(overall);
+      clearTimeout(exitTimer);
+      resolve({ code: verdict ?? code, hung: verdict, stdout, stderr, ms: Date.now() - t0 });
+    });
+  });
+}
+
 async function serverRuntime(name, cmd, args) {
   const dir = await makeProject(name, { files: ['run-smoke.mjs'] });
-  const r = await run(cmd, [...args, 'run-smoke.mjs'], { cwd: dir, timeout: 90_000 });
-  return parseResult(r, name);
+  const r = await runSmokeProcess(cmd, [...args, 'run-smoke.mjs'], dir);
+  const result = parseResult(r, name);
+  if (r.hung) {
+    result.ok = false;
+    result.checks.push({ name: 'process exits after the script', ok: false, detail: r.hung });
+  } else if (r.code !== 0) {
+    result.ok = false;
+    result.checks.push({ name: 'exit code 0', ok: false, detail: `exit ${r.code}: ${r.stderr.slice(-2000)}` });
+  } else {
+    result.checks.push({ name: 'process exits after the script', ok: true, detail: `${r.ms} ms in all` });
+  }
+  return result;
 }
 
 const MIME = {
