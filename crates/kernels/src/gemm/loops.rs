@@ -8,6 +8,25 @@ use super::micro::{kernel_f32_4x8, kernel_f32_rows, PanelDst};
 use super::pack::{pack_a, pack_b, MatRef};
 use super::params::{KC, MC, MR, NC, NR};
 
+/// `true` when a `rows x width` window at `off` with row stride `ld` lies inside `len`
+/// elements. Checked arithmetic: on wasm32 a wrapped product must not pass a bounds test
+/// that guards unsafe code.
+#[inline(always)]
+pub(crate) fn fits(off: usize, rows: usize, ld: usize, width: usize, len: usize) -> bool {
+    let last = rows
+        .checked_sub(1)
+        .and_then(|r| r.checked_mul(ld))
+        .and_then(|x| x.checked_add(off));
+    last.and_then(|x| x.checked_add(width))
+        .is_some_and(|end| end <= len)
+}
+
+/// `true` when a packed panel of depth `kc` and width `w` fits in `len` (checked).
+#[inline(always)]
+fn panel_fits(kc: usize, w: usize, len: usize) -> bool {
+    kc.checked_mul(w).is_some_and(|n| n <= len)
+}
+
 /// One register tile: `C[rows, cols] = alpha * A_panel · B_panel + beta * C` where the
 /// tile's (0, 0) is `c[off]`. Full tiles run the kernel on C directly; partial ones (`rows <
 /// MR` or `cols != 0..NR`) compute into a scratch tile and copy the valid part, with the
@@ -26,10 +45,10 @@ pub(crate) fn tile(
     rows: usize,
     cols: Range<usize>,
 ) {
-    assert!(a_panel.len() >= kc * MR && b_panel.len() >= kc * NR);
+    assert!(panel_fits(kc, MR, a_panel.len()) && panel_fits(kc, NR, b_panel.len()));
     if rows == MR && cols == (0..NR) {
         // Proves every c[off + i * ldc + j], i < MR, j < NR, is in bounds.
-        assert!(off + (MR - 1) * ldc + NR <= c.len());
+        assert!(fits(off, MR, ldc, NR, c.len()));
         // SAFETY: panel lengths and the C extent are asserted just above.
         unsafe {
             kernel_f32_4x8(
@@ -92,7 +111,7 @@ pub(crate) fn tile_rows(
     c1: &mut [f32],
     c2: &mut [f32],
 ) {
-    assert!((1..MR).contains(&rows) && a_panel.len() >= kc * MR);
+    assert!((1..MR).contains(&rows) && panel_fits(kc, MR, a_panel.len()));
     let (p1, p2) = (c1.as_mut_ptr(), c2.as_mut_ptr());
     let mut dsts = [PanelDst {
         c: p1,
@@ -105,7 +124,7 @@ pub(crate) fn tile_rows(
         for (i, d) in chunk.iter().enumerate() {
             let len = if d.second { c2.len() } else { c1.len() };
             // Proves the tile's rows x NR window and the panel are in bounds.
-            assert!(d.off + (rows - 1) * d.ldc + NR <= len && d.b_panel.len() >= kc * NR);
+            assert!(fits(d.off, rows, d.ldc, NR, len) && panel_fits(kc, NR, d.b_panel.len()));
             // SAFETY: `off` is in bounds (asserted), so the offset pointer stays inside.
             let c = unsafe {
                 if d.second {

@@ -27,10 +27,9 @@ fn check_operand(name: &str, len: usize, rows: usize, cols: usize, ld: usize) {
         return;
     }
     assert!(ld >= cols, "sgemm: {name} leading dimension {ld} < {cols}");
-    let need = (rows - 1) * ld + cols;
     assert!(
-        len >= need,
-        "sgemm: {name} has {len} elements, needs {need}"
+        loops::fits(0, rows, ld, cols, len),
+        "sgemm: {name} has {len} elements, too few for {rows} x {cols} with leading dimension {ld}"
     );
 }
 
@@ -192,7 +191,7 @@ pub fn sgemm_packed_with(
             n_range.end
         );
         assert!(
-            c.len() >= (m - 1) * ldc + n_range.end,
+            loops::fits(0, m, ldc, n_range.end, c.len()),
             "sgemm_packed: C too short"
         );
     }

@@ -17,7 +17,15 @@ const XPROJ_FLOATS: usize = 1 << 21;
 #[cfg(test)]
 const XPROJ_FLOATS: usize = 512;
 
-fn check(name: &str, got: usize, want: usize) -> Result<(), String> {
+/// Product of sizes, or an error when it does not fit `usize` (32 bits on wasm32).
+fn size(dims: &[usize]) -> Result<usize, String> {
+    dims.iter()
+        .try_fold(1usize, |a, &d| a.checked_mul(d))
+        .ok_or_else(|| format!("size {dims:?} overflows"))
+}
+
+fn check(name: &str, got: usize, want: Result<usize, String>) -> Result<(), String> {
+    let want = want?;
     if got == want {
         Ok(())
     } else {
@@ -72,25 +80,25 @@ pub(crate) fn forward(
     let s = &p.spec;
     let (ld, d, hs, h) = (s.num_layers * s.dirs(), s.dirs(), s.out_size(), s.hidden);
     let lstm = s.mode == Mode::Lstm;
-    check("input", x.len(), t * n * s.input_size)?;
-    check("output", out.len(), t * n * d * hs)?;
+    check("input", x.len(), size(&[t, n, s.input_size]))?;
+    check("output", out.len(), size(&[t, n, d, hs]))?;
     if let Some(h0) = h0 {
-        check("initial hidden state", h0.len(), ld * n * hs)?;
+        check("initial hidden state", h0.len(), size(&[ld, n, hs]))?;
     }
     if let Some(hn) = hn.as_deref() {
-        check("final hidden state", hn.len(), ld * n * hs)?;
+        check("final hidden state", hn.len(), size(&[ld, n, hs]))?;
     }
     if !lstm && (c0.is_some() || cn.is_some()) {
         return Err("only LSTM has a cell state".into());
     }
     if let Some(c0) = c0 {
-        check("initial cell state", c0.len(), ld * n * h)?;
+        check("initial cell state", c0.len(), size(&[ld, n, h]))?;
     }
     if let Some(cn) = cn.as_deref() {
-        check("final cell state", cn.len(), ld * n * h)?;
+        check("final cell state", cn.len(), size(&[ld, n, h]))?;
     }
     if let Some(v) = valid_len {
-        check("sequence_length", v.len(), n)?;
+        check("sequence_length", v.len(), Ok(n))?;
         if let Some(bad) = v.iter().find(|&&l| l == 0 || l > t) {
             return Err(format!(
                 "sequence_length values must be in [1, {t}], got {bad}"
