@@ -22,7 +22,7 @@ if (what==='all'||what==='gemm') for (const [m,n,k] of [[512,512,512],[1024,1024
   const t1 = time(()=>e.run_sgemm(m,n,k,it)); const t2 = time(()=>e.run_packed(m,n,k,it));
   console.log(`gemm ${m}x${n}x${k}: sgemm ${(fl*it/t1/1e9).toFixed(1)} GF/s  packed ${(fl*it/t2/1e9).toFixed(1)} GF/s`);
 }
-if (what==='all'||what==='rnn') for (const [mode,h,n,t,i] of [[0,512,64,32,512],[0,256,32,32,256],[0,128,16,32,128],[1,512,64,32,512],[1,256,32,32,256],[0,512,1,32,512]]) {
+if (what==='all'||what==='rnn') for (const [mode,h,n,t,i] of JSON.parse(process.argv[4] || "[[0,512,64,32,512],[0,256,32,32,256],[0,128,16,32,128],[1,512,64,32,512],[1,256,32,32,256],[0,512,1,32,512],[0,256,1,32,256],[0,128,1,32,128],[1,256,1,32,256],[2,256,1,32,256]]")) {
   e.setup_rnn(mode,h,n,t,i); const g=[4,3,1][mode];
   const fl = 2*t*n*g*h*(i+h); const it = Math.max(1, Math.round(6e7/fl));
   const tt = time(()=>e.run_rnn(n,t,it));
