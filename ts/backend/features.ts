@@ -27,7 +27,8 @@ export function threadsUnavailableReason(): string | null {
   if (g.crossOriginIsolated === false) return 'the page is not cross-origin isolated (COOP/COEP headers missing)';
   try {
     const mem = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
-    if (!(mem.buffer instanceof SharedArrayBuffer)) return 'shared WebAssembly.Memory is not backed by SharedArrayBuffer';
+    if (!(mem.buffer instanceof SharedArrayBuffer))
+      return 'shared WebAssembly.Memory is not backed by SharedArrayBuffer';
   } catch (e) {
     return `shared WebAssembly.Memory cannot be created (${(e as Error).message})`;
   }
@@ -40,8 +41,19 @@ export function canReadFiles(): boolean {
   return !!(g.process?.versions?.node || g.Deno || g.Bun);
 }
 
-/** Logical cores the runtime reports (navigator.hardwareConcurrency or os.availableParallelism). */
+/** Logical cores the runtime reports (navigator.hardwareConcurrency, or Node's os module). */
 export function coreCount(): number {
   const n = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
-  return typeof n === 'number' && n > 0 ? n : 1;
+  if (typeof n === 'number' && n > 0) return n;
+  const os = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.(
+    'node:os',
+  ) as { availableParallelism?: () => number } | undefined;
+  const m = os?.availableParallelism?.();
+  return typeof m === 'number' && m > 0 ? m : 1;
+}
+
+/** Deno and Bun keep a process alive while a Web Worker exists. */
+export function workersHoldProcess(): boolean {
+  const g = globalThis as { Deno?: unknown; Bun?: unknown };
+  return !!(g.Deno || g.Bun);
 }

@@ -1,6 +1,8 @@
 // The one active backend: `ready()` sets it, everything that computes asks `backend()`.
 
-import { type BackendInfo, type BuildName, type Loaded, loadBuild, type ReadyOptions, type WasmExports } from './loader.js';
+import { coreCount, threadsUnavailableReason, workersHoldProcess } from './features.js';
+import { type BackendInfo, type Loaded, loadBuild, type ReadyOptions, type WasmExports } from './loader.js';
+import { WorkerPool } from './pool.js';
 
 export type { BackendInfo, ReadyOptions, WasmExports } from './loader.js';
 
@@ -10,7 +12,11 @@ let pending: Promise<BackendInfo> | null = null;
 let pendingKey = '';
 
 function optionsKey(o: ReadyOptions): string {
-  return JSON.stringify({ threads: o.threads ?? 1, wasmPath: o.wasmPath ? String(o.wasmPath) : null, m: !!o.wasmModule });
+  return JSON.stringify({
+    threads: o.threads ?? null,
+    wasmPath: o.wasmPath ? String(o.wasmPath) : null,
+    m: !!o.wasmModule,
+  });
 }
 
 function checkOptions(o: ReadyOptions): void {
@@ -53,17 +59,81 @@ export function ready(options: ReadyOptions = {}): Promise<BackendInfo> {
   return pending;
 }
 
+/** At most this many threads by default: the recurrent kernels split by batch rows. */
+const DEFAULT_MAX_THREADS = 4;
+
+let pool: WorkerPool | null = null;
+
+/**
+ * Threads when `ready()` is given none: the core count (up to 4) in Node and browsers;
+ * 1 in Deno and Bun, whose Web Workers would keep the process alive until `shutdown()`.
+ */
+function defaultThreads(): number {
+  return workersHoldProcess() ? 1 : Math.min(coreCount(), DEFAULT_MAX_THREADS);
+}
+
+let warned = false;
+function warnOnce(message: string): void {
+  if (warned) return;
+  warned = true;
+  console.warn(`gluon-rnn-wasm: ${message}`);
+}
+
 async function start(options: ReadyOptions): Promise<BackendInfo> {
-  const threads = options.threads ?? 1;
-  if (threads > 1) {
-    throw new Error(
-      `ready({ threads: ${threads} }): the worker pool is not available in this version; use threads: 1`,
-    );
+  const asked = options.threads;
+  if (options.wasmModule !== undefined && asked !== undefined && asked > 1) {
+    throw new Error(`ready({ wasmModule, threads: ${asked} }): a precompiled module runs the single-thread build only`);
   }
-  const build: BuildName = 'simd';
-  loaded = await loadBuild(build, options);
-  info = { build, simd: loaded.glue.simd_enabled(), threads: 1, threadsFallback: null, wasmBytes: loaded.bytes };
+  let want = options.wasmModule !== undefined ? 1 : (asked ?? defaultThreads());
+  let fallback: string | null = null;
+  if (want > 1) {
+    fallback = threadsUnavailableReason();
+    if (fallback !== null) want = 1;
+  }
+  if (want > 1) {
+    try {
+      const mt = await loadBuild('simd-threads', options);
+      pool = await WorkerPool.start(mt.glue, mt.module, mt.memory, want, {
+        onDeath(reason) {
+          pool = null;
+          if (info) info = { ...info, threads: 1, threadsFallback: reason };
+          warnOnce(reason);
+        },
+      });
+      loaded = mt;
+      info = {
+        build: 'simd-threads',
+        simd: mt.glue.simd_enabled(),
+        threads: want,
+        threadsFallback: null,
+        wasmBytes: mt.bytes,
+      };
+      return info;
+    } catch (e) {
+      fallback = `the worker pool could not start (${(e as Error).message})`;
+    }
+  }
+  if (fallback !== null && asked !== undefined && asked > 1)
+    warnOnce(`threads unavailable: ${fallback}; using 1 thread`);
+  const st = await loadBuild('simd', options);
+  loaded = st;
+  info = { build: 'simd', simd: st.glue.simd_enabled(), threads: 1, threadsFallback: fallback, wasmBytes: st.bytes };
   return info;
+}
+
+/**
+ * Stops the worker pool (its threads exit); computing goes on on the calling thread.
+ * Needed only in Deno and Bun to let the process end; Node never waits for the pool.
+ */
+export function shutdown(): void {
+  pool?.stop();
+  pool = null;
+  if (info && info.threads > 1) info = { ...info, threads: 1 };
+}
+
+/** The running pool, for tests that kill a worker. */
+export function poolForTests(): WorkerPool | null {
+  return pool;
 }
 
 /** The instantiated exports; throws when `ready()` has not completed. */

@@ -2,6 +2,7 @@
 
 import { canReadFiles, hasSimd, hasWasm } from './features.js';
 import type * as Glue from './generated/simd/gluon_wasm.js';
+import { importedMemoryLimits } from './wasm_imports.js';
 
 export type WasmExports = typeof Glue;
 
@@ -116,6 +117,7 @@ export async function loadBuild(build: BuildName, options: ReadyOptions): Promis
   const glue = await importGlue(build);
   let module: WebAssembly.Module;
   let bytes: number | null = null;
+  let memory: WebAssembly.Memory | undefined;
   if (options.wasmModule !== undefined) {
     if (build !== 'simd') throw new Error('gluon-rnn-wasm: ready({ wasmModule }) takes the single-thread build only');
     if (!(options.wasmModule instanceof WebAssembly.Module)) {
@@ -126,13 +128,25 @@ export async function loadBuild(build: BuildName, options: ReadyOptions): Promis
     const buf = await readBytes(wasmUrl(build, options.wasmPath));
     bytes = buf.byteLength;
     module = await WebAssembly.compile(buf as BufferSource);
+    if (build === 'simd-threads') {
+      // The threaded build imports its memory: create it shared, sized as the module
+      // declares, so the pool's workers can be handed the very same memory.
+      const limits = importedMemoryLimits(buf);
+      if (limits === null || !limits.shared)
+        throw new Error('gluon-rnn-wasm: the threaded build imports no shared memory');
+      memory = new WebAssembly.Memory({ initial: limits.initial, maximum: limits.maximum ?? 65536, shared: true });
+    }
   }
-  const out = glue.initSync({ module }) as unknown as { memory: WebAssembly.Memory };
+  const out = glue.initSync(memory ? ({ module, memory } as never) : { module }) as unknown as {
+    memory?: WebAssembly.Memory;
+  };
   const abi = glue.abi_version();
   if (abi !== ABI_VERSION) {
     throw new Error(
       `gluon-rnn-wasm: the .wasm has ABI version ${abi}, this JavaScript expects ${ABI_VERSION}; rebuild`,
     );
   }
-  return { glue, module, memory: out.memory, bytes };
+  const mem = memory ?? out.memory;
+  if (!mem) throw new Error('gluon-rnn-wasm: the instance exposes no memory');
+  return { glue, module, memory: mem, bytes };
 }

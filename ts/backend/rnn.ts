@@ -2,8 +2,8 @@
 // single-step cell. Weights are copied into wasm and packed once per kernel; callers build
 // a new kernel when a parameter's data changes and dispose the old one.
 
-import { backend } from './index.js';
 import type { CellKernel as WasmCell, FusedRnn as WasmFused } from './generated/simd/gluon_wasm.js';
+import { backend } from './index.js';
 
 export type RnnMode = 'rnn_relu' | 'rnn_tanh' | 'lstm' | 'gru';
 
@@ -103,7 +103,12 @@ export class CellKernel {
     this.handle = new (backend().CellKernel)(mode, hidden, inputSize, i2hW, h2hW, i2hB, h2hB);
   }
 
-  step(x: Float32Array, N: number, h: Float32Array, c: Float32Array | null): { h: Float32Array; c: Float32Array | null } {
+  step(
+    x: Float32Array,
+    N: number,
+    h: Float32Array,
+    c: Float32Array | null,
+  ): { h: Float32Array; c: Float32Array | null } {
     if (this.handle === null) throw new Error('CellKernel: used after dispose()');
     const buf = this.handle.step(N, x, h, c ?? EMPTY);
     const n = N * this.hidden;

@@ -53,7 +53,18 @@ interface ChildEntry {
 }
 
 /** The base of every layer and model. Override `forward`. */
+/**
+ * Python's `type(self).__name__`. Minifiers rename JavaScript classes, so Gluon's classes
+ * state their name (`static gluonName`); a user's subclass without its own falls back to
+ * the JavaScript class name, as Python would print the subclass's name.
+ */
+export function className(b: object): string {
+  const c = b.constructor as { gluonName?: string; name: string };
+  return Object.hasOwn(c, 'gluonName') && c.gluonName ? c.gluonName : c.name;
+}
+
 export class Block {
+  static readonly gluonName: string = 'Block';
   private readonly _prefix: string;
   private readonly _name: string;
   private readonly _paramDict: ParameterDict;
@@ -83,7 +94,7 @@ export class Block {
 
   /** The prefix hint: the lower-cased class name unless a class overrides it. */
   protected _alias(): string {
-    return this.constructor.name.toLowerCase();
+    return className(this).toLowerCase();
   }
 
   /** Prefix of this block's parameter and child names (e.g. 'lstm0_'). */
@@ -353,7 +364,7 @@ export class Block {
   /** Only 'float32' (the one dtype this package computes in); others throw. */
   cast(dtype: string): void {
     for (const c of this._children.values()) c.cast(dtype);
-    checkDtypeArg(`${this.constructor.name}.cast`, dtype);
+    checkDtypeArg(`${className(this)}.cast`, dtype);
     for (const p of this.params.values()) p.cast(dtype);
   }
 
@@ -375,12 +386,12 @@ export class Block {
 
   /** Python `block(x, ...)`. Override in custom blocks. */
   forward(..._args: unknown[]): unknown {
-    throw new NotImplementedError(`${this.constructor.name}.forward is not implemented`);
+    throw new NotImplementedError(`${className(this)}.forward is not implemented`);
   }
 
   /** HybridBlock computation: `hybridForward(F, x, ...args, params)`; `params` maps attribute names to data. */
   hybridForward(_F: typeof nd, ..._args: unknown[]): unknown {
-    throw new NotImplementedError(`${this.constructor.name}.hybridForward is not implemented`);
+    throw new NotImplementedError(`${className(this)}.hybridForward is not implemented`);
   }
 
   /**
@@ -390,7 +401,7 @@ export class Block {
   _inferShape(..._args: unknown[]): void {
     const unknown = [...this.params.values()].filter((p) => !p.shapeIsKnown).map((p) => p.name);
     throw new ValueError(
-      `${this.constructor.name}: cannot infer the shapes of ${unknown.join(', ')}; give full shapes or override _inferShape(x, ...args)`,
+      `${className(this)}: cannot infer the shapes of ${unknown.join(', ')}; give full shapes or override _inferShape(x, ...args)`,
     );
   }
 
@@ -409,7 +420,7 @@ export class Block {
   /** Gluon's __repr__: the class name and each child, indented. */
   toString(): string {
     const lines = [...this._children].map(([key, b]) => `  (${key}): ${indent(b.toString(), 2)}`);
-    return `${this.constructor.name}(\n${lines.join('\n')}\n)`;
+    return `${className(this)}(\n${lines.join('\n')}\n)`;
   }
 }
 
@@ -420,6 +431,7 @@ export class Block {
  * trailing object (API.md rule 2). `hybridize()` changes nothing: there is no graph to cache.
  */
 export class HybridBlock extends Block {
+  static override readonly gluonName: string = 'HybridBlock';
   static override [Symbol.hasInstance](x: unknown): boolean {
     // biome-ignore lint/complexity/noThisInStatic: `this` is the class tested (subclasses keep plain instanceof)
     if (this === HybridBlock) return x instanceof Block && x._isHybrid();

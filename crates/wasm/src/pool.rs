@@ -45,6 +45,14 @@ pub fn pool_dead_flag_ptr(index: usize) -> Result<usize, JsError> {
     imp::dead_flag_ptr(index).map_err(|e| JsError::new(&e))
 }
 
+/// Test hook: worker `index` fails as if it crashed the next time it claims a part (its
+/// part is then never finished), so tests can check that the caller reports it instead
+/// of waiting forever. 0 disarms it.
+#[wasm_bindgen]
+pub fn pool_debug_fail_worker(index: usize) {
+    imp::debug_fail(index)
+}
+
 /// Wakes every worker and makes `pool_worker_run` return; the pool then runs on the
 /// calling thread alone.
 #[wasm_bindgen]
@@ -74,6 +82,7 @@ mod imp {
         Err("pool_dead_flag_ptr: this is the single-thread build".into())
     }
     pub fn shutdown() {}
+    pub fn debug_fail(_: usize) {}
 }
 
 #[cfg(target_feature = "atomics")]
@@ -128,16 +137,33 @@ mod imp {
         Ok(DEAD[index].as_ptr() as usize)
     }
 
+    /// See `pool_debug_fail_worker`.
+    static FAIL_WORKER: AtomicU32 = AtomicU32::new(0);
+
+    pub fn debug_fail(index: usize) {
+        FAIL_WORKER.store(index as u32, SeqCst);
+    }
+
     /// Claims and runs parts of generation `gen` until none are left.
-    fn work(gen: u32, me: usize) {
+    fn work(gen: u32, me: usize) -> Result<(), String> {
         loop {
             let v = CLAIM.load(SeqCst);
             let (g, parts, next) = ((v >> 32) as u32, (v >> 16) & 0xffff, v & 0xffff);
             if g != gen || next >= parts {
-                return;
+                return Ok(());
             }
             BUSY[me].store(1, SeqCst);
             if CLAIM.compare_exchange(v, v + 1, SeqCst, SeqCst).is_ok() {
+                if me != 0
+                    && FAIL_WORKER
+                        .compare_exchange(me as u32, 0, SeqCst, SeqCst)
+                        .is_ok()
+                {
+                    BUSY[me].store(0, SeqCst);
+                    return Err(format!(
+                        "worker {me}: simulated failure (pool_debug_fail_worker)"
+                    ));
+                }
                 // SAFETY: a successful claim of a part of `gen` keeps PENDING > 0 until the
                 // decrement below, and the publisher keeps TASK (a pointer to a `Task` on its
                 // stack) alive and unchanged until PENDING reaches 0.
@@ -155,6 +181,8 @@ mod imp {
             return Ok(());
         }
         assert!(parts <= 0xffff, "run_parts: at most 65535 parts");
+        // Taken before publishing: a worker may die while this thread runs its own part.
+        let dead_before: Vec<i32> = (1..=MAX_WORKERS).map(|w| DEAD[w].load(SeqCst)).collect();
         let task: Task = f;
         TASK.store(&task as *const Task as *mut (), SeqCst);
         PENDING.store(parts as u32, SeqCst);
@@ -163,10 +191,9 @@ mod imp {
         GENERATION.store(gen, SeqCst);
         // SAFETY: GENERATION is a live, aligned i32 in this module's (shared) memory.
         unsafe { memory_atomic_notify(GENERATION.as_ptr(), u32::MAX) };
-        work(gen as u32, 0);
+        work(gen as u32, 0)?;
         // The caller never blocks in memory.atomic.wait (a browser main thread may not):
         // the parts left are already running on workers, so spin until they finish.
-        let dead_before: Vec<i32> = (1..=MAX_WORKERS).map(|w| DEAD[w].load(SeqCst)).collect();
         while PENDING.load(SeqCst) > 0 {
             core::hint::spin_loop();
             if let Some(w) = (1..=MAX_WORKERS).find(|&w| DEAD[w].load(SeqCst) != dead_before[w - 1])
@@ -209,7 +236,7 @@ mod imp {
                 return Ok(());
             }
             if index < threads() {
-                work(seen as u32, index);
+                work(seen as u32, index)?;
             }
         }
     }

@@ -9,6 +9,7 @@ import type { ParameterDict } from '../parameter.js';
 
 /** `Activation(activation)`: relu, sigmoid, tanh, softrelu or softsign; prefix hint = the name. */
 export class Activation extends HybridBlock {
+  static override readonly gluonName: string = 'Activation';
   private readonly _actType: string;
 
   constructor(...args: unknown[]) {

@@ -5,13 +5,13 @@ import type * as nd from '../../ndarray/index.js';
 import { NDArray, shapeSize } from '../../ndarray/ndarray.js';
 import { indent } from '../../util/errors.js';
 import { parseArgs, pyFloat, pyTuple } from '../../util/options.js';
-import { Block, HybridBlock } from '../block.js';
+import { Block, className, HybridBlock } from '../block.js';
 import { checkDtypeArg, type Parameter, type ParameterDict } from '../parameter.js';
 import { Activation } from './activations.js';
 
 function containerRepr(self: Block): string {
   const lines = [...self._children].map(([key, b]) => `  (${key}): ${indent(b.toString(), 2)}`);
-  return `${self.constructor.name}(\n${lines.join('\n')}\n)`;
+  return `${className(self)}(\n${lines.join('\n')}\n)`;
 }
 
 function chain(blocks: Iterable<Block>, x: unknown, args: unknown[]): unknown {
@@ -33,12 +33,13 @@ function indexChild(self: Block, i: number): Block {
   const k = i < 0 ? i + kids.length : i;
   const b = kids[k];
   if (!Number.isInteger(i) || b === undefined)
-    throw new RangeError(`${self.constructor.name}: index ${String(i)} out of range for ${kids.length} children`);
+    throw new RangeError(`${className(self)}: index ${String(i)} out of range for ${kids.length} children`);
   return b;
 }
 
 /** Stacks Blocks sequentially: `add(...)`, `forward` chains them, `get(i)` (Python `net[i]`). */
 export class Sequential extends Block {
+  static override readonly gluonName: string = 'Sequential';
   constructor(...args: unknown[]) {
     super(...args);
   }
@@ -72,6 +73,7 @@ export class Sequential extends Block {
 
 /** Sequential of HybridBlocks. */
 export class HybridSequential extends HybridBlock {
+  static override readonly gluonName: string = 'HybridSequential';
   constructor(...args: unknown[]) {
     super(...args);
   }
@@ -118,6 +120,7 @@ interface DenseArgs {
  * weightInitializer=null, biasInitializer='zeros', inUnits=0)`: y = act(x W^T + b).
  */
 export class Dense extends HybridBlock {
+  static override readonly gluonName: string = 'Dense';
   declare weight: Parameter;
   declare bias: Parameter | null;
   declare act: Activation | null;
@@ -209,6 +212,7 @@ export class Dense extends HybridBlock {
  * Gluon note: this package has no training mode, so dropout never drops.
  */
 export class Dropout extends HybridBlock {
+  static override readonly gluonName: string = 'Dropout';
   private readonly _rate: number;
   private readonly _axes: number[];
   constructor(...args: unknown[]) {
@@ -241,6 +245,7 @@ export class Dropout extends HybridBlock {
  * rows of the weight at each id; ids are truncated to integers and clipped to the table.
  */
 export class Embedding extends HybridBlock {
+  static override readonly gluonName: string = 'Embedding';
   declare weight: Parameter;
   private readonly _inputDim: number;
   private readonly _outputDim: number;

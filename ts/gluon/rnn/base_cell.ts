@@ -5,7 +5,7 @@ import * as nd from '../../ndarray/index.js';
 import { NDArray, shapeSize } from '../../ndarray/ndarray.js';
 import { AssertionError, NotImplementedError, ValueError } from '../../util/errors.js';
 import { isPlainObject, parseArgs } from '../../util/options.js';
-import { Block } from '../block.js';
+import { Block, className } from '../block.js';
 import { checkLayout, checkValidLength, formatSequence, maskSequenceVariableLength, type Seq } from './sequence.js';
 
 /** One state's description: `{ shape, __layout__ }` (and `dtype` for fused layers). */
@@ -73,8 +73,7 @@ export function cellsBeginState(cells: Iterable<RecurrentCell>, args: unknown[])
 }
 
 export function asCell(where: string, b: Block): RecurrentCell {
-  if (!(b instanceof RecurrentCell))
-    throw new TypeError(`${where}: expected a recurrent cell, got ${b.constructor.name}`);
+  if (!(b instanceof RecurrentCell)) throw new TypeError(`${where}: expected a recurrent cell, got ${className(b)}`);
   return b;
 }
 
@@ -121,6 +120,7 @@ export function parseUnroll(
  * many steps and returns `[outputs, states]`.
  */
 export class RecurrentCell extends Block {
+  static override readonly gluonName: string = 'RecurrentCell';
   /** @internal Set while a modifier cell wraps this cell. */
   _modified = false;
   protected _initCounter = -1;
@@ -140,7 +140,7 @@ export class RecurrentCell extends Block {
 
   /** Shape and layout of each state for `batchSize`. */
   stateInfo(_batchSize = 0): StateInfo[] {
-    throw new NotImplementedError(`${this.constructor.name}.stateInfo is not implemented`);
+    throw new NotImplementedError(`${className(this)}.stateInfo is not implemented`);
   }
 
   /** `beginState(batchSize=0, { func: nd.zeros, ...kwargs })`: the initial states. */
@@ -150,7 +150,7 @@ export class RecurrentCell extends Block {
         'After applying modifier cells (e.g. ZoneoutCell) the base cell cannot be called directly. Call the modifier cell instead.',
       );
     }
-    const { batchSize, func, kwargs } = parseBeginState(`${this.constructor.name}.beginState`, args);
+    const { batchSize, func, kwargs } = parseBeginState(`${className(this)}.beginState`, args);
     const infos = this.stateInfo(batchSize);
     this._initCounter += infos.length;
     return makeStates(infos, func, kwargs);
@@ -158,7 +158,7 @@ export class RecurrentCell extends Block {
 
   /** One step: `[output, newStates]`. */
   override forward(_inputs: unknown, _states?: unknown): [NDArray, NDArray[]] {
-    throw new NotImplementedError(`${this.constructor.name}.forward is not implemented`);
+    throw new NotImplementedError(`${className(this)}.forward is not implemented`);
   }
 
   /**
@@ -167,14 +167,12 @@ export class RecurrentCell extends Block {
    * of (N, H) steps or one merged tensor per spec §7.
    */
   unroll(...args: unknown[]): [Seq, NDArray[]] {
-    const o = parseUnroll(`${this.constructor.name}.unroll`, args);
+    const o = parseUnroll(`${className(this)}.unroll`, args);
     this.reset();
     const { inputs, axis, batchSize } = formatSequence(o.length, o.inputs, o.layout, false);
     const steps = inputs as NDArray[];
     const vl =
-      o.validLength === null
-        ? null
-        : checkValidLength(`${this.constructor.name}.unroll`, o.validLength, batchSize, o.length);
+      o.validLength === null ? null : checkValidLength(`${className(this)}.unroll`, o.validLength, batchSize, o.length);
     let states = o.beginState ?? this.beginState(batchSize);
     const outputs: NDArray[] = [];
     const allStates: NDArray[][] = [];
@@ -210,6 +208,7 @@ export class RecurrentCell extends Block {
 
 /** A recurrent cell whose step is `hybridForward(F, x, states, params)`. */
 export class HybridRecurrentCell extends RecurrentCell {
+  static override readonly gluonName: string = 'HybridRecurrentCell';
   override _isHybrid(): boolean {
     return true;
   }
@@ -226,10 +225,10 @@ export class HybridRecurrentCell extends RecurrentCell {
   override forward(inputs: unknown, states?: unknown): [NDArray, NDArray[]] {
     this._counter++;
     if (!(inputs instanceof NDArray))
-      throw new TypeError(`${this.constructor.name}.forward: inputs must be an NDArray, got ${String(inputs)}`);
+      throw new TypeError(`${className(this)}.forward: inputs must be an NDArray, got ${String(inputs)}`);
     if (!Array.isArray(states)) {
       throw new TypeError(
-        `${this.constructor.name}.forward: states must be an array of NDArrays (e.g. cell.beginState(batchSize)), got ${String(states)}`,
+        `${className(this)}.forward: states must be an array of NDArrays (e.g. cell.beginState(batchSize)), got ${String(states)}`,
       );
     }
     return this._callHybridForward(inputs, [states]) as [NDArray, NDArray[]];

@@ -7,6 +7,7 @@ import type * as nd from '../../ndarray/index.js';
 import { NDArray, shapeStr } from '../../ndarray/ndarray.js';
 import { ACTIVATIONS } from '../../ndarray/ops.js';
 import { parseArgs } from '../../util/options.js';
+import { className } from '../block.js';
 import type { Parameter, ParameterDict } from '../parameter.js';
 import { featureSize, HybridRecurrentCell, type StateInfo } from './base_cell.js';
 import { KernelCache } from './kernel_cache.js';
@@ -95,12 +96,11 @@ abstract class BasicCell extends HybridRecurrentCell {
   protected _checkStep(x: NDArray, states: NDArray[]): number {
     const N = x.shape[0] as number;
     const n = this.stateInfo().length;
-    if (states.length !== n)
-      throw new RangeError(`${this.constructor.name}: expected ${n} state(s), got ${states.length}`);
+    if (states.length !== n) throw new RangeError(`${className(this)}: expected ${n} state(s), got ${states.length}`);
     states.forEach((s, i) => {
       if (!(s instanceof NDArray) || s.ndim !== 2 || s.shape[0] !== N || s.shape[1] !== this._hiddenSize) {
         throw new RangeError(
-          `${this.constructor.name}: state ${i} must have shape (${N}, ${this._hiddenSize}), got ${s instanceof NDArray ? shapeStr(s.shape) : String(s)}`,
+          `${className(this)}: state ${i} must have shape (${N}, ${this._hiddenSize}), got ${s instanceof NDArray ? shapeStr(s.shape) : String(s)}`,
         );
       }
     });
@@ -152,6 +152,7 @@ abstract class BasicCell extends HybridRecurrentCell {
  * h' = act(x Wi^T + bi + h Wh^T + bh).
  */
 export class RNNCell extends BasicCell {
+  static override readonly gluonName: string = 'RNNCell';
   private readonly _activation: ActivationLike;
   constructor(...args: unknown[]) {
     const o = parseArgs<CellArgs>(
@@ -207,6 +208,7 @@ export class RNNCell extends BasicCell {
  * activation='tanh', recurrentActivation='sigmoid')`; gates [i, f, g, o]; states [h, c].
  */
 export class LSTMCell extends BasicCell {
+  static override readonly gluonName: string = 'LSTMCell';
   private readonly _activation: string;
   private readonly _recurrentActivation: ActivationLike;
   constructor(...args: unknown[]) {
@@ -279,6 +281,7 @@ export class LSTMCell extends BasicCell {
  * the cuDNN GRU (reset applied after the h2h product), gates [r, z, n].
  */
 export class GRUCell extends BasicCell {
+  static override readonly gluonName: string = 'GRUCell';
   constructor(...args: unknown[]) {
     const o = parseArgs<CellArgs>(
       'GRUCell',

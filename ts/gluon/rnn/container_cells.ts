@@ -4,6 +4,7 @@ import * as nd from '../../ndarray/index.js';
 import type { NDArray } from '../../ndarray/ndarray.js';
 import { AssertionError, indent, NotImplementedError } from '../../util/errors.js';
 import type { Block } from '../block.js';
+import { className } from '../block.js';
 import {
   asCell,
   cellsBeginState,
@@ -22,12 +23,12 @@ import {
 } from './sequence.js';
 
 function cellsOf(self: Block): RecurrentCell[] {
-  return [...self._children.values()].map((c) => asCell(self.constructor.name, c));
+  return [...self._children.values()].map((c) => asCell(className(self), c));
 }
 
 function seqRepr(self: Block): string {
   const lines = [...self._children].map(([i, m]) => `(${i}): ${indent(m.toString(), 2)}`);
-  return `${self.constructor.name}(\n${lines.join('\n')}\n)`;
+  return `${className(self)}(\n${lines.join('\n')}\n)`;
 }
 
 function assertNotModified(cell: RecurrentCell): void {
@@ -58,7 +59,7 @@ function stepCells(self: Block, inputs: NDArray, states: NDArray[]): [NDArray, N
 
 /** Unrolls each child over the whole sequence in turn (spec §6.1). */
 function unrollCells(self: RecurrentCell, args: unknown[]): [Seq, NDArray[]] {
-  const o = parseUnroll(`${self.constructor.name}.unroll`, args);
+  const o = parseUnroll(`${className(self)}.unroll`, args);
   self.reset();
   const { inputs, batchSize } = formatSequence(o.length, o.inputs, o.layout, null);
   const cells = cellsOf(self);
@@ -83,6 +84,7 @@ function unrollCells(self: RecurrentCell, args: unknown[]): [Seq, NDArray[]] {
 
 /** Stacks cells: a step runs each in turn; `unroll` unrolls each over the whole sequence. */
 export class SequentialRNNCell extends RecurrentCell {
+  static override readonly gluonName: string = 'SequentialRNNCell';
   constructor(...args: unknown[]) {
     super(...args);
   }
@@ -123,6 +125,7 @@ export class SequentialRNNCell extends RecurrentCell {
 
 /** SequentialRNNCell of hybrid cells (usable inside a HybridBlock). */
 export class HybridSequentialRNNCell extends HybridRecurrentCell {
+  static override readonly gluonName: string = 'HybridSequentialRNNCell';
   constructor(...args: unknown[]) {
     super(...args);
   }
@@ -166,6 +169,7 @@ export class HybridSequentialRNNCell extends HybridRecurrentCell {
  * It cannot be stepped.
  */
 export class BidirectionalCell extends HybridRecurrentCell {
+  static override readonly gluonName: string = 'BidirectionalCell';
   /** Prefix of the output names in MXNet's symbolic graph (kept for fidelity; NDArrays have no names). */
   readonly outputPrefix: string;
   constructor(lCell: RecurrentCell, rCell: RecurrentCell, ...rest: unknown[]) {

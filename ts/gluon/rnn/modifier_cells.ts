@@ -6,6 +6,7 @@ import * as nd from '../../ndarray/index.js';
 import { NDArray } from '../../ndarray/ndarray.js';
 import { AssertionError, NotImplementedError } from '../../util/errors.js';
 import { parseArgs, pyFloat, pyTuple } from '../../util/options.js';
+import { className } from '../block.js';
 import type { ParameterDict } from '../parameter.js';
 import {
   asCell,
@@ -24,6 +25,7 @@ import { formatSequence, maskSequenceVariableLength, type Seq } from './sequence
  * training mode).
  */
 export class DropoutCell extends HybridRecurrentCell {
+  static override readonly gluonName: string = 'DropoutCell';
   private readonly _rate: number;
   private readonly _axes: number[];
   constructor(...args: unknown[]) {
@@ -73,6 +75,7 @@ export class DropoutCell extends HybridRecurrentCell {
  * be called directly. Prefix = base prefix + the alias ('rnn0_zoneout').
  */
 export class ModifierCell extends HybridRecurrentCell {
+  static override readonly gluonName: string = 'ModifierCell';
   readonly baseCell: RecurrentCell;
   constructor(baseCell: RecurrentCell, alias: string) {
     const base = asCell('ModifierCell(baseCell)', baseCell);
@@ -96,7 +99,7 @@ export class ModifierCell extends HybridRecurrentCell {
         'After applying modifier cells (e.g. ZoneoutCell) the base cell cannot be called directly. Call the modifier cell instead.',
       );
     }
-    parseBeginState(`${this.constructor.name}.beginState`, args);
+    parseBeginState(`${className(this)}.beginState`, args);
     this.baseCell._modified = false;
     try {
       return this.baseCell.beginState(...args);
@@ -105,10 +108,10 @@ export class ModifierCell extends HybridRecurrentCell {
     }
   }
   override hybridForward(..._args: unknown[]): [NDArray, NDArray[]] {
-    throw new NotImplementedError(`${this.constructor.name}.hybridForward is not implemented`);
+    throw new NotImplementedError(`${className(this)}.hybridForward is not implemented`);
   }
   override toString(): string {
-    return `${this.constructor.name}(${this.baseCell.toString()})`;
+    return `${className(this)}(${this.baseCell.toString()})`;
   }
 }
 
@@ -118,6 +121,7 @@ export class ModifierCell extends HybridRecurrentCell {
  * MXNet's zoneout masks are all ones, so the cell equals its base cell.
  */
 export class ZoneoutCell extends ModifierCell {
+  static override readonly gluonName: string = 'ZoneoutCell';
   readonly zoneoutOutputs: number;
   readonly zoneoutStates: number;
   constructor(baseCell: RecurrentCell, ...args: unknown[]) {
@@ -155,6 +159,7 @@ export class ZoneoutCell extends ModifierCell {
 
 /** `ResidualCell(baseCell)`: output = base output + input (sizes must match). */
 export class ResidualCell extends ModifierCell {
+  static override readonly gluonName: string = 'ResidualCell';
   constructor(baseCell: RecurrentCell) {
     super(baseCell, 'residualcell');
   }

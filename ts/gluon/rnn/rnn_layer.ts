@@ -6,7 +6,7 @@ import type { InitLike } from '../../init/initializer.js';
 import { NDArray, shapeStr } from '../../ndarray/ndarray.js';
 import { AssertionError, ValueError } from '../../util/errors.js';
 import { parseArgs, pyFloat } from '../../util/options.js';
-import { HybridBlock } from '../block.js';
+import { className, HybridBlock } from '../block.js';
 import { checkDtypeArg, type Parameter, type ParameterDict } from '../parameter.js';
 import { makeStates, parseBeginState, type StateInfo } from './base_cell.js';
 import { GRUCell, LSTMCell, RNNCell } from './basic_cells.js';
@@ -68,6 +68,7 @@ const PARAM_RE = /^(l|r)(\d)_(i2h|h2h|h2r)_(weight|bias)$/;
 
 /** Shared implementation of RNN, LSTM and GRU (Python `_RNNLayer`). */
 export class _RNNLayer extends HybridBlock {
+  static override readonly gluonName: string = '_RNNLayer';
   [name: `${'l' | 'r'}${number}_${string}`]: Parameter;
   /** Layer 0's parameters always exist (typed for convenience; the others via the index signature). */
   declare l0_i2h_weight: Parameter;
@@ -180,7 +181,7 @@ export class _RNNLayer extends HybridBlock {
 
   /** `beginState(batchSize=0, { func: nd.zeros, ...kwargs })`. */
   beginState(...args: unknown[]): NDArray[] {
-    const { batchSize, func, kwargs } = parseBeginState(`${this.constructor.name}.beginState`, args);
+    const { batchSize, func, kwargs } = parseBeginState(`${className(this)}.beginState`, args);
     return makeStates(this.stateInfo(batchSize), func, kwargs);
   }
 
@@ -197,7 +198,7 @@ export class _RNNLayer extends HybridBlock {
    * with states returns `[output, newStates]`. `sequenceLength` needs `useSequenceLength: true`.
    */
   override forward(inputs: unknown, states?: unknown, sequenceLength?: unknown): NDArray | [NDArray, NDArray[]] {
-    const name = this.constructor.name;
+    const name = className(this);
     if (!(inputs instanceof NDArray))
       throw new TypeError(`${name}.forward: inputs must be an NDArray, got ${String(inputs)}`);
     if (inputs.ndim !== 3)
@@ -355,7 +356,7 @@ export class _RNNLayer extends HybridBlock {
       const m = PARAM_RE.exec(k);
       if (m === null)
         throw new Error(
-          `${this.constructor.name}: parameter '${k}' has no MXNet file name (MXNet supports at most 10 layers here)`,
+          `${className(this)}: parameter '${k}' has no MXNet file name (MXNet supports at most 10 layers here)`,
         );
       return m;
     });
@@ -372,7 +373,7 @@ export class _RNNLayer extends HybridBlock {
 
   override toString(): string {
     const shape = this._param('l0_i2h_weight').shape;
-    let s = `${this.constructor.name}(${shape[1] ? shape[1] : 'None'} -> ${Math.floor((shape[0] as number) / GATES[this._mode])}, ${this._layout}`;
+    let s = `${className(this)}(${shape[1] ? shape[1] : 'None'} -> ${Math.floor((shape[0] as number) / GATES[this._mode])}, ${this._layout}`;
     if (this._numLayers !== 1) s += `, num_layers=${this._numLayers}`;
     if (this._dropout !== 0) s += `, dropout=${pyFloat(this._dropout)}`;
     if (this._dir === 2) s += ', bidirectional';
@@ -387,6 +388,7 @@ export class _RNNLayer extends HybridBlock {
  * Gluon note: `dropout` between layers applies only in training, so it never acts here.
  */
 export class RNN extends _RNNLayer {
+  static override readonly gluonName: string = 'RNN';
   constructor(...args: unknown[]) {
     const o = parseArgs<LayerArgs>(
       'RNN',
@@ -428,6 +430,7 @@ export class RNN extends _RNNLayer {
  * on this CPU port with cuDNN's semantics (MXNet's CPU operator refuses it).
  */
 export class LSTM extends _RNNLayer {
+  static override readonly gluonName: string = 'LSTM';
   constructor(...args: unknown[]) {
     const o = parseArgs<LayerArgs>(
       'LSTM',
@@ -467,6 +470,7 @@ export class LSTM extends _RNNLayer {
  * h2hBiasInitializer='zeros', dtype='float32', { prefix, params, useSequenceLength })`.
  */
 export class GRU extends _RNNLayer {
+  static override readonly gluonName: string = 'GRU';
   constructor(...args: unknown[]) {
     const o = parseArgs<LayerArgs>(
       'GRU',

@@ -1,0 +1,29 @@
+// A pool worker that dies is reported on the call that needed it, the pool degrades to
+// one thread, and nothing hangs. (Own file: each vitest file gets a fresh process.)
+import { beforeAll, describe, expect, it } from 'vitest';
+import { backend } from '../../ts/backend/index.js';
+import mx from '../../ts/index.js';
+import { sgemmOnce, withThreads } from './helpers.js';
+
+async function until(cond: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('worker death', () => {
+  beforeAll(async () => {
+    await mx.ready({ threads: 2 });
+  });
+
+  it('a worker failing in the middle of a call: that call throws, the next ones work on 1 thread', async () => {
+    const want = withThreads(1, () => sgemmOnce(300, 300, 300, false, false, 0));
+    backend().pool_debug_fail_worker(1);
+    expect(() => sgemmOnce(300, 300, 300, false, false, 0)).toThrow(/worker 1 died while running part of this call/);
+    await until(() => mx.backendInfo()!.threads === 1, 5000);
+    expect(mx.backendInfo()!.threadsFallback).toMatch(/pool worker 1 .*running on 1 thread/);
+    expect(sgemmOnce(300, 300, 300, false, false, 0)).toEqual(want);
+  });
+});
