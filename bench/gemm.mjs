@@ -36,17 +36,20 @@ export function measureGemm(size, targetMs = 400) {
   return { size, ms: median(ms), gflops: (2 * size ** 3) / (median(ms) * 1e6) };
 }
 
-export async function runGemmBench() {
-  const info = await mx.ready();
+export async function runGemmBench(threads = 1) {
+  const info = await mx.ready({ threads });
   const peak = measurePeak();
   const rows = [256, 1024].map((s) => measureGemm(s));
   const peakAfter = measurePeak();
   const p = Math.max(peak, peakAfter);
-  console.log(`\nSGEMM (${info.build}, 1 thread, Node ${process.versions.node}); wasm SIMD peak measured in this run: ${p.toFixed(1)} GFLOP/s (before ${peak.toFixed(1)}, after ${peakAfter.toFixed(1)})`);
+  console.log(`\nSGEMM (${info.build}, ${info.threads} thread(s), Node ${process.versions.node}); wasm SIMD peak measured in this run: ${p.toFixed(1)} GFLOP/s (before ${peak.toFixed(1)}, after ${peakAfter.toFixed(1)})`);
   console.log('| M=N=K | median ms | GFLOP/s | fraction of peak |');
   console.log('|---|---|---|---|');
   for (const r of rows) console.log(`| ${r.size} | ${r.ms.toFixed(3)} | ${r.gflops.toFixed(1)} | ${(r.gflops / p).toFixed(2)} |`);
   return { peak: p, rows };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await runGemmBench();
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const i = process.argv.indexOf('--threads');
+  await runGemmBench(i > 0 ? Number(process.argv[i + 1]) : 1);
+}

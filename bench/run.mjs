@@ -1,12 +1,17 @@
 // `npm run bench`: SGEMM vs the measured SIMD peak, then the recurrent layers beside
 // ONNX Runtime Web and TensorFlow.js through ../shared/bench/peers (same run, same weights).
 // Options: --gemm-only, --rnn-only, and any of the peers harness options after `--`.
-import { runGemmBench } from './gemm.mjs';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { runPeers } from './peers.mjs';
 
 const args = process.argv.slice(2);
 const sep = args.indexOf('--');
 const own = sep < 0 ? args : args.slice(0, sep);
 const passThrough = sep < 0 ? [] : args.slice(sep + 1);
-if (!own.includes('--rnn-only')) await runGemmBench();
+// One process per thread count: a realm has one backend.
+const gemm = fileURLToPath(new URL('./gemm.mjs', import.meta.url));
+if (!own.includes('--rnn-only')) {
+  for (const t of ['1', '2']) spawnSync(process.execPath, [gemm, '--threads', t], { stdio: 'inherit' });
+}
 if (!own.includes('--gemm-only')) await runPeers(passThrough);
