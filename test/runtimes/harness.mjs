@@ -10,9 +10,11 @@
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
 import { makeFixture } from './smoke/make-fixture.mjs';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -129,14 +131,14 @@ export async function makeProject(name, { files = [], pkg = {} } = {}) {
   return dir;
 }
 
-function parseResult(r, what) {
-  const line = r.stdout.split('\n').find((l) => l.startsWith('SMOKE-RESULT '));
+function parseResult(r, what, tag = 'SMOKE-RESULT ') {
+  const line = r.stdout.split('\n').find((l) => l.startsWith(tag));
   if (!line) {
     throw new Error(
-      `${what}: no SMOKE-RESULT line (exit ${r.code}):\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`,
+      `${what}: no ${tag.trim()} line (exit ${r.code}):\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`,
     );
   }
-  return JSON.parse(line.slice('SMOKE-RESULT '.length));
+  return JSON.parse(line.slice(tag.length));
 }
 
 /**
@@ -363,13 +365,211 @@ export const RUNTIMES = {
   },
 };
 
+// ---- workerd (issue 8): a real Worker on loopback ----------------------------------------
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHttp(url, ms, child) {
+  const until = Date.now() + ms;
+  let last = '';
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`workerd exited with code ${child.exitCode}`);
+    try {
+      const r = await fetch(url, { signal: AbortSignal.timeout(5000) });
+      if (r.ok) return r.json();
+      last = `HTTP ${r.status}: ${await r.text()}`;
+    } catch (e) {
+      last = String(e.message ?? e);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not answer within ${ms} ms (${last})`);
+}
+
+function maxDiff(a, b) {
+  if (JSON.stringify(a.shape) !== JSON.stringify(b.shape)) return Infinity;
+  let d = 0;
+  for (let i = 0; i < a.data.length; i++) d = Math.max(d, Math.abs(a.data[i] - b.data[i]));
+  return d;
+}
+
+RUNTIMES.workerd = async () => {
+  const dir = await makeProject('workerd', {
+    files: [
+      ['../workerd/worker.mjs', 'worker.mjs'],
+      ['../workerd/config.capnp', 'config.capnp'],
+      ['../workerd/node-ref.mjs', 'node-ref.mjs'],
+    ],
+  });
+  fs.copyFileSync(
+    path.join(ROOT, 'test/fixtures/mxnet/bin/api_seq_embed_lstm_dense.params'),
+    path.join(dir, 'model.params'),
+  );
+  const golden = JSON.parse(
+    fs.readFileSync(path.join(ROOT, 'test/fixtures/mxnet/api_seq_embed_lstm_dense.json'), 'utf8'),
+  );
+  const checks = [];
+  // The bundle a user would deploy: esbuild resolves the package with the `workerd` condition.
+  must(
+    await run(
+      toolBin.esbuild,
+      [
+        'worker.mjs',
+        '--bundle',
+        '--format=esm',
+        '--platform=neutral',
+        '--conditions=workerd',
+        '--main-fields=module,main',
+        '--loader:.wasm=copy',
+        '--loader:.params=copy',
+        '--asset-names=[name]',
+        '--outdir=out',
+        '--log-level=warning',
+      ],
+      { cwd: dir },
+    ),
+    'esbuild bundle of the Worker',
+  );
+  const size = (f) => fs.statSync(path.join(dir, 'out', f)).size;
+  const gz = (f) => zlib.gzipSync(fs.readFileSync(path.join(dir, 'out', f))).length;
+  const kib = (n) => `${(n / 1024).toFixed(0)} KiB`;
+  const bundle = {
+    workerJs: size('worker.js'),
+    wasm: size('gluon_wasm_bg.wasm'),
+    gzipTotal: gz('worker.js') + gz('gluon_wasm_bg.wasm'),
+  };
+  checks.push({
+    name: 'esbuild bundle (--conditions=workerd)',
+    ok: true,
+    detail: `worker.js ${kib(bundle.workerJs)} + .wasm ${kib(bundle.wasm)} (gzip ${kib(bundle.gzipTotal)} together)`,
+  });
+
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child = spawn(toolBin.workerd, ['serve', 'config.capnp', '--socket-addr', `http=127.0.0.1:${port}`], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  child.stdout.on('data', (d) => {
+    log += d;
+  });
+  child.stderr.on('data', (d) => {
+    log += d;
+  });
+  const hardStop = setTimeout(() => child.kill('SIGKILL'), 120_000); // bounded, whatever happens
+  let version = 'workerd';
+  try {
+    const v = await run(toolBin.workerd, ['--version'], { timeout: 10_000 });
+    version = v.stdout.trim() || version;
+    const health = await waitForHttp(`${base}/health`, 30_000, child);
+    checks.push({
+      name: 'Worker starts, ready({ wasmModule })',
+      ok: health.backend?.build === 'simd',
+      detail: JSON.stringify(health),
+    });
+
+    const post = async (body) => {
+      const r = await fetch(`${base}/predict`, {
+        method: 'POST',
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+        headers: { 'content-type': 'application/json' },
+        signal: AbortSignal.timeout(15_000),
+      });
+      return { status: r.status, json: await r.json() };
+    };
+    const inputs = [
+      [
+        [1, 1, 1],
+        [1, 1, 1],
+      ],
+      [[0], [29], [7], [13], [2], [5], [17], [23]],
+      Array.from({ length: 12 }, (_, t) => Array.from({ length: 4 }, (_, n) => (t * 7 + n * 3) % 30)),
+    ];
+    const answers = [];
+    for (const ids of inputs) answers.push(await post({ ids }));
+    const ref = parseResult(
+      await run(process.execPath, ['node-ref.mjs', JSON.stringify(inputs)], { cwd: dir, timeout: 60_000 }),
+      'node-ref',
+      'NODE-REF ',
+    );
+    inputs.forEach((ids, i) => {
+      const a = answers[i];
+      const d = a.status === 200 ? maxDiff(a.json, ref[i]) : Infinity;
+      checks.push({
+        name: `POST /predict ${ids.length}x${ids[0].length} ids == Node's output`,
+        ok: a.status === 200 && d <= 1e-6,
+        detail: a.status === 200 ? `max |diff| ${d.toExponential(2)}` : `HTTP ${a.status} ${JSON.stringify(a.json)}`,
+      });
+    });
+    const dm = maxDiff(answers[0].json, golden.outputs.out_ones);
+    checks.push({
+      name: "ones([2, 3]) == MXNet 1.9.1's out_ones",
+      ok: dm <= 1e-5,
+      detail: `max |diff| ${dm.toExponential(2)}`,
+    });
+
+    const badCases = [
+      ['malformed JSON', '{"ids": [[1, 2'],
+      [
+        'wrong input length',
+        {
+          ids: [
+            [1, 2, 3],
+            [4, 5],
+          ],
+        },
+      ],
+      ['empty ids', { ids: [] }],
+      ['token id out of range', { ids: [[1, 30]] }],
+      ['not an object', '[1, 2, 3]'],
+    ];
+    for (const [what, body] of badCases) {
+      const r = await post(body);
+      checks.push({
+        name: `400 for ${what}`,
+        ok: r.status === 400 && typeof r.json.error === 'string' && r.json.error.length > 10,
+        detail: `HTTP ${r.status} ${JSON.stringify(r.json)}`,
+      });
+    }
+    const again = await post({ ids: inputs[0] });
+    const da = again.status === 200 ? maxDiff(again.json, ref[0]) : Infinity;
+    checks.push({ name: 'still serving after bad requests', ok: da <= 1e-6, detail: `HTTP ${again.status}` });
+  } catch (e) {
+    checks.push({ name: 'workerd', ok: false, detail: `${e.stack ?? e}\nworkerd log:\n${log.slice(-3000)}` });
+  } finally {
+    clearTimeout(hardStop);
+    child.kill('SIGTERM');
+    await new Promise((r) => {
+      const t = setTimeout(() => {
+        child.kill('SIGKILL');
+        r(undefined);
+      }, 5000);
+      child.once('close', () => {
+        clearTimeout(t);
+        r(undefined);
+      });
+    });
+  }
+  return { runtime: version, ok: checks.every((c) => c.ok), checks, bundle };
+};
+
 export const RUNTIME_NAMES = Object.keys(RUNTIMES);
 
 /** Runs one runtime: { name, status: 'pass'|'fail'|'skip', reason?, result?, ms }. */
 export async function runRuntime(name) {
   const t0 = Date.now();
   try {
-    const toolsErr = ['node-latest', 'deno', 'bun', 'vite'].includes(name) ? await ensureTools() : null;
+    const toolsErr = ['node-latest', 'deno', 'bun', 'vite', 'workerd'].includes(name) ? await ensureTools() : null;
     if (toolsErr) return { name, status: 'fail', reason: toolsErr, ms: Date.now() - t0 };
     const result = await RUNTIMES[name]();
     if (result.skip) return { name, status: 'skip', reason: result.skip, ms: Date.now() - t0 };

@@ -1,0 +1,20 @@
+// Entry for edge runtimes (export conditions `workerd` and `edge-light`): Cloudflare Workers
+// and other hosts that forbid compiling WebAssembly from bytes at run time. The single-thread
+// build is imported as a module binding (a `WebAssembly.Module`, as workerd, wrangler and
+// esbuild's copy loader provide it) and handed to `ready()`; everything else is the main entry.
+
+// A .wasm import is a WebAssembly.Module binding on these platforms (its .d.ts describes the
+// instance's exports instead, hence the cast below).
+import simdModule from './backend/generated/simd/gluon_wasm_bg.wasm';
+import base, { type BackendInfo, type ReadyOptions } from './index.js';
+
+export type { BackendInfo, ReadyOptions } from './index.js';
+export { backendInfo, gluon, init, nd, random, shutdown } from './index.js';
+
+/** `ready()` with the bundled module: `ready({ wasmModule })` unless the caller passes one. */
+export function ready(options: ReadyOptions = {}): Promise<BackendInfo> {
+  return base.ready({ wasmModule: simdModule as unknown as WebAssembly.Module, ...options });
+}
+
+const mx = { ...base, ready };
+export default mx;
