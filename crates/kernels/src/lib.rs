@@ -5,6 +5,7 @@
 //! - [`act`]: sigmoid / tanh (scalar and `F32x4`, one formula each, documented error).
 //! - [`gemm`]: BLIS-style SGEMM, pre-packed B, naive reference.
 //! - [`rnn`]: fused RNN/LSTM/GRU stacks and single-step cells, with a scalar reference.
+//! - [`par`]: the fork-join hook (`Parallel`) a thread pool implements.
 //! - [`peak`]: synthetic SIMD peak probe for benchmarks.
 //!
 //! Conventions: matrices are row-major with a leading dimension (`lda`, ...); `alpha`/`beta`
@@ -15,6 +16,7 @@
 
 pub mod act;
 pub mod gemm;
+pub mod par;
 pub mod peak;
 pub mod rnn;
 pub mod simd;

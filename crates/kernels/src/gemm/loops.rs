@@ -7,6 +7,7 @@ use core::ops::Range;
 use super::micro::{kernel_f32_4x8, kernel_f32_rows, PanelDst};
 use super::pack::{pack_a, pack_b, MatRef};
 use super::params::{KC, MC, MR, NC, NR};
+use crate::par::RawBuf;
 
 /// `true` when a `rows x width` window at `off` with row stride `ld` lies inside `len`
 /// elements. Checked arithmetic: on wasm32 a wrapped product must not pass a bounds test
@@ -101,18 +102,22 @@ pub(crate) struct RowsDst<'a> {
 /// `rows < MR` rows of one packed A panel against several B panels, without padding work
 /// (see `micro::kernel_f32_rows`). `c1`/`c2` are the two possible destinations (the RNN
 /// step sends GRU's `W_hn h` to a separate buffer). Each tile's full `NR` columns of the
-/// first `rows` rows are written.
-pub(crate) fn tile_rows(
+/// first `rows` rows are written (windows are bounds-checked against the buffers).
+///
+/// # Safety
+/// `c1`/`c2` must view live buffers that nothing else reads or writes, in the tiles'
+/// windows, during the call.
+pub(crate) unsafe fn tile_rows(
     kc: usize,
     alpha: f32,
     a_panel: &[f32],
     rows: usize,
     panels: &[RowsDst],
-    c1: &mut [f32],
-    c2: &mut [f32],
+    c1: RawBuf,
+    c2: RawBuf,
 ) {
     assert!((1..MR).contains(&rows) && panel_fits(kc, MR, a_panel.len()));
-    let (p1, p2) = (c1.as_mut_ptr(), c2.as_mut_ptr());
+    let (p1, p2) = (c1.ptr(), c2.ptr());
     let mut dsts = [PanelDst {
         c: p1,
         ldc: 0,
@@ -141,7 +146,8 @@ pub(crate) fn tile_rows(
             bs[i] = d.b_panel.as_ptr();
         }
         let a = a_panel.as_ptr();
-        // SAFETY: every pointer was bounds-checked above for `rows` x NR / `kc` panels.
+        // SAFETY: every pointer was bounds-checked above for `rows` x NR / `kc` panels;
+        // exclusivity of the C windows is the caller's contract.
         unsafe {
             match (rows, chunk.len()) {
                 (1, 1) => kernel_f32_rows::<1, 1>(kc, alpha, a, [bs[0]], [dsts[0]]),
@@ -294,7 +300,53 @@ fn flush_tail(
         dst(jps[jps.len().min(3) - 1]),
         dst(jps[jps.len() - 1]),
     ];
-    tile_rows(kc, alpha, a_panel, rows, &d[..jps.len()], c, &mut []);
+    // SAFETY: `c` is exclusively borrowed for the call and not touched otherwise.
+    unsafe {
+        tile_rows(
+            kc,
+            alpha,
+            a_panel,
+            rows,
+            &d[..jps.len()],
+            RawBuf::new(c),
+            RawBuf::new(&mut []),
+        )
+    };
+}
+
+/// A full MR x NR tile written straight into a shared buffer (the parallel RNN step):
+/// `C = alpha * A_panel · B_panel + beta * C` at `c[off + i * ldc + j]`.
+///
+/// # Safety
+/// `c` must view a live buffer that nothing else reads or writes, in this tile's window,
+/// during the call.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+pub(crate) unsafe fn tile_full_raw(
+    kc: usize,
+    alpha: f32,
+    a_panel: &[f32],
+    b_panel: &[f32],
+    beta: f32,
+    c: RawBuf,
+    off: usize,
+    ldc: usize,
+) {
+    assert!(panel_fits(kc, MR, a_panel.len()) && panel_fits(kc, NR, b_panel.len()));
+    assert!(fits(off, MR, ldc, NR, c.len()));
+    // SAFETY: panels and the C window are bounds-checked above; exclusivity of the window
+    // is the caller's contract.
+    unsafe {
+        kernel_f32_4x8(
+            kc,
+            alpha,
+            a_panel.as_ptr(),
+            b_panel.as_ptr(),
+            beta,
+            c.ptr().add(off),
+            ldc,
+        )
+    };
 }
 
 /// `C[m, n] = beta * C` (k == 0 case); `beta == 0` writes zeros without reading C.

@@ -18,7 +18,7 @@ use core::ops::Range;
 pub use pack::MatRef;
 use params::NR;
 
-pub(crate) use loops::{tile, tile_rows, RowsDst};
+pub(crate) use loops::{tile_full_raw, tile_rows, RowsDst};
 pub(crate) use pack::pack_a;
 
 /// Asserts that a row-major `rows x cols` operand with leading dimension `ld` fits in `len`.

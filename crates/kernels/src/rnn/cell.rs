@@ -3,6 +3,7 @@
 
 use super::sequence::forward;
 use super::{DirParams, Layout, Mode, PackedRnn, RnnParams, RnnSpec, Workspace};
+use crate::par::Inline;
 
 /// A packed cell (LSTMCell with its default sigmoid/tanh activations; RNNCell with tanh or
 /// relu).
@@ -76,5 +77,6 @@ pub fn cell_step(
         None,
         c_out,
         ws,
+        &Inline,
     )
 }

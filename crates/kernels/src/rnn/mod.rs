@@ -19,7 +19,7 @@ mod workspace;
 
 pub use cell::{cell_step, PackedCell};
 pub use packed::PackedRnn;
-pub use sequence::rnn_forward;
+pub use sequence::{rnn_forward, rnn_forward_par};
 pub use workspace::Workspace;
 
 /// Recurrence type; gate counts 1, 1, 4, 3.

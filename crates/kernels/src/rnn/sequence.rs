@@ -2,12 +2,14 @@
 //! direction over the time steps (spec section 8.6), writing outputs in place.
 
 use super::gates::UNITS;
+use super::packed::PackedDir;
 use super::packed::PackedRnn;
 use super::step::{step, OutView, StepBufs, StepCtx};
 use super::workspace::{grow, DirScratch, Workspace};
 use super::{Layout, Mode};
 use crate::gemm::params::MR;
 use crate::gemm::sgemm_packed_with;
+use crate::par::{Inline, Parallel, RawBuf, Slots};
 
 /// Largest input-projection buffer (f32 values, 8 MiB) before time is processed in chunks.
 /// Chunking does not change results (each projected element is computed the same way);
@@ -58,7 +60,58 @@ pub fn rnn_forward(
     cn: Option<&mut [f32]>,
     ws: &mut Workspace,
 ) -> Result<(), String> {
-    forward(p, layout, t, n, x, h0, c0, valid_len, out, Some(hn), cn, ws)
+    forward(
+        p,
+        layout,
+        t,
+        n,
+        x,
+        h0,
+        c0,
+        valid_len,
+        out,
+        Some(hn),
+        cn,
+        ws,
+        &Inline,
+    )
+}
+
+/// [`rnn_forward`] with the work of each call split over `par` (a thread pool): the input
+/// projection by rows, each time step by blocks of hidden units (so batch 1 parallelises
+/// too). Results are bitwise identical to `rnn_forward` for any thread count. Steps smaller
+/// than `par.min_parallel_macs()` stay on the calling thread.
+#[allow(clippy::too_many_arguments)]
+pub fn rnn_forward_par(
+    p: &PackedRnn,
+    layout: Layout,
+    t: usize,
+    n: usize,
+    x: &[f32],
+    h0: Option<&[f32]>,
+    c0: Option<&[f32]>,
+    valid_len: Option<&[usize]>,
+    out: &mut [f32],
+    hn: &mut [f32],
+    cn: Option<&mut [f32]>,
+    ws: &mut Workspace,
+    par: &dyn Parallel,
+) -> Result<(), String> {
+    forward(
+        p,
+        layout,
+        t,
+        n,
+        x,
+        h0,
+        c0,
+        valid_len,
+        out,
+        Some(hn),
+        cn,
+        ws,
+        par,
+    )
 }
 
 /// `rnn_forward` with optional `hn` (a cell step's output already is its new h).
@@ -76,6 +129,7 @@ pub(crate) fn forward(
     mut hn: Option<&mut [f32]>,
     mut cn: Option<&mut [f32]>,
     ws: &mut Workspace,
+    par: &dyn Parallel,
 ) -> Result<(), String> {
     let s = &p.spec;
     let (ld, d, hs, h) = (s.num_layers * s.dirs(), s.dirs(), s.out_size(), s.hidden);
@@ -106,7 +160,12 @@ pub(crate) fn forward(
         }
     }
 
-    let Workspace { xin, layers, dir } = ws;
+    let Workspace {
+        xin,
+        layers,
+        dir,
+        parts,
+    } = ws;
     // Layer 0 reads time-major rows; an NTC input is transposed once.
     let x_tnc: &[f32] = match layout {
         Layout::Tnc => x,
@@ -179,7 +238,9 @@ pub(crate) fn forward(
                 hn,
                 cn,
                 dir,
-            );
+                parts,
+                par,
+            )?;
         }
     }
     Ok(())
@@ -201,13 +262,24 @@ fn run_dir(
     hn: Option<&mut [f32]>,
     cn: Option<&mut [f32]>,
     s: &mut DirScratch,
-) {
+    part_scratch: &mut Vec<Vec<f32>>,
+    par: &dyn Parallel,
+) -> Result<(), String> {
     let spec = &p.spec;
     let pd = &p.dirs[idx];
     let (h, hp, proj) = (spec.hidden, p.hp, spec.projection);
     let cols = spec.mode.gates() * hp;
     let (hs, ks, kh) = (spec.out_size(), proj.unwrap_or(hp), proj.unwrap_or(h));
 
+    let step_macs = n.saturating_mul(cols).saturating_mul(kh);
+    let parts = if par.threads() > 1 && step_macs >= par.min_parallel_macs() {
+        par.threads().min(hp / UNITS)
+    } else {
+        1
+    };
+    if part_scratch.len() < parts {
+        part_scratch.resize_with(parts, Vec::new);
+    }
     let hrec = grow(&mut s.hrec, n * ks);
     let cstate = grow(&mut s.cstate, n * hp);
     hrec.fill(0.0);
@@ -224,7 +296,7 @@ fn run_dir(
         hrec,
         cstate,
         apack: grow(&mut s.apack, n.next_multiple_of(MR) * kh),
-        nbuf: grow(&mut s.nbuf, n * UNITS),
+        nbuf: grow(&mut s.nbuf, parts * n * UNITS),
         hfull: grow(&mut s.hfull, if proj.is_some() { n * hp } else { 0 }),
         rbuf: grow(&mut s.rbuf, n * proj.unwrap_or(0)),
         gemm: &mut s.gemm,
@@ -256,22 +328,11 @@ fn run_dir(
             row.copy_from_slice(&pd.bias);
         }
         let x = &input[t0 * n * pd.ni..t1 * n * pd.ni];
-        sgemm_packed_with(
-            rows,
-            0..cols,
-            1.0,
-            x,
-            pd.ni,
-            &pd.wi,
-            1.0,
-            xp,
-            cols,
-            bufs.gemm,
-        );
+        project(rows, cols, x, pd, xp, &mut part_scratch[..parts], par)?;
         for i in 0..t1 - t0 {
             let tt = if backward { t1 - 1 - i } else { t0 + i };
             let xt = &mut xp[(tt - t0) * n * cols..][..n * cols];
-            step(&cx, tt, valid, xt, &mut bufs, out);
+            step(&cx, tt, valid, xt, &mut bufs, out, par, parts)?;
         }
     }
     if let Some(hn) = hn {
@@ -284,4 +345,48 @@ fn run_dir(
             cn[b * h..][..h].copy_from_slice(&bufs.cstate[b * hp..][..h]);
         }
     }
+    Ok(())
+}
+
+/// `xp += x · Wi^T` for `rows` rows, split by rows over the parts (one packing scratch
+/// each). Row blocks are independent, so the split does not change any bit.
+fn project(
+    rows: usize,
+    cols: usize,
+    x: &[f32],
+    pd: &PackedDir,
+    xp: &mut [f32],
+    scratch: &mut [Vec<f32>],
+    par: &dyn Parallel,
+) -> Result<(), String> {
+    let parts = scratch.len().min(rows.div_ceil(MR)).max(1);
+    if parts == 1 {
+        sgemm_packed_with(
+            rows,
+            0..cols,
+            1.0,
+            x,
+            pd.ni,
+            &pd.wi,
+            1.0,
+            xp,
+            cols,
+            &mut scratch[0],
+        );
+        return Ok(());
+    }
+    let blocks = rows.div_ceil(MR);
+    let range = |p: usize| {
+        ((blocks * p / parts) * MR).min(rows)..((blocks * (p + 1) / parts) * MR).min(rows)
+    };
+    let xpb = RawBuf::new(xp);
+    let slots = Slots::new(scratch);
+    par.run(parts, &|p| {
+        let r = range(p);
+        // SAFETY: parts get disjoint row ranges of `xp` and distinct scratch slots; both
+        // buffers are exclusively borrowed for the duration of `run`.
+        let (c, scr) = unsafe { (xpb.slice(r.start * cols, r.len() * cols), slots.get(p)) };
+        let a = &x[r.start * pd.ni..r.end * pd.ni];
+        sgemm_packed_with(r.len(), 0..cols, 1.0, a, pd.ni, &pd.wi, 1.0, c, cols, scr);
+    })
 }

@@ -1,12 +1,19 @@
 //! One time step of one direction: the recurrent GEMM against the packed `h2h` panels,
 //! accumulated in place onto that step's input projection, fused per block of hidden units
 //! with the gate nonlinearities (the block's gates are still in L1).
+//!
+//! Unit blocks are independent within a step, so they can be split over the parts of a
+//! fork-join ([`Parallel`]); each part writes only its blocks' columns and units, and
+//! every element is computed the same way whatever the split (bitwise identical results).
+
+use core::ops::Range;
 
 use super::gates::{GRU_N, UNITS};
 use super::packed::PackedDir;
 use super::{pointwise, Mode, StateClip};
 use crate::gemm::params::{MR, NR};
-use crate::gemm::{pack_a, sgemm_packed_with, tile, tile_rows, MatRef, RowsDst};
+use crate::gemm::{pack_a, sgemm_packed_with, tile_full_raw, tile_rows, MatRef, RowsDst};
+use crate::par::{Parallel, RawBuf};
 
 /// Destination of a direction's outputs: row (t, b) is
 /// `data[t * ts + b * bs + off..][..width]`.
@@ -45,7 +52,7 @@ pub(crate) struct StepBufs<'a> {
     pub cstate: &'a mut [f32],
     /// Packed A operand (`n` rounded up to MR, times K).
     pub apack: &'a mut [f32],
-    /// GRU `W_hn h` of one block, `(n, UNITS)`.
+    /// GRU `W_hn h` of one block, `(n, UNITS)` per part.
     pub nbuf: &'a mut [f32],
     /// LSTMP: unprojected h `(n, hp)` and projected r `(n, P)`.
     pub hfull: &'a mut [f32],
@@ -53,9 +60,33 @@ pub(crate) struct StepBufs<'a> {
     pub gemm: &'a mut Vec<f32>,
 }
 
+/// What the parts of one step share: read-only operands and `RawBuf` views of the buffers
+/// they write (each part only its own unit blocks).
+struct Shared<'a> {
+    cx: &'a StepCtx<'a>,
+    t: usize,
+    valid: Option<&'a [usize]>,
+    apack: &'a [f32],
+    xproj: RawBuf,
+    hrec: RawBuf,
+    cstate: RawBuf,
+    hfull: RawBuf,
+    nbuf: RawBuf,
+    out: RawBuf,
+    out_row: [usize; 3],
+}
+
+/// Unit blocks per part: the blocks of a step split into `parts` contiguous ranges.
+pub(crate) fn block_ranges(blocks: usize, parts: usize, p: usize) -> Range<usize> {
+    blocks * p / parts..blocks * (p + 1) / parts
+}
+
 /// Runs time step `t`: `xproj_t` (`n` rows of `G*hp` packed gate columns, input projection
 /// plus biases) receives `h_prev · Wh^T` in place, then the nonlinearities update the states
 /// and write the outputs. Rows with `t >= valid[b]` keep their state and output zeros.
+/// The unit blocks are split over `parts` parts of `par` (`nbuf` holds one block buffer
+/// per part).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn step(
     cx: &StepCtx,
     t: usize,
@@ -63,10 +94,10 @@ pub(crate) fn step(
     xproj_t: &mut [f32],
     s: &mut StepBufs,
     out: &mut OutView,
-) {
+    par: &dyn Parallel,
+    parts: usize,
+) -> Result<(), String> {
     let (n, hp, h) = (cx.n, cx.hp, cx.hidden);
-    let g = cx.mode.gates();
-    let cols = g * hp;
     let kh = cx.proj.unwrap_or(h);
     let ks = cx.proj.unwrap_or(hp);
     let active = |b: usize| valid.is_none_or(|v| t < v[b]);
@@ -85,46 +116,92 @@ pub(crate) fn step(
         kh,
         s.apack,
     );
-    let (full, tail) = (n / MR, n % MR);
 
-    for hb in 0..hp / UNITS {
+    let blocks = hp / UNITS;
+    let parts = parts.clamp(1, blocks);
+    assert!(
+        s.nbuf.len() >= parts * n * UNITS,
+        "one GRU block buffer per part"
+    );
+    let sh = Shared {
+        cx,
+        t,
+        valid,
+        apack: s.apack,
+        xproj: RawBuf::new(xproj_t),
+        hrec: RawBuf::new(s.hrec),
+        cstate: RawBuf::new(s.cstate),
+        hfull: RawBuf::new(s.hfull),
+        nbuf: RawBuf::new(s.nbuf),
+        out: RawBuf::new(out.data),
+        out_row: [out.ts, out.bs, out.off],
+    };
+    // SAFETY: part p touches only unit blocks `block_ranges(.., p)` (disjoint columns of
+    // xproj, disjoint units of the states and outputs) and its own `nbuf` slot; the
+    // borrowed buffers are not used until `run` returns.
+    par.run(parts, &|p| unsafe {
+        run_blocks(&sh, block_ranges(blocks, parts, p), p)
+    })?;
+
+    // LSTMP: r = h · Whr^T becomes the output and the recurrent state of active rows.
+    if let (Some(p), Some(whr)) = (cx.proj, cx.pd.whr.as_ref()) {
+        sgemm_packed_with(n, 0..p, 1.0, s.hfull, hp, whr, 0.0, s.rbuf, p, s.gemm);
+        for b in (0..n).filter(|&b| active(b)) {
+            let r = &s.rbuf[b * p..][..p];
+            s.hrec[b * p..][..p].copy_from_slice(r);
+            out.row(t, b).copy_from_slice(r);
+        }
+    }
+    for b in (0..n).filter(|&b| !active(b)) {
+        out.row(t, b).fill(0.0);
+    }
+    Ok(())
+}
+
+/// GEMM and nonlinearities for unit blocks `blocks`, using GRU block buffer `part`.
+///
+/// # Safety
+/// Concurrent calls must get disjoint `blocks` and distinct `part`s, and the buffers viewed
+/// by `sh` must not be used elsewhere meanwhile.
+unsafe fn run_blocks(sh: &Shared, blocks: Range<usize>, part: usize) {
+    let cx = sh.cx;
+    let (n, hp, h) = (cx.n, cx.hp, cx.hidden);
+    let g = cx.mode.gates();
+    let cols = g * hp;
+    let kh = cx.proj.unwrap_or(h);
+    let ks = cx.proj.unwrap_or(hp);
+    let (full, tail) = (n / MR, n % MR);
+    let active = |b: usize| sh.valid.is_none_or(|v| sh.t < v[b]);
+    let [ts, bs, off] = sh.out_row;
+    // SAFETY: this part's own slot of the GRU buffers (distinct `part`s).
+    let nb = RawBuf::new(unsafe { sh.nbuf.slice(part * n * UNITS, n * UNITS) });
+
+    for hb in blocks {
         // GEMM for this block's G panels (one NR-column panel per gate).
         for gi in 0..g {
             let jp = hb * g + gi;
             let b_panel = cx.pd.wh.panel(jp);
-            let gru_n = cx.mode == Mode::Gru && gi == GRU_N;
+            // GRU's n gate is kept apart: the reset gate multiplies (W_hn h + b_hn) only.
+            let (c, off0, ldc, beta) = if cx.mode == Mode::Gru && gi == GRU_N {
+                (nb, 0, UNITS, 0.0)
+            } else {
+                (sh.xproj, jp * NR, cols, 1.0)
+            };
             for ip in 0..full {
-                let a_panel = &s.apack[ip * kh * MR..][..kh * MR];
-                if gru_n {
-                    // Kept apart: the reset gate multiplies (W_hn h + b_hn) only.
-                    let off = ip * MR * UNITS;
-                    tile(
+                let a_panel = &sh.apack[ip * kh * MR..][..kh * MR];
+                // SAFETY: the tile lies in this block's columns (or this part's nbuf).
+                unsafe {
+                    tile_full_raw(
                         kh,
                         1.0,
                         a_panel,
                         b_panel,
-                        0.0,
-                        s.nbuf,
-                        off,
-                        UNITS,
-                        MR,
-                        0..NR,
-                    );
-                } else {
-                    let off = ip * MR * cols + jp * NR;
-                    tile(
-                        kh,
-                        1.0,
-                        a_panel,
-                        b_panel,
-                        1.0,
-                        xproj_t,
-                        off,
-                        cols,
-                        MR,
-                        0..NR,
-                    );
-                }
+                        beta,
+                        c,
+                        off0 + ip * MR * ldc,
+                        ldc,
+                    )
+                };
             }
         }
         if tail > 0 {
@@ -158,48 +235,50 @@ pub(crate) fn step(
                 dst(2.min(g - 1)),
                 dst(3.min(g - 1)),
             ];
-            let a_panel = &s.apack[full * kh * MR..][..kh * MR];
-            tile_rows(kh, 1.0, a_panel, tail, &panels[..g], xproj_t, s.nbuf);
+            let a_panel = &sh.apack[full * kh * MR..][..kh * MR];
+            // SAFETY: the tiles lie in this block's columns and this part's nbuf.
+            unsafe { tile_rows(kh, 1.0, a_panel, tail, &panels[..g], sh.xproj, nb) };
         }
         // Nonlinearities for the block's units, row by row.
         let u0 = hb * UNITS;
         let w = UNITS.min(h - u0);
         for b in (0..n).filter(|&b| active(b)) {
-            let gb = &xproj_t[b * cols + hb * g * UNITS..][..g * UNITS];
-            let hs = b * hp + u0..b * hp + u0 + UNITS;
-            match cx.mode {
-                Mode::Lstm => {
-                    let hdst = if cx.proj.is_some() {
-                        &mut s.hfull[hs.clone()]
-                    } else {
-                        &mut s.hrec[hs.clone()]
-                    };
-                    pointwise::lstm(gb, &mut s.cstate[hs.clone()], hdst, cx.clip);
+            // SAFETY: all slices below are this block's units of row b (or this part's
+            // nbuf), disjoint from other parts; each is dropped before the next is made
+            // over the same elements.
+            unsafe {
+                let gb = sh.xproj.slice(b * cols + hb * g * UNITS, g * UNITS);
+                match cx.mode {
+                    Mode::Lstm => {
+                        let hdst = if cx.proj.is_some() {
+                            sh.hfull.slice(b * hp + u0, UNITS)
+                        } else {
+                            sh.hrec.slice(b * ks + u0, UNITS)
+                        };
+                        pointwise::lstm(gb, sh.cstate.slice(b * hp + u0, UNITS), hdst, cx.clip);
+                    }
+                    Mode::Gru => {
+                        let hn = nb.slice(b * UNITS, UNITS);
+                        pointwise::gru(
+                            gb,
+                            hn,
+                            &cx.pd.bhn[u0..u0 + UNITS],
+                            sh.hrec.slice(b * ks + u0, UNITS),
+                        );
+                    }
+                    Mode::RnnRelu | Mode::RnnTanh => {
+                        pointwise::vanilla(
+                            gb,
+                            cx.mode == Mode::RnnRelu,
+                            sh.hrec.slice(b * ks + u0, UNITS),
+                        );
+                    }
                 }
-                Mode::Gru => {
-                    let hn = &s.nbuf[b * UNITS..][..UNITS];
-                    pointwise::gru(gb, hn, &cx.pd.bhn[u0..u0 + UNITS], &mut s.hrec[hs.clone()]);
-                }
-                Mode::RnnRelu | Mode::RnnTanh => {
-                    pointwise::vanilla(gb, cx.mode == Mode::RnnRelu, &mut s.hrec[hs.clone()]);
+                if cx.proj.is_none() {
+                    let dst = sh.out.slice(sh.t * ts + b * bs + off + u0, w);
+                    dst.copy_from_slice(&sh.hrec.slice(b * ks + u0, UNITS)[..w]);
                 }
             }
-            if cx.proj.is_none() {
-                out.row(t, b)[u0..u0 + w].copy_from_slice(&s.hrec[hs][..w]);
-            }
         }
-    }
-
-    // LSTMP: r = h · Whr^T becomes the output and the recurrent state of active rows.
-    if let (Some(p), Some(whr)) = (cx.proj, cx.pd.whr.as_ref()) {
-        sgemm_packed_with(n, 0..p, 1.0, s.hfull, hp, whr, 0.0, s.rbuf, p, s.gemm);
-        for b in (0..n).filter(|&b| active(b)) {
-            let r = &s.rbuf[b * p..][..p];
-            s.hrec[b * p..][..p].copy_from_slice(r);
-            out.row(t, b).copy_from_slice(r);
-        }
-    }
-    for b in (0..n).filter(|&b| !active(b)) {
-        out.row(t, b).fill(0.0);
     }
 }

@@ -525,3 +525,83 @@ fn nan_inputs_follow_mxnet() {
         assert!(ok, "{mode:?} {sample1:?}");
     }
 }
+
+/// Real threads, one per part (tests the disjointness claims of the parallel paths).
+struct Threads(usize);
+
+impl crate::par::Parallel for Threads {
+    fn threads(&self) -> usize {
+        self.0
+    }
+    fn run(&self, parts: usize, f: &(dyn Fn(usize) + Sync)) -> Result<(), String> {
+        std::thread::scope(|s| {
+            for p in 0..parts {
+                s.spawn(move || f(p));
+            }
+        });
+        Ok(())
+    }
+    fn min_parallel_macs(&self) -> usize {
+        0
+    }
+}
+
+#[test]
+fn parallel_is_bitwise_identical_to_serial() {
+    let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    for (i, (s, t, n, states, varlen)) in table().into_iter().enumerate() {
+        let o = Owned::random(s, 300 + i as u32);
+        let p = PackedRnn::new(s, &o.params()).unwrap();
+        let x = fill(t * n * s.input_size, 3);
+        let ld = s.num_layers * s.dirs();
+        let (h0, c0, v) = (
+            fill(ld * n * s.out_size(), 8),
+            fill(ld * n * s.hidden, 9),
+            lengths(t, n),
+        );
+        let lstm = s.mode == Mode::Lstm;
+        let (h0, c0) = (
+            states.then_some(&h0[..]),
+            (states && lstm).then_some(&c0[..]),
+        );
+        let valid = varlen.then_some(&v[..]);
+        let call = Call {
+            layout: Layout::Ntc,
+            t,
+            n,
+            x: &x,
+            h0,
+            c0,
+            valid,
+        };
+        let serial = run_fast(&o, &call, &mut Workspace::new());
+        for threads in [2, 3, 5] {
+            let (lo, lh, lc) = sizes(&s, &call);
+            let (mut out, mut hn, mut cn) = (vec![0.0; lo], vec![0.0; lh], vec![0.0; lc]);
+            let cnr = lstm.then_some(&mut cn[..]);
+            let mut ws = Workspace::new();
+            rnn_forward_par(
+                &p,
+                Layout::Ntc,
+                t,
+                n,
+                &x,
+                h0,
+                c0,
+                valid,
+                &mut out,
+                &mut hn,
+                cnr,
+                &mut ws,
+                &Threads(threads),
+            )
+            .unwrap();
+            let what = format!("{s:?} threads {threads}");
+            assert_eq!(bits(&out), bits(&serial.out), "{what} out");
+            assert_eq!(bits(&hn), bits(&serial.hn), "{what} hn");
+            if lstm {
+                assert_eq!(bits(&cn), bits(&serial.cn), "{what} cn");
+            }
+        }
+    }
+}

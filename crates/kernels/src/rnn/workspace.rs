@@ -10,6 +10,8 @@ pub struct Workspace {
     /// Outputs of inner layers (TNC): layer `l` writes `layers[l % 2]` and reads the other.
     pub(crate) layers: [Vec<f32>; 2],
     pub(crate) dir: DirScratch,
+    /// One GEMM packing scratch per parallel part.
+    pub(crate) parts: Vec<Vec<f32>>,
 }
 
 /// Per-direction buffers (directions run one after the other).
