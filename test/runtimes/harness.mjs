@@ -10,6 +10,7 @@
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -402,10 +403,81 @@ function maxDiff(a, b) {
   return d;
 }
 
+/** The same requests against a model server (workerd or the Edge Runtime), checked against Node. */
+async function exercise(call, dir, checks) {
+  const golden = JSON.parse(
+    fs.readFileSync(path.join(ROOT, 'test/fixtures/mxnet/api_seq_embed_lstm_dense.json'), 'utf8'),
+  );
+  const post = (body) =>
+    call('/predict', {
+      method: 'POST',
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+      headers: { 'content-type': 'application/json' },
+    });
+  const inputs = [
+    [
+      [1, 1, 1],
+      [1, 1, 1],
+    ],
+    [[0], [29], [7], [13], [2], [5], [17], [23]],
+    Array.from({ length: 12 }, (_, t) => Array.from({ length: 4 }, (_, n) => (t * 7 + n * 3) % 30)),
+  ];
+  const answers = [];
+  for (const ids of inputs) answers.push(await post({ ids }));
+  const ref = parseResult(
+    await run(process.execPath, ['node-ref.mjs', JSON.stringify(inputs)], { cwd: dir, timeout: 60_000 }),
+    'node-ref',
+    'NODE-REF ',
+  );
+  inputs.forEach((ids, i) => {
+    const a = answers[i];
+    const d = a.status === 200 ? maxDiff(a.json, ref[i]) : Infinity;
+    checks.push({
+      name: `POST /predict ${ids.length}x${ids[0].length} ids == Node's output`,
+      ok: a.status === 200 && d <= 1e-6,
+      detail: a.status === 200 ? `max |diff| ${d.toExponential(2)}` : `HTTP ${a.status} ${JSON.stringify(a.json)}`,
+    });
+  });
+  const dm = maxDiff(answers[0].json, golden.outputs.out_ones);
+  checks.push({
+    name: "ones([2, 3]) == MXNet 1.9.1's out_ones",
+    ok: dm <= 1e-5,
+    detail: `max |diff| ${dm.toExponential(2)}`,
+  });
+
+  const badCases = [
+    ['malformed JSON', '{"ids": [[1, 2'],
+    [
+      'wrong input length',
+      {
+        ids: [
+          [1, 2, 3],
+          [4, 5],
+        ],
+      },
+    ],
+    ['empty ids', { ids: [] }],
+    ['token id out of range', { ids: [[1, 30]] }],
+    ['not an object', '[1, 2, 3]'],
+  ];
+  for (const [what, body] of badCases) {
+    const r = await post(body);
+    checks.push({
+      name: `400 for ${what}`,
+      ok: r.status === 400 && typeof r.json.error === 'string' && r.json.error.length > 10,
+      detail: `HTTP ${r.status} ${JSON.stringify(r.json)}`,
+    });
+  }
+  const again = await post({ ids: inputs[0] });
+  const da = again.status === 200 ? maxDiff(again.json, ref[0]) : Infinity;
+  checks.push({ name: 'still serving after bad requests', ok: da <= 1e-6, detail: `HTTP ${again.status}` });
+}
+
 RUNTIMES.workerd = async () => {
   const dir = await makeProject('workerd', {
     files: [
       ['../workerd/worker.mjs', 'worker.mjs'],
+      ['../workerd/model-server.mjs', 'model-server.mjs'],
       ['../workerd/config.capnp', 'config.capnp'],
       ['../workerd/node-ref.mjs', 'node-ref.mjs'],
     ],
@@ -478,72 +550,11 @@ RUNTIMES.workerd = async () => {
       detail: JSON.stringify(health),
     });
 
-    const post = async (body) => {
-      const r = await fetch(`${base}/predict`, {
-        method: 'POST',
-        body: typeof body === 'string' ? body : JSON.stringify(body),
-        headers: { 'content-type': 'application/json' },
-        signal: AbortSignal.timeout(15_000),
-      });
+    const call = async (p, init = {}) => {
+      const r = await fetch(`${base}${p}`, { ...init, signal: AbortSignal.timeout(15_000) });
       return { status: r.status, json: await r.json() };
     };
-    const inputs = [
-      [
-        [1, 1, 1],
-        [1, 1, 1],
-      ],
-      [[0], [29], [7], [13], [2], [5], [17], [23]],
-      Array.from({ length: 12 }, (_, t) => Array.from({ length: 4 }, (_, n) => (t * 7 + n * 3) % 30)),
-    ];
-    const answers = [];
-    for (const ids of inputs) answers.push(await post({ ids }));
-    const ref = parseResult(
-      await run(process.execPath, ['node-ref.mjs', JSON.stringify(inputs)], { cwd: dir, timeout: 60_000 }),
-      'node-ref',
-      'NODE-REF ',
-    );
-    inputs.forEach((ids, i) => {
-      const a = answers[i];
-      const d = a.status === 200 ? maxDiff(a.json, ref[i]) : Infinity;
-      checks.push({
-        name: `POST /predict ${ids.length}x${ids[0].length} ids == Node's output`,
-        ok: a.status === 200 && d <= 1e-6,
-        detail: a.status === 200 ? `max |diff| ${d.toExponential(2)}` : `HTTP ${a.status} ${JSON.stringify(a.json)}`,
-      });
-    });
-    const dm = maxDiff(answers[0].json, golden.outputs.out_ones);
-    checks.push({
-      name: "ones([2, 3]) == MXNet 1.9.1's out_ones",
-      ok: dm <= 1e-5,
-      detail: `max |diff| ${dm.toExponential(2)}`,
-    });
-
-    const badCases = [
-      ['malformed JSON', '{"ids": [[1, 2'],
-      [
-        'wrong input length',
-        {
-          ids: [
-            [1, 2, 3],
-            [4, 5],
-          ],
-        },
-      ],
-      ['empty ids', { ids: [] }],
-      ['token id out of range', { ids: [[1, 30]] }],
-      ['not an object', '[1, 2, 3]'],
-    ];
-    for (const [what, body] of badCases) {
-      const r = await post(body);
-      checks.push({
-        name: `400 for ${what}`,
-        ok: r.status === 400 && typeof r.json.error === 'string' && r.json.error.length > 10,
-        detail: `HTTP ${r.status} ${JSON.stringify(r.json)}`,
-      });
-    }
-    const again = await post({ ids: inputs[0] });
-    const da = again.status === 200 ? maxDiff(again.json, ref[0]) : Infinity;
-    checks.push({ name: 'still serving after bad requests', ok: da <= 1e-6, detail: `HTTP ${again.status}` });
+    await exercise(call, dir, checks);
   } catch (e) {
     checks.push({ name: 'workerd', ok: false, detail: `${e.stack ?? e}\nworkerd log:\n${log.slice(-3000)}` });
   } finally {
@@ -563,13 +574,87 @@ RUNTIMES.workerd = async () => {
   return { runtime: version, ok: checks.every((c) => c.ok), checks, bundle };
 };
 
+RUNTIMES['edge-runtime'] = async () => {
+  const dir = await makeProject('edge-runtime', {
+    files: [
+      ['../workerd/edge-entry.mjs', 'edge-entry.mjs'],
+      ['../workerd/model-server.mjs', 'model-server.mjs'],
+      ['../workerd/node-ref.mjs', 'node-ref.mjs'],
+    ],
+  });
+  fs.copyFileSync(
+    path.join(ROOT, 'test/fixtures/mxnet/bin/api_seq_embed_lstm_dense.params'),
+    path.join(dir, 'model.params'),
+  );
+  const checks = [];
+  must(
+    await run(
+      toolBin.esbuild,
+      [
+        'edge-entry.mjs',
+        '--bundle',
+        '--format=iife',
+        '--platform=neutral',
+        '--conditions=edge-light',
+        '--main-fields=module,main',
+        '--loader:.params=binary',
+        '--target=es2022',
+        '--outfile=out/edge.js',
+        '--log-level=error',
+      ],
+      { cwd: dir },
+    ),
+    'esbuild bundle for the Edge Runtime',
+  );
+  const require = createRequire(path.join(TOOLS, 'package.json'));
+  const { EdgeRuntime } = require('edge-runtime');
+  const version = require('edge-runtime/package.json').version;
+  // The host compiles the module (resolved through the package's "./simd.wasm" export) and
+  // injects it; inside, code generation from bytes stays disabled (EdgeRuntime's default).
+  const wasmFile = createRequire(path.join(dir, 'package.json')).resolve('gluon-rnn-wasm/simd.wasm');
+  const module = await WebAssembly.compile(fs.readFileSync(wasmFile));
+  const runtime = new EdgeRuntime({
+    initialCode: fs.readFileSync(path.join(dir, 'out/edge.js'), 'utf8'),
+    codeGeneration: { strings: false, wasm: false },
+    extend: (ctx) => Object.assign(ctx, { GLUON_WASM: module }),
+  });
+  const forbidden = await runtime
+    .evaluate(
+      'WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])).then(() => "allowed", (e) => String(e))',
+    )
+    .catch((e) => String(e));
+  checks.push({
+    name: 'the sandbox forbids compiling wasm from bytes',
+    ok: forbidden !== 'allowed',
+    detail: String(forbidden).slice(0, 160),
+  });
+  const call = async (p, init = {}) => {
+    const r = await runtime.dispatchFetch(`http://edge.local${p}`, init);
+    return { status: r.status, json: await r.json() };
+  };
+  try {
+    const health = await call('/health');
+    checks.push({
+      name: 'ready({ wasmModule }) in the Edge Runtime',
+      ok: health.status === 200 && health.json.backend?.build === 'simd',
+      detail: JSON.stringify(health.json),
+    });
+    await exercise(call, dir, checks);
+  } catch (e) {
+    checks.push({ name: 'edge-runtime', ok: false, detail: String(e.stack ?? e) });
+  }
+  return { runtime: `edge-runtime ${version}`, ok: checks.every((c) => c.ok), checks };
+};
+
 export const RUNTIME_NAMES = Object.keys(RUNTIMES);
 
 /** Runs one runtime: { name, status: 'pass'|'fail'|'skip', reason?, result?, ms }. */
 export async function runRuntime(name) {
   const t0 = Date.now();
   try {
-    const toolsErr = ['node-latest', 'deno', 'bun', 'vite', 'workerd'].includes(name) ? await ensureTools() : null;
+    const toolsErr = ['node-latest', 'deno', 'bun', 'vite', 'workerd', 'edge-runtime'].includes(name)
+      ? await ensureTools()
+      : null;
     if (toolsErr) return { name, status: 'fail', reason: toolsErr, ms: Date.now() - t0 };
     const result = await RUNTIMES[name]();
     if (result.skip) return { name, status: 'skip', reason: result.skip, ms: Date.now() - t0 };

@@ -120,10 +120,15 @@ export async function loadBuild(build: BuildName, options: ReadyOptions): Promis
   let memory: WebAssembly.Memory | undefined;
   if (options.wasmModule !== undefined) {
     if (build !== 'simd') throw new Error('gluon-rnn-wasm: ready({ wasmModule }) takes the single-thread build only');
-    if (!(options.wasmModule instanceof WebAssembly.Module)) {
+    // Not `instanceof`: a host may compile the module in another realm (Vercel's Edge Runtime
+    // injects modules compiled outside its VM context).
+    if (Object.prototype.toString.call(options.wasmModule) !== '[object WebAssembly.Module]') {
       throw new TypeError('ready({ wasmModule }): expected a WebAssembly.Module');
     }
     module = options.wasmModule;
+    // wasm-bindgen's glue tests `instanceof WebAssembly.Module`; give a module from another
+    // realm this realm's prototype (its internal slots, which instantiation uses, are intact).
+    if (!(module instanceof WebAssembly.Module)) Object.setPrototypeOf(module, WebAssembly.Module.prototype);
   } else {
     const buf = await readBytes(wasmUrl(build, options.wasmPath));
     bytes = buf.byteLength;
