@@ -4,15 +4,19 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { summarize } from './summary.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const shared = path.resolve(root, '..', 'shared', 'bench', 'peers');
 const work = path.join(root, 'bench', '.peers');
 
 const DEFAULT = [
-  '--configs', 'small_lstm,medium_lstm,large_lstm,medium_gru,medium_rnn,medium_lstm_bi',
-  '--systems', 'gluon-1t,ort-web-1t,tfjs-wasm,numpy-1t',
-  '--rounds', '5',
+  '--configs',
+  'small_lstm,medium_lstm,large_lstm,medium_gru,medium_rnn,medium_lstm_bi',
+  '--systems',
+  'gluon-1t,ort-web-1t,tfjs-wasm,numpy-1t',
+  '--rounds',
+  '5',
   '--no-init',
 ];
 
@@ -39,6 +43,18 @@ export async function runPeers(extra) {
   if (spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status !== 0) {
     run('python3', ['-m', 'pip', 'install', '-q', 'numpy', 'threadpoolctl'], work);
   }
-  fs.mkdirSync(path.join(work, 'results'), { recursive: true });
+  const results = path.join(work, 'results');
+  fs.mkdirSync(results, { recursive: true });
+  const before = new Set(fs.readdirSync(results));
   run('node', ['bench.mjs', '--project', root, ...(extra.length ? extra : DEFAULT)], work);
+  const fresh = fs
+    .readdirSync(results)
+    .filter((f) => f.endsWith('.json') && !before.has(f))
+    .sort();
+  if (fresh.length === 0) return;
+  const result = JSON.parse(fs.readFileSync(path.join(results, fresh.at(-1)), 'utf8'));
+  const peak = spawnSync(process.execPath, [path.join(root, 'bench', 'gemm.mjs'), '--peak-only'], { encoding: 'utf8' });
+  const text = summarize(result, Number(peak.stdout.trim()));
+  console.log(text);
+  fs.appendFileSync(path.join(results, fresh.at(-1).replace(/\.json$/, '.md')), `${text}\n`);
 }
