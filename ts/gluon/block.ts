@@ -1,14 +1,19 @@
 // Block and HybridBlock (python/mxnet/gluon/block.py): prefixes and name scopes, children,
 // parameter collection, initialisation, deferred shape inference, and Gluon's __repr__.
 
-import { load as ndLoad, save as ndSave } from '../io/nd_io.js';
 import { nextName } from '../name.js';
 import * as nd from '../ndarray/index.js';
 import type { NDArray } from '../ndarray/ndarray.js';
 import { AssertionError, briefPrintList, indent, NotImplementedError, ValueError } from '../util/errors.js';
-import { sourceBytes, writeBytes } from '../util/files.js';
 import { checkCtx, parseArgs } from '../util/options.js';
 import { checkDtypeArg, Parameter, ParameterDict } from './parameter.js';
+import {
+  blockParamsForSave,
+  type LoadOptions,
+  loadBlockArrays,
+  loadBlockParameters,
+  saveBlockParameters,
+} from './params_io.js';
 
 /** @internal Key of a Block option that overrides `_alias()` (the prefix hint). */
 export const ALIAS: unique symbol = Symbol('gluon.alias');
@@ -207,67 +212,22 @@ export class Block {
    * order; with `deduplicate` a shared Parameter appears once, under its last name.
    */
   _paramsForSave(deduplicate = false): Map<string, NDArray> {
-    let params = [...this._collectParamsWithPrefix()];
-    if (deduplicate) {
-      const reverse = new Map<Parameter, string>();
-      for (const [k, p] of params) reverse.set(p, k);
-      params = [...reverse].map(([p, k]) => [k, p]);
-    }
-    return new Map(params.map(([k, p]) => [k, p.data()]));
+    return blockParamsForSave(this, deduplicate);
   }
 
   /**
    * @internal `load_parameters` after decoding: `loaded` maps saved names to arrays. Keys
-   * without any '.' take the legacy path (`collectParams()._loadDict` with
-   * `restorePrefix = this.prefix`). Validates everything before changing anything.
+   * without any '.' take the legacy path (`collectParams()` with `restorePrefix = this.prefix`).
+   * Validates everything before changing anything (see params_io.ts).
    */
-  _loadParameterDict(
-    loaded: Map<string, NDArray>,
-    opts: { allowMissing?: boolean; ignoreExtra?: boolean; source?: string } = {},
-  ): void {
-    const params = this._collectParamsWithPrefix();
-    if (loaded.size === 0 && params.size === 0) return;
-    const source = opts.source ?? '<bytes>';
-    if (![...loaded.keys()].some((k) => k.includes('.'))) {
-      this.collectParams()._loadDict(loaded, {
-        allowMissing: opts.allowMissing,
-        ignoreExtra: opts.ignoreExtra,
-        restorePrefix: this.prefix,
-        source,
-      });
-      return;
-    }
-    if (!opts.allowMissing) {
-      const inv = new Map<Parameter, string[]>();
-      for (const [k, p] of params) inv.set(p, [...(inv.get(p) ?? []), k]);
-      for (const [name, p] of params) {
-        if (!(inv.get(p) ?? []).some((k) => loaded.has(k))) {
-          throw new AssertionError(
-            `Parameter '${name}' is missing in file '${source}', which contains parameters: ${briefPrintList([...loaded.keys()])}. Set allow_missing=True to ignore missing parameters.`,
-          );
-        }
-      }
-    }
-    const todo: [Parameter, NDArray][] = [];
-    for (const [name, arr] of loaded) {
-      const p = params.get(name);
-      if (p === undefined) {
-        if (!opts.ignoreExtra) {
-          throw new ValueError(
-            `Parameter '${name}' loaded from file '${source}' is not present in ParameterDict, which contains parameters ${briefPrintList([...this.params.keys()])}. Set ignore_extra=True to ignore. `,
-          );
-        }
-        continue;
-      }
-      p._checkLoad(arr);
-      todo.push([p, arr]);
-    }
-    for (const [p, arr] of todo) p._loadInit(arr);
+  _loadParameterDict(loaded: Map<string, NDArray>, opts: LoadOptions = {}): void {
+    loadBlockArrays(this, loaded, opts);
   }
 
   /**
    * `saveParameters(filename?, deduplicate=false)`: MXNet `.params` bytes keyed by structural
-   * names (spec §2.5, §8.12); with a filename (Node/Deno/Bun) the file is also written.
+   * names (spec §2.5, §8.12; fused layers as `_unfused.{layer}.[l_cell.|r_cell.]...`),
+   * byte-identical to MXNet's file; with a filename (Node/Deno/Bun) the file is also written.
    */
   saveParameters(...args: unknown[]): Uint8Array {
     const o = parseArgs<{ filename: string | null; deduplicate: boolean }>(
@@ -276,17 +236,18 @@ export class Block {
       ['filename', 'deduplicate'],
       { filename: null, deduplicate: false },
     );
-    const bytes = ndSave(this._paramsForSave(!!o.deduplicate));
-    if (o.filename !== null) writeBytes('saveParameters', o.filename, bytes);
-    return bytes;
+    if (o.filename !== null && typeof o.filename !== 'string')
+      throw new TypeError(`saveParameters: filename must be a string path, got ${String(o.filename)}`);
+    return saveBlockParameters(this, o.filename, !!o.deduplicate);
   }
 
   /**
    * `loadParameters(source, ctx=null, allowMissing=false, ignoreExtra=false, castDtype=false,
    * dtypeSource='current')`: `source` is a path (Node/Deno/Bun), bytes or an ArrayBuffer.
-   * Files whose keys have no '.' take MXNet's legacy full-name path. Nothing changes on error.
-   * Gluon note: arrays of other dtypes are converted to float32 by the reader, so `castDtype`
-   * is accepted either way and `dtypeSource` must be 'current'.
+   * Files whose keys have no '.' take MXNet's legacy full-name path (restore prefix = this
+   * block's prefix, 'arg:'/'aux:' stripped). Loading fills deferred shapes. Atomic: on any
+   * error nothing changes. Non-float32 arrays need `castDtype: true` (converted to float32);
+   * `dtypeSource: 'saved'` throws for them (parameters are float32).
    */
   loadParameters(source: unknown, ...args: unknown[]): void {
     const o = parseArgs<{
@@ -302,16 +263,7 @@ export class Block {
       dtypeSource: 'current',
     });
     checkCtx('loadParameters', o.ctx);
-    if (o.dtypeSource !== 'current')
-      throw new TypeError(
-        `loadParameters: dtypeSource must be 'current' (parameters are float32), got '${o.dtypeSource}'`,
-      );
-    const { bytes, name } = sourceBytes('loadParameters', source);
-    const loaded = ndLoad(bytes);
-    const map = new Map<string, NDArray>(Array.isArray(loaded) ? [] : Object.entries(loaded));
-    if (Array.isArray(loaded) && loaded.length > 0)
-      throw new ValueError(`loadParameters: '${name}' holds an unnamed list of arrays, not parameters`);
-    this._loadParameterDict(map, { allowMissing: o.allowMissing, ignoreExtra: o.ignoreExtra, source: name });
+    loadBlockParameters(this, source, o);
   }
 
   /**

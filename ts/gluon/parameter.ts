@@ -3,11 +3,10 @@
 // and the loading seam (`_loadInit`, `_loadDict`) used by the .params reader.
 
 import { create as createInit, Initializer, type InitLike, initEquals, Uniform } from '../init/initializer.js';
-import { load as ndLoad, save as ndSave } from '../io/nd_io.js';
 import { NDArray, shapeStr } from '../ndarray/ndarray.js';
 import { AssertionError, briefPrintList, ValueError, warn } from '../util/errors.js';
-import { sourceBytes, writeBytes } from '../util/files.js';
 import { checkCtx, parseArgs } from '../util/options.js';
+import { loadParameterDict, loadParameterDictArrays, saveParameterDict } from './params_io.js';
 
 /** Thrown by `Parameter.data()` while the shape is still unknown (MXNet's class of the same name). */
 export class DeferredInitializationError extends Error {
@@ -466,7 +465,8 @@ export class ParameterDict {
 
   /**
    * `save(filename?, stripPrefix='')`: MXNet `.params` bytes keyed by full names (minus
-   * `stripPrefix`); with a filename (Node/Deno/Bun) the file is also written.
+   * `stripPrefix`), byte-identical to MXNet's; with a filename (Node/Deno/Bun) the file is
+   * also written.
    */
   save(...args: unknown[]): Uint8Array {
     const o = parseArgs<{ filename: string | null; stripPrefix: string }>(
@@ -475,24 +475,15 @@ export class ParameterDict {
       ['filename', 'stripPrefix'],
       { filename: null, stripPrefix: '' },
     );
-    const dict = new Map<string, NDArray>();
-    for (const p of this._params.values()) {
-      if (!p.name.startsWith(o.stripPrefix)) {
-        throw new ValueError(
-          `Prefix '${o.stripPrefix}' is to be striped before saving, but Parameter's name '${p.name}' does not start with '${o.stripPrefix}'. this may be due to your Block shares parameters from other Blocks or you forgot to use 'with name_scope()' when creating child blocks. For more info on naming, please see https://mxnet.io/api/python/docs/tutorials/packages/gluon/blocks/naming.html`,
-        );
-      }
-      dict.set(p.name.slice(o.stripPrefix.length), p.data());
-    }
-    const bytes = ndSave(dict);
-    if (o.filename !== null) writeBytes('ParameterDict.save', o.filename, bytes);
-    return bytes;
+    if (o.filename !== null && typeof o.filename !== 'string')
+      throw new TypeError(`ParameterDict.save: filename must be a string path, got ${String(o.filename)}`);
+    return saveParameterDict(this, o.filename, String(o.stripPrefix));
   }
 
   /**
    * `load(source, ctx=null, allowMissing=false, ignoreExtra=false, restorePrefix='',
    * castDtype=false, dtypeSource='current')`: `source` is a path (Node/Deno/Bun), bytes or an
-   * ArrayBuffer; keys may carry 'arg:'/'aux:'. Nothing changes on error.
+   * ArrayBuffer; keys may carry 'arg:'/'aux:'. Atomic: on any error nothing changes.
    */
   load(source: unknown, ...args: unknown[]): void {
     const o = parseArgs<{
@@ -509,72 +500,20 @@ export class ParameterDict {
       { allowMissing: false, ignoreExtra: false, restorePrefix: '', castDtype: false, dtypeSource: 'current' },
     );
     checkCtx('ParameterDict.load', o.ctx);
-    if (o.dtypeSource !== 'current')
-      throw new TypeError(
-        `ParameterDict.load: dtypeSource must be 'current' (parameters are float32), got '${o.dtypeSource}'`,
-      );
-    const { bytes, name } = sourceBytes('ParameterDict.load', source);
-    const loaded = ndLoad(bytes);
-    if (Array.isArray(loaded) && loaded.length > 0)
-      throw new ValueError(`ParameterDict.load: '${name}' holds an unnamed list of arrays, not parameters`);
-    this._loadDict(Array.isArray(loaded) ? [] : Object.entries(loaded), {
-      allowMissing: o.allowMissing,
-      ignoreExtra: o.ignoreExtra,
-      restorePrefix: o.restorePrefix,
-      source: name,
-    });
+    if (typeof o.restorePrefix !== 'string')
+      throw new TypeError(`ParameterDict.load: restorePrefix must be a string, got ${String(o.restorePrefix)}`);
+    loadParameterDict(this, source, o);
   }
 
   /**
    * @internal `load_dict` (parameter.py): `arrays` keyed by saved names ('arg:'/'aux:' are
-   * stripped, `restorePrefix` prepended). Validates everything before changing anything, so
-   * a failed load leaves every Parameter as it was. `source` names the file in messages.
+   * stripped, `restorePrefix` prepended). Atomic. `source` names the file in messages.
    */
   _loadDict(
     arrays: Iterable<[string, NDArray]>,
     opts: { allowMissing?: boolean; ignoreExtra?: boolean; restorePrefix?: string; source?: string } = {},
   ): void {
-    const restore = opts.restorePrefix ?? '';
-    const lprefix = restore.length;
-    if (restore) {
-      for (const name of this._params.keys()) {
-        if (!name.startsWith(restore)) {
-          throw new AssertionError(
-            `restore_prefix is '${restore}' but Parameters name '${name}' does not start with '${restore}'`,
-          );
-        }
-      }
-    }
-    const argDict = new Map<string, NDArray>();
-    for (const [k, v] of arrays) {
-      const key = k.startsWith('arg:') || k.startsWith('aux:') ? k.slice(4) : k;
-      argDict.set(restore + key, v);
-    }
-    const errorStr = opts.source ? `file '${opts.source}'` : 'param_dict';
-    if (!opts.allowMissing) {
-      for (const name of this._params.keys()) {
-        if (!argDict.has(name)) {
-          throw new AssertionError(
-            `Parameter '${name.slice(lprefix)}' is missing in ${errorStr}, which contains parameters: ${briefPrintList([...argDict.keys()])}. Please make sure source and target networks have the same prefix.For more info on naming, please see https://mxnet.io/api/python/docs/tutorials/packages/gluon/blocks/naming.html`,
-          );
-        }
-      }
-    }
-    const todo: [Parameter, NDArray][] = [];
-    for (const [name, arr] of argDict) {
-      const p = this._params.get(name);
-      if (p === undefined) {
-        if (!opts.ignoreExtra) {
-          throw new AssertionError(
-            `Parameter '${name.slice(lprefix)}' loaded from ${errorStr} is not present in ParameterDict, choices are: ${briefPrintList([...this._params.keys()])}. Set ignore_extra to True to ignore. Please make sure source and target networks have the same prefix.For more info on naming, please see https://mxnet.io/api/python/docs/tutorials/packages/gluon/blocks/naming.html`,
-          );
-        }
-        continue;
-      }
-      p._checkLoad(arr);
-      todo.push([p, arr]);
-    }
-    for (const [p, arr] of todo) p._loadInit(arr);
+    loadParameterDictArrays(this, arrays, opts);
   }
 
   toString(): string {

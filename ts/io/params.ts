@@ -346,8 +346,9 @@ function readRecord(r: Reader): NDArrayRecord {
 /**
  * Parse an MXNet NDArray-list file (`nd.save`, `save_parameters`, `export`, `ParameterDict.save`).
  * Throws NDArrayFileError on anything malformed or unsupported; values are converted to float32.
+ * `recordOffsets`, when given, receives the byte offset of each array record (for messages).
  */
-export function loadNDArrayFile(bytes: Uint8Array): NDArrayFile {
+export function loadNDArrayFile(bytes: Uint8Array, recordOffsets?: number[]): NDArrayFile {
   if (!(bytes instanceof Uint8Array)) {
     throw new TypeError(`loadNDArrayFile: expected a Uint8Array, got ${Object.prototype.toString.call(bytes)}`);
   }
@@ -370,6 +371,7 @@ export function loadNDArrayFile(bytes: Uint8Array): NDArrayFile {
   for (let i = 0; i < n; i++) {
     r.index = i;
     r.section = `array #${i} of ${n}`;
+    recordOffsets?.push(r.pos);
     arrays.push(readRecord(r));
   }
   r.index = undefined;
