@@ -605,3 +605,64 @@ fn parallel_is_bitwise_identical_to_serial() {
         }
     }
 }
+
+/// Small enough for `cargo +nightly miri test miri_smoke`, which checks the unsafe code
+/// (raw tile writers, `RawBuf` parts, packing) for undefined behaviour.
+#[test]
+fn miri_smoke() {
+    for ta in [false, true] {
+        for tb in [false, true] {
+            let (m, n, k) = (5, 9, 3);
+            let (a, b, mut c) = (fill(m * k, 1), fill(k * n, 2), fill(m * n, 3));
+            let mut want = c.clone();
+            let (lda, ldb) = (if ta { m } else { k }, if tb { k } else { n });
+            crate::gemm::sgemm(ta, tb, m, n, k, 0.5, &a, lda, &b, ldb, 1.0, &mut c, n);
+            crate::gemm::reference::sgemm(
+                ta, tb, m, n, k, 0.5, &a, lda, &b, ldb, 1.0, &mut want, n,
+            );
+            assert_close(&c, &want, 1e-5, "miri sgemm");
+        }
+    }
+    for (mode, proj) in [(Mode::Lstm, Some(3)), (Mode::Gru, None)] {
+        let mut s = spec(mode, 9, 2, true, 2);
+        s.projection = proj;
+        let o = Owned::random(s, 1);
+        let x = fill(2 * 5 * 2, 4);
+        let v = [2, 1, 2, 2, 1];
+        let call = Call {
+            layout: Layout::Ntc,
+            t: 2,
+            n: 5,
+            x: &x,
+            h0: None,
+            c0: None,
+            valid: Some(&v),
+        };
+        let (a, b) = (
+            run_fast(&o, &call, &mut Workspace::new()),
+            run_ref::<f32>(&o, &call),
+        );
+        compare(&a, &b, mode == Mode::Lstm, 2e-5, "miri rnn");
+        let p = PackedRnn::new(s, &o.params()).unwrap();
+        let (lo, lh, lc) = sizes(&s, &call);
+        let (mut out, mut hn, mut cn) = (vec![0.0; lo], vec![0.0; lh], vec![0.0; lc]);
+        let cnr = (mode == Mode::Lstm).then_some(&mut cn[..]);
+        rnn_forward_par(
+            &p,
+            Layout::Ntc,
+            2,
+            5,
+            &x,
+            None,
+            None,
+            Some(&v),
+            &mut out,
+            &mut hn,
+            cnr,
+            &mut Workspace::new(),
+            &Threads(2),
+        )
+        .unwrap();
+        assert_close(&out, &a.out, 0.0, "miri par");
+    }
+}
