@@ -21,4 +21,7 @@ for (const build of fs.readdirSync(to)) {
 }
 console.log('copy-wasm: dist/backend/generated ready');
 // The pool's worker script is plain JavaScript (it runs from ts/ in tests as well).
-fs.copyFileSync(new URL('../ts/backend/pool_worker.js', import.meta.url), new URL('../dist/backend/pool_worker.js', import.meta.url));
+fs.copyFileSync(
+  new URL('../ts/backend/pool_worker.js', import.meta.url),
+  new URL('../dist/backend/pool_worker.js', import.meta.url),
+);

@@ -1,8 +1,8 @@
 // SGEMM through the whole stack: the wasm SIMD build (mx.nd.dot and the raw export) against
 // a float64 JavaScript reference over a shape table with 0, 1, tile±1 and odd sizes.
 import { beforeAll, describe, expect, it } from 'vitest';
-import mx from '../../ts/index.js';
 import { backend } from '../../ts/backend/index.js';
+import mx from '../../ts/index.js';
 
 function rand(n: number, seed: number): Float32Array {
   const out = new Float32Array(n);
@@ -83,9 +83,19 @@ describe('mx.nd.dot (wasm SGEMM) vs float64 reference', () => {
   }
 
   it('positional transpose flags follow Python nd.dot(a, b, transpose_a, transpose_b)', () => {
-    const a = mx.nd.array([[1, 2], [3, 4], [5, 6]]);
-    const b = mx.nd.array([[1, 0, 2], [0, 1, 3]]);
-    expect(mx.nd.dot(a, b, true, true).toArray()).toEqual([[11, 18], [14, 22]]);
+    const a = mx.nd.array([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
+    const b = mx.nd.array([
+      [1, 0, 2],
+      [0, 1, 3],
+    ]);
+    expect(mx.nd.dot(a, b, true, true).toArray()).toEqual([
+      [11, 18],
+      [14, 22],
+    ]);
   });
 
   it('raw export: alpha/beta keep their BLAS meaning, beta=0 overwrites NaN', () => {
@@ -98,7 +108,11 @@ describe('mx.nd.dot (wasm SGEMM) vs float64 reference', () => {
     const ref = refDot(a, b, m, n, k, false, false);
     const c = c0.slice();
     backend().sgemm(false, false, m, n, k, 0.5, a, k, b, n, 2, c, n);
-    expectClose(c, ref.map((v, i) => 0.5 * v + 2 * c0[i]!), 'alpha=0.5 beta=2');
+    expectClose(
+      c,
+      ref.map((v, i) => 0.5 * v + 2 * c0[i]!),
+      'alpha=0.5 beta=2',
+    );
     const cn = new Float32Array(m * n).fill(Number.NaN);
     backend().sgemm(false, false, m, n, k, 1, a, k, b, n, 0, cn, n);
     expectClose(cn, ref, 'beta=0 over NaN');
@@ -129,10 +143,24 @@ describe('bad input to dot', () => {
 
   it('the raw export rejects short buffers without trapping, and stays usable', () => {
     const c = new Float32Array(4);
-    expect(() => backend().sgemm(false, false, 2, 2, 2, 1, new Float32Array(3), 2, new Float32Array(4), 2, 0, c, 2)).toThrow(
-      /A: a 2x2 matrix.*needs 4 elements, got 3/,
+    expect(() =>
+      backend().sgemm(false, false, 2, 2, 2, 1, new Float32Array(3), 2, new Float32Array(4), 2, 0, c, 2),
+    ).toThrow(/A: a 2x2 matrix.*needs 4 elements, got 3/);
+    backend().sgemm(
+      false,
+      false,
+      2,
+      2,
+      2,
+      1,
+      new Float32Array([1, 0, 0, 1]),
+      2,
+      new Float32Array([1, 2, 3, 4]),
+      2,
+      0,
+      c,
+      2,
     );
-    backend().sgemm(false, false, 2, 2, 2, 1, new Float32Array([1, 0, 0, 1]), 2, new Float32Array([1, 2, 3, 4]), 2, 0, c, 2);
     expect([...c]).toEqual([1, 2, 3, 4]);
   });
 });

@@ -3,8 +3,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { backend } from '../../ts/backend/index.js';
 import type { FusedRnnSpec } from '../../ts/backend/rnn.js';
-import type { NDArray } from '../../ts/ndarray/ndarray.js';
 import mx from '../../ts/index.js';
+import type { NDArray } from '../../ts/ndarray/ndarray.js';
 import { fusedKernel, rand, sgemmOnce, withThreads } from './helpers.js';
 
 const bits = (a: Float32Array) => new Uint32Array(a.buffer, a.byteOffset, a.length);
