@@ -92,7 +92,11 @@ function draw(canvas, configs, systems) {
     ctx.fillText(c.name, 8, y + (systems.length * rowH) / 2 + 4);
     ctx.font = '11px system-ui, sans-serif';
     ctx.fillStyle = '#5b6470';
-    ctx.fillText(`${c.cfg.mode} H${c.cfg.H} L${c.cfg.layers} T${c.cfg.T} N${c.cfg.N}`, 8, y + (systems.length * rowH) / 2 + 18);
+    ctx.fillText(
+      `${c.cfg.mode} H${c.cfg.H} L${c.cfg.layers} T${c.cfg.T} N${c.cfg.N}`,
+      8,
+      y + (systems.length * rowH) / 2 + 18,
+    );
     systems.forEach((s, i) => {
       const v = c.systems[s]?.gflops;
       if (v === undefined) return;
@@ -125,7 +129,9 @@ async function main() {
   const url = params.get('results') ?? 'bench/peers-node-2026-11-26.json';
   const peers = await fetch(url).then((r) => (r.ok ? r.json() : null));
   $('source').textContent = peers ? `${url} (${peers.started ?? ''}, ${peers.cpu ?? ''})` : `${url}: not found`;
-  const names = quick ? ['small_lstm', 'medium_rnn'] : ['small_lstm', 'medium_lstm', 'medium_gru', 'medium_rnn', 'medium_lstm_bi'];
+  const names = quick
+    ? ['small_lstm', 'medium_rnn']
+    : ['small_lstm', 'medium_lstm', 'medium_gru', 'medium_rnn', 'medium_lstm_bi'];
   const configs = [];
   for (const name of names) {
     const p = peers?.configs?.[name];
@@ -133,7 +139,8 @@ async function main() {
     if (!cfg) continue;
     const systems = {};
     for (const [s, r] of Object.entries(p?.systems ?? {})) {
-      if (r?.gflops && r.medianMs && !s.startsWith('gluon')) systems[`${s} (Node)`] = { gflops: r.gflops, medianMs: r.medianMs };
+      if (r?.gflops && r.medianMs && !s.startsWith('gluon'))
+        systems[`${s} (Node)`] = { gflops: r.gflops, medianMs: r.medianMs };
     }
     configs.push({ name, cfg, systems });
   }

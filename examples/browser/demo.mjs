@@ -122,7 +122,8 @@ async function generate(model, { prompt, length, temperature, seed }) {
 async function main() {
   const info = await mx.ready();
   state.backend = info;
-  $('backend').textContent = `${info.build}${info.simd ? ' (SIMD128)' : ''} · ${info.threads} thread${info.threads > 1 ? 's' : ''}`;
+  $('backend').textContent =
+    `${info.build}${info.simd ? ' (SIMD128)' : ''} · ${info.threads} thread${info.threads > 1 ? 's' : ''}`;
   const model = await loadModel();
   $('model').textContent = `${(model.bytes / 1024).toFixed(0)} KiB .params`;
   globalThis.demo = { mx, model, greedy: (prompt, n) => greedy(model, prompt, n) };

@@ -486,9 +486,6 @@ RUNTIMES.workerd = async () => {
     path.join(ROOT, 'test/fixtures/mxnet/bin/api_seq_embed_lstm_dense.params'),
     path.join(dir, 'model.params'),
   );
-  const golden = JSON.parse(
-    fs.readFileSync(path.join(ROOT, 'test/fixtures/mxnet/api_seq_embed_lstm_dense.json'), 'utf8'),
-  );
   const checks = [];
   // The bundle a user would deploy: esbuild resolves the package with the `workerd` condition.
   must(
