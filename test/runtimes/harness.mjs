@@ -326,6 +326,14 @@ export const RUNTIMES = {
     try {
       const result = await withChromium((b) => smokeInPage(b, srv.url));
       result.viteAssets = assets;
+      // Informational: Vite emits the pool's worker only when ts/backend/pool.ts spawns it with the
+      // literal `new Worker(new URL('./pool_worker.js', import.meta.url), { type: 'module' })`.
+      const b = result.backend ?? {};
+      result.checks.push({
+        name: 'threads in the Vite build (informational)',
+        ok: true,
+        detail: b.threads > 1 ? `${b.build} x${b.threads}` : `single thread: ${b.threadsFallback}`,
+      });
       return result;
     } finally {
       await srv.close();
