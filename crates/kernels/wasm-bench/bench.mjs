@@ -16,11 +16,11 @@ const pi=1_000_000; const tp=time(()=>e.peak(pi)); const peak = pi*96/tp/1e9;
 console.log('peak probe GFLOP/s', peak.toFixed(1), ' hoisted-variant', (pi*96/time(()=>e.peak_hoisted(pi))/1e9).toFixed(1));
 console.log('wasm check (0 = ok):', e.check());
 const what = process.argv[3] || 'all';
-if (what==='all'||what==='gemm') for (const [m,n,k] of [[512,512,512],[1024,1024,1024],[64,2048,512],[256,2048,512],[1,2048,512]]) {
+if (what==='all'||what==='gemm') for (const [m,n,k] of [[512,512,512],[1024,1024,1024],[64,2048,512],[256,2048,512],[1,2048,512],[4,2048,512],[1,512,512]]) {
   e.setup(m,n,k);
   const fl = 2*m*n*k; const it = Math.max(1, Math.round(6e7/fl));
-  const t1 = time(()=>e.run_sgemm(m,n,k,it)); const t2 = time(()=>e.run_packed(m,n,k,it));
-  console.log(`gemm ${m}x${n}x${k}: sgemm ${(fl*it/t1/1e9).toFixed(1)} GF/s  packed ${(fl*it/t2/1e9).toFixed(1)} GF/s`);
+  const t1 = time(()=>e.run_sgemm(m,n,k,it)); const t2 = time(()=>e.run_packed(m,n,k,it)); const t3 = time(()=>e.run_sgemm_tb(m,n,k,it));
+  console.log(`gemm ${m}x${n}x${k}: sgemm ${(fl*it/t1/1e9).toFixed(1)} GF/s  sgemm(trans_b) ${(fl*it/t3/1e9).toFixed(1)}  packed ${(fl*it/t2/1e9).toFixed(1)}`);
 }
 if (what==='all'||what==='rnn') for (const [mode,h,n,t,i] of JSON.parse(process.argv[4] || "[[0,512,64,32,512],[0,256,32,32,256],[0,128,16,32,128],[1,512,64,32,512],[1,256,32,32,256],[0,512,1,32,512],[0,256,1,32,256],[0,128,1,32,128],[1,256,1,32,256],[2,256,1,32,256]]")) {
   e.setup_rnn(mode,h,n,t,i); const g=[4,3,1][mode];

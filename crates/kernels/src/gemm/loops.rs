@@ -99,7 +99,8 @@ pub(crate) struct RowsDst<'a> {
     pub second: bool,
 }
 
-/// `rows < MR` rows of one packed A panel against several B panels, without padding work
+/// `rows <= MR` rows of one packed A panel against several B panels (`rsb`: row stride
+/// of the B panels, `NR` when packed), without padding work
 /// (see `micro::kernel_f32_rows`). `c1`/`c2` are the two possible destinations (the RNN
 /// step sends GRU's `W_hn h` to a separate buffer). Each tile's full `NR` columns of the
 /// first `rows` rows are written (windows are bounds-checked against the buffers).
@@ -107,16 +108,18 @@ pub(crate) struct RowsDst<'a> {
 /// # Safety
 /// `c1`/`c2` must view live buffers that nothing else reads or writes, in the tiles'
 /// windows, during the call.
+#[allow(clippy::too_many_arguments)]
 pub(crate) unsafe fn tile_rows(
     kc: usize,
     alpha: f32,
     a_panel: &[f32],
     rows: usize,
     panels: &[RowsDst],
+    rsb: usize,
     c1: RawBuf,
     c2: RawBuf,
 ) {
-    assert!((1..MR).contains(&rows) && panel_fits(kc, MR, a_panel.len()));
+    assert!((1..=MR).contains(&rows) && panel_fits(kc, MR, a_panel.len()));
     let (p1, p2) = (c1.ptr(), c2.ptr());
     let mut dsts = [PanelDst {
         c: p1,
@@ -124,12 +127,12 @@ pub(crate) unsafe fn tile_rows(
         beta: 0.0,
     }; 4];
     let mut bs = [a_panel.as_ptr(); 4];
-    let max_p = [0, 4, 2, 1][rows];
+    let max_p = [0, 4, 2, 1, 1][rows];
     for chunk in panels.chunks(max_p) {
         for (i, d) in chunk.iter().enumerate() {
             let len = if d.second { c2.len() } else { c1.len() };
             // Proves the tile's rows x NR window and the panel are in bounds.
-            assert!(fits(d.off, rows, d.ldc, NR, len) && panel_fits(kc, NR, d.b_panel.len()));
+            assert!(fits(d.off, rows, d.ldc, NR, len) && fits(0, kc, rsb, NR, d.b_panel.len()));
             // SAFETY: `off` is in bounds (asserted), so the offset pointer stays inside.
             let c = unsafe {
                 if d.second {
@@ -150,19 +153,25 @@ pub(crate) unsafe fn tile_rows(
         // exclusivity of the C windows is the caller's contract.
         unsafe {
             match (rows, chunk.len()) {
-                (1, 1) => kernel_f32_rows::<1, 1>(kc, alpha, a, [bs[0]], [dsts[0]]),
-                (1, 2) => kernel_f32_rows::<1, 2>(kc, alpha, a, [bs[0], bs[1]], [dsts[0], dsts[1]]),
+                (1, 1) => kernel_f32_rows::<1, 1>(kc, rsb, alpha, a, [bs[0]], [dsts[0]]),
+                (1, 2) => {
+                    kernel_f32_rows::<1, 2>(kc, rsb, alpha, a, [bs[0], bs[1]], [dsts[0], dsts[1]])
+                }
                 (1, 3) => kernel_f32_rows::<1, 3>(
                     kc,
+                    rsb,
                     alpha,
                     a,
                     [bs[0], bs[1], bs[2]],
                     [dsts[0], dsts[1], dsts[2]],
                 ),
-                (1, _) => kernel_f32_rows::<1, 4>(kc, alpha, a, bs, dsts),
-                (2, 1) => kernel_f32_rows::<2, 1>(kc, alpha, a, [bs[0]], [dsts[0]]),
-                (2, _) => kernel_f32_rows::<2, 2>(kc, alpha, a, [bs[0], bs[1]], [dsts[0], dsts[1]]),
-                _ => kernel_f32_rows::<3, 1>(kc, alpha, a, [bs[0]], [dsts[0]]),
+                (1, _) => kernel_f32_rows::<1, 4>(kc, rsb, alpha, a, bs, dsts),
+                (2, 1) => kernel_f32_rows::<2, 1>(kc, rsb, alpha, a, [bs[0]], [dsts[0]]),
+                (2, _) => {
+                    kernel_f32_rows::<2, 2>(kc, rsb, alpha, a, [bs[0], bs[1]], [dsts[0], dsts[1]])
+                }
+                (3, _) => kernel_f32_rows::<3, 1>(kc, rsb, alpha, a, [bs[0]], [dsts[0]]),
+                _ => kernel_f32_rows::<4, 1>(kc, rsb, alpha, a, [bs[0]], [dsts[0]]),
             }
         }
     }
@@ -308,6 +317,7 @@ fn flush_tail(
             a_panel,
             rows,
             &d[..jps.len()],
+            NR,
             RawBuf::new(c),
             RawBuf::new(&mut []),
         )
@@ -377,6 +387,9 @@ pub(crate) fn gemm(
     }
     if k == 0 {
         return scale_c(m, 0..n, beta, c, ldc);
+    }
+    if m <= MR && super::small::gemm_small_m(m, n, k, alpha, a, b, beta, c, ldc, scratch) {
+        return;
     }
     let a_len = m.min(MC).next_multiple_of(MR) * k.min(KC);
     let b_len = n.min(NC).next_multiple_of(NR) * k.min(KC);

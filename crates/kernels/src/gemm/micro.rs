@@ -69,7 +69,7 @@ pub struct PanelDst {
     pub beta: f32,
 }
 
-/// Partial-height tiles without padding work: `R < MR` rows of a packed A panel against
+/// Partial-height tiles without padding work: `R <= MR` rows of a packed A panel against
 /// `P` B panels at once (`R * P * 2 <= 8` accumulators), each panel with its own C and
 /// beta. With one row (batch 1, the common inference case) the 4x8 kernel would spend 3/4
 /// of its multiplies on padding; here 1 x 4 panels keeps 8 chains busy instead.
@@ -77,11 +77,13 @@ pub struct PanelDst {
 /// beta`).
 ///
 /// # Safety
-/// `a` readable for `k * MR` f32 (rows `0..R` used), each `b[p]` for `k * NR`, each
+/// `a` readable for `k * MR` f32 (rows `0..R` used), each `b[p]` at `kk * rsb + j` for
+/// `kk < k`, `j < NR` (`rsb = NR` for packed panels, `ldb` for B read in place), each
 /// `dst[p].c` writable (readable when its beta != 0) at `i * ldc + j`, `i < R`, `j < NR`.
 #[inline(always)]
 pub unsafe fn kernel_f32_rows<const R: usize, const P: usize>(
     k: usize,
+    rsb: usize,
     alpha: f32,
     a: *const f32,
     b: [*const f32; P],
@@ -98,8 +100,8 @@ pub unsafe fn kernel_f32_rows<const R: usize, const P: usize>(
             // SAFETY: kk < k: inside panel p's `k * NR` floats.
             let (b0, b1) = unsafe {
                 (
-                    F32x4::load(b[p].add(kk * NR)),
-                    F32x4::load(b[p].add(kk * NR + 4)),
+                    F32x4::load(b[p].add(kk * rsb)),
+                    F32x4::load(b[p].add(kk * rsb + 4)),
                 )
             };
             for i in 0..R {

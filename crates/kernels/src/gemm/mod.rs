@@ -12,6 +12,7 @@ mod micro;
 mod pack;
 pub mod params;
 pub mod reference;
+mod small;
 
 use core::ops::Range;
 

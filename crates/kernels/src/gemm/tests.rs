@@ -142,3 +142,47 @@ fn short_a_panics() {
         false, false, 2, 2, 2, 1.0, &[0.0; 3], 2, &[0.0; 4], 2, 0.0, &mut c, 2,
     );
 }
+
+/// The wasm layer splits `sgemm` by column blocks (B offset to the block's first column);
+/// results must not change by a bit, in both the small-m and the packed paths.
+#[test]
+fn sgemm_column_split_is_bitwise_identical() {
+    let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    for &(m, n, k) in &[(1, 37, 19), (3, 50, 9), (4, 33, 70), (9, 41, 300)] {
+        for tb in [false, true] {
+            let ldb = if tb { k } else { n };
+            let (a, b, c0) = (fill(m * k, 1), fill(n * k, 2), fill(m * n, 3));
+            let mut one = c0.clone();
+            sgemm(false, tb, m, n, k, 0.5, &a, k, &b, ldb, 0.25, &mut one, n);
+            for cut in [8, 13, n / 2] {
+                let mut split = c0.clone();
+                for (lo, hi) in [(0, cut), (cut, n)] {
+                    let w = hi - lo;
+                    let mut blk: Vec<f32> = (0..m)
+                        .flat_map(|i| c0[i * n + lo..i * n + hi].to_vec())
+                        .collect();
+                    let b_off = if tb { lo * ldb } else { lo };
+                    sgemm(
+                        false,
+                        tb,
+                        m,
+                        w,
+                        k,
+                        0.5,
+                        &a,
+                        k,
+                        &b[b_off..],
+                        ldb,
+                        0.25,
+                        &mut blk,
+                        w,
+                    );
+                    for i in 0..m {
+                        split[i * n + lo..i * n + hi].copy_from_slice(&blk[i * w..(i + 1) * w]);
+                    }
+                }
+                assert_eq!(bits(&split), bits(&one), "m{m} n{n} k{k} tb{tb} cut{cut}");
+            }
+        }
+    }
+}

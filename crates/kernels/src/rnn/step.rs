@@ -237,7 +237,7 @@ unsafe fn run_blocks(sh: &Shared, blocks: Range<usize>, part: usize) {
             ];
             let a_panel = &sh.apack[full * kh * MR..][..kh * MR];
             // SAFETY: the tiles lie in this block's columns and this part's nbuf.
-            unsafe { tile_rows(kh, 1.0, a_panel, tail, &panels[..g], sh.xproj, nb) };
+            unsafe { tile_rows(kh, 1.0, a_panel, tail, &panels[..g], NR, sh.xproj, nb) };
         }
         // Nonlinearities for the block's units, row by row.
         let u0 = hb * UNITS;

@@ -17,6 +17,13 @@ static mut BUF: Option<(Vec<f32>, Vec<f32>, Vec<f32>, Option<PackedB>)> = None;
     for _ in 0..iters { sgemm(false, false, m, n, k, 1.0, a, k, b, n, 0.0, c, n); }
     c[0]
 }
+/// Dense-layer form: B stored (n, k), op(B) = B^T.
+#[no_mangle] pub extern "C" fn run_sgemm_tb(m: usize, n: usize, k: usize, iters: usize) -> f32 {
+    #[allow(static_mut_refs)]
+    let (a, b, c, _) = unsafe { BUF.as_mut().unwrap() };
+    for _ in 0..iters { sgemm(false, true, m, n, k, 1.0, a, k, b, k, 0.0, c, n); }
+    c[0]
+}
 #[no_mangle] pub extern "C" fn run_packed(m: usize, n: usize, k: usize, iters: usize) -> f32 {
     #[allow(static_mut_refs)]
     let (a, _, c, pb) = unsafe { BUF.as_mut().unwrap() };
