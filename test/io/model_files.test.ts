@@ -2,10 +2,11 @@
 // MXNet's option semantics and messages, deferred shapes filled by loading (test_fill_shape_load),
 // and ATOMIC loads: every bad file or mismatching model leaves every parameter bit-identical.
 
+import fc from 'fast-check';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Block, Parameter } from '../../ts/gluon/index.js';
 import mx, { ready } from '../../ts/index.js';
-import { NDArrayFileError } from '../../ts/io/params.js';
+import { loadNDArrayFile, NDArrayFileError } from '../../ts/io/params.js';
 import { resetNameCounters } from '../../ts/name.js';
 import type { NDArray } from '../../ts/ndarray/ndarray.js';
 import { expectClose, type Tensor } from '../gluon/helpers.js';
@@ -380,5 +381,49 @@ describe('legacy path (no key contains a dot): restore prefix = the block prefix
       /^Parameter 'foo' loaded from file: <bytes> is not present in ParameterDict, choices are: 'lstm0_i2h_weight'/,
     );
     cell.loadParameters(extra, { ignoreExtra: true });
+  });
+});
+
+describe('atomic loads under fuzzing (fast-check, fixed seed, ~1.5 s)', () => {
+  it('mutated MXNet files either load or throw with the model untouched', () => {
+    const base = mxnetFixture('bin/seq_bilstm2.params');
+    // structure bytes: every record header (magic .. dtype) and the name list
+    const offsets: number[] = [];
+    const starts: number[] = [];
+    loadNDArrayFile(base, starts);
+    for (const at of starts) for (let i = 0; i < 40; i++) offsets.push(at + i);
+    const namesAt = Buffer.from(base).indexOf(Buffer.from('0.weight')) - 16;
+    for (let i = namesAt; i < base.length; i++) offsets.push(i);
+    for (let i = 0; i < 24; i++) offsets.push(i);
+    const mutation = fc.oneof(
+      fc.tuple(fc.constantFrom(...offsets), fc.integer({ min: 0, max: 255 })),
+      fc.tuple(fc.integer({ min: 0, max: base.length - 1 }), fc.integer({ min: 0, max: 255 })),
+    );
+    const net = seqBiLSTM();
+    net.initialize();
+    let before = snapshot(net);
+    let runs = 0;
+    let loaded = 0;
+    fc.assert(
+      fc.property(fc.array(mutation, { minLength: 1, maxLength: 3 }), fc.boolean(), (muts, cut) => {
+        runs++;
+        let bytes = base.slice();
+        for (const [at, v] of muts) bytes[at] = v;
+        if (cut) bytes = bytes.subarray(0, muts[0]![0]);
+        try {
+          net.loadParameters(bytes);
+          loaded++;
+          before = snapshot(net);
+        } catch (e) {
+          const err = e as Error & { offset?: number; key?: string };
+          expect(err.offset !== undefined || err.key !== undefined, err.message).toBe(true);
+          expect(snapshot(net)).toEqual(before);
+        }
+      }),
+      { seed: 20240612, numRuns: 1_000_000, interruptAfterTimeLimit: 1500 },
+    );
+    expect(runs).toBeGreaterThan(50);
+    expect(loaded).toBeGreaterThan(0);
+    expect(loaded).toBeLessThan(runs);
   });
 });
