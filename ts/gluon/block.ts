@@ -4,7 +4,7 @@
 import { nextName } from '../name.js';
 import * as nd from '../ndarray/index.js';
 import type { NDArray } from '../ndarray/ndarray.js';
-import { AssertionError, briefPrintList, indent, NotImplementedError, ValueError } from '../util/errors.js';
+import { indent, NotImplementedError, ValueError } from '../util/errors.js';
 import { checkCtx, parseArgs } from '../util/options.js';
 import { checkDtypeArg, Parameter, ParameterDict } from './parameter.js';
 import {

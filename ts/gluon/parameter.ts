@@ -4,7 +4,7 @@
 
 import { create as createInit, Initializer, type InitLike, initEquals, Uniform } from '../init/initializer.js';
 import { NDArray, shapeStr } from '../ndarray/ndarray.js';
-import { AssertionError, briefPrintList, ValueError, warn } from '../util/errors.js';
+import { AssertionError, ValueError, warn } from '../util/errors.js';
 import { checkCtx, parseArgs } from '../util/options.js';
 import { loadParameterDict, loadParameterDictArrays, saveParameterDict } from './params_io.js';
 
