@@ -610,18 +610,15 @@ fn parallel_is_bitwise_identical_to_serial() {
 /// (raw tile writers, `RawBuf` parts, packing) for undefined behaviour.
 #[test]
 fn miri_smoke() {
-    for ta in [false, true] {
-        for tb in [false, true] {
-            let (m, n, k) = (5, 9, 3);
-            let (a, b, mut c) = (fill(m * k, 1), fill(k * n, 2), fill(m * n, 3));
-            let mut want = c.clone();
-            let (lda, ldb) = (if ta { m } else { k }, if tb { k } else { n });
-            crate::gemm::sgemm(ta, tb, m, n, k, 0.5, &a, lda, &b, ldb, 1.0, &mut c, n);
-            crate::gemm::reference::sgemm(
-                ta, tb, m, n, k, 0.5, &a, lda, &b, ldb, 1.0, &mut want, n,
-            );
-            assert_close(&c, &want, 1e-5, "miri sgemm");
-        }
+    // All transposes, through the packed (m = 5) and the small-m (3, 1) paths.
+    for (ta, tb, m) in (0..12).map(|i| (i % 2 == 1, i / 2 % 2 == 1, [5, 3, 1][i / 4])) {
+        let (n, k) = (19, 3);
+        let (a, b, mut c) = (fill(m * k, 1), fill(k * n, 2), fill(m * n, 3));
+        let mut want = c.clone();
+        let (lda, ldb) = (if ta { m } else { k }, if tb { k } else { n });
+        crate::gemm::sgemm(ta, tb, m, n, k, 0.5, &a, lda, &b, ldb, 1.0, &mut c, n);
+        crate::gemm::reference::sgemm(ta, tb, m, n, k, 0.5, &a, lda, &b, ldb, 1.0, &mut want, n);
+        assert_close(&c, &want, 1e-5, "miri sgemm");
     }
     for (mode, proj) in [(Mode::Lstm, Some(3)), (Mode::Gru, None)] {
         let mut s = spec(mode, 9, 2, true, 2);
