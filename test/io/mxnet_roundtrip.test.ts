@@ -182,7 +182,7 @@ class BiLSTM_CRF extends Block {
   override forward(ids: NDArray): NDArray {
     const [T, N] = ids.shape as [number, number];
     return this.hidden2tag.forward(
-      (this.lstm.forward(this.word_embeds.forward(ids)) as NDArray).reshape([T * N, 4]),
+      (this.lstm.forward(this.word_embeds.forward(ids) as NDArray) as NDArray).reshape([T * N, 4]),
     ) as NDArray;
   }
 }

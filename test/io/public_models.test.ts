@@ -95,7 +95,7 @@ class BiLSTM_CRF extends Block {
   /** `ids` (T, N) -> tag scores (T * N, 7). */
   override forward(ids: NDArray): NDArray {
     const [T, N] = ids.shape as [number, number];
-    const lstmOut = this.lstm.forward(this.word_embeds.forward(ids)) as NDArray; // (T, N, 4), TNC
+    const lstmOut = this.lstm.forward(this.word_embeds.forward(ids) as NDArray) as NDArray; // (T, N, 4), TNC
     return this.hidden2tag.forward(lstmOut.reshape([T * N, 4])) as NDArray;
   }
 }

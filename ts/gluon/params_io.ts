@@ -22,6 +22,16 @@
 // error unless `castDtype` is true; then it is converted to float32 (`dtypeSource: 'current'`).
 // `dtypeSource: 'saved'` (adopt the file's dtype) cannot be honoured for non-float32 arrays and
 // throws; for float32 arrays it is the same as 'current', as in MXNet.
+//
+// MXNet behaviours deliberately not reproduced:
+// - partial loads (above);
+// - a parameter whose ndim differs from the file's fails with the `_load_init` message here
+//   (MXNet's zip() truncates and the shape setter then fails with "Expected shape ... is
+//   incompatible");
+// - a file saved from a list (no names) throws a ValueError (MXNet fails with AttributeError);
+// - the reader is stricter than nd.load: duplicate names (MXNet: the last one wins) and bytes after
+//   the name list are rejected; sparse arrays are rejected (Gluon parameters are dense);
+// - `ctx` must be absent or cpu (one device); the saved context is ignored as MXNet does.
 
 import { loadNDArrayFile, NDArrayFileError, type NDArrayRecord, saveNDArrayFile } from '../io/params.js';
 import { NDArray, shapeStr } from '../ndarray/ndarray.js';
@@ -183,18 +193,21 @@ class Plan {
   }
 }
 
+function checkRestorePrefix(dict: ParameterDict, restorePrefix: string): void {
+  if (!restorePrefix) return;
+  for (const name of dict.keys()) {
+    if (!name.startsWith(restorePrefix)) {
+      throw new AssertionError(
+        `restore_prefix is '${restorePrefix}' but Parameters name '${name}' does not start with '${restorePrefix}'. For more info on naming, please see https://mxnet.io/api/python/docs/tutorials/packages/gluon/blocks/naming.html`,
+      );
+    }
+  }
+}
+
 /** MXNet `ParameterDict.load_dict` (parameter.py:1025-1072), atomic. */
 function loadIntoDict(dict: ParameterDict, entries: Entry[], restorePrefix: string, o: Options): void {
   const lprefix = restorePrefix.length;
-  if (restorePrefix) {
-    for (const name of dict.keys()) {
-      if (!name.startsWith(restorePrefix)) {
-        throw new AssertionError(
-          `restore_prefix is '${restorePrefix}' but Parameters name '${name}' does not start with '${restorePrefix}'. For more info on naming, please see https://mxnet.io/api/python/docs/tutorials/packages/gluon/blocks/naming.html`,
-        );
-      }
-    }
-  }
+  checkRestorePrefix(dict, restorePrefix);
   // Python builds a dict: a later duplicate key (e.g. 'arg:w' and 'aux:w') replaces the earlier
   // value but keeps the earlier position.
   const argDict = new Map<string, Entry>();
@@ -340,6 +353,7 @@ export function saveParameterDict(dict: ParameterDict, filename: string | null, 
 export function loadParameterDict(dict: ParameterDict, source: unknown, opts: LoadOptions): void {
   const where = 'ParameterDict.load';
   const o0 = normOptions(where, opts);
+  checkRestorePrefix(dict, opts.restorePrefix ?? ''); // before reading the file, as MXNet
   const { entries, name } = readEntries(where, source);
   loadIntoDict(dict, entries, opts.restorePrefix ?? '', { ...o0, source: name });
 }
