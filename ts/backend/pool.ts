@@ -31,10 +31,11 @@ function spawn(): {
   listen(f: (m: { type: string; index: number; message?: string }) => void, onFail: (why: string) => void): void;
   terminate(): void;
 } {
-  const url = new URL('./pool_worker.js', import.meta.url);
   const WebWorker = (globalThis as { Worker?: typeof Worker }).Worker;
   if (typeof WebWorker === 'function') {
-    const w = new WebWorker(url, { type: 'module' });
+    // Literal `new Worker(new URL(...), { type: 'module' })`: the form bundlers (Vite,
+    // webpack 5) recognise, so they emit the worker script with no configuration.
+    const w = new Worker(new URL('./pool_worker.js', import.meta.url), { type: 'module' });
     return {
       post: (m) => w.postMessage(m),
       listen(f, onFail) {
@@ -51,7 +52,7 @@ function spawn(): {
     'node:worker_threads',
   ) as { Worker: NodeWorkerCtor } | undefined;
   if (!wt) throw new Error('no Worker implementation in this runtime');
-  const w = new wt.Worker(url);
+  const w = new wt.Worker(new URL('./pool_worker.js', import.meta.url));
   return {
     post: (m) => w.postMessage(m),
     listen(f, onFail) {

@@ -50,8 +50,10 @@ export class Sequential extends Block {
   add(...blocks: Block[]): void {
     for (const b of blocks) this.registerChild(b);
   }
-  override forward(x: unknown, ...args: unknown[]): unknown {
-    return chain(this._children.values(), x, args);
+  // Gluon note: Python returns whatever the last child returns; the type parameter
+  // (default NDArray, the usual case) lets a caller name another result type.
+  override forward<T = NDArray>(x: unknown, ...args: unknown[]): T {
+    return chain(this._children.values(), x, args) as T;
   }
   /** Python `net[i]` (negative counts from the end). */
   get(i: number): Block {
@@ -83,8 +85,10 @@ export class HybridSequential extends HybridBlock {
   add(...blocks: Block[]): void {
     for (const b of blocks) this.registerChild(b);
   }
-  override forward(x: unknown, ...args: unknown[]): unknown {
-    return chain(this._children.values(), x, args);
+  // Gluon note: Python returns whatever the last child returns; the type parameter
+  // (default NDArray, the usual case) lets a caller name another result type.
+  override forward<T = NDArray>(x: unknown, ...args: unknown[]): T {
+    return chain(this._children.values(), x, args) as T;
   }
   get(i: number): Block {
     return indexChild(this, i);

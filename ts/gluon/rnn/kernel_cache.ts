@@ -7,13 +7,18 @@ interface Disposable {
   dispose(): void;
 }
 
-const finalizer = new FinalizationRegistry<Disposable>((k) => {
-  try {
-    k.dispose();
-  } catch {
-    // the backend may already be gone at shutdown
-  }
-});
+// Some runtimes (workerd before compatibility date 2025-05-05) have no FinalizationRegistry:
+// kernels are then released by `dispose()` only.
+const finalizer =
+  typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry<Disposable>((k) => {
+        try {
+          k.dispose();
+        } catch {
+          // the backend may already be gone at shutdown
+        }
+      })
+    : null;
 
 export class KernelCache<K extends Disposable> {
   private kernel: K | null = null;
@@ -38,13 +43,13 @@ export class KernelCache<K extends Disposable> {
     this.params = [...params];
     this.versions = params.map((p) => p.version);
     this.key = key;
-    finalizer.register(this, fresh, fresh);
+    finalizer?.register(this, fresh, fresh);
     return fresh;
   }
 
   dispose(): void {
     if (this.kernel !== null) {
-      finalizer.unregister(this.kernel);
+      finalizer?.unregister(this.kernel);
       this.kernel.dispose();
       this.kernel = null;
       this.params = [];

@@ -197,6 +197,8 @@ export class _RNNLayer extends HybridBlock {
    * `forward(inputs, states?, sequenceLength?)`: without states returns the output alone;
    * with states returns `[output, newStates]`. `sequenceLength` needs `useSequenceLength: true`.
    */
+  override forward(inputs: NDArray, states?: null, sequenceLength?: NDArray | null): NDArray;
+  override forward(inputs: NDArray, states: NDArray | NDArray[], sequenceLength?: NDArray | null): [NDArray, NDArray[]];
   override forward(inputs: unknown, states?: unknown, sequenceLength?: unknown): NDArray | [NDArray, NDArray[]] {
     const name = className(this);
     if (!(inputs instanceof NDArray))
