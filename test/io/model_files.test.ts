@@ -6,11 +6,11 @@ import fc from 'fast-check';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Block, Parameter } from '../../ts/gluon/index.js';
 import mx, { ready } from '../../ts/index.js';
-import { loadNDArrayFile, NDArrayFileError } from '../../ts/io/params.js';
+import { loadNDArrayFile, NDArrayFileError, saveNDArrayFile } from '../../ts/io/params.js';
 import { resetNameCounters } from '../../ts/name.js';
 import type { NDArray } from '../../ts/ndarray/ndarray.js';
 import { expectClose, type Tensor } from '../gluon/helpers.js';
-import { binFiles, mxnetFixture } from './fixtures.js';
+import { binFiles, mxnetFixture, mxnetJson } from './fixtures.js';
 
 beforeAll(async () => {
   await ready();
@@ -425,5 +425,57 @@ describe('atomic loads under fuzzing (fast-check, fixed seed, ~1.5 s)', () => {
     expect(runs).toBeGreaterThan(50);
     expect(loaded).toBeGreaterThan(0);
     expect(loaded).toBeLessThan(runs);
+  });
+});
+
+describe('every fused-layer fixture: MXNet file bytes out, deferred load in, MXNet outputs', () => {
+  const modes = ['rnn_relu', 'rnn_tanh', 'lstm', 'gru'] as const;
+  const cases: [string, () => Block][] = [];
+  const make = (mode: (typeof modes)[number], L: number, bi: boolean, layout: 'TNC' | 'NTC', extra = {}) => {
+    const kw = { numLayers: L, layout, bidirectional: bi, ...extra };
+    if (mode === 'rnn_relu') return new rnn.RNN(3, { activation: 'relu', ...kw });
+    if (mode === 'rnn_tanh') return new rnn.RNN(3, { activation: 'tanh', ...kw });
+    if (mode === 'lstm') return new rnn.LSTM(3, kw);
+    return new rnn.GRU(3, kw);
+  };
+  for (const mode of modes)
+    for (const L of [1, 2])
+      for (const dir of ['uni', 'bi'])
+        for (const layout of ['TNC', 'NTC'] as const)
+          cases.push([`fused_${mode}_l${L}_${dir}_${layout}`, () => make(mode, L, dir === 'bi', layout)]);
+  for (const L of [1, 2])
+    for (const dir of ['uni', 'bi'])
+      cases.push([
+        `fused_lstmp_l${L}_${dir}_TNC`,
+        () => new rnn.LSTM(5, { numLayers: L, bidirectional: dir === 'bi', projectionSize: 3 }),
+      ]);
+
+  it(`${cases.length} layers (incl. LSTMP h2r_weight)`, () => {
+    for (const [name, build] of cases) {
+      const f = mxnetJson<{
+        names: string[];
+        structural: string[];
+        params: Record<string, Tensor>;
+        inputs: Record<string, Tensor>;
+        outputs: Record<string, Tensor>;
+      }>(`${name}.json`);
+      // the file MXNet's save_parameters writes: structural keys, values in collect_params order
+      const mxBytes = saveNDArrayFile({
+        names: f.structural,
+        arrays: f.names.map((n) => ({ shape: f.params[n]!.shape, data: Float32Array.from(f.params[n]!.data) })),
+      });
+      resetNameCounters();
+      const layer = build();
+      layer.initialize(); // deferred input size
+      layer.loadParameters(mxBytes);
+      const x = f.inputs.x!;
+      expectClose(
+        layer.forward(mx.nd.array(Float32Array.from(x.data), x.shape)) as NDArray,
+        f.outputs.out_no_states!,
+        1e-5,
+        name,
+      );
+      expect(Buffer.from(layer.saveParameters()).equals(Buffer.from(mxBytes)), name).toBe(true);
+    }
   });
 });
