@@ -28,5 +28,5 @@ export function runRuntime(name: string): Promise<RuntimeRun>;
 export function format(r: RuntimeRun): string;
 export function cleanup(): void;
 export function chromiumMissing(): string | null;
-export function serveStatic(root: string): Promise<{ url: string; close(): Promise<void> }>;
+export function serveStatic(root: string, options?: { isolated?: boolean }): Promise<{ url: string; close(): Promise<void> }>;
 export function withChromium<T>(fn: (browser: import('playwright-core').Browser) => Promise<T>): Promise<T>;

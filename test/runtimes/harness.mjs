@@ -210,8 +210,11 @@ const MIME = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** A static file server on 127.0.0.1 (cross-origin isolated, so shared memory is allowed). */
-export function serveStatic(root) {
+/**
+ * A static file server on 127.0.0.1; cross-origin isolated (COOP/COEP, so shared memory is
+ * allowed) unless `isolated: false`.
+ */
+export function serveStatic(root, { isolated = true } = {}) {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     let file = path.normalize(path.join(root, decodeURIComponent(url.pathname)));
@@ -224,10 +227,12 @@ export function serveStatic(root) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${url.pathname}`);
       return;
     }
+    const isolation = isolated
+      ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' }
+      : {};
     res.writeHead(200, {
       'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
-      'cross-origin-opener-policy': 'same-origin',
-      'cross-origin-embedder-policy': 'require-corp',
+      ...isolation,
       'cache-control': 'no-store',
     });
     fs.createReadStream(file).pipe(res);
