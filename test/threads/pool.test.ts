@@ -92,6 +92,30 @@ describe('worker pool (2 threads)', () => {
     });
   }
 
+  it('small batches (1 and 3) split each step by unit blocks: bitwise identical', () => {
+    // H = 256: one step is N * 4H * (H + C) multiply-adds, above the kernels' 2^18 threshold.
+    const spec: FusedRnnSpec = {
+      mode: 'lstm',
+      hidden: 256,
+      numLayers: 2,
+      bidirectional: true,
+      inputSize: 64,
+      projection: null,
+      clip: null,
+    };
+    const kernel = fusedKernel(spec, 21);
+    for (const N of [1, 3]) {
+      const T = 9;
+      const x = rand(T * N * spec.inputSize, 4);
+      const one = withThreads(1, () => kernel.forward(x, 'TNC', T, N, null, null, null));
+      const two = kernel.forward(x, 'TNC', T, N, null, null, null);
+      expect(bits(two.out)).toEqual(bits(one.out));
+      expect(bits(two.hn)).toEqual(bits(one.hn));
+      expect(bits(two.cn!)).toEqual(bits(one.cn!));
+    }
+    kernel.dispose();
+  });
+
   it('the public layer gives the same output as the single-thread build would', () => {
     const layer = new mx.gluon.rnn.LSTM(64, { numLayers: 2, inputSize: 32 });
     layer.initialize();

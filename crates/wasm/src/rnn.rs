@@ -162,12 +162,26 @@ fn run(
     let lds = spec.num_layers * spec.dirs();
     let nb = rows.len();
     if nb == io.n {
+        // Unsplit call: the kernels may still split each step by unit blocks (batch 1).
         let (h0, c0) = (
             (!io.h0.is_empty()).then_some(io.h0),
             (!io.c0.is_empty()).then_some(io.c0),
         );
-        return rnn::rnn_forward(
-            packed, io.layout, io.t, io.n, io.x, h0, c0, io.lengths, out, hn, cn, ws,
+        let (t, n, x, vl) = (io.t, io.n, io.x, io.lengths);
+        return rnn::rnn_forward_par(
+            packed,
+            io.layout,
+            t,
+            n,
+            x,
+            h0,
+            c0,
+            vl,
+            out,
+            hn,
+            cn,
+            ws,
+            &split::Pool,
         );
     }
     let x = gather_rows(io.x, io.layout, io.t, io.n, rows.clone(), spec.input_size);

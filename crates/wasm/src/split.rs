@@ -34,6 +34,19 @@ pub fn parts_for(macs: usize, extent: usize, align: usize) -> usize {
     t.min(extent / align).max(1)
 }
 
+/// The pool as the kernels' fork-join hook: `rnn_forward_par` splits each time step by
+/// unit blocks over it (used when the batch is too small to split by rows).
+pub struct Pool;
+
+impl gluon_kernels::par::Parallel for Pool {
+    fn threads(&self) -> usize {
+        pool::threads()
+    }
+    fn run(&self, parts: usize, f: &(dyn Fn(usize) + Sync)) -> Result<(), String> {
+        pool::run_parts(parts, f)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::ranges;
