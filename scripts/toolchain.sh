@@ -11,4 +11,4 @@ if [[ -x "$RUSTC_WEB" ]]; then
   LLVM_MAJOR=$("$RUSTC_WEB" -vV | sed -n 's/^LLVM version: \([0-9]*\).*/\1/p')
   WASM_LD="wasm-ld-$LLVM_MAJOR"
 fi
-step() { echo "==> $*"; }
+step() { echo "==> [$(date +%T)] $*"; }
