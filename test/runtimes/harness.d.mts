@@ -30,3 +30,10 @@ export function cleanup(): void;
 export function chromiumMissing(): string | null;
 export function serveStatic(root: string, options?: { isolated?: boolean }): Promise<{ url: string; close(): Promise<void> }>;
 export function withChromium<T>(fn: (browser: import('playwright-core').Browser) => Promise<T>): Promise<T>;
+export const TOOLS: string;
+export function ensureTools(): Promise<string | null>;
+export function run(
+  cmd: string,
+  args: string[],
+  options?: { cwd?: string; timeout?: number; env?: Record<string, string> },
+): Promise<{ code: number | string; stdout: string; stderr: string; ms: number }>;
