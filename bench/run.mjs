@@ -1,5 +1,6 @@
 // `npm run bench`: SGEMM vs the measured SIMD peak, then the recurrent layers beside
-// ONNX Runtime Web and TensorFlow.js through ../shared/bench/peers (same run, same weights).
+// ONNX Runtime Web and TensorFlow.js through ../shared/bench/peers (same run, same weights);
+// between them, a million forward calls in bounded memory.
 // Options: --gemm-only, --rnn-only, and any of the peers harness options after `--`.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -13,5 +14,8 @@ const passThrough = sep < 0 ? [] : args.slice(sep + 1);
 const gemm = fileURLToPath(new URL('./gemm.mjs', import.meta.url));
 if (!own.includes('--rnn-only')) {
   for (const t of ['1', '2']) spawnSync(process.execPath, [gemm, '--threads', t], { stdio: 'inherit' });
+}
+if (!own.includes('--rnn-only') && !own.includes('--gemm-only')) {
+  spawnSync(process.execPath, [fileURLToPath(new URL('./memory.mjs', import.meta.url))], { stdio: 'inherit' });
 }
 if (!own.includes('--gemm-only')) await runPeers(passThrough);
