@@ -9,4 +9,12 @@ cargo test --workspace --release --quiet
 step "build (npm run build)"
 npm run build --silent
 step "vitest (wasm builds in Node, the packed package in each runtime, Chromium)"
-npx vitest run "$@"
+mkdir -p test-results
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json "$@" || status=$?
+# The plain closing line CI reads, from vitest's own JSON report.
+node -e '
+const r = require("./test-results/vitest.json");
+console.log(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
+' || true
+exit "$status"
