@@ -18,11 +18,14 @@ export interface StateInfo {
 /** A function that makes a state array: called as `func({ shape, ...kwargs })`. */
 export type StateFunc = (opts: { shape: number[] } & Record<string, unknown>) => NDArray;
 
-export interface UnrollOptions {
-  beginState?: NDArray[] | null;
-  layout?: 'NTC' | 'TNC';
-  mergeOutputs?: boolean | null;
-  validLength?: NDArray | null;
+/** `unroll`'s arguments after parsing (see `parseUnroll`). */
+interface UnrollArgs {
+  length: number;
+  inputs: Seq;
+  beginState: NDArray[] | null;
+  layout: string;
+  mergeOutputs: boolean | null;
+  validLength: NDArray | null;
 }
 
 /**
@@ -72,30 +75,22 @@ export function cellsBeginState(cells: Iterable<RecurrentCell>, args: unknown[])
   return [...cells].flatMap((c) => c.beginState(...args));
 }
 
+/** A cell wrapped by a modifier cell may only be run through the modifier (Python's assert). */
+export function assertNotModified(cell: RecurrentCell): void {
+  if (cell._modified) {
+    throw new AssertionError(
+      'After applying modifier cells (e.g. ZoneoutCell) the base cell cannot be called directly. Call the modifier cell instead.',
+    );
+  }
+}
+
 export function asCell(where: string, b: Block): RecurrentCell {
   if (!(b instanceof RecurrentCell)) throw new TypeError(`${where}: expected a recurrent cell, got ${className(b)}`);
   return b;
 }
 
-export function parseUnroll(
-  where: string,
-  args: unknown[],
-): {
-  length: number;
-  inputs: Seq;
-  beginState: NDArray[] | null;
-  layout: string;
-  mergeOutputs: boolean | null;
-  validLength: NDArray | null;
-} {
-  const o = parseArgs<{
-    length: number;
-    inputs: Seq;
-    beginState: NDArray[] | null;
-    layout: string;
-    mergeOutputs: boolean | null;
-    validLength: NDArray | null;
-  }>(
+export function parseUnroll(where: string, args: unknown[]): UnrollArgs {
+  const o = parseArgs<UnrollArgs>(
     where,
     args,
     ['length', 'inputs', 'beginState', 'layout', 'mergeOutputs', 'validLength'],
@@ -145,11 +140,7 @@ export class RecurrentCell extends Block {
 
   /** `beginState(batchSize=0, { func: nd.zeros, ...kwargs })`: the initial states. */
   beginState(...args: unknown[]): NDArray[] {
-    if (this._modified) {
-      throw new AssertionError(
-        'After applying modifier cells (e.g. ZoneoutCell) the base cell cannot be called directly. Call the modifier cell instead.',
-      );
-    }
+    assertNotModified(this);
     const { batchSize, func, kwargs } = parseBeginState(`${className(this)}.beginState`, args);
     const infos = this.stateInfo(batchSize);
     this._initCounter += infos.length;
@@ -198,11 +189,6 @@ export class RecurrentCell extends Block {
       outs = maskSequenceVariableLength(outputs, o.length, vl, axis, true);
     }
     return [formatSequence(o.length, outs, o.layout, o.mergeOutputs).inputs, states];
-  }
-
-  /** @internal Python's `_get_begin_state`. */
-  protected _beginStateFor(beginState: NDArray[] | null, batchSize: number): NDArray[] {
-    return beginState ?? this.beginState(batchSize);
   }
 }
 

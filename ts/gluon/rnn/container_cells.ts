@@ -7,6 +7,7 @@ import type { Block } from '../block.js';
 import { className } from '../block.js';
 import {
   asCell,
+  assertNotModified,
   cellsBeginState,
   cellsStateInfo,
   HybridRecurrentCell,
@@ -31,12 +32,18 @@ function seqRepr(self: Block): string {
   return `${className(self)}(\n${lines.join('\n')}\n)`;
 }
 
-function assertNotModified(cell: RecurrentCell): void {
-  if (cell._modified) {
-    throw new AssertionError(
-      'After applying modifier cells (e.g. ZoneoutCell) the base cell cannot be called directly. Call the modifier cell instead.',
-    );
-  }
+/** Python `cell[i]` (negative counts from the end). */
+function cellAt(self: Block, i: number): RecurrentCell {
+  const c = cellsOf(self)[i < 0 ? i + self._children.size : i];
+  if (c === undefined)
+    throw new RangeError(`${className(self)}: index ${i} out of range for ${self._children.size} cells`);
+  return c;
+}
+
+/** `_cells_begin_state` of the children, refused while a modifier cell wraps `self`. */
+function childrenBeginState(self: RecurrentCell, args: unknown[]): NDArray[] {
+  assertNotModified(self);
+  return cellsBeginState(cellsOf(self), args);
 }
 
 /** One step through every child in order; states are the children's, concatenated. */
@@ -98,8 +105,7 @@ export class SequentialRNNCell extends RecurrentCell {
     return cellsStateInfo(cellsOf(this), batchSize);
   }
   override beginState(...args: unknown[]): NDArray[] {
-    assertNotModified(this);
-    return cellsBeginState(cellsOf(this), args);
+    return childrenBeginState(this, args);
   }
   override forward(inputs: NDArray, states: NDArray[]): [NDArray, NDArray[]] {
     this._counter++;
@@ -110,10 +116,7 @@ export class SequentialRNNCell extends RecurrentCell {
   }
   /** Python `cell[i]`. */
   get(i: number): RecurrentCell {
-    const c = cellsOf(this)[i < 0 ? i + this._children.size : i];
-    if (c === undefined)
-      throw new RangeError(`SequentialRNNCell: index ${i} out of range for ${this._children.size} cells`);
-    return c;
+    return cellAt(this, i);
   }
   get length(): number {
     return this._children.size;
@@ -139,8 +142,7 @@ export class HybridSequentialRNNCell extends HybridRecurrentCell {
     return cellsStateInfo(cellsOf(this), batchSize);
   }
   override beginState(...args: unknown[]): NDArray[] {
-    assertNotModified(this);
-    return cellsBeginState(cellsOf(this), args);
+    return childrenBeginState(this, args);
   }
   override forward(inputs: NDArray, states: NDArray[]): [NDArray, NDArray[]] {
     this._counter++;
@@ -150,10 +152,7 @@ export class HybridSequentialRNNCell extends HybridRecurrentCell {
     return unrollCells(this, args);
   }
   get(i: number): RecurrentCell {
-    const c = cellsOf(this)[i < 0 ? i + this._children.size : i];
-    if (c === undefined)
-      throw new RangeError(`HybridSequentialRNNCell: index ${i} out of range for ${this._children.size} cells`);
-    return c;
+    return cellAt(this, i);
   }
   get length(): number {
     return this._children.size;
@@ -195,8 +194,7 @@ export class BidirectionalCell extends HybridRecurrentCell {
     return cellsStateInfo(cellsOf(this), batchSize);
   }
   override beginState(...args: unknown[]): NDArray[] {
-    assertNotModified(this);
-    return cellsBeginState(cellsOf(this), args);
+    return childrenBeginState(this, args);
   }
   override unroll(...args: unknown[]): [Seq, NDArray[]] {
     const o = parseUnroll('BidirectionalCell.unroll', args);

@@ -10,6 +10,7 @@ import { className } from '../block.js';
 import type { ParameterDict } from '../parameter.js';
 import {
   asCell,
+  assertNotModified,
   HybridRecurrentCell,
   parseBeginState,
   parseUnroll,
@@ -94,11 +95,7 @@ export class ModifierCell extends HybridRecurrentCell {
   }
   /** Gluon note: the default `func` is nd.zeros (MXNet's default here is the symbolic zeros). */
   override beginState(...args: unknown[]): NDArray[] {
-    if (this._modified) {
-      throw new AssertionError(
-        'After applying modifier cells (e.g. ZoneoutCell) the base cell cannot be called directly. Call the modifier cell instead.',
-      );
-    }
+    assertNotModified(this);
     parseBeginState(`${className(this)}.beginState`, args);
     this.baseCell._modified = false;
     try {
