@@ -3,16 +3,10 @@
 import type { InitLike } from '../../init/initializer.js';
 import type * as nd from '../../ndarray/index.js';
 import { NDArray, shapeSize } from '../../ndarray/ndarray.js';
-import { indent } from '../../util/errors.js';
 import { parseArgs, pyFloat, pyTuple } from '../../util/options.js';
 import { Block, className, HybridBlock } from '../block.js';
 import { checkDtypeArg, type Parameter, type ParameterDict } from '../parameter.js';
 import { Activation } from './activations.js';
-
-function containerRepr(self: Block): string {
-  const lines = [...self._children].map(([key, b]) => `  (${key}): ${indent(b.toString(), 2)}`);
-  return `${className(self)}(\n${lines.join('\n')}\n)`;
-}
 
 function chain(blocks: Iterable<Block>, x: unknown, args: unknown[]): unknown {
   let out = x;
@@ -36,6 +30,15 @@ function indexChild(self: Block, i: number): Block {
     throw new RangeError(`${className(self)}: index ${String(i)} out of range for ${kids.length} children`);
   return b;
 }
+
+/** `slice` of both containers: a new one of `self`'s class. */
+function sliceContainer<C extends Sequential | HybridSequential>(self: C, start?: number, end?: number): C {
+  const net = new (self.constructor as new (o: { prefix: string }) => C)({ prefix: self.prefix });
+  net.nameScope(() => net.add(...[...self._children.values()].slice(start, end)));
+  return net;
+}
+
+// Sequential and HybridSequential print as Block does (Gluon's __repr__ is the same).
 
 /** Stacks Blocks sequentially: `add(...)`, `forward` chains them, `get(i)` (Python `net[i]`). */
 export class Sequential extends Block {
@@ -61,15 +64,10 @@ export class Sequential extends Block {
   }
   /** Python `net[start:end]`: a new container with the same prefix and the same child objects. */
   slice(start?: number, end?: number): Sequential {
-    const net = new (this.constructor as typeof Sequential)({ prefix: this.prefix });
-    net.nameScope(() => net.add(...[...this._children.values()].slice(start, end)));
-    return net;
+    return sliceContainer(this, start, end);
   }
   get length(): number {
     return this._children.size;
-  }
-  override toString(): string {
-    return containerRepr(this);
   }
 }
 
@@ -85,8 +83,7 @@ export class HybridSequential extends HybridBlock {
   add(...blocks: Block[]): void {
     for (const b of blocks) this.registerChild(b);
   }
-  // Gluon note: Python returns whatever the last child returns; the type parameter
-  // (default NDArray, the usual case) lets a caller name another result type.
+  // Gluon note: typed as Sequential.forward.
   override forward<T = NDArray>(x: unknown, ...args: unknown[]): T {
     return chain(this._children.values(), x, args) as T;
   }
@@ -94,15 +91,10 @@ export class HybridSequential extends HybridBlock {
     return indexChild(this, i);
   }
   slice(start?: number, end?: number): HybridSequential {
-    const net = new (this.constructor as typeof HybridSequential)({ prefix: this.prefix });
-    net.nameScope(() => net.add(...[...this._children.values()].slice(start, end)));
-    return net;
+    return sliceContainer(this, start, end);
   }
   get length(): number {
     return this._children.size;
-  }
-  override toString(): string {
-    return containerRepr(this);
   }
 }
 
