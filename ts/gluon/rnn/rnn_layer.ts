@@ -61,7 +61,28 @@ const LAYER_DEFAULTS: Partial<LayerArgs> = {
   params: null,
   useSequenceLength: false,
 };
-const KW = ['prefix', 'params', 'useSequenceLength'] as const;
+const INITIALIZERS = [
+  'i2hWeightInitializer',
+  'h2hWeightInitializer',
+  'i2hBiasInitializer',
+  'h2hBiasInitializer',
+] as const;
+/** LSTM's and GRU's first positional parameters (RNN has `activation` second and `inputSize` later). */
+const LSTM_GRU_HEAD = [
+  'hiddenSize',
+  'numLayers',
+  'layout',
+  'dropout',
+  'bidirectional',
+  'inputSize',
+  ...INITIALIZERS,
+] as const;
+
+/** Parses a layer's arguments: its Python parameters `positional`, then prefix, params, useSequenceLength. */
+function parseLayerArgs(where: string, args: unknown[], positional: readonly (keyof LayerArgs)[]): LayerArgs {
+  const names = [...positional, 'prefix', 'params', 'useSequenceLength'] as const;
+  return parseArgs<LayerArgs>(where, args, names, LAYER_DEFAULTS, ['hiddenSize']);
+}
 
 const GATES: Record<Mode, number> = { rnn_relu: 1, rnn_tanh: 1, lstm: 4, gru: 3 };
 const PARAM_RE = /^(l|r)(\d)_(i2h|h2h|h2r)_(weight|bias)$/;
@@ -392,27 +413,17 @@ export class _RNNLayer extends HybridBlock {
 export class RNN extends _RNNLayer {
   static override readonly gluonName: string = 'RNN';
   constructor(...args: unknown[]) {
-    const o = parseArgs<LayerArgs>(
-      'RNN',
-      args,
-      [
-        'hiddenSize',
-        'numLayers',
-        'activation',
-        'layout',
-        'dropout',
-        'bidirectional',
-        'i2hWeightInitializer',
-        'h2hWeightInitializer',
-        'i2hBiasInitializer',
-        'h2hBiasInitializer',
-        'inputSize',
-        'dtype',
-        ...KW,
-      ],
-      LAYER_DEFAULTS,
-      ['hiddenSize'],
-    );
+    const o = parseLayerArgs('RNN', args, [
+      'hiddenSize',
+      'numLayers',
+      'activation',
+      'layout',
+      'dropout',
+      'bidirectional',
+      ...INITIALIZERS,
+      'inputSize',
+      'dtype',
+    ]);
     if (o.activation !== 'relu' && o.activation !== 'tanh')
       throw new RangeError(`RNN: activation must be 'relu' or 'tanh', got ${String(o.activation)}`);
     super('RNN', o, o.activation === 'relu' ? 'rnn_relu' : 'rnn_tanh');
@@ -434,31 +445,15 @@ export class RNN extends _RNNLayer {
 export class LSTM extends _RNNLayer {
   static override readonly gluonName: string = 'LSTM';
   constructor(...args: unknown[]) {
-    const o = parseArgs<LayerArgs>(
-      'LSTM',
-      args,
-      [
-        'hiddenSize',
-        'numLayers',
-        'layout',
-        'dropout',
-        'bidirectional',
-        'inputSize',
-        'i2hWeightInitializer',
-        'h2hWeightInitializer',
-        'i2hBiasInitializer',
-        'h2hBiasInitializer',
-        'projectionSize',
-        'h2rWeightInitializer',
-        'stateClipMin',
-        'stateClipMax',
-        'stateClipNan',
-        'dtype',
-        ...KW,
-      ],
-      LAYER_DEFAULTS,
-      ['hiddenSize'],
-    );
+    const o = parseLayerArgs('LSTM', args, [
+      ...LSTM_GRU_HEAD,
+      'projectionSize',
+      'h2rWeightInitializer',
+      'stateClipMin',
+      'stateClipMax',
+      'stateClipNan',
+      'dtype',
+    ]);
     super('LSTM', o, 'lstm');
   }
   protected override _alias(): string {
@@ -474,26 +469,7 @@ export class LSTM extends _RNNLayer {
 export class GRU extends _RNNLayer {
   static override readonly gluonName: string = 'GRU';
   constructor(...args: unknown[]) {
-    const o = parseArgs<LayerArgs>(
-      'GRU',
-      args,
-      [
-        'hiddenSize',
-        'numLayers',
-        'layout',
-        'dropout',
-        'bidirectional',
-        'inputSize',
-        'i2hWeightInitializer',
-        'h2hWeightInitializer',
-        'i2hBiasInitializer',
-        'h2hBiasInitializer',
-        'dtype',
-        ...KW,
-      ],
-      LAYER_DEFAULTS,
-      ['hiddenSize'],
-    );
+    const o = parseLayerArgs('GRU', args, [...LSTM_GRU_HEAD, 'dtype']);
     super('GRU', o, 'gru');
   }
   protected override _alias(): string {
