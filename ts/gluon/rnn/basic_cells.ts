@@ -53,6 +53,21 @@ const CELL_DEFAULTS: Partial<CellArgs> = {
   params: null,
 };
 
+/** The positional parameters every cell has after `hiddenSize` (and RNNCell's `activation`). */
+const CELL_COMMON = [
+  'i2hWeightInitializer',
+  'h2hWeightInitializer',
+  'i2hBiasInitializer',
+  'h2hBiasInitializer',
+  'inputSize',
+  'prefix',
+  'params',
+] as const;
+
+function parseCellArgs(where: string, args: unknown[], names: readonly (keyof CellArgs)[]): CellArgs {
+  return parseArgs<CellArgs>(where, args, names, CELL_DEFAULTS, ['hiddenSize']);
+}
+
 /** Shared body of the three gated cells: four parameters, deferred input size, one kernel. */
 abstract class BasicCell extends HybridRecurrentCell {
   declare i2h_weight: Parameter;
@@ -155,23 +170,7 @@ export class RNNCell extends BasicCell {
   static override readonly gluonName: string = 'RNNCell';
   private readonly _activation: ActivationLike;
   constructor(...args: unknown[]) {
-    const o = parseArgs<CellArgs>(
-      'RNNCell',
-      args,
-      [
-        'hiddenSize',
-        'activation',
-        'i2hWeightInitializer',
-        'h2hWeightInitializer',
-        'i2hBiasInitializer',
-        'h2hBiasInitializer',
-        'inputSize',
-        'prefix',
-        'params',
-      ],
-      CELL_DEFAULTS,
-      ['hiddenSize'],
-    );
+    const o = parseCellArgs('RNNCell', args, ['hiddenSize', 'activation', ...CELL_COMMON]);
     const act = checkActivation('RNNCell', 'activation', o.activation);
     super('RNNCell', o, 1);
     this._activation = act;
@@ -212,24 +211,7 @@ export class LSTMCell extends BasicCell {
   private readonly _activation: string;
   private readonly _recurrentActivation: ActivationLike;
   constructor(...args: unknown[]) {
-    const o = parseArgs<CellArgs>(
-      'LSTMCell',
-      args,
-      [
-        'hiddenSize',
-        'i2hWeightInitializer',
-        'h2hWeightInitializer',
-        'i2hBiasInitializer',
-        'h2hBiasInitializer',
-        'inputSize',
-        'prefix',
-        'params',
-        'activation',
-        'recurrentActivation',
-      ],
-      CELL_DEFAULTS,
-      ['hiddenSize'],
-    );
+    const o = parseCellArgs('LSTMCell', args, ['hiddenSize', ...CELL_COMMON, 'activation', 'recurrentActivation']);
     // The cell state's activation goes through F.Activation in Python, so it must be a name.
     const act = checkActivation('LSTMCell', 'activation', o.activation, true) as string;
     const ract = checkActivation('LSTMCell', 'recurrentActivation', o.recurrentActivation);
@@ -240,11 +222,9 @@ export class LSTMCell extends BasicCell {
   protected override _alias(): string {
     return 'lstm';
   }
+  /** [h, c], both (N, H). */
   override stateInfo(batchSize = 0): StateInfo[] {
-    return [
-      { shape: [batchSize, this._hiddenSize], __layout__: 'NC' },
-      { shape: [batchSize, this._hiddenSize], __layout__: 'NC' },
-    ];
+    return [...super.stateInfo(batchSize), ...super.stateInfo(batchSize)];
   }
   override hybridForward(
     F: typeof nd,
@@ -283,22 +263,7 @@ export class LSTMCell extends BasicCell {
 export class GRUCell extends BasicCell {
   static override readonly gluonName: string = 'GRUCell';
   constructor(...args: unknown[]) {
-    const o = parseArgs<CellArgs>(
-      'GRUCell',
-      args,
-      [
-        'hiddenSize',
-        'i2hWeightInitializer',
-        'h2hWeightInitializer',
-        'i2hBiasInitializer',
-        'h2hBiasInitializer',
-        'inputSize',
-        'prefix',
-        'params',
-      ],
-      CELL_DEFAULTS,
-      ['hiddenSize'],
-    );
+    const o = parseCellArgs('GRUCell', args, ['hiddenSize', ...CELL_COMMON]);
     super('GRUCell', o, 3);
   }
   protected override _alias(): string {
