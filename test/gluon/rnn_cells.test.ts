@@ -52,6 +52,53 @@ function checkSeq(actual: NDArray | NDArray[], f: Fixture, key: string): void {
   }
 }
 
+/** A cell fixture's begin states: s0 (and s1 for the LSTM). */
+function fixtureStates(f: Fixture, kind: string): NDArray[] {
+  return kind === 'lstm' ? [input(f, 's0'), input(f, 's1')] : [input(f, 's0')];
+}
+
+const MERGES = [
+  [true, 'True'],
+  [false, 'False'],
+  [null, 'None'],
+] as const;
+
+/**
+ * Unrolls with mergeOutputs true, false and null and checks the fixture's
+ * `outputs_merge_<Key><suffix>` and `states_merge_<Key><suffix>`; where the fixture records
+ * MXNet failing (type 'error'), the unroll must throw.
+ */
+function checkMerges(
+  f: Fixture,
+  unroll: (mergeOutputs: boolean | null) => [NDArray | NDArray[], NDArray[]],
+  suffix = '',
+): void {
+  for (const [m, key] of MERGES) {
+    const k = `${key}${suffix}`;
+    if (f.types?.[`outputs_merge_${k}`] === 'error') {
+      expect(() => unroll(m)).toThrow(/mergeOutputs/);
+      continue;
+    }
+    const [outs, states] = unroll(m);
+    checkSeq(outs, f, `outputs_merge_${k}`);
+    expectCloseList(states, outList(f, `states_merge_${k}`), 1e-5, `states_merge_${k}`);
+  }
+}
+
+/** `count` random (N, C) steps of uniform(0, 1), as the test_gluon_rnn.py shape tests use. */
+function randomSteps(count: number, shape: number[]): NDArray[] {
+  return Array.from({ length: count }, () => nd.random.uniform(0, 1, shape));
+}
+
+function expectStepShapes(outs: NDArray | NDArray[], count: number, shape: number[]): void {
+  expect((outs as NDArray[]).map((o) => o.shape)).toEqual(Array.from({ length: count }, () => shape));
+}
+
+/** A cell's four parameter names under `prefix`, sorted. */
+function cellParamNames(prefix: string): string[] {
+  return ['h2h_bias', 'h2h_weight', 'i2h_bias', 'i2h_weight'].map((n) => prefix + n);
+}
+
 describe('cell step (fixtures cell_step_*)', () => {
   for (const kind of Object.keys(CELLS)) {
     it(`${kind}: cell(x, states) and cell(x, beginState(N)) match MXNet`, () => {
@@ -61,8 +108,7 @@ describe('cell step (fixtures cell_step_*)', () => {
       cell.initialize();
       setParams(cell, f);
       const x = input(f, 'x');
-      const states = kind === 'lstm' ? [input(f, 's0'), input(f, 's1')] : [input(f, 's0')];
-      const [o, s] = cell.forward(x, states);
+      const [o, s] = cell.forward(x, fixtureStates(f, kind));
       expectClose(o, out(f, 'out'), 1e-5, 'out');
       expectCloseList(s, outList(f, 'states'), 1e-5, 'states');
       const [oz, sz] = cell.forward(x, cell.beginState(x.shape[0] as number));
@@ -84,17 +130,9 @@ describe('cell unroll (fixtures cell_unroll_*)', () => {
           cell.initialize();
           setParams(cell, f);
           const x = input(f, 'x');
-          const begin = kind === 'lstm' ? [input(f, 's0'), input(f, 's1')] : [input(f, 's0')];
+          const begin = fixtureStates(f, kind);
           const validLength = vl ? input(f, 'valid_length') : null;
-          for (const [m, key] of [
-            [true, 'True'],
-            [false, 'False'],
-            [null, 'None'],
-          ] as const) {
-            const [outs, states] = cell.unroll(4, x, { beginState: begin, layout, mergeOutputs: m, validLength });
-            checkSeq(outs, f, `outputs_merge_${key}`);
-            expectCloseList(states, outList(f, `states_merge_${key}`), 1e-5, `states_merge_${key}`);
-          }
+          checkMerges(f, (m) => cell.unroll(4, x, { beginState: begin, layout, mergeOutputs: m, validLength }));
           const [outs, states] = cell.unroll(4, x, { layout, validLength });
           checkSeq(outs, f, 'outputs_default');
           expectCloseList(states, outList(f, 'states_default'), 1e-5, 'states_default');
@@ -119,15 +157,7 @@ describe('containers (fixtures)', () => {
       const x = input(f, 'x');
       const begin = inputList(f, 'begin_state');
       const validLength = vl ? input(f, 'valid_length') : null;
-      for (const [m, key] of [
-        [true, 'True'],
-        [false, 'False'],
-        [null, 'None'],
-      ] as const) {
-        const [outs, states] = net.unroll(4, x, { beginState: begin, layout: 'NTC', mergeOutputs: m, validLength });
-        checkSeq(outs, f, `outputs_merge_${key}`);
-        expectCloseList(states, outList(f, `states_merge_${key}`), 1e-5, key);
-      }
+      checkMerges(f, (m) => net.unroll(4, x, { beginState: begin, layout: 'NTC', mergeOutputs: m, validLength }));
       const [so, ss] = net.forward(x.swapaxes(0, 1).get(0), begin);
       expectClose(so, out(f, 'step_out'), 1e-5, 'step_out');
       expectCloseList(ss, outList(f, 'step_states'), 1e-5, 'step_states');
@@ -149,20 +179,7 @@ describe('containers (fixtures)', () => {
         const x = input(f, 'x');
         const begin = inputList(f, 'begin_state');
         const validLength = vl ? input(f, 'valid_length') : null;
-        for (const [m, key] of [
-          [true, 'True'],
-          [false, 'False'],
-          [null, 'None'],
-        ] as const) {
-          const run = () => cell.unroll(4, x, { beginState: begin, layout, mergeOutputs: m, validLength });
-          if (f.types?.[`outputs_merge_${key}`] === 'error') {
-            expect(run).toThrow(/mergeOutputs/);
-            continue;
-          }
-          const [outs, states] = run();
-          checkSeq(outs, f, `outputs_merge_${key}`);
-          expectCloseList(states, outList(f, `states_merge_${key}`), 1e-5, key);
-        }
+        checkMerges(f, (m) => cell.unroll(4, x, { beginState: begin, layout, mergeOutputs: m, validLength }));
         expect(String(cell)).toBe(f.repr);
         expect(() => cell.forward(x, begin)).toThrow('Bidirectional cannot be stepped. Please use unroll');
       });
@@ -181,19 +198,8 @@ describe('containers (fixtures)', () => {
     expectClose(so, out(f, 'step_out'), 1e-5, 'step_out');
     expectCloseList(ss, outList(f, 'step_states'), 1e-5, 'step_states');
     for (const vl of ['', '_vl']) {
-      for (const [m, key] of [
-        [true, 'True'],
-        [false, 'False'],
-        [null, 'None'],
-      ] as const) {
-        const [outs, states] = cell.unroll(3, x, {
-          beginState: [s0],
-          mergeOutputs: m,
-          validLength: vl ? input(f, 'valid_length') : null,
-        });
-        checkSeq(outs, f, `outputs_merge_${key}${vl}`);
-        expectCloseList(states, outList(f, `states_merge_${key}${vl}`), 1e-5, key + vl);
-      }
+      const validLength = vl ? input(f, 'valid_length') : null;
+      checkMerges(f, (m) => cell.unroll(3, x, { beginState: [s0], mergeOutputs: m, validLength }), vl);
     }
     expect(String(cell)).toBe(f.repr);
   });
@@ -210,15 +216,7 @@ describe('containers (fixtures)', () => {
     net.initialize();
     setParams(net, f);
     const x = input(f, 'x');
-    for (const [m, key] of [
-      [true, 'True'],
-      [false, 'False'],
-      [null, 'None'],
-    ] as const) {
-      const [outs, states] = net.unroll(3, x, { mergeOutputs: m });
-      checkSeq(outs, f, `outputs_merge_${key}`);
-      expectCloseList(states, outList(f, `states_merge_${key}`), 1e-5, key);
-    }
+    checkMerges(f, (m) => net.unroll(3, x, { mergeOutputs: m }));
     const [zo, zs] = net.get(0).unroll(3, x, { mergeOutputs: true });
     expectClose(zo as NDArray, out(f, 'zoneout_outputs'), 1e-5, 'zoneout_outputs');
     expectCloseList(zs, outList(f, 'zoneout_states'), 1e-5, 'zoneout_states');
@@ -272,31 +270,16 @@ describe('test_gluon_rnn.py cell tests (inference ports)', () => {
   ] as const) {
     it(`${name}: names and unroll shapes`, () => {
       const cell = make();
-      expect([...cell.collectParams().keys()].sort()).toEqual([
-        'rnn_h2h_bias',
-        'rnn_h2h_weight',
-        'rnn_i2h_bias',
-        'rnn_i2h_weight',
-      ]);
+      expect([...cell.collectParams().keys()].sort()).toEqual(cellParamNames('rnn_'));
       cell.initialize();
-      const inputs = [0, 1, 2].map(() => nd.random.uniform(0, 1, [10, 50]));
-      const [outs] = cell.unroll(3, inputs);
-      expect((outs as NDArray[]).map((o) => o.shape)).toEqual([
-        [10, n],
-        [10, n],
-        [10, n],
-      ]);
+      const [outs] = cell.unroll(3, randomSteps(3, [10, 50]));
+      expectStepShapes(outs, 3, [10, n]);
     });
   }
 
   it('test_residual: zero-weight GRUCell + input = ones', () => {
     const cell = new rnn.ResidualCell(new rnn.GRUCell(50, { prefix: 'rnn_' }));
-    expect([...cell.collectParams().keys()].sort()).toEqual([
-      'rnn_h2h_bias',
-      'rnn_h2h_weight',
-      'rnn_i2h_bias',
-      'rnn_i2h_weight',
-    ]);
+    expect([...cell.collectParams().keys()].sort()).toEqual(cellParamNames('rnn_'));
     cell.initialize(new mxinit.Zero());
     const [outs] = cell.unroll(2, [nd.ones([10, 50]), nd.ones([10, 50])], { mergeOutputs: false });
     for (const o of outs as NDArray[]) expect(Array.from(o.data).every((v) => v === 1)).toBe(true);
@@ -306,23 +289,11 @@ describe('test_gluon_rnn.py cell tests (inference ports)', () => {
     const cell = new rnn.ResidualCell(
       new rnn.BidirectionalCell(new rnn.GRUCell(25, { prefix: 'rnn_l_' }), new rnn.GRUCell(25, { prefix: 'rnn_r_' })),
     );
-    expect([...cell.collectParams().keys()].sort()).toEqual([
-      'rnn_l_h2h_bias',
-      'rnn_l_h2h_weight',
-      'rnn_l_i2h_bias',
-      'rnn_l_i2h_weight',
-      'rnn_r_h2h_bias',
-      'rnn_r_h2h_weight',
-      'rnn_r_i2h_bias',
-      'rnn_r_i2h_weight',
-    ]);
+    expect([...cell.collectParams().keys()].sort()).toEqual([...cellParamNames('rnn_l_'), ...cellParamNames('rnn_r_')]);
     cell.initialize(new mxinit.Zero());
     const x = nd.add(nd.ones([10, 50]), 5);
     const [outs] = cell.unroll(2, [x, x], { mergeOutputs: false });
-    expect((outs as NDArray[]).map((o) => o.shape)).toEqual([
-      [10, 50],
-      [10, 50],
-    ]);
+    expectStepShapes(outs, 2, [10, 50]);
     for (const o of outs as NDArray[]) expect(Array.from(o.data).every((v) => v === 6)).toBe(true);
   });
 
@@ -337,15 +308,8 @@ describe('test_gluon_rnn.py cell tests (inference ports)', () => {
       for (const s of ['h2h_weight', 'h2h_bias', 'i2h_weight', 'i2h_bias'])
         expect(keys).toContain(`rnn_stack${i}_${s}`);
     cell.initialize();
-    const [outs] = cell.unroll(
-      3,
-      [0, 1, 2].map(() => nd.random.uniform(0, 1, [10, 50])),
-    );
-    expect((outs as NDArray[]).map((o) => o.shape)).toEqual([
-      [10, 100],
-      [10, 100],
-      [10, 100],
-    ]);
+    const [outs] = cell.unroll(3, randomSteps(3, [10, 50]));
+    expectStepShapes(outs, 3, [10, 100]);
 
     const stack = (p: string) => {
       const s = new rnn.HybridSequentialRNNCell({ prefix: p });
@@ -368,28 +332,17 @@ describe('test_gluon_rnn.py cell tests (inference ports)', () => {
       'rnn_bi_',
     );
     cell.initialize();
-    const [outs] = cell.unroll(
-      3,
-      [0, 1, 2].map(() => nd.random.uniform(0, 1, [10, 50])),
-    );
-    expect((outs as NDArray[]).map((o) => o.shape)).toEqual([
-      [10, 200],
-      [10, 200],
-      [10, 200],
-    ]);
+    const [outs] = cell.unroll(3, randomSteps(3, [10, 50]));
+    expectStepShapes(outs, 3, [10, 200]);
   });
 
   it('test_zoneout: shapes, and equal to the base cell at inference', () => {
     const base = new rnn.RNNCell(100, { prefix: 'rnn_' });
     const cell = new rnn.ZoneoutCell(base, { zoneoutOutputs: 0.5, zoneoutStates: 0.5 });
     cell.initialize();
-    const inputs = [0, 1, 2].map(() => nd.random.uniform(0, 1, [10, 50]));
+    const inputs = randomSteps(3, [10, 50]);
     const [outs] = cell.unroll(3, inputs);
-    expect((outs as NDArray[]).map((o) => o.shape)).toEqual([
-      [10, 100],
-      [10, 100],
-      [10, 100],
-    ]);
+    expectStepShapes(outs, 3, [10, 100]);
     base._modified = false;
     const [ref] = base.unroll(3, inputs);
     base._modified = true;
@@ -404,14 +357,10 @@ describe('test_gluon_rnn.py cell tests (inference ports)', () => {
     const cell = new rnn.HybridSequentialRNNCell();
     for (let i = 0; i < 5; i++) cell.add(i === 1 ? new rnn.ResidualCell(new rnn.LSTMCell(100)) : new rnn.LSTMCell(100));
     cell.initialize();
-    const inputs = [0, 1, 2].map(() => nd.random.uniform(0, 1, [10, 50]));
+    const inputs = randomSteps(3, [10, 50]);
     for (const layout of ['TNC', 'NTC'] as const) {
       const [outs] = cell.unroll(3, inputs, { layout });
-      expect((outs as NDArray[]).map((o) => o.shape)).toEqual([
-        [10, 100],
-        [10, 100],
-        [10, 100],
-      ]);
+      expectStepShapes(outs, 3, [10, 100]);
     }
   });
 
