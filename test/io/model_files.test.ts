@@ -11,6 +11,7 @@ import { resetNameCounters } from '../../ts/name.js';
 import type { NDArray } from '../../ts/ndarray/ndarray.js';
 import { expectClose, type Tensor } from '../gluon/helpers.js';
 import { binFiles, mxnetFixture, mxnetJson } from './fixtures.js';
+import { seqBiLSTM } from './models.js';
 
 beforeAll(async () => {
   await ready();
@@ -18,17 +19,6 @@ beforeAll(async () => {
 beforeEach(() => resetNameCounters());
 
 const { nn, rnn } = mx.gluon;
-
-/** The model of bin/seq_bilstm2.params (MXNet save_parameters, structural keys). */
-function seqBiLSTM(): Block {
-  const net = new nn.Sequential();
-  net.nameScope(() => {
-    net.add(new nn.Embedding(8, 4));
-    net.add(new rnn.LSTM(3, { numLayers: 2, bidirectional: true }));
-    net.add(new nn.Dense(2, { flatten: false }));
-  });
-  return net;
-}
 
 interface ParamState {
   shape: number[];

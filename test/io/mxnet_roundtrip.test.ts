@@ -13,12 +13,13 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Block } from '../../ts/gluon/block.js';
+import type { Block } from '../../ts/gluon/block.js';
 import mx, { ready } from '../../ts/index.js';
 import { resetNameCounters } from '../../ts/name.js';
 import type { NDArray } from '../../ts/ndarray/ndarray.js';
 import { expectClose, type Tensor } from '../gluon/helpers.js';
 import { binFiles, mxnetFixture, mxnetJson } from './fixtures.js';
+import { BiLSTM_CRF, seqBiLSTM } from './models.js';
 
 beforeAll(async () => {
   await ready();
@@ -43,12 +44,7 @@ const info = (f: string) => binFiles()[f] as unknown as BinInfo;
 describe('files written by MXNet 1.9.1 load here and give its outputs; ours are its bytes', () => {
   it('seq_bilstm2.params (save_parameters: 0.weight, 1._unfused.1.r_cell.h2h_bias, 2.bias ...)', () => {
     const f = info('seq_bilstm2.params');
-    const net = new nn.Sequential();
-    net.nameScope(() => {
-      net.add(new nn.Embedding(8, 4));
-      net.add(new rnn.LSTM(3, { numLayers: 2, bidirectional: true }));
-      net.add(new nn.Dense(2, { flatten: false }));
-    });
+    const net = seqBiLSTM();
     const bytes = mxnetFixture('bin/seq_bilstm2.params');
     net.loadParameters(bytes); // never initialised: every shape comes from the file
     expectClose(net.forward(nda(f.inputs.x!)) as NDArray, f.outputs.out as Tensor);
@@ -166,27 +162,6 @@ const NER_PY = `class BiLSTM_CRF(gluon.Block):
         return self.hidden2tag(self.lstm(self.word_embeds(ids)).reshape((T * N, 4)))
 net = BiLSTM_CRF()`;
 
-class BiLSTM_CRF extends Block {
-  static override readonly gluonName: string = 'BiLSTM_CRF';
-  word_embeds!: InstanceType<typeof nn.Embedding>;
-  lstm!: InstanceType<typeof rnn.LSTM>;
-  hidden2tag!: InstanceType<typeof nn.Dense>;
-  constructor() {
-    super();
-    this.nameScope(() => {
-      this.word_embeds = this.registerChild(new nn.Embedding(612, 5));
-      this.lstm = this.registerChild(new rnn.LSTM(2, { numLayers: 1, bidirectional: true }));
-      this.hidden2tag = this.registerChild(new nn.Dense(7));
-    });
-  }
-  override forward(ids: NDArray): NDArray {
-    const [T, N] = ids.shape as [number, number];
-    return this.hidden2tag.forward(
-      (this.lstm.forward(this.word_embeds.forward(ids) as NDArray) as NDArray).reshape([T * N, 4]),
-    ) as NDArray;
-  }
-}
-
 interface OursCase {
   file: string;
   kind: 'block' | 'nd';
@@ -236,19 +211,10 @@ function oursCases(): OursCase[] {
       bytes,
     });
   };
-  const seq = () => {
-    const net = new nn.Sequential();
-    net.nameScope(() => {
-      net.add(new nn.Embedding(8, 4));
-      net.add(new rnn.LSTM(3, { numLayers: 2, bidirectional: true }));
-      net.add(new nn.Dense(2, { flatten: false }));
-    });
-    return net;
-  };
   const fwd = (net: Block, x: Record<string, NDArray>) => net.forward(x.x) as NDArray;
   model(
     'ours_seq_bilstm2.params',
-    seq,
+    seqBiLSTM,
     (n) => n.saveParameters(),
     'net = nn.Sequential()\nwith net.name_scope():\n    net.add(nn.Embedding(8, 4))\n    net.add(rnn.LSTM(3, num_layers=2, bidirectional=True))\n    net.add(nn.Dense(2, flatten=False))',
     'net.load_parameters(f)',

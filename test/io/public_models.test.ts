@@ -9,20 +9,20 @@
 //      keys with full names): collectParams().load(bytes, { restorePrefix: '' }).
 
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Block } from '../../ts/gluon/block.js';
 import type { HybridRecurrentCell } from '../../ts/gluon/rnn/base_cell.js';
 import mx, { ready } from '../../ts/index.js';
 import { resetNameCounters } from '../../ts/name.js';
 import type { NDArray } from '../../ts/ndarray/ndarray.js';
 import { expectClose } from '../gluon/helpers.js';
 import { publicParams } from './fixtures.js';
+import { BiLSTM_CRF } from './models.js';
 
 beforeAll(async () => {
   await ready();
 });
 beforeEach(() => resetNameCounters());
 
-const { nn, rnn } = mx.gluon;
+const { rnn } = mx.gluon;
 
 // ------------------------------------------------------------------------------------ float64 reference
 
@@ -77,28 +77,6 @@ function cellStep(kind: 'rnn' | 'gru' | 'lstm', w: W, pre: string, x: Float64Arr
 }
 
 // ------------------------------------------------------------------------------------ A. NER BiLSTM-CRF
-
-/** fierceX/NER_BiLSTM_CRF_Chinese model.py, without the CRF (its transitions are not in the file). */
-class BiLSTM_CRF extends Block {
-  static override readonly gluonName: string = 'BiLSTM_CRF';
-  word_embeds!: InstanceType<typeof nn.Embedding>;
-  lstm!: InstanceType<typeof rnn.LSTM>;
-  hidden2tag!: InstanceType<typeof nn.Dense>;
-  constructor() {
-    super();
-    this.nameScope(() => {
-      this.word_embeds = this.registerChild(new nn.Embedding(612, 5));
-      this.lstm = this.registerChild(new rnn.LSTM(2, { numLayers: 1, bidirectional: true }));
-      this.hidden2tag = this.registerChild(new nn.Dense(7));
-    });
-  }
-  /** `ids` (T, N) -> tag scores (T * N, 7). */
-  override forward(ids: NDArray): NDArray {
-    const [T, N] = ids.shape as [number, number];
-    const lstmOut = this.lstm.forward(this.word_embeds.forward(ids) as NDArray) as NDArray; // (T, N, 4), TNC
-    return this.hidden2tag.forward(lstmOut.reshape([T * N, 4])) as NDArray;
-  }
-}
 
 describe('A. NER BiLSTM-CRF (MXNet ~1.0 save_params, legacy full-name keys)', () => {
   it('loads through the legacy path into its model and matches a float64 computation', () => {
