@@ -1,15 +1,7 @@
-// An independent float64 transcription of the recurrent arithmetic (spec §5, §8.6-8.10),
-// with the same interface as ts/backend/rnn.ts: a test oracle for the wasm kernels.
+// An independent float64 transcription of the recurrent arithmetic (spec §5, §8.6-8.10), taking
+// the fused kernel's spec and weight layout (ts/backend/rnn.ts): a test oracle for the wasm kernels.
 
-export interface RefSpec {
-  mode: 'rnn_relu' | 'rnn_tanh' | 'lstm' | 'gru';
-  hidden: number;
-  numLayers: number;
-  bidirectional: boolean;
-  inputSize: number;
-  projection: number | null;
-  clip: { min: number; max: number; nan: boolean } | null;
-}
+import type { FusedRnnSpec } from '../../ts/backend/rnn.js';
 
 const sig = (v: number): number => 1 / (1 + Math.exp(-v));
 
@@ -32,8 +24,8 @@ function affine(
 }
 
 /** One step for one sample. Returns [h (output, projected when P), c]. */
-export function refStep(
-  spec: Pick<RefSpec, 'mode' | 'hidden' | 'projection' | 'clip'>,
+function refStep(
+  spec: Pick<FusedRnnSpec, 'mode' | 'hidden' | 'projection' | 'clip'>,
   w: ArrayLike<number>[],
   ni: number,
   x: ArrayLike<number>,
@@ -89,7 +81,7 @@ export function refStep(
 
 /** Fused layer forward over (T, N, C) or (N, T, C); returns out and final states like the kernel. */
 export function refFused(
-  spec: RefSpec,
+  spec: FusedRnnSpec,
   weights: ArrayLike<number>[][],
   x: ArrayLike<number>,
   layout: 'TNC' | 'NTC',
@@ -144,61 +136,4 @@ export function refFused(
         res[(layout === 'TNC' ? t * N + n : n * T + t) * ni + k] = inp[(t * N + n) * ni + k] as number;
       }
   return { out: res, hn, cn };
-}
-
-/** Same interface as ts/backend/rnn.ts FusedRnnKernel (float64 inside, float32 out). */
-export class FusedRnnKernel {
-  constructor(
-    private readonly spec: RefSpec,
-    private readonly weights: Float32Array[][],
-  ) {}
-  forward(
-    x: Float32Array,
-    layout: 'TNC' | 'NTC',
-    T: number,
-    N: number,
-    h0: Float32Array | null,
-    c0: Float32Array | null,
-    validLength: Int32Array | null,
-  ) {
-    const r = refFused(this.spec, this.weights, x, layout, T, N, h0, c0, validLength);
-    return { out: Float32Array.from(r.out), hn: Float32Array.from(r.hn), cn: r.cn ? Float32Array.from(r.cn) : null };
-  }
-  dispose(): void {}
-}
-
-/** Same interface as ts/backend/rnn.ts CellKernel. */
-export class CellKernel {
-  private readonly w: Float32Array[];
-  constructor(
-    private readonly mode: RefSpec['mode'],
-    private readonly hidden: number,
-    private readonly inputSize: number,
-    i2hW: Float32Array,
-    h2hW: Float32Array,
-    i2hB: Float32Array,
-    h2hB: Float32Array,
-  ) {
-    this.w = [i2hW, h2hW, i2hB, h2hB];
-  }
-  step(x: Float32Array, N: number, h: Float32Array, c: Float32Array | null) {
-    const H = this.hidden;
-    const ho = new Float32Array(N * H);
-    const co = c ? new Float32Array(N * H) : null;
-    for (let n = 0; n < N; n++) {
-      const [hn, cn] = refStep(
-        { mode: this.mode, hidden: H, projection: null, clip: null },
-        this.w,
-        this.inputSize,
-        x,
-        n * this.inputSize,
-        Float64Array.from(h.subarray(n * H, (n + 1) * H)),
-        c ? Float64Array.from(c.subarray(n * H, (n + 1) * H)) : null,
-      );
-      ho.set(hn, n * H);
-      if (co && cn) co.set(cn, n * H);
-    }
-    return { h: ho, c: co };
-  }
-  dispose(): void {}
 }

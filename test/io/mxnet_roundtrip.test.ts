@@ -17,7 +17,7 @@ import type { Block } from '../../ts/gluon/block.js';
 import mx, { ready } from '../../ts/index.js';
 import { resetNameCounters } from '../../ts/name.js';
 import type { NDArray } from '../../ts/ndarray/ndarray.js';
-import { expectClose, type Tensor } from '../gluon/helpers.js';
+import { expectClose, type Tensor, toNd } from '../gluon/helpers.js';
 import { binFiles, mxnetFixture, mxnetJson } from './fixtures.js';
 import { BiLSTM_CRF, seqBiLSTM } from './models.js';
 
@@ -28,7 +28,6 @@ beforeEach(() => resetNameCounters());
 
 const { nn, rnn } = mx.gluon;
 
-const nda = (t: Tensor) => mx.nd.array(Float32Array.from(t.data), t.shape);
 const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
 
 interface BinInfo {
@@ -47,7 +46,7 @@ describe('files written by MXNet 1.9.1 load here and give its outputs; ours are 
     const net = seqBiLSTM();
     const bytes = mxnetFixture('bin/seq_bilstm2.params');
     net.loadParameters(bytes); // never initialised: every shape comes from the file
-    expectClose(net.forward(nda(f.inputs.x!)) as NDArray, f.outputs.out as Tensor);
+    expectClose(net.forward(toNd(f.inputs.x!)) as NDArray, f.outputs.out as Tensor);
     expect(same(net.saveParameters(), bytes)).toBe(true);
     expect(same(net.saveParameters({ deduplicate: true }), bytes)).toBe(true); // nothing shared
     expect([...net.collectParams().keys()]).toEqual(f.names);
@@ -58,7 +57,7 @@ describe('files written by MXNet 1.9.1 load here and give its outputs; ours are 
     const bytes = mxnetFixture('bin/lstmcell.params');
     const cell = new rnn.LSTMCell(3, { inputSize: 2 });
     cell.loadParameters(bytes);
-    const [o, st] = cell.forward(nda(f.inputs.x!), [nda(f.inputs.s0!), nda(f.inputs.s1!)]);
+    const [o, st] = cell.forward(toNd(f.inputs.x!), [toNd(f.inputs.s0!), toNd(f.inputs.s1!)]);
     expectClose(o, f.outputs.out as Tensor);
     expectClose(st[0] as NDArray, (f.outputs.states as Tensor[])[0] as Tensor);
     expectClose(st[1] as NDArray, (f.outputs.states as Tensor[])[1] as Tensor);
@@ -72,13 +71,13 @@ describe('files written by MXNet 1.9.1 load here and give its outputs; ours are 
     const a = new rnn.GRU(3, { layout: 'NTC' });
     a.initialize(); // deferred input size: filled by the load
     a.loadParameters(structural);
-    expectClose(a.forward(nda(f.inputs.x!)) as NDArray, f.outputs.out as Tensor);
+    expectClose(a.forward(toNd(f.inputs.x!)) as NDArray, f.outputs.out as Tensor);
     expect(same(a.saveParameters(), structural)).toBe(true);
     expect(same(a.collectParams().save(), full)).toBe(true);
     resetNameCounters();
     const b = new rnn.GRU(3, { layout: 'NTC' });
     b.collectParams().load(full);
-    expectClose(b.forward(nda(f.inputs.x!)) as NDArray, f.outputs.out as Tensor);
+    expectClose(b.forward(toNd(f.inputs.x!)) as NDArray, f.outputs.out as Tensor);
     // MXNet's legacy path takes full-name files through load_parameters too (restore prefix 'gru0_')
     resetNameCounters();
     expect(() => new rnn.GRU(3, { layout: 'NTC' }).loadParameters(full)).toThrow(
@@ -99,7 +98,7 @@ describe('files written by MXNet 1.9.1 load here and give its outputs; ours are 
       /Parameter 'hybridsequential0_batchnorm0_gamma' loaded from file: <bytes> is not present/,
     );
     net.collectParams().load(bytes, { ignoreExtra: true });
-    const h = net.forward(nda(f.inputs.x!)) as NDArray; // (T, N, 3)
+    const h = net.forward(toNd(f.inputs.x!)) as NDArray; // (T, N, 3)
     const d = mx.nd.load(bytes) as Record<string, NDArray>;
     const g = d['arg:hybridsequential0_batchnorm0_gamma']!.data;
     const be = d['arg:hybridsequential0_batchnorm0_beta']!.data;
@@ -119,7 +118,7 @@ describe('files written by MXNet 1.9.1 load here and give its outputs; ours are 
     const bytes = mxnetFixture('bin/api_lstm100x3.params');
     const layer = new rnn.LSTM(100, 3);
     layer.loadParameters(bytes);
-    const [out, [hn, cn]] = layer.forward(nda(c.inputs.x!), [nda(c.inputs.h0!), nda(c.inputs.c0!)]) as [
+    const [out, [hn, cn]] = layer.forward(toNd(c.inputs.x!), [toNd(c.inputs.h0!), toNd(c.inputs.c0!)]) as [
       NDArray,
       NDArray[],
     ];
