@@ -307,6 +307,7 @@ export class Block {
       ],
       { active: true },
     );
+    // Gluon note: there is no graph to partition, so a backend throws (API.md rule 9).
     if (o.backend !== undefined && o.backend !== null)
       throw new TypeError(`hybridize: partitioning backends are not supported, got backend ${String(o.backend)}`);
     this._active = !!o.active;

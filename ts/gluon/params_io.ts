@@ -23,7 +23,7 @@
 // `dtypeSource: 'saved'` (adopt the file's dtype) cannot be honoured for non-float32 arrays and
 // throws; for float32 arrays it is the same as 'current', as in MXNet.
 //
-// MXNet behaviours deliberately not reproduced:
+// Gluon note: MXNet behaviours deliberately not reproduced:
 // - partial loads (above);
 // - a parameter whose ndim differs from the file's fails with the `_load_init` message here
 //   (MXNet's zip() truncates and the shape setter then fails with "Expected shape ... is

@@ -372,7 +372,8 @@ export function Activation(...args: unknown[]): NDArray {
 /**
  * `nd.Dropout(data, p=0.5, mode='training', axes=())`: the identity outside training, as
  * MXNet's Dropout outside `autograd.record()`.
- * Gluon note: this package runs inference only, so Dropout is always the identity.
+ * Gluon note: this package runs inference only, so Dropout is always the identity, and
+ * mode 'always' with p > 0 (dropout at inference) throws.
  */
 export function Dropout(...args: unknown[]): NDArray {
   const o = parseArgs<{ data: unknown; p: number; mode: string; axes: unknown }>(

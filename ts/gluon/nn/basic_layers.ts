@@ -266,6 +266,7 @@ export class Embedding extends HybridBlock {
         throw new RangeError(`nn.Embedding: ${k} must be a positive integer, got ${String(o[k])}`);
     }
     checkDtypeArg('nn.Embedding', o.dtype);
+    // Gluon note: MXNet accepts sparseGrad (row_sparse gradients); with no gradients here it throws.
     if (o.sparseGrad)
       throw new TypeError('nn.Embedding: sparseGrad=true is not supported (no gradients, no row_sparse storage)');
     super({ prefix: o.prefix, params: o.params });

@@ -12,7 +12,10 @@ import type { Parameter, ParameterDict } from '../parameter.js';
 import { featureSize, HybridRecurrentCell, type StateInfo } from './base_cell.js';
 import { KernelCache } from './kernel_cache.js';
 
-/** A cell activation: an Activation act type, or a function of an NDArray. */
+/**
+ * A cell activation: an Activation act type, or a function of an NDArray.
+ * Gluon note: Python also takes a Block (nn.LeakyReLU, any callable block); here pass a function.
+ */
 export type ActivationLike = string | ((x: NDArray) => NDArray);
 
 function checkActivation(where: string, name: string, act: unknown, stringOnly = false): ActivationLike {
