@@ -7,7 +7,7 @@ import { importedMemoryLimits } from './wasm_imports.js';
 export type WasmExports = typeof Glue;
 
 /** The ABI version this TypeScript layer was written against (crates/wasm/src/info.rs). */
-export const ABI_VERSION = 1;
+const ABI_VERSION = 1;
 
 export type BuildName = 'simd' | 'simd-threads';
 

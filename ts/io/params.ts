@@ -60,7 +60,7 @@ export interface NDArrayFileInput {
 // ---------------------------------------------------------------------------------------------------------------
 // constants (params-format.md §1-§3)
 
-export const LIST_MAGIC = 0x112;
+const LIST_MAGIC = 0x112;
 export const NDARRAY_V1_MAGIC = 0xf993fac8;
 export const NDARRAY_V2_MAGIC = 0xf993fac9;
 export const NDARRAY_V3_MAGIC = 0xf993faca;
@@ -71,7 +71,7 @@ interface DTypeInfo {
 }
 
 /** mshadow TypeFlag -> dtype (mshadow/base.h). */
-export const DTYPE_FLAGS: ReadonlyMap<number, DTypeInfo> = new Map([
+const DTYPE_FLAGS: ReadonlyMap<number, DTypeInfo> = new Map([
   [0, { name: 'float32', bytes: 4 }],
   [1, { name: 'float64', bytes: 8 }],
   [2, { name: 'float16', bytes: 2 }],

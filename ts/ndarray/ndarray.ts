@@ -33,7 +33,7 @@ export function normAxis(axis: number, ndim: number, what: string): number {
 }
 
 /** Row-major strides of `shape`. */
-export function stridesOf(shape: Shape): number[] {
+function stridesOf(shape: Shape): number[] {
   const s = new Array<number>(shape.length).fill(1);
   for (let i = shape.length - 2; i >= 0; i--) s[i] = (s[i + 1] as number) * (shape[i + 1] as number);
   return s;

@@ -16,9 +16,9 @@ function checkNd(where: string, what: string, x: unknown): NDArray {
 
 /**
  * C (m x n) = op(A) op(B), row-major, on the wasm SGEMM. `a` is (m x k) or, transposed, (k x m);
- * `b` is (k x n) or (n x k). @internal
+ * `b` is (k x n) or (n x k).
  */
-export function matmul(
+function matmul(
   transA: boolean,
   transB: boolean,
   m: number,
