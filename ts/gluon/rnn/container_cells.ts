@@ -27,6 +27,7 @@ function cellsOf(self: Block): RecurrentCell[] {
   return [...self._children.values()].map((c) => asCell(className(self), c));
 }
 
+/** SequentialRNNCell's __repr__: unlike Block's, Python does not indent the child lines. */
 function seqRepr(self: Block): string {
   const lines = [...self._children].map(([i, m]) => `(${i}): ${indent(m.toString(), 2)}`);
   return `${className(self)}(\n${lines.join('\n')}\n)`;
