@@ -2,15 +2,20 @@
 //! `e^r = 1 + r + r^2 h(r)` with `h` a degree-5 Chebyshev fit of `(e^r - 1 - r) / r^2`
 //! (fit error 1.4e-9, so the f32 rounding of the evaluation dominates: about 1 ulp).
 
-use super::Real;
+use super::{Consts, Real};
 
-const LOG2E: f32 = core::f32::consts::LOG2_E;
+pub(super) const LO: f32 = -87.0;
+pub(super) const HI: f32 = 89.0;
+/// `1.5 * 2^23`: adding it to `|y| < 2^22` rounds `y` to an integer (ties to even, the
+/// current rounding mode) that sits in the low mantissa bits of the sum.
+pub(super) const MAGIC: f32 = 12_582_912.0;
+pub(super) const LOG2E: f32 = core::f32::consts::LOG2_E;
 /// ln 2 split so `n * LN2_HI` is exact for |n| <= 256 (9 significant bits).
-const LN2_HI: f32 = 0.693_359_4;
-const LN2_LO: f32 = -2.121_944_4e-4;
+pub(super) const LN2_HI: f32 = 0.693_359_4;
+pub(super) const LN2_LO: f32 = -2.121_944_4e-4;
 /// Fit coefficients as printed by the fit (10 digits); the compiler rounds them to f32.
 #[allow(clippy::excessive_precision)]
-const H: [f32; 6] = [
+pub(super) const H: [f32; 6] = [
     5.000_000_014e-1,
     1.666_666_668e-1,
     4.166_646_267e-2,
@@ -21,20 +26,23 @@ const H: [f32; 6] = [
 
 /// `e^z` for activation use. `z` is clamped to `[-87, 89]`: below, the result is about
 /// 1.6e-38 instead of smaller; above 88.4 it is `+inf` (what 1/(1+e) and 2/(e+1) want).
-/// NaN propagates.
+/// NaN propagates. `k` holds the constants (see [`Consts`]).
 #[inline(always)]
-pub(crate) fn exp<V: Real>(z: V) -> V {
+pub(crate) fn exp<V: Real>(z: V, k: &Consts<V>) -> V {
     let z_in = z;
-    let z = z.pmax(V::splat(-87.0)).pmin(V::splat(89.0));
-    let n = (z * V::splat(LOG2E)).round_nearest();
-    let r = (z - n * V::splat(LN2_HI)) - n * V::splat(LN2_LO);
-    let mut h = V::splat(H[5]);
-    for &c in H[..5].iter().rev() {
-        h = h * r + V::splat(c);
+    let z = z.pmax(k.exp_lo).pmin(k.exp_hi);
+    // n = round(z log2 e) by the magic-number trick: `t` holds n in its low mantissa bits
+    // (|z log2 e| < 129), and `t - MAGIC` is n exactly.
+    let t = z * k.log2e + k.magic;
+    let n = t - k.magic;
+    let r = (z - n * k.ln2_hi) - n * k.ln2_lo;
+    let mut h = k.exp_h[5];
+    for &c in k.exp_h[..5].iter().rev() {
+        h = h * r + c;
     }
-    let er = (r * r) * h + r + V::splat(1.0);
+    let er = (r * r) * h + r + k.one;
     // 2^n is exact (n in [-126, 128]; 128 gives +inf).
     // NaN is restored explicitly: the clamp's NaN behaviour is engine-defined under
     // relaxed SIMD.
-    z_in.select_nan(z_in, er * n.exp2i())
+    z_in.select_nan(z_in, er * t.pow2_of_magic(k.one))
 }

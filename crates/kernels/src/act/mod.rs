@@ -10,7 +10,9 @@ mod exp;
 mod sigmoid;
 mod tanh;
 
+pub(crate) use sigmoid::sigmoid_k;
 pub use sigmoid::{sigmoid, sigmoid_f32x4, sigmoid_slice};
+pub(crate) use tanh::tanh_k;
 pub use tanh::{tanh, tanh_f32x4, tanh_slice};
 
 use crate::simd::F32x4;
@@ -26,8 +28,9 @@ pub(crate) trait Real:
     fn pmax(self, o: Self) -> Self;
     fn abs(self) -> Self;
     fn copysign(self, sign: Self) -> Self;
-    fn round_nearest(self) -> Self;
-    fn exp2i(self) -> Self;
+    /// `splat(x)` as an opaque value (hot loops build their constants once with it).
+    fn hoist(x: f32) -> Self;
+    fn pow2_of_magic(self, one: Self) -> Self;
     fn select_lt(self, o: Self, if_true: Self, if_false: Self) -> Self;
     fn select_nan(self, if_nan: Self, otherwise: Self) -> Self;
 }
@@ -62,12 +65,12 @@ impl Real for f32 {
         f32::copysign(self, sign)
     }
     #[inline(always)]
-    fn round_nearest(self) -> Self {
-        f32::round_ties_even(self)
+    fn hoist(x: f32) -> Self {
+        x
     }
     #[inline(always)]
-    fn exp2i(self) -> Self {
-        f32::from_bits(((self as i32).wrapping_add(127) << 23) as u32)
+    fn pow2_of_magic(self, one: Self) -> Self {
+        f32::from_bits((self.to_bits() << 23).wrapping_add(one.to_bits()))
     }
     #[inline(always)]
     fn select_lt(self, o: Self, if_true: Self, if_false: Self) -> Self {
@@ -109,12 +112,12 @@ impl Real for F32x4 {
         F32x4::copysign(self, sign)
     }
     #[inline(always)]
-    fn round_nearest(self) -> Self {
-        F32x4::round_nearest(self)
+    fn hoist(x: f32) -> Self {
+        F32x4::splat(core::hint::black_box(x))
     }
     #[inline(always)]
-    fn exp2i(self) -> Self {
-        F32x4::exp2i(self)
+    fn pow2_of_magic(self, one: Self) -> Self {
+        F32x4::pow2_of_magic(self, one)
     }
     #[inline(always)]
     fn select_lt(self, o: Self, if_true: Self, if_false: Self) -> Self {
@@ -123,6 +126,58 @@ impl Real for F32x4 {
     #[inline(always)]
     fn select_nan(self, if_nan: Self, otherwise: Self) -> Self {
         F32x4::select_nan(self, if_nan, otherwise)
+    }
+}
+
+/// Every constant of the exp / sigmoid / tanh formulas as a value of `V`.
+///
+/// V8 on x64 re-materialises a `v128.const` at each use inside a loop (several instructions
+/// each, about a dozen per exp), so loops over many vectors build this once with
+/// [`Consts::hoisted`] (opaque values that stay in locals or on the stack) and pass it in.
+/// [`Consts::plain`] gives the same values as ordinary constants (one-off calls).
+#[derive(Clone, Copy)]
+pub(crate) struct Consts<V> {
+    pub(crate) one: V,
+    pub(crate) two: V,
+    pub(crate) exp_lo: V,
+    pub(crate) exp_hi: V,
+    pub(crate) log2e: V,
+    pub(crate) magic: V,
+    pub(crate) ln2_hi: V,
+    pub(crate) ln2_lo: V,
+    pub(crate) exp_h: [V; 6],
+    pub(crate) tanh_small: V,
+    pub(crate) tanh_p: [V; 6],
+}
+
+impl<V: Real> Consts<V> {
+    #[inline(always)]
+    fn with(f: impl Fn(f32) -> V) -> Self {
+        Consts {
+            one: f(1.0),
+            two: f(2.0),
+            exp_lo: f(exp::LO),
+            exp_hi: f(exp::HI),
+            log2e: f(exp::LOG2E),
+            magic: f(exp::MAGIC),
+            ln2_hi: f(exp::LN2_HI),
+            ln2_lo: f(exp::LN2_LO),
+            exp_h: exp::H.map(&f),
+            tanh_small: f(tanh::SMALL),
+            tanh_p: tanh::P.map(&f),
+        }
+    }
+
+    /// The constants as plain splats.
+    #[inline(always)]
+    pub(crate) fn plain() -> Self {
+        Self::with(V::splat)
+    }
+
+    /// The constants as opaque values: build once outside a hot loop.
+    #[inline(always)]
+    pub(crate) fn hoisted() -> Self {
+        Self::with(V::hoist)
     }
 }
 

@@ -11,6 +11,7 @@ use core::ops::Range;
 use super::gates::{GRU_N, UNITS};
 use super::packed::PackedDir;
 use super::{pointwise, Mode, StateClip};
+use crate::act::Consts;
 use crate::gemm::params::{MR, NR};
 use crate::gemm::{pack_a, sgemm_packed_with, tile_full_raw, tile_rows, MatRef, RowsDst};
 use crate::par::{Parallel, RawBuf};
@@ -175,6 +176,8 @@ unsafe fn run_blocks(sh: &Shared, blocks: Range<usize>, part: usize) {
     let [ts, bs, off] = sh.out_row;
     // SAFETY: this part's own slot of the GRU buffers (distinct `part`s).
     let nb = RawBuf::new(unsafe { sh.nbuf.slice(part * n * UNITS, n * UNITS) });
+    // Activation constants once per part and step, not re-materialised per vector.
+    let k = Consts::hoisted();
 
     for hb in blocks {
         // GEMM for this block's G panels (one NR-column panel per gate).
@@ -255,7 +258,7 @@ unsafe fn run_blocks(sh: &Shared, blocks: Range<usize>, part: usize) {
                         } else {
                             sh.hrec.slice(b * ks + u0, UNITS)
                         };
-                        pointwise::lstm(gb, sh.cstate.slice(b * hp + u0, UNITS), hdst, cx.clip);
+                        pointwise::lstm(gb, sh.cstate.slice(b * hp + u0, UNITS), hdst, cx.clip, &k);
                     }
                     Mode::Gru => {
                         let hn = nb.slice(b * UNITS, UNITS);
@@ -264,6 +267,7 @@ unsafe fn run_blocks(sh: &Shared, blocks: Range<usize>, part: usize) {
                             hn,
                             &cx.pd.bhn[u0..u0 + UNITS],
                             sh.hrec.slice(b * ks + u0, UNITS),
+                            &k,
                         );
                     }
                     Mode::RnnRelu | Mode::RnnTanh => {
@@ -271,6 +275,7 @@ unsafe fn run_blocks(sh: &Shared, blocks: Range<usize>, part: usize) {
                             gb,
                             cx.mode == Mode::RnnRelu,
                             sh.hrec.slice(b * ks + u0, UNITS),
+                            &k,
                         );
                     }
                 }

@@ -89,6 +89,10 @@ mod tests {
             .exp2i()
             .to_array();
         assert_eq!(e, [1.0, 8.0, f32::MIN_POSITIVE, f32::INFINITY]);
+        // n + 1.5 * 2^23 carries n in its low mantissa bits.
+        let t = F32x4::from_slice(&[0.0, 3.0, -126.0, 128.0]) + F32x4::splat(12_582_912.0);
+        let p = t.pow2_of_magic(F32x4::splat(1.0)).to_array();
+        assert_eq!(p, [1.0, 8.0, f32::MIN_POSITIVE, f32::INFINITY]);
         let sel = F32x4::from_slice(&[1.0, 5.0, f32::NAN, 2.0]).select_lt(
             F32x4::splat(2.0),
             F32x4::splat(10.0),

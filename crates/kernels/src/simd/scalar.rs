@@ -110,6 +110,15 @@ impl F32x4 {
         self.map(|n| f32::from_bits(((n as i32).wrapping_add(127) << 23) as u32))
     }
 
+    /// `2^n` from `self = n + 1.5 * 2^23` and `one = 1.0`: bits `(self << 23) + bits(1.0)`
+    /// (wrapping, like the wasm `i32x4` ops).
+    #[inline(always)]
+    pub fn pow2_of_magic(self, one: Self) -> Self {
+        self.zip(one, |t, o| {
+            f32::from_bits((t.to_bits() << 23).wrapping_add(o.to_bits()))
+        })
+    }
+
     /// Per lane: `self` is NaN ? `if_nan` : `otherwise`.
     #[inline(always)]
     pub fn select_nan(self, if_nan: Self, otherwise: Self) -> Self {

@@ -116,6 +116,15 @@ impl F32x4 {
         F32x4(i32x4_shl(i32x4_add(n, i32x4_splat(127)), 23))
     }
 
+    /// `2^n` from `self = n + 1.5 * 2^23` (an integer `n` in `[-126, 128]` held in the low
+    /// mantissa bits, as the round-to-integer trick leaves it) and `one = 1.0`: the bits
+    /// `(self << 23) + bits(1.0)`. Two integer ops instead of a saturating conversion
+    /// (about eight x64 instructions in V8).
+    #[inline(always)]
+    pub fn pow2_of_magic(self, one: Self) -> Self {
+        F32x4(i32x4_add(i32x4_shl(self.0, 23), one.0))
+    }
+
     /// Per lane: `self` is NaN ? `if_nan` : `otherwise`. (Kernels use this instead of
     /// relying on `pmin`/`pmax` NaN rules: with `+relaxed-simd` LLVM lowers those to
     /// `relaxed_min/max`, whose NaN result is engine-defined.)

@@ -99,3 +99,9 @@ static mut RNN: Option<(PackedRnn, Workspace, Vec<f32>, Vec<f32>, Vec<f32>, Vec<
     }
     0
 }
+/// Activation throughput: `iters` passes of sigmoid (0) or tanh (1) over `n` floats.
+#[no_mangle] pub extern "C" fn run_act(which: u32, n: usize, iters: usize) -> f32 {
+    let mut v = fill(n, 9);
+    for _ in 0..iters { if which == 0 { gluon_kernels::act::sigmoid_slice(&mut v) } else { gluon_kernels::act::tanh_slice(&mut v) } }
+    v[0]
+}
