@@ -358,13 +358,18 @@ export class Block {
     );
   }
 
-  /** @internal HybridBlock.forward: deferred init, then `hybridForward(nd, x, ...args, params)`. */
-  protected _callHybridForward(x: unknown, args: unknown[]): unknown {
-    const reg = this._regParams;
-    if ([...reg.values()].some((p) => !p.isInitialized && p.isDeferred)) {
+  /** @internal First call with any of `used` still deferred: infer the shapes from the inputs, then initialise. */
+  protected _finishDeferredFrom(used: Iterable<Parameter>, x: unknown, args: unknown[]): void {
+    if ([...used].some((p) => !p.isInitialized && p.isDeferred)) {
       this._inferShape(x, ...args);
       for (const p of this.params.values()) p._finishDeferredInit();
     }
+  }
+
+  /** @internal HybridBlock.forward: deferred init, then `hybridForward(nd, x, ...args, params)`. */
+  protected _callHybridForward(x: unknown, args: unknown[]): unknown {
+    const reg = this._regParams;
+    this._finishDeferredFrom(reg.values(), x, args);
     const kw: Record<string, NDArray> = {};
     for (const [k, p] of reg) kw[k] = p.data();
     return this.hybridForward(nd, x, ...args, kw);

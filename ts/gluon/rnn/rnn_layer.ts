@@ -274,10 +274,7 @@ export class _RNNLayer extends HybridBlock {
     });
     const groups = this._paramGroups();
     const all = groups.flat();
-    if (all.some((p) => !p.isInitialized && p.isDeferred)) {
-      this._inferShape(inputs);
-      for (const p of this.params.values()) p._finishDeferredInit();
-    }
+    this._finishDeferredFrom(all, inputs, []);
     const datas = groups.map((g) => g.map((p) => p.data()));
     const inSize = this._param('l0_i2h_weight').shape[1] as number;
     if (C !== inSize) {
