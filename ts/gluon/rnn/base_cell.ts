@@ -158,13 +158,8 @@ export class RecurrentCell extends Block {
    * of (N, H) steps or one merged tensor per spec §7.
    */
   unroll(...args: unknown[]): [Seq, NDArray[]] {
-    const o = parseUnroll(`${className(this)}.unroll`, args);
-    this.reset();
-    const { inputs, axis, batchSize } = formatSequence(o.length, o.inputs, o.layout, false);
-    const steps = inputs as NDArray[];
-    const vl =
-      o.validLength === null ? null : checkValidLength(`${className(this)}.unroll`, o.validLength, batchSize, o.length);
-    let states = o.beginState ?? this.beginState(batchSize);
+    const { o, steps, axis, vl, begin } = this._startUnroll(args);
+    let states = begin;
     const outputs: NDArray[] = [];
     const allStates: NDArray[][] = [];
     for (let i = 0; i < o.length; i++) {
@@ -189,6 +184,26 @@ export class RecurrentCell extends Block {
       outs = maskSequenceVariableLength(outputs, o.length, vl, axis, true);
     }
     return [formatSequence(o.length, outs, o.layout, o.mergeOutputs).inputs, states];
+  }
+
+  /**
+   * @internal The start of a step-wise unroll: the parsed arguments, the inputs as a list of
+   * steps (their time axis, batch size), the checked valid lengths and the begin states.
+   */
+  protected _startUnroll(args: unknown[]): {
+    o: UnrollArgs;
+    steps: NDArray[];
+    axis: number;
+    batchSize: number;
+    vl: NDArray | null;
+    begin: NDArray[];
+  } {
+    const where = `${className(this)}.unroll`;
+    const o = parseUnroll(where, args);
+    this.reset();
+    const { inputs, axis, batchSize } = formatSequence(o.length, o.inputs, o.layout, false);
+    const vl = o.validLength === null ? null : checkValidLength(where, o.validLength, batchSize, o.length);
+    return { o, steps: inputs as NDArray[], axis, batchSize, vl, begin: o.beginState ?? this.beginState(batchSize) };
   }
 }
 

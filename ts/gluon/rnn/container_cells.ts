@@ -15,13 +15,7 @@ import {
   RecurrentCell,
   type StateInfo,
 } from './base_cell.js';
-import {
-  checkValidLength,
-  formatSequence,
-  maskSequenceVariableLength,
-  reverseSequences,
-  type Seq,
-} from './sequence.js';
+import { formatSequence, maskSequenceVariableLength, reverseSequences, type Seq } from './sequence.js';
 
 function cellsOf(self: Block): RecurrentCell[] {
   return [...self._children.values()].map((c) => asCell(className(self), c));
@@ -198,14 +192,8 @@ export class BidirectionalCell extends HybridRecurrentCell {
     return childrenBeginState(this, args);
   }
   override unroll(...args: unknown[]): [Seq, NDArray[]] {
-    const o = parseUnroll('BidirectionalCell.unroll', args);
-    this.reset();
-    const { inputs, axis, batchSize } = formatSequence(o.length, o.inputs, o.layout, false);
-    const steps = inputs as NDArray[];
-    const vl =
-      o.validLength === null ? null : checkValidLength('BidirectionalCell.unroll', o.validLength, batchSize, o.length);
+    const { o, steps, axis, batchSize, vl, begin: states } = this._startUnroll(args);
     const reversedInputs = reverseSequences(steps, o.length, vl);
-    const states = o.beginState ?? this.beginState(batchSize);
     const [lCell, rCell] = cellsOf(this) as [RecurrentCell, RecurrentCell];
     const nl = lCell.stateInfo(batchSize).length;
     const [lOut, lStates] = lCell.unroll(o.length, steps, {
