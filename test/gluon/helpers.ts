@@ -1,9 +1,10 @@
 // Shared test helpers: MXNet 1.9.1 fixtures (test/fixtures/mxnet/*.json, see its README) and
-// closeness checks with the fixture tolerance (1e-5 relative to max(1, |x|)).
+// closeness checks with the fixture tolerance (1e-5 relative to max(1, |x|)), and a model builder.
 
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import type { Block } from '../../ts/gluon/block.js';
+import { nn, rnn } from '../../ts/gluon/index.js';
 import * as nd from '../../ts/ndarray/index.js';
 import { NDArray } from '../../ts/ndarray/ndarray.js';
 
@@ -61,6 +62,23 @@ export function setParams(block: Block, f: Fixture): void {
     if (!p.isInitialized && !p.isDeferred) p.initialize();
     p.setData(toNd(t));
   }
+}
+
+/** `Sequential(Embedding(vocab, emb), LSTM(hidden, layers), Dense(units, flatten=False))` in one name scope. */
+export function seqEmbedLstmDense(
+  vocab: number,
+  emb: number,
+  hidden: number,
+  layers: number,
+  units: number,
+): nn.Sequential {
+  const net = new nn.Sequential();
+  net.nameScope(() => {
+    net.add(new nn.Embedding(vocab, emb));
+    net.add(new rnn.LSTM(hidden, layers));
+    net.add(new nn.Dense(units, { flatten: false }));
+  });
+  return net;
 }
 
 export function expectClose(actual: NDArray | number[], expected: Tensor | number[], tol = 1e-5, what = ''): void {

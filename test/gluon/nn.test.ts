@@ -2,12 +2,12 @@
 // api_seq_embed_lstm_dense) and test_gluon.py's test_basic / test_dense.
 
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { nn, rnn } from '../../ts/gluon/index.js';
+import { nn } from '../../ts/gluon/index.js';
 import mx, { ready } from '../../ts/index.js';
 import { resetNameCounters } from '../../ts/name.js';
 import * as nd from '../../ts/ndarray/index.js';
 import type { NDArray } from '../../ts/ndarray/ndarray.js';
-import { expectClose, fixture, fixtureBytes, input, out, setParams } from './helpers.js';
+import { expectClose, fixture, fixtureBytes, input, out, seqEmbedLstmDense, setParams } from './helpers.js';
 
 beforeAll(async () => {
   await ready();
@@ -46,16 +46,6 @@ describe('nn.Dense / nn.Embedding vs MXNet', () => {
     expect(String(net)).toBe(f.repr);
   });
 });
-
-function seqEmbedLstmDense(vocab: number, emb: number, hidden: number, layers: number, units: number): nn.Sequential {
-  const net = new nn.Sequential();
-  net.nameScope(() => {
-    net.add(new nn.Embedding(vocab, emb));
-    net.add(new rnn.LSTM(hidden, layers));
-    net.add(new nn.Dense(units, { flatten: false }));
-  });
-  return net;
-}
 
 describe('Sequential models vs MXNet', () => {
   it('sequential_embedding_lstm_dense', () => {

@@ -8,22 +8,15 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import mx, { ready } from '../../ts/index.js';
 import { resetNameCounters } from '../../ts/name.js';
 import type { NDArray } from '../../ts/ndarray/ndarray.js';
-import { expectClose, fixture, fixtureBytes, input, out } from './helpers.js';
+import { expectClose, fixture, fixtureBytes, input, out, seqEmbedLstmDense } from './helpers.js';
 
 beforeAll(async () => {
   await ready();
 });
 beforeEach(() => resetNameCounters());
 
-function build() {
-  const net = new mx.gluon.nn.Sequential();
-  net.nameScope(() => {
-    net.add(new mx.gluon.nn.Embedding(30, 10));
-    net.add(new mx.gluon.rnn.LSTM(20));
-    net.add(new mx.gluon.nn.Dense(5, { flatten: false }));
-  });
-  return net;
-}
+/** The model of fixture api_seq_embed_lstm_dense (API.md's seed example). */
+const build = () => seqEmbedLstmDense(30, 10, 20, 1, 5);
 
 describe('saveParameters / loadParameters', () => {
   it("loads MXNet's file into an uninitialised net (deferred shapes filled), saves the same bytes back", () => {
