@@ -1,31 +1,35 @@
 //! Gate nonlinearities for one row and one block of `UNITS` hidden units, on `F32x4`.
 //! `g` holds the block's gate pre-activations in packed order (`gate * UNITS + unit`),
-//! already including biases and both matrix products (except GRU's `W_hn h`).
+//! holding both matrix products (except GRU's `W_hn h`); `bias` (same layout) holds the
+//! block's summed biases, added here.
 
 use super::gates::{GRU_N, GRU_R, GRU_Z, LSTM_F, LSTM_G, LSTM_I, LSTM_O, UNITS};
 use super::StateClip;
 use crate::act::{sigmoid_k, tanh_k, Consts};
 use crate::simd::{F32x4, LANES};
 
+/// Pre-activation of gate `which`, lanes `v`: both matrix products plus the bias.
 #[inline(always)]
-fn gate(g: &[f32], which: usize, v: usize) -> F32x4 {
+fn gate(g: &[f32], bias: &[f32], which: usize, v: usize) -> F32x4 {
     F32x4::from_slice(&g[which * UNITS + v * LANES..])
+        + F32x4::from_slice(&bias[which * UNITS + v * LANES..])
 }
 
 /// LSTM: `c = f*c + i*g~` (then clipped), `h = o * tanh(c)`; updates `c` in place, writes `h`.
 #[inline(always)]
 pub(crate) fn lstm(
     g: &[f32],
+    bias: &[f32],
     c: &mut [f32],
     h: &mut [f32],
     clip: Option<StateClip>,
     k: &Consts<F32x4>,
 ) {
     for v in 0..UNITS / LANES {
-        let i = sigmoid_k(gate(g, LSTM_I, v), k);
-        let f = sigmoid_k(gate(g, LSTM_F, v), k);
-        let gg = tanh_k(gate(g, LSTM_G, v), k);
-        let o = sigmoid_k(gate(g, LSTM_O, v), k);
+        let i = sigmoid_k(gate(g, bias, LSTM_I, v), k);
+        let f = sigmoid_k(gate(g, bias, LSTM_F, v), k);
+        let gg = tanh_k(gate(g, bias, LSTM_G, v), k);
+        let o = sigmoid_k(gate(g, bias, LSTM_O, v), k);
         let cs = &mut c[v * LANES..];
         let mut cn = f * F32x4::from_slice(cs) + i * gg;
         if let Some(cl) = clip {
@@ -45,13 +49,20 @@ pub(crate) fn lstm(
 /// `hn` is `W_hn h`, `h` is updated in place.
 /// `k`: the activation constants, built once by the caller (see `act::Consts`).
 #[inline(always)]
-pub(crate) fn gru(g: &[f32], hn: &[f32], bhn: &[f32], h: &mut [f32], k: &Consts<F32x4>) {
+pub(crate) fn gru(
+    g: &[f32],
+    bias: &[f32],
+    hn: &[f32],
+    bhn: &[f32],
+    h: &mut [f32],
+    k: &Consts<F32x4>,
+) {
     let one = k.one;
     for v in 0..UNITS / LANES {
-        let r = sigmoid_k(gate(g, GRU_R, v), k);
-        let z = sigmoid_k(gate(g, GRU_Z, v), k);
+        let r = sigmoid_k(gate(g, bias, GRU_R, v), k);
+        let z = sigmoid_k(gate(g, bias, GRU_Z, v), k);
         let hh = F32x4::from_slice(&hn[v * LANES..]) + F32x4::from_slice(&bhn[v * LANES..]);
-        let n = tanh_k(gate(g, GRU_N, v) + r * hh, k);
+        let n = tanh_k(gate(g, bias, GRU_N, v) + r * hh, k);
         let hs = &mut h[v * LANES..];
         ((one - z) * n + z * F32x4::from_slice(hs)).write_to_slice(hs);
     }
@@ -59,9 +70,9 @@ pub(crate) fn gru(g: &[f32], hn: &[f32], bhn: &[f32], h: &mut [f32], k: &Consts<
 
 /// Vanilla RNN: `h = tanh(g)` or MXNet's `relu(g) = g > 0 ? g : 0` (so relu(NaN) = 0).
 #[inline(always)]
-pub(crate) fn vanilla(g: &[f32], relu: bool, h: &mut [f32], k: &Consts<F32x4>) {
+pub(crate) fn vanilla(g: &[f32], bias: &[f32], relu: bool, h: &mut [f32], k: &Consts<F32x4>) {
     for v in 0..UNITS / LANES {
-        let x = gate(g, 0, v);
+        let x = gate(g, bias, 0, v);
         let zero = F32x4::zero();
         let y = if relu {
             zero.select_lt(x, x, zero)

@@ -82,9 +82,9 @@ pub(crate) fn block_ranges(blocks: usize, parts: usize, p: usize) -> Range<usize
     blocks * p / parts..blocks * (p + 1) / parts
 }
 
-/// Runs time step `t`: `xproj_t` (`n` rows of `G*hp` packed gate columns, input projection
-/// plus biases) receives `h_prev · Wh^T` in place, then the nonlinearities update the states
-/// and write the outputs. Rows with `t >= valid[b]` keep their state and output zeros.
+/// Runs time step `t`: `xproj_t` (`n` rows of `G*hp` packed gate columns, the input
+/// projection without biases) receives `h_prev · Wh^T` in place, then the biases and the
+/// nonlinearities update the states and write the outputs. Rows with `t >= valid[b]` keep their state and output zeros.
 /// The unit blocks are split over `parts` parts of `par` (`nbuf` holds one block buffer
 /// per part).
 #[allow(clippy::too_many_arguments)]
@@ -251,6 +251,7 @@ unsafe fn run_blocks(sh: &Shared, blocks: Range<usize>, part: usize) {
             // over the same elements.
             unsafe {
                 let gb = sh.xproj.slice(b * cols + hb * g * UNITS, g * UNITS);
+                let bias = &cx.pd.bias[hb * g * UNITS..][..g * UNITS];
                 match cx.mode {
                     Mode::Lstm => {
                         let hdst = if cx.proj.is_some() {
@@ -258,12 +259,20 @@ unsafe fn run_blocks(sh: &Shared, blocks: Range<usize>, part: usize) {
                         } else {
                             sh.hrec.slice(b * ks + u0, UNITS)
                         };
-                        pointwise::lstm(gb, sh.cstate.slice(b * hp + u0, UNITS), hdst, cx.clip, &k);
+                        pointwise::lstm(
+                            gb,
+                            bias,
+                            sh.cstate.slice(b * hp + u0, UNITS),
+                            hdst,
+                            cx.clip,
+                            &k,
+                        );
                     }
                     Mode::Gru => {
                         let hn = nb.slice(b * UNITS, UNITS);
                         pointwise::gru(
                             gb,
+                            bias,
                             hn,
                             &cx.pd.bhn[u0..u0 + UNITS],
                             sh.hrec.slice(b * ks + u0, UNITS),
@@ -273,6 +282,7 @@ unsafe fn run_blocks(sh: &Shared, blocks: Range<usize>, part: usize) {
                     Mode::RnnRelu | Mode::RnnTanh => {
                         pointwise::vanilla(
                             gb,
+                            bias,
                             cx.mode == Mode::RnnRelu,
                             sh.hrec.slice(b * ks + u0, UNITS),
                             &k,
