@@ -145,7 +145,7 @@ describe('B. relay-bench cells (MXNet 1.3.1 export, arg: keys)', () => {
     it(`${kind}: collectParams().load(bytes, { restorePrefix: '' }) and 4 steps match float64`, () => {
       const bytes = publicParams(file);
       const Ctor = { rnn: rnn.RNNCell, gru: rnn.GRUCell, lstm: rnn.LSTMCell }[kind];
-      const cell = new Ctor(128, { inputSize: 128, prefix }) as unknown as HybridRecurrentCell;
+      const cell: HybridRecurrentCell = new Ctor(128, { inputSize: 128, prefix });
       cell.collectParams().load(bytes, { restorePrefix: '', allowMissing: false, ignoreExtra: false });
       // a cell whose prefix differs cannot take the file (MXNet's message)
       expect(() => new Ctor(128, { inputSize: 128, prefix: 'x_' }).collectParams().load(bytes)).toThrow(

@@ -91,20 +91,15 @@ export class Parameter {
 
   /** `Parameter(name, gradReq='write', shape=null, dtype='float32', lrMult=1, wdMult=1, init=null, allowDeferredInit=false, ...)`. */
   constructor(name: string, ...args: unknown[]) {
-    const o = parseArgs<ParameterOptions>(
-      'Parameter',
-      args,
-      PARAM_ARGS as unknown as (keyof ParameterOptions & string)[],
-      {
-        gradReq: 'write',
-        lrMult: 1,
-        wdMult: 1,
-        allowDeferredInit: false,
-        differentiable: true,
-        stype: 'default',
-        gradStype: 'default',
-      },
-    );
+    const o = parseArgs<ParameterOptions>('Parameter', args, PARAM_ARGS, {
+      gradReq: 'write',
+      lrMult: 1,
+      wdMult: 1,
+      allowDeferredInit: false,
+      differentiable: true,
+      stype: 'default',
+      gradStype: 'default',
+    });
     if (typeof name !== 'string') throw new TypeError(`Parameter: name must be a string, got ${String(name)}`);
     checkDtypeArg(`Parameter '${name}'`, o.dtype);
     if (o.stype !== 'default' || o.gradStype !== 'default') {
