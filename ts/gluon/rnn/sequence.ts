@@ -1,5 +1,5 @@
 // Sequence helpers of rnn_cell.py (`_format_sequence`, `_mask_sequence_variable_length`,
-// `_reverse_sequences`, `_get_begin_state`): how unroll turns tensors into step lists and back.
+// `_reverse_sequences`): how unroll turns tensors into step lists and back.
 
 import * as nd from '../../ndarray/index.js';
 import { NDArray, shapeStr } from '../../ndarray/ndarray.js';
