@@ -57,7 +57,6 @@ interface ChildEntry {
   block: Block;
 }
 
-/** The base of every layer and model. Override `forward`. */
 /**
  * Python's `type(self).__name__`. Minifiers rename JavaScript classes, so Gluon's classes
  * state their name (`static gluonName`); a user's subclass without its own falls back to
@@ -68,6 +67,7 @@ export function className(b: object): string {
   return Object.hasOwn(c, 'gluonName') && c.gluonName ? c.gluonName : c.name;
 }
 
+/** The base of every layer and model. Override `forward`. */
 export class Block {
   static readonly gluonName: string = 'Block';
   private readonly _prefix: string;
