@@ -66,6 +66,7 @@ function checkInit(where: string, init: unknown): InitLike | null {
   throw new TypeError(`${where}: init must be an Initializer or an initializer name, got ${String(init)}`);
 }
 
+/** Gluon note: everything computes in float32; MXNet's other dtypes (float16, float64, ...) throw. */
 export function checkDtypeArg(where: string, dtype: unknown): void {
   if (dtype === undefined || dtype === null || dtype === 'float32') return;
   throw new TypeError(

@@ -109,6 +109,7 @@ export class NDArray {
    * position, -1 infers one dimension, -2 copies all remaining input dimensions, -3 merges two
    * consecutive input dimensions. The result shares the data (NDArrays are never written in
    * place by this package's ops).
+   * Gluon note: MXNet's -4 (split one dimension in two) and `reverse` are not ported; -4 throws.
    */
   reshape(shape: Shape | number, ...rest: number[]): NDArray {
     const req = typeof shape === 'number' ? [shape, ...rest] : [...shape];
