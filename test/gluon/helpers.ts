@@ -81,6 +81,11 @@ export function seqEmbedLstmDense(
   return net;
 }
 
+/** Byte-for-byte equality of two files (ours against MXNet's). */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return Buffer.from(a).equals(Buffer.from(b));
+}
+
 export function expectClose(actual: NDArray | number[], expected: Tensor | number[], tol = 1e-5, what = ''): void {
   const a = actual instanceof NDArray ? actual : null;
   const ad = a ? a.data : Float32Array.from(actual as number[]);

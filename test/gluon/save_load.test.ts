@@ -8,7 +8,7 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import mx, { ready } from '../../ts/index.js';
 import { resetNameCounters } from '../../ts/name.js';
 import type { NDArray } from '../../ts/ndarray/ndarray.js';
-import { expectClose, fixture, fixtureBytes, input, out, seqEmbedLstmDense } from './helpers.js';
+import { expectClose, fixture, fixtureBytes, input, out, sameBytes, seqEmbedLstmDense } from './helpers.js';
 
 beforeAll(async () => {
   await ready();
@@ -26,7 +26,7 @@ describe('saveParameters / loadParameters', () => {
     net.loadParameters(mxBytes);
     expectClose(net.forward(input(f, 'x')) as NDArray, out(f, 'out_ids'), 1e-5);
     const ours = net.saveParameters();
-    expect(Buffer.from(ours).equals(Buffer.from(mxBytes))).toBe(true);
+    expect(sameBytes(ours, mxBytes)).toBe(true);
     resetNameCounters();
     const again = build();
     again.loadParameters(ours.buffer, { allowMissing: false, ignoreExtra: false });
@@ -34,7 +34,7 @@ describe('saveParameters / loadParameters', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gluon-'));
     const path = join(dir, 'model.params');
     net.saveParameters(path);
-    expect(Buffer.from(readFileSync(path)).equals(Buffer.from(mxBytes))).toBe(true);
+    expect(sameBytes(readFileSync(path), mxBytes)).toBe(true);
     resetNameCounters();
     const fromFile = build();
     fromFile.loadParameters(path);

@@ -9,7 +9,7 @@ import mx, { ready } from '../../ts/index.js';
 import { loadNDArrayFile, NDArrayFileError, saveNDArrayFile } from '../../ts/io/params.js';
 import { resetNameCounters } from '../../ts/name.js';
 import type { NDArray } from '../../ts/ndarray/ndarray.js';
-import { expectClose, type Tensor } from '../gluon/helpers.js';
+import { expectClose, sameBytes, type Tensor } from '../gluon/helpers.js';
 import { binFiles, mxnetFixture, mxnetJson } from './fixtures.js';
 import { seqBiLSTM } from './models.js';
 
@@ -465,7 +465,7 @@ describe('every fused-layer fixture: MXNet file bytes out, deferred load in, MXN
         1e-5,
         name,
       );
-      expect(Buffer.from(layer.saveParameters()).equals(Buffer.from(mxBytes)), name).toBe(true);
+      expect(sameBytes(layer.saveParameters(), mxBytes), name).toBe(true);
     }
   });
 });

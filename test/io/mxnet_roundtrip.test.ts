@@ -17,7 +17,7 @@ import type { Block } from '../../ts/gluon/block.js';
 import mx, { ready } from '../../ts/index.js';
 import { resetNameCounters } from '../../ts/name.js';
 import type { NDArray } from '../../ts/ndarray/ndarray.js';
-import { expectClose, type Tensor, toNd } from '../gluon/helpers.js';
+import { expectClose, sameBytes, type Tensor, toNd } from '../gluon/helpers.js';
 import { binFiles, mxnetFixture, mxnetJson } from './fixtures.js';
 import { BiLSTM_CRF, seqBiLSTM } from './models.js';
 
@@ -27,8 +27,6 @@ beforeAll(async () => {
 beforeEach(() => resetNameCounters());
 
 const { nn, rnn } = mx.gluon;
-
-const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
 
 interface BinInfo {
   build?: string;
@@ -47,8 +45,8 @@ describe('files written by MXNet 1.9.1 load here and give its outputs; ours are 
     const bytes = mxnetFixture('bin/seq_bilstm2.params');
     net.loadParameters(bytes); // never initialised: every shape comes from the file
     expectClose(net.forward(toNd(f.inputs.x!)) as NDArray, f.outputs.out as Tensor);
-    expect(same(net.saveParameters(), bytes)).toBe(true);
-    expect(same(net.saveParameters({ deduplicate: true }), bytes)).toBe(true); // nothing shared
+    expect(sameBytes(net.saveParameters(), bytes)).toBe(true);
+    expect(sameBytes(net.saveParameters({ deduplicate: true }), bytes)).toBe(true); // nothing shared
     expect([...net.collectParams().keys()]).toEqual(f.names);
   });
 
@@ -61,7 +59,7 @@ describe('files written by MXNet 1.9.1 load here and give its outputs; ours are 
     expectClose(o, f.outputs.out as Tensor);
     expectClose(st[0] as NDArray, (f.outputs.states as Tensor[])[0] as Tensor);
     expectClose(st[1] as NDArray, (f.outputs.states as Tensor[])[1] as Tensor);
-    expect(same(cell.saveParameters(), bytes)).toBe(true);
+    expect(sameBytes(cell.saveParameters(), bytes)).toBe(true);
   });
 
   it('gru_deferred.params and gru_paramdict.params (the same GRU, structural and full names)', () => {
@@ -72,8 +70,8 @@ describe('files written by MXNet 1.9.1 load here and give its outputs; ours are 
     a.initialize(); // deferred input size: filled by the load
     a.loadParameters(structural);
     expectClose(a.forward(toNd(f.inputs.x!)) as NDArray, f.outputs.out as Tensor);
-    expect(same(a.saveParameters(), structural)).toBe(true);
-    expect(same(a.collectParams().save(), full)).toBe(true);
+    expect(sameBytes(a.saveParameters(), structural)).toBe(true);
+    expect(sameBytes(a.collectParams().save(), full)).toBe(true);
     resetNameCounters();
     const b = new rnn.GRU(3, { layout: 'NTC' });
     b.collectParams().load(full);
@@ -125,7 +123,7 @@ describe('files written by MXNet 1.9.1 load here and give its outputs; ours are 
     expectClose(out, c.outputs.out as Tensor);
     expectClose(hn as NDArray, (c.outputs.states as Tensor[])[0] as Tensor);
     expectClose(cn as NDArray, (c.outputs.states as Tensor[])[1] as Tensor);
-    expect(same(layer.saveParameters(), bytes)).toBe(true);
+    expect(sameBytes(layer.saveParameters(), bytes)).toBe(true);
   });
 });
 

@@ -1,21 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { load, NDArrayFileError, save } from '../../ts/io/nd_io.js';
 import { NDArray } from '../../ts/ndarray/ndarray.js';
+import { sameBytes } from '../gluon/helpers.js';
 import { binFiles, mxnetFixture } from './fixtures.js';
 
 const files = binFiles();
 const recorded = files['nd_dict.nd']!.arrays!.map((a) => new NDArray(Float32Array.from(a.data), a.shape));
 
-function same(a: Uint8Array, b: Uint8Array): boolean {
-  return Buffer.from(a).equals(Buffer.from(b));
-}
-
 describe('nd.save / nd.load', () => {
   it('save(dict) and save(list) are byte-identical to MXNet nd.save', () => {
     const [a, b, c] = recorded as [NDArray, NDArray, NDArray];
-    expect(same(save({ alpha: a, 'b.2:x': b, ünï: c }), mxnetFixture('bin/nd_dict.nd'))).toBe(true);
+    expect(sameBytes(save({ alpha: a, 'b.2:x': b, ünï: c }), mxnetFixture('bin/nd_dict.nd'))).toBe(true);
     expect(
-      same(
+      sameBytes(
         save(
           new Map([
             ['alpha', a],
@@ -26,9 +23,9 @@ describe('nd.save / nd.load', () => {
         mxnetFixture('bin/nd_dict.nd'),
       ),
     ).toBe(true);
-    expect(same(save([a, b, c]), mxnetFixture('bin/nd_list.nd'))).toBe(true);
-    expect(same(save([]), mxnetFixture('bin/nd_empty_list.nd'))).toBe(true);
-    expect(same(save({}), mxnetFixture('bin/nd_empty_dict.nd'))).toBe(true);
+    expect(sameBytes(save([a, b, c]), mxnetFixture('bin/nd_list.nd'))).toBe(true);
+    expect(sameBytes(save([]), mxnetFixture('bin/nd_empty_list.nd'))).toBe(true);
+    expect(sameBytes(save({}), mxnetFixture('bin/nd_empty_dict.nd'))).toBe(true);
   });
 
   it('load returns a dict for named files and a list otherwise', () => {

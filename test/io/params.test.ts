@@ -8,6 +8,7 @@ import {
   type NDArrayRecord,
   saveNDArrayFile,
 } from '../../ts/io/params.js';
+import { sameBytes } from '../gluon/helpers.js';
 import { binFiles, mxnetFixture, publicParams } from './fixtures.js';
 
 // ------------------------------------------------------------------------------------------------ helpers
@@ -188,7 +189,7 @@ describe('public MXNet-written .params files (params-format.md §5)', () => {
       const bytes = publicParams(f);
       const again = saveNDArrayFile(loadNDArrayFile(bytes));
       expect(again.length, f).toBe(bytes.length);
-      expect(Buffer.from(again).equals(Buffer.from(bytes)), f).toBe(true);
+      expect(sameBytes(again, bytes), f).toBe(true);
     }
   });
 });
@@ -230,7 +231,7 @@ describe('files written by MXNet 1.9.1 (test/fixtures/mxnet/bin)', () => {
       if (['nd_sparse.nd', 'nd_dtypes.nd', 'nd_float16_list.nd', 'nd_v3_npshape.nd'].includes(name)) continue;
       const bytes = mxnetFixture(`bin/${name}`);
       const again = saveNDArrayFile(loadNDArrayFile(bytes));
-      expect(Buffer.from(again).equals(Buffer.from(bytes)), name).toBe(true);
+      expect(sameBytes(again, bytes), name).toBe(true);
       checked++;
     }
     expect(checked).toBeGreaterThanOrEqual(12);
@@ -239,12 +240,12 @@ describe('files written by MXNet 1.9.1 (test/fixtures/mxnet/bin)', () => {
   it('writes nd.save dict/list files byte-identical to MXNet from the recorded values', () => {
     const arrays = files['nd_dict.nd']!.arrays!.map((a) => ({ shape: a.shape, data: Float32Array.from(a.data) }));
     const dict = saveNDArrayFile({ names: ['alpha', 'b.2:x', 'ünï'], arrays });
-    expect(Buffer.from(dict).equals(Buffer.from(mxnetFixture('bin/nd_dict.nd')))).toBe(true);
+    expect(sameBytes(dict, mxnetFixture('bin/nd_dict.nd'))).toBe(true);
     const list = saveNDArrayFile({ names: null, arrays });
-    expect(Buffer.from(list).equals(Buffer.from(mxnetFixture('bin/nd_list.nd')))).toBe(true);
+    expect(sameBytes(list, mxnetFixture('bin/nd_list.nd'))).toBe(true);
     const empty = saveNDArrayFile({ names: null, arrays: [] });
-    expect(Buffer.from(empty).equals(Buffer.from(mxnetFixture('bin/nd_empty_list.nd')))).toBe(true);
-    expect(Buffer.from(saveNDArrayFile({ names: [], arrays: [] })).equals(Buffer.from(empty))).toBe(true);
+    expect(sameBytes(empty, mxnetFixture('bin/nd_empty_list.nd'))).toBe(true);
+    expect(sameBytes(saveNDArrayFile({ names: [], arrays: [] }), empty)).toBe(true);
   });
 
   it('structural save_parameters keys and legacy/export keys', () => {
@@ -493,6 +494,6 @@ describe('writer validation', () => {
   it('writes the documented header and V2 record bytes', () => {
     const out = saveNDArrayFile({ names: ['w'], arrays: [{ shape: [1, 2], data: Float32Array.from([0.5, -2]) }] });
     const want = new Bytes().header(1).v2([1, 2], [0.5, -2]).u64(1).str('w').bytes;
-    expect(Buffer.from(out).equals(Buffer.from(want))).toBe(true);
+    expect(sameBytes(out, want)).toBe(true);
   });
 });
