@@ -4,6 +4,7 @@
 // state-shape errors, deferred shapes and repr.
 
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { RnnMode } from '../../ts/backend/rnn.js';
 import { HybridBlock } from '../../ts/gluon/block.js';
 import { rnn } from '../../ts/gluon/index.js';
 import type { _RNNLayer } from '../../ts/gluon/rnn/rnn_layer.js';
@@ -20,10 +21,8 @@ beforeAll(async () => {
 });
 beforeEach(() => resetNameCounters());
 
-type Mode = 'rnn_relu' | 'rnn_tanh' | 'lstm' | 'gru';
-
 function makeLayer(
-  mode: Mode,
+  mode: RnnMode,
   H: number,
   L: number,
   bi: boolean,

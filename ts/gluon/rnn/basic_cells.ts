@@ -1,7 +1,7 @@
 // RNNCell, LSTMCell, GRUCell (rnn_cell.py:327-679). The default activations run on the
 // per-step wasm kernel (CellKernel); custom activations run on nd operators.
 
-import { CellKernel, type FusedRnnSpec } from '../../backend/rnn.js';
+import { CellKernel, type RnnMode } from '../../backend/rnn.js';
 import type { InitLike } from '../../init/initializer.js';
 import type * as nd from '../../ndarray/index.js';
 import { NDArray, shapeStr } from '../../ndarray/ndarray.js';
@@ -127,7 +127,7 @@ abstract class BasicCell extends HybridRecurrentCell {
 
   /** One step on the wasm cell kernel. */
   protected _kernelStep(
-    mode: FusedRnnSpec['mode'],
+    mode: RnnMode,
     x: NDArray,
     states: NDArray[],
     params: Record<string, NDArray>,

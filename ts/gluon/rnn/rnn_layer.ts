@@ -1,7 +1,7 @@
 // Fused recurrent layers RNN, LSTM, GRU (rnn_layer.py): multi-layer, bidirectional, LSTM
 // projection and state clipping, valid lengths; computed by the fused wasm kernel.
 
-import { FusedRnnKernel, type FusedRnnSpec } from '../../backend/rnn.js';
+import { FusedRnnKernel, type FusedRnnSpec, type RnnMode } from '../../backend/rnn.js';
 import type { InitLike } from '../../init/initializer.js';
 import { NDArray, shapeStr } from '../../ndarray/ndarray.js';
 import { AssertionError, ValueError } from '../../util/errors.js';
@@ -14,8 +14,6 @@ import { BidirectionalCell, HybridSequentialRNNCell } from './container_cells.js
 import { KernelCache } from './kernel_cache.js';
 import { DropoutCell } from './modifier_cells.js';
 import { checkLayout } from './sequence.js';
-
-type Mode = FusedRnnSpec['mode'];
 
 interface LayerArgs {
   hiddenSize: number;
@@ -84,7 +82,7 @@ function parseLayerArgs(where: string, args: unknown[], positional: readonly (ke
   return parseArgs<LayerArgs>(where, args, names, LAYER_DEFAULTS, ['hiddenSize']);
 }
 
-const GATES: Record<Mode, number> = { rnn_relu: 1, rnn_tanh: 1, lstm: 4, gru: 3 };
+const GATES: Record<RnnMode, number> = { rnn_relu: 1, rnn_tanh: 1, lstm: 4, gru: 3 };
 const PARAM_RE = /^(l|r)(\d)_(i2h|h2h|h2r)_(weight|bias)$/;
 
 /** Shared implementation of RNN, LSTM and GRU (Python `_RNNLayer`). */
@@ -96,7 +94,7 @@ export class _RNNLayer extends HybridBlock {
   declare l0_h2h_weight: Parameter;
   declare l0_i2h_bias: Parameter;
   declare l0_h2h_bias: Parameter;
-  protected readonly _mode: Mode;
+  protected readonly _mode: RnnMode;
   protected readonly _hiddenSize: number;
   protected readonly _numLayers: number;
   protected readonly _layout: string;
@@ -109,7 +107,7 @@ export class _RNNLayer extends HybridBlock {
   private readonly _inits: [InitLike | null, InitLike | null, InitLike, InitLike];
   private readonly _kernel = new KernelCache<FusedRnnKernel>();
 
-  constructor(where: string, o: LayerArgs, mode: Mode) {
+  constructor(where: string, o: LayerArgs, mode: RnnMode) {
     for (const k of ['hiddenSize', 'numLayers'] as const) {
       if (!Number.isInteger(o[k]) || o[k] <= 0)
         throw new RangeError(`${where}: ${k} must be a positive integer, got ${String(o[k])}`);
