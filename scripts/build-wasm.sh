@@ -41,6 +41,6 @@ build_one() { # name rustflags wasm-opt-features...
   echo "    $name: $(wc -c <"$dest/gluon_wasm_bg.wasm") bytes"
 }
 
-build_one simd "-C target-feature=+simd128" --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals
+build_one simd "-C target-feature=+simd128" --low-memory-unused --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals
 build_one simd-threads "-C target-feature=+simd128,+atomics,+bulk-memory,+mutable-globals $MT_LINK" \
-  --enable-simd --enable-threads --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals
+  --low-memory-unused --enable-simd --enable-threads --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals
