@@ -382,6 +382,15 @@ export class Block {
   }
 }
 
+/** HybridBlock.register_child's check, shared with the hybrid recurrent cells (not HybridBlock subclasses here). */
+export function assertHybridChild(block: unknown): void {
+  if (!(block instanceof Block) || !block._isHybrid()) {
+    throw new ValueError(
+      `Children of HybridBlock must also be HybridBlock, but ${String(block)} has type ${(block as object | null)?.constructor?.name}. If you are using Sequential, please try HybridSequential instead.`,
+    );
+  }
+}
+
 /**
  * A Block whose computation is `hybridForward(F, x, ...args, params)`: `F` is `mx.nd` and
  * `params` maps parameter attribute names to their data.
@@ -402,11 +411,7 @@ export class HybridBlock extends Block {
   }
 
   override registerChild<B extends Block>(block: B, name?: string | null): B {
-    if (!(block instanceof Block) || !block._isHybrid()) {
-      throw new ValueError(
-        `Children of HybridBlock must also be HybridBlock, but ${String(block)} has type ${block?.constructor?.name}. If you are using Sequential, please try HybridSequential instead.`,
-      );
-    }
+    assertHybridChild(block);
     return super.registerChild(block, name);
   }
 

@@ -3,9 +3,9 @@
 
 import * as nd from '../../ndarray/index.js';
 import { NDArray, shapeSize } from '../../ndarray/ndarray.js';
-import { AssertionError, NotImplementedError, ValueError } from '../../util/errors.js';
+import { AssertionError, NotImplementedError } from '../../util/errors.js';
 import { isPlainObject, parseArgs } from '../../util/options.js';
-import { Block, className } from '../block.js';
+import { assertHybridChild, Block, className } from '../block.js';
 import { checkLayout, checkValidLength, formatSequence, maskSequenceVariableLength, type Seq } from './sequence.js';
 
 /** One state's description: `{ shape, __layout__ }` (and `dtype` for fused layers). */
@@ -215,11 +215,7 @@ export class HybridRecurrentCell extends RecurrentCell {
   }
 
   override registerChild<B extends Block>(block: B, name?: string | null): B {
-    if (!block._isHybrid()) {
-      throw new ValueError(
-        `Children of HybridBlock must also be HybridBlock, but ${String(block)} has type ${block.constructor.name}. If you are using Sequential, please try HybridSequential instead.`,
-      );
-    }
+    assertHybridChild(block);
     return super.registerChild(block, name);
   }
 
