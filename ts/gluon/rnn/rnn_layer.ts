@@ -228,11 +228,8 @@ export class _RNNLayer extends HybridBlock {
     const N = inputs.shape[this._layout.indexOf('N')] as number;
     const C = inputs.shape[2] as number;
     const skipStates = states === undefined || states === null;
-    const st: NDArray[] = skipStates
-      ? this.beginState(N)
-      : states instanceof NDArray
-        ? [states]
-        : (states as NDArray[]);
+    // Without states the kernel starts from zeros itself: no begin-state arrays to make and copy.
+    const st: NDArray[] = skipStates ? [] : states instanceof NDArray ? [states] : (states as NDArray[]);
     if (!Array.isArray(st) || !st.every((s) => s instanceof NDArray)) {
       throw new TypeError(`${name}.forward: states must be an NDArray or an array of NDArrays, got ${String(states)}`);
     }
@@ -262,7 +259,7 @@ export class _RNNLayer extends HybridBlock {
       );
     }
     const infos = this.stateInfo(N);
-    if (st.length !== infos.length)
+    if (!skipStates && st.length !== infos.length)
       throw new ValueError(`${name}.forward: expected ${infos.length} state array(s), got ${st.length}`);
     st.forEach((s, i) => {
       const want = (infos[i] as StateInfo).shape;
@@ -303,7 +300,7 @@ export class _RNNLayer extends HybridBlock {
       this._layout as 'TNC' | 'NTC',
       T,
       N,
-      (st[0] as NDArray).data,
+      st[0] ? st[0].data : null,
       st[1] ? st[1].data : null,
       vl,
     );
