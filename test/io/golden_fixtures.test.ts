@@ -3,13 +3,8 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadNDArrayFile, saveNDArrayFile } from '../../ts/io/params.js';
-import { sameBytes } from '../gluon/helpers.js';
+import { sameBytes, type Tensor } from '../gluon/helpers.js';
 import { mxnetFixture, mxnetJson } from './fixtures.js';
-
-interface Tensor {
-  shape: number[];
-  data: number[];
-}
 
 const dir = fileURLToPath(new URL('../fixtures/mxnet/', import.meta.url));
 const caseFiles = readdirSync(dir).filter((f) => f.endsWith('.json'));
