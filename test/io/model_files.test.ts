@@ -9,7 +9,7 @@ import mx, { ready } from '../../ts/index.js';
 import { loadNDArrayFile, NDArrayFileError, saveNDArrayFile } from '../../ts/io/params.js';
 import { resetNameCounters } from '../../ts/name.js';
 import type { NDArray } from '../../ts/ndarray/ndarray.js';
-import { expectClose, sameBytes, type Tensor } from '../gluon/helpers.js';
+import { expectClose, sameBytes, type Tensor, toNd } from '../gluon/helpers.js';
 import { binFiles, mxnetFixture, mxnetJson } from './fixtures.js';
 import { seqBiLSTM } from './models.js';
 
@@ -208,8 +208,7 @@ describe('atomic loads: a failed load changes nothing', () => {
     // and then the good file loads (float64 converted with castDtype)
     net.loadParameters(f64, { castDtype: true });
     const x = binFiles()['seq_bilstm2.params'] as unknown as { inputs: { x: Tensor }; outputs: { out: Tensor } };
-    const xin = mx.nd.array(Float32Array.from(x.inputs.x.data), x.inputs.x.shape);
-    expectClose(net.forward(xin) as NDArray, x.outputs.out, 1e-5);
+    expectClose(net.forward(toNd(x.inputs.x)) as NDArray, x.outputs.out, 1e-5);
   });
 
   it('deferred model: a failing load leaves shapes unknown and initialisation deferred', () => {
@@ -361,7 +360,7 @@ describe('legacy path (no key contains a dot): restore prefix = the block prefix
     };
     const cell = new rnn.LSTMCell(3, { inputSize: 2 });
     cell.loadParameters(mxnetFixture('bin/lstmcell.params'));
-    const t = (k: string) => mx.nd.array(Float32Array.from(info.inputs[k]!.data), info.inputs[k]!.shape);
+    const t = (k: string) => toNd(info.inputs[k]!);
     const [o, st] = cell.forward(t('x'), [t('s0'), t('s1')]) as [NDArray, NDArray[]];
     expectClose(o, info.outputs.out);
     expectClose(st[1] as NDArray, info.outputs.states[1] as Tensor);
@@ -459,12 +458,7 @@ describe('every fused-layer fixture: MXNet file bytes out, deferred load in, MXN
       layer.initialize(); // deferred input size
       layer.loadParameters(mxBytes);
       const x = f.inputs.x!;
-      expectClose(
-        layer.forward(mx.nd.array(Float32Array.from(x.data), x.shape)) as NDArray,
-        f.outputs.out_no_states!,
-        1e-5,
-        name,
-      );
+      expectClose(layer.forward(toNd(x)) as NDArray, f.outputs.out_no_states!, 1e-5, name);
       expect(sameBytes(layer.saveParameters(), mxBytes), name).toBe(true);
     }
   });
