@@ -85,7 +85,10 @@ function parseLayerArgs(where: string, args: unknown[], positional: readonly (ke
 const GATES: Record<RnnMode, number> = { rnn_relu: 1, rnn_tanh: 1, lstm: 4, gru: 3 };
 const PARAM_RE = /^(l|r)(\d)_(i2h|h2h|h2r)_(weight|bias)$/;
 
-/** Shared implementation of RNN, LSTM and GRU (Python `_RNNLayer`). */
+/**
+ * Shared implementation of RNN, LSTM and GRU (Python `_RNNLayer`).
+ * Gluon note: `dropout` between layers applies only in training, so it never acts here.
+ */
 export class _RNNLayer extends HybridBlock {
   static override readonly gluonName: string = '_RNNLayer';
   [name: `${'l' | 'r'}${number}_${string}`]: Parameter;
@@ -400,7 +403,6 @@ export class _RNNLayer extends HybridBlock {
  * `RNN(hiddenSize, numLayers=1, activation='relu', layout='TNC', dropout=0, bidirectional=false,
  * i2hWeightInitializer=null, h2hWeightInitializer=null, i2hBiasInitializer='zeros',
  * h2hBiasInitializer='zeros', inputSize=0, dtype='float32', { prefix, params, useSequenceLength })`.
- * Gluon note: `dropout` between layers applies only in training, so it never acts here.
  */
 export class RNN extends _RNNLayer {
   static override readonly gluonName: string = 'RNN';
