@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Builds the two wasm builds of gluon-rnn-wasm and their wasm-bindgen glue:
-#   simd          +simd128, single thread
-#   simd-threads  +simd128,+atomics,+bulk-memory over an imported shared memory
+# Builds the wasm builds of gluon-rnn-wasm and their wasm-bindgen glue:
+#   simd             +simd128, single thread
+#   simd-threads     +simd128,+atomics,+bulk-memory over an imported shared memory
+#   relaxed          the same two with +relaxed-simd (f32x4.relaxed_madd: one rounding,
+#   relaxed-threads  ~30% faster GEMM); the loader picks them where the runtime validates it
 # cargo (Debian rustc-web, std rebuilt: ARCHITECTURE.md decision 1) -> wasm-bindgen -> wasm-opt.
 # Output: ts/backend/generated/<build>/ (ignored by git; copied into dist/ by build:ts).
 set -euo pipefail
@@ -44,3 +46,8 @@ build_one() { # name rustflags wasm-opt-features...
 build_one simd "-C target-feature=+simd128" --low-memory-unused --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals
 build_one simd-threads "-C target-feature=+simd128,+atomics,+bulk-memory,+mutable-globals $MT_LINK" \
   --low-memory-unused --enable-simd --enable-threads --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals
+build_one relaxed "-C target-feature=+simd128,+relaxed-simd" --low-memory-unused --enable-simd --enable-relaxed-simd \
+  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals
+build_one relaxed-threads "-C target-feature=+simd128,+relaxed-simd,+atomics,+bulk-memory,+mutable-globals $MT_LINK" \
+  --low-memory-unused --enable-simd --enable-relaxed-simd --enable-threads --enable-bulk-memory \
+  --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals

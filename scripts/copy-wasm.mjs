@@ -20,8 +20,7 @@ for (const build of fs.readdirSync(to)) {
   }
 }
 console.log('copy-wasm: dist/backend/generated ready');
-// The pool's worker script is plain JavaScript (it runs from ts/ in tests as well).
-fs.copyFileSync(
-  new URL('../ts/backend/pool_worker.js', import.meta.url),
-  new URL('../dist/backend/pool_worker.js', import.meta.url),
-);
+// The pool's worker scripts are plain JavaScript (they run from ts/ in tests as well).
+for (const f of ['pool_worker.js', 'pool_worker_relaxed.js', 'pool_worker_serve.js']) {
+  fs.copyFileSync(new URL(`../ts/backend/${f}`, import.meta.url), new URL(`../dist/backend/${f}`, import.meta.url));
+}

@@ -1,6 +1,6 @@
 // The one active backend: `ready()` sets it, everything that computes asks `backend()`.
 
-import { coreCount, threadsUnavailableReason, workersHoldProcess } from './features.js';
+import { coreCount, hasRelaxedSimd, threadsUnavailableReason, workersHoldProcess } from './features.js';
 import { type BackendInfo, type Loaded, loadBuild, type ReadyOptions, type WasmExports } from './loader.js';
 import { WorkerPool } from './pool.js';
 
@@ -15,6 +15,7 @@ function optionsKey(o: ReadyOptions): string {
   return JSON.stringify({
     threads: o.threads ?? null,
     wasmPath: o.wasmPath ? String(o.wasmPath) : null,
+    relaxedSimd: o.relaxedSimd ?? null,
     m: !!o.wasmModule,
   });
 }
@@ -22,9 +23,12 @@ function optionsKey(o: ReadyOptions): string {
 function checkOptions(o: ReadyOptions): void {
   if (o === null || typeof o !== 'object') throw new TypeError(`ready(options): expected an object, got ${String(o)}`);
   for (const k of Object.keys(o)) {
-    if (k !== 'threads' && k !== 'wasmPath' && k !== 'wasmModule') {
-      throw new TypeError(`ready(options): unknown option '${k}' (known: threads, wasmPath, wasmModule)`);
+    if (k !== 'threads' && k !== 'wasmPath' && k !== 'wasmModule' && k !== 'relaxedSimd') {
+      throw new TypeError(`ready(options): unknown option '${k}' (known: threads, wasmPath, wasmModule, relaxedSimd)`);
     }
+  }
+  if (o.relaxedSimd !== undefined && typeof o.relaxedSimd !== 'boolean') {
+    throw new TypeError(`ready(options): relaxedSimd must be a boolean, got ${String(o.relaxedSimd)}`);
   }
   const t = o.threads;
   if (t !== undefined && (!Number.isInteger(t) || t < 1)) {
@@ -85,6 +89,11 @@ async function start(options: ReadyOptions): Promise<BackendInfo> {
     throw new Error(`ready({ wasmModule, threads: ${asked} }): a precompiled module runs the single-thread build only`);
   }
   let want = options.wasmModule !== undefined ? 1 : (asked ?? defaultThreads());
+  const relaxedHere = hasRelaxedSimd();
+  if (options.relaxedSimd === true && !relaxedHere) {
+    throw new Error('ready({ relaxedSimd: true }): this runtime does not support WebAssembly relaxed SIMD');
+  }
+  const relaxed = options.relaxedSimd ?? relaxedHere;
   let fallback: string | null = null;
   if (want > 1) {
     fallback = threadsUnavailableReason();
@@ -92,8 +101,8 @@ async function start(options: ReadyOptions): Promise<BackendInfo> {
   }
   if (want > 1) {
     try {
-      const mt = await loadBuild('simd-threads', options);
-      pool = await WorkerPool.start(mt.glue, mt.module, mt.memory, want, {
+      const mt = await loadBuild('simd-threads', relaxed, options);
+      pool = await WorkerPool.start(mt.glue, mt.module, mt.memory, mt.relaxed, want, {
         onDeath(reason) {
           pool = null;
           if (info) info = { ...info, threads: 1, threadsFallback: reason };
@@ -104,6 +113,7 @@ async function start(options: ReadyOptions): Promise<BackendInfo> {
       info = {
         build: 'simd-threads',
         simd: mt.glue.simd_enabled(),
+        relaxedSimd: mt.relaxed,
         threads: want,
         threadsFallback: null,
         wasmBytes: mt.bytes,
@@ -115,9 +125,16 @@ async function start(options: ReadyOptions): Promise<BackendInfo> {
   }
   if (fallback !== null && asked !== undefined && asked > 1)
     warnOnce(`threads unavailable: ${fallback}; using 1 thread`);
-  const st = await loadBuild('simd', options);
+  const st = await loadBuild('simd', relaxed, options);
   loaded = st;
-  info = { build: 'simd', simd: st.glue.simd_enabled(), threads: 1, threadsFallback: fallback, wasmBytes: st.bytes };
+  info = {
+    build: 'simd',
+    simd: st.glue.simd_enabled(),
+    relaxedSimd: st.relaxed,
+    threads: 1,
+    threadsFallback: fallback,
+    wasmBytes: st.bytes,
+  };
   return info;
 }
 

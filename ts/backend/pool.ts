@@ -26,16 +26,18 @@ export interface PoolEvents {
 const STACK_SIZE = 1 << 20;
 const START_TIMEOUT_MS = 20_000;
 
-function spawn(): {
+function spawn(relaxed: boolean): {
   post(m: unknown): void;
   listen(f: (m: { type: string; index: number; message?: string }) => void, onFail: (why: string) => void): void;
   terminate(): void;
 } {
   const WebWorker = (globalThis as { Worker?: typeof Worker }).Worker;
   if (typeof WebWorker === 'function') {
-    // Literal `new Worker(new URL(...), { type: 'module' })`: the form bundlers (Vite,
-    // webpack 5) recognise, so they emit the worker script with no configuration.
-    const w = new Worker(new URL('./pool_worker.js', import.meta.url), { type: 'module' });
+    // Literal `new Worker(new URL(...), { type: 'module' })`, one per build: the form bundlers
+    // (Vite, webpack 5) recognise, so they emit the worker scripts with no configuration.
+    const w = relaxed
+      ? new Worker(new URL('./pool_worker_relaxed.js', import.meta.url), { type: 'module' })
+      : new Worker(new URL('./pool_worker.js', import.meta.url), { type: 'module' });
     return {
       post: (m) => w.postMessage(m),
       listen(f, onFail) {
@@ -52,7 +54,7 @@ function spawn(): {
     'node:worker_threads',
   ) as { Worker: NodeWorkerCtor } | undefined;
   if (!wt) throw new Error('no Worker implementation in this runtime');
-  const w = new wt.Worker(new URL('./pool_worker.js', import.meta.url));
+  const w = new wt.Worker(new URL(relaxed ? './pool_worker_relaxed.js' : './pool_worker.js', import.meta.url));
   return {
     post: (m) => w.postMessage(m),
     listen(f, onFail) {
@@ -84,13 +86,14 @@ export class WorkerPool {
     glue: WasmExports,
     module: WebAssembly.Module,
     memory: WebAssembly.Memory,
+    relaxed: boolean,
     threads: number,
     events: PoolEvents,
   ): Promise<WorkerPool> {
     const pool = new WorkerPool(glue, events);
     const starts: Promise<void>[] = [];
     for (let index = 1; index < threads; index++) {
-      starts.push(pool.startOne(index, module, memory));
+      starts.push(pool.startOne(index, module, memory, relaxed));
     }
     try {
       await Promise.all(starts);
@@ -102,10 +105,15 @@ export class WorkerPool {
     return pool;
   }
 
-  private startOne(index: number, module: WebAssembly.Module, memory: WebAssembly.Memory): Promise<void> {
+  private startOne(
+    index: number,
+    module: WebAssembly.Module,
+    memory: WebAssembly.Memory,
+    relaxed: boolean,
+  ): Promise<void> {
     return new Promise((resolve, reject) => {
       let started = false;
-      const w = spawn();
+      const w = spawn(relaxed);
       const entry = { index, alive: true, terminate: () => w.terminate() };
       this.workers.push(entry);
       const timer = setTimeout(() => fail(`did not start within ${START_TIMEOUT_MS} ms`), START_TIMEOUT_MS);

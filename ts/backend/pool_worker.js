@@ -1,32 +1,6 @@
-// A pool worker (Node worker_threads, or a module Web Worker in browsers, Deno and Bun):
-// instantiates the threaded build over the shared memory it is sent, reports ready, then
-// serves parts inside wasm until the pool shuts down. Plain JavaScript so the same file runs
-// from ts/ (tests) and dist/ (the package) without compilation.
-import { initSync, pool_dead_flag_ptr, pool_worker_run } from './generated/simd-threads/gluon_wasm.js';
+// Pool worker of the simd-threads build. One static import per build (no dynamic import):
+// bundlers then emit each worker as a single file in their default worker format.
+import * as glue from './generated/simd-threads/gluon_wasm.js';
+import { serveWith } from './pool_worker_serve.js';
 
-const nodeWorkerThreads = globalThis.process?.getBuiltinModule?.('node:worker_threads');
-const port = nodeWorkerThreads?.parentPort ?? null;
-const post = (msg) => (port ? port.postMessage(msg) : globalThis.postMessage(msg));
-
-function serve({ module, memory, index, stackSize }) {
-  let deadPtr = -1;
-  try {
-    initSync({ module, memory, thread_stack_size: stackSize });
-    deadPtr = pool_dead_flag_ptr(index);
-    post({ type: 'ready', index });
-    pool_worker_run(index);
-    post({ type: 'exit', index });
-  } catch (e) {
-    // Tell a caller that may be waiting on this worker's part, then report.
-    if (deadPtr >= 0) {
-      const flags = new Int32Array(memory.buffer);
-      Atomics.store(flags, deadPtr >> 2, 1);
-    }
-    post({ type: 'error', index, message: e instanceof Error ? e.message : String(e) });
-  }
-  if (port) port.close();
-  else globalThis.close?.();
-}
-
-if (port) port.once('message', serve);
-else globalThis.addEventListener('message', (ev) => serve(ev.data), { once: true });
+serveWith(glue);

@@ -1,0 +1,22 @@
+// Run by relaxed_simd.test.ts in a child Node (with or without relaxed SIMD): prints the
+// backend info, the in-wasm SIMD-vs-scalar self-test and a seeded LSTM/GRU's outputs.
+
+import { backend } from '../../../dist/backend/index.js';
+import mx from '../../../dist/index.js';
+
+// 'plain': relaxedSimd false; 'auto': the loader decides.
+const info = await mx.ready({ threads: 1, ...(process.argv[2] === 'plain' ? { relaxedSimd: false } : {}) });
+mx.random.seed(11);
+const lstm = new mx.gluon.rnn.LSTM(37, { numLayers: 2, inputSize: 19, bidirectional: true });
+lstm.initialize(new mx.init.Uniform(0.3));
+const gru = new mx.gluon.rnn.GRU(21, { inputSize: 19, layout: 'NTC' });
+gru.initialize(new mx.init.Uniform(0.3));
+const x = mx.nd.random.uniform(-1, 1, [9, 5, 19]);
+console.log(
+  JSON.stringify({
+    info,
+    selftest: backend().selftest_sgemm(),
+    lstm: Array.from(lstm.forward(x).toFloat32Array()),
+    gru: Array.from(gru.forward(x).toFloat32Array()),
+  }),
+);
