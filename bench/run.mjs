@@ -10,10 +10,9 @@ const args = process.argv.slice(2);
 const sep = args.indexOf('--');
 const own = sep < 0 ? args : args.slice(0, sep);
 const passThrough = sep < 0 ? [] : args.slice(sep + 1);
-// One process per thread count: a realm has one backend.
 const gemm = fileURLToPath(new URL('./gemm.mjs', import.meta.url));
 if (!own.includes('--rnn-only')) {
-  for (const t of ['1', '2']) spawnSync(process.execPath, [gemm, '--threads', t], { stdio: 'inherit' });
+  spawnSync(process.execPath, [gemm, '--threads', '2'], { stdio: 'inherit' });
 }
 if (!own.includes('--rnn-only') && !own.includes('--gemm-only')) {
   spawnSync(process.execPath, [fileURLToPath(new URL('./memory.mjs', import.meta.url))], { stdio: 'inherit' });
