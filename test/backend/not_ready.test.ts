@@ -13,3 +13,13 @@ describe('compute before ready()', () => {
     await expect(mx.ready({ threads: 0 })).rejects.toThrow(/threads must be a positive integer, got 0/);
   });
 });
+
+describe('ready() called again', () => {
+  it('returns the same info without options, rejects different options by name', async () => {
+    const info = await mx.ready({ threads: 1 });
+    await expect(mx.ready()).resolves.toBe(info);
+    await expect(mx.ready({ threads: 1 })).resolves.toBe(info);
+    await expect(mx.ready({ threads: 2 })).rejects.toThrow(/already called with .*"threads":1.*cannot switch/);
+    await expect(mx.ready({ threads: 1, relaxedSimd: true })).rejects.toThrow(/cannot switch|relaxed SIMD/);
+  });
+});

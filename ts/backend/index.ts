@@ -37,8 +37,8 @@ function checkOptions(o: ReadyOptions): void {
 }
 
 /**
- * Loads and instantiates the wasm once; idempotent. A second call with the same options
- * returns the same info; with different options it throws (one backend per realm).
+ * Loads and instantiates the wasm once; idempotent. A later call with no options or the same
+ * options returns the same info; with different options it rejects (one backend per realm).
  */
 export function ready(options: ReadyOptions = {}): Promise<BackendInfo> {
   try {
@@ -48,7 +48,7 @@ export function ready(options: ReadyOptions = {}): Promise<BackendInfo> {
   }
   const key = optionsKey(options);
   if (pending) {
-    if (key !== pendingKey && options.threads !== undefined) {
+    if (key !== pendingKey && Object.keys(options).length > 0) {
       return Promise.reject(
         new Error(`gluon-rnn-wasm: ready() was already called with ${pendingKey}; cannot switch to ${key}`),
       );
