@@ -4,7 +4,7 @@
 
 use core::ops::Range;
 
-use super::micro::{kernel_f32_4x8, kernel_f32_rows, PanelDst};
+use super::micro::{kernel_f32_4x8, kernel_f32_rows, kernel_f32_rows_block, PanelDst};
 use super::pack::{pack_a, pack_b, MatRef};
 use super::params::{KC, MC, MR, NC, NR};
 use crate::par::RawBuf;
@@ -57,6 +57,7 @@ pub(crate) fn tile(
                 alpha,
                 a_panel.as_ptr(),
                 b_panel.as_ptr(),
+                NR,
                 beta,
                 c[off..].as_mut_ptr(),
                 ldc,
@@ -72,6 +73,7 @@ pub(crate) fn tile(
             alpha,
             a_panel.as_ptr(),
             b_panel.as_ptr(),
+            NR,
             0.0,
             t.as_mut_ptr(),
             NR,
@@ -325,7 +327,8 @@ fn flush_tail(
 }
 
 /// A full MR x NR tile written straight into a shared buffer (the parallel RNN step):
-/// `C = alpha * A_panel · B_panel + beta * C` at `c[off + i * ldc + j]`.
+/// `C = alpha * A_panel · B + beta * C` at `c[off + i * ldc + j]`, where B's row `p` is
+/// `b[p * rsb..][..NR]` (`rsb = NR` for a packed panel).
 ///
 /// # Safety
 /// `c` must view a live buffer that nothing else reads or writes, in this tile's window,
@@ -336,27 +339,112 @@ pub(crate) unsafe fn tile_full_raw(
     kc: usize,
     alpha: f32,
     a_panel: &[f32],
-    b_panel: &[f32],
+    b: &[f32],
+    rsb: usize,
     beta: f32,
     c: RawBuf,
     off: usize,
     ldc: usize,
 ) {
-    assert!(panel_fits(kc, MR, a_panel.len()) && panel_fits(kc, NR, b_panel.len()));
+    assert!(panel_fits(kc, MR, a_panel.len()) && (kc == 0 || fits(0, kc, rsb, NR, b.len())));
     assert!(fits(off, MR, ldc, NR, c.len()));
-    // SAFETY: panels and the C window are bounds-checked above; exclusivity of the window
+    // SAFETY: A, B and the C window are bounds-checked above; exclusivity of the window
     // is the caller's contract.
     unsafe {
         kernel_f32_4x8(
             kc,
             alpha,
             a_panel.as_ptr(),
-            b_panel.as_ptr(),
+            b.as_ptr(),
+            rsb,
             beta,
             c.ptr().add(off),
             ldc,
         )
     };
+}
+
+/// Destination of panel `p` (columns `p * NR..` of the block) for [`tile_rows_block`]: C
+/// tile (0, 0) at `c[off]`, row stride `ldc`.
+#[derive(Clone, Copy)]
+pub(crate) struct BlockDst {
+    pub off: usize,
+    pub ldc: usize,
+    pub beta: f32,
+    /// `true`: write into the second C slice given to `tile_rows_block`, else the first.
+    pub second: bool,
+}
+
+/// [`tile_rows`] for B panels that sit side by side in one row-major block (`kc` rows of
+/// `rsb >= dsts.len() * NR` floats; panel `p` is columns `p * NR..p * NR + NR`), so a k
+/// step's loads share one pointer (see `micro::kernel_f32_rows_block`). Same per-element
+/// arithmetic as `tile_rows` and the full tiles.
+///
+/// # Safety
+/// `c1`/`c2` must view live buffers that nothing else reads or writes, in the tiles'
+/// windows, during the call.
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn tile_rows_block(
+    kc: usize,
+    alpha: f32,
+    a_panel: &[f32],
+    rows: usize,
+    b: &[f32],
+    rsb: usize,
+    dsts: &[BlockDst],
+    c1: RawBuf,
+    c2: RawBuf,
+) {
+    assert!((1..=MR).contains(&rows) && panel_fits(kc, MR, a_panel.len()));
+    // Proves every B row's first `dsts.len() * NR` floats are in bounds.
+    assert!(kc == 0 || fits(0, kc, rsb, dsts.len() * NR, b.len()));
+    let (p1, p2) = (c1.ptr(), c2.ptr());
+    let mut pd = [PanelDst {
+        c: p1,
+        ldc: 0,
+        beta: 0.0,
+    }; 4];
+    let max_p = [0, 4, 2, 1, 1][rows];
+    for (ci, chunk) in dsts.chunks(max_p).enumerate() {
+        for (i, d) in chunk.iter().enumerate() {
+            let len = if d.second { c2.len() } else { c1.len() };
+            // Proves the tile's rows x NR window is in bounds.
+            assert!(fits(d.off, rows, d.ldc, NR, len));
+            // SAFETY: `off` is in bounds (asserted), so the offset pointer stays inside.
+            let c = unsafe {
+                if d.second {
+                    p2.add(d.off)
+                } else {
+                    p1.add(d.off)
+                }
+            };
+            pd[i] = PanelDst {
+                c,
+                ldc: d.ldc,
+                beta: d.beta,
+            };
+        }
+        let a = a_panel.as_ptr();
+        // SAFETY: `ci * max_p * NR < dsts.len() * NR <= rsb` (or b is read not at all when
+        // kc == 0, and the pointer stays within or one past `b`).
+        let bb = unsafe { b.as_ptr().add((ci * max_p * NR).min(b.len())) };
+        // SAFETY: B rows and C windows were bounds-checked above; exclusivity of the C
+        // windows is the caller's contract.
+        unsafe {
+            match (rows, chunk.len()) {
+                (1, 1) => kernel_f32_rows_block::<1, 1>(kc, rsb, alpha, a, bb, [pd[0]]),
+                (1, 2) => kernel_f32_rows_block::<1, 2>(kc, rsb, alpha, a, bb, [pd[0], pd[1]]),
+                (1, 3) => {
+                    kernel_f32_rows_block::<1, 3>(kc, rsb, alpha, a, bb, [pd[0], pd[1], pd[2]])
+                }
+                (1, _) => kernel_f32_rows_block::<1, 4>(kc, rsb, alpha, a, bb, pd),
+                (2, 1) => kernel_f32_rows_block::<2, 1>(kc, rsb, alpha, a, bb, [pd[0]]),
+                (2, _) => kernel_f32_rows_block::<2, 2>(kc, rsb, alpha, a, bb, [pd[0], pd[1]]),
+                (3, _) => kernel_f32_rows_block::<3, 1>(kc, rsb, alpha, a, bb, [pd[0]]),
+                _ => kernel_f32_rows_block::<4, 1>(kc, rsb, alpha, a, bb, [pd[0]]),
+            }
+        }
+    }
 }
 
 /// `C[m, n] = beta * C` (k == 0 case); `beta == 0` writes zeros without reading C.

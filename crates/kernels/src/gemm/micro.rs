@@ -12,15 +12,18 @@ use crate::simd::F32x4;
 /// depend on where the tile sits in C.
 ///
 /// # Safety
-/// `a` must be readable for `k * MR` f32 (panel layout `a[p * MR + i]`), `b` for `k * NR`
-/// (`b[p * NR + j]`), and `c` writable (and readable if `beta != 0`) at
+/// `a` must be readable for `k * MR` f32 (panel layout `a[p * MR + i]`), `b` at
+/// `b[p * rsb + j]` for `p < k`, `j < NR` (`rsb = NR` for a packed panel; the RNN step's
+/// block rows use `G * NR`), and `c` writable (and readable if `beta != 0`) at
 /// `c[i * ldc + j]` for `i < MR`, `j < NR`.
 #[inline(always)]
+#[allow(clippy::too_many_arguments)]
 pub unsafe fn kernel_f32_4x8(
     k: usize,
     alpha: f32,
     a: *const f32,
     b: *const f32,
+    rsb: usize,
     beta: f32,
     c: *mut f32,
     ldc: usize,
@@ -28,7 +31,7 @@ pub unsafe fn kernel_f32_4x8(
     let mut acc = [[F32x4::zero(); 2]; MR];
     let (mut a, mut b) = (a, b);
     for _ in 0..k {
-        // SAFETY: p < k, so the panel reads stay inside the caller's `k * NR` / `k * MR`.
+        // SAFETY: p < k, so the reads stay inside the caller's B rows / `k * MR` A panel.
         let (b0, b1) = unsafe { (F32x4::load(b), F32x4::load(b.add(4))) };
         for (i, row) in acc.iter_mut().enumerate() {
             // SAFETY: i < MR inside the current k step of the A panel.
@@ -36,11 +39,10 @@ pub unsafe fn kernel_f32_4x8(
             row[0] = ai.mul_add(b0, row[0]);
             row[1] = ai.mul_add(b1, row[1]);
         }
-        // SAFETY: advancing by one k step; the last advance points one past the end.
-        unsafe {
-            a = a.add(MR);
-            b = b.add(NR);
-        }
+        // Wrapping: with `rsb > NR` the last advance may point past B's allocation (the
+        // pointer is not read after the last k step).
+        a = a.wrapping_add(MR);
+        b = b.wrapping_add(rsb);
     }
     let alpha_v = F32x4::splat(alpha);
     let beta_v = F32x4::splat(beta);
@@ -110,6 +112,65 @@ pub unsafe fn kernel_f32_rows<const R: usize, const P: usize>(
             }
         }
     }
+    // SAFETY: the destination tiles are the caller's contract (same as `store_rows`').
+    unsafe { store_rows(alpha, &acc, &dst) };
+}
+
+/// [`kernel_f32_rows`] for `P` panels side by side in one row-major block: panel `p` is
+/// columns `p * NR..p * NR + NR` of rows `b[kk * rsb..]`. All B loads of a k step then use
+/// one pointer plus constant offsets (the RNN step's gate panels of one unit block; with
+/// separate panel pointers every load needs its own address add, which bounds the batch-1
+/// GEMV). Per element the arithmetic equals [`kernel_f32_4x8`]'s.
+///
+/// # Safety
+/// `a` readable for `k * MR` f32 (rows `0..R` used), `b` at `kk * rsb + j` for `kk < k`,
+/// `j < P * NR`, each `dst[p].c` writable (readable when its beta != 0) at `i * ldc + j`,
+/// `i < R`, `j < NR`.
+#[inline(always)]
+#[allow(clippy::needless_range_loop)] // acc[i][p]: same shape as `kernel_f32_rows`
+pub unsafe fn kernel_f32_rows_block<const R: usize, const P: usize>(
+    k: usize,
+    rsb: usize,
+    alpha: f32,
+    a: *const f32,
+    b: *const f32,
+    dst: [PanelDst; P],
+) {
+    let mut acc = [[[F32x4::zero(); 2]; P]; R];
+    let (mut a, mut b) = (a, b);
+    for _ in 0..k {
+        let mut ai = [F32x4::zero(); R];
+        for (i, v) in ai.iter_mut().enumerate() {
+            // SAFETY: inside the current k step of the A panel (i < R <= MR).
+            *v = unsafe { F32x4::load_splat(a.add(i)) };
+        }
+        for p in 0..P {
+            // SAFETY: p * NR + 7 < P * NR: inside the current B row.
+            let (b0, b1) = unsafe { (F32x4::load(b.add(p * NR)), F32x4::load(b.add(p * NR + 4))) };
+            for i in 0..R {
+                acc[i][p][0] = ai[i].mul_add(b0, acc[i][p][0]);
+                acc[i][p][1] = ai[i].mul_add(b1, acc[i][p][1]);
+            }
+        }
+        // Wrapping: the last advance may point past B's allocation (never read).
+        a = a.wrapping_add(MR);
+        b = b.wrapping_add(rsb);
+    }
+    // SAFETY: the destination tiles are the caller's contract (same as `store_rows`').
+    unsafe { store_rows(alpha, &acc, &dst) };
+}
+
+/// `dst[p] = acc[.][p] * alpha + dst[p] * beta_p` for the rows kernels.
+///
+/// # Safety
+/// Each `dst[p].c` writable (readable when its beta != 0) at `i * ldc + j`, `i < R`,
+/// `j < NR`.
+#[inline(always)]
+unsafe fn store_rows<const R: usize, const P: usize>(
+    alpha: f32,
+    acc: &[[[F32x4; 2]; P]; R],
+    dst: &[PanelDst; P],
+) {
     let alpha_v = F32x4::splat(alpha);
     for (i, row) in acc.iter().enumerate() {
         for (p, d) in dst.iter().enumerate() {

@@ -19,7 +19,7 @@ use core::ops::Range;
 pub use pack::MatRef;
 use params::NR;
 
-pub(crate) use loops::{tile_full_raw, tile_rows, RowsDst};
+pub(crate) use loops::{tile_full_raw, tile_rows_block, BlockDst};
 pub(crate) use pack::pack_a;
 
 /// Asserts that a row-major `rows x cols` operand with leading dimension `ld` fits in `len`.
@@ -134,11 +134,6 @@ impl PackedB {
     /// Columns of op(B).
     pub fn n(&self) -> usize {
         self.n
-    }
-
-    /// The `k * NR` floats of panel `jp` (columns `jp*NR..jp*NR+NR`).
-    pub(crate) fn panel(&self, jp: usize) -> &[f32] {
-        &self.data[jp * self.k * NR..(jp + 1) * self.k * NR]
     }
 }
 

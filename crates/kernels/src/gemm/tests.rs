@@ -186,3 +186,102 @@ fn sgemm_column_split_is_bitwise_identical() {
         }
     }
 }
+
+/// `tile_rows_block` (1..=MR rows, 1..=4 side-by-side panels) and `tile_full_raw` with a
+/// row stride (the RNN step's unit-block rows of `G * NR` floats) against a scalar loop
+/// with the kernels' arithmetic (k-order mul then add, then `ab * alpha + c * beta`):
+/// bitwise equal on the host; panels alternate between the two destinations.
+#[test]
+fn block_rows_kernels_match_scalar_reference() {
+    use crate::par::RawBuf;
+    for &k in &[0usize, 1, 2, MR - 1, MR, MR + 1, NR - 1, NR, NR + 1, 13, 70] {
+        for rows in 1..=MR {
+            for np in 1..=4 {
+                for extra in [0usize, 3] {
+                    let rsb = np * NR + extra;
+                    for &(alpha, beta) in &[(1.0f32, 0.0f32), (1.0, 1.0), (-1.5, 0.5)] {
+                        let a_src = fill(rows * k, 1);
+                        let mut apack = vec![0.0; k * MR];
+                        if k > 0 {
+                            let av = MatRef {
+                                data: &a_src,
+                                rs: k,
+                                cs: 1,
+                            };
+                            pack_a(av, 0, rows, 0, k, &mut apack);
+                        }
+                        let b = fill(k * rsb, 2);
+                        let (ld1, ld2) = (np * NR + 5, NR + 1);
+                        let dst = |p: usize| BlockDst {
+                            off: if p.is_multiple_of(2) {
+                                ld1 + p * NR
+                            } else {
+                                p * MR * ld2
+                            },
+                            ldc: if p.is_multiple_of(2) { ld1 } else { ld2 },
+                            beta,
+                            second: p % 2 == 1,
+                        };
+                        let dsts: Vec<BlockDst> = (0..np).map(dst).collect();
+                        let mut c0 = [fill((MR + 1) * ld1, 3), fill(5 * MR * ld2, 4)];
+                        if beta == 0.0 {
+                            for c in &mut c0 {
+                                c.iter_mut().step_by(3).for_each(|v| *v = f32::NAN);
+                            }
+                        }
+                        let mut want = c0.clone();
+                        for (p, d) in dsts.iter().enumerate() {
+                            let c = &mut want[d.second as usize];
+                            for i in 0..rows {
+                                for j in 0..NR {
+                                    let mut acc = 0.0f32;
+                                    for kk in 0..k {
+                                        acc += a_src[i * k + kk] * b[kk * rsb + p * NR + j];
+                                    }
+                                    let q = &mut c[d.off + i * d.ldc + j];
+                                    let ab = acc * alpha;
+                                    *q = if beta == 0.0 { ab } else { ab + *q * beta };
+                                }
+                            }
+                        }
+                        let what = format!("k {k} rows {rows} np {np} rsb {rsb} beta {beta}");
+                        let same = |got: &[Vec<f32>; 2], what: &str| {
+                            for (g, w) in got.iter().flatten().zip(want.iter().flatten()) {
+                                assert_eq!(g.to_bits(), w.to_bits(), "{what}: {g} vs {w}");
+                            }
+                        };
+                        let mut got = c0.clone();
+                        let [g1, g2] = &mut got;
+                        // SAFETY: both buffers are exclusively borrowed for the call.
+                        unsafe {
+                            tile_rows_block(
+                                k,
+                                alpha,
+                                &apack,
+                                rows,
+                                &b,
+                                rsb,
+                                &dsts,
+                                RawBuf::new(g1),
+                                RawBuf::new(g2),
+                            )
+                        };
+                        same(&got, &what);
+                        if rows == MR {
+                            let mut got = c0.clone();
+                            for (p, d) in dsts.iter().enumerate() {
+                                let c = RawBuf::new(&mut got[d.second as usize]);
+                                let bp = &b[(p * NR).min(b.len())..];
+                                // SAFETY: `got` is exclusively borrowed for the call.
+                                unsafe {
+                                    tile_full_raw(k, alpha, &apack, bp, rsb, beta, c, d.off, d.ldc)
+                                };
+                            }
+                            same(&got, &format!("full tile, {what}"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -5,6 +5,35 @@ use super::gates::{gate_of, gluon_row, GRU_N, UNITS};
 use super::{DirParams, Mode, RnnParams, RnnSpec};
 use crate::gemm::PackedB;
 
+/// A `k x (blocks * width)` matrix stored block by block, each block row-major: block `hb`
+/// is `k` rows of `width` floats at `data[hb * k * width..]`. For `h2h` the width is one
+/// unit block's `G * NR` gate columns, so the G panels of a block sit side by side in each
+/// row and the few-row (batch 1..3) kernels read all of a k step's B from one pointer with
+/// constant offsets; full 4-row tiles read one panel with row stride `width`.
+#[derive(Clone, Debug)]
+pub(crate) struct BlockRows {
+    pub k: usize,
+    pub width: usize,
+    data: Vec<f32>,
+}
+
+impl BlockRows {
+    /// Element (p, j) is `f(p, j)`, `j < blocks * width`.
+    fn from_fn(k: usize, width: usize, blocks: usize, f: impl Fn(usize, usize) -> f32) -> Self {
+        let mut data = vec![0.0; blocks * k * width];
+        for (i, v) in data.iter_mut().enumerate() {
+            let (hb, p, l) = (i / (k * width), i / width % k, i % width);
+            *v = f(p, hb * width + l);
+        }
+        BlockRows { k, width, data }
+    }
+
+    /// The `k * width` floats of block `hb`.
+    pub fn block(&self, hb: usize) -> &[f32] {
+        &self.data[hb * self.k * self.width..][..self.k * self.width]
+    }
+}
+
 /// One (layer, direction) ready for the kernels.
 #[derive(Clone, Debug)]
 pub(crate) struct PackedDir {
@@ -12,8 +41,9 @@ pub(crate) struct PackedDir {
     pub ni: usize,
     /// op(B) = i2h_weight^T, `ni x G*Hp`, interleaved gate columns.
     pub wi: PackedB,
-    /// op(B) = h2h_weight^T, `(H or P) x G*Hp`, interleaved gate columns.
-    pub wh: PackedB,
+    /// op(B) = h2h_weight^T, `(H or P) x G*Hp`, interleaved gate columns, as unit-block
+    /// rows (see [`BlockRows`]).
+    pub wh: BlockRows,
     /// Bias added to the input projection, `G*Hp`: `i2h_bias + h2h_bias`, except the GRU
     /// n gate, whose `h2h_bias` is applied inside `r * (W_hn h + b_hn)`.
     pub bias: Vec<f32>,
@@ -121,7 +151,7 @@ impl PackedDir {
         let wi = PackedB::from_fn(ni, cols, |q, c| {
             gluon_row(c, g, h).map_or(0.0, |r| wi[r * ni + q])
         });
-        let wh = PackedB::from_fn(kh, cols, |q, c| {
+        let wh = BlockRows::from_fn(kh, g * UNITS, hp / UNITS, |q, c| {
             gluon_row(c, g, h).map_or(0.0, |r| wh[r * kh + q])
         });
         let gru = spec.mode == Mode::Gru;

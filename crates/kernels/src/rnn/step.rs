@@ -13,7 +13,7 @@ use super::packed::PackedDir;
 use super::{pointwise, Mode, StateClip};
 use crate::act::Consts;
 use crate::gemm::params::{MR, NR};
-use crate::gemm::{pack_a, sgemm_packed_with, tile_full_raw, tile_rows, MatRef, RowsDst};
+use crate::gemm::{pack_a, sgemm_packed_with, tile_full_raw, tile_rows_block, BlockDst, MatRef};
 use crate::par::{Parallel, RawBuf};
 
 /// Destination of a direction's outputs: row (t, b) is
@@ -180,29 +180,46 @@ unsafe fn run_blocks(sh: &Shared, blocks: Range<usize>, part: usize) {
     let k = Consts::hoisted();
 
     for hb in blocks {
-        // GEMM for this block's G panels (one NR-column panel per gate).
-        for gi in 0..g {
-            let jp = hb * g + gi;
-            let b_panel = cx.pd.wh.panel(jp);
-            // GRU's n gate is kept apart: the reset gate multiplies (W_hn h + b_hn) only.
-            let (c, off0, ldc, beta) = if cx.mode == Mode::Gru && gi == GRU_N {
-                (nb, 0, UNITS, 0.0)
+        // This block's G panels, side by side in each of its `kh` rows of `G * NR` floats.
+        let b_block = cx.pd.wh.block(hb);
+        let rsb = cx.pd.wh.width;
+        // GRU's n gate is kept apart: the reset gate multiplies (W_hn h + b_hn) only.
+        let dst = |gi: usize, r0: usize| {
+            if cx.mode == Mode::Gru && gi == GRU_N {
+                BlockDst {
+                    off: r0 * UNITS,
+                    ldc: UNITS,
+                    beta: 0.0,
+                    second: true,
+                }
             } else {
-                (sh.xproj, jp * NR, cols, 1.0)
-            };
-            for ip in 0..full {
-                let a_panel = &sh.apack[ip * kh * MR..][..kh * MR];
+                BlockDst {
+                    off: r0 * cols + (hb * g + gi) * NR,
+                    ldc: cols,
+                    beta: 1.0,
+                    second: false,
+                }
+            }
+        };
+        // Row panels outside, gates inside: each A panel meets the block's rows while
+        // they are in cache, and every B cache line is used by adjacent gates at once.
+        for ip in 0..full {
+            let a_panel = &sh.apack[ip * kh * MR..][..kh * MR];
+            for gi in 0..g {
+                let d = dst(gi, ip * MR);
+                let c = if d.second { nb } else { sh.xproj };
                 // SAFETY: the tile lies in this block's columns (or this part's nbuf).
                 unsafe {
                     tile_full_raw(
                         kh,
                         1.0,
                         a_panel,
-                        b_panel,
-                        beta,
+                        &b_block[gi * NR..],
+                        rsb,
+                        d.beta,
                         c,
-                        off0 + ip * MR * ldc,
-                        ldc,
+                        d.off,
+                        d.ldc,
                     )
                 };
             }
@@ -210,37 +227,22 @@ unsafe fn run_blocks(sh: &Shared, blocks: Range<usize>, part: usize) {
         if tail > 0 {
             // The last rows (all of them when n < MR) go through all G panels at once.
             let r0 = full * MR;
-            let dst = |gi: usize| {
-                let jp = hb * g + gi;
-                let b_panel = cx.pd.wh.panel(jp);
-                if cx.mode == Mode::Gru && gi == GRU_N {
-                    RowsDst {
-                        b_panel,
-                        off: r0 * UNITS,
-                        ldc: UNITS,
-                        beta: 0.0,
-                        second: true,
-                    }
-                } else {
-                    let off = r0 * cols + jp * NR;
-                    RowsDst {
-                        b_panel,
-                        off,
-                        ldc: cols,
-                        beta: 1.0,
-                        second: false,
-                    }
-                }
-            };
-            let panels = [
-                dst(0),
-                dst(1.min(g - 1)),
-                dst(2.min(g - 1)),
-                dst(3.min(g - 1)),
-            ];
+            let panels = [dst(0, r0), dst(1, r0), dst(2, r0), dst(3, r0)];
             let a_panel = &sh.apack[full * kh * MR..][..kh * MR];
             // SAFETY: the tiles lie in this block's columns and this part's nbuf.
-            unsafe { tile_rows(kh, 1.0, a_panel, tail, &panels[..g], NR, sh.xproj, nb) };
+            unsafe {
+                tile_rows_block(
+                    kh,
+                    1.0,
+                    a_panel,
+                    tail,
+                    b_block,
+                    rsb,
+                    &panels[..g],
+                    sh.xproj,
+                    nb,
+                )
+            };
         }
         // Nonlinearities for the block's units, row by row.
         let u0 = hb * UNITS;
