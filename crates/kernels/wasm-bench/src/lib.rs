@@ -7,28 +7,23 @@ fn fill(len: usize, seed: u32) -> Vec<f32> {
     (0..len).map(|_| { s ^= s << 13; s ^= s >> 17; s ^= s << 5; (s >> 8) as f32 / (1u32 << 23) as f32 - 1.0 }).collect()
 }
 #[no_mangle] pub extern "C" fn peak(iters: usize) -> f32 { gluon_kernels::simd_peak_probe(iters) }
-static mut BUF: Option<(Vec<f32>, Vec<f32>, Vec<f32>, Option<PackedB>)> = None;
+use std::cell::RefCell;
+type GemmBufs = (Vec<f32>, Vec<f32>, Vec<f32>, Option<PackedB>);
+// Per-instance state between the JS calls (no `static mut`, so no unsafe).
+thread_local! { static BUF: RefCell<Option<GemmBufs>> = const { RefCell::new(None) }; }
+fn with_buf<R>(f: impl FnOnce(&mut GemmBufs) -> R) -> R { BUF.with(|b| f(b.borrow_mut().as_mut().expect("call setup first"))) }
 #[no_mangle] pub extern "C" fn setup(m: usize, n: usize, k: usize) {
-    unsafe { BUF = Some((fill(m*k,1), fill(k*n,2), vec![0.0; m*n], Some(PackedB::new(true, k, n, &fill(k*n,2), k)))); }
+    BUF.with(|b| *b.borrow_mut() = Some((fill(m*k,1), fill(k*n,2), vec![0.0; m*n], Some(PackedB::new(true, k, n, &fill(k*n,2), k)))));
 }
 #[no_mangle] pub extern "C" fn run_sgemm(m: usize, n: usize, k: usize, iters: usize) -> f32 {
-    #[allow(static_mut_refs)]
-    let (a, b, c, _) = unsafe { BUF.as_mut().unwrap() };
-    for _ in 0..iters { sgemm(false, false, m, n, k, 1.0, a, k, b, n, 0.0, c, n); }
-    c[0]
+    with_buf(|(a, b, c, _)| { for _ in 0..iters { sgemm(false, false, m, n, k, 1.0, a, k, b, n, 0.0, c, n); } c[0] })
 }
 /// Dense-layer form: B stored (n, k), op(B) = B^T.
 #[no_mangle] pub extern "C" fn run_sgemm_tb(m: usize, n: usize, k: usize, iters: usize) -> f32 {
-    #[allow(static_mut_refs)]
-    let (a, b, c, _) = unsafe { BUF.as_mut().unwrap() };
-    for _ in 0..iters { sgemm(false, true, m, n, k, 1.0, a, k, b, k, 0.0, c, n); }
-    c[0]
+    with_buf(|(a, b, c, _)| { for _ in 0..iters { sgemm(false, true, m, n, k, 1.0, a, k, b, k, 0.0, c, n); } c[0] })
 }
 #[no_mangle] pub extern "C" fn run_packed(m: usize, n: usize, k: usize, iters: usize) -> f32 {
-    #[allow(static_mut_refs)]
-    let (a, _, c, pb) = unsafe { BUF.as_mut().unwrap() };
-    for _ in 0..iters { sgemm_packed(m, 0..n, 1.0, a, k, pb.as_ref().unwrap(), 0.0, c, n); }
-    c[0]
+    with_buf(|(a, _, c, pb)| { for _ in 0..iters { sgemm_packed(m, 0..n, 1.0, a, k, pb.as_ref().unwrap(), 0.0, c, n); } c[0] })
 }
 /// The "hoistable" variant: acc += a*b with loop-invariant a, b (what a hand-written wat
 /// loop gives if the engine hoists the multiply).
@@ -40,21 +35,24 @@ static mut BUF: Option<(Vec<f32>, Vec<f32>, Vec<f32>, Option<PackedB>)> = None;
     acc.iter().map(|a| a.to_array().iter().sum::<f32>()).sum()
 }
 use gluon_kernels::rnn::*;
-static mut RNN: Option<(PackedRnn, Workspace, Vec<f32>, Vec<f32>, Vec<f32>, Vec<f32>)> = None;
+type RnnBufs = (PackedRnn, Workspace, Vec<f32>, Vec<f32>, Vec<f32>, Vec<f32>);
+thread_local! { static RNN: RefCell<Option<RnnBufs>> = const { RefCell::new(None) }; }
 #[no_mangle] pub extern "C" fn setup_rnn(mode: u32, h: usize, n: usize, t: usize, i: usize) {
     let mode = [Mode::Lstm, Mode::Gru, Mode::RnnTanh][mode as usize];
     let g = mode.gates();
     let spec = RnnSpec { mode, hidden: h, num_layers: 1, bidirectional: false, input_size: i, projection: None, clip: None };
     let (wi, wh, bi, bh) = (fill(g*h*i, 1).iter().map(|x| x * 0.05).collect::<Vec<_>>(), fill(g*h*h, 2).iter().map(|x| x*0.05).collect::<Vec<_>>(), fill(g*h, 3), fill(g*h, 4));
     let p = PackedRnn::new(spec, &RnnParams { dirs: vec![DirParams { i2h_weight: &wi, h2h_weight: &wh, i2h_bias: &bi, h2h_bias: &bh, h2r_weight: None }] }).unwrap();
-    unsafe { RNN = Some((p, Workspace::new(), fill(t*n*i, 5), vec![0.0; t*n*h], vec![0.0; n*h], vec![0.0; n*h])); }
+    RNN.with(|r| *r.borrow_mut() = Some((p, Workspace::new(), fill(t*n*i, 5), vec![0.0; t*n*h], vec![0.0; n*h], vec![0.0; n*h])));
 }
 #[no_mangle] pub extern "C" fn run_rnn(n: usize, t: usize, iters: usize) -> f32 {
-    #[allow(static_mut_refs)]
-    let (p, ws, x, out, hn, cn) = unsafe { RNN.as_mut().unwrap() };
-    let lstm = p.spec().mode == Mode::Lstm;
-    for _ in 0..iters { rnn_forward(p, Layout::Tnc, t, n, x, None, None, None, out, hn, if lstm { Some(&mut cn[..]) } else { None }, ws).unwrap(); }
-    out[out.len()-1]
+    RNN.with(|r| {
+        let mut r = r.borrow_mut();
+        let (p, ws, x, out, hn, cn) = r.as_mut().expect("call setup_rnn first");
+        let lstm = p.spec().mode == Mode::Lstm;
+        for _ in 0..iters { rnn_forward(p, Layout::Tnc, t, n, x, None, None, None, out, hn, if lstm { Some(&mut cn[..]) } else { None }, ws).unwrap(); }
+        out[out.len()-1]
+    })
 }
 /// Wasm-side conformance: returns 0 when the real-SIMD paths agree with the scalar ones.
 #[no_mangle] pub extern "C" fn check() -> i32 {
