@@ -139,8 +139,7 @@ async function main() {
     if (!cfg) continue;
     const systems = {};
     for (const [s, r] of Object.entries(p?.systems ?? {})) {
-      if (r?.gflops && r.medianMs)
-        systems[`${s} (Node)`] = { gflops: r.gflops, medianMs: r.medianMs };
+      if (r?.gflops && r.medianMs) systems[`${s} (Node)`] = { gflops: r.gflops, medianMs: r.medianMs };
     }
     configs.push({ name, cfg, systems });
   }
