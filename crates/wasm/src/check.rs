@@ -3,15 +3,8 @@
 
 use wasm_bindgen::JsError;
 
-/// Elements a row-major `rows x cols` matrix with leading dimension `ld` occupies.
-pub fn matrix_span(rows: usize, cols: usize, ld: usize) -> Option<usize> {
-    if rows == 0 || cols == 0 {
-        return Some(0);
-    }
-    (rows - 1).checked_mul(ld)?.checked_add(cols)
-}
-
-/// Checks that `len` elements hold a `rows x cols` matrix with leading dimension `ld`.
+/// Checks that `len` elements hold a `rows x cols` matrix with leading dimension `ld`
+/// (the kernels' own check, as a JavaScript error instead of their assert).
 pub fn check_matrix(
     what: &str,
     len: usize,
@@ -19,18 +12,7 @@ pub fn check_matrix(
     cols: usize,
     ld: usize,
 ) -> Result<(), JsError> {
-    if cols > 0 && ld < cols {
-        return Err(JsError::new(&format!(
-            "{what}: leading dimension {ld} is smaller than the row length {cols}"
-        )));
-    }
-    match matrix_span(rows, cols, ld) {
-        Some(need) if need <= len => Ok(()),
-        Some(need) => Err(JsError::new(&format!(
-            "{what}: a {rows}x{cols} matrix with leading dimension {ld} needs {need} elements, got {len}"
-        ))),
-        None => Err(JsError::new(&format!("{what}: size {rows}x{cols} (ld {ld}) overflows"))),
-    }
+    gluon_kernels::gemm::operand_fits(what, len, rows, cols, ld).map_err(|e| JsError::new(&e))
 }
 
 /// Checks an exact element count.

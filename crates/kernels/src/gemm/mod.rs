@@ -22,16 +22,38 @@ use params::NR;
 pub(crate) use loops::{tile_full_raw, tile_rows_block, BlockDst};
 pub(crate) use pack::pack_a;
 
-/// Asserts that a row-major `rows x cols` operand with leading dimension `ld` fits in `len`.
-fn check_operand(name: &str, len: usize, rows: usize, cols: usize, ld: usize) {
-    if rows == 0 || cols == 0 {
-        return;
+/// Checks that `len` elements hold a row-major `rows x cols` operand with leading dimension
+/// `ld`; the error names the operand (`what`). The wasm layer returns it to JavaScript, the
+/// kernels below assert it.
+pub fn operand_fits(
+    what: &str,
+    len: usize,
+    rows: usize,
+    cols: usize,
+    ld: usize,
+) -> Result<(), String> {
+    if cols == 0 {
+        return Ok(());
     }
-    assert!(ld >= cols, "sgemm: {name} leading dimension {ld} < {cols}");
-    assert!(
-        loops::fits(0, rows, ld, cols, len),
-        "sgemm: {name} has {len} elements, too few for {rows} x {cols} with leading dimension {ld}"
-    );
+    if ld < cols {
+        return Err(format!(
+            "{what}: leading dimension {ld} is smaller than the row length {cols}"
+        ));
+    }
+    if rows == 0 || loops::fits(0, rows, ld, cols, len) {
+        return Ok(());
+    }
+    Err(match (rows - 1).checked_mul(ld).and_then(|x| x.checked_add(cols)) {
+        Some(need) => format!("{what}: a {rows}x{cols} matrix with leading dimension {ld} needs {need} elements, got {len}"),
+        None => format!("{what}: size {rows}x{cols} (ld {ld}) overflows"),
+    })
+}
+
+/// Asserts [`operand_fits`]: a short operand is a caller bug here.
+fn check_operand(name: &str, len: usize, rows: usize, cols: usize, ld: usize) {
+    if let Err(e) = operand_fits(name, len, rows, cols, ld) {
+        panic!("sgemm: {e}");
+    }
 }
 
 /// Strided view of op(X) for a row-major X stored `rows x cols` (`!trans`) or transposed.
