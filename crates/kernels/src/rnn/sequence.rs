@@ -60,20 +60,8 @@ pub fn rnn_forward(
     cn: Option<&mut [f32]>,
     ws: &mut Workspace,
 ) -> Result<(), String> {
-    forward(
-        p,
-        layout,
-        t,
-        n,
-        x,
-        h0,
-        c0,
-        valid_len,
-        out,
-        Some(hn),
-        cn,
-        ws,
-        &Inline,
+    rnn_forward_par(
+        p, layout, t, n, x, h0, c0, valid_len, out, hn, cn, ws, &Inline,
     )
 }
 
