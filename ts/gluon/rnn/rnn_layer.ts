@@ -280,24 +280,23 @@ export class _RNNLayer extends HybridBlock {
         `${name}.forward: inputs ${shapeStr(inputs.shape)} have ${C} features but l0_i2h_weight expects ${inSize}`,
       );
     }
-    const spec: FusedRnnSpec = {
-      mode: this._mode,
-      hidden: this._hiddenSize,
-      numLayers: this._numLayers,
-      bidirectional: this._dir === 2,
-      inputSize: inSize,
-      projection: this._projectionSize,
-      clip: this._clip,
-    };
-    const kernel = this._kernel.get(
-      all,
-      JSON.stringify(spec),
-      () =>
-        new FusedRnnKernel(
-          spec,
-          datas.map((g) => g.map((a) => a.data)),
-        ),
-    );
+    // Everything else in the kernel's spec is fixed at construction; the input size may only
+    // change once, when a deferred shape is filled, so it is the whole cache key.
+    const kernel = this._kernel.get(all, String(inSize), () => {
+      const spec: FusedRnnSpec = {
+        mode: this._mode,
+        hidden: this._hiddenSize,
+        numLayers: this._numLayers,
+        bidirectional: this._dir === 2,
+        inputSize: inSize,
+        projection: this._projectionSize,
+        clip: this._clip,
+      };
+      return new FusedRnnKernel(
+        spec,
+        datas.map((g) => g.map((a) => a.data)),
+      );
+    });
     const r = kernel.forward(
       inputs.data,
       this._layout as 'TNC' | 'NTC',
