@@ -17,11 +17,16 @@ const MIME = {
   '.json': 'application/json',
   '.wasm': 'application/wasm',
   '.map': 'application/json',
+  '.params': 'application/octet-stream',
+  '.txt': 'text/plain; charset=utf-8',
   '.png': 'image/png',
 };
 
-/** Starts the server; resolves { url, close }. port 0 picks a free one. */
-export function serve(port = 0, root = ROOT) {
+/**
+ * Starts the server; resolves { url, close }. port 0 picks a free one. Cross-origin isolated
+ * (COOP/COEP) unless `isolated: false` (the tests' single-thread fallback page).
+ */
+export function serve(port = 0, root = ROOT, { isolated = true } = {}) {
   const base = path.resolve(root);
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -35,11 +40,13 @@ export function serve(port = 0, root = ROOT) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${url.pathname}`);
       return;
     }
+    const isolation = isolated
+      ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' }
+      : {};
     res.writeHead(200, {
       'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
-      'cross-origin-opener-policy': 'same-origin',
-      'cross-origin-embedder-policy': 'require-corp',
-      'cache-control': 'no-cache',
+      ...isolation,
+      'cache-control': 'no-store',
     });
     fs.createReadStream(file).pipe(res);
   });

@@ -9,13 +9,13 @@
 
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
+import { serve } from '../../examples/serve.mjs';
 import { makeFixture } from './smoke/make-fixture.mjs';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -198,51 +198,12 @@ async function serverRuntime(name, cmd, args) {
   return result;
 }
 
-const MIME = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-  '.css': 'text/css',
-  '.params': 'application/octet-stream',
-  '.png': 'image/png',
-  '.txt': 'text/plain; charset=utf-8',
-};
-
 /**
- * A static file server on 127.0.0.1; cross-origin isolated (COOP/COEP, so shared memory is
- * allowed) unless `isolated: false`.
+ * A static file server on 127.0.0.1 (the examples' server); cross-origin isolated (COOP/COEP,
+ * so shared memory is allowed) unless `isolated: false`.
  */
 export function serveStatic(root, { isolated = true } = {}) {
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    let file = path.normalize(path.join(root, decodeURIComponent(url.pathname)));
-    if (!file.startsWith(path.normalize(root))) {
-      res.writeHead(403).end();
-      return;
-    }
-    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
-    if (!fs.existsSync(file)) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${url.pathname}`);
-      return;
-    }
-    const isolation = isolated
-      ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' }
-      : {};
-    res.writeHead(200, {
-      'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
-      ...isolation,
-      'cache-control': 'no-store',
-    });
-    fs.createReadStream(file).pipe(res);
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      resolve({ url: `http://127.0.0.1:${port}/`, close: () => new Promise((r) => server.close(r)) });
-    });
-  });
+  return serve(0, root, { isolated });
 }
 
 /** Why Chromium cannot run here, or null. */
