@@ -182,7 +182,7 @@ mod imp {
         }
         assert!(parts <= 0xffff, "run_parts: at most 65535 parts");
         // Taken before publishing: a worker may die while this thread runs its own part.
-        let dead_before: Vec<i32> = (1..=MAX_WORKERS).map(|w| DEAD[w].load(SeqCst)).collect();
+        let dead_before: [i32; MAX_WORKERS] = core::array::from_fn(|i| DEAD[i + 1].load(SeqCst));
         let task: Task = f;
         TASK.store(&task as *const Task as *mut (), SeqCst);
         PENDING.store(parts as u32, SeqCst);
