@@ -23,3 +23,10 @@ describe('ready() called again', () => {
     await expect(mx.ready({ threads: 1, relaxedSimd: true })).rejects.toThrow(/cannot switch|relaxed SIMD/);
   });
 });
+
+describe('API.md start-up lines, in sequence', () => {
+  it('ready({ threads: n }) after ready() resolves when n threads are already running', async () => {
+    const info = await mx.ready();
+    await expect(mx.ready({ threads: info.threads })).resolves.toBe(info);
+  });
+});

@@ -37,8 +37,9 @@ function checkOptions(o: ReadyOptions): void {
 }
 
 /**
- * Loads and instantiates the wasm once; idempotent. A later call with no options or the same
- * options returns the same info; with different options it rejects (one backend per realm).
+ * Loads and instantiates the wasm once; idempotent. A later call with no options, the same
+ * options, or options the running backend already satisfies returns the same info; any other
+ * options reject (one backend per realm).
  */
 export function ready(options: ReadyOptions = {}): Promise<BackendInfo> {
   try {
@@ -48,12 +49,19 @@ export function ready(options: ReadyOptions = {}): Promise<BackendInfo> {
   }
   const key = optionsKey(options);
   if (pending) {
-    if (key !== pendingKey && Object.keys(options).length > 0) {
-      return Promise.reject(
-        new Error(`gluon-rnn-wasm: ready() was already called with ${pendingKey}; cannot switch to ${key}`),
-      );
-    }
-    return pending;
+    if (key === pendingKey || Object.keys(options).length === 0) return pending;
+    // A later call naming what is already running (e.g. `ready({ threads: 2 })` after a
+    // `ready()` that started two threads) gets the same backend; anything else is refused.
+    const first = pendingKey;
+    return pending.then((got) => {
+      const matches =
+        options.wasmPath === undefined &&
+        options.wasmModule === undefined &&
+        (options.threads === undefined || options.threads === got.threads) &&
+        (options.relaxedSimd === undefined || options.relaxedSimd === got.relaxedSimd);
+      if (matches) return got;
+      throw new Error(`gluon-rnn-wasm: ready() was already called with ${first}; cannot switch to ${key}`);
+    });
   }
   pendingKey = key;
   pending = start(options).catch((e: unknown) => {
