@@ -2,9 +2,11 @@
 // backend info, the in-wasm SIMD-vs-scalar self-test and a seeded LSTM/GRU's outputs.
 
 import { backend } from '../../../dist/backend/index.js';
+import { hasRelaxedSimd } from '../../../dist/backend/features.js';
 import mx from '../../../dist/index.js';
 
 // 'plain': relaxedSimd false; 'auto': the loader decides.
+const validatesBefore = hasRelaxedSimd();
 const info = await mx.ready({ threads: 1, ...(process.argv[2] === 'plain' ? { relaxedSimd: false } : {}) });
 mx.random.seed(11);
 const lstm = new mx.gluon.rnn.LSTM(37, { numLayers: 2, inputSize: 19, bidirectional: true });
@@ -15,6 +17,8 @@ const x = mx.nd.random.uniform(-1, 1, [9, 5, 19]);
 console.log(
   JSON.stringify({
     info,
+    validatesBefore,
+    validatesAfter: hasRelaxedSimd(),
     selftest: backend().selftest_sgemm(),
     lstm: Array.from(lstm.forward(x).toFloat32Array()),
     gru: Array.from(gru.forward(x).toFloat32Array()),
