@@ -24,13 +24,10 @@ pub(super) const H: [f32; 6] = [
     1.989_126_839e-4,
 ];
 
-/// `e^z` for activation use. `z` is clamped to `[-87, 89]`: below, the result is about
-/// 1.6e-38 instead of smaller; above 88.4 it is `+inf` (what 1/(1+e) and 2/(e+1) want).
-/// NaN propagates. `k` holds the constants (see [`Consts`]).
+/// `(e^r - 1, 2^n)` for `z = n ln2 + r` with `z` already in `[LO, HI]`: the shared core of
+/// [`exp`] (`(e^r - 1 + 1) 2^n`) and [`expm1`] (`(e^r - 1) 2^n + (2^n - 1)`).
 #[inline(always)]
-pub(crate) fn exp<V: Real>(z: V, k: &Consts<V>) -> V {
-    let z_in = z;
-    let z = z.pmax(k.exp_lo).pmin(k.exp_hi);
+fn reduce<V: Real>(z: V, k: &Consts<V>) -> (V, V) {
     // n = round(z log2 e) by the magic-number trick: `t` holds n in its low mantissa bits
     // (|z log2 e| < 129), and `t - MAGIC` is n exactly.
     let t = z * k.log2e + k.magic;
@@ -40,9 +37,25 @@ pub(crate) fn exp<V: Real>(z: V, k: &Consts<V>) -> V {
     for &c in k.exp_h[..5].iter().rev() {
         h = h * r + c;
     }
-    let er = (r * r) * h + r + k.one;
     // 2^n is exact (n in [-126, 128]; 128 gives +inf).
+    ((r * r) * h + r, t.pow2_of_magic(k.one))
+}
+
+/// `e^z` for activation use. `z` is clamped to `[-87, 89]`: below, the result is about
+/// 1.6e-38 instead of smaller; above 88.4 it is `+inf` (what 1/(1+e) wants).
+/// NaN propagates. `k` holds the constants (see [`Consts`]).
+#[inline(always)]
+pub(crate) fn exp<V: Real>(z: V, k: &Consts<V>) -> V {
+    let (em, s) = reduce(z.pmax(k.exp_lo).pmin(k.exp_hi), k);
     // NaN is restored explicitly: the clamp's NaN behaviour is engine-defined under
     // relaxed SIMD.
-    z_in.select_nan(z_in, er * t.pow2_of_magic(k.one))
+    z.select_nan(z, (em + k.one) * s)
+}
+
+/// `e^z - 1` for `z` in `[0, HI]` (the caller clamps; tanh uses it). With `n = 0`
+/// (`z < ln2/2`) it is `r + r^2 h(r)` itself, so the relative accuracy holds down to 0.
+#[inline(always)]
+pub(crate) fn expm1<V: Real>(z: V, k: &Consts<V>) -> V {
+    let (em, s) = reduce(z, k);
+    em * s + (s - k.one)
 }

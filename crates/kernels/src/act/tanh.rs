@@ -1,37 +1,20 @@
-//! Hyperbolic tangent in two regimes chosen per lane:
-//! - `|x| < 0.625`: `x + x u P(u)`, `u = x^2`, P a degree-5 Chebyshev fit of
-//!   `(tanh(x)/x - 1)/u` (fit error < 4e-10 abs), keeping relative accuracy near 0 and -0;
-//! - otherwise: `sign(x) (1 - 2 / (e^{2|x|} + 1))`, which saturates to exactly 1 for large
-//!   |x| and +-inf, and lets NaN through (NaN fails the `<` test and takes this branch).
+//! Hyperbolic tangent as `sign(x) em / (em + 2)` with `em = e^{2|x|} - 1` ([`expm1`]): one
+//! reduction and one division per lane, no second polynomial and no per-lane branch
+//! select. `expm1` keeps its relative accuracy near 0, so tanh does too (tanh(-0) = -0 by the
+//! copysign). `|x|` is clamped to 9, where `em / (em + 2)` already rounds to 1, so +-inf
+//! gives +-1 and `em` never overflows; NaN is passed through explicitly.
 
-use super::{exp::exp, map_slice, Consts, Real};
+use super::{exp::expm1, map_slice, Consts, Real};
 use crate::simd::F32x4;
 
-pub(super) const SMALL: f32 = 0.625;
-/// Fit coefficients as printed by the fit (10 digits); the compiler rounds them to f32.
-#[allow(clippy::excessive_precision)]
-pub(super) const P: [f32; 6] = [
-    -3.333_333_317e-1,
-    1.333_330_356e-1,
-    -5.395_925_959e-2,
-    2.176_891_871e-2,
-    -8.343_945_657e-3,
-    2.292_744_933e-3,
-];
+/// tanh(9) = 1 - 3e-8 rounds to 1.0 in f32.
+pub(super) const SATURATE: f32 = 9.0;
 
 #[inline(always)]
 fn tanh_impl<V: Real>(x: V, k: &Consts<V>) -> V {
-    let a = x.abs();
-    let u = x * x;
-    let mut p = k.tanh_p[5];
-    for &c in k.tanh_p[..5].iter().rev() {
-        p = p * u + c;
-    }
-    let small = x + (x * u) * p;
-    let e = exp(a + a, k);
-    let large = k.one - k.two / (e + k.one);
-    // Both branches are odd in x; copysign also keeps tanh(-0) = -0 (the sum above is +0).
-    a.select_lt(k.tanh_small, small, large).copysign(x)
+    let a = x.abs().pmin(k.tanh_saturate);
+    let em = expm1(a + a, k);
+    x.select_nan(x, (em / (em + k.two)).copysign(x))
 }
 
 /// [`tanh_f32x4`] with the constants passed in (build them once per hot loop).
