@@ -92,6 +92,7 @@ pub unsafe fn kernel_f32_rows<const R: usize, const P: usize>(
     dst: [PanelDst; P],
 ) {
     let mut acc = [[[F32x4::zero(); 2]; P]; R];
+    let mut sink = [F32x4::zero(); 4];
     for kk in 0..k {
         let mut ai = [F32x4::zero(); R];
         for (i, v) in ai.iter_mut().enumerate() {
@@ -109,6 +110,12 @@ pub unsafe fn kernel_f32_rows<const R: usize, const P: usize>(
             for i in 0..R {
                 acc[i][p][0] = ai[i].mul_add(b0, acc[i][p][0]);
                 acc[i][p][1] = ai[i].mul_add(b1, acc[i][p][1]);
+            }
+            if R == 1 && P == 4 && p == 1 {
+                pin_before_next_loads(
+                    &mut sink,
+                    [acc[0][0][0], acc[0][0][1], acc[0][1][0], acc[0][1][1]],
+                );
             }
         }
     }
@@ -137,6 +144,7 @@ pub unsafe fn kernel_f32_rows_block<const R: usize, const P: usize>(
     dst: [PanelDst; P],
 ) {
     let mut acc = [[[F32x4::zero(); 2]; P]; R];
+    let mut sink = [F32x4::zero(); 4];
     let (mut a, mut b) = (a, b);
     for _ in 0..k {
         let mut ai = [F32x4::zero(); R];
@@ -151,6 +159,12 @@ pub unsafe fn kernel_f32_rows_block<const R: usize, const P: usize>(
                 acc[i][p][0] = ai[i].mul_add(b0, acc[i][p][0]);
                 acc[i][p][1] = ai[i].mul_add(b1, acc[i][p][1]);
             }
+            if R == 1 && P == 4 && p == 1 {
+                pin_before_next_loads(
+                    &mut sink,
+                    [acc[0][0][0], acc[0][0][1], acc[0][1][0], acc[0][1][1]],
+                );
+            }
         }
         // Wrapping: the last advance may point past B's allocation (never read).
         a = a.wrapping_add(MR);
@@ -158,6 +172,23 @@ pub unsafe fn kernel_f32_rows_block<const R: usize, const P: usize>(
     }
     // SAFETY: the destination tiles are the caller's contract (same as `store_rows`').
     unsafe { store_rows(alpha, &acc, &dst) };
+}
+
+/// Makes `v`'s multiply-adds happen before the loads that follow in program order.
+///
+/// V8 orders a loop body's memory loads by its effect chain and places the pure
+/// multiply-adds late, at their loop-carried use, so the 1-row x 4-panel block kernel holds
+/// 8 loaded B vectors + 8 accumulators + the broadcast at once: 17 of the 15 xmm registers
+/// it allocates. It then spills an accumulator, whose chain runs through the stack (about 9
+/// cycles per k step instead of one FMA latency). Volatile stores are effects the later loads
+/// must follow, which splits the k step into two halves of 13 live vectors. Measured
+/// (same-process A/B, small LSTM layer): +6-13%; the emitted x64 has no spills.
+#[inline(always)]
+fn pin_before_next_loads(sink: &mut [F32x4; 4], v: [F32x4; 4]) {
+    for (s, v) in sink.iter_mut().zip(v) {
+        // SAFETY: `s` is a valid, aligned, exclusive reference.
+        unsafe { core::ptr::write_volatile(s, v) };
+    }
 }
 
 /// `dst[p] = acc[.][p] * alpha + dst[p] * beta_p` for the rows kernels.
