@@ -38,18 +38,32 @@ function gemmRound(a, b, threads, targetMs) {
 }
 
 /**
- * One process, the 1- and 2-thread runs interleaved round by round: these VMs change speed
- * between processes (up to 1.5x), so only a same-process ratio is meaningful.
+ * One process, the 1- and 2-thread runs and the peak probe interleaved round by round: these
+ * VMs change speed within a process and between processes (up to 1.5x), so only ratios
+ * measured side by side are meaningful. `fraction` is the median over rounds of the round's
+ * GEMM rate over the probe measured just before it.
  */
 export function measureGemm(size, maxThreads, rounds = 5, targetMs = 150) {
   const a = mx.nd.array(filled(size * size, 1), [size, size]);
   const b = mx.nd.array(filled(size * size, 2), [size, size]);
-  const per = Array.from({ length: maxThreads }, () => []);
+  const flops = 2 * size ** 3;
+  const per = Array.from({ length: maxThreads }, () => ({ ms: [], fraction: [] }));
   for (let r = 0; r < rounds; r++) {
-    for (let t = 1; t <= maxThreads; t++) per[t - 1].push(gemmRound(a, b, t, targetMs));
+    const peak = measurePeak(3);
+    for (let t = 1; t <= maxThreads; t++) {
+      const ms = gemmRound(a, b, t, targetMs);
+      per[t - 1].ms.push(ms);
+      per[t - 1].fraction.push(flops / (ms * 1e6) / (peak * t));
+    }
   }
   backend().pool_set_threads(maxThreads);
-  return per.map((ms, i) => ({ size, threads: i + 1, ms: median(ms), gflops: (2 * size ** 3) / (median(ms) * 1e6) }));
+  return per.map((p, i) => ({
+    size,
+    threads: i + 1,
+    ms: median(p.ms),
+    gflops: flops / (median(p.ms) * 1e6),
+    fraction: median(p.fraction),
+  }));
 }
 
 export async function runGemmBench(threads = 2) {
@@ -61,12 +75,14 @@ export async function runGemmBench(threads = 2) {
   console.log(
     `\nSGEMM (${info.build}${info.relaxedSimd ? ', relaxed SIMD' : ''}, Node ${process.versions.node}); wasm SIMD peak of one core measured in this run: ${p.toFixed(1)} GFLOP/s (before ${peak.toFixed(1)}, after ${peakAfter.toFixed(1)})`,
   );
-  console.log('| M=N=K | threads | median ms | GFLOP/s | fraction of peak (x threads) | speed-up vs 1 thread |');
+  console.log(
+    '| M=N=K | threads | median ms | GFLOP/s | fraction of peak (x threads; per round, vs the probe just before) | speed-up vs 1 thread |',
+  );
   console.log('|---|---|---|---|---|---|');
   for (const r of rows) {
     const one = rows.find((o) => o.size === r.size && o.threads === 1);
     console.log(
-      `| ${r.size} | ${r.threads} | ${r.ms.toFixed(3)} | ${r.gflops.toFixed(1)} | ${(r.gflops / (p * r.threads)).toFixed(2)} | ${(one.ms / r.ms).toFixed(2)} |`,
+      `| ${r.size} | ${r.threads} | ${r.ms.toFixed(3)} | ${r.gflops.toFixed(1)} | ${r.fraction.toFixed(2)} | ${(one.ms / r.ms).toFixed(2)} |`,
     );
   }
   return { peak: p, rows };
