@@ -35,9 +35,13 @@ describe('relaxed-SIMD builds', () => {
     }
   });
 
-  it('relaxedSimd: false leaves the engine as it was (no V8 flag turned on in Node 20)', () => {
+  it('relaxedSimd: false or a precompiled module leaves the engine as it was (no V8 flag in Node 20)', () => {
     const plain = probe([], 'plain');
     expect(plain.validatesAfter).toBe(plain.validatesBefore);
+    const module = probe([], 'module');
+    expect(module.info.relaxedSimd).toBe(false);
+    expect(module.validatesAfter).toBe(module.validatesBefore);
+    expect(module.lstm).toEqual(plain.lstm);
     const major = Number(process.versions.node.split('.')[0]);
     if (major < 22) expect(plain.validatesBefore).toBe(false);
   });

@@ -1,6 +1,12 @@
 // The one active backend: `ready()` sets it, everything that computes asks `backend()`.
 
-import { coreCount, enableNodeRelaxedSimd, hasRelaxedSimd, threadsUnavailableReason, workersHoldProcess } from './features.js';
+import {
+  coreCount,
+  enableNodeRelaxedSimd,
+  hasRelaxedSimd,
+  threadsUnavailableReason,
+  workersHoldProcess,
+} from './features.js';
 import { type BackendInfo, type Loaded, loadBuild, type ReadyOptions, type WasmExports } from './loader.js';
 import { WorkerPool } from './pool.js';
 
@@ -97,8 +103,10 @@ async function start(options: ReadyOptions): Promise<BackendInfo> {
     throw new Error(`ready({ wasmModule, threads: ${asked} }): a precompiled module runs the single-thread build only`);
   }
   let want = options.wasmModule !== undefined ? 1 : (asked ?? defaultThreads());
-  // Node 20 gets relaxed SIMD by turning V8's flag on, unless the caller opted out.
-  const relaxedHere = hasRelaxedSimd() || (options.relaxedSimd !== false && enableNodeRelaxedSimd());
+  // Node 20 gets relaxed SIMD by turning V8's flag on, unless the caller opted out or
+  // brings a precompiled (plain) module.
+  const relaxedHere =
+    hasRelaxedSimd() || (options.relaxedSimd !== false && options.wasmModule === undefined && enableNodeRelaxedSimd());
   if (options.relaxedSimd === true && !relaxedHere) {
     throw new Error('ready({ relaxedSimd: true }): this runtime does not support WebAssembly relaxed SIMD');
   }

@@ -1,13 +1,25 @@
 // Run by relaxed_simd.test.ts in a child Node (with or without relaxed SIMD): prints the
 // backend info, the in-wasm SIMD-vs-scalar self-test and a seeded LSTM/GRU's outputs.
 
-import { backend } from '../../../dist/backend/index.js';
+import { readFileSync } from 'node:fs';
 import { hasRelaxedSimd } from '../../../dist/backend/features.js';
+import { backend } from '../../../dist/backend/index.js';
 import mx from '../../../dist/index.js';
 
-// 'plain': relaxedSimd false; 'auto': the loader decides.
+// 'plain': relaxedSimd false; 'module': a precompiled plain module; 'auto': the loader decides.
+const mode = process.argv[2];
 const validatesBefore = hasRelaxedSimd();
-const info = await mx.ready({ threads: 1, ...(process.argv[2] === 'plain' ? { relaxedSimd: false } : {}) });
+const options =
+  mode === 'plain'
+    ? { relaxedSimd: false }
+    : mode === 'module'
+      ? {
+          wasmModule: new WebAssembly.Module(
+            readFileSync(new URL('../../../dist/backend/generated/simd/gluon_wasm_bg.wasm', import.meta.url)),
+          ),
+        }
+      : {};
+const info = await mx.ready({ threads: 1, ...options });
 mx.random.seed(11);
 const lstm = new mx.gluon.rnn.LSTM(37, { numLayers: 2, inputSize: 19, bidirectional: true });
 lstm.initialize(new mx.init.Uniform(0.3));
