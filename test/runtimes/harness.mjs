@@ -3,8 +3,8 @@
 // the same smoke script (smoke/smoke.mjs). Used by runtimes.test.ts (vitest) and by
 // `node test/runtimes/run.mjs [runtime...]` (a readable report).
 //
-// Runtimes come from test/runtimes/tools (pinned npm packages: node, deno, bun, vite, workerd,
-// esbuild; installed on first use with `npm ci`), Chromium from Debian (/usr/bin/chromium,
+// Runtimes come from test/runtimes/tools (pinned npm packages: node, deno, bun, vite, webpack,
+// workerd, esbuild; installed on first use with `npm ci`), Chromium from Debian (/usr/bin/chromium,
 // installed by scripts/setup.sh) driven by playwright-core.
 
 import { execFile, spawn } from 'node:child_process';
@@ -305,6 +305,70 @@ export const RUNTIMES = {
       await srv.close();
     }
   },
+  async 'vite-dev'() {
+    const missing = chromiumMissing();
+    if (missing) return { skip: `the Vite dev server is loaded in Chromium: ${missing}` };
+    const dir = await makeProject('vite-dev', { files: ['index.html', 'main.mjs', 'vite.config.mjs'] });
+    const html = fs.readFileSync(path.join(dir, 'index.html'), 'utf8');
+    fs.writeFileSync(path.join(dir, 'index.html'), html.replace(/<script type="importmap">[\s\S]*?<\/script>\s*/, ''));
+    const port = await freePort();
+    const server = spawn(
+      process.execPath,
+      [toolBin.vite, '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+      {
+        cwd: dir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let log = '';
+    server.stdout.on('data', (d) => {
+      log += d;
+    });
+    server.stderr.on('data', (d) => {
+      log += d;
+    });
+    try {
+      const url = `http://127.0.0.1:${port}/`;
+      await waitForHttp(url, 60_000, server, { name: 'vite', body: (r) => r.text() }).catch((e) => {
+        throw new Error(`${e.message}\n${log.slice(-3000)}`);
+      });
+      const result = await withChromium((b) => smokeInPage(b, url)).catch((e) => {
+        throw new Error(`${e.message}\nvite: ${log.slice(-3000)}`);
+      });
+      const b = result.backend ?? {};
+      result.checks.push({
+        name: 'threads under the Vite dev server',
+        ok: b.threads > 1,
+        detail: b.threads > 1 ? `${b.build} x${b.threads}` : `single thread: ${b.threadsFallback}`,
+      });
+      return result;
+    } finally {
+      server.kill();
+    }
+  },
+  async webpack() {
+    const missing = chromiumMissing();
+    if (missing) return { skip: `the webpack build is run in Chromium: ${missing}` };
+    const dir = await makeProject('webpack', { files: ['index.html', 'main.mjs', 'webpack-build.mjs'] });
+    must(await run(process.execPath, ['webpack-build.mjs', TOOLS], { cwd: dir, timeout: 180_000 }), 'webpack build');
+    const assets = fs.readdirSync(path.join(dir, 'dist'));
+    if (!assets.some((f) => f.endsWith('.wasm')))
+      throw new Error(`webpack emitted no .wasm asset: ${assets.join(', ')}`);
+    const srv = await serveStatic(path.join(dir, 'dist'));
+    try {
+      const result = await withChromium((b) => smokeInPage(b, srv.url));
+      result.webpackAssets = assets;
+      const b = result.backend ?? {};
+      result.checks.push({
+        name: 'threads in the webpack build',
+        ok: b.threads > 1,
+        detail: b.threads > 1 ? `${b.build} x${b.threads}` : `single thread: ${b.threadsFallback}`,
+      });
+      return result;
+    } finally {
+      await srv.close();
+    }
+  },
   async types() {
     // Stored as .ts.txt so that the repository's own tsc does not compile it.
     const dir = await makeProject('types', { files: [['api-examples.ts.txt', 'api-examples.ts']] });
@@ -353,14 +417,15 @@ function freePort() {
   });
 }
 
-async function waitForHttp(url, ms, child) {
+/** Polls `url` until it answers 200 (then returns its body, JSON by default) or `child` exits. */
+async function waitForHttp(url, ms, child, { name = 'workerd', body = (r) => r.json() } = {}) {
   const until = Date.now() + ms;
   let last = '';
   while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`workerd exited with code ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode}`);
     try {
       const r = await fetch(url, { signal: AbortSignal.timeout(5000) });
-      if (r.ok) return r.json();
+      if (r.ok) return body(r);
       last = `HTTP ${r.status}: ${await r.text()}`;
     } catch (e) {
       last = String(e.message ?? e);
@@ -623,7 +688,9 @@ export const RUNTIME_NAMES = Object.keys(RUNTIMES);
 export async function runRuntime(name) {
   const t0 = Date.now();
   try {
-    const toolsErr = ['node-latest', 'deno', 'bun', 'vite', 'workerd', 'edge-runtime'].includes(name)
+    const toolsErr = ['node-latest', 'deno', 'bun', 'vite', 'vite-dev', 'webpack', 'workerd', 'edge-runtime'].includes(
+      name,
+    )
       ? await ensureTools()
       : null;
     if (toolsErr) return { name, status: 'fail', reason: toolsErr, ms: Date.now() - t0 };

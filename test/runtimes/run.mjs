@@ -1,6 +1,7 @@
 // `node test/runtimes/run.mjs [runtime...]`: packs the built package and runs the smoke script
 // in each runtime (default: all), printing a report. Runtimes: node20, node-latest, deno, bun,
-// chromium, vite, types. Exit code 1 when any runtime fails (a skip prints its reason).
+// chromium, vite, vite-dev, webpack, types, workerd, edge-runtime. Exit code 1 when any
+// runtime fails (a skip prints its reason).
 import { cleanup, format, pack, RUNTIME_NAMES, runRuntime } from './harness.mjs';
 
 const names = process.argv.slice(2).length ? process.argv.slice(2) : RUNTIME_NAMES;

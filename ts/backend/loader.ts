@@ -128,6 +128,26 @@ async function readBytes(url: URL): Promise<Uint8Array> {
   return new Uint8Array(await res.arrayBuffer());
 }
 
+function isWasm(buf: Uint8Array): boolean {
+  return buf.length >= 4 && buf[0] === 0 && buf[1] === 0x61 && buf[2] === 0x73 && buf[3] === 0x6d;
+}
+
+/**
+ * What a server returned instead of the .wasm (often an HTML page with status 200: dev servers
+ * answer unknown paths with index.html), and the usual cause: a tool moved the package's
+ * modules away from the .wasm files that `new URL(.., import.meta.url)` points beside them.
+ */
+function notWasm(url: URL, buf: Uint8Array): Error {
+  const head = new TextDecoder().decode(buf.subarray(0, 32)).replace(/\s+/g, ' ');
+  return new Error(
+    `gluon-rnn-wasm: ${url.href} is not a WebAssembly module (it starts with ${JSON.stringify(head)}). ` +
+      "The .wasm files are looked up beside the package's own modules, and something moved those: " +
+      "Vite's dev server pre-bundles dependencies into node_modules/.vite/deps unless vite.config has " +
+      "optimizeDeps: { exclude: ['gluon-rnn-wasm'] }. Elsewhere, serve the package's dist/backend/generated/ " +
+      'folder and pass its URL as ready({ wasmPath }).',
+  );
+}
+
 export interface Loaded {
   glue: WasmExports;
   module: WebAssembly.Module;
@@ -163,7 +183,9 @@ export async function loadBuild(build: BuildName, relaxed: boolean, options: Rea
     // realm this realm's prototype (its internal slots, which instantiation uses, are intact).
     if (!(module instanceof WebAssembly.Module)) Object.setPrototypeOf(module, WebAssembly.Module.prototype);
   } else {
-    const buf = await readBytes(wasmUrl(folder, options.wasmPath));
+    const url = wasmUrl(folder, options.wasmPath);
+    const buf = await readBytes(url);
+    if (!isWasm(buf)) throw notWasm(url, buf);
     bytes = buf.byteLength;
     module = await WebAssembly.compile(buf as BufferSource);
     if (build === 'simd-threads') {
