@@ -1,5 +1,5 @@
 // Public entry: `import mx from 'gluon-rnn-wasm'` or named imports of the same objects.
-// Module paths mirror Python's mxnet: mx.nd, mx.nd.random, mx.gluon (nn, rnn), mx.init.
+// Module paths mirror Python's mxnet: mx.nd, mx.nd.random, mx.gluon (nn, rnn, contrib.rnn), mx.init.
 
 import { backendInfo, ready, shutdown } from './backend/index.js';
 import * as gluon from './gluon/index.js';

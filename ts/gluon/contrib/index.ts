@@ -1,0 +1,3 @@
+// mx.gluon.contrib
+
+export * as rnn from './rnn/index.js';

@@ -1,0 +1,3 @@
+// mx.gluon.contrib.rnn
+
+export { LSTMPCell } from './rnn_cell.js';

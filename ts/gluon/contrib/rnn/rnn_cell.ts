@@ -1,0 +1,162 @@
+// mx.gluon.contrib.rnn.LSTMPCell (gluon/contrib/rnn/rnn_cell.py:197-322): an LSTM cell whose
+// output and recurrent state are the projection r = h Whr^T. A step runs on the fused LSTMP
+// kernel with T = 1, the arithmetic of `LSTM(..., { projectionSize })` (spec §8.7).
+
+import { FusedRnnKernel } from '../../../backend/rnn.js';
+import type { InitLike } from '../../../init/initializer.js';
+import type * as nd from '../../../ndarray/index.js';
+import { NDArray, shapeStr } from '../../../ndarray/ndarray.js';
+import { parseArgs } from '../../../util/options.js';
+import type { Parameter, ParameterDict } from '../../parameter.js';
+import { featureSize, HybridRecurrentCell, type StateInfo } from '../../rnn/base_cell.js';
+import { KernelCache } from '../../rnn/kernel_cache.js';
+
+interface LSTMPArgs {
+  hiddenSize: number;
+  projectionSize: number;
+  i2hWeightInitializer: InitLike | null;
+  h2hWeightInitializer: InitLike | null;
+  h2rWeightInitializer: InitLike | null;
+  i2hBiasInitializer: InitLike;
+  h2hBiasInitializer: InitLike;
+  inputSize: number;
+  prefix: string | null;
+  params: ParameterDict | null;
+}
+
+const POSITIONAL = [
+  'hiddenSize',
+  'projectionSize',
+  'i2hWeightInitializer',
+  'h2hWeightInitializer',
+  'h2rWeightInitializer',
+  'i2hBiasInitializer',
+  'h2hBiasInitializer',
+  'inputSize',
+  'prefix',
+  'params',
+] as const;
+
+const DEFAULTS: Partial<LSTMPArgs> = {
+  i2hWeightInitializer: null,
+  h2hWeightInitializer: null,
+  h2rWeightInitializer: null,
+  i2hBiasInitializer: 'zeros',
+  h2hBiasInitializer: 'zeros',
+  inputSize: 0,
+  prefix: null,
+  params: null,
+};
+
+function positiveInt(name: string, v: number): void {
+  if (!Number.isInteger(v) || v <= 0)
+    throw new RangeError(`LSTMPCell: ${name} must be a positive integer, got ${String(v)}`);
+}
+
+/**
+ * `LSTMPCell(hiddenSize, projectionSize, i2hWeightInitializer=null, h2hWeightInitializer=null,
+ * h2rWeightInitializer=null, i2hBiasInitializer='zeros', h2hBiasInitializer='zeros',
+ * inputSize=0, prefix=null, params=null)`; gates [i, f, g, o]; states [r (N, P), c (N, H)];
+ * the output is r.
+ */
+export class LSTMPCell extends HybridRecurrentCell {
+  static override readonly gluonName: string = 'LSTMPCell';
+  declare i2h_weight: Parameter;
+  declare h2h_weight: Parameter;
+  declare h2r_weight: Parameter;
+  declare i2h_bias: Parameter;
+  declare h2h_bias: Parameter;
+  private readonly _hiddenSize: number;
+  private readonly _projectionSize: number;
+  private readonly _kernel = new KernelCache<FusedRnnKernel>();
+
+  constructor(...args: unknown[]) {
+    const o = parseArgs<LSTMPArgs>('LSTMPCell', args, POSITIONAL, DEFAULTS, ['hiddenSize', 'projectionSize']);
+    positiveInt('hiddenSize', o.hiddenSize);
+    positiveInt('projectionSize', o.projectionSize);
+    if (!Number.isInteger(o.inputSize) || o.inputSize < 0)
+      throw new RangeError(`LSTMPCell: inputSize must be a non-negative integer, got ${String(o.inputSize)}`);
+    super({ prefix: o.prefix, params: o.params });
+    const [H, P] = [o.hiddenSize, o.projectionSize];
+    this._hiddenSize = H;
+    this._projectionSize = P;
+    const get = (name: string, shape: number[], init: InitLike | null) =>
+      this.params.get(name, { shape, init, allowDeferredInit: true });
+    this.i2h_weight = get('i2h_weight', [4 * H, o.inputSize], o.i2hWeightInitializer);
+    this.h2h_weight = get('h2h_weight', [4 * H, P], o.h2hWeightInitializer);
+    this.h2r_weight = get('h2r_weight', [P, H], o.h2rWeightInitializer);
+    this.i2h_bias = get('i2h_bias', [4 * H], o.i2hBiasInitializer);
+    this.h2h_bias = get('h2h_bias', [4 * H], o.h2hBiasInitializer);
+  }
+
+  protected override _alias(): string {
+    return 'lstmp';
+  }
+
+  /** [r (N, P), c (N, H)]. */
+  override stateInfo(batchSize = 0): StateInfo[] {
+    return [
+      { shape: [batchSize, this._projectionSize], __layout__: 'NC' },
+      { shape: [batchSize, this._hiddenSize], __layout__: 'NC' },
+    ];
+  }
+
+  override _inferShape(x: NDArray): void {
+    this.i2h_weight.shape = [4 * this._hiddenSize, featureSize(x)];
+  }
+
+  override hybridForward(
+    _F: typeof nd,
+    x: NDArray,
+    states: NDArray[],
+    params: Record<string, NDArray>,
+  ): [NDArray, NDArray[]] {
+    const N = x.shape[0] as number;
+    const want = this.stateInfo(N).map((s) => s.shape as number[]);
+    if (states.length !== 2) throw new RangeError(`LSTMPCell: expected 2 states, got ${states.length}`);
+    states.forEach((s, i) => {
+      const w = want[i] as number[];
+      if (!(s instanceof NDArray) || s.ndim !== 2 || s.shape[0] !== w[0] || s.shape[1] !== w[1]) {
+        throw new RangeError(
+          `LSTMPCell: state ${i} must have shape ${shapeStr(w)}, got ${s instanceof NDArray ? shapeStr(s.shape) : String(s)}`,
+        );
+      }
+    });
+    const inputSize = this.i2h_weight.shape[1] as number;
+    if (featureSize(x) !== inputSize)
+      throw new RangeError(
+        `LSTMPCell: input must have ${inputSize} features per sample, got shape ${shapeStr(x.shape)}`,
+      );
+    const ps = [this.i2h_weight, this.h2h_weight, this.i2h_bias, this.h2h_bias, this.h2r_weight];
+    const k = this._kernel.get(
+      ps,
+      String(inputSize),
+      () =>
+        new FusedRnnKernel(
+          {
+            mode: 'lstm',
+            hidden: this._hiddenSize,
+            numLayers: 1,
+            bidirectional: false,
+            inputSize,
+            projection: this._projectionSize,
+            clip: null,
+          },
+          [['i2h_weight', 'h2h_weight', 'i2h_bias', 'h2h_bias', 'h2r_weight'].map((n) => (params[n] as NDArray).data)],
+        ),
+    );
+    const [r0, c0] = states as [NDArray, NDArray];
+    const y = k.forward(x.data, 'TNC', 1, N, r0.data, c0.data, null);
+    const r = new NDArray(y.hn.slice(), [N, this._projectionSize]);
+    return [r, [r, new NDArray((y.cn as Float32Array).slice(), [N, this._hiddenSize])]];
+  }
+
+  protected override _disposeKernels(): void {
+    this._kernel.dispose();
+  }
+
+  override toString(): string {
+    const i = this.i2h_weight.shape[1];
+    return `LSTMPCell(${i ? i : 'None'} -> ${String(this.i2h_weight.shape[0])} -> ${String(this.h2r_weight.shape[0])})`;
+  }
+}
