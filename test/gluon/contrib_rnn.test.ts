@@ -1,5 +1,6 @@
-// mx.gluon.contrib.rnn.LSTMPCell against MXNet 1.9.1 (fixtures contrib_lstmp_*), the fused
-// LSTM layer with projectionSize, and test_gluon_contrib.py's test_lstmp.
+// mx.gluon.contrib.rnn against MXNet 1.9.1: LSTMPCell (fixtures contrib_lstmp_*, the fused LSTM
+// layer with projectionSize, test_gluon_contrib.py's test_lstmp) and VariationalDropoutCell at
+// inference (fixtures contrib_vardrop_*).
 
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { contrib, rnn } from '../../ts/gluon/index.js';
@@ -116,6 +117,66 @@ describe('contrib.rnn.LSTMPCell', () => {
     expect(() => cell.forward(x, [nd.ones([2, 3])])).toThrow(/expected 2 states, got 1/);
     expect(() => cell.forward(nd.ones([2, 6]), cell.beginState(2))).toThrow(
       /5 features per sample, got shape \(2, 6\)/,
+    );
+  });
+});
+
+describe('contrib.rnn.VariationalDropoutCell (inference)', () => {
+  const CASES = {
+    contrib_vardrop_states: () =>
+      new contrib.rnn.VariationalDropoutCell(new rnn.LSTMCell(4), {
+        dropInputs: 0.5,
+        dropStates: 0.5,
+        dropOutputs: 0.5,
+      }),
+    contrib_vardrop_nostates: () =>
+      new contrib.rnn.VariationalDropoutCell(new rnn.GRUCell(4), { dropInputs: 0.3, dropOutputs: 0.2 }),
+  };
+  for (const [name, make] of Object.entries(CASES)) {
+    it(`${name}: names, repr, a step and unrolls with validLength match MXNet`, () => {
+      const f = fixture(name);
+      const cell = make();
+      expect(cell.prefix).toBe(f.prefix);
+      expect(String(cell)).toBe(f.repr_before_forward);
+      cell.initialize();
+      setParams(cell, f);
+      expect([...cell.collectParams().keys()]).toEqual(f.names);
+      const x = input(f, 'x');
+      const begin = name.endsWith('_states') ? [input(f, 's0'), input(f, 's1')] : [input(f, 's0')];
+      const [o, s] = cell.forward(x.get(0), begin);
+      expectClose(o, out(f, 'step_out'), 1e-5, 'step_out');
+      expectCloseList(s, outList(f, 'step_states'), 1e-5, 'step_states');
+      const validLength = input(f, 'valid_length');
+      for (const [m, key] of [
+        [true, 'True'],
+        [false, 'False'],
+        [null, 'None'],
+      ] as const) {
+        const [outs, states] = cell.unroll(4, x, { beginState: begin, layout: 'TNC', mergeOutputs: m, validLength });
+        if (f.types?.[`outputs_merge_${key}`] === 'list') {
+          expect(Array.isArray(outs)).toBe(true);
+          expectCloseList(outs as NDArray[], outList(f, `outputs_merge_${key}`), 1e-5, key);
+        } else {
+          expect(outs).toBeInstanceOf(NDArray);
+          expectClose(outs as NDArray, out(f, `outputs_merge_${key}`), 1e-5, key);
+        }
+        expectCloseList(states, outList(f, `states_merge_${key}`), 1e-5, `states ${key}`);
+      }
+      expect(String(cell)).toBe(f.repr);
+    });
+  }
+
+  it('refuses state dropout on bidirectional and sequential cells, and bad rates, by name', () => {
+    const bi = new rnn.BidirectionalCell(new rnn.LSTMCell(3), new rnn.LSTMCell(3));
+    expect(() => new contrib.rnn.VariationalDropoutCell(bi, { dropStates: 0.5 })).toThrow(/variational state dropout/);
+    const seq = new rnn.SequentialRNNCell();
+    expect(() => new contrib.rnn.VariationalDropoutCell(seq, 0, 0.5)).toThrow(/cannot wrap a SequentialRNNCell/);
+    expect(() => new contrib.rnn.VariationalDropoutCell(new rnn.GRUCell(3), { dropOutputs: 1 })).toThrow(
+      /dropOutputs must be a rate in \[0, 1\), got 1/,
+    );
+    // Without state dropout both wrap fine (MXNet's asserts only concern dropStates).
+    expect(String(new contrib.rnn.VariationalDropoutCell(bi, 0.1))).toBe(
+      'VariationalDropoutCell(p_out = 0.0, p_state = 0.0)',
     );
   });
 });

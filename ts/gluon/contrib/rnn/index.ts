@@ -1,3 +1,3 @@
 // mx.gluon.contrib.rnn
 
-export { LSTMPCell } from './rnn_cell.js';
+export { LSTMPCell, VariationalDropoutCell } from './rnn_cell.js';

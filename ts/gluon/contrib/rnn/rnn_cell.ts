@@ -1,15 +1,99 @@
-// mx.gluon.contrib.rnn.LSTMPCell (gluon/contrib/rnn/rnn_cell.py:197-322): an LSTM cell whose
-// output and recurrent state are the projection r = h Whr^T. A step runs on the fused LSTMP
-// kernel with T = 1, the arithmetic of `LSTM(..., { projectionSize })` (spec §8.7).
+// mx.gluon.contrib.rnn (gluon/contrib/rnn/rnn_cell.py): VariationalDropoutCell (:26-196), a
+// modifier that is its base cell at inference, and LSTMPCell (:197-322), an LSTM cell whose
+// output and recurrent state are the projection r = h Whr^T. An LSTMP step runs on the fused
+// LSTMP kernel with T = 1, the arithmetic of `LSTM(..., { projectionSize })` (spec §8.7).
 
 import { FusedRnnKernel } from '../../../backend/rnn.js';
 import type { InitLike } from '../../../init/initializer.js';
 import type * as nd from '../../../ndarray/index.js';
 import { NDArray, shapeStr } from '../../../ndarray/ndarray.js';
-import { parseArgs } from '../../../util/options.js';
+import { AssertionError } from '../../../util/errors.js';
+import { parseArgs, pyFloat } from '../../../util/options.js';
 import type { Parameter, ParameterDict } from '../../parameter.js';
-import { featureSize, HybridRecurrentCell, type StateInfo } from '../../rnn/base_cell.js';
+import {
+  featureSize,
+  HybridRecurrentCell,
+  parseUnroll,
+  type RecurrentCell,
+  type StateInfo,
+} from '../../rnn/base_cell.js';
+import { BidirectionalCell, SequentialRNNCell } from '../../rnn/container_cells.js';
 import { KernelCache } from '../../rnn/kernel_cache.js';
+import { ModifierCell } from '../../rnn/modifier_cells.js';
+import { formatSequence, maskSequenceVariableLength, type Seq } from '../../rnn/sequence.js';
+
+/**
+ * `VariationalDropoutCell(baseCell, dropInputs=0, dropStates=0, dropOutputs=0)`: in training,
+ * one dropout mask per sequence on the inputs, the first state and the outputs. Gluon note: at
+ * inference (the only mode here) MXNet's masks are all ones, so the cell computes its base cell.
+ */
+export class VariationalDropoutCell extends ModifierCell {
+  static override readonly gluonName: string = 'VariationalDropoutCell';
+  readonly dropInputs: number;
+  readonly dropStates: number;
+  readonly dropOutputs: number;
+  constructor(baseCell: RecurrentCell, ...args: unknown[]) {
+    const o = parseArgs<{ dropInputs: number; dropStates: number; dropOutputs: number }>(
+      'VariationalDropoutCell',
+      args,
+      ['dropInputs', 'dropStates', 'dropOutputs'],
+      { dropInputs: 0, dropStates: 0, dropOutputs: 0 },
+    );
+    for (const [k, v] of Object.entries(o)) {
+      if (typeof v !== 'number' || !(v >= 0 && v < 1))
+        throw new RangeError(`VariationalDropoutCell: ${k} must be a rate in [0, 1), got ${String(v)}`);
+    }
+    if (o.dropStates && baseCell instanceof BidirectionalCell) {
+      throw new AssertionError(
+        "BidirectionalCell doesn't support variational state dropout. Please add VariationalDropoutCell to the cells underneath instead.",
+      );
+    }
+    if (o.dropStates && baseCell instanceof SequentialRNNCell) {
+      // Gluon note: MXNet raises AttributeError here (it reads a missing `_bidirectional`).
+      throw new AssertionError(
+        'VariationalDropoutCell with dropStates cannot wrap a SequentialRNNCell (MXNet 1.9.1 fails with AttributeError); wrap its cells instead.',
+      );
+    }
+    super(baseCell, 'vardrop');
+    this.dropInputs = o.dropInputs;
+    this.dropStates = o.dropStates;
+    this.dropOutputs = o.dropOutputs;
+  }
+  override hybridForward(_F: typeof nd, x: NDArray, states: NDArray[]): [NDArray, NDArray[]] {
+    return this.baseCell.forward(x, states);
+  }
+  /**
+   * As MXNet: with state dropout, step by step; without, the base cell's own (merged) unroll,
+   * then the outputs formatted as asked and masked past the valid lengths.
+   */
+  override unroll(...args: unknown[]): [Seq, NDArray[]] {
+    if (this.dropStates) return super.unroll(...args);
+    const o = parseUnroll('VariationalDropoutCell.unroll', args);
+    this.reset();
+    const f = formatSequence(o.length, o.inputs, o.layout, true);
+    const beginState = o.beginState ?? this.beginState(f.batchSize);
+    this.baseCell._modified = false;
+    let outputs: Seq;
+    let states: NDArray[];
+    try {
+      [outputs, states] = this.baseCell.unroll(o.length, f.inputs, {
+        beginState,
+        layout: o.layout,
+        mergeOutputs: true,
+        validLength: o.validLength,
+      });
+    } finally {
+      this.baseCell._modified = true;
+    }
+    const merge = o.mergeOutputs === null ? outputs instanceof NDArray : o.mergeOutputs;
+    let outs = formatSequence(o.length, outputs, o.layout, merge).inputs;
+    if (o.validLength !== null) outs = maskSequenceVariableLength(outs, o.length, o.validLength, f.axis, merge);
+    return [outs, states];
+  }
+  override toString(): string {
+    return `VariationalDropoutCell(p_out = ${pyFloat(this.dropOutputs)}, p_state = ${pyFloat(this.dropStates)})`;
+  }
+}
 
 interface LSTMPArgs {
   hiddenSize: number;
