@@ -171,8 +171,8 @@ describe('contrib.rnn.VariationalDropoutCell (inference)', () => {
     expect(() => new contrib.rnn.VariationalDropoutCell(bi, { dropStates: 0.5 })).toThrow(/variational state dropout/);
     const seq = new rnn.SequentialRNNCell();
     expect(() => new contrib.rnn.VariationalDropoutCell(seq, 0, 0.5)).toThrow(/cannot wrap a SequentialRNNCell/);
-    expect(() => new contrib.rnn.VariationalDropoutCell(new rnn.GRUCell(3), { dropOutputs: 1 })).toThrow(
-      /dropOutputs must be a rate in \[0, 1\), got 1/,
+    expect(() => new contrib.rnn.VariationalDropoutCell(new rnn.GRUCell(3), { dropOutputs: 1.5 })).toThrow(
+      /dropOutputs must be a rate in \[0, 1\], got 1.5/,
     );
     // Without state dropout both wrap fine (MXNet's asserts only concern dropStates).
     expect(String(new contrib.rnn.VariationalDropoutCell(bi, 0.1))).toBe(

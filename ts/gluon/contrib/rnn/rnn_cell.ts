@@ -40,8 +40,9 @@ export class VariationalDropoutCell extends ModifierCell {
       { dropInputs: 0, dropStates: 0, dropOutputs: 0 },
     );
     for (const [k, v] of Object.entries(o)) {
-      if (typeof v !== 'number' || !(v >= 0 && v < 1))
-        throw new RangeError(`VariationalDropoutCell: ${k} must be a rate in [0, 1), got ${String(v)}`);
+      // MXNet's Dropout takes p in [0, 1].
+      if (typeof v !== 'number' || !(v >= 0 && v <= 1))
+        throw new RangeError(`VariationalDropoutCell: ${k} must be a rate in [0, 1], got ${String(v)}`);
     }
     if (o.dropStates && baseCell instanceof BidirectionalCell) {
       throw new AssertionError(
