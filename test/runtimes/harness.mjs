@@ -245,6 +245,17 @@ async function smokeInPage(browser, url) {
   }
 }
 
+/** A check that the page (served cross-origin isolated) ran the threaded build. */
+function threadsCheck(result, name) {
+  const b = result.backend ?? {};
+  result.checks.push({
+    name,
+    ok: b.threads > 1,
+    detail: b.threads > 1 ? `${b.build} x${b.threads}` : `single thread: ${b.threadsFallback}`,
+  });
+  return result;
+}
+
 // ---- the runtimes -------------------------------------------------------------------------
 
 export const RUNTIMES = {
@@ -292,15 +303,9 @@ export const RUNTIMES = {
     try {
       const result = await withChromium((b) => smokeInPage(b, srv.url));
       result.viteAssets = assets;
-      // Informational: Vite emits the pool's worker only when ts/backend/pool.ts spawns it with the
-      // literal `new Worker(new URL('./pool_worker.js', import.meta.url), { type: 'module' })`.
-      const b = result.backend ?? {};
-      result.checks.push({
-        name: 'threads in the Vite build (informational)',
-        ok: true,
-        detail: b.threads > 1 ? `${b.build} x${b.threads}` : `single thread: ${b.threadsFallback}`,
-      });
-      return result;
+      // Vite emits the pool's worker because ts/backend/pool.ts spawns it with the literal
+      // `new Worker(new URL('./pool_worker.js', import.meta.url), { type: 'module' })`.
+      return threadsCheck(result, 'threads in the Vite build');
     } finally {
       await srv.close();
     }
@@ -335,13 +340,7 @@ export const RUNTIMES = {
       const result = await withChromium((b) => smokeInPage(b, url)).catch((e) => {
         throw new Error(`${e.message}\nvite: ${log.slice(-3000)}`);
       });
-      const b = result.backend ?? {};
-      result.checks.push({
-        name: 'threads under the Vite dev server',
-        ok: b.threads > 1,
-        detail: b.threads > 1 ? `${b.build} x${b.threads}` : `single thread: ${b.threadsFallback}`,
-      });
-      return result;
+      return threadsCheck(result, 'threads under the Vite dev server');
     } finally {
       server.kill();
     }
@@ -358,13 +357,7 @@ export const RUNTIMES = {
     try {
       const result = await withChromium((b) => smokeInPage(b, srv.url));
       result.webpackAssets = assets;
-      const b = result.backend ?? {};
-      result.checks.push({
-        name: 'threads in the webpack build',
-        ok: b.threads > 1,
-        detail: b.threads > 1 ? `${b.build} x${b.threads}` : `single thread: ${b.threadsFallback}`,
-      });
-      return result;
+      return threadsCheck(result, 'threads in the webpack build');
     } finally {
       await srv.close();
     }
