@@ -2,7 +2,7 @@
 // and the generic step-by-step unroll with valid lengths (spec §7).
 
 import * as nd from '../../ndarray/index.js';
-import { NDArray, shapeSize } from '../../ndarray/ndarray.js';
+import { NDArray, shapeSize, shapeStr } from '../../ndarray/ndarray.js';
 import { AssertionError, NotImplementedError } from '../../util/errors.js';
 import { isPlainObject, parseArgs } from '../../util/options.js';
 import { assertHybridChild, Block, className } from '../block.js';
@@ -136,6 +136,29 @@ export class RecurrentCell extends Block {
   /** Shape and layout of each state for `batchSize`. */
   stateInfo(_batchSize = 0): StateInfo[] {
     throw new NotImplementedError(`${className(this)}.stateInfo is not implemented`);
+  }
+
+  /**
+   * @internal Checks one step's states against `stateInfo(N)`, N being the batch size of the
+   * input `x`; returns N.
+   */
+  _checkStepStates(x: NDArray, states: NDArray[]): number {
+    const N = x.shape[0] as number;
+    const want = this.stateInfo(N);
+    if (states.length !== want.length) {
+      throw new RangeError(
+        `${className(this)}: expected ${want.length} state${want.length === 1 ? '' : 's'}, got ${states.length}`,
+      );
+    }
+    states.forEach((s, i) => {
+      const w = (want[i] as StateInfo).shape;
+      if (!(s instanceof NDArray) || s.ndim !== w.length || s.shape.some((d, j) => d !== w[j])) {
+        throw new RangeError(
+          `${className(this)}: state ${i} must have shape ${shapeStr(w)}, got ${s instanceof NDArray ? shapeStr(s.shape) : String(s)}`,
+        );
+      }
+    });
+    return N;
   }
 
   /** `beginState(batchSize=0, { func: nd.zeros, ...kwargs })`: the initial states. */

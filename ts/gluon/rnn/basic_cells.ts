@@ -4,10 +4,9 @@
 import { CellKernel, type RnnMode } from '../../backend/rnn.js';
 import type { InitLike } from '../../init/initializer.js';
 import type * as nd from '../../ndarray/index.js';
-import { NDArray, shapeStr } from '../../ndarray/ndarray.js';
+import { NDArray } from '../../ndarray/ndarray.js';
 import { ACTIVATIONS } from '../../ndarray/ops.js';
 import { parseArgs } from '../../util/options.js';
-import { className } from '../block.js';
 import type { Parameter, ParameterDict } from '../parameter.js';
 import { featureSize, HybridRecurrentCell, type StateInfo } from './base_cell.js';
 import { KernelCache } from './kernel_cache.js';
@@ -110,21 +109,6 @@ abstract class BasicCell extends HybridRecurrentCell {
     this.i2h_weight.shape = [this.i2h_weight.shape[0] as number, featureSize(x)];
   }
 
-  /** Checks the step inputs: x (N, ...), each state (N, H). */
-  protected _checkStep(x: NDArray, states: NDArray[]): number {
-    const N = x.shape[0] as number;
-    const n = this.stateInfo().length;
-    if (states.length !== n) throw new RangeError(`${className(this)}: expected ${n} state(s), got ${states.length}`);
-    states.forEach((s, i) => {
-      if (!(s instanceof NDArray) || s.ndim !== 2 || s.shape[0] !== N || s.shape[1] !== this._hiddenSize) {
-        throw new RangeError(
-          `${className(this)}: state ${i} must have shape (${N}, ${this._hiddenSize}), got ${s instanceof NDArray ? shapeStr(s.shape) : String(s)}`,
-        );
-      }
-    });
-    return N;
-  }
-
   /** One step on the wasm cell kernel. */
   protected _kernelStep(
     mode: RnnMode,
@@ -132,7 +116,7 @@ abstract class BasicCell extends HybridRecurrentCell {
     states: NDArray[],
     params: Record<string, NDArray>,
   ): [NDArray, NDArray[]] {
-    const N = this._checkStep(x, states);
+    const N = this._checkStepStates(x, states);
     const ps = [this.i2h_weight, this.h2h_weight, this.i2h_bias, this.h2h_bias];
     const inputSize = this.i2h_weight.shape[1] as number;
     const k = this._kernel.get(
@@ -192,7 +176,7 @@ export class RNNCell extends BasicCell {
     }
     // Gluon note: other activations (sigmoid, softsign, softrelu, functions) have no wasm
     // kernel; they run on nd operators with the same arithmetic.
-    this._checkStep(x, states);
+    this._checkStepStates(x, states);
     const i2h = F.FullyConnected(x, params.i2h_weight, params.i2h_bias, this._hiddenSize);
     const h2h = F.FullyConnected(states[0], params.h2h_weight, params.h2h_bias, this._hiddenSize);
     const out = applyActivation(F, F.add(i2h, h2h), this._activation);
@@ -238,7 +222,7 @@ export class LSTMCell extends BasicCell {
     if (this._activation === 'tanh' && this._recurrentActivation === 'sigmoid')
       return this._kernelStep('lstm', x, states, params);
     // Gluon note: non-default activations have no wasm kernel; they run on nd operators.
-    this._checkStep(x, states);
+    this._checkStepStates(x, states);
     const H = this._hiddenSize;
     const gates = F.add(
       F.FullyConnected(x, params.i2h_weight, params.i2h_bias, 4 * H),

@@ -196,17 +196,7 @@ export class LSTMPCell extends HybridRecurrentCell {
     states: NDArray[],
     params: Record<string, NDArray>,
   ): [NDArray, NDArray[]] {
-    const N = x.shape[0] as number;
-    const want = this.stateInfo(N).map((s) => s.shape as number[]);
-    if (states.length !== 2) throw new RangeError(`LSTMPCell: expected 2 states, got ${states.length}`);
-    states.forEach((s, i) => {
-      const w = want[i] as number[];
-      if (!(s instanceof NDArray) || s.ndim !== 2 || s.shape[0] !== w[0] || s.shape[1] !== w[1]) {
-        throw new RangeError(
-          `LSTMPCell: state ${i} must have shape ${shapeStr(w)}, got ${s instanceof NDArray ? shapeStr(s.shape) : String(s)}`,
-        );
-      }
-    });
+    const N = this._checkStepStates(x, states);
     const inputSize = this.i2h_weight.shape[1] as number;
     if (featureSize(x) !== inputSize)
       throw new RangeError(
