@@ -90,6 +90,33 @@ pub(crate) fn tile(
     }
 }
 
+/// B panels one rows-kernel call takes for `rows` rows: at most 8 accumulators
+/// (`rows * panels * 2`).
+fn panels_per_call(rows: usize) -> usize {
+    [0, 4, 2, 1, 1][rows]
+}
+
+/// The rows kernels' destination for a `rows` x NR tile at `off` (row stride `ldc`) of `c2`
+/// when `second`, else of `c1`; panics unless the window is inside that buffer.
+fn checked_dst(
+    c1: RawBuf,
+    c2: RawBuf,
+    second: bool,
+    off: usize,
+    rows: usize,
+    ldc: usize,
+    beta: f32,
+) -> PanelDst {
+    let buf = if second { c2 } else { c1 };
+    assert!(fits(off, rows, ldc, NR, buf.len()));
+    PanelDst {
+        // SAFETY: `off` is in bounds (asserted), so the offset pointer stays inside.
+        c: unsafe { buf.ptr().add(off) },
+        ldc,
+        beta,
+    }
+}
+
 /// One B panel's destination for [`tile_rows`]: C tile (0, 0) at `c[off]`, row stride
 /// `ldc`, and the panel itself (`kc * NR` floats).
 pub(crate) struct RowsDst<'a> {
@@ -122,32 +149,17 @@ pub(crate) unsafe fn tile_rows(
     c2: RawBuf,
 ) {
     assert!((1..=MR).contains(&rows) && panel_fits(kc, MR, a_panel.len()));
-    let (p1, p2) = (c1.ptr(), c2.ptr());
     let mut dsts = [PanelDst {
-        c: p1,
+        c: c1.ptr(),
         ldc: 0,
         beta: 0.0,
     }; 4];
     let mut bs = [a_panel.as_ptr(); 4];
-    let max_p = [0, 4, 2, 1, 1][rows];
-    for chunk in panels.chunks(max_p) {
+    for chunk in panels.chunks(panels_per_call(rows)) {
         for (i, d) in chunk.iter().enumerate() {
-            let len = if d.second { c2.len() } else { c1.len() };
-            // Proves the tile's rows x NR window and the panel are in bounds.
-            assert!(fits(d.off, rows, d.ldc, NR, len) && fits(0, kc, rsb, NR, d.b_panel.len()));
-            // SAFETY: `off` is in bounds (asserted), so the offset pointer stays inside.
-            let c = unsafe {
-                if d.second {
-                    p2.add(d.off)
-                } else {
-                    p1.add(d.off)
-                }
-            };
-            dsts[i] = PanelDst {
-                c,
-                ldc: d.ldc,
-                beta: d.beta,
-            };
+            // Proves the panel is in bounds (the C window is checked by `checked_dst`).
+            assert!(fits(0, kc, rsb, NR, d.b_panel.len()));
+            dsts[i] = checked_dst(c1, c2, d.second, d.off, rows, d.ldc, d.beta);
             bs[i] = d.b_panel.as_ptr();
         }
         let a = a_panel.as_ptr();
@@ -398,31 +410,15 @@ pub(crate) unsafe fn tile_rows_block(
     assert!((1..=MR).contains(&rows) && panel_fits(kc, MR, a_panel.len()));
     // Proves every B row's first `dsts.len() * NR` floats are in bounds.
     assert!(kc == 0 || fits(0, kc, rsb, dsts.len() * NR, b.len()));
-    let (p1, p2) = (c1.ptr(), c2.ptr());
     let mut pd = [PanelDst {
-        c: p1,
+        c: c1.ptr(),
         ldc: 0,
         beta: 0.0,
     }; 4];
-    let max_p = [0, 4, 2, 1, 1][rows];
+    let max_p = panels_per_call(rows);
     for (ci, chunk) in dsts.chunks(max_p).enumerate() {
         for (i, d) in chunk.iter().enumerate() {
-            let len = if d.second { c2.len() } else { c1.len() };
-            // Proves the tile's rows x NR window is in bounds.
-            assert!(fits(d.off, rows, d.ldc, NR, len));
-            // SAFETY: `off` is in bounds (asserted), so the offset pointer stays inside.
-            let c = unsafe {
-                if d.second {
-                    p2.add(d.off)
-                } else {
-                    p1.add(d.off)
-                }
-            };
-            pd[i] = PanelDst {
-                c,
-                ldc: d.ldc,
-                beta: d.beta,
-            };
+            pd[i] = checked_dst(c1, c2, d.second, d.off, rows, d.ldc, d.beta);
         }
         let a = a_panel.as_ptr();
         // SAFETY: `ci * max_p * NR < dsts.len() * NR <= rsb` (or b is read not at all when
