@@ -222,8 +222,8 @@ export class LSTMPCell extends HybridRecurrentCell {
     );
     const [r0, c0] = states as [NDArray, NDArray];
     const y = k.forward(x.data, 'TNC', 1, N, r0.data, c0.data, null);
-    const r = new NDArray(y.hn.slice(), [N, this._projectionSize]);
-    return [r, [r, new NDArray((y.cn as Float32Array).slice(), [N, this._hiddenSize])]];
+    const r = new NDArray(y.hn, [N, this._projectionSize]);
+    return [r, [r, new NDArray(y.cn as Float32Array, [N, this._hiddenSize])]];
   }
 
   protected override _disposeKernels(): void {
