@@ -97,9 +97,13 @@ export class ModifierCell extends HybridRecurrentCell {
   override beginState(...args: unknown[]): NDArray[] {
     assertNotModified(this);
     parseBeginState(`${className(this)}.beginState`, args);
+    return this._withBase((base) => base.beginState(...args));
+  }
+  /** @internal Runs `fn` with the base cell callable (a modified cell refuses direct calls). */
+  _withBase<T>(fn: (base: RecurrentCell) => T): T {
     this.baseCell._modified = false;
     try {
-      return this.baseCell.beginState(...args);
+      return fn(this.baseCell);
     } finally {
       this.baseCell._modified = true;
     }
@@ -167,19 +171,14 @@ export class ResidualCell extends ModifierCell {
   override unroll(...args: unknown[]): [Seq, NDArray[]] {
     const o = parseUnroll('ResidualCell.unroll', args);
     this.reset();
-    this.baseCell._modified = false;
-    let outputs: Seq;
-    let states: NDArray[];
-    try {
-      [outputs, states] = this.baseCell.unroll(o.length, o.inputs, {
+    const [outputs, states] = this._withBase((base) =>
+      base.unroll(o.length, o.inputs, {
         beginState: o.beginState,
         layout: o.layout,
         mergeOutputs: o.mergeOutputs,
         validLength: o.validLength,
-      });
-    } finally {
-      this.baseCell._modified = true;
-    }
+      }),
+    );
     const merge = o.mergeOutputs === null ? !Array.isArray(outputs) : o.mergeOutputs;
     const f = formatSequence(o.length, o.inputs, o.layout, merge);
     let inputs = f.inputs;

@@ -73,19 +73,9 @@ export class VariationalDropoutCell extends ModifierCell {
     this.reset();
     const f = formatSequence(o.length, o.inputs, o.layout, true);
     const beginState = o.beginState ?? this.beginState(f.batchSize);
-    this.baseCell._modified = false;
-    let outputs: Seq;
-    let states: NDArray[];
-    try {
-      [outputs, states] = this.baseCell.unroll(o.length, f.inputs, {
-        beginState,
-        layout: o.layout,
-        mergeOutputs: true,
-        validLength: o.validLength,
-      });
-    } finally {
-      this.baseCell._modified = true;
-    }
+    const [outputs, states] = this._withBase((base) =>
+      base.unroll(o.length, f.inputs, { beginState, layout: o.layout, mergeOutputs: true, validLength: o.validLength }),
+    );
     const merge = o.mergeOutputs === null ? outputs instanceof NDArray : o.mergeOutputs;
     let outs = formatSequence(o.length, outputs, o.layout, merge).inputs;
     if (o.validLength !== null) outs = maskSequenceVariableLength(outs, o.length, o.validLength, f.axis, merge);
