@@ -317,28 +317,18 @@ export const RUNTIMES = {
     const html = fs.readFileSync(path.join(dir, 'index.html'), 'utf8');
     fs.writeFileSync(path.join(dir, 'index.html'), html.replace(/<script type="importmap">[\s\S]*?<\/script>\s*/, ''));
     const port = await freePort();
-    const server = spawn(
+    const { child: server, log } = startServer(
       process.execPath,
       [toolBin.vite, '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
-      {
-        cwd: dir,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
+      dir,
     );
-    let log = '';
-    server.stdout.on('data', (d) => {
-      log += d;
-    });
-    server.stderr.on('data', (d) => {
-      log += d;
-    });
     try {
       const url = `http://127.0.0.1:${port}/`;
       await waitForHttp(url, 60_000, server, { name: 'vite', body: (r) => r.text() }).catch((e) => {
-        throw new Error(`${e.message}\n${log.slice(-3000)}`);
+        throw new Error(`${e.message}\n${log()}`);
       });
       const result = await withChromium((b) => smokeInPage(b, url)).catch((e) => {
-        throw new Error(`${e.message}\nvite: ${log.slice(-3000)}`);
+        throw new Error(`${e.message}\nvite: ${log()}`);
       });
       return threadsCheck(result, 'threads under the Vite dev server');
     } finally {
@@ -398,6 +388,19 @@ export const RUNTIMES = {
 };
 
 // ---- workerd (issue 8): a real Worker on loopback ----------------------------------------
+
+/** A long-running server process; `log()` is the end of its stdout and stderr, for errors. */
+function startServer(cmd, args, cwd) {
+  const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout.on('data', (d) => {
+    log += d;
+  });
+  child.stderr.on('data', (d) => {
+    log += d;
+  });
+  return { child, log: () => log.slice(-3000) };
+}
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -556,17 +559,11 @@ RUNTIMES.workerd = async () => {
 
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const child = spawn(toolBin.workerd, ['serve', 'config.capnp', '--socket-addr', `http=127.0.0.1:${port}`], {
-    cwd: dir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let log = '';
-  child.stdout.on('data', (d) => {
-    log += d;
-  });
-  child.stderr.on('data', (d) => {
-    log += d;
-  });
+  const { child, log } = startServer(
+    toolBin.workerd,
+    ['serve', 'config.capnp', '--socket-addr', `http=127.0.0.1:${port}`],
+    dir,
+  );
   const hardStop = setTimeout(() => child.kill('SIGKILL'), 120_000); // bounded, whatever happens
   let version = 'workerd';
   try {
@@ -585,7 +582,7 @@ RUNTIMES.workerd = async () => {
     };
     await exercise(call, dir, checks);
   } catch (e) {
-    checks.push({ name: 'workerd', ok: false, detail: `${e.stack ?? e}\nworkerd log:\n${log.slice(-3000)}` });
+    checks.push({ name: 'workerd', ok: false, detail: `${e.stack ?? e}\nworkerd log:\n${log()}` });
   } finally {
     clearTimeout(hardStop);
     child.kill('SIGTERM');
