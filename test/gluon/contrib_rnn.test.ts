@@ -8,8 +8,8 @@ import { ready } from '../../ts/index.js';
 import * as mxinit from '../../ts/init/index.js';
 import { resetNameCounters } from '../../ts/name.js';
 import * as nd from '../../ts/ndarray/index.js';
-import { NDArray } from '../../ts/ndarray/ndarray.js';
-import { expectClose, expectCloseList, fixture, input, out, outList, setParams } from './helpers.js';
+import type { NDArray } from '../../ts/ndarray/ndarray.js';
+import { checkMerges, expectClose, expectCloseList, fixture, input, out, outList, setParams } from './helpers.js';
 
 beforeAll(async () => {
   await ready();
@@ -48,20 +48,7 @@ describe('contrib.rnn.LSTMPCell', () => {
         const x = input(f, 'x');
         const beginState = [input(f, 's0'), input(f, 's1')];
         const validLength = vl ? input(f, 'valid_length') : null;
-        for (const [m, key] of [
-          [true, 'True'],
-          [false, 'False'],
-          [null, 'None'],
-        ] as const) {
-          const [outs, states] = cell.unroll(4, x, { beginState, layout, mergeOutputs: m, validLength });
-          if (f.types?.[`outputs_merge_${key}`] === 'list') {
-            expectCloseList(outs as NDArray[], outList(f, `outputs_merge_${key}`), 1e-5, key);
-          } else {
-            expect(outs).toBeInstanceOf(NDArray);
-            expectClose(outs as NDArray, out(f, `outputs_merge_${key}`), 1e-5, key);
-          }
-          expectCloseList(states, outList(f, `states_merge_${key}`), 1e-5, `states ${key}`);
-        }
+        checkMerges(f, (m) => cell.unroll(4, x, { beginState, layout, mergeOutputs: m, validLength }));
       });
     }
   }
@@ -147,21 +134,7 @@ describe('contrib.rnn.VariationalDropoutCell (inference)', () => {
       expectClose(o, out(f, 'step_out'), 1e-5, 'step_out');
       expectCloseList(s, outList(f, 'step_states'), 1e-5, 'step_states');
       const validLength = input(f, 'valid_length');
-      for (const [m, key] of [
-        [true, 'True'],
-        [false, 'False'],
-        [null, 'None'],
-      ] as const) {
-        const [outs, states] = cell.unroll(4, x, { beginState: begin, layout: 'TNC', mergeOutputs: m, validLength });
-        if (f.types?.[`outputs_merge_${key}`] === 'list') {
-          expect(Array.isArray(outs)).toBe(true);
-          expectCloseList(outs as NDArray[], outList(f, `outputs_merge_${key}`), 1e-5, key);
-        } else {
-          expect(outs).toBeInstanceOf(NDArray);
-          expectClose(outs as NDArray, out(f, `outputs_merge_${key}`), 1e-5, key);
-        }
-        expectCloseList(states, outList(f, `states_merge_${key}`), 1e-5, `states ${key}`);
-      }
+      checkMerges(f, (m) => cell.unroll(4, x, { beginState: begin, layout: 'TNC', mergeOutputs: m, validLength }));
       expect(String(cell)).toBe(f.repr);
     });
   }

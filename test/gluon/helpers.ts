@@ -121,3 +121,42 @@ export function out(f: Fixture, key: string): Tensor {
 export function outList(f: Fixture, key: string): Tensor[] {
   return f.outputs[key] as Tensor[];
 }
+
+export function checkSeq(actual: NDArray | NDArray[], f: Fixture, key: string): void {
+  const type = f.types?.[key];
+  if (type === 'list') {
+    expect(Array.isArray(actual), `${key} is a list`).toBe(true);
+    expectCloseList(actual as NDArray[], outList(f, key), 1e-5, key);
+  } else {
+    expect(actual instanceof NDArray, `${key} is a tensor`).toBe(true);
+    expectClose(actual as NDArray, out(f, key), 1e-5, key);
+  }
+}
+
+const MERGES = [
+  [true, 'True'],
+  [false, 'False'],
+  [null, 'None'],
+] as const;
+
+/**
+ * Unrolls with mergeOutputs true, false and null and checks the fixture's
+ * `outputs_merge_<Key><suffix>` and `states_merge_<Key><suffix>`; where the fixture records
+ * MXNet failing (type 'error'), the unroll must throw.
+ */
+export function checkMerges(
+  f: Fixture,
+  unroll: (mergeOutputs: boolean | null) => [NDArray | NDArray[], NDArray[]],
+  suffix = '',
+): void {
+  for (const [m, key] of MERGES) {
+    const k = `${key}${suffix}`;
+    if (f.types?.[`outputs_merge_${k}`] === 'error') {
+      expect(() => unroll(m)).toThrow(/mergeOutputs/);
+      continue;
+    }
+    const [outs, states] = unroll(m);
+    checkSeq(outs, f, `outputs_merge_${k}`);
+    expectCloseList(states, outList(f, `states_merge_${k}`), 1e-5, `states_merge_${k}`);
+  }
+}

@@ -11,6 +11,8 @@ import { resetNameCounters } from '../../ts/name.js';
 import * as nd from '../../ts/ndarray/index.js';
 import { NDArray } from '../../ts/ndarray/ndarray.js';
 import {
+  checkMerges,
+  checkSeq,
   expectClose,
   expectCloseList,
   type Fixture,
@@ -41,48 +43,9 @@ function checkFixtureNames(cell: RecurrentCell, f: Fixture): void {
   if (f.repr_before_forward) expect(String(cell)).toBe(f.repr_before_forward);
 }
 
-function checkSeq(actual: NDArray | NDArray[], f: Fixture, key: string): void {
-  const type = f.types?.[key];
-  if (type === 'list') {
-    expect(Array.isArray(actual), `${key} is a list`).toBe(true);
-    expectCloseList(actual as NDArray[], outList(f, key), 1e-5, key);
-  } else {
-    expect(actual instanceof NDArray, `${key} is a tensor`).toBe(true);
-    expectClose(actual as NDArray, out(f, key), 1e-5, key);
-  }
-}
-
 /** A cell fixture's begin states: s0 (and s1 for the LSTM). */
 function fixtureStates(f: Fixture, kind: string): NDArray[] {
   return kind === 'lstm' ? [input(f, 's0'), input(f, 's1')] : [input(f, 's0')];
-}
-
-const MERGES = [
-  [true, 'True'],
-  [false, 'False'],
-  [null, 'None'],
-] as const;
-
-/**
- * Unrolls with mergeOutputs true, false and null and checks the fixture's
- * `outputs_merge_<Key><suffix>` and `states_merge_<Key><suffix>`; where the fixture records
- * MXNet failing (type 'error'), the unroll must throw.
- */
-function checkMerges(
-  f: Fixture,
-  unroll: (mergeOutputs: boolean | null) => [NDArray | NDArray[], NDArray[]],
-  suffix = '',
-): void {
-  for (const [m, key] of MERGES) {
-    const k = `${key}${suffix}`;
-    if (f.types?.[`outputs_merge_${k}`] === 'error') {
-      expect(() => unroll(m)).toThrow(/mergeOutputs/);
-      continue;
-    }
-    const [outs, states] = unroll(m);
-    checkSeq(outs, f, `outputs_merge_${k}`);
-    expectCloseList(states, outList(f, `states_merge_${k}`), 1e-5, `states_merge_${k}`);
-  }
 }
 
 /** `count` random (N, C) steps of uniform(0, 1), as the test_gluon_rnn.py shape tests use. */
