@@ -111,9 +111,7 @@ pub unsafe fn kernel_f32_rows<const R: usize, const P: usize>(
                 acc[i][p][0] = ai[i].mul_add(b0, acc[i][p][0]);
                 acc[i][p][1] = ai[i].mul_add(b1, acc[i][p][1]);
             }
-            if R == 1 && P == 4 && p == 1 {
-                pin_before_next_loads(&mut sink, [acc[0][1][0], acc[0][1][1]]);
-            }
+            pin_first_half(p, &acc, &mut sink);
         }
     }
     // SAFETY: the destination tiles are the caller's contract (same as `store_rows`').
@@ -156,9 +154,7 @@ pub unsafe fn kernel_f32_rows_block<const R: usize, const P: usize>(
                 acc[i][p][0] = ai[i].mul_add(b0, acc[i][p][0]);
                 acc[i][p][1] = ai[i].mul_add(b1, acc[i][p][1]);
             }
-            if R == 1 && P == 4 && p == 1 {
-                pin_before_next_loads(&mut sink, [acc[0][1][0], acc[0][1][1]]);
-            }
+            pin_first_half(p, &acc, &mut sink);
         }
         // Wrapping: the last advance may point past B's allocation (never read).
         a = a.wrapping_add(MR);
@@ -168,7 +164,7 @@ pub unsafe fn kernel_f32_rows_block<const R: usize, const P: usize>(
     unsafe { store_rows(alpha, &acc, &dst) };
 }
 
-/// Makes `v`'s multiply-adds happen before the loads that follow in program order.
+/// Makes panel 1's multiply-adds happen before the loads that follow in program order.
 ///
 /// V8 orders a loop body's memory loads by its effect chain and places the pure
 /// multiply-adds late, at their loop-carried use, so the 1-row x 4-panel block kernel holds
@@ -179,9 +175,19 @@ pub unsafe fn kernel_f32_rows_block<const R: usize, const P: usize>(
 /// peak drops to 15 live vectors. Measured (same-process A/B, small LSTM layer): +8-13%
 /// (storing panels 0 and 1: +6-13%, then +1.5-3% for the two fewer stores); the emitted x64
 /// has no spills.
+///
+/// Called after each panel `p` of a k step; acts only for the 1-row x 4-panel shape, after
+/// panel 1.
 #[inline(always)]
-fn pin_before_next_loads(sink: &mut [F32x4; 2], v: [F32x4; 2]) {
-    for (s, v) in sink.iter_mut().zip(v) {
+fn pin_first_half<const R: usize, const P: usize>(
+    p: usize,
+    acc: &[[[F32x4; 2]; P]; R],
+    sink: &mut [F32x4; 2],
+) {
+    if !(R == 1 && P == 4 && p == 1) {
+        return;
+    }
+    for (s, v) in sink.iter_mut().zip(acc[0][1]) {
         // SAFETY: `s` is a valid, aligned, exclusive reference.
         unsafe { core::ptr::write_volatile(s, v) };
     }
