@@ -1,5 +1,5 @@
 // A million forward calls with no explicit release must run in bounded memory
-// (ARCHITECTURE.md decision 6). Samples RSS and the JS heap every 100,000 calls.
+// (docs/design/architecture.md decision 6). Samples RSS and the JS heap every 100,000 calls.
 // Run: `npm run bench` (part of it) or `node bench/memory.mjs [calls]`.
 import mx from '../dist/index.js';
 

@@ -1,5 +1,7 @@
-// Runs the shared peer harness (../shared/bench/peers) with this package as `gluon-*`,
-// from a writable copy. Default: the issue's configurations, 1-thread systems.
+// The recurrent layers beside ONNX Runtime Web and TensorFlow.js (bench/peers/: same weights,
+// same run, outputs checked against a float64 reference). Installs the pinned peers on first
+// use (`npm ci` in bench/peers, kept out of the root devDependencies), runs the driver in its
+// own process, then prints the package's summary against the issue targets.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -7,54 +9,34 @@ import { fileURLToPath } from 'node:url';
 import { summarize } from './summary.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const shared = path.resolve(root, '..', 'shared', 'bench', 'peers');
-const work = path.join(root, 'bench', '.peers');
-
-const DEFAULT = [
-  '--configs',
-  'small_lstm,medium_lstm,large_lstm,medium_gru,medium_rnn,medium_lstm_bi',
-  '--systems',
-  'gluon-1t,ort-web-1t,tfjs-wasm,numpy-1t',
-  '--rounds',
-  '5',
-  '--no-init',
-];
+const peers = path.join(root, 'bench', 'peers');
 
 function run(cmd, args, cwd) {
   const r = spawnSync(cmd, args, { cwd, stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`bench: '${cmd} ${args.join(' ')}' failed in ${cwd} (exit ${r.status})`);
 }
 
-export async function runPeers(extra) {
-  if (!fs.existsSync(path.join(shared, 'bench.mjs'))) {
-    console.log(`bench: peer harness not found at ${shared}; skipping the recurrent comparison`);
-    return;
-  }
-  if (!fs.existsSync(path.join(work, 'node_modules'))) {
-    fs.rmSync(work, { recursive: true, force: true });
-    fs.cpSync(shared, work, { recursive: true, filter: (s) => !s.includes(`${path.sep}results${path.sep}`) });
-    run('npm', ['ci', '--no-audit', '--no-fund'], work);
-  } else {
-    for (const f of ['bench.mjs', 'worker.mjs', 'ref_numpy.py', 'lib']) {
-      fs.cpSync(path.join(shared, f), path.join(work, f), { recursive: true });
-    }
-  }
-  // The harness checks every system against a float64 numpy forward pass.
-  if (spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status !== 0) {
-    run('python3', ['-m', 'pip', 'install', '-q', 'numpy', 'threadpoolctl'], work);
-  }
-  const results = path.join(work, 'results');
-  fs.mkdirSync(results, { recursive: true });
-  const before = new Set(fs.readdirSync(results));
-  run('node', ['bench.mjs', '--project', root, ...(extra.length ? extra : DEFAULT)], work);
-  const fresh = fs
-    .readdirSync(results)
-    .filter((f) => f.endsWith('.json') && !before.has(f))
-    .sort();
-  if (fresh.length === 0) return;
-  const result = JSON.parse(fs.readFileSync(path.join(results, fresh.at(-1)), 'utf8'));
+/** `npm ci` in bench/peers unless its node_modules matches the lock file already. */
+function ensurePeers() {
+  const stamp = path.join(peers, 'node_modules', '.package-lock.json');
+  const lock = path.join(peers, 'package-lock.json');
+  if (fs.existsSync(stamp) && fs.statSync(stamp).mtimeMs >= fs.statSync(lock).mtimeMs) return;
+  console.log('bench: installing the pinned peers (npm ci in bench/peers)…');
+  run('npm', ['ci', '--no-audit', '--no-fund'], peers);
+}
+
+/** Runs the peer benchmark with the driver's options (bench/peers/driver.mjs). */
+export async function runPeers(args) {
+  if (!fs.existsSync(path.join(root, 'dist', 'index.js')))
+    throw new Error('bench: dist/ is missing: run `npm run build` first');
+  ensurePeers();
+  const out = path.join(root, 'bench', 'results', `peers-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  const r = spawnSync(process.execPath, [path.join(peers, 'driver.mjs'), '--out', out, ...args], { stdio: 'inherit' });
+  if (!fs.existsSync(`${out}.json`)) throw new Error(`bench: the peer benchmark wrote no results (exit ${r.status})`);
+  const result = JSON.parse(fs.readFileSync(`${out}.json`, 'utf8'));
   const peak = spawnSync(process.execPath, [path.join(root, 'bench', 'gemm.mjs'), '--peak-only'], { encoding: 'utf8' });
   const text = summarize(result, Number(peak.stdout.trim()));
   console.log(text);
-  fs.appendFileSync(path.join(results, fresh.at(-1).replace(/\.json$/, '.md')), `${text}\n`);
+  fs.appendFileSync(`${out}.md`, `${text}\n`);
+  if (r.status !== 0) throw new Error(`bench: the peer benchmark failed (exit ${r.status}); see the failures above`);
 }

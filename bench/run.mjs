@@ -1,20 +1,21 @@
-// `npm run bench`: SGEMM vs the measured SIMD peak, then the recurrent layers beside
-// ONNX Runtime Web and TensorFlow.js through ../shared/bench/peers (same run, same weights);
-// between them, a million forward calls in bounded memory.
-// Options: --gemm-only, --rnn-only, and any of the peers harness options after `--`.
+// `npm run bench`: SGEMM vs the measured SIMD peak, a million forward calls in bounded memory,
+// then the recurrent layers beside ONNX Runtime Web and TensorFlow.js (bench/peers: same run,
+// same weights, float64-checked outputs).
+// Own options: --gemm-only, --rnn-only. Every other argument goes to the peer benchmark
+// (bench/peers/driver.mjs: --configs, --systems, --rounds, --target-ms, --no-init, ...), with
+// or without a `--` before them.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runPeers } from './peers.mjs';
 
+const OWN = ['--gemm-only', '--rnn-only'];
 const args = process.argv.slice(2);
-const sep = args.indexOf('--');
-const own = sep < 0 ? args : args.slice(0, sep);
-const passThrough = sep < 0 ? [] : args.slice(sep + 1);
-const gemm = fileURLToPath(new URL('./gemm.mjs', import.meta.url));
-if (!own.includes('--rnn-only')) {
-  spawnSync(process.execPath, [gemm, '--threads', '2'], { stdio: 'inherit' });
-}
-if (!own.includes('--rnn-only') && !own.includes('--gemm-only')) {
-  spawnSync(process.execPath, [fileURLToPath(new URL('./memory.mjs', import.meta.url))], { stdio: 'inherit' });
-}
-if (!own.includes('--gemm-only')) await runPeers(passThrough);
+const own = args.filter((a) => OWN.includes(a));
+const peerArgs = args.filter((a) => a !== '--' && !OWN.includes(a));
+const step = (file, ...a) => {
+  const r = spawnSync(process.execPath, [fileURLToPath(new URL(file, import.meta.url)), ...a], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`bench: ${file} failed (exit ${r.status})`);
+};
+if (!own.includes('--rnn-only')) step('./gemm.mjs', '--threads', '2');
+if (own.length === 0) step('./memory.mjs');
+if (!own.includes('--gemm-only')) await runPeers(peerArgs);

@@ -4,8 +4,10 @@
 #   simd-threads     +simd128,+atomics,+bulk-memory over an imported shared memory
 #   relaxed          the same two with +relaxed-simd (f32x4.relaxed_madd: one rounding,
 #   relaxed-threads  ~30% faster GEMM); the loader picks them where the runtime validates it
-# cargo (Debian rustc-web, std rebuilt: ARCHITECTURE.md decision 1) -> wasm-bindgen -> wasm-opt.
+# cargo (Debian rustc-web, std rebuilt: docs/design/architecture.md decision 1) -> wasm-bindgen -> wasm-opt.
 # Output: ts/backend/generated/<build>/ (ignored by git; copied into dist/ by build:ts).
+# Test builds: simd and simd-threads again with the `test-hooks` feature (a deliberate trap,
+# a failing worker) into target/test-hooks/<build>/, never into the package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/toolchain.sh
@@ -16,17 +18,19 @@ MT_LINK="-C link-arg=--shared-memory -C link-arg=--import-memory -C link-arg=--m
 -C link-arg=--export=__stack_pointer -C link-arg=--export=__wasm_init_tls -C link-arg=--export=__tls_size \
 -C link-arg=--export=__tls_align -C link-arg=--export=__tls_base"
 
+# FEATURES (cargo features) and OUT_ROOT (instead of $OUT) may be set by the caller.
 build_one() { # name rustflags wasm-opt-features...
   local name=$1 flags=$2
   shift 2
-  local tdir="target/wasm-$name"
-  step "cargo build ($name)"
+  local features=${FEATURES:-} out=${OUT_ROOT:-$OUT}
+  local tdir="target/wasm-$name${features:+-$features}"
+  step "cargo build ($name${features:+, features: $features})"
   RUSTC="$RUSTC_WEB" RUSTDOC="$RUSTDOC_WEB" RUSTC_BOOTSTRAP=1 RUSTFLAGS="$flags" \
-    "$CARGO_WEB" build --release -p gluon-wasm --target wasm32-unknown-unknown \
+    "$CARGO_WEB" build --release -p gluon-wasm --target wasm32-unknown-unknown ${features:+--features "$features"} \
     -Zbuild-std=std,panic_abort --target-dir "$tdir" \
     --config "target.wasm32-unknown-unknown.linker='$WASM_LD'" --quiet
   local raw="$tdir/wasm32-unknown-unknown/release/gluon_wasm.wasm"
-  local dest="$OUT/$name"
+  local dest="$out/$name"
   local stamp="$dest/.source-sha"
   local sha
   sha=$(sha256sum "$raw" | cut -d' ' -f1)
@@ -37,17 +41,28 @@ build_one() { # name rustflags wasm-opt-features...
   step "wasm-bindgen ($name)"
   rm -rf "$dest"
   wasm-bindgen --target web --out-dir "$dest" --out-name gluon_wasm "$raw"
+  # Trap recovery (ts/backend/index.ts) instantiates the module afresh: the glue must be able to
+  # forget its instance, which wasm-bindgen's initSync otherwise keeps for good.
+  grep -q '^let wasmModule, wasmInstance, wasm;$' "$dest/gluon_wasm.js" ||
+    { echo "build-wasm.sh: wasm-bindgen's glue changed shape; update __gluon_reset" >&2; exit 1; }
+  printf '%s\n' '' '/** Forgets the instance, so that `initSync` instantiates afresh (trap recovery). */' \
+    'export function __gluon_reset() {' '    wasm = undefined;' '}' >>"$dest/gluon_wasm.js"
+  printf '%s\n' '' 'export function __gluon_reset(): void;' >>"$dest/gluon_wasm.d.ts"
   step "wasm-opt ($name)"
   npx --no-install wasm-opt -O3 "$@" "$dest/gluon_wasm_bg.wasm" -o "$dest/gluon_wasm_bg.wasm"
   echo "$sha" >"$stamp"
   echo "    $name: $(wc -c <"$dest/gluon_wasm_bg.wasm") bytes"
 }
 
-build_one simd "-C target-feature=+simd128" --low-memory-unused --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals
-build_one simd-threads "-C target-feature=+simd128,+atomics,+bulk-memory,+mutable-globals $MT_LINK" \
-  --low-memory-unused --enable-simd --enable-threads --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals
+SIMD_OPT=(--low-memory-unused --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals)
+MT_OPT=(--low-memory-unused --enable-simd --enable-threads --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals)
+build_one simd "-C target-feature=+simd128" "${SIMD_OPT[@]}"
+build_one simd-threads "-C target-feature=+simd128,+atomics,+bulk-memory,+mutable-globals $MT_LINK" "${MT_OPT[@]}"
 build_one relaxed "-C target-feature=+simd128,+relaxed-simd" --low-memory-unused --enable-simd --enable-relaxed-simd \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals
 build_one relaxed-threads "-C target-feature=+simd128,+relaxed-simd,+atomics,+bulk-memory,+mutable-globals $MT_LINK" \
   --low-memory-unused --enable-simd --enable-relaxed-simd --enable-threads --enable-bulk-memory \
   --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals
+FEATURES=test-hooks OUT_ROOT=target/test-hooks build_one simd "-C target-feature=+simd128" "${SIMD_OPT[@]}"
+FEATURES=test-hooks OUT_ROOT=target/test-hooks build_one simd-threads \
+  "-C target-feature=+simd128,+atomics,+bulk-memory,+mutable-globals $MT_LINK" "${MT_OPT[@]}"

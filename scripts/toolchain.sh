@@ -1,4 +1,4 @@
-# Sourced by the scripts: where the wasm toolchain lives (ARCHITECTURE.md decision 1).
+# Sourced by the scripts: where the wasm toolchain lives (docs/design/architecture.md decision 1).
 # Debian's rustc-web is called by absolute path: rustup's proxies come first on PATH and
 # its rustc cannot use Debian's std source.
 RUSTC_WEB=/usr/bin/rustc

@@ -8,13 +8,22 @@
 import simdModule from './backend/generated/simd/gluon_wasm_bg.wasm';
 import base, { type BackendInfo, type ReadyOptions } from './index.js';
 
-export type { BackendInfo, ReadyOptions } from './index.js';
-export { backendInfo, gluon, init, nd, random, shutdown } from './index.js';
+// Everything the main entry exports (values and types); `ready` below replaces its `ready`.
+export * from './index.js';
 
 /** `ready()` with the bundled module: `ready({ wasmModule })` unless the caller passes one. */
 export function ready(options: ReadyOptions = {}): Promise<BackendInfo> {
   return base.ready({ wasmModule: simdModule as unknown as WebAssembly.Module, ...options });
 }
 
-const mx = { ...base, ready };
+/**
+ * The `mx` object of the main entry, with this entry's `ready`. (Typed as the main entry's
+ * object: an inferred type would name modules by extensionless paths in edge.d.ts, which
+ * `moduleResolution: nodenext` cannot resolve.)
+ */
+const mx: typeof base = {
+  ...base,
+  /** `ready()` with the bundled module: `ready({ wasmModule })` unless the caller passes one. */
+  ready,
+};
 export default mx;

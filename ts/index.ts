@@ -1,5 +1,7 @@
 // Public entry: `import mx from 'gluon-rnn-wasm'` or named imports of the same objects.
 // Module paths mirror Python's mxnet: mx.nd, mx.nd.random, mx.gluon (nn, rnn, contrib.rnn), mx.init.
+// The types of the public signatures (NDArray, every options interface, the error classes) are
+// exported here too, flat: `import { type NDArray, type GRUOptions } from 'gluon-rnn-wasm'`.
 
 import { backendInfo, ready, shutdown } from './backend/index.js';
 import * as gluon from './gluon/index.js';
@@ -8,7 +10,137 @@ import * as nd from './ndarray/index.js';
 import * as random from './random.js';
 
 export type { BackendInfo, ReadyOptions } from './backend/index.js';
+export { BackendTrapError } from './backend/index.js';
+export type {
+  BlockArgs,
+  BlockOptions,
+  HybridizeOptions,
+  LoadParametersOptions,
+  SaveParametersOptions,
+} from './gluon/block.js';
+export type { LSTMPCellOptions, VariationalDropoutCellOptions } from './gluon/contrib/rnn/rnn_cell.js';
+export type { ActivationOptions } from './gluon/nn/activations.js';
+export type { DenseOptions, DropoutOptions, EmbeddingOptions } from './gluon/nn/basic_layers.js';
+export {
+  DeferredInitializationError,
+  type GradReq,
+  type InitializeOptions,
+  type ParameterDictLoadOptions,
+  type ParameterDictSaveOptions,
+  type ParameterInitializeOptions,
+  type ParameterOptions,
+} from './gluon/parameter.js';
+export type { DtypeSource, LoadErrorLocation, ParamsSource } from './gluon/params_io.js';
+export type {
+  BeginStateArgs,
+  BeginStateFuncOptions,
+  BeginStateOptions,
+  MergeOutputs,
+  StateFunc,
+  StateInfo,
+  UnrollArgs,
+  UnrollOptions,
+  UnrollOutputs,
+} from './gluon/rnn/base_cell.js';
+export type {
+  ActivationLike,
+  CellOptions,
+  GRUCellOptions,
+  LSTMCellOptions,
+  RNNCellOptions,
+} from './gluon/rnn/basic_cells.js';
+export type { BidirectionalCellOptions } from './gluon/rnn/container_cells.js';
+export type { DropoutCellOptions, ZoneoutCellOptions } from './gluon/rnn/modifier_cells.js';
+export type { GRUOptions, LSTMOptions, RNNLayerOptions, RNNOptions } from './gluon/rnn/rnn_layer.js';
+export type { Layout, Seq } from './gluon/rnn/sequence.js';
+export type {
+  ConstantOptions,
+  ConstantValue,
+  FactorType,
+  InitLike,
+  InitTarget,
+  LSTMBiasOptions,
+  MSRAPreluOptions,
+  NormalInitOptions,
+  OrthogonalOptions,
+  UniformInitOptions,
+  XavierOptions,
+} from './init/initializer.js';
+export { type NDArrayDict, NDArrayFileError } from './io/nd_io.js';
+export type {
+  ArrayOptions,
+  ArraySource,
+  CreationArgs,
+  CreationDType,
+  CreationOptions,
+  FullOptions,
+  Nested,
+  NumericArray,
+} from './ndarray/creation.js';
+export type {
+  ArangeOptions,
+  ArgReduceOptions,
+  ArgsortOptions,
+  BatchDotOptions,
+  ExpandDimsOptions,
+  IndexMode,
+  L2NormalizationOptions,
+  LayerNormOptions,
+  LogSoftmaxOptions,
+  MultinomialOptions,
+  NormOptions,
+  OneHotOptions,
+  Operand,
+  PickOptions,
+  ReduceOptions,
+  RepeatOptions,
+  ReshapeOptions,
+  SliceAxisOptions,
+  SliceIndex,
+  SliceOptions,
+  SoftmaxOptions,
+  SortOptions,
+  SqueezeOptions,
+  SwapaxesOptions,
+  TakeOptions,
+  TileOptions,
+  TopkOptions,
+  TopkRetTyp,
+  TransposeOptions,
+} from './ndarray/index.js';
+export { NDArray, type Shape } from './ndarray/ndarray.js';
+export type {
+  ActivationOpOptions,
+  ActType,
+  ConcatOptions,
+  DotOptions,
+  DropoutOpOptions,
+  EmbeddingOpOptions,
+  FullyConnectedOptions,
+  SplitOptions,
+  StackOptions,
+} from './ndarray/ops.js';
+export type { NormalOptions, UniformOptions } from './ndarray/random.js';
+export type { SequenceMaskOptions, SequenceOptions } from './ndarray/sequence.js';
+export { AssertionError, NotImplementedError, ValueError } from './util/errors.js';
+export type { Context, Float32, PositionalArgs } from './util/options.js';
 export { backendInfo, gluon, init, nd, random, ready, shutdown };
 
-const mx = { nd, gluon, init, random, ready, shutdown, backendInfo };
+/** The `mx` object: `mx.nd`, `mx.gluon`, `mx.init`, `mx.random`, `mx.ready()`, `mx.shutdown()`, `mx.backendInfo()`. */
+const mx = {
+  /** `mx.nd`: the NDArray type, creation, random draws and operators. */
+  nd,
+  /** `mx.gluon`: Block, Parameter and the nn, rnn and contrib.rnn modules. */
+  gluon,
+  /** `mx.init`: parameter initializers. */
+  init,
+  /** `mx.random`: `seed(n)` for the package's random generator. */
+  random,
+  /** Loads and instantiates the WebAssembly build once; await it before computing. */
+  ready,
+  /** Stops the worker pool (needed in Deno and Bun to let the process end). */
+  shutdown,
+  /** Which build is running, with how many threads (null before `ready()`). */
+  backendInfo,
+};
 export default mx;

@@ -25,7 +25,7 @@ describe('ready() called again', () => {
   });
 });
 
-describe('API.md start-up lines, in sequence', () => {
+describe('docs/design/api.md start-up lines, in sequence', () => {
   it('ready({ threads: n }) after ready() resolves when n threads are already running', async () => {
     const info = await mx.ready();
     await expect(mx.ready({ threads: info.threads })).resolves.toBe(info);

@@ -93,7 +93,7 @@ describe('contrib.rnn.LSTMPCell', () => {
   });
 
   it('rejects bad sizes and states by name', () => {
-    expect(() => new contrib.rnn.LSTMPCell(4)).toThrow(/projectionSize/);
+    expect(() => new contrib.rnn.LSTMPCell(...([4] as unknown as [number, number]))).toThrow(/projectionSize/);
     expect(() => new contrib.rnn.LSTMPCell(4, 0)).toThrow(/projectionSize must be a positive integer, got 0/);
     const cell = new contrib.rnn.LSTMPCell(4, 3, { inputSize: 5 });
     cell.initialize();

@@ -456,7 +456,7 @@ describe('test_gluon_rnn.py cell tests (inference ports)', () => {
   });
 });
 
-describe('API.md seed example: SequentialRNNCell of two LSTMCells', () => {
+describe('docs/design/api.md seed example: SequentialRNNCell of two LSTMCells', () => {
   it('beginState, one step, unroll with validLength', () => {
     const input = nd.random.uniform(0, 1, [5, 3, 10]);
     const cell = new rnn.SequentialRNNCell();
@@ -465,7 +465,7 @@ describe('API.md seed example: SequentialRNNCell of two LSTMCells', () => {
       cell.add(new rnn.LSTMCell(20));
     });
     cell.initialize();
-    // API.md writes beginState(32) with a batch of 3 inputs; MXNet rejects that mismatch as
+    // docs/design/api.md writes beginState(32) with a batch of 3 inputs; MXNet rejects that mismatch as
     // well, so the step uses the batch size of the input.
     const states = cell.beginState(3);
     expect(states.map((s) => s.shape)).toEqual([

@@ -303,10 +303,12 @@ describe('layer behaviour', () => {
     expect(String(a)).toBe('GRU(None -> 100, TNC, num_layers=3)');
     expect(String(b)).toBe('GRU(None -> 100, NTC, num_layers=3)');
     expect(() => new rnn.GRU(100, { projectionSize: 3 } as never)).toThrow(/unknown option 'projectionSize'/);
-    expect(() => new rnn.LSTM(10, { layout: 'NCT' })).toThrow("Invalid layout NCT; must be one of ['TNC' or 'NTC']");
+    expect(() => new rnn.LSTM(10, { layout: 'NCT' } as never)).toThrow(
+      "Invalid layout NCT; must be one of ['TNC' or 'NTC']",
+    );
     expect(() => new rnn.LSTM(10, { stateClipMin: -1 })).toThrow(/both stateClipMin and stateClipMax/);
-    expect(() => new rnn.RNN(10, { activation: 'sigmoid' })).toThrow(/activation/);
-    expect(() => new rnn.LSTM(10, { dtype: 'float16' })).toThrow(/float32/);
+    expect(() => new rnn.RNN(10, { activation: 'sigmoid' } as never)).toThrow(/activation/);
+    expect(() => new rnn.LSTM(10, { dtype: 'float16' } as never)).toThrow(/float32/);
     expect(() => new rnn.LSTM(10).cast('float16')).toThrow(/float32/);
   });
 
@@ -353,7 +355,7 @@ describe('layer behaviour', () => {
   });
 });
 
-describe('API.md seed example LSTM(100, 3) (fixture api_lstm100x3)', () => {
+describe('docs/design/api.md seed example LSTM(100, 3) (fixture api_lstm100x3)', () => {
   it('shapes, begin states and MXNet outputs for the same weights', async () => {
     const f = fixture('api_lstm100x3');
     const layer = new rnn.LSTM(100, 3);

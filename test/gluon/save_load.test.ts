@@ -15,7 +15,7 @@ beforeAll(async () => {
 });
 beforeEach(() => resetNameCounters());
 
-/** The model of fixture api_seq_embed_lstm_dense (API.md's seed example). */
+/** The model of fixture api_seq_embed_lstm_dense (docs/design/api.md's seed example). */
 const build = () => seqEmbedLstmDense(30, 10, 20, 1, 5);
 
 describe('saveParameters / loadParameters', () => {

@@ -1,5 +1,5 @@
-// Paths to fixture files, relative to this file: in-repo MXNet fixtures (test/fixtures/mxnet) and the
-// shared public files (../shared next to the repository root, as in CI's fresh clone).
+// Paths to fixture files, relative to this file: the MXNet 1.9.1 fixtures (test/fixtures/mxnet) and the
+// public MXNet-written files (test/fixtures/public-params, provenance and licence in its README).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -12,9 +12,7 @@ export function mxnetJson<T>(name: string): T {
 }
 
 export function publicParams(name: string): Uint8Array {
-  return new Uint8Array(
-    readFileSync(fileURLToPath(new URL(`../../../shared/fixtures/public-params/${name}`, import.meta.url))),
-  );
+  return new Uint8Array(readFileSync(fileURLToPath(new URL(`../fixtures/public-params/${name}`, import.meta.url))));
 }
 
 export interface BinFileInfo {

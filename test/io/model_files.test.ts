@@ -134,7 +134,7 @@ describe('atomic loads: a failed load changes nothing', () => {
     err = check(
       'missing',
       () => net.loadParameters(edited(bytes, (d) => d.delete('2.bias'))),
-      /Parameter '2\.bias' is missing in file '<bytes>', which contains parameters: '0\.weight', '1\._unfused\.0\.l_cell\.i2h_weight', '1\._unfused\.0\.l_cell\.h2h_weight', \.\.\., .*Set allow_missing=True to ignore missing parameters\./,
+      /Parameter '2\.bias' is missing in file '<bytes>', which contains parameters: '0\.weight', '1\._unfused\.0\.l_cell\.i2h_weight', '1\._unfused\.0\.l_cell\.h2h_weight', \.\.\., .*Set allowMissing: true to ignore missing parameters\./,
     );
     expect(err.name).toBe('AssertionError');
     expect(err.key).toBe('2.bias');
@@ -143,7 +143,7 @@ describe('atomic loads: a failed load changes nothing', () => {
     err = check(
       'extra',
       () => net.loadParameters(edited(bytes, (d) => d.set('3.weight', mx.nd.ones([2])))),
-      /Parameter '3\.weight' loaded from file '<bytes>' is not present in ParameterDict, which contains parameters \. Set ignore_extra=True to ignore\./,
+      /Parameter '3\.weight' loaded from file '<bytes>' is not present in ParameterDict, which contains parameters \. Set ignoreExtra: true to ignore\./,
     );
     expect(err.name).toBe('ValueError');
     expect(err.key).toBe('3.weight');
@@ -192,7 +192,7 @@ describe('atomic loads: a failed load changes nothing', () => {
     check(
       'float64 without castDtype',
       () => net.loadParameters(f64),
-      /Failed loading Parameter 'sequential0_embedding0_weight' from saved params: dtype incompatible expected float32 vs saved float64\. Set cast_dtype=True/,
+      /Failed loading Parameter 'sequential0_embedding0_weight' from saved params: dtype incompatible expected float32 vs saved float64\. Set castDtype: true/,
     );
     check(
       'dtypeSource saved',
@@ -201,8 +201,8 @@ describe('atomic loads: a failed load changes nothing', () => {
     );
     check(
       'dtypeSource bogus',
-      () => net.loadParameters(f64, { castDtype: true, dtypeSource: 'bogus' }),
-      /dtype_source must be 'current' or 'saved'/,
+      () => net.loadParameters(f64, { castDtype: true, dtypeSource: 'bogus' } as never),
+      /dtypeSource must be 'current' or 'saved'/,
     );
 
     // and then the good file loads (float64 converted with castDtype)
@@ -294,13 +294,13 @@ describe('atomic loads: a failed load changes nothing', () => {
       ),
     );
     expect(err.message).toMatch(
-      /^Parameter 'extra' loaded from file: <bytes> is not present in ParameterDict, choices are: 'rnnmodel2_lstm0_i2h_weight', .*Set ignore_extra to True to ignore\./,
+      /^Parameter 'extra' loaded from file: <bytes> is not present in ParameterDict, choices are: 'rnnmodel2_lstm0_i2h_weight', .*Set ignoreExtra: true to ignore\./,
     );
     expect(err.key).toBe('aux:extra');
     expect(snapshot(cell)).toEqual(before);
     err = thrown(() => params.load(full, { restorePrefix: 'other_' }));
     expect(err.message).toMatch(
-      /^restore_prefix is 'other_' but Parameters name 'rnnmodel2_lstm0_i2h_weight' does not start with 'other_'/,
+      /^restorePrefix is 'other_' but Parameters name 'rnnmodel2_lstm0_i2h_weight' does not start with 'other_'/,
     );
     // good loads, with and without the stripped prefix
     params.load(asArg, { ignoreExtra: false });

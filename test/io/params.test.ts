@@ -119,7 +119,7 @@ function encodeOld(version: 'v1' | 'legacy', arrays: NDArrayRecord[], names: str
 
 // ------------------------------------------------------------------------------------------------ real files
 
-describe('public MXNet-written .params files (params-format.md §5)', () => {
+describe('public MXNet-written .params files (docs/reference/params-format.md §5)', () => {
   it('A: NER BiLSTM-CRF (MXNet ~1.0 save_params, legacy full-name keys)', () => {
     const bytes = publicParams('ner-bilstm-crf-model.params');
     expect(bytes.length).toBe(13661);
@@ -312,7 +312,7 @@ describe('old record versions', () => {
     });
   }
 
-  it('V1 layout matches params-format.md §2.2 (first payload at offset 52)', () => {
+  it('V1 layout matches docs/reference/params-format.md §2.2 (first payload at offset 52)', () => {
     const b = new Bytes().header(1).u32(NDARRAY_V1_MAGIC).i32(1).i64(2).i32(1).i32(0).i32(0);
     expect(b.bytes.length).toBe(52);
     const f = loadNDArrayFile(b.f32(3.5, -1).u64(1).str('arg:lstm_0parameters').bytes);

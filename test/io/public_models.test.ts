@@ -1,6 +1,6 @@
-// Every public MXNet-written file in ../shared/fixtures/public-params loads into the model it came
-// from (README there; params-format.md §5), and the model's outputs agree with an independent
-// float64 computation (written here, from the arrays in the same file) on a fixed input.
+// Every public MXNet-written file in test/fixtures/public-params loads into the model it came
+// from (README there; docs/reference/params-format.md §5), and the model's outputs agree with an
+// independent float64 computation (written here, from the arrays in the same file) on a fixed input.
 //
 //   A. NER BiLSTM-CRF (MXNet ~1.0 Gluon save_params): Embedding(612, 5) -> LSTM(2, bidirectional)
 //      -> Dense(7), legacy full-name keys with the model prefix 'bilstm_crf0_' stripped:

@@ -3,7 +3,7 @@
 // the same smoke script (smoke/smoke.mjs). Used by runtimes.test.ts (vitest) and by
 // `node test/runtimes/run.mjs [runtime...]` (a readable report).
 //
-// Runtimes come from test/runtimes/tools (pinned npm packages: node, deno, bun, vite, webpack,
+// Runtimes come from test/runtimes/tools (pinned npm packages: node 22, 24 and the newest, deno, bun, vite, webpack,
 // workerd, esbuild; installed on first use with `npm ci`), Chromium from Debian (/usr/bin/chromium,
 // installed by scripts/setup.sh) driven by playwright-core.
 
@@ -60,6 +60,8 @@ function must(r, what) {
 
 const toolBin = {
   node: path.join(TOOLS, 'node_modules/node/bin/node'),
+  node22: path.join(TOOLS, 'node_modules/node22/bin/node'),
+  node24: path.join(TOOLS, 'node_modules/node24/bin/node'),
   deno: path.join(TOOLS, 'node_modules/.bin/deno'),
   bun: path.join(TOOLS, 'node_modules/.bin/bun'),
   vite: path.join(TOOLS, 'node_modules/vite/bin/vite.js'),
@@ -264,6 +266,13 @@ export const RUNTIMES = {
     if (major !== 20) return { skip: `the Node running the tests is ${process.version}, not 20` };
     return serverRuntime('node20', process.execPath, []);
   },
+  // The LTS lines (npm's `node` package, aliased node22 / node24 in tools/package.json).
+  async node22() {
+    return serverRuntime('node22', toolBin.node22, []);
+  },
+  async node24() {
+    return serverRuntime('node24', toolBin.node24, []);
+  },
   async 'node-latest'() {
     return serverRuntime('node-latest', toolBin.node, []);
   },
@@ -353,8 +362,15 @@ export const RUNTIMES = {
     }
   },
   async types() {
-    // Stored as .ts.txt so that the repository's own tsc does not compile it.
-    const dir = await makeProject('types', { files: [['api-examples.ts.txt', 'api-examples.ts']] });
+    // Stored as .ts.txt so that the repository's own tsc does not compile it. The type tests
+    // (test/types: expectTypeOf and @ts-expect-error) get `expect-type`, vitest's own copy.
+    const typeTests = fs.readdirSync(path.join(ROOT, 'test/types')).filter((f) => f.endsWith('.test-d.ts'));
+    const dir = await makeProject('types', {
+      files: [['api-examples.ts.txt', 'api-examples.ts'], ...typeTests.map((f) => [`../../types/${f}`, f])],
+    });
+    const fromVitest = createRequire(createRequire(path.join(ROOT, 'package.json')).resolve('vitest/package.json'));
+    const expectType = path.dirname(fromVitest.resolve('expect-type/package.json'));
+    fs.symlinkSync(expectType, path.join(dir, 'node_modules/expect-type'), 'dir');
     const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
     const out = [];
     for (const [moduleKind, resolution] of [
@@ -372,12 +388,16 @@ export const RUNTIMES = {
           noEmit: true,
           skipLibCheck: false,
         },
-        files: ['api-examples.ts'],
+        files: ['api-examples.ts', ...typeTests],
       };
       const cfg = `tsconfig.${resolution}.json`;
       fs.writeFileSync(path.join(dir, cfg), JSON.stringify(config, null, 2));
       must(await run(process.execPath, [tsc, '-p', cfg], { cwd: dir }), `tsc --strict (${resolution})`);
-      out.push({ name: `tsc --strict, moduleResolution ${resolution}`, ok: true, detail: 'no errors' });
+      out.push({
+        name: `tsc --strict, moduleResolution ${resolution}`,
+        ok: true,
+        detail: `no errors in api-examples.ts, ${typeTests.join(', ')}`,
+      });
     }
     return {
       runtime: `TypeScript ${JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/typescript/package.json'))).version}`,
@@ -678,9 +698,18 @@ export const RUNTIME_NAMES = Object.keys(RUNTIMES);
 export async function runRuntime(name) {
   const t0 = Date.now();
   try {
-    const toolsErr = ['node-latest', 'deno', 'bun', 'vite', 'vite-dev', 'webpack', 'workerd', 'edge-runtime'].includes(
-      name,
-    )
+    const toolsErr = [
+      'node22',
+      'node24',
+      'node-latest',
+      'deno',
+      'bun',
+      'vite',
+      'vite-dev',
+      'webpack',
+      'workerd',
+      'edge-runtime',
+    ].includes(name)
       ? await ensureTools()
       : null;
     if (toolsErr) return { name, status: 'fail', reason: toolsErr, ms: Date.now() - t0 };

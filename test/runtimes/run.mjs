@@ -1,5 +1,5 @@
 // `node test/runtimes/run.mjs [runtime...]`: packs the built package and runs the smoke script
-// in each runtime (default: all), printing a report. Runtimes: node20, node-latest, deno, bun,
+// in each runtime (default: all), printing a report. Runtimes: node20, node22, node24, node-latest, deno, bun,
 // chromium, vite, vite-dev, webpack, types, workerd, edge-runtime. Exit code 1 when any
 // runtime fails (a skip prints its reason).
 import { cleanup, format, pack, RUNTIME_NAMES, runRuntime } from './harness.mjs';

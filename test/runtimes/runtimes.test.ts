@@ -1,7 +1,7 @@
 // The package from `npm pack`, installed into a fresh project per runtime, runs the same smoke
-// script (test/runtimes/smoke/smoke.mjs) in Node 20, the newest Node, Deno, Bun, headless
+// script (test/runtimes/smoke/smoke.mjs) in Node 20, Node 22 and 24 (LTS), the newest Node, Deno, Bun, headless
 // Chromium, a Vite build, Vite's dev server and a webpack build; and a consumer project
-// type-checks API.md's examples.
+// type-checks docs/design/api.md's examples.
 // A runtime that cannot run here is skipped with its reason printed, never silently.
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanup, format, RUNTIME_NAMES, runRuntime } from './harness.mjs';

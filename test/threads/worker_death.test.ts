@@ -1,7 +1,7 @@
 // A pool worker that dies is reported on the call that needed it, the pool degrades to
 // one thread, and nothing hangs. (Own file: each vitest file gets a fresh process.)
 import { beforeAll, describe, expect, it } from 'vitest';
-import { backend } from '../../ts/backend/index.js';
+import { testHooks } from '../../ts/backend/index.js';
 import mx from '../../ts/index.js';
 import { sgemmOnce, withThreads } from './helpers.js';
 
@@ -15,12 +15,13 @@ async function until(cond: () => boolean, ms: number): Promise<void> {
 
 describe('worker death', () => {
   beforeAll(async () => {
-    await mx.ready({ threads: 2 });
+    // The failing-worker hook exists only in the test build (target/test-hooks/).
+    await mx.ready({ threads: 2, relaxedSimd: false, wasmPath: 'target/test-hooks/' });
   });
 
   it('a worker failing in the middle of a call: that call throws, the next ones work on 1 thread', async () => {
     const want = withThreads(1, () => sgemmOnce(300, 300, 300, false, false, 0));
-    backend().pool_debug_fail_worker(1);
+    testHooks().pool_debug_fail_worker(1);
     expect(() => sgemmOnce(300, 300, 300, false, false, 0)).toThrow(/worker 1 died while running part of this call/);
     await until(() => mx.backendInfo()!.threads === 1, 5000);
     expect(mx.backendInfo()!.threadsFallback).toMatch(/pool worker 1 .*running on 1 thread/);

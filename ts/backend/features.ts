@@ -23,11 +23,11 @@ export function hasRelaxedSimd(): boolean {
 /**
  * Node 20 (V8 11.3) implements relaxed SIMD but keeps it behind `--experimental-wasm-relaxed-simd`.
  * V8 reads that flag when it decodes a module, so setting it at run time enables relaxed SIMD for
- * modules compiled afterwards; nothing already compiled changes. Fused multiply-add makes the
- * recurrent layers 10-20% faster (README, "Performance"). Only plain Node (Deno and Bun report a
- * Node version too but have relaxed SIMD already), and only Node >= 20.16, whose
- * `process.getBuiltinModule` reaches `node:v8` without an import a browser bundler would see.
- * Returns whether relaxed SIMD validates afterwards.
+ * modules compiled afterwards, in the whole process: only `ready({ relaxedSimd:
+ * 'enable-node-flag' })` does it. Only plain Node (Deno and Bun report a Node version too but have
+ * relaxed SIMD already), and only Node >= 20.16, whose `process.getBuiltinModule` reaches
+ * `node:v8` without an import a browser bundler would see. Returns whether relaxed SIMD
+ * validates afterwards.
  */
 export function enableNodeRelaxedSimd(): boolean {
   const g = globalThis as {

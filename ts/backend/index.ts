@@ -7,7 +7,16 @@ import {
   threadsUnavailableReason,
   workersHoldProcess,
 } from './features.js';
-import { type BackendInfo, type Loaded, loadBuild, type ReadyOptions, type WasmExports } from './loader.js';
+import {
+  type BackendInfo,
+  type Loaded,
+  loadBuild,
+  MAX_THREADS,
+  type ReadyOptions,
+  reinstantiate,
+  type WasmExports,
+} from './loader.js';
+import { abandonAll, type CachedKernel, DEFAULT_CACHE_BYTES, evictAll, setCacheBudget } from './packed_cache.js';
 import { WorkerPool } from './pool.js';
 
 export type { BackendInfo, ReadyOptions, WasmExports } from './loader.js';
@@ -16,29 +25,39 @@ let loaded: Loaded | null = null;
 let info: BackendInfo | null = null;
 let pending: Promise<BackendInfo> | null = null;
 let pendingKey = '';
+/** The `threads` the first `ready()` asked for. */
+let wantedThreads: number | undefined;
 
 function optionsKey(o: ReadyOptions): string {
   return JSON.stringify({
     threads: o.threads ?? null,
     wasmPath: o.wasmPath ? String(o.wasmPath) : null,
     relaxedSimd: o.relaxedSimd ?? null,
+    cacheBytes: o.cacheBytes ?? null,
     m: !!o.wasmModule,
   });
 }
 
+const OPTION_NAMES = ['threads', 'wasmPath', 'wasmModule', 'relaxedSimd', 'cacheBytes'];
+
 function checkOptions(o: ReadyOptions): void {
   if (o === null || typeof o !== 'object') throw new TypeError(`ready(options): expected an object, got ${String(o)}`);
   for (const k of Object.keys(o)) {
-    if (k !== 'threads' && k !== 'wasmPath' && k !== 'wasmModule' && k !== 'relaxedSimd') {
-      throw new TypeError(`ready(options): unknown option '${k}' (known: threads, wasmPath, wasmModule, relaxedSimd)`);
+    if (!OPTION_NAMES.includes(k)) {
+      throw new TypeError(`ready(options): unknown option '${k}' (known: ${OPTION_NAMES.join(', ')})`);
     }
   }
-  if (o.relaxedSimd !== undefined && typeof o.relaxedSimd !== 'boolean') {
-    throw new TypeError(`ready(options): relaxedSimd must be a boolean, got ${String(o.relaxedSimd)}`);
+  const r = o.relaxedSimd;
+  if (r !== undefined && typeof r !== 'boolean' && r !== 'enable-node-flag') {
+    throw new TypeError(`ready(options): relaxedSimd must be true, false or 'enable-node-flag', got ${String(r)}`);
   }
   const t = o.threads;
-  if (t !== undefined && (!Number.isInteger(t) || t < 1)) {
-    throw new RangeError(`ready(options): threads must be a positive integer, got ${String(t)}`);
+  if (t !== undefined && (!Number.isInteger(t) || t < 1 || t > MAX_THREADS)) {
+    throw new RangeError(`ready(options): threads must be an integer from 1 to ${MAX_THREADS}, got ${String(t)}`);
+  }
+  const c = o.cacheBytes;
+  if (c !== undefined && (typeof c !== 'number' || !Number.isFinite(c) || c < 0)) {
+    throw new RangeError(`ready(options): cacheBytes must be a non-negative number of bytes, got ${String(c)}`);
   }
 }
 
@@ -55,32 +74,48 @@ export function ready(options: ReadyOptions = {}): Promise<BackendInfo> {
   }
   const key = optionsKey(options);
   if (pending) {
-    if (key === pendingKey || Object.keys(options).length === 0) return pending;
+    // The report is always the current one (threads change after `shutdown()` or a trap).
+    if (Object.keys(options).length === 0) return pending.then(currentInfo);
     // A later call naming what is already running (e.g. `ready({ threads: 2 })` after a
     // `ready()` that started two threads) gets the same backend; anything else is refused.
     const first = pendingKey;
-    return pending.then((got) => {
+    return pending.then(() => {
+      const got = currentInfo();
+      const relaxed = options.relaxedSimd === 'enable-node-flag' ? true : options.relaxedSimd;
+      const same = key === first; // the very call that started it (threads may have dropped since)
       const matches =
-        options.wasmPath === undefined &&
-        options.wasmModule === undefined &&
+        (same || (options.wasmPath === undefined && options.wasmModule === undefined && options.cacheBytes === undefined)) &&
         (options.threads === undefined || options.threads === got.threads) &&
-        (options.relaxedSimd === undefined || options.relaxedSimd === got.relaxedSimd);
+        (relaxed === undefined || relaxed === got.relaxedSimd);
       if (matches) return got;
+      if (same || options.threads === wantedThreads) {
+        throw new Error(
+          `gluon-rnn-wasm: ready(${key}): the backend runs ${got.threads} thread(s) now (${got.threadsFallback ?? 'as started'}); the pool does not restart`,
+        );
+      }
       throw new Error(`gluon-rnn-wasm: ready() was already called with ${first}; cannot switch to ${key}`);
     });
   }
   pendingKey = key;
+  wantedThreads = options.threads;
   pending = start(options).catch((e: unknown) => {
     pending = null;
     throw e;
   });
-  return pending;
+  return pending.then(currentInfo);
+}
+
+function currentInfo(): BackendInfo {
+  if (info === null) throw new Error('gluon-rnn-wasm: the backend is not running');
+  return { ...info };
 }
 
 /** At most this many threads by default: the recurrent kernels split by batch rows. */
 const DEFAULT_MAX_THREADS = 4;
 
 let pool: WorkerPool | null = null;
+/** Threads the running backend was started with (the pool is restarted to this after a trap). */
+let wantThreads = 1;
 
 /**
  * Threads when `ready()` is given none: the core count (up to 4) in Node and browsers;
@@ -103,14 +138,17 @@ async function start(options: ReadyOptions): Promise<BackendInfo> {
     throw new Error(`ready({ wasmModule, threads: ${asked} }): a precompiled module runs the single-thread build only`);
   }
   let want = options.wasmModule !== undefined ? 1 : (asked ?? defaultThreads());
-  // Node 20 gets relaxed SIMD by turning V8's flag on, unless the caller opted out or
-  // brings a precompiled (plain) module.
-  const relaxedHere =
-    hasRelaxedSimd() || (options.relaxedSimd !== false && options.wasmModule === undefined && enableNodeRelaxedSimd());
-  if (options.relaxedSimd === true && !relaxedHere) {
-    throw new Error('ready({ relaxedSimd: true }): this runtime does not support WebAssembly relaxed SIMD');
+  setCacheBudget(options.cacheBytes ?? DEFAULT_CACHE_BYTES);
+  // V8's process-wide flag (Node 20) only when asked for by name.
+  const flag = options.relaxedSimd === 'enable-node-flag';
+  const relaxedHere = hasRelaxedSimd() || (flag && options.wasmModule === undefined && enableNodeRelaxedSimd());
+  if ((options.relaxedSimd === true || flag) && !relaxedHere) {
+    throw new Error(
+      `ready({ relaxedSimd: ${JSON.stringify(options.relaxedSimd)} }): this runtime does not support WebAssembly relaxed SIMD` +
+        (flag ? '' : " (Node 20: relaxedSimd: 'enable-node-flag' turns on V8's flag for the whole process)"),
+    );
   }
-  const relaxed = options.relaxedSimd ?? relaxedHere;
+  const relaxed = options.relaxedSimd === undefined ? relaxedHere : options.relaxedSimd !== false;
   let fallback: string | null = null;
   if (want > 1) {
     fallback = threadsUnavailableReason();
@@ -119,14 +157,9 @@ async function start(options: ReadyOptions): Promise<BackendInfo> {
   if (want > 1) {
     try {
       const mt = await loadBuild('simd-threads', relaxed, options);
-      pool = await WorkerPool.start(mt.glue, mt.module, mt.memory, mt.relaxed, want, {
-        onDeath(reason) {
-          pool = null;
-          if (info) info = { ...info, threads: 1, threadsFallback: reason };
-          warnOnce(reason);
-        },
-      });
+      pool = await WorkerPool.start(mt.glue, mt.module, mt.memory, mt.relaxed, want, poolEvents());
       loaded = mt;
+      wantThreads = want;
       info = {
         build: 'simd-threads',
         simd: mt.glue.simd_enabled(),
@@ -134,6 +167,7 @@ async function start(options: ReadyOptions): Promise<BackendInfo> {
         threads: want,
         threadsFallback: null,
         wasmBytes: mt.bytes,
+        restarts: 0,
       };
       return info;
     } catch (e) {
@@ -144,6 +178,7 @@ async function start(options: ReadyOptions): Promise<BackendInfo> {
     warnOnce(`threads unavailable: ${fallback}; using 1 thread`);
   const st = await loadBuild('simd', relaxed, options);
   loaded = st;
+  wantThreads = 1;
   info = {
     build: 'simd',
     simd: st.glue.simd_enabled(),
@@ -151,6 +186,7 @@ async function start(options: ReadyOptions): Promise<BackendInfo> {
     threads: 1,
     threadsFallback: fallback,
     wasmBytes: st.bytes,
+    restarts: 0,
   };
   return info;
 }
@@ -162,12 +198,141 @@ async function start(options: ReadyOptions): Promise<BackendInfo> {
 export function shutdown(): void {
   pool?.stop();
   pool = null;
-  if (info && info.threads > 1) info = { ...info, threads: 1 };
+  wantThreads = 1;
+  if (info && info.threads > 1) info = { ...info, threads: 1, threadsFallback: 'mx.shutdown() stopped the worker pool' };
+}
+
+function poolEvents() {
+  return {
+    onDeath(reason: string) {
+      pool = null;
+      wantThreads = 1;
+      if (info) info = { ...info, threads: 1, threadsFallback: reason };
+      warnOnce(reason);
+    },
+  };
+}
+
+/** Bumped each time a trap makes the backend replace its instance. */
+let generation = 0;
+
+/**
+ * The instance's generation: a handle made in an older one belongs to a discarded instance
+ * (its owner re-creates it from the JavaScript-owned parameters).
+ */
+export function backendGeneration(): number {
+  return generation;
+}
+
+/** Thrown by the call that trapped: the backend has already replaced its instance. */
+export class BackendTrapError extends Error {
+  /** `'BackendTrapError'`. */
+  override name = 'BackendTrapError';
+}
+
+/**
+ * Runs `f`, a call into wasm named `what`. A trap (a bug: every input is checked first) leaves
+ * the instance's state untrustworthy, so the instance and its workers are replaced by fresh
+ * ones before the error is thrown; packed weights are rebuilt on next use, so later calls
+ * work. An allocation failure comes back as a RangeError.
+ */
+export function guarded<T>(what: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof WebAssembly.RuntimeError) {
+      replaceInstance();
+      throw new BackendTrapError(
+        `gluon-rnn-wasm: ${what} trapped (${e.message}); the wasm instance was replaced and later calls work`,
+        { cause: e },
+      );
+    }
+    if (e instanceof Error && e.message.startsWith('out of memory')) {
+      throw new RangeError(`${what}: ${e.message}`, { cause: e });
+    }
+    throw e;
+  }
+}
+
+function replaceInstance(): void {
+  const old = loaded;
+  if (old === null || info === null) return;
+  abandonAll(); // their handles point into the old memory: never free them into the new one
+  pool?.kill();
+  pool = null;
+  loaded = reinstantiate(old);
+  generation++;
+  const want = wantThreads;
+  info = {
+    ...info,
+    threads: 1,
+    threadsFallback: want > 1 ? 'restarting the worker pool after a trap' : info.threadsFallback,
+    restarts: info.restarts + 1,
+  };
+  if (want > 1) {
+    const l = loaded;
+    const gen = generation;
+    WorkerPool.start(l.glue, l.module, l.memory, l.relaxed, want, poolEvents()).then(
+      (p) => {
+        if (gen !== generation || loaded !== l) return p.stop();
+        pool = p;
+        if (info) info = { ...info, threads: want, threadsFallback: null };
+      },
+      (e: unknown) => {
+        if (info && gen === generation) info = { ...info, threadsFallback: (e as Error).message };
+      },
+    );
+  }
+}
+
+/** One wasm32 buffer cannot exceed 2 GiB (Rust's isize limit). */
+const MAX_BUFFER_BYTES = 2 ** 31 - 1;
+/** Allocator overhead and the call's small allocations. */
+const SLACK_BYTES = 2 ** 20;
+
+function mib(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+}
+
+/**
+ * Refuses, before anything is copied, a call named `what` that needs `bytes` of wasm memory
+ * (its largest single buffer `largest`) when memory cannot give them, even after releasing
+ * every cached kernel but `keep`.
+ */
+export function ensureRoom(what: string, bytes: number, largest: number, keep: CachedKernel | null): void {
+  if (largest > MAX_BUFFER_BYTES) {
+    throw new RangeError(
+      `${what}: one buffer of ${mib(largest)} is more than the ${mib(MAX_BUFFER_BYTES)} a wasm32 allocation can hold`,
+    );
+  }
+  const glue = backend();
+  if (glue.heap_headroom_bytes() >= bytes + SLACK_BYTES) return;
+  evictAll(keep);
+  const free = glue.heap_headroom_bytes();
+  if (free >= bytes + SLACK_BYTES) return;
+  throw new RangeError(`${what}: needs ${mib(bytes)} of wasm memory, ${mib(free)} available (of 4 GiB)`);
 }
 
 /** The running pool, for tests that kill a worker. */
 export function poolForTests(): WorkerPool | null {
   return pool;
+}
+
+/** The exports of a `test-hooks` build (target/test-hooks/, never shipped). */
+export interface TestHooks {
+  /** Traps on purpose. */
+  test_trap(): void;
+  /** Worker `index` fails on its next part (0 disarms). */
+  pool_debug_fail_worker(index: number): void;
+}
+
+/** The test hooks of the running instance; throws unless `ready({ wasmPath })` loaded a test build. */
+export function testHooks(): TestHooks {
+  const e = loaded?.exports as Partial<TestHooks> | undefined;
+  if (typeof e?.test_trap !== 'function' || typeof e.pool_debug_fail_worker !== 'function') {
+    throw new Error('gluon-rnn-wasm: not a test-hooks build (ready({ wasmPath: "target/test-hooks/" }))');
+  }
+  return e as TestHooks;
 }
 
 /** The instantiated exports; throws when `ready()` has not completed. */
@@ -176,6 +341,12 @@ export function backend(): WasmExports {
     throw new Error('gluon-rnn-wasm is not initialised: call `await mx.ready()` before computing');
   }
   return loaded.glue;
+}
+
+/** Current size of the wasm memory in bytes (it grows, never shrinks), and the live Rust heap. */
+export function wasmMemoryStats(): { memoryBytes: number; heapLiveBytes: number } {
+  if (loaded === null) return { memoryBytes: 0, heapLiveBytes: 0 };
+  return { memoryBytes: loaded.memory.buffer.byteLength, heapLiveBytes: loaded.glue.heap_live_bytes() };
 }
 
 /** Which build is running (null before `ready()`). */

@@ -19,6 +19,7 @@ export function buildFolder(build: BuildName, relaxed: boolean): BuildFolder {
   return build === 'simd' ? 'relaxed' : 'relaxed-threads';
 }
 
+/** Options of `ready()`; every key is optional and unknown keys throw. */
 export interface ReadyOptions {
   /** Worker threads over shared memory (1 = the single-thread build). */
   threads?: number;
@@ -30,21 +31,40 @@ export interface ReadyOptions {
   /** A precompiled module of the single-thread build (edge runtimes forbid compiling bytes). */
   wasmModule?: WebAssembly.Module;
   /**
-   * Use the relaxed-SIMD builds (fused multiply-add, ~30% faster; results may differ from the
-   * plain builds in the last bits). Default: where the runtime supports relaxed SIMD.
+   * Use the relaxed-SIMD builds (fused multiply-add, ~30% faster GEMM; results may differ from
+   * the plain builds in the last bits). Default: where the runtime supports relaxed SIMD
+   * (Chromium, Deno, Bun, Node >= 22). `'enable-node-flag'` also turns on Node 20's
+   * `--experimental-wasm-relaxed-simd` V8 flag at run time: a process-wide change that affects
+   * every module compiled afterwards, so it is never done unasked.
    */
-  relaxedSimd?: boolean;
+  relaxedSimd?: boolean | 'enable-node-flag';
+  /**
+   * Budget in bytes for the packed weights and scratch of all layers and cells (default
+   * 256 MiB). Beyond it the least recently used are released and re-packed on their next use,
+   * so memory stays bounded without `dispose()`.
+   */
+  cacheBytes?: number;
 }
 
+/** At most this many threads: the calling thread and 63 workers (crates/wasm/src/pool.rs). */
+export const MAX_THREADS = 64;
+
+/** What `ready()` started: the build, its threads, and why threads are fewer than asked. */
 export interface BackendInfo {
+  /** 'simd' (single thread) or 'simd-threads' (shared memory and a worker pool). */
   build: BuildName;
+  /** Always true: every build needs WebAssembly SIMD128. */
   simd: boolean;
   /** The relaxed-SIMD variant of the build is running. */
   relaxedSimd: boolean;
+  /** Threads computing now (the calling thread included). */
   threads: number;
-  /** Why threads were not used, when more than one was asked for. */
+  /** Why fewer threads run than were asked for (or than started), else null. */
   threadsFallback: string | null;
+  /** Size of the loaded .wasm (null for a precompiled `wasmModule`). */
   wasmBytes: number | null;
+  /** How many times a trap made the backend replace its instance (0 normally). */
+  restarts: number;
 }
 
 // The glue is imported with literal specifiers and each .wasm is located with a literal
@@ -152,9 +172,31 @@ export interface Loaded {
   glue: WasmExports;
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
+  /** The instance's raw exports (test builds add hooks that the glue does not wrap). */
+  exports: WebAssembly.Exports;
+  /** The limits of the imported shared memory (threaded build), to make a fresh one alike. */
+  sharedMemory: { initial: number; maximum: number } | null;
   bytes: number | null;
   /** The relaxed-SIMD variant was loaded. */
   relaxed: boolean;
+}
+
+/** The glue's hook that forgets its instance (added by scripts/build-wasm.sh). */
+type Resettable = { __gluon_reset(): void };
+
+/**
+ * Replaces the instance of `l` by a fresh one of the same module (over a fresh shared memory
+ * for the threaded build): after a trap the old instance's state cannot be trusted.
+ */
+export function reinstantiate(l: Loaded): Loaded {
+  (l.glue as unknown as Resettable).__gluon_reset();
+  const memory = l.sharedMemory ? new WebAssembly.Memory({ ...l.sharedMemory, shared: true }) : undefined;
+  const out = l.glue.initSync(memory ? ({ module: l.module, memory } as never) : { module: l.module }) as unknown as {
+    memory?: WebAssembly.Memory;
+  };
+  const mem = memory ?? out.memory;
+  if (!mem) throw new Error('gluon-rnn-wasm: the instance exposes no memory');
+  return { ...l, memory: mem, exports: out as WebAssembly.Exports };
 }
 
 /** Imports the glue of `build` and instantiates it on this thread. */
@@ -171,6 +213,7 @@ export async function loadBuild(build: BuildName, relaxed: boolean, options: Rea
   let module: WebAssembly.Module;
   let bytes: number | null = null;
   let memory: WebAssembly.Memory | undefined;
+  let sharedMemory: Loaded['sharedMemory'] = null;
   if (options.wasmModule !== undefined) {
     if (build !== 'simd') throw new Error('gluon-rnn-wasm: ready({ wasmModule }) takes the single-thread build only');
     // Not `instanceof`: a host may compile the module in another realm (Vercel's Edge Runtime
@@ -194,7 +237,8 @@ export async function loadBuild(build: BuildName, relaxed: boolean, options: Rea
       const limits = importedMemoryLimits(buf);
       if (limits === null || !limits.shared)
         throw new Error('gluon-rnn-wasm: the threaded build imports no shared memory');
-      memory = new WebAssembly.Memory({ initial: limits.initial, maximum: limits.maximum ?? 65536, shared: true });
+      sharedMemory = { initial: limits.initial, maximum: limits.maximum ?? 65536 };
+      memory = new WebAssembly.Memory({ ...sharedMemory, shared: true });
     }
   }
   const out = glue.initSync(memory ? ({ module, memory } as never) : { module }) as unknown as {
@@ -208,5 +252,13 @@ export async function loadBuild(build: BuildName, relaxed: boolean, options: Rea
   }
   const mem = memory ?? out.memory;
   if (!mem) throw new Error('gluon-rnn-wasm: the instance exposes no memory');
-  return { glue, module, memory: mem, bytes, relaxed: folder === 'relaxed' || folder === 'relaxed-threads' };
+  return {
+    glue,
+    module,
+    memory: mem,
+    exports: out as WebAssembly.Exports,
+    sharedMemory,
+    bytes,
+    relaxed: folder === 'relaxed' || folder === 'relaxed-threads',
+  };
 }

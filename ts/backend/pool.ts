@@ -150,6 +150,18 @@ export class WorkerPool {
     return this.workers.filter((w) => w.alive);
   }
 
+  /**
+   * Terminates every worker at once, without calling into wasm: after a trap the instance
+   * they share memory with is being discarded.
+   */
+  kill(): void {
+    this.stopping = true;
+    for (const w of this.workers) {
+      w.alive = false;
+      w.terminate();
+    }
+  }
+
   /** Wakes the workers so they leave wasm and exit; idempotent. */
   stop(): void {
     if (this.stopping) return;

@@ -1,9 +1,12 @@
 // Typed wrappers over the wasm recurrent kernels: a fused stack (RNN/LSTM/GRU layer) and a
 // single-step cell. Weights are copied into wasm and packed once per kernel; callers build
-// a new kernel when a parameter's data changes and dispose the old one.
+// a new kernel when a parameter's data changes and dispose the old one. Every kernel is in
+// the packed-weight cache (./packed_cache.ts), which may release it under memory pressure:
+// `released` then tells the owner to build a new one.
 
 import type { CellKernel as WasmCell, FusedRnn as WasmFused } from './generated/simd/gluon_wasm.js';
-import { backend } from './index.js';
+import { backend, backendGeneration, ensureRoom, guarded } from './index.js';
+import { type CachedKernel, forget, touch } from './packed_cache.js';
 
 export type RnnMode = 'rnn_relu' | 'rnn_tanh' | 'lstm' | 'gru';
 
@@ -19,6 +22,60 @@ export interface FusedRnnSpec {
 
 const EMPTY = new Float32Array(0);
 
+/** A wasm-bindgen handle: `__destroy_into_raw` forgets it without freeing (see `abandon`). */
+type Handle = { free(): void; held_bytes(): number; __destroy_into_raw?(): number };
+
+/** The handle bookkeeping both kernels share: cache membership, release, abandonment. */
+abstract class Kernel<H extends Handle> implements CachedKernel {
+  protected handle: H | null = null;
+  private readonly generation = backendGeneration();
+
+  /** True once released (by `dispose`, the cache, or a replaced instance): build a new one. */
+  get released(): boolean {
+    return this.handle === null || this.generation !== backendGeneration();
+  }
+
+  /** The live handle, or an error naming `what` when the kernel was released. */
+  protected live(what: string): H {
+    if (this.released || this.handle === null) throw new Error(`${what}: used after it was released`);
+    return this.handle;
+  }
+
+  heldBytes(): number {
+    return this.handle === null ? 0 : this.handle.held_bytes();
+  }
+
+  release(): void {
+    forget(this);
+    if (this.handle === null) return;
+    const h = this.handle;
+    this.handle = null;
+    if (this.generation === backendGeneration()) h.free();
+    else h.__destroy_into_raw?.();
+  }
+
+  abandon(): void {
+    // The handle's pointer belongs to a discarded instance: unregister its finalizer so it is
+    // never freed into the new one.
+    this.handle?.__destroy_into_raw?.();
+    this.handle = null;
+  }
+
+  dispose(): void {
+    this.release();
+  }
+}
+
+function bytesOf(...arrays: ArrayLike<number>[]): { total: number; largest: number } {
+  let total = 0;
+  let largest = 0;
+  for (const a of arrays) {
+    total += a.length * 4;
+    largest = Math.max(largest, a.length * 4);
+  }
+  return { total, largest };
+}
+
 function concat(parts: Float32Array[]): Float32Array {
   let n = 0;
   for (const p of parts) n += p.length;
@@ -31,27 +88,36 @@ function concat(parts: Float32Array[]): Float32Array {
   return out;
 }
 
-export class FusedRnnKernel {
+/** A packed fused stack (Gluon `RNN`/`LSTM`/`GRU` layer) in wasm memory. */
+export class FusedRnnKernel extends Kernel<WasmFused> {
   readonly spec: FusedRnnSpec;
-  private handle: WasmFused | null;
 
   /** `weights[layer * D + dir]` = [i2h_weight, h2h_weight, i2h_bias, h2h_bias, h2r_weight?]. */
   constructor(spec: FusedRnnSpec, weights: Float32Array[][]) {
+    super();
     this.spec = { ...spec };
     const c = spec.clip;
-    this.handle = new (backend().FusedRnn)(
-      spec.mode,
-      spec.hidden,
-      spec.numLayers,
-      spec.bidirectional,
-      spec.inputSize,
-      spec.projection ?? 0,
-      c !== null,
-      c?.min ?? 0,
-      c?.max ?? 0,
-      c?.nan ?? false,
-      concat(weights.flat()),
+    const flat = concat(weights.flat());
+    // The flat copy goes in, then the packed copy is built beside it.
+    ensureRoom('packing the layer weights', 2 * flat.length * 4, flat.length * 4, null);
+    this.handle = guarded(
+      'packing the layer weights',
+      () =>
+        new (backend().FusedRnn)(
+          spec.mode,
+          spec.hidden,
+          spec.numLayers,
+          spec.bidirectional,
+          spec.inputSize,
+          spec.projection ?? 0,
+          c !== null,
+          c?.min ?? 0,
+          c?.max ?? 0,
+          c?.nan ?? false,
+          flat,
+        ),
     );
+    touch(this);
   }
 
   forward(
@@ -63,31 +129,30 @@ export class FusedRnnKernel {
     c0: Float32Array | null,
     validLength: Float32Array | Int32Array | null,
   ): { out: Float32Array; hn: Float32Array; cn: Float32Array | null } {
-    if (this.handle === null) throw new Error('FusedRnnKernel: used after dispose()');
+    const handle = this.live('FusedRnnKernel');
     const s = this.spec;
     const vl = validLength === null ? EMPTY : Float32Array.from(validLength);
-    const buf = this.handle.forward(layout === 'NTC', T, N, x, h0 ?? EMPTY, c0 ?? EMPTY, vl);
     const hp = s.projection ?? s.hidden;
     const dirs = s.bidirectional ? 2 : 1;
     const outLen = T * N * dirs * hp;
     const hnLen = s.numLayers * dirs * N * hp;
+    const cnLen = s.mode === 'lstm' ? s.numLayers * dirs * N * s.hidden : 0;
+    const io = bytesOf(x, h0 ?? EMPTY, c0 ?? EMPTY, vl, { length: outLen + hnLen + cnLen });
+    ensureRoom('forward', io.total, io.largest, this);
+    const buf = guarded('forward', () => handle.forward(layout === 'NTC', T, N, x, h0 ?? EMPTY, c0 ?? EMPTY, vl));
+    touch(this);
     return {
       out: buf.subarray(0, outLen),
       hn: buf.subarray(outLen, outLen + hnLen),
       cn: s.mode === 'lstm' ? buf.subarray(outLen + hnLen) : null,
     };
   }
-
-  dispose(): void {
-    this.handle?.free();
-    this.handle = null;
-  }
 }
 
-export class CellKernel {
+/** A packed single-step cell (Gluon `RNNCell`/`LSTMCell`/`GRUCell`) in wasm memory. */
+export class CellKernel extends Kernel<WasmCell> {
   readonly mode: RnnMode;
   readonly hidden: number;
-  private handle: WasmCell | null;
 
   constructor(
     mode: RnnMode,
@@ -98,9 +163,16 @@ export class CellKernel {
     i2hB: Float32Array,
     h2hB: Float32Array,
   ) {
+    super();
     this.mode = mode;
     this.hidden = hidden;
-    this.handle = new (backend().CellKernel)(mode, hidden, inputSize, i2hW, h2hW, i2hB, h2hB);
+    const w = bytesOf(i2hW, h2hW, i2hB, h2hB);
+    ensureRoom('packing the cell weights', 2 * w.total, w.largest, null);
+    this.handle = guarded(
+      'packing the cell weights',
+      () => new (backend().CellKernel)(mode, hidden, inputSize, i2hW, h2hW, i2hB, h2hB),
+    );
+    touch(this);
   }
 
   step(
@@ -109,14 +181,12 @@ export class CellKernel {
     h: Float32Array,
     c: Float32Array | null,
   ): { h: Float32Array; c: Float32Array | null } {
-    if (this.handle === null) throw new Error('CellKernel: used after dispose()');
-    const buf = this.handle.step(N, x, h, c ?? EMPTY);
+    const handle = this.live('CellKernel');
     const n = N * this.hidden;
+    const io = bytesOf(x, h, c ?? EMPTY, { length: this.mode === 'lstm' ? 2 * n : n });
+    ensureRoom('cell step', io.total, io.largest, this);
+    const buf = guarded('cell step', () => handle.step(N, x, h, c ?? EMPTY));
+    touch(this);
     return { h: buf.subarray(0, n), c: this.mode === 'lstm' ? buf.subarray(n) : null };
-  }
-
-  dispose(): void {
-    this.handle?.free();
-    this.handle = null;
   }
 }

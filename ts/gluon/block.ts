@@ -1,27 +1,83 @@
 // Block and HybridBlock (python/mxnet/gluon/block.py): prefixes and name scopes, children,
 // parameter collection, initialisation, deferred shape inference, and Gluon's __repr__.
 
+import type { InitLike } from '../init/initializer.js';
 import { nextName } from '../name.js';
 import * as nd from '../ndarray/index.js';
 import type { NDArray } from '../ndarray/ndarray.js';
 import { indent, NotImplementedError, ValueError } from '../util/errors.js';
-import { checkCtx, parseArgs } from '../util/options.js';
-import { checkDtypeArg, Parameter, ParameterDict } from './parameter.js';
+import { type Context, checkCtx, type PositionalArgs, parseArgs } from '../util/options.js';
+import { checkDtypeArg, type InitializeOptions, Parameter, ParameterDict } from './parameter.js';
 import {
   blockParamsForSave,
+  type DtypeSource,
   type LoadOptions,
   loadBlockArrays,
   loadBlockParameters,
+  type ParamsSource,
   saveBlockParameters,
 } from './params_io.js';
 
 /** @internal Key of a Block option that overrides `_alias()` (the prefix hint). */
 export const ALIAS: unique symbol = Symbol('gluon.alias');
 
+/** Options of every Block constructor (Python's `prefix=None, params=None`). */
 export interface BlockOptions {
+  /** Prefix of the block's parameter and child names; default: a unique name from the class. */
   prefix?: string | null;
+  /** A ParameterDict whose Parameters this block shares. */
   params?: ParameterDict | null;
+  /** @internal */
   [ALIAS]?: string;
+}
+
+/**
+ * Arguments of `Block(prefix=null, params=null)` and of the containers that take nothing else:
+ * positionally, or in one options object. A custom block can forward them:
+ * `constructor(...args: BlockArgs) { super(...args); }`.
+ */
+export type BlockArgs = PositionalArgs<[], [prefix: string | null, params: ParameterDict | null], BlockOptions>;
+
+/** Options of `saveParameters(filename=null, deduplicate=false)`. */
+export interface SaveParametersOptions {
+  /** Node/Deno/Bun: also write the bytes to this path. */
+  filename?: string | null;
+  /** Save a Parameter shared under several names once (under its last name). */
+  deduplicate?: boolean;
+}
+
+/**
+ * Options of `loadParameters(source, ctx=null, allowMissing=false, ignoreExtra=false,
+ * castDtype=false, dtypeSource='current')`.
+ */
+export interface LoadParametersOptions {
+  /** Accepted for compatibility: cpu only. */
+  ctx?: Context | readonly Context[] | null;
+  /** Leave parameters the file does not have untouched instead of throwing. */
+  allowMissing?: boolean;
+  /** Skip arrays of the file that the block does not have instead of throwing. */
+  ignoreExtra?: boolean;
+  /** Convert arrays of another dtype (float16, float64, int*) to float32 instead of throwing. */
+  castDtype?: boolean;
+  /** Which dtype wins with `castDtype`: 'current' (float32); 'saved' throws for non-float32 arrays. */
+  dtypeSource?: DtypeSource;
+}
+
+/**
+ * Options of `hybridize(active=true, ...)`. Accepted for compatibility: there is no graph to
+ * cache, so results are the same either way; a partitioning `backend` throws.
+ */
+export interface HybridizeOptions {
+  active?: boolean;
+  backend?: string | null;
+  backendOpts?: Record<string, unknown> | null;
+  clear?: boolean;
+  partitionIfDynamic?: boolean;
+  staticAlloc?: boolean;
+  staticShape?: boolean;
+  inlineLimit?: number;
+  forwardBulkSize?: number | null;
+  backwardBulkSize?: number | null;
 }
 
 /** `_BlockScope` (block.py:45-96): the per-parent prefix counters of a name scope. */
@@ -69,6 +125,7 @@ export function className(b: object): string {
 
 /** The base of every layer and model. Override `forward`. */
 export class Block {
+  /** The Python class name that `toString()` (Gluon's `repr`) and error messages print. */
   static readonly gluonName: string = 'Block';
   private readonly _prefix: string;
   private readonly _name: string;
@@ -80,6 +137,7 @@ export class Block {
   protected _active = false;
 
   /** `Block(prefix=null, params=null)`, or `Block({ prefix, params })`. */
+  constructor(...args: BlockArgs);
   constructor(...args: unknown[]) {
     const last = args[args.length - 1] as BlockOptions | undefined;
     const alias = typeof last === 'object' && last !== null ? last[ALIAS] : undefined;
@@ -229,6 +287,9 @@ export class Block {
    * names (spec §2.5, §8.12; fused layers as `_unfused.{layer}.[l_cell.|r_cell.]...`),
    * byte-identical to MXNet's file; with a filename (Node/Deno/Bun) the file is also written.
    */
+  saveParameters(
+    ...args: PositionalArgs<[], [filename: string | null, deduplicate: boolean], SaveParametersOptions>
+  ): Uint8Array;
   saveParameters(...args: unknown[]): Uint8Array {
     const o = parseArgs<{ filename: string | null; deduplicate: boolean }>(
       'saveParameters',
@@ -249,6 +310,20 @@ export class Block {
    * error nothing changes. Non-float32 arrays need `castDtype: true` (converted to float32);
    * `dtypeSource: 'saved'` throws for them (parameters are float32).
    */
+  loadParameters(
+    source: ParamsSource,
+    ...args: PositionalArgs<
+      [],
+      [
+        ctx: Context | readonly Context[] | null,
+        allowMissing: boolean,
+        ignoreExtra: boolean,
+        castDtype: boolean,
+        dtypeSource: DtypeSource,
+      ],
+      LoadParametersOptions
+    >
+  ): void;
   loadParameters(source: unknown, ...args: unknown[]): void {
     const o = parseArgs<{
       ctx: unknown;
@@ -270,14 +345,39 @@ export class Block {
    * `initialize(init=Uniform(0.07), ctx=null, verbose=false, forceReinit=false)` on every
    * parameter of this block and its children (a parameter's own initializer wins).
    */
+  initialize(
+    ...args: PositionalArgs<
+      [],
+      [init: InitLike | null, ctx: Context | readonly Context[] | null, verbose: boolean, forceReinit: boolean],
+      InitializeOptions
+    >
+  ): void;
   initialize(...args: unknown[]): void {
-    this.collectParams().initialize(...args);
+    this.collectParams().initialize(...(args as Parameters<ParameterDict['initialize']>));
   }
 
   /**
    * Accepted for compatibility; results are identical either way (no cached graph).
    * Options: `hybridize(active=true, { staticAlloc, staticShape, ... })`.
    */
+  hybridize(
+    ...args: PositionalArgs<
+      [],
+      [
+        active: boolean,
+        backend: string | null,
+        backendOpts: Record<string, unknown> | null,
+        clear: boolean,
+        partitionIfDynamic: boolean,
+        staticAlloc: boolean,
+        staticShape: boolean,
+        inlineLimit: number,
+        forwardBulkSize: number | null,
+        backwardBulkSize: number | null,
+      ],
+      HybridizeOptions
+    >
+  ): void;
   hybridize(...args: unknown[]): void {
     const o = parseArgs<{
       active: boolean;
@@ -307,11 +407,11 @@ export class Block {
       ],
       { active: true },
     );
-    // Gluon note: there is no graph to partition, so a backend throws (API.md rule 9).
+    // Gluon note: there is no graph to partition, so a backend throws (docs/design/api.md rule 9).
     if (o.backend !== undefined && o.backend !== null)
       throw new TypeError(`hybridize: partitioning backends are not supported, got backend ${String(o.backend)}`);
     this._active = !!o.active;
-    for (const c of this._children.values()) c.hybridize(...args);
+    for (const c of this._children.values()) c.hybridize(...(args as Parameters<Block['hybridize']>));
   }
 
   /** Only 'float32' (the one dtype this package computes in); others throw. */
@@ -371,7 +471,7 @@ export class Block {
     const reg = this._regParams;
     this._finishDeferredFrom(reg.values(), x, args);
     const kw: Record<string, NDArray> = {};
-    for (const [k, p] of reg) kw[k] = p.data();
+    for (const [k, p] of reg) kw[k] = p._live();
     return this.hybridForward(nd, x, ...args, kw);
   }
 
@@ -395,10 +495,15 @@ export function assertHybridChild(block: unknown): void {
  * A Block whose computation is `hybridForward(F, x, ...args, params)`: `F` is `mx.nd` and
  * `params` maps parameter attribute names to their data.
  * Gluon note: Python passes the parameters as keyword arguments; here they come as one
- * trailing object (API.md rule 2). `hybridize()` changes nothing: there is no graph to cache.
+ * trailing object (docs/design/api.md rule 2). `hybridize()` changes nothing: there is no graph to cache.
  */
 export class HybridBlock extends Block {
+  /** The Python class name, for `toString()` and error messages. */
   static override readonly gluonName: string = 'HybridBlock';
+  /**
+   * `x instanceof HybridBlock` is true for every hybrid block, including the hybrid recurrent
+   * cells, which (as in Python) do not extend this class here.
+   */
   static override [Symbol.hasInstance](x: unknown): boolean {
     // biome-ignore lint/complexity/noThisInStatic: `this` is the class tested (subclasses keep plain instanceof)
     if (this === HybridBlock) return x instanceof Block && x._isHybrid();

@@ -4,15 +4,24 @@
 
 import { create as createInit, Initializer, type InitLike, initEquals, Uniform } from '../init/initializer.js';
 import { NDArray, shapeStr } from '../ndarray/ndarray.js';
+import { describe } from '../util/describe.js';
 import { AssertionError, ValueError, warn } from '../util/errors.js';
-import { checkCtx, parseArgs } from '../util/options.js';
-import { loadParameterDict, loadParameterDictArrays, saveParameterDict } from './params_io.js';
+import { type Context, checkCtx, type Float32, type PositionalArgs, parseArgs } from '../util/options.js';
+import {
+  type DtypeSource,
+  loadParameterDict,
+  loadParameterDictArrays,
+  type ParamsSource,
+  saveParameterDict,
+} from './params_io.js';
 
 /** Thrown by `Parameter.data()` while the shape is still unknown (MXNet's class of the same name). */
 export class DeferredInitializationError extends Error {
+  /** `'DeferredInitializationError'`. */
   override name = 'DeferredInitializationError';
 }
 
+/** How gradients are written: 'write', 'add' (accumulate) or 'null' (none). */
 export type GradReq = 'write' | 'add' | 'null';
 
 interface DeferredInit {
@@ -21,17 +30,73 @@ interface DeferredInit {
   data: NDArray | null;
 }
 
+/**
+ * Options of `Parameter(name, gradReq='write', shape=null, dtype='float32', lrMult=1, wdMult=1,
+ * init=null, allowDeferredInit=false, differentiable=true, stype='default', gradStype='default')`
+ * and of `ParameterDict.get(name, options)`.
+ */
 export interface ParameterOptions {
   gradReq?: GradReq;
+  /** The shape; 0 marks a dimension that is inferred later (deferred initialisation). */
   shape?: number | readonly number[] | null;
-  dtype?: unknown;
+  /** Only 'float32'. */
+  dtype?: Float32 | null;
   lrMult?: number;
   wdMult?: number;
+  /** This parameter's own initializer (it wins over the one given to `initialize`). */
   init?: InitLike | null;
   allowDeferredInit?: boolean;
   differentiable?: boolean;
-  stype?: string;
-  gradStype?: string;
+  /** Only 'default' (dense storage). */
+  stype?: 'default';
+  /** Only 'default' (dense storage). */
+  gradStype?: 'default';
+}
+
+/** Options of `Parameter.initialize(init=null, ctx=null, defaultInit=Uniform(), forceReinit=false)`. */
+export interface ParameterInitializeOptions {
+  /** Wins over the parameter's own initializer and `defaultInit`. */
+  init?: InitLike | null;
+  /** Accepted for compatibility: cpu only. */
+  ctx?: Context | readonly Context[] | null;
+  /** Used when neither `init` nor the parameter's own initializer is set. */
+  defaultInit?: InitLike;
+  /** Re-initialise an initialised parameter (otherwise a warning and nothing changes). */
+  forceReinit?: boolean;
+}
+
+/** Options of `initialize(init=Uniform(), ctx=null, verbose=false, forceReinit=false)` (Block, ParameterDict). */
+export interface InitializeOptions {
+  /** The default for parameters without their own initializer. */
+  init?: InitLike | null;
+  /** Accepted for compatibility: cpu only. */
+  ctx?: Context | readonly Context[] | null;
+  verbose?: boolean;
+  /** Re-initialise initialised parameters (otherwise a warning and nothing changes). */
+  forceReinit?: boolean;
+}
+
+/** Options of `ParameterDict.save(filename=null, stripPrefix='')`. */
+export interface ParameterDictSaveOptions {
+  /** Node/Deno/Bun: also write the bytes to this path. */
+  filename?: string | null;
+  /** Removed from the start of every name (each name must start with it). */
+  stripPrefix?: string;
+}
+
+/**
+ * Options of `ParameterDict.load(source, ctx=null, allowMissing=false, ignoreExtra=false,
+ * restorePrefix='', castDtype=false, dtypeSource='current')`.
+ */
+export interface ParameterDictLoadOptions {
+  /** Accepted for compatibility: cpu only. */
+  ctx?: Context | readonly Context[] | null;
+  allowMissing?: boolean;
+  ignoreExtra?: boolean;
+  /** Prepended to every key of the file ('arg:'/'aux:' stripped first). */
+  restorePrefix?: string;
+  castDtype?: boolean;
+  dtypeSource?: DtypeSource;
 }
 
 const PARAM_ARGS = [
@@ -51,9 +116,28 @@ function normShape(where: string, s: unknown): number[] | null {
   if (s === null || s === undefined) return null;
   const arr = typeof s === 'number' ? [s] : (s as number[]);
   if (!Array.isArray(arr) || arr.some((d) => !Number.isInteger(d) || d < -1)) {
-    throw new TypeError(`${where}: shape must be an integer or an array of integers (0 = unknown), got ${String(s)}`);
+    throw new TypeError(`${where}: shape must be an integer or an array of integers (0 = unknown), got ${describe(s)}`);
   }
-  return arr.map((d) => Math.max(d, 0));
+  const shape = arr.map((d) => Math.max(d, 0));
+  const known = shape.reduce((a, d) => (d > 0 ? a * d : a), 1);
+  if (known > MAX_PARAM_ELEMENTS) {
+    throw new RangeError(
+      `${where}: shape ${shapeStr(shape)} has ${known} elements; the kernels hold at most 2^29 (2 GiB of float32, the wasm32 limit for one buffer)`,
+    );
+  }
+  return shape;
+}
+
+/** The largest parameter a wasm32 kernel can hold: one 2 GiB buffer of float32. */
+const MAX_PARAM_ELEMENTS = 2 ** 29;
+
+/** A parameter's data must have a known shape: a 0 dimension means "unknown" in MXNet. */
+function checkKnown(where: string, data: NDArray): void {
+  if (data.shape.some((d) => d === 0)) {
+    throw new ValueError(
+      `${where}: data of shape ${shapeStr(data.shape)} has a 0 dimension; a parameter's data needs every dimension known (> 0)`,
+    );
+  }
 }
 
 function checkInit(where: string, init: unknown): InitLike | null {
@@ -76,11 +160,17 @@ export function checkDtypeArg(where: string, dtype: unknown): void {
 
 /** A weight or bias: a name, a (possibly partly unknown) shape, an initializer and data. */
 export class Parameter {
+  /** The full name (`lstm0_l0_i2h_weight`): the key MXNet's files use. */
   readonly name: string;
+  /** This parameter's own initializer; `null` uses the one passed to `initialize()`. */
   init: InitLike | null;
+  /** Whether initialisation may wait for a shape that the first forward fills in. */
   allowDeferredInit: boolean;
+  /** Learning-rate multiplier (stored for compatibility; there is no training here). */
   lrMult: number;
+  /** Weight-decay multiplier (stored for compatibility; there is no training here). */
   wdMult: number;
+  /** False for parameters that never take gradients (their `gradReq` is then 'null'). */
   differentiable: boolean;
   /** Bumped whenever the data changes (initialize, setData, load); kernels re-pack on change. */
   version = 0;
@@ -91,6 +181,25 @@ export class Parameter {
   private _deferredInit: DeferredInit | null = null;
 
   /** `Parameter(name, gradReq='write', shape=null, dtype='float32', lrMult=1, wdMult=1, init=null, allowDeferredInit=false, ...)`. */
+  constructor(
+    name: string,
+    ...args: PositionalArgs<
+      [],
+      [
+        gradReq: GradReq,
+        shape: number | readonly number[] | null,
+        dtype: Float32 | null,
+        lrMult: number,
+        wdMult: number,
+        init: InitLike | null,
+        allowDeferredInit: boolean,
+        differentiable: boolean,
+        stype: 'default',
+        gradStype: 'default',
+      ],
+      ParameterOptions
+    >
+  );
   constructor(name: string, ...args: unknown[]) {
     const o = parseArgs<ParameterOptions>('Parameter', args, PARAM_ARGS, {
       gradReq: 'write',
@@ -134,6 +243,7 @@ export class Parameter {
   get gradReq(): GradReq {
     return this._gradReq;
   }
+  /** Sets `gradReq` ('write', 'add' or 'null'; other values throw a ValueError). */
   set gradReq(req: GradReq) {
     if (req !== 'write' && req !== 'add' && req !== 'null') {
       throw new ValueError(`grad_req must be one of 'write', 'add', or 'null', but got '${String(req)}'`);
@@ -194,6 +304,13 @@ export class Parameter {
    * `initialize(init=null, ctx=null, defaultInit=Uniform(), forceReinit=false)`: the
    * parameter's own `init` wins over `defaultInit`; `init` (when given) wins over both.
    */
+  initialize(
+    ...args: PositionalArgs<
+      [],
+      [init: InitLike | null, ctx: Context | readonly Context[] | null, defaultInit: InitLike, forceReinit: boolean],
+      ParameterInitializeOptions
+    >
+  ): void;
   initialize(...args: unknown[]): void {
     const o = parseArgs<{ init: InitLike | null; ctx: unknown; defaultInit: InitLike; forceReinit: boolean }>(
       'Parameter.initialize',
@@ -205,7 +322,7 @@ export class Parameter {
     checkInit('Parameter.initialize(init)', o.init);
     checkInit('Parameter.initialize(defaultInit)', o.defaultInit);
     if (this._data !== null && !o.forceReinit) {
-      warn(`Parameter '${this.name}' is already initialized, ignoring. Set force_reinit=True to re-initialize.`);
+      warn(`Parameter '${this.name}' is already initialized, ignoring. Set forceReinit: true to re-initialize.`);
       return;
     }
     this._data = null;
@@ -242,9 +359,21 @@ export class Parameter {
     this.version++;
   }
 
-  /** The data; throws before initialisation (DeferredInitializationError while deferred). */
+  /**
+   * A copy of the data; throws before initialisation (DeferredInitializationError while
+   * deferred). To change the parameter, use `setData`.
+   */
   data(ctx?: unknown): NDArray {
     checkCtx('Parameter.data', ctx);
+    // Gluon note: MXNet returns the parameter's own array, so writing into it changes the
+    // parameter. Here what `forward` computes with is a packed copy in wasm memory, rebuilt
+    // when `version` changes, and a raw write into a Float32Array cannot bump it: a copy keeps
+    // the running model and `saveParameters` from ever disagreeing. Change data with `setData`.
+    return this._live().copy();
+  }
+
+  /** @internal The parameter's own array (not a copy): for the package's code, which never writes into it. */
+  _live(): NDArray {
     if (this._data !== null) return this._data;
     if (this._deferredInit !== null) {
       throw new DeferredInitializationError(
@@ -260,6 +389,7 @@ export class Parameter {
   listData(): NDArray[] {
     return [this.data()];
   }
+  /** `['cpu(0)']`: the one device. */
   listCtx(): string[] {
     return ['cpu(0)'];
   }
@@ -267,7 +397,8 @@ export class Parameter {
   /** Copies `data` into the parameter (filling unknown dimensions). */
   setData(data: NDArray): void {
     if (!(data instanceof NDArray))
-      throw new TypeError(`Parameter '${this.name}'.setData: expected an NDArray, got ${String(data)}`);
+      throw new TypeError(`Parameter '${this.name}'.setData: expected an NDArray, got ${describe(data)}`);
+    checkKnown(`Parameter '${this.name}'.setData`, data);
     this.shape = data.shape;
     if (this._data === null) {
       if (this._deferredInit === null) throw new AssertionError(`Parameter '${this.name}' has not been initialized`);
@@ -280,6 +411,7 @@ export class Parameter {
 
   /** @internal Validation half of `_loadInit` (MXNet's messages); throws, changes nothing. */
   _checkLoad(data: NDArray): void {
+    checkKnown(`Failed loading Parameter '${this.name}' from saved params`, data);
     const cur = this._shape;
     if (cur !== null && cur.length > 0) {
       const ok = cur.length === data.ndim && cur.every((d, i) => d === 0 || d === data.shape[i]);
@@ -311,6 +443,7 @@ export class Parameter {
     checkDtypeArg(`Parameter '${this.name}'.cast`, dtype);
   }
 
+  /** Gluon's `repr`: `Parameter lstm0_l0_i2h_weight (shape=(80, 10), dtype=float32)`. */
   toString(): string {
     return `Parameter ${this.name} (shape=${this._shape === null ? 'None' : shapeStr(this._shape)}, dtype=${this._dtypeRepr})`;
   }
@@ -321,6 +454,7 @@ export class Parameter {
  * Parameters (`params=` of a Block).
  */
 export class ParameterDict {
+  /** Prepended by `get(name)` to make full names. */
   readonly prefix: string;
   private readonly _params = new Map<string, Parameter>();
   private readonly _shared: ParameterDict | null;
@@ -349,7 +483,7 @@ export class ParameterDict {
   /**
    * `get(name, options?)`: the Parameter `prefix + name` (own or shared), created with
    * `options` when absent; existing attributes must agree (unknown shape dims merge).
-   * Gluon note: as API.md specifies, a full name also works (`params.get('dense0_weight')` on a
+   * Gluon note: as docs/design/api.md specifies, a full name also works (`params.get('dense0_weight')` on a
    * dict with prefix 'dense0_'): when `prefix + name` does not exist but `name` does, it is
    * returned (and nothing is created).
    */
@@ -397,18 +531,23 @@ export class ParameterDict {
   keys(): IterableIterator<string> {
     return this._params.keys();
   }
+  /** The Parameters, in the order of `keys()`. */
   values(): IterableIterator<Parameter> {
     return this._params.values();
   }
+  /** `[fullName, Parameter]` pairs, in the order of `keys()`. */
   entries(): IterableIterator<[string, Parameter]> {
     return this._params.entries();
   }
+  /** Iterates over the full names, as Python's `for name in params`. */
   [Symbol.iterator](): IterableIterator<string> {
     return this._params.keys();
   }
+  /** Whether a Parameter with this full name is in the dict (Python `name in params`). */
   has(fullName: string): boolean {
     return this._params.has(fullName);
   }
+  /** The number of Parameters (Python `len(params)`). */
   get size(): number {
     return this._params.size;
   }
@@ -437,6 +576,13 @@ export class ParameterDict {
    * `initialize(init=Uniform(), ctx=null, verbose=false, forceReinit=false)`: `init` is the
    * default for Parameters without their own initializer.
    */
+  initialize(
+    ...args: PositionalArgs<
+      [],
+      [init: InitLike | null, ctx: Context | readonly Context[] | null, verbose: boolean, forceReinit: boolean],
+      InitializeOptions
+    >
+  ): void;
   initialize(...args: unknown[]): void {
     const o = parseArgs<{ init: InitLike; ctx: unknown; verbose: boolean; forceReinit: boolean }>(
       'ParameterDict.initialize',
@@ -446,7 +592,7 @@ export class ParameterDict {
     );
     const init = o.init ?? new Uniform();
     checkInit('ParameterDict.initialize(init)', init);
-    for (const p of this._params.values()) p.initialize(null, o.ctx, init, o.forceReinit);
+    for (const p of this._params.values()) p.initialize(null, o.ctx as Context | null, init, o.forceReinit);
   }
 
   /** Sets an attribute on every Parameter (`setattr('gradReq', 'null')`). */
@@ -457,6 +603,7 @@ export class ParameterDict {
     }
   }
 
+  /** Gradients are not kept; accepted for API compatibility. */
   zeroGrad(): void {}
 
   /**
@@ -464,6 +611,9 @@ export class ParameterDict {
    * `stripPrefix`), byte-identical to MXNet's; with a filename (Node/Deno/Bun) the file is
    * also written.
    */
+  save(
+    ...args: PositionalArgs<[], [filename: string | null, stripPrefix: string], ParameterDictSaveOptions>
+  ): Uint8Array;
   save(...args: unknown[]): Uint8Array {
     const o = parseArgs<{ filename: string | null; stripPrefix: string }>(
       'ParameterDict.save',
@@ -481,6 +631,21 @@ export class ParameterDict {
    * castDtype=false, dtypeSource='current')`: `source` is a path (Node/Deno/Bun), bytes or an
    * ArrayBuffer; keys may carry 'arg:'/'aux:'. Atomic: on any error nothing changes.
    */
+  load(
+    source: ParamsSource,
+    ...args: PositionalArgs<
+      [],
+      [
+        ctx: Context | readonly Context[] | null,
+        allowMissing: boolean,
+        ignoreExtra: boolean,
+        restorePrefix: string,
+        castDtype: boolean,
+        dtypeSource: DtypeSource,
+      ],
+      ParameterDictLoadOptions
+    >
+  ): void;
   load(source: unknown, ...args: unknown[]): void {
     const o = parseArgs<{
       ctx: unknown;
@@ -512,6 +677,7 @@ export class ParameterDict {
     loadParameterDictArrays(this, arrays, opts);
   }
 
+  /** Gluon's `repr`: the prefix and one line per Parameter. */
   toString(): string {
     const name = this.prefix ? `${this.prefix} ` : '';
     const lines = [...this._params.values()].map((p) => `  ${p.toString()}`);

@@ -1,6 +1,6 @@
 // Model files: Block.saveParameters / loadParameters and ParameterDict.save / load
 // (python/mxnet/gluon/block.py:418-557, parameter.py:257-323, 964-1072), over the MXNet
-// NDArray-list format of ../io/params.ts (byte layout: shared/reference/params-format.md).
+// NDArray-list format of ../io/params.ts (byte layout: docs/reference/params-format.md).
 //
 // Saving writes exactly what MXNet 1.9.1 writes for the same weights (V2 float32 records,
 // structural keys for save_parameters, `_unfused` names for fused layers, full names minus
@@ -52,6 +52,13 @@ export interface LoadErrorLocation {
   offset?: number;
 }
 
+/** Where `loadParameters` / `ParameterDict.load` read from: a path (Node/Deno/Bun), bytes or an ArrayBuffer. */
+export type ParamsSource = string | ArrayBufferView | ArrayBufferLike;
+
+/** `dtypeSource` of the load methods: whose dtype wins when `castDtype` is true. */
+export type DtypeSource = 'current' | 'saved';
+
+/** @internal The load methods' options after parsing. */
 export interface LoadOptions {
   allowMissing?: boolean;
   ignoreExtra?: boolean;
@@ -131,7 +138,7 @@ interface Options {
 function normOptions(where: string, o: LoadOptions): Options {
   const dtypeSource = o.dtypeSource ?? 'current';
   if (o.castDtype && dtypeSource !== 'current' && dtypeSource !== 'saved') {
-    throw new AssertionError(`${where}: dtype_source must be 'current' or 'saved', got '${dtypeSource}'`);
+    throw new AssertionError(`${where}: dtypeSource must be 'current' or 'saved', got '${dtypeSource}'`);
   }
   return {
     allowMissing: !!o.allowMissing,
@@ -169,7 +176,7 @@ class Plan {
       if (!this.o.castDtype) {
         throw located(
           new AssertionError(
-            `Failed loading Parameter '${p.name}' from saved params: dtype incompatible expected float32 vs saved ${e.dtype}. Set cast_dtype=True to cast the dtype of saved params.`,
+            `Failed loading Parameter '${p.name}' from saved params: dtype incompatible expected float32 vs saved ${e.dtype}. Set castDtype: true to cast the dtype of saved params.`,
           ),
           loc,
         );
@@ -198,7 +205,7 @@ function checkRestorePrefix(dict: ParameterDict, restorePrefix: string): void {
   for (const name of dict.keys()) {
     if (!name.startsWith(restorePrefix)) {
       throw new AssertionError(
-        `restore_prefix is '${restorePrefix}' but Parameters name '${name}' does not start with '${restorePrefix}'. For more info on naming, please see https://mxnet.io/api/python/docs/tutorials/packages/gluon/blocks/naming.html`,
+        `restorePrefix is '${restorePrefix}' but Parameters name '${name}' does not start with '${restorePrefix}'. For more info on naming, please see https://mxnet.io/api/python/docs/tutorials/packages/gluon/blocks/naming.html`,
       );
     }
   }
@@ -234,7 +241,7 @@ function loadIntoDict(dict: ParameterDict, entries: Entry[], restorePrefix: stri
       if (!o.ignoreExtra) {
         throw located(
           new AssertionError(
-            `Parameter '${name.slice(lprefix)}' loaded from ${errorStr} is not present in ParameterDict, choices are: ${briefPrintList([...dict.keys()])}. Set ignore_extra to True to ignore. Please make sure source and target networks have the same prefix.For more info on naming, please see https://mxnet.io/api/python/docs/tutorials/packages/gluon/blocks/naming.html`,
+            `Parameter '${name.slice(lprefix)}' loaded from ${errorStr} is not present in ParameterDict, choices are: ${briefPrintList([...dict.keys()])}. Set ignoreExtra: true to ignore. Please make sure source and target networks have the same prefix.For more info on naming, please see https://mxnet.io/api/python/docs/tutorials/packages/gluon/blocks/naming.html`,
           ),
           { source: o.source || 'param_dict', key: e.key, index: e.index, offset: e.offset },
         );
@@ -264,7 +271,7 @@ function loadIntoBlock(block: Block, entries: Entry[], o: Options): void {
       if (!(inv.get(p) as string[]).some((k) => loaded.has(k))) {
         throw located(
           new AssertionError(
-            `Parameter '${name}' is missing in file '${o.source}', which contains parameters: ${briefPrintList([...loaded.keys()])}. Set allow_missing=True to ignore missing parameters.`,
+            `Parameter '${name}' is missing in file '${o.source}', which contains parameters: ${briefPrintList([...loaded.keys()])}. Set allowMissing: true to ignore missing parameters.`,
           ),
           { source: o.source, key: name },
         );
@@ -278,7 +285,7 @@ function loadIntoBlock(block: Block, entries: Entry[], o: Options): void {
       if (!o.ignoreExtra) {
         throw located(
           new ValueError(
-            `Parameter '${name}' loaded from file '${o.source}' is not present in ParameterDict, which contains parameters ${briefPrintList([...block.params.keys()])}. Set ignore_extra=True to ignore. `,
+            `Parameter '${name}' loaded from file '${o.source}' is not present in ParameterDict, which contains parameters ${briefPrintList([...block.params.keys()])}. Set ignoreExtra: true to ignore. `,
           ),
           { source: o.source, key: e.key, index: e.index, offset: e.offset },
         );
@@ -302,7 +309,7 @@ export function blockParamsForSave(block: Block, deduplicate: boolean): Map<stri
     for (const [k, p] of params) reverse.set(p, k);
     params = [...reverse].map(([p, k]) => [k, p]);
   }
-  return new Map(params.map(([k, p]) => [k, p.data()]));
+  return new Map(params.map(([k, p]) => [k, p._live()]));
 }
 
 function saveMap(map: Map<string, NDArray>): Uint8Array {
@@ -337,7 +344,7 @@ export function loadBlockArrays(block: Block, arrays: Iterable<[string, NDArray]
 export function saveParameterDict(dict: ParameterDict, filename: string | null, stripPrefix: string): Uint8Array {
   const map = new Map<string, NDArray>();
   for (const p of dict.values()) {
-    const weight = p.data();
+    const weight = p._live();
     if (!p.name.startsWith(stripPrefix)) {
       throw new ValueError(
         `Prefix '${stripPrefix}' is to be striped before saving, but Parameter's name '${p.name}' does not start with '${stripPrefix}'. this may be due to your Block shares parameters from other Blocks or you forgot to use 'with name_scope()' when creating child blocks. For more info on naming, please see https://mxnet.io/api/python/docs/tutorials/packages/gluon/blocks/naming.html`,

@@ -3,16 +3,23 @@
 // weight/bias name-suffix dispatch of `Initializer.__call__` (spec §3.2).
 
 import { nextNormal, nextUniform } from '../random.js';
-import { parseArgs } from '../util/options.js';
+import { type PositionalArgs, parseArgs } from '../util/options.js';
 
 /** What an initializer fills: row-major float32 data of a known shape. */
 export interface InitTarget {
+  /** The values to fill, row-major. */
   readonly data: Float32Array;
+  /** The parameter's shape. */
   readonly shape: readonly number[];
 }
 
 const registry = new Map<string, (kw: Record<string, unknown>) => Initializer>();
 
+/**
+ * Base of the initializers (`mx.init.Initializer`): `initWeight(name, arr)` fills a
+ * parameter's data. Subclass it for a custom initializer, or pass one of Gluon's names
+ * (`'zeros'`, `'xavier'`, ...) wherever an initializer is expected.
+ */
 export abstract class Initializer {
   /** Registered name (`'uniform'`, `'xavier'`, ...). */
   abstract readonly kind: string;
@@ -32,6 +39,7 @@ export abstract class Initializer {
     return other instanceof Initializer && other.constructor === this.constructor && other.dumps() === this.dumps();
   }
 
+  /** The same as `dumps()`. */
   toString(): string {
     return this.dumps();
   }
@@ -49,6 +57,7 @@ function fillNormal(a: Float32Array, mu: number, sigma: number): void {
   for (let i = 0; i < a.length; i++) a[i] = mu + sigma * nextNormal();
 }
 
+/** `Zero()` (also `'zeros'`): fills with 0. */
 export class Zero extends Initializer {
   readonly kind = 'zeros';
   protected get kwargs(): Record<string, unknown> {
@@ -59,6 +68,7 @@ export class Zero extends Initializer {
   }
 }
 
+/** `One()` (also `'ones'`): fills with 1. */
 export class One extends Initializer {
   readonly kind = 'ones';
   protected get kwargs(): Record<string, unknown> {
@@ -69,10 +79,21 @@ export class One extends Initializer {
   }
 }
 
+/** What `Constant` fills with: a number, an array-like of the parameter's size, or an NDArray. */
+export type ConstantValue = number | ArrayLike<number> | { data: Float32Array };
+
+/** Options of `Constant(value)`. */
+export interface ConstantOptions {
+  /** Required: positionally or here. */
+  value?: ConstantValue;
+}
+
 /** `Constant(value)`: a number, or an array-like of the parameter's size (row-major). */
 export class Constant extends Initializer {
   readonly kind = 'constant';
-  readonly value: number | ArrayLike<number> | { data: Float32Array };
+  /** The value filled in. */
+  readonly value: ConstantValue;
+  constructor(...args: [value: ConstantValue] | [options: ConstantOptions & { value: ConstantValue }]);
   constructor(...args: unknown[]) {
     super();
     const o = parseArgs<{ value: Constant['value'] }>('init.Constant', args, ['value'], {}, ['value']);
@@ -98,10 +119,17 @@ export class Constant extends Initializer {
   }
 }
 
+/** Options of `Uniform(scale=0.07)`. */
+export interface UniformInitOptions {
+  scale?: number;
+}
+
 /** `Uniform(scale=0.07)`: U(-scale, scale). Gluon's global default initializer. */
 export class Uniform extends Initializer {
   readonly kind = 'uniform';
+  /** Values are drawn from U(-scale, scale). */
   readonly scale: number;
+  constructor(...args: PositionalArgs<[], [scale: number], UniformInitOptions>);
   constructor(...args: unknown[]) {
     super();
     this.scale = parseArgs<{ scale: number }>('init.Uniform', args, ['scale'], { scale: 0.07 }).scale;
@@ -114,10 +142,17 @@ export class Uniform extends Initializer {
   }
 }
 
+/** Options of `Normal(sigma=0.01)`. */
+export interface NormalInitOptions {
+  sigma?: number;
+}
+
 /** `Normal(sigma=0.01)`: N(0, sigma). */
 export class Normal extends Initializer {
   readonly kind = 'normal';
+  /** The standard deviation. */
   readonly sigma: number;
+  constructor(...args: PositionalArgs<[], [sigma: number], NormalInitOptions>);
   constructor(...args: unknown[]) {
     super();
     this.sigma = parseArgs<{ sigma: number }>('init.Normal', args, ['sigma'], { sigma: 0.01 }).sigma;
@@ -130,12 +165,32 @@ export class Normal extends Initializer {
   }
 }
 
+/** Xavier's fan: the average of fan-in and fan-out, or one of them. */
+export type FactorType = 'avg' | 'in' | 'out';
+
+/** Options of `Xavier(rndType='uniform', factorType='avg', magnitude=3)`. */
+export interface XavierOptions {
+  rndType?: 'uniform' | 'gaussian';
+  factorType?: FactorType;
+  magnitude?: number;
+}
+
 /** `Xavier(rndType='uniform', factorType='avg', magnitude=3)`. */
 export class Xavier extends Initializer {
   readonly kind: string = 'xavier';
+  /** 'uniform' or 'gaussian'. */
   readonly rndType: string;
+  /** The fan the scale divides by: 'avg' of fan-in and fan-out, 'in' or 'out'. */
   readonly factorType: string;
+  /** Scale: `sqrt(magnitude / fan)`. */
   readonly magnitude: number;
+  constructor(
+    ...args: PositionalArgs<
+      [],
+      [rndType: 'uniform' | 'gaussian', factorType: FactorType, magnitude: number],
+      XavierOptions
+    >
+  );
   constructor(...args: unknown[]) {
     super();
     const o = parseArgs<{ rndType: string; factorType: string; magnitude: number }>(
@@ -171,21 +226,35 @@ export class Xavier extends Initializer {
   }
 }
 
+/** Options of `MSRAPrelu(factorType='avg', slope=0.25)`. */
+export interface MSRAPreluOptions {
+  factorType?: FactorType;
+  slope?: number;
+}
+
 /** `MSRAPrelu(factorType='avg', slope=0.25)`: Xavier gaussian with magnitude 2/(1+slope^2). */
 export class MSRAPrelu extends Xavier {
   override readonly kind = 'msraprelu';
+  /** The PReLU slope the variance accounts for. */
   readonly slope: number;
+  constructor(...args: PositionalArgs<[], [factorType: FactorType, slope: number], MSRAPreluOptions>);
   constructor(...args: unknown[]) {
     const o = parseArgs<{ factorType: string; slope: number }>('init.MSRAPrelu', args, ['factorType', 'slope'], {
       factorType: 'avg',
       slope: 0.25,
     });
-    super('gaussian', o.factorType, 2 / (1 + o.slope * o.slope));
+    super('gaussian', o.factorType as FactorType, 2 / (1 + o.slope * o.slope));
     this.slope = o.slope;
   }
   protected override get kwargs(): Record<string, unknown> {
     return { factor_type: this.factorType, slope: this.slope };
   }
+}
+
+/** Options of `Orthogonal(scale=1.414, randType='uniform')`. */
+export interface OrthogonalOptions {
+  scale?: number;
+  randType?: 'uniform' | 'normal';
 }
 
 /**
@@ -196,8 +265,11 @@ export class MSRAPrelu extends Xavier {
  */
 export class Orthogonal extends Initializer {
   readonly kind = 'orthogonal';
+  /** Multiplies the orthogonal matrix. */
   readonly scale: number;
+  /** Distribution of the random matrix that is orthogonalised: 'uniform' or 'normal'. */
   readonly randType: string;
+  constructor(...args: PositionalArgs<[], [scale: number, randType: 'uniform' | 'normal'], OrthogonalOptions>);
   constructor(...args: unknown[]) {
     super();
     const o = parseArgs<{ scale: number; randType: string }>('init.Orthogonal', args, ['scale', 'randType'], {
@@ -239,10 +311,17 @@ export class Orthogonal extends Initializer {
   }
 }
 
+/** Options of `LSTMBias(forgetBias=1.0)`. */
+export interface LSTMBiasOptions {
+  forgetBias?: number;
+}
+
 /** `LSTMBias(forgetBias=1.0)`: zeros, with the forget-gate slice [H:2H] set to forgetBias. */
 export class LSTMBias extends Initializer {
   readonly kind = 'lstmbias';
+  /** The value of the forget-gate biases. */
   readonly forgetBias: number;
+  constructor(...args: PositionalArgs<[], [forgetBias: number], LSTMBiasOptions>);
   constructor(...args: unknown[]) {
     super();
     this.forgetBias = parseArgs<{ forgetBias: number }>('init.LSTMBias', args, ['forgetBias'], {
@@ -261,7 +340,7 @@ export class LSTMBias extends Initializer {
 
 register('zeros', () => new Zero(), 'zero');
 register('ones', () => new One(), 'one');
-register('constant', (kw) => new Constant(kw));
+register('constant', (kw) => new Constant(kw as { value: ConstantValue }));
 register('uniform', (kw) => new Uniform(kw));
 register('normal', (kw) => new Normal(kw));
 register('xavier', (kw) => new Xavier(kw));
@@ -269,6 +348,7 @@ register('msraprelu', (kw) => new MSRAPrelu(kw));
 register('orthogonal', (kw) => new Orthogonal(kw));
 register('lstmbias', (kw) => new LSTMBias(kw));
 
+/** An initializer instance, or one of Gluon's registered names (`'zeros'`, `'ones'`, `'uniform'`, `'xavier'`, `'lstmbias'`, ...). */
 export type InitLike = Initializer | string;
 
 function camelKeys(o: Record<string, unknown>): Record<string, unknown> {

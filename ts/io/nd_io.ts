@@ -1,4 +1,4 @@
-// mx.nd.save / mx.nd.load: the MXNet NDArray-list format (params-format.md) over NDArray objects.
+// mx.nd.save / mx.nd.load: the MXNet NDArray-list format (docs/reference/params-format.md) over NDArray objects.
 //
 //   save({ a: x, b: y }) -> Uint8Array     (a dict: names written, nd.load gives a dict back)
 //   save([x, y])         -> Uint8Array     (a list: no names, nd.load gives a list back)
@@ -12,6 +12,7 @@ import { loadNDArrayFile, type NDArrayEntry, saveNDArrayFile } from './params.js
 
 export { NDArrayFileError } from './params.js';
 
+/** What `nd.load` returns for a file saved from a dict, and `nd.save` takes: arrays by name. */
 export type NDArrayDict = Record<string, NDArray>;
 
 function asEntry(x: unknown, label: string): NDArrayEntry {

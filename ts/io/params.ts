@@ -1,5 +1,5 @@
 // MXNet 1.x NDArray-list binary format (`.params` files, `nd.save` / `nd.load`), pure TypeScript.
-// Byte-level specification: shared/reference/params-format.md (MXNet 1.9.1 `src/ndarray/ndarray.cc`).
+// Byte-level specification: docs/reference/params-format.md (MXNet 1.9.1 `src/ndarray/ndarray.cc`).
 //
 // Reading accepts every record version MXNet 1.x reads: V2 (0xF993FAC9, what MXNet >= 1.0 writes),
 // V3 (0xF993FACA, numpy-shape mode: 0-d scalars and zero-size arrays), V1 (0xF993FAC8) and the
@@ -18,6 +18,7 @@
 
 /** Thrown for any malformed or unsupported NDArray file. `offset` is the byte offset of the problem. */
 export class NDArrayFileError extends Error {
+  /** Byte offset in the file where the problem is. */
   readonly offset: number;
   /** Index of the array record (or name) involved, when there is one. */
   readonly index: number | undefined;
@@ -58,7 +59,7 @@ export interface NDArrayFileInput {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// constants (params-format.md §1-§3)
+// constants (docs/reference/params-format.md §1-§3)
 
 const LIST_MAGIC = 0x112;
 export const NDARRAY_V1_MAGIC = 0xf993fac8;

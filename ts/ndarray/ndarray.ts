@@ -1,6 +1,55 @@
-// NDArray: float32 data owned by JavaScript (ARCHITECTURE.md decision 6), so the garbage
+// NDArray: float32 data owned by JavaScript (docs/design/architecture.md decision 6), so the garbage
 // collector reclaims it and no user frees a tensor. Kernels copy in and out of wasm memory.
 
+import { isPlainObject } from '../util/options.js';
+import {
+  type IndexMode,
+  type OneHotOptions,
+  one_hot,
+  type PickOptions,
+  pick,
+  type TakeOptions,
+  take,
+} from './ops/indexing.js';
+import { log, sign, sqrt, square } from './ops/math.js';
+import { type ArgsortOptions, argsort, type SortOptions, sort, type TopkOptions, topk } from './ops/ordering.js';
+import {
+  type ArgReduceOptions,
+  argmax,
+  argmin,
+  max,
+  mean,
+  min,
+  type NormOptions,
+  norm,
+  prod,
+  type ReduceOptions,
+  sum,
+} from './ops/reduce.js';
+import {
+  type ExpandDimsOptions,
+  expand_dims,
+  type RepeatOptions,
+  repeat,
+  reshapeShape,
+  type SliceAxisOptions,
+  type SliceIndex,
+  type SliceOptions,
+  type SqueezeOptions,
+  type SwapaxesOptions,
+  slice_axis,
+  slice as sliceOp,
+  squeeze,
+  swapaxes as swapaxesOp,
+  type TileOptions,
+  type TransposeOptions,
+  tile,
+  transpose as transposeOp,
+} from './ops/shape.js';
+import { type LogSoftmaxOptions, log_softmax, type SoftmaxOptions, softmax } from './ops/softmax.js';
+import { clip as clipOp } from './ops.js';
+
+/** A shape: one non-negative integer per dimension (Python's shape tuple). */
 export type Shape = readonly number[];
 
 export function shapeSize(shape: Shape): number {
@@ -41,9 +90,20 @@ function stridesOf(shape: Shape): number[] {
 
 type Nested = number | Nested[];
 
+/** Calls operator `f` with `self` as its first argument (the NDArray method form). */
+function fwd<R>(f: (...a: never[]) => R, self: NDArray, args: unknown[]): R {
+  return (f as unknown as (...a: unknown[]) => R)(self, ...args);
+}
+
+/**
+ * An n-dimensional float32 array (`mx.nd.NDArray`): row-major data in a `Float32Array` plus a
+ * shape, in JavaScript memory, so there is nothing to free. Create one with `mx.nd.array`,
+ * `mx.nd.zeros`, `mx.nd.random.uniform`, ...
+ */
 export class NDArray {
   /** Row-major float32 storage; treat as read-only unless you own the array. */
   readonly data: Float32Array;
+  /** The dimensions (Python's shape tuple, as an array). */
   readonly shape: number[];
 
   constructor(data: Float32Array, shape: Shape) {
@@ -55,12 +115,15 @@ export class NDArray {
     this.shape = s;
   }
 
+  /** The number of elements. */
   get size(): number {
     return this.data.length;
   }
+  /** The number of dimensions. */
   get ndim(): number {
     return this.shape.length;
   }
+  /** Always 'float32', the one dtype the package computes in (token ids are float32 too, as in MXNet). */
   get dtype(): 'float32' {
     return 'float32';
   }
@@ -107,67 +170,33 @@ export class NDArray {
   /**
    * `reshape(shape)` with MXNet's special codes: 0 copies the input dimension at that
    * position, -1 infers one dimension, -2 copies all remaining input dimensions, -3 merges two
-   * consecutive input dimensions. The result shares the data (NDArrays are never written in
-   * place by this package's ops).
-   * Gluon note: MXNet's -4 (split one dimension in two) and `reverse` are not ported; -4 throws.
+   * consecutive input dimensions, -4 splits one into the next two entries; `{ reverse: true }`
+   * applies them right to left. Also `x.reshape(2, 3)`. The result shares the data (NDArrays
+   * are never written in place by this package's ops).
    */
-  reshape(shape: Shape | number, ...rest: number[]): NDArray {
-    const req = typeof shape === 'number' ? [shape, ...rest] : [...shape];
-    const src = this.shape;
-    const out: number[] = [];
-    let inferAt = -1;
-    let si = 0;
-    for (let i = 0; i < req.length; i++) {
-      const r = req[i] as number;
-      if (!Number.isInteger(r)) throw new TypeError(`reshape: shape entries must be integers, got [${req.join(', ')}]`);
-      if (r > 0) {
-        out.push(r);
-        si++;
-      } else if (r === 0) {
-        if (si >= src.length)
-          throw new RangeError(
-            `reshape: code 0 at position ${i} has no input dimension (input shape ${shapeStr(src)})`,
-          );
-        out.push(src[si] as number);
-        si++;
-      } else if (r === -1) {
-        if (inferAt >= 0) throw new RangeError(`reshape: more than one -1 in [${req.join(', ')}]`);
-        inferAt = out.length;
-        out.push(1);
-        si++;
-      } else if (r === -2) {
-        while (si < src.length) out.push(src[si++] as number);
-      } else if (r === -3) {
-        if (si + 1 >= src.length)
-          throw new RangeError(`reshape: code -3 needs two input dimensions (input shape ${shapeStr(src)})`);
-        out.push((src[si] as number) * (src[si + 1] as number));
-        si += 2;
-      } else {
-        throw new RangeError(
-          `reshape: unsupported code ${r} in [${req.join(', ')}] (supported: positive, 0, -1, -2, -3)`,
-        );
+  reshape(shape: Shape, options?: { reverse?: boolean }): NDArray;
+  reshape(...shape: number[]): NDArray;
+  reshape(shape: Shape | number, ...rest: unknown[]): NDArray {
+    let req: readonly number[];
+    let reverse = false;
+    if (typeof shape === 'number') req = [shape, ...(rest as number[])];
+    else {
+      req = shape;
+      const opts = rest[0] as { reverse?: boolean } | undefined;
+      if (opts !== undefined) {
+        for (const k of Object.keys(opts)) {
+          if (k !== 'reverse') throw new TypeError(`reshape: unknown option '${k}'; expected one of: reverse`);
+        }
+        reverse = opts.reverse === true;
       }
     }
-    if (inferAt >= 0) {
-      let known = 1;
-      out.forEach((v, i) => {
-        if (i !== inferAt) known *= v;
-      });
-      if (known === 0 || this.size % known !== 0) {
-        throw new RangeError(`reshape: cannot reshape array of shape ${shapeStr(src)} into [${req.join(', ')}]`);
-      }
-      out[inferAt] = this.size / known;
-    }
-    if (shapeSize(out) !== this.size) {
-      throw new RangeError(
-        `reshape: cannot reshape array of shape ${shapeStr(src)} (size ${this.size}) into ${shapeStr(out)} (size ${shapeSize(out)})`,
-      );
-    }
-    return new NDArray(this.data, out);
+    return new NDArray(this.data, reshapeShape('reshape', this.shape, req, reverse));
   }
 
   /** Permutes axes; no argument reverses them (Python `transpose(axes=None)`). */
-  transpose(axes?: readonly number[]): NDArray {
+  transpose(options?: readonly number[] | TransposeOptions): NDArray {
+    if (isPlainObject(options)) return transposeOp(this, options as TransposeOptions);
+    const axes = options as readonly number[] | undefined;
     const nd = this.ndim;
     const perm =
       axes === undefined || axes.length === 0
@@ -197,7 +226,9 @@ export class NDArray {
   }
 
   /** Swaps two axes (Python `swapaxes(dim1, dim2)`). */
-  swapaxes(dim1: number, dim2: number): NDArray {
+  swapaxes(dim1: number | SwapaxesOptions, dim2?: number): NDArray {
+    if (typeof dim1 !== 'number' || dim2 === undefined)
+      return fwd(swapaxesOp, this, dim2 === undefined ? [dim1] : [dim1, dim2]);
     const a = normAxis(dim1, this.ndim, 'swapaxes(dim1)');
     const b = normAxis(dim2, this.ndim, 'swapaxes(dim2)');
     if (a === b) return this;
@@ -225,7 +256,21 @@ export class NDArray {
    * entry per leading axis (arrays; `null` means the whole axis). Negative indices count from
    * the end.
    */
-  slice(begin: number | readonly (number | null)[], end?: number | null | readonly (number | null)[]): NDArray {
+  slice(begin: number | readonly (number | null)[], end?: number | null | readonly (number | null)[]): NDArray;
+  slice(begin: readonly SliceIndex[], end: readonly SliceIndex[], step: readonly SliceIndex[]): NDArray;
+  slice(options: SliceOptions & { begin: readonly SliceIndex[]; end: readonly SliceIndex[] }): NDArray;
+  slice(
+    first: number | readonly (number | null)[] | SliceOptions,
+    end?: number | null | readonly (number | null)[],
+    step?: readonly SliceIndex[],
+  ): NDArray {
+    if (isPlainObject(first) || step !== undefined)
+      return fwd(
+        sliceOp,
+        this,
+        [first, end, step].filter((v) => v !== undefined),
+      );
+    const begin = first as number | readonly (number | null)[];
     if (typeof begin === 'number' || begin === null) {
       return this.sliceAxis(0, begin, (end as number | null | undefined) ?? null);
     }
@@ -240,7 +285,13 @@ export class NDArray {
   }
 
   /** MXNet `slice_axis(axis, begin, end)`; `end` null means the end of the axis. */
-  sliceAxis(axis: number, begin: number | null, end: number | null): NDArray {
+  sliceAxis(
+    first: number | (SliceAxisOptions & { axis: number; begin: number }),
+    begin: number | null = null,
+    end: number | null = null,
+  ): NDArray {
+    if (typeof first !== 'number') return slice_axis(this, first);
+    const axis = first;
     const ax = normAxis(axis, this.ndim, 'sliceAxis');
     const n = this.shape[ax] as number;
     const norm = (v: number | null, dflt: number): number => {
@@ -264,26 +315,207 @@ export class NDArray {
   }
 
   /** Inserts an axis of size 1. */
-  expandDims(axis: number): NDArray {
+  expandDims(first: number | (ExpandDimsOptions & { axis: number })): NDArray {
+    if (typeof first !== 'number') return expand_dims(this, first);
+    const axis = first;
     const ax = normAxis(axis, this.ndim + 1, 'expandDims');
     const shape = [...this.shape];
     shape.splice(ax, 0, 1);
     return new NDArray(this.data, shape);
   }
 
-  /** Removes axes of size 1 (all, or the given one). */
-  squeeze(axis?: number): NDArray {
-    if (axis === undefined) {
-      const s = this.shape.filter((d) => d !== 1);
-      return new NDArray(this.data, s.length === 0 ? [1] : s);
-    }
-    const ax = normAxis(axis, this.ndim, 'squeeze');
-    if (this.shape[ax] !== 1) throw new RangeError(`squeeze: axis ${ax} has size ${String(this.shape[ax])}, not 1`);
-    const s = [...this.shape];
-    s.splice(ax, 1);
-    return new NDArray(this.data, s.length === 0 ? [1] : s);
+  /** Removes axes of size 1 (all, or the given ones; Python `squeeze(axis=None)`). */
+  squeeze(options?: SqueezeOptions): NDArray;
+  squeeze(axis?: number | readonly number[] | null): NDArray;
+  squeeze(...args: unknown[]): NDArray {
+    return fwd(squeeze, this, args);
   }
 
+  /** `x.softmax(options)`: {@link softmax} along an axis (default -1). */
+  softmax(options?: SoftmaxOptions): NDArray;
+  softmax(length: NDArray | null, options?: Omit<SoftmaxOptions, 'length'>): NDArray;
+  softmax(...args: unknown[]): NDArray {
+    return fwd(softmax, this, args);
+  }
+
+  /** `x.log_softmax(options)` in Python: {@link log_softmax} along an axis (default -1). */
+  logSoftmax(options?: LogSoftmaxOptions): NDArray;
+  logSoftmax(axis?: number, temperature?: number | null): NDArray;
+  logSoftmax(...args: unknown[]): NDArray {
+    return fwd(log_softmax, this, args);
+  }
+
+  /** `x.argmax(axis=None, keepdims=False)`: float32 indices of the maxima. */
+  argmax(options?: ArgReduceOptions): NDArray;
+  argmax(axis?: number | null, keepdims?: boolean): NDArray;
+  argmax(...args: unknown[]): NDArray {
+    return fwd(argmax, this, args);
+  }
+
+  /** `x.argmin(axis=None, keepdims=False)`: float32 indices of the minima. */
+  argmin(options?: ArgReduceOptions): NDArray;
+  argmin(axis?: number | null, keepdims?: boolean): NDArray;
+  argmin(...args: unknown[]): NDArray {
+    return fwd(argmin, this, args);
+  }
+
+  /** `x.topk(axis=-1, k=1, ret_typ='indices', is_ascend=False)`: {@link topk}; `[values, indices]` for 'both'. */
+  topk(options: TopkOptions & { retTyp: 'both' }): [NDArray, NDArray];
+  topk(axis: number | null, k: number, retTyp: 'both', isAscend?: boolean): [NDArray, NDArray];
+  topk(options?: TopkOptions & { retTyp?: 'value' | 'indices' | 'mask' }): NDArray;
+  topk(axis?: number | null, k?: number, retTyp?: 'value' | 'indices' | 'mask', isAscend?: boolean): NDArray;
+  topk(...args: unknown[]): NDArray | [NDArray, NDArray] {
+    return fwd(topk, this, args);
+  }
+
+  /** `x.sort(axis=-1, is_ascend=True)`: {@link sort}. */
+  sort(options?: SortOptions): NDArray;
+  sort(axis?: number | null, isAscend?: boolean): NDArray;
+  sort(...args: unknown[]): NDArray {
+    return fwd(sort, this, args);
+  }
+
+  /** `x.argsort(axis=-1, is_ascend=True)`: {@link argsort}. */
+  argsort(options?: ArgsortOptions): NDArray;
+  argsort(axis?: number | null, isAscend?: boolean): NDArray;
+  argsort(...args: unknown[]): NDArray {
+    return fwd(argsort, this, args);
+  }
+
+  /** `x.pick(index, axis=-1, keepdims=False, mode='clip')`: {@link pick}. */
+  pick(index: NDArray, options?: PickOptions): NDArray;
+  pick(index: NDArray, axis?: number, keepdims?: boolean, mode?: IndexMode): NDArray;
+  pick(...args: unknown[]): NDArray {
+    return fwd(pick, this, args);
+  }
+
+  /** `x.take(indices, axis=0, mode='clip')`: {@link take}. */
+  take(indices: NDArray, options?: TakeOptions): NDArray;
+  take(indices: NDArray, axis?: number, mode?: IndexMode): NDArray;
+  take(...args: unknown[]): NDArray {
+    return fwd(take, this, args);
+  }
+
+  /** `x.one_hot(depth, on_value=1, off_value=0)` in Python: {@link one_hot}. */
+  oneHot(depth: number, options?: Omit<OneHotOptions, 'depth'>): NDArray;
+  oneHot(options: OneHotOptions & { depth: number }): NDArray;
+  oneHot(depth: number, onValue?: number, offValue?: number): NDArray;
+  oneHot(...args: unknown[]): NDArray {
+    return fwd(one_hot, this, args);
+  }
+
+  /** `x.sum(axis=None, keepdims=False, exclude=False)`: {@link sum}. */
+  sum(options?: ReduceOptions): NDArray;
+  sum(axis?: number | readonly number[] | null, keepdims?: boolean, exclude?: boolean): NDArray;
+  sum(...args: unknown[]): NDArray {
+    return fwd(sum, this, args);
+  }
+
+  /** `x.mean(axis=None, keepdims=False, exclude=False)`: {@link mean}. */
+  mean(options?: ReduceOptions): NDArray;
+  mean(axis?: number | readonly number[] | null, keepdims?: boolean, exclude?: boolean): NDArray;
+  mean(...args: unknown[]): NDArray {
+    return fwd(mean, this, args);
+  }
+
+  /** `x.max(axis=None, keepdims=False, exclude=False)`: {@link max}. */
+  max(options?: ReduceOptions): NDArray;
+  max(axis?: number | readonly number[] | null, keepdims?: boolean, exclude?: boolean): NDArray;
+  max(...args: unknown[]): NDArray {
+    return fwd(max, this, args);
+  }
+
+  /** `x.min(axis=None, keepdims=False, exclude=False)`: {@link min}. */
+  min(options?: ReduceOptions): NDArray;
+  min(axis?: number | readonly number[] | null, keepdims?: boolean, exclude?: boolean): NDArray;
+  min(...args: unknown[]): NDArray {
+    return fwd(min, this, args);
+  }
+
+  /** `x.prod(axis=None, keepdims=False, exclude=False)`: {@link prod}. */
+  prod(options?: ReduceOptions): NDArray;
+  prod(axis?: number | readonly number[] | null, keepdims?: boolean, exclude?: boolean): NDArray;
+  prod(...args: unknown[]): NDArray {
+    return fwd(prod, this, args);
+  }
+
+  /** `x.norm(ord=2, axis=None, keepdims=False)`: {@link norm}. */
+  norm(options?: NormOptions): NDArray;
+  norm(ord?: 1 | 2, axis?: number | readonly number[] | null, outDtype?: null, keepdims?: boolean): NDArray;
+  norm(...args: unknown[]): NDArray {
+    return fwd(norm, this, args);
+  }
+
+  /** `x.tile(reps)`: {@link tile}. */
+  tile(reps: readonly number[]): NDArray;
+  tile(options: TileOptions & { reps: readonly number[] }): NDArray;
+  tile(...args: unknown[]): NDArray {
+    return fwd(tile, this, args);
+  }
+
+  /** `x.repeat(repeats, axis=None)`: {@link repeat}. */
+  repeat(repeats: number, axis?: number | null): NDArray;
+  repeat(options: RepeatOptions & { repeats: number }): NDArray;
+  repeat(repeats: number, options: Omit<RepeatOptions, 'repeats'>): NDArray;
+  repeat(...args: unknown[]): NDArray {
+    return fwd(repeat, this, args);
+  }
+
+  /** `x.clip(a_min, a_max)`: values limited to [aMin, aMax]. */
+  clip(aMin: number, aMax: number): NDArray;
+  clip(options: { aMin: number; aMax: number }): NDArray;
+  clip(...args: unknown[]): NDArray {
+    return fwd(clipOp, this, args);
+  }
+
+  /** `x.abs()`: absolute values. */
+  abs(): NDArray {
+    return NDArray.map(this, Math.abs);
+  }
+
+  /** `x.sign()`: -1, 0 or 1. */
+  sign(): NDArray {
+    return sign(this);
+  }
+
+  /** `x.sqrt()`: square roots. */
+  sqrt(): NDArray {
+    return sqrt(this);
+  }
+
+  /** `x.square()`: squares. */
+  square(): NDArray {
+    return square(this);
+  }
+
+  /** `x.log()`: natural logarithms. */
+  log(): NDArray {
+    return log(this);
+  }
+
+  /** `x.relu()`: max(x, 0). */
+  relu(): NDArray {
+    // biome-ignore lint/complexity/useMathMinMax: MXNet's relu (x > 0 ? x : 0), also for NaN and -0
+    return NDArray.map(this, (v) => (v > 0 ? v : 0));
+  }
+
+  /** `x.sigmoid()`: 1 / (1 + exp(-x)). */
+  sigmoid(): NDArray {
+    return NDArray.map(this, (v) => 1 / (1 + Math.exp(-v)));
+  }
+
+  /** `x.tanh()`: hyperbolic tangent. */
+  tanh(): NDArray {
+    return NDArray.map(this, Math.tanh);
+  }
+
+  private static map(x: NDArray, f: (v: number) => number): NDArray {
+    const out = new Float32Array(x.size);
+    for (let i = 0; i < out.length; i++) out[i] = f(x.data[i] as number);
+    return new NDArray(out, x.shape);
+  }
+
+  /** The values and a `<NDArray 2x3 @cpu(0)>` line, like Python's `print(x)`. */
   toString(): string {
     return `\n${JSON.stringify(this.toArray())}\n<NDArray ${this.shape.join('x')} @cpu(0)>`;
   }

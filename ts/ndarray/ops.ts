@@ -1,8 +1,8 @@
 // NDArray operators: dot, FullyConnected, concat/stack/split, broadcasting arithmetic,
 // activations, Embedding, Dropout. Matrix products run on the wasm SGEMM.
 
-import { backend } from '../backend/index.js';
-import { parseArgs } from '../util/options.js';
+import { backend, ensureRoom, guarded } from '../backend/index.js';
+import { type PositionalArgs, parseArgs } from '../util/options.js';
 import { NDArray, normAxis, type Shape, shapeSize, shapeStr } from './ndarray.js';
 
 function checkNd(where: string, what: string, x: unknown): NDArray {
@@ -29,8 +29,20 @@ function matmul(
 ): Float32Array {
   const c = new Float32Array(m * n);
   if (m === 0 || n === 0 || k === 0) return c;
-  backend().sgemm(transA, transB, m, n, k, 1, a, transA ? m : k, b, transB ? k : n, 0, c, n);
+  const bytes = (a.length + b.length + c.length) * 4;
+  ensureRoom('dot', bytes, Math.max(a.length, b.length, c.length) * 4, null);
+  guarded('dot', () => backend().sgemm(transA, transB, m, n, k, 1, a, transA ? m : k, b, transB ? k : n, 0, c, n));
   return c;
+}
+
+/** Keyword options of {@link dot} (`nd.dot(lhs, rhs, transpose_a=False, transpose_b=False)`). */
+export interface DotOptions {
+  lhs?: NDArray;
+  rhs?: NDArray;
+  /** Contract the first axis of lhs instead of its last. */
+  transposeA?: boolean;
+  /** Contract the last axis of rhs instead of its first. */
+  transposeB?: boolean;
 }
 
 /**
@@ -38,6 +50,11 @@ function matmul(
  * axis of lhs (the first, when transposed) contracts with the first axis of rhs (the last,
  * when transposed); the output shape is the remaining lhs axes then the remaining rhs axes.
  */
+export function dot(
+  ...args:
+    | PositionalArgs<[lhs: NDArray, rhs: NDArray], [transposeA: boolean, transposeB: boolean], DotOptions>
+    | [options: DotOptions & { lhs: NDArray; rhs: NDArray }]
+): NDArray;
 export function dot(...args: unknown[]): NDArray {
   const o = parseArgs<{ lhs: unknown; rhs: unknown; transposeA: boolean; transposeB: boolean }>(
     'nd.dot',
@@ -70,10 +87,33 @@ export function dot(...args: unknown[]): NDArray {
   return new NDArray(out, shape.length === 0 ? [1] : shape);
 }
 
+/** Keyword options of {@link FullyConnected}. */
+export interface FullyConnectedOptions {
+  data?: NDArray;
+  /** (numHidden, inputDim). */
+  weight?: NDArray;
+  /** (numHidden,), or null with `noBias`. */
+  bias?: NDArray | null;
+  /** Checked against the weight's first dimension when given. */
+  numHidden?: number;
+  noBias?: boolean;
+  /** Flatten all but the first input axis (true), or apply to the last axis only (false). */
+  flatten?: boolean;
+}
+
 /**
  * `nd.FullyConnected(data, weight, bias, numHidden, noBias=false, flatten=true)`:
  * y = x W^T + b over the flattened input (flatten) or over the last axis.
  */
+export function FullyConnected(
+  ...args:
+    | PositionalArgs<
+        [data: NDArray, weight: NDArray],
+        [bias: NDArray | null, numHidden: number, noBias: boolean, flatten: boolean],
+        FullyConnectedOptions
+      >
+    | [options: FullyConnectedOptions & { data: NDArray; weight: NDArray }]
+): NDArray;
 export function FullyConnected(...args: unknown[]): NDArray {
   const o = parseArgs<{
     data: unknown;
@@ -135,7 +175,15 @@ function listArgs(where: string, args: unknown[]): { arrays: NDArray[]; opts: un
   return { arrays, opts: args.slice(i) };
 }
 
+/** Keyword options of {@link concat}. */
+export interface ConcatOptions {
+  /** The axis to join along (default 1). */
+  dim?: number;
+}
+
 /** `nd.concat(a, b, ..., { dim: 1 })` (or an array of NDArrays first). */
+export function concat(...args: [...data: NDArray[], options: ConcatOptions] | NDArray[]): NDArray;
+export function concat(data: readonly NDArray[], options?: ConcatOptions): NDArray;
 export function concat(...args: unknown[]): NDArray {
   const { arrays, opts } = listArgs('nd.concat', args);
   const o = parseArgs<{ dim: number }>('nd.concat', opts, ['dim'], { dim: 1 });
@@ -166,7 +214,15 @@ export function concat(...args: unknown[]): NDArray {
   return new NDArray(out, shape);
 }
 
+/** Keyword options of {@link stack}. */
+export interface StackOptions {
+  /** The position of the new axis (default 0). */
+  axis?: number;
+}
+
 /** `nd.stack([a, b, ...], { axis: 0 })` (or the arrays as separate arguments). */
+export function stack(data: readonly NDArray[], options?: StackOptions): NDArray;
+export function stack(...args: [...data: NDArray[], options: StackOptions] | NDArray[]): NDArray;
 export function stack(...args: unknown[]): NDArray {
   const { arrays, opts } = listArgs('nd.stack', args);
   const o = parseArgs<{ axis: number }>('nd.stack', opts, ['axis'], { axis: 0 });
@@ -185,10 +241,26 @@ export function stack(...args: unknown[]): NDArray {
   );
 }
 
+/** Keyword options of {@link split}. */
+export interface SplitOptions {
+  data?: NDArray;
+  /** How many equal parts. */
+  numOutputs?: number;
+  /** The axis to split (default 1). */
+  axis?: number;
+  /** Drop the split axis (each part must have size 1 there). */
+  squeezeAxis?: boolean;
+}
+
 /**
  * `nd.split(data, numOutputs, { axis: 1, squeezeAxis: false })`.
  * Gluon note: always returns an array, also for numOutputs = 1 (Python returns the bare NDArray).
  */
+export function split(
+  ...args:
+    | PositionalArgs<[data: NDArray, numOutputs: number], [axis: number, squeezeAxis: boolean], SplitOptions>
+    | [options: SplitOptions & { data: NDArray; numOutputs: number }]
+): NDArray[];
 export function split(...args: unknown[]): NDArray[] {
   const o = parseArgs<{ data: unknown; numOutputs: number; axis: number; squeezeAxis: boolean }>(
     'nd.split',
@@ -318,6 +390,10 @@ const sigm = (v: number): number => 1 / (1 + Math.exp(-v));
 /** MXNet's softrelu: log(1 + exp(x)), computed without overflow. */
 const softr = (v: number): number => (v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v)));
 
+/** The activation names of MXNet's `Activation` operator. */
+export type ActType = 'relu' | 'sigmoid' | 'tanh' | 'softrelu' | 'softsign';
+
+/** @internal The elementwise function of each activation. */
 export const ACTIVATIONS: Readonly<Record<string, (v: number) => number>> = {
   // biome-ignore lint/complexity/useMathMinMax: MXNet's relu (x > 0 ? x : 0), also for NaN and -0
   relu: (v) => (v > 0 ? v : 0),
@@ -327,34 +403,77 @@ export const ACTIVATIONS: Readonly<Record<string, (v: number) => number>> = {
   softsign: (v) => v / (1 + Math.abs(v)),
 };
 
+/** Elementwise `max(x, 0)` (`nd.relu`). */
 export function relu(x: NDArray): NDArray {
   return unary('nd.relu', x, ACTIVATIONS.relu as (v: number) => number);
 }
+/** Elementwise `1 / (1 + exp(-x))` (`nd.sigmoid`). */
 export function sigmoid(x: NDArray): NDArray {
   return unary('nd.sigmoid', x, sigm);
 }
+/** Elementwise hyperbolic tangent (`nd.tanh`). */
 export function tanh(x: NDArray): NDArray {
   return unary('nd.tanh', x, Math.tanh);
 }
+/** Elementwise `log(1 + exp(x))` (`nd.Activation` with `act_type="softrelu"`). */
 export function softrelu(x: NDArray): NDArray {
   return unary('nd.softrelu', x, softr);
 }
+/** Elementwise `x / (1 + |x|)` (`nd.softsign`). */
 export function softsign(x: NDArray): NDArray {
   return unary('nd.softsign', x, ACTIVATIONS.softsign as (v: number) => number);
 }
+/** Elementwise `e^x` (`nd.exp`). */
 export function exp(x: NDArray): NDArray {
   return unary('nd.exp', x, Math.exp);
 }
+/** Elementwise absolute value (`nd.abs`). */
 export function abs(x: NDArray): NDArray {
   return unary('nd.abs', x, Math.abs);
 }
 
-/** `nd.clip(data, aMin, aMax)`. */
-export function clip(x: NDArray, aMin: number, aMax: number): NDArray {
-  return unary('nd.clip', x, (v) => Math.min(Math.max(v, aMin), aMax));
+/** Keyword options of {@link clip} (`nd.clip(data, a_min, a_max)`). */
+export interface ClipOptions {
+  /** The lower bound. */
+  aMin?: number;
+  /** The upper bound. */
+  aMax?: number;
+}
+
+/** `nd.clip(data, a_min, a_max)`: every value limited to [aMin, aMax] (positional or `{ aMin, aMax }`). */
+export function clip(data: NDArray, options: ClipOptions & { aMin: number; aMax: number }): NDArray;
+export function clip(data: NDArray, aMin: number, aMax: number): NDArray;
+export function clip(...args: unknown[]): NDArray {
+  const o = parseArgs<ClipOptions & { data: unknown }>('nd.clip', args, ['data', 'aMin', 'aMax'], {}, [
+    'data',
+    'aMin',
+    'aMax',
+  ]);
+  const lo = o.aMin;
+  const hi = o.aMax;
+  for (const [k, v] of [
+    ['aMin', lo],
+    ['aMax', hi],
+  ] as const) {
+    if (typeof v !== 'number' || Number.isNaN(v))
+      throw new TypeError(`nd.clip: ${k} must be a number, got ${String(v)}`);
+  }
+  return unary('nd.clip', o.data, (v) => Math.min(Math.max(v, lo as number), hi as number));
+}
+
+/** Keyword options of {@link Activation} (the operator; `nn.Activation` is the block). */
+export interface ActivationOpOptions {
+  data?: NDArray;
+  actType?: ActType;
 }
 
 /** `nd.Activation(data, actType)`: actType one of relu, sigmoid, tanh, softrelu, softsign. */
+export function Activation(
+  ...args:
+    | [data: NDArray, actType: ActType]
+    | [data: NDArray, options: ActivationOpOptions & { actType: ActType }]
+    | [options: ActivationOpOptions & { data: NDArray; actType: ActType }]
+): NDArray;
 export function Activation(...args: unknown[]): NDArray {
   const o = parseArgs<{ data: unknown; actType: string }>('nd.Activation', args, ['data', 'actType'], {}, [
     'data',
@@ -369,12 +488,32 @@ export function Activation(...args: unknown[]): NDArray {
   return unary('nd.Activation', o.data, f);
 }
 
+/** Keyword options of {@link Dropout} (the operator; `nn.Dropout` is the block). */
+export interface DropoutOpOptions {
+  data?: NDArray;
+  /** The drop probability (default 0.5). */
+  p?: number;
+  /** 'training' (drop only in training) or 'always' (which throws here for p > 0). */
+  mode?: 'training' | 'always';
+  /** Axes along which one mask is shared. */
+  axes?: readonly number[];
+}
+
 /**
  * `nd.Dropout(data, p=0.5, mode='training', axes=())`: the identity outside training, as
  * MXNet's Dropout outside `autograd.record()`.
  * Gluon note: this package runs inference only, so Dropout is always the identity, and
  * mode 'always' with p > 0 (dropout at inference) throws.
  */
+export function Dropout(
+  ...args:
+    | PositionalArgs<
+        [data: NDArray],
+        [p: number, mode: 'training' | 'always', axes: readonly number[]],
+        DropoutOpOptions
+      >
+    | [options: DropoutOpOptions & { data: NDArray }]
+): NDArray;
 export function Dropout(...args: unknown[]): NDArray {
   const o = parseArgs<{ data: unknown; p: number; mode: string; axes: unknown }>(
     'nd.Dropout',
@@ -390,10 +529,27 @@ export function Dropout(...args: unknown[]): NDArray {
   return checkNd('nd.Dropout', 'data', o.data);
 }
 
+/** Keyword options of {@link Embedding} (the operator; `nn.Embedding` is the block). */
+export interface EmbeddingOpOptions {
+  /** The ids. */
+  data?: NDArray;
+  /** (inputDim, outputDim). */
+  weight?: NDArray;
+  /** Checked against the weight's first dimension when given. */
+  inputDim?: number;
+  /** Checked against the weight's second dimension when given. */
+  outputDim?: number;
+}
+
 /**
  * `nd.Embedding(data, weight, inputDim, outputDim)`: rows of `weight` gathered at the ids in
  * `data` (float ids truncated to integers, then clipped to [0, inputDim-1], MXNet's `clip` mode).
  */
+export function Embedding(
+  ...args:
+    | PositionalArgs<[data: NDArray, weight: NDArray], [inputDim: number, outputDim: number], EmbeddingOpOptions>
+    | [options: EmbeddingOpOptions & { data: NDArray; weight: NDArray }]
+): NDArray;
 export function Embedding(...args: unknown[]): NDArray {
   const o = parseArgs<{ data: unknown; weight: unknown; inputDim: number; outputDim: number }>(
     'nd.Embedding',
@@ -452,18 +608,12 @@ export function flip(x: NDArray, axis: number): NDArray {
   return new NDArray(out, x.shape);
 }
 
-export function swapaxes(x: NDArray, dim1: number, dim2: number): NDArray {
-  return checkNd('nd.swapaxes', 'data', x).swapaxes(dim1, dim2);
-}
-export function reshape(x: NDArray, shape: Shape): NDArray {
-  return checkNd('nd.reshape', 'data', x).reshape(shape);
-}
-export function transpose(x: NDArray, axes?: readonly number[]): NDArray {
-  return checkNd('nd.transpose', 'data', x).transpose(axes);
-}
-export function expandDims(x: NDArray, axis: number): NDArray {
-  return checkNd('nd.expandDims', 'data', x).expandDims(axis);
-}
-export function sliceAxis(x: NDArray, axis: number, begin: number | null, end: number | null): NDArray {
-  return checkNd('nd.sliceAxis', 'data', x).sliceAxis(axis, begin, end);
-}
+// reshape, swapaxes, transpose, expand_dims and slice_axis take MXNet's keywords too; they live
+// with the other shape operators. expandDims and sliceAxis are the earlier names, kept as aliases.
+export {
+  expand_dims as expandDims,
+  reshape,
+  slice_axis as sliceAxis,
+  swapaxes,
+  transpose,
+} from './ops/shape.js';

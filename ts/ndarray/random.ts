@@ -1,9 +1,37 @@
 // nd.random: uniform and normal draws from the seedable generator of ts/random.ts.
 
 import { nextNormal, nextUniform } from '../random.js';
-import { checkCtx, parseArgs } from '../util/options.js';
+import { type Context, checkCtx, type Float32, type PositionalArgs, parseArgs } from '../util/options.js';
 import { checkDtype, toShape } from './creation.js';
-import { NDArray, shapeSize } from './ndarray.js';
+import { NDArray, type Shape, shapeSize } from './ndarray.js';
+
+/** Options of {@link uniform}. */
+export interface UniformOptions {
+  /** Lower bound, inclusive (default 0). */
+  low?: number;
+  /** Upper bound, exclusive (default 1). */
+  high?: number;
+  /** Default (1,). */
+  shape?: Shape | number;
+  /** Only 'float32'. */
+  dtype?: Float32 | null;
+  /** Accepted for compatibility: cpu only. */
+  ctx?: Context | null;
+}
+
+/** Options of {@link normal}. */
+export interface NormalOptions {
+  /** Mean (default 0). */
+  loc?: number;
+  /** Standard deviation (default 1). */
+  scale?: number;
+  /** Default (1,). */
+  shape?: Shape | number;
+  /** Only 'float32'. */
+  dtype?: Float32 | null;
+  /** Accepted for compatibility: cpu only. */
+  ctx?: Context | null;
+}
 
 interface DrawArgs {
   a: number;
@@ -48,11 +76,25 @@ function draw(
 }
 
 /** `nd.random.uniform(low=0, high=1, shape=(1,), dtype?, ctx?)`: U[low, high). */
+export function uniform(
+  ...args: PositionalArgs<
+    [],
+    [low: number, high: number, shape: Shape | number, dtype: Float32 | null, ctx: Context | null],
+    UniformOptions
+  >
+): NDArray;
 export function uniform(...args: unknown[]): NDArray {
   return draw('nd.random.uniform', ['low', 'high'], args, [0, 1], (lo, hi) => lo + (hi - lo) * nextUniform());
 }
 
 /** `nd.random.normal(loc=0, scale=1, shape=(1,), dtype?, ctx?)`. */
+export function normal(
+  ...args: PositionalArgs<
+    [],
+    [loc: number, scale: number, shape: Shape | number, dtype: Float32 | null, ctx: Context | null],
+    NormalOptions
+  >
+): NDArray;
 export function normal(...args: unknown[]): NDArray {
   return draw('nd.random.normal', ['loc', 'scale'], args, [0, 1], (loc, scale) => {
     if (scale < 0) throw new RangeError(`nd.random.normal: scale must be non-negative, got ${scale}`);

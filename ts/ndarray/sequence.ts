@@ -1,7 +1,7 @@
 // SequenceMask / SequenceLast / SequenceReverse (src/operator/sequence_*-inl.h): per-sample
 // valid lengths over the time axis. Lengths are read as integers (float ids truncated, as MXNet).
 
-import { parseArgs } from '../util/options.js';
+import { type PositionalArgs, parseArgs } from '../util/options.js';
 import { NDArray, shapeSize, shapeStr } from './ndarray.js';
 
 interface SeqArgs {
@@ -51,7 +51,33 @@ function offset(axis: number, t: number, b: number, T: number, N: number, inner:
   return (axis === 0 ? t * N + b : b * T + t) * inner;
 }
 
+/** Keyword options of {@link SequenceLast} and {@link SequenceReverse}. */
+export interface SequenceOptions {
+  /** (T, N, ...) with axis 0, or (N, T, ...) with axis 1. */
+  data?: NDArray;
+  /** N valid lengths, read when `useSequenceLength` is true. */
+  sequenceLength?: NDArray | null;
+  useSequenceLength?: boolean;
+  /** The time axis: 0 or 1 (SequenceReverse: 0 only). */
+  axis?: number;
+}
+
+/** Keyword options of {@link SequenceMask}. */
+export interface SequenceMaskOptions extends SequenceOptions {
+  /** What the steps past each length become (default 0). */
+  value?: number;
+}
+
 /** `nd.SequenceMask(data, sequenceLength, useSequenceLength=false, value=0, axis=0)`. */
+export function SequenceMask(
+  ...args:
+    | PositionalArgs<
+        [data: NDArray],
+        [sequenceLength: NDArray | null, useSequenceLength: boolean, value: number, axis: number],
+        SequenceMaskOptions
+      >
+    | [options: SequenceMaskOptions & { data: NDArray }]
+): NDArray;
 export function SequenceMask(...args: unknown[]): NDArray {
   const { o, x, T, N, lens, inner } = prepare(
     'nd.SequenceMask',
@@ -75,6 +101,15 @@ export function SequenceMask(...args: unknown[]): NDArray {
  * time `len-1` of each sample. Gluon note: a length outside [1, T] throws (MXNet reads out of
  * bounds for 0).
  */
+export function SequenceLast(
+  ...args:
+    | PositionalArgs<
+        [data: NDArray],
+        [sequenceLength: NDArray | null, useSequenceLength: boolean, axis: number],
+        SequenceOptions
+      >
+    | [options: SequenceOptions & { data: NDArray }]
+): NDArray;
 export function SequenceLast(...args: unknown[]): NDArray {
   const { o, x, T, N, lens, inner } = prepare(
     'nd.SequenceLast',
@@ -97,6 +132,15 @@ export function SequenceLast(...args: unknown[]): NDArray {
  * `nd.SequenceReverse(data, sequenceLength, useSequenceLength=false, axis=0)`: reverses the
  * first `len` steps of each sample and leaves the padding in place.
  */
+export function SequenceReverse(
+  ...args:
+    | PositionalArgs<
+        [data: NDArray],
+        [sequenceLength: NDArray | null, useSequenceLength: boolean, axis: number],
+        SequenceOptions
+      >
+    | [options: SequenceOptions & { data: NDArray }]
+): NDArray;
 export function SequenceReverse(...args: unknown[]): NDArray {
   const { x, T, N, lens, inner } = prepare(
     'nd.SequenceReverse',

@@ -1,13 +1,19 @@
 // Error classes named after the Python exceptions MXNet raises, so ported tests can assert
 // the same kind of failure (`expect(f).toThrow(ValueError)`).
 
+/** Where MXNet fails a Python `assert` (mismatching shapes, names or attributes). */
 export class AssertionError extends Error {
+  /** `'AssertionError'`. */
   override name = 'AssertionError';
 }
+/** Where MXNet raises `ValueError` (an argument with a wrong value). */
 export class ValueError extends Error {
+  /** `'ValueError'`. */
   override name = 'ValueError';
 }
+/** Where MXNet raises `NotImplementedError` (e.g. `forward` of an abstract block or cell). */
 export class NotImplementedError extends Error {
+  /** `'NotImplementedError'`. */
   override name = 'NotImplementedError';
 }
 /** Python's `_indent(s, n)` (gluon/utils.py): indents every line but the first. */

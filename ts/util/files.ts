@@ -1,5 +1,6 @@
 // Synchronous file access where the runtime has a file system (Node, Bun, Deno), for
 // saveParameters(path) / loadParameters(path). Browsers and edge runtimes use bytes.
+import { describe } from './describe.js';
 
 interface SyncFs {
   readFileSync(path: string): Uint8Array;
@@ -48,5 +49,5 @@ export function sourceBytes(where: string, source: unknown): { bytes: Uint8Array
   ) {
     return { bytes: new Uint8Array(source), name: '<bytes>' };
   }
-  throw new TypeError(`${where}: expected a path, a Uint8Array or an ArrayBuffer, got ${String(source)}`);
+  throw new TypeError(`${where}: expected a path, a Uint8Array or an ArrayBuffer, got ${describe(source)}`);
 }

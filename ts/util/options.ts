@@ -1,6 +1,32 @@
-// Translation rule 2 of API.md: Python's positional parameters stay positional, in Python's
+// Translation rule 2 of docs/design/api.md: Python's positional parameters stay positional, in Python's
 // order, and any keyword parameter may instead come in ONE trailing plain object with
 // camelCase keys. Unknown keys throw (nothing is silently ignored).
+
+/**
+ * The argument lists of a function that follows rule 2 of docs/design/api.md: the required
+ * parameters `Req`, then any leading run of the optional parameters `Opt` (Python's positional
+ * order; labelled tuples; `undefined` skips one), then optionally ONE options object `O`
+ * whose keys are checked.
+ *
+ *   PositionalArgs<[units: number], [activation: string | null], DenseOptions>
+ *   = [units: number, options?: DenseOptions]
+ *   | [units: number, activation: string | null | undefined, options?: DenseOptions]
+ */
+export type PositionalArgs<Req extends readonly unknown[], Opt extends readonly unknown[], O> = Opt extends readonly [
+  ...infer Init,
+  unknown,
+]
+  ? [...Req, ...{ [K in keyof Opt]: Opt[K] | undefined }, options?: O] | PositionalArgs<Req, Init, O>
+  : [...Req, options?: O];
+
+/**
+ * A device context. Everything runs on the one wasm CPU device, so only cpu contexts are
+ * accepted (`'cpu'`, `'cpu(0)'`, or an object whose `deviceType` is `'cpu'`).
+ */
+export type Context = string | { readonly deviceType: string };
+
+/** The dtype the package computes in; Gluon's `dtype` options accept only this (or null). */
+export type Float32 = 'float32';
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
@@ -8,7 +34,8 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-function snakeToCamel(s: string): string {
+/** `batch_size` -> `batchSize` (for "did you mean" hints). */
+export function snakeToCamel(s: string): string {
   return s.replace(/_([a-z0-9])/g, (_m, ch: string) => ch.toUpperCase());
 }
 

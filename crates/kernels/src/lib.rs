@@ -7,6 +7,7 @@
 //! - [`rnn`]: fused RNN/LSTM/GRU stacks and single-step cells, with a scalar reference.
 //! - [`par`]: the fork-join hook (`Parallel`) a thread pool implements.
 //! - [`peak`]: synthetic SIMD peak probe for benchmarks.
+//! - [`alloc`]: fallible allocation (an error value instead of an abort).
 //!
 //! Conventions: matrices are row-major with a leading dimension (`lda`, ...); `alpha`/`beta`
 //! keep their BLAS meaning (`beta == 0` never reads C). Size mismatches are caller bugs and
@@ -15,6 +16,7 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 pub mod act;
+pub mod alloc;
 pub mod gemm;
 pub mod par;
 pub mod peak;

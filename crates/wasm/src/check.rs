@@ -25,3 +25,16 @@ pub fn require_len(what: &str, got: usize, want: usize) -> Result<(), JsError> {
         )))
     }
 }
+
+/// A kernel's error as a JavaScript error; an allocation failure also says how much wasm
+/// memory is left (the JavaScript layer raises those as `RangeError`).
+pub fn kernel_error(e: String) -> JsError {
+    if e.starts_with(gluon_kernels::alloc::OUT_OF_MEMORY) {
+        JsError::new(&format!(
+            "{e}; {} bytes of wasm memory are free",
+            crate::alloc::heap_headroom_bytes()
+        ))
+    } else {
+        JsError::new(&e)
+    }
+}

@@ -1,6 +1,7 @@
 //! SGEMM export (BLAS semantics, row-major), split over the pool by column blocks.
 
-use crate::check::check_matrix;
+use crate::check::{check_matrix, kernel_error};
+use gluon_kernels::alloc;
 use crate::{pool, split};
 use gluon_kernels::gemm;
 use std::sync::Mutex;
@@ -44,15 +45,16 @@ pub fn sgemm(
         .iter()
         .map(|r| {
             let w = r.len();
-            let mut buf = vec![0.0f32; m * w];
+            let mut buf = alloc::zeroed(m * w, "sgemm: a column block of C")?;
             if beta != 0.0 {
                 for i in 0..m {
                     buf[i * w..(i + 1) * w].copy_from_slice(&c[i * ldc + r.start..i * ldc + r.end]);
                 }
             }
-            Mutex::new(buf)
+            Ok(Mutex::new(buf))
         })
-        .collect();
+        .collect::<Result<_, String>>()
+        .map_err(kernel_error)?;
     pool::run_parts(blocks.len(), &|p| {
         let r = &blocks[p];
         let w = r.len();

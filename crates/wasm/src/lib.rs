@@ -4,15 +4,21 @@
 
 #![cfg_attr(target_feature = "atomics", feature(stdarch_wasm_atomic_wait))]
 
+mod alloc;
 mod check;
 mod gemm;
+#[cfg(feature = "test-hooks")]
+mod hooks;
 mod info;
 mod pool;
 mod rnn;
 mod selftest;
 mod split;
 
+pub use alloc::*;
 pub use gemm::*;
+#[cfg(feature = "test-hooks")]
+pub use hooks::*;
 pub use info::*;
 pub use pool::*;
 pub use rnn::*;

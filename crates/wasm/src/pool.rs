@@ -45,11 +45,9 @@ pub fn pool_dead_flag_ptr(index: usize) -> Result<usize, JsError> {
     imp::dead_flag_ptr(index).map_err(|e| JsError::new(&e))
 }
 
-/// Test hook: worker `index` fails as if it crashed the next time it claims a part (its
-/// part is then never finished), so tests can check that the caller reports it instead
-/// of waiting forever. 0 disarms it.
-#[wasm_bindgen]
-pub fn pool_debug_fail_worker(index: usize) {
+/// See `hooks::pool_debug_fail_worker` (test builds only).
+#[cfg(feature = "test-hooks")]
+pub(crate) fn debug_fail(index: usize) {
     imp::debug_fail(index)
 }
 
@@ -82,6 +80,7 @@ mod imp {
         Err("pool_dead_flag_ptr: this is the single-thread build".into())
     }
     pub fn shutdown() {}
+    #[cfg(feature = "test-hooks")]
     pub fn debug_fail(_: usize) {}
 }
 
@@ -137,11 +136,24 @@ mod imp {
         Ok(DEAD[index].as_ptr() as usize)
     }
 
-    /// See `pool_debug_fail_worker`.
+    /// See `hooks::pool_debug_fail_worker` (test builds only).
+    #[cfg(feature = "test-hooks")]
     static FAIL_WORKER: AtomicU32 = AtomicU32::new(0);
 
+    #[cfg(feature = "test-hooks")]
     pub fn debug_fail(index: usize) {
         FAIL_WORKER.store(index as u32, SeqCst);
+    }
+
+    /// Whether worker `me` is to fail now (armed by the test hook; never in shipped builds).
+    fn simulated_failure(me: usize) -> bool {
+        #[cfg(feature = "test-hooks")]
+        return me != 0 && FAIL_WORKER.compare_exchange(me as u32, 0, SeqCst, SeqCst).is_ok();
+        #[cfg(not(feature = "test-hooks"))]
+        return {
+            let _ = me;
+            false
+        };
     }
 
     /// Claims and runs parts of generation `gen` until none are left.
@@ -154,11 +166,7 @@ mod imp {
             }
             BUSY[me].store(1, SeqCst);
             if CLAIM.compare_exchange(v, v + 1, SeqCst, SeqCst).is_ok() {
-                if me != 0
-                    && FAIL_WORKER
-                        .compare_exchange(me as u32, 0, SeqCst, SeqCst)
-                        .is_ok()
-                {
+                if simulated_failure(me) {
                     BUSY[me].store(0, SeqCst);
                     return Err(format!(
                         "worker {me}: simulated failure (pool_debug_fail_worker)"

@@ -2,7 +2,8 @@
 //! once, on construction) and its scratch workspace, so steady-state calls do not allocate
 //! inside wasm; JavaScript rebuilds the handle when a parameter's data changes.
 
-use crate::check::require_len;
+use crate::check::{kernel_error, require_len};
+use gluon_kernels::alloc;
 use crate::{pool, split};
 use gluon_kernels::gemm;
 use gluon_kernels::rnn::{
@@ -109,19 +110,22 @@ fn gather_rows(
     n: usize,
     rows: Range<usize>,
     width: usize,
-) -> Vec<f32> {
+) -> Result<Vec<f32>, String> {
+    let mut out = Vec::new();
+    alloc::reserve(&mut out, lead * rows.len() * width, "a batch part's rows")?;
     match layout {
-        Layout::Ntc => src[rows.start * lead * width..rows.end * lead * width].to_vec(),
+        Layout::Ntc => {
+            out.extend_from_slice(&src[rows.start * lead * width..rows.end * lead * width])
+        }
         Layout::Tnc => {
-            let mut out = Vec::with_capacity(lead * rows.len() * width);
             for i in 0..lead {
                 out.extend_from_slice(
                     &src[(i * n + rows.start) * width..(i * n + rows.end) * width],
                 );
             }
-            out
         }
     }
+    Ok(out)
 }
 
 /// Inverse of [`gather_rows`]: writes a part's rows back into the full array.
@@ -184,12 +188,14 @@ fn run(
             &split::Pool,
         );
     }
-    let x = gather_rows(io.x, io.layout, io.t, io.n, rows.clone(), spec.input_size);
+    let x = gather_rows(io.x, io.layout, io.t, io.n, rows.clone(), spec.input_size)?;
     let state = |v: &[f32], w: usize| {
-        (!v.is_empty()).then(|| gather_rows(v, Layout::Tnc, lds, io.n, rows.clone(), w))
+        (!v.is_empty())
+            .then(|| gather_rows(v, Layout::Tnc, lds, io.n, rows.clone(), w))
+            .transpose()
     };
-    let h0 = state(io.h0, spec.out_size());
-    let c0 = state(io.c0, spec.hidden);
+    let h0 = state(io.h0, spec.out_size())?;
+    let c0 = state(io.c0, spec.hidden)?;
     let lengths = io.lengths.map(|l| &l[rows.clone()]);
     rnn::rnn_forward(
         packed,
@@ -247,11 +253,22 @@ impl FusedRnn {
             }),
         };
         let params = split_params(&spec, weights).map_err(|e| JsError::new(&e))?;
-        let packed = PackedRnn::new(spec, &params).map_err(|e| JsError::new(&e))?;
+        let packed = PackedRnn::new(spec, &params).map_err(kernel_error)?;
         Ok(FusedRnn {
             packed,
             ws: Vec::new(),
         })
+    }
+
+    /// Bytes of wasm memory this handle holds (packed weights and scratch), for the
+    /// JavaScript cache's memory budget.
+    pub fn held_bytes(&self) -> f64 {
+        let scratch: usize = self
+            .ws
+            .iter()
+            .map(|w| w.lock().unwrap_or_else(|e| e.into_inner()).capacity())
+            .sum();
+        (self.packed.floats() + scratch) as f64 * 4.0
     }
 
     /// Runs the stack; returns `[output | hn | cn]` concatenated (cn for LSTM only).
@@ -294,7 +311,10 @@ impl FusedRnn {
         let out_len = elems(t * n, spec.dirs() * hp, "output")?;
         let hn_len = states * hp;
         let cn_len = if is_lstm { states * h } else { 0 };
-        let mut buf = vec![0.0f32; out_len + hn_len + cn_len];
+        let total = out_len
+            .checked_add(hn_len + cn_len)
+            .ok_or_else(|| JsError::new("output: size overflows"))?;
+        let mut buf = alloc::zeroed(total, "outputs").map_err(kernel_error)?;
         let layout = if ntc { Layout::Ntc } else { Layout::Tnc };
         // Multiply-adds of the call: per layer and direction, T*N*(G*H)*(ni + H').
         let macs = (0..spec.num_layers)
@@ -325,7 +345,7 @@ impl FusedRnn {
             let (hn, cn) = rest.split_at_mut(hn_len);
             let ws = self.ws[0].get_mut().unwrap_or_else(|e| e.into_inner());
             run(&self.packed, &io, 0..n, out, hn, is_lstm.then_some(cn), ws)
-                .map_err(|e| JsError::new(&e))?;
+                .map_err(kernel_error)?;
             return Ok(buf);
         }
         let results: Vec<Mutex<Result<Vec<f32>, String>>> =
@@ -335,11 +355,12 @@ impl FusedRnn {
         pool::run_parts(rows.len(), &|p| {
             let r = rows[p].clone();
             let nb = r.len();
-            let mut part = vec![0.0f32; (out_len + hn_len + cn_len) / n * nb];
-            let (out, rest) = part.split_at_mut(out_len / n * nb);
-            let (hn, cn) = rest.split_at_mut(hn_len / n * nb);
-            let mut ws = wss[p].lock().unwrap_or_else(|e| e.into_inner());
-            let res = run(packed, &io, r, out, hn, is_lstm.then_some(cn), &mut ws).map(|()| part);
+            let res = alloc::zeroed(total / n * nb, "a batch part's outputs").and_then(|mut part| {
+                let (out, rest) = part.split_at_mut(out_len / n * nb);
+                let (hn, cn) = rest.split_at_mut(hn_len / n * nb);
+                let mut ws = wss[p].lock().unwrap_or_else(|e| e.into_inner());
+                run(packed, &io, r, out, hn, is_lstm.then_some(cn), &mut ws).map(|()| part)
+            });
             *results[p].lock().unwrap_or_else(|e| e.into_inner()) = res;
         })
         .map_err(|e| JsError::new(&format!("forward: {e}")))?;
@@ -351,7 +372,7 @@ impl FusedRnn {
             let part = res
                 .into_inner()
                 .unwrap_or_else(|e| e.into_inner())
-                .map_err(|e| JsError::new(&e))?;
+                .map_err(kernel_error)?;
             let nb = r.len();
             let (p_out, p_rest) = part.split_at(out_len / n * nb);
             let (p_hn, p_cn) = p_rest.split_at(hn_len / n * nb);
@@ -394,7 +415,7 @@ impl CellKernel {
             i2h_b,
             h2h_b,
         )
-        .map_err(|e| JsError::new(&e))?;
+        .map_err(kernel_error)?;
         Ok(CellKernel {
             packed,
             ws: Workspace::new(),
@@ -413,7 +434,10 @@ impl CellKernel {
             }
             require_len("c", c.len(), n * hidden)?;
         }
-        let mut buf = vec![0.0f32; n * hidden * if is_lstm { 2 } else { 1 }];
+        let len = (n * hidden)
+            .checked_mul(if is_lstm { 2 } else { 1 })
+            .ok_or_else(|| JsError::new("output: size overflows"))?;
+        let mut buf = alloc::zeroed(len, "outputs").map_err(kernel_error)?;
         let (h_out, c_out) = buf.split_at_mut(n * hidden);
         rnn::cell_step(
             &self.packed,
@@ -425,7 +449,12 @@ impl CellKernel {
             is_lstm.then_some(c_out),
             &mut self.ws,
         )
-        .map_err(|e| JsError::new(&e))?;
+        .map_err(kernel_error)?;
         Ok(buf)
+    }
+
+    /// Bytes of wasm memory this handle holds (packed weights and scratch).
+    pub fn held_bytes(&self) -> f64 {
+        (self.packed.floats() + self.ws.capacity()) as f64 * 4.0
     }
 }

@@ -1,5 +1,5 @@
 // The one smoke script every runtime runs against the installed package (plain ES2022, no
-// runtime-specific API): the API.md seed examples, an LSTM with MXNet 1.9.1's known weights
+// runtime-specific API): the docs/design/api.md seed examples, an LSTM with MXNet 1.9.1's known weights
 // compared with MXNet's outputs, and a .params round trip through MXNet's own file.
 //
 //   smoke(mx, fx, { saveFile, loadFile })  ->  { backend, checks: [{ name, ok, detail }] }
@@ -83,7 +83,7 @@ export async function smoke(mx, fx, hooks = {}) {
     return JSON.stringify(mx.backendInfo());
   });
 
-  // API.md "Recurrent layers and cells" and the README example, as written there.
+  // docs/design/api.md "Recurrent layers and cells" and the README example, as written there.
   await check('seed: LSTM(100, 3) forward, with states, repr', () => {
     const layer = new mx.gluon.rnn.LSTM(100, 3);
     layer.initialize();

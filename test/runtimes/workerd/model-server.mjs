@@ -1,5 +1,5 @@
 // The model server shared by the workerd Worker (worker.mjs) and the Edge Runtime entry
-// (edge-entry.mjs): the API.md seed model (Embedding(30, 10) -> LSTM(20) -> Dense(5), MXNet
+// (edge-entry.mjs): the docs/design/api.md seed model (Embedding(30, 10) -> LSTM(20) -> Dense(5), MXNet
 // 1.9.1's weights) over HTTP:
 //   POST /predict  {"ids": [[...], ...]}   token ids, T rows x N columns (layout TNC)
 //   -> 200 {"shape": [T, N, 5], "data": [...], "backend": {...}}

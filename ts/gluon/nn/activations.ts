@@ -2,18 +2,30 @@
 
 import type * as nd from '../../ndarray/index.js';
 import type { NDArray } from '../../ndarray/ndarray.js';
-import { ACTIVATIONS } from '../../ndarray/ops.js';
-import { parseArgs } from '../../util/options.js';
-import { ALIAS, HybridBlock } from '../block.js';
+import { ACTIVATIONS, type ActType } from '../../ndarray/ops.js';
+import { type PositionalArgs, parseArgs } from '../../util/options.js';
+import { ALIAS, type BlockOptions, HybridBlock } from '../block.js';
 import type { ParameterDict } from '../parameter.js';
+
+/** Options of `Activation(activation, { prefix, params })`. */
+export interface ActivationOptions extends BlockOptions {
+  /** The activation (required: positionally or here). */
+  activation?: ActType;
+}
 
 /** `Activation(activation)`: relu, sigmoid, tanh, softrelu or softsign; prefix hint = the name. */
 export class Activation extends HybridBlock {
+  /** The Python class name, for `toString()` and error messages. */
   static override readonly gluonName: string = 'Activation';
-  private readonly _actType: string;
+  private readonly _actType: ActType;
 
+  constructor(
+    ...args:
+      | PositionalArgs<[activation: ActType], [], ActivationOptions>
+      | [options: ActivationOptions & { activation: ActType }]
+  );
   constructor(...args: unknown[]) {
-    const o = parseArgs<{ activation: string; prefix: string | null; params: ParameterDict | null }>(
+    const o = parseArgs<{ activation: ActType; prefix: string | null; params: ParameterDict | null }>(
       'nn.Activation',
       args,
       ['activation', 'prefix', 'params'],
@@ -27,6 +39,11 @@ export class Activation extends HybridBlock {
     }
     super({ prefix: o.prefix, params: o.params, [ALIAS]: o.activation });
     this._actType = o.activation;
+  }
+
+  /** Python `act(x)`. */
+  override forward(x: NDArray): NDArray {
+    return super.forward(x) as NDArray;
   }
 
   override hybridForward(F: typeof nd, x: NDArray): NDArray {

@@ -3,8 +3,9 @@
 import type { InitLike } from '../../init/initializer.js';
 import type * as nd from '../../ndarray/index.js';
 import { NDArray, shapeSize } from '../../ndarray/ndarray.js';
-import { parseArgs, pyFloat, pyTuple } from '../../util/options.js';
-import { Block, className, HybridBlock } from '../block.js';
+import type { ActType } from '../../ndarray/ops.js';
+import { type Float32, type PositionalArgs, parseArgs, pyFloat, pyTuple } from '../../util/options.js';
+import { Block, type BlockArgs, type BlockOptions, className, HybridBlock } from '../block.js';
 import { checkDtypeArg, type Parameter, type ParameterDict } from '../parameter.js';
 import { Activation } from './activations.js';
 
@@ -32,78 +33,115 @@ function indexChild(self: Block, i: number): Block {
 }
 
 /** `slice` of both containers: a new one of `self`'s class. */
-function sliceContainer<C extends Sequential | HybridSequential>(self: C, start?: number, end?: number): C {
-  const net = new (self.constructor as new (o: { prefix: string }) => C)({ prefix: self.prefix });
-  net.nameScope(() => net.add(...[...self._children.values()].slice(start, end)));
+function sliceContainer<C extends Block & { add(...blocks: never[]): void }>(self: C, start?: number, end?: number): C {
+  const net = new (self.constructor as new (o: BlockOptions) => C)({ prefix: self.prefix });
+  const kids = [...self._children.values()].slice(start, end) as never[];
+  net.nameScope(() => net.add(...kids));
   return net;
 }
 
 // Sequential and HybridSequential print as Block does (Gluon's __repr__ is the same).
 
-/** Stacks Blocks sequentially: `add(...)`, `forward` chains them, `get(i)` (Python `net[i]`). */
-export class Sequential extends Block {
+/**
+ * Stacks Blocks sequentially: `add(...)`, `forward` chains them, `get(i)` (Python `net[i]`).
+ * The type parameter is the children's type, so `get(i)` keeps it:
+ * `new Sequential<Dense>()` then `net.get(0)` is a `Dense`; by default any `Block`.
+ */
+export class Sequential<T extends Block = Block> extends Block {
+  /** The Python class name, for `toString()` and error messages. */
   static override readonly gluonName: string = 'Sequential';
-  constructor(...args: unknown[]) {
+  /** `Sequential(prefix=null, params=null)`. */
+  constructor(...args: BlockArgs) {
     super(...args);
   }
   protected override _alias(): string {
     return 'sequential';
   }
   /** Appends blocks (registered as children '0', '1', ...). */
-  add(...blocks: Block[]): void {
+  add(...blocks: T[]): void {
     for (const b of blocks) this.registerChild(b);
   }
   // Gluon note: Python returns whatever the last child returns; the type parameter
   // (default NDArray, the usual case) lets a caller name another result type.
-  override forward<T = NDArray>(x: unknown, ...args: unknown[]): T {
-    return chain(this._children.values(), x, args) as T;
+  override forward<R = NDArray>(x: unknown, ...args: unknown[]): R {
+    return chain(this._children.values(), x, args) as R;
   }
   /** Python `net[i]` (negative counts from the end). */
-  get(i: number): Block {
-    return indexChild(this, i);
+  get(i: number): T {
+    return indexChild(this, i) as T;
   }
   /** Python `net[start:end]`: a new container with the same prefix and the same child objects. */
-  slice(start?: number, end?: number): Sequential {
+  slice(start?: number, end?: number): Sequential<T> {
     return sliceContainer(this, start, end);
   }
+  /** Python `len(net)`: the number of children. */
   get length(): number {
     return this._children.size;
   }
 }
 
-/** Sequential of HybridBlocks. */
-export class HybridSequential extends HybridBlock {
+/**
+ * Sequential of hybrid blocks (HybridBlocks and hybrid recurrent cells); the type parameter
+ * is the children's type, as for {@link Sequential}.
+ */
+export class HybridSequential<T extends Block = Block> extends HybridBlock {
+  /** The Python class name, for `toString()` and error messages. */
   static override readonly gluonName: string = 'HybridSequential';
-  constructor(...args: unknown[]) {
+  /** `HybridSequential(prefix=null, params=null)`. */
+  constructor(...args: BlockArgs) {
     super(...args);
   }
   protected override _alias(): string {
     return 'hybridsequential';
   }
-  add(...blocks: Block[]): void {
+  /** Appends hybrid blocks (registered as children '0', '1', ...). */
+  add(...blocks: T[]): void {
     for (const b of blocks) this.registerChild(b);
   }
   // Gluon note: typed as Sequential.forward.
-  override forward<T = NDArray>(x: unknown, ...args: unknown[]): T {
-    return chain(this._children.values(), x, args) as T;
+  override forward<R = NDArray>(x: unknown, ...args: unknown[]): R {
+    return chain(this._children.values(), x, args) as R;
   }
-  get(i: number): Block {
-    return indexChild(this, i);
+  /** Python `net[i]` (negative counts from the end). */
+  get(i: number): T {
+    return indexChild(this, i) as T;
   }
-  slice(start?: number, end?: number): HybridSequential {
+  /** Python `net[start:end]`: a new container with the same prefix and the same child objects. */
+  slice(start?: number, end?: number): HybridSequential<T> {
     return sliceContainer(this, start, end);
   }
+  /** Python `len(net)`: the number of children. */
   get length(): number {
     return this._children.size;
   }
 }
 
+/**
+ * Options of `Dense(units, activation=null, useBias=true, flatten=true, dtype='float32',
+ * weightInitializer=null, biasInitializer='zeros', inUnits=0, { prefix, params })`.
+ */
+export interface DenseOptions extends BlockOptions {
+  /** Output size (required: positionally or here). */
+  units?: number;
+  /** An activation applied to the output (none by default). */
+  activation?: ActType | null;
+  useBias?: boolean;
+  /** Flatten all but the first input axis (true), or apply to the last axis only (false). */
+  flatten?: boolean;
+  /** Only 'float32'. */
+  dtype?: Float32;
+  weightInitializer?: InitLike | null;
+  biasInitializer?: InitLike;
+  /** Input size; 0 infers it from the first input. */
+  inUnits?: number;
+}
+
 interface DenseArgs {
   units: number;
-  activation: string | null;
+  activation: ActType | null;
   useBias: boolean;
   flatten: boolean;
-  dtype: string;
+  dtype: Float32;
   weightInitializer: InitLike | null;
   biasInitializer: InitLike;
   inUnits: number;
@@ -116,13 +154,34 @@ interface DenseArgs {
  * weightInitializer=null, biasInitializer='zeros', inUnits=0)`: y = act(x W^T + b).
  */
 export class Dense extends HybridBlock {
+  /** The Python class name, for `toString()` and error messages. */
   static override readonly gluonName: string = 'Dense';
+  /** The weight, (units, inUnits). */
   declare weight: Parameter;
+  /** The bias, (units,); null with `useBias: false`. */
   declare bias: Parameter | null;
+  /** The activation block; null without `activation`. */
   declare act: Activation | null;
   private readonly _units: number;
   private readonly _flatten: boolean;
 
+  constructor(
+    ...args:
+      | PositionalArgs<
+          [units: number],
+          [
+            activation: ActType | null,
+            useBias: boolean,
+            flatten: boolean,
+            dtype: Float32,
+            weightInitializer: InitLike | null,
+            biasInitializer: InitLike,
+            inUnits: number,
+          ],
+          DenseOptions
+        >
+      | [options: DenseOptions & { units: number }]
+  );
   constructor(...args: unknown[]) {
     const o = parseArgs<DenseArgs>(
       'nn.Dense',
@@ -185,10 +244,15 @@ export class Dense extends HybridBlock {
     this.weight.shape = [this._units, inUnits];
   }
 
+  /** Python `dense(x)`. */
+  override forward(x: NDArray): NDArray {
+    return super.forward(x) as NDArray;
+  }
+
   override hybridForward(F: typeof nd, x: NDArray, params: Record<string, NDArray>): NDArray {
     const out = F.FullyConnected(
       x,
-      params.weight,
+      params.weight as NDArray,
       params.bias ?? null,
       this._units,
       params.bias === undefined,
@@ -203,14 +267,28 @@ export class Dense extends HybridBlock {
   }
 }
 
+/** Options of `Dropout(rate, axes=(), { prefix, params })`. */
+export interface DropoutOptions extends BlockOptions {
+  /** The drop probability, in [0, 1] (required: positionally or here). */
+  rate?: number;
+  /** Axes along which one mask is shared. */
+  axes?: readonly number[];
+}
+
 /**
  * `Dropout(rate, axes=())`: the identity at inference (MXNet outside autograd training).
  * Gluon note: this package has no training mode, so dropout never drops.
  */
 export class Dropout extends HybridBlock {
+  /** The Python class name, for `toString()` and error messages. */
   static override readonly gluonName: string = 'Dropout';
   private readonly _rate: number;
   private readonly _axes: number[];
+  constructor(
+    ...args:
+      | PositionalArgs<[rate: number], [axes: readonly number[]], DropoutOptions>
+      | [options: DropoutOptions & { rate: number }]
+  );
   constructor(...args: unknown[]) {
     const o = parseArgs<{ rate: number; axes: number[]; prefix: string | null; params: ParameterDict | null }>(
       'nn.Dropout',
@@ -228,6 +306,10 @@ export class Dropout extends HybridBlock {
   protected override _alias(): string {
     return 'dropout';
   }
+  /** Python `dropout(x)`: `x` itself (inference). */
+  override forward(x: NDArray): NDArray {
+    return super.forward(x) as NDArray;
+  }
   override hybridForward(_F: typeof nd, x: NDArray): NDArray {
     return x;
   }
@@ -236,20 +318,44 @@ export class Dropout extends HybridBlock {
   }
 }
 
+/** Options of `Embedding(inputDim, outputDim, dtype='float32', weightInitializer=null, sparseGrad=false, { prefix, params })`. */
+export interface EmbeddingOptions extends BlockOptions {
+  /** Vocabulary size (required: positionally or here). */
+  inputDim?: number;
+  /** Embedding size (required: positionally or here). */
+  outputDim?: number;
+  /** Only 'float32'. */
+  dtype?: Float32;
+  weightInitializer?: InitLike | null;
+  /** Only false (no gradients here). */
+  sparseGrad?: false;
+}
+
 /**
  * `Embedding(inputDim, outputDim, dtype='float32', weightInitializer=null, sparseGrad=false)`:
  * rows of the weight at each id; ids are truncated to integers and clipped to the table.
  */
 export class Embedding extends HybridBlock {
+  /** The Python class name, for `toString()` and error messages. */
   static override readonly gluonName: string = 'Embedding';
+  /** The embedding table, (inputDim, outputDim). */
   declare weight: Parameter;
   private readonly _inputDim: number;
   private readonly _outputDim: number;
+  constructor(
+    ...args:
+      | PositionalArgs<
+          [inputDim: number, outputDim: number],
+          [dtype: Float32, weightInitializer: InitLike | null, sparseGrad: false],
+          EmbeddingOptions
+        >
+      | [options: EmbeddingOptions & { inputDim: number; outputDim: number }]
+  );
   constructor(...args: unknown[]) {
     const o = parseArgs<{
       inputDim: number;
       outputDim: number;
-      dtype: string;
+      dtype: Float32;
       weightInitializer: InitLike | null;
       sparseGrad: boolean;
       prefix: string | null;
@@ -279,9 +385,13 @@ export class Embedding extends HybridBlock {
       allowDeferredInit: true,
     });
   }
+  /** Python `embedding(ids)`: shape ids.shape + [outputDim]. */
+  override forward(x: NDArray): NDArray {
+    return super.forward(x) as NDArray;
+  }
   override hybridForward(F: typeof nd, x: NDArray, params: Record<string, NDArray>): NDArray {
     if (!(x instanceof NDArray)) throw new TypeError(`Embedding.forward: expected an NDArray of ids, got ${String(x)}`);
-    return F.Embedding(x, params.weight, this._inputDim, this._outputDim);
+    return F.Embedding(x, params.weight as NDArray, this._inputDim, this._outputDim);
   }
   override toString(): string {
     return `Embedding(${this._inputDim} -> ${this._outputDim}, float32)`;

@@ -4,34 +4,118 @@
 import * as nd from '../../ndarray/index.js';
 import { NDArray, shapeSize, shapeStr } from '../../ndarray/ndarray.js';
 import { AssertionError, NotImplementedError } from '../../util/errors.js';
-import { isPlainObject, parseArgs } from '../../util/options.js';
-import { assertHybridChild, Block, className } from '../block.js';
-import { checkLayout, checkValidLength, formatSequence, maskSequenceVariableLength, type Seq } from './sequence.js';
+import type { Context } from '../../util/options.js';
+import { isPlainObject, type PositionalArgs, parseArgs, snakeToCamel } from '../../util/options.js';
+import { assertHybridChild, Block, type BlockArgs, className } from '../block.js';
+import {
+  checkLayout,
+  checkValidLength,
+  formatSequence,
+  type Layout,
+  maskSequenceVariableLength,
+  type Seq,
+} from './sequence.js';
 
 /** One state's description: `{ shape, __layout__ }` (and `dtype` for fused layers). */
 export interface StateInfo {
+  /** The state's shape, e.g. (N, H) for a cell, (L*D, N, H) for a fused layer. */
   shape: number[];
+  /** MXNet's layout string of the state: 'NC' for cells, 'LNC' for fused layers. */
   __layout__: string;
+  /** The dtype ('float32'), where MXNet's state info has one (the fused layers). */
   dtype?: string;
 }
 
-/** A function that makes a state array: called as `func({ shape, ...kwargs })`. */
+/** A function that makes a state array: called as `func({ shape, ...kwargs })` (nd.zeros, nd.ones, nd.random.uniform, ...). */
 export type StateFunc = (opts: { shape: number[] } & Record<string, unknown>) => NDArray;
 
+/** Options of `beginState(batchSize=0, func=nd.zeros)` with the default `func`. */
+export interface BeginStateOptions {
+  /** The batch size N of the states (default 0). */
+  batchSize?: number;
+  /** Makes each state from `{ shape, ...kwargs }` (default nd.zeros). */
+  func?: StateFunc;
+  /** Passed to nd.zeros (cpu only). */
+  ctx?: Context | null;
+  /** Passed to nd.zeros (stored as float32). */
+  dtype?: 'float32' | null;
+}
+
+/** Options of `beginState` with a `func` of one's own: the other keys are passed on to it. */
+export interface BeginStateFuncOptions {
+  batchSize?: number;
+  func: StateFunc;
+  /** Keyword arguments of `func` (e.g. `low`, `high` of nd.random.uniform). */
+  [kwarg: string]: unknown;
+}
+
+/**
+ * The argument lists of `beginState(batchSize=0, func=nd.zeros, ...kwargs)`:
+ * `beginState(3)`, `beginState(3, { func: nd.ones })`, `beginState({ batchSize: 3 })`,
+ * `beginState(3, nd.random.uniform, { low: -1, high: 1 })` or
+ * `beginState(3, { func: nd.random.uniform, low: -1, high: 1 })`.
+ */
+export type BeginStateArgs =
+  | [batchSize?: number, options?: BeginStateOptions]
+  | [options: BeginStateOptions]
+  | [batchSize: number, func: StateFunc, kwargs?: Record<string, unknown>]
+  | [batchSize: number, options: BeginStateFuncOptions]
+  | [options: BeginStateFuncOptions];
+
+/**
+ * `mergeOutputs` of `unroll`: true (one merged tensor), false (a list of steps), or
+ * null / undefined (whatever form the cell produces; MXNet's None).
+ */
+export type MergeOutputs = boolean | null | undefined;
+
+/** The outputs of `unroll` for a `mergeOutputs` value: NDArray for true, NDArray[] for false, either otherwise. */
+export type UnrollOutputs<M extends MergeOutputs> = M extends true ? NDArray : M extends false ? NDArray[] : Seq;
+
+/** Options of `unroll(length, inputs, beginState=null, layout='NTC', mergeOutputs=null, validLength=null)`. */
+export interface UnrollOptions<M extends MergeOutputs = MergeOutputs> {
+  /** The number of steps (required: positionally or here). */
+  length?: number;
+  /** A merged (3-d) tensor in `layout`, or a list of `length` (N, C) steps (required). */
+  inputs?: Seq;
+  /** Default: `beginState(N)` (zeros). */
+  beginState?: NDArray[] | null;
+  /** Layout of merged inputs and outputs (default 'NTC'). */
+  layout?: Layout;
+  /** true: outputs merged into one tensor; false: a list of steps; null: as the cell produces them. */
+  mergeOutputs?: M;
+  /** (N,) valid lengths: outputs past them are zero and states are taken at them. */
+  validLength?: NDArray | null;
+}
+
+/**
+ * The argument lists of `unroll`: `unroll(length, inputs, beginState?, layout?, mergeOutputs?,
+ * validLength?)` positionally, or `unroll(length, inputs, { layout, mergeOutputs, ... })`.
+ */
+export type UnrollArgs<M extends MergeOutputs> =
+  | PositionalArgs<
+      [length: number, inputs: Seq],
+      [beginState: NDArray[] | null, layout: Layout, mergeOutputs: M, validLength: NDArray | null],
+      UnrollOptions<M>
+    >
+  | [options: UnrollOptions<M> & { length: number; inputs: Seq }];
+
 /** `unroll`'s arguments after parsing (see `parseUnroll`). */
-interface UnrollArgs {
+interface ParsedUnroll {
   length: number;
   inputs: Seq;
   beginState: NDArray[] | null;
-  layout: string;
+  layout: Layout;
   mergeOutputs: boolean | null;
   validLength: NDArray | null;
 }
 
+/** nd.zeros's options besides `shape`: the keys `beginState` passes on with the default `func`. */
+const ZEROS_KWARGS = ['ctx', 'dtype'];
+
 /**
  * Parses `beginState(batchSize=0, func=nd.zeros, ...kwargs)`: `batchSize` and `func`
  * positionally or in the trailing object; any other keys are passed on to `func`.
- * Gluon note: `func` is called with one object `{ shape, dtype?, ...kwargs }` (rule 2 of API.md;
+ * Gluon note: `func` is called with one object `{ shape, dtype?, ...kwargs }` (rule 2 of docs/design/api.md;
  * `nd.zeros`, `nd.ones`, `nd.random.uniform` all accept it). MXNet also passes a `name`,
  * which NDArrays do not have.
  */
@@ -47,10 +131,22 @@ export function parseBeginState(
   }
   if (pos.length > 2)
     throw new TypeError(`${where}: takes at most 2 positional arguments (batchSize, func), got ${pos.length}`);
+  const funcGiven = (pos[1] ?? kw.func) !== undefined;
   const batchSize = (pos[0] ?? kw.batchSize ?? 0) as number;
   const func = (pos[1] ?? kw.func ?? ((o: { shape: number[] }) => nd.zeros(o))) as StateFunc;
   delete kw.batchSize;
   delete kw.func;
+  // Python's begin_state(batch_size=..., func=..., **kwargs): name a misspelt key here rather
+  // than letting `func` (nd.zeros by default) reject it as one of its own options.
+  for (const k of Object.keys(kw)) {
+    const camel = snakeToCamel(k);
+    const known = funcGiven ? ['batchSize', 'func'] : ['batchSize', 'func', ...ZEROS_KWARGS];
+    if (k === 'shape' || (camel !== k && known.includes(camel)) || !(funcGiven || known.includes(k))) {
+      const hint = camel !== k && known.includes(camel) ? ` (did you mean '${camel}'?)` : '';
+      const rest = funcGiven ? ', or options of func' : ' (ctx and dtype go to nd.zeros, the default func)';
+      throw new TypeError(`${where}: unknown option '${k}'${hint}; expected one of: ${known.join(', ')}${rest}`);
+    }
+  }
   if (!Number.isInteger(batchSize) || batchSize < 0)
     throw new TypeError(`${where}: batchSize must be a non-negative integer, got ${String(batchSize)}`);
   if (typeof func !== 'function') throw new TypeError(`${where}: func must be a function, got ${String(func)}`);
@@ -72,7 +168,7 @@ export function cellsStateInfo(cells: Iterable<RecurrentCell>, batchSize: number
 
 /** `_cells_begin_state`: the concatenation of the children's begin states. */
 export function cellsBeginState(cells: Iterable<RecurrentCell>, args: unknown[]): NDArray[] {
-  return [...cells].flatMap((c) => c.beginState(...args));
+  return [...cells].flatMap((c) => c.beginState(...(args as BeginStateArgs)));
 }
 
 /** A cell wrapped by a modifier cell may only be run through the modifier (Python's assert). */
@@ -89,8 +185,8 @@ export function asCell(where: string, b: Block): RecurrentCell {
   return b;
 }
 
-export function parseUnroll(where: string, args: unknown[]): UnrollArgs {
-  const o = parseArgs<UnrollArgs>(
+export function parseUnroll(where: string, args: unknown[]): ParsedUnroll {
+  const o = parseArgs<ParsedUnroll>(
     where,
     args,
     ['length', 'inputs', 'beginState', 'layout', 'mergeOutputs', 'validLength'],
@@ -115,13 +211,15 @@ export function parseUnroll(where: string, args: unknown[]): UnrollArgs {
  * many steps and returns `[outputs, states]`.
  */
 export class RecurrentCell extends Block {
+  /** The Python class name, for `toString()` and error messages. */
   static override readonly gluonName: string = 'RecurrentCell';
   /** @internal Set while a modifier cell wraps this cell. */
   _modified = false;
   protected _initCounter = -1;
   protected _counter = -1;
 
-  constructor(...args: unknown[]) {
+  /** `RecurrentCell(prefix=null, params=null)`. */
+  constructor(...args: BlockArgs) {
     super(...args);
     this.reset();
   }
@@ -162,6 +260,7 @@ export class RecurrentCell extends Block {
   }
 
   /** `beginState(batchSize=0, { func: nd.zeros, ...kwargs })`: the initial states. */
+  beginState(...args: BeginStateArgs): NDArray[];
   beginState(...args: unknown[]): NDArray[] {
     assertNotModified(this);
     const { batchSize, func, kwargs } = parseBeginState(`${className(this)}.beginState`, args);
@@ -171,6 +270,7 @@ export class RecurrentCell extends Block {
   }
 
   /** One step: `[output, newStates]`. */
+  override forward(inputs: NDArray, states: NDArray[]): [NDArray, NDArray[]];
   override forward(_inputs: unknown, _states?: unknown): [NDArray, NDArray[]] {
     throw new NotImplementedError(`${className(this)}.forward is not implemented`);
   }
@@ -178,8 +278,9 @@ export class RecurrentCell extends Block {
   /**
    * `unroll(length, inputs, beginState=null, layout='NTC', mergeOutputs=null, validLength=null)`
    * (positional or in one trailing object). Returns `[outputs, states]`; outputs are a list
-   * of (N, H) steps or one merged tensor per spec §7.
+   * of (N, H) steps or one merged tensor per spec §7; the type follows `mergeOutputs`.
    */
+  unroll<M extends MergeOutputs = undefined>(...args: UnrollArgs<M>): [UnrollOutputs<M>, NDArray[]];
   unroll(...args: unknown[]): [Seq, NDArray[]] {
     const { o, steps, axis, vl, begin } = this._startUnroll(args);
     let states = begin;
@@ -214,7 +315,7 @@ export class RecurrentCell extends Block {
    * steps (their time axis, batch size), the checked valid lengths and the begin states.
    */
   protected _startUnroll(args: unknown[]): {
-    o: UnrollArgs;
+    o: ParsedUnroll;
     steps: NDArray[];
     axis: number;
     batchSize: number;
@@ -232,6 +333,7 @@ export class RecurrentCell extends Block {
 
 /** A recurrent cell whose step is `hybridForward(F, x, states, params)`. */
 export class HybridRecurrentCell extends RecurrentCell {
+  /** The Python class name, for `toString()` and error messages. */
   static override readonly gluonName: string = 'HybridRecurrentCell';
   override _isHybrid(): boolean {
     return true;
@@ -242,6 +344,7 @@ export class HybridRecurrentCell extends RecurrentCell {
     return super.registerChild(block, name);
   }
 
+  override forward(inputs: NDArray, states: NDArray[]): [NDArray, NDArray[]];
   override forward(inputs: unknown, states?: unknown): [NDArray, NDArray[]] {
     this._counter++;
     if (!(inputs instanceof NDArray))

@@ -4,9 +4,10 @@
 import { CellKernel, type RnnMode } from '../../backend/rnn.js';
 import type { InitLike } from '../../init/initializer.js';
 import type * as nd from '../../ndarray/index.js';
-import { NDArray } from '../../ndarray/ndarray.js';
-import { ACTIVATIONS } from '../../ndarray/ops.js';
-import { parseArgs } from '../../util/options.js';
+import { NDArray, shapeStr } from '../../ndarray/ndarray.js';
+import { ACTIVATIONS, type ActType } from '../../ndarray/ops.js';
+import { type PositionalArgs, parseArgs } from '../../util/options.js';
+import type { BlockOptions } from '../block.js';
 import type { Parameter, ParameterDict } from '../parameter.js';
 import { featureSize, HybridRecurrentCell, type StateInfo } from './base_cell.js';
 import { KernelCache } from './kernel_cache.js';
@@ -15,10 +16,10 @@ import { KernelCache } from './kernel_cache.js';
  * A cell activation: an Activation act type, or a function of an NDArray.
  * Gluon note: Python also takes a Block (nn.LeakyReLU, any callable block); here pass a function.
  */
-export type ActivationLike = string | ((x: NDArray) => NDArray);
+export type ActivationLike = ActType | ((x: NDArray) => NDArray);
 
 function checkActivation(where: string, name: string, act: unknown, stringOnly = false): ActivationLike {
-  if (typeof act === 'string' && ACTIVATIONS[act] !== undefined) return act;
+  if (typeof act === 'string' && ACTIVATIONS[act] !== undefined) return act as ActType;
   if (typeof act === 'function' && !stringOnly) return act as (x: NDArray) => NDArray;
   throw new TypeError(
     `${where}: ${name} must be one of ${Object.keys(ACTIVATIONS).join(', ')}${stringOnly ? '' : ' or a function of an NDArray'}, got ${String(act)}`,
@@ -29,6 +30,35 @@ function checkActivation(where: string, name: string, act: unknown, stringOnly =
 function applyActivation(F: typeof nd, x: NDArray, act: ActivationLike): NDArray {
   return typeof act === 'string' ? F.Activation(x, act) : act(x);
 }
+
+/** Options every basic cell (RNNCell, LSTMCell, GRUCell) takes. */
+export interface CellOptions extends BlockOptions {
+  /** Number of hidden units (required: positionally or here). */
+  hiddenSize?: number;
+  i2hWeightInitializer?: InitLike | null;
+  h2hWeightInitializer?: InitLike | null;
+  i2hBiasInitializer?: InitLike;
+  h2hBiasInitializer?: InitLike;
+  /** Input features; 0 infers them from the first input. */
+  inputSize?: number;
+}
+
+/** Options of {@link RNNCell}. */
+export interface RNNCellOptions extends CellOptions {
+  /** 'tanh' (default), another activation name, or a function of an NDArray. */
+  activation?: ActivationLike;
+}
+
+/** Options of {@link LSTMCell}. */
+export interface LSTMCellOptions extends CellOptions {
+  /** The cell state's activation: a name (default 'tanh'). */
+  activation?: ActType;
+  /** The gates' activation: a name (default 'sigmoid') or a function of an NDArray. */
+  recurrentActivation?: ActivationLike;
+}
+
+/** Options of {@link GRUCell}. */
+export type GRUCellOptions = CellOptions;
 
 interface CellArgs {
   hiddenSize: number;
@@ -72,9 +102,13 @@ function parseCellArgs(where: string, args: unknown[], names: readonly (keyof Ce
 
 /** Shared body of the three gated cells: four parameters, deferred input size, one kernel. */
 abstract class BasicCell extends HybridRecurrentCell {
+  /** Input-to-hidden weight, (G*H, inputSize): MXNet's `{prefix}i2h_weight`. */
   declare i2h_weight: Parameter;
+  /** Hidden-to-hidden weight, (G*H, H): MXNet's `{prefix}h2h_weight`. */
   declare h2h_weight: Parameter;
+  /** Input-to-hidden bias, (G*H,). */
   declare i2h_bias: Parameter;
+  /** Hidden-to-hidden bias, (G*H,). */
   declare h2h_bias: Parameter;
   protected readonly _hiddenSize: number;
   private readonly _kernel = new KernelCache<CellKernel>();
@@ -119,6 +153,12 @@ abstract class BasicCell extends HybridRecurrentCell {
     const N = this._checkStepStates(x, states);
     const ps = [this.i2h_weight, this.h2h_weight, this.i2h_bias, this.h2h_bias];
     const inputSize = this.i2h_weight.shape[1] as number;
+    // MXNet's FullyConnected checks this for any batch, an empty one included.
+    if (featureSize(x) !== inputSize) {
+      throw new RangeError(
+        `${this.name}: inputs of shape ${shapeStr(x.shape)} have ${featureSize(x)} features but i2h_weight expects ${inputSize}`,
+      );
+    }
     const k = this._kernel.get(
       ps,
       mode,
@@ -154,8 +194,27 @@ abstract class BasicCell extends HybridRecurrentCell {
  * h' = act(x Wi^T + bi + h Wh^T + bh).
  */
 export class RNNCell extends BasicCell {
+  /** The Python class name, for `toString()` and error messages. */
   static override readonly gluonName: string = 'RNNCell';
   private readonly _activation: ActivationLike;
+  constructor(
+    ...args:
+      | PositionalArgs<
+          [hiddenSize: number],
+          [
+            activation: ActivationLike,
+            i2hWeightInitializer: InitLike | null,
+            h2hWeightInitializer: InitLike | null,
+            i2hBiasInitializer: InitLike,
+            h2hBiasInitializer: InitLike,
+            inputSize: number,
+            prefix: string | null,
+            params: ParameterDict | null,
+          ],
+          RNNCellOptions
+        >
+      | [options: RNNCellOptions & { hiddenSize: number }]
+  );
   constructor(...args: unknown[]) {
     const o = parseCellArgs('RNNCell', args, ['hiddenSize', 'activation', ...CELL_COMMON]);
     const act = checkActivation('RNNCell', 'activation', o.activation);
@@ -177,8 +236,13 @@ export class RNNCell extends BasicCell {
     // Gluon note: other activations (sigmoid, softsign, softrelu, functions) have no wasm
     // kernel; they run on nd operators with the same arithmetic.
     this._checkStepStates(x, states);
-    const i2h = F.FullyConnected(x, params.i2h_weight, params.i2h_bias, this._hiddenSize);
-    const h2h = F.FullyConnected(states[0], params.h2h_weight, params.h2h_bias, this._hiddenSize);
+    const i2h = F.FullyConnected(x, params.i2h_weight as NDArray, params.i2h_bias as NDArray, this._hiddenSize);
+    const h2h = F.FullyConnected(
+      states[0] as NDArray,
+      params.h2h_weight as NDArray,
+      params.h2h_bias as NDArray,
+      this._hiddenSize,
+    );
     const out = applyActivation(F, F.add(i2h, h2h), this._activation);
     return [out, [out]];
   }
@@ -194,13 +258,33 @@ export class RNNCell extends BasicCell {
  * activation='tanh', recurrentActivation='sigmoid')`; gates [i, f, g, o]; states [h, c].
  */
 export class LSTMCell extends BasicCell {
+  /** The Python class name, for `toString()` and error messages. */
   static override readonly gluonName: string = 'LSTMCell';
-  private readonly _activation: string;
+  private readonly _activation: ActType;
   private readonly _recurrentActivation: ActivationLike;
+  constructor(
+    ...args:
+      | PositionalArgs<
+          [hiddenSize: number],
+          [
+            i2hWeightInitializer: InitLike | null,
+            h2hWeightInitializer: InitLike | null,
+            i2hBiasInitializer: InitLike,
+            h2hBiasInitializer: InitLike,
+            inputSize: number,
+            prefix: string | null,
+            params: ParameterDict | null,
+            activation: ActType,
+            recurrentActivation: ActivationLike,
+          ],
+          LSTMCellOptions
+        >
+      | [options: LSTMCellOptions & { hiddenSize: number }]
+  );
   constructor(...args: unknown[]) {
     const o = parseCellArgs('LSTMCell', args, ['hiddenSize', ...CELL_COMMON, 'activation', 'recurrentActivation']);
     // The cell state's activation goes through F.Activation in Python, so it must be a name.
-    const act = checkActivation('LSTMCell', 'activation', o.activation, true) as string;
+    const act = checkActivation('LSTMCell', 'activation', o.activation, true) as ActType;
     const ract = checkActivation('LSTMCell', 'recurrentActivation', o.recurrentActivation);
     super('LSTMCell', o, 4);
     this._activation = act;
@@ -225,8 +309,8 @@ export class LSTMCell extends BasicCell {
     this._checkStepStates(x, states);
     const H = this._hiddenSize;
     const gates = F.add(
-      F.FullyConnected(x, params.i2h_weight, params.i2h_bias, 4 * H),
-      F.FullyConnected(states[0], params.h2h_weight, params.h2h_bias, 4 * H),
+      F.FullyConnected(x, params.i2h_weight as NDArray, params.i2h_bias as NDArray, 4 * H),
+      F.FullyConnected(states[0] as NDArray, params.h2h_weight as NDArray, params.h2h_bias as NDArray, 4 * H),
     );
     const [gi, gf, gg, go] = F.split(gates, 4, { axis: 1 }) as [NDArray, NDArray, NDArray, NDArray];
     const i = applyActivation(F, gi, this._recurrentActivation);
@@ -248,7 +332,25 @@ export class LSTMCell extends BasicCell {
  * the cuDNN GRU (reset applied after the h2h product), gates [r, z, n].
  */
 export class GRUCell extends BasicCell {
+  /** The Python class name, for `toString()` and error messages. */
   static override readonly gluonName: string = 'GRUCell';
+  constructor(
+    ...args:
+      | PositionalArgs<
+          [hiddenSize: number],
+          [
+            i2hWeightInitializer: InitLike | null,
+            h2hWeightInitializer: InitLike | null,
+            i2hBiasInitializer: InitLike,
+            h2hBiasInitializer: InitLike,
+            inputSize: number,
+            prefix: string | null,
+            params: ParameterDict | null,
+          ],
+          GRUCellOptions
+        >
+      | [options: GRUCellOptions & { hiddenSize: number }]
+  );
   constructor(...args: unknown[]) {
     const o = parseCellArgs('GRUCell', args, ['hiddenSize', ...CELL_COMMON]);
     super('GRUCell', o, 3);

@@ -3,17 +3,22 @@
 import * as nd from '../../ndarray/index.js';
 import type { NDArray } from '../../ndarray/ndarray.js';
 import { AssertionError, indent, NotImplementedError } from '../../util/errors.js';
-import type { Block } from '../block.js';
+import type { PositionalArgs } from '../../util/options.js';
+import type { Block, BlockArgs } from '../block.js';
 import { className } from '../block.js';
 import {
   asCell,
   assertNotModified,
+  type BeginStateArgs,
   cellsBeginState,
   cellsStateInfo,
   HybridRecurrentCell,
+  type MergeOutputs,
   parseUnroll,
   RecurrentCell,
   type StateInfo,
+  type UnrollArgs,
+  type UnrollOutputs,
 } from './base_cell.js';
 import { formatSequence, maskSequenceVariableLength, reverseSequences, type Seq } from './sequence.js';
 
@@ -84,21 +89,28 @@ function unrollCells(self: RecurrentCell, args: unknown[]): [Seq, NDArray[]] {
   return [x, next];
 }
 
-/** Stacks cells: a step runs each in turn; `unroll` unrolls each over the whole sequence. */
-export class SequentialRNNCell extends RecurrentCell {
+/**
+ * Stacks cells: a step runs each in turn; `unroll` unrolls each over the whole sequence.
+ * The type parameter is the cells' type, so `get(i)` keeps it (default any RecurrentCell).
+ */
+export class SequentialRNNCell<T extends RecurrentCell = RecurrentCell> extends RecurrentCell {
+  /** The Python class name, for `toString()` and error messages. */
   static override readonly gluonName: string = 'SequentialRNNCell';
-  constructor(...args: unknown[]) {
+  /** `SequentialRNNCell(prefix=null, params=null)`. */
+  constructor(...args: BlockArgs) {
     super(...args);
   }
   protected override _alias(): string {
     return 'sequentialrnncell';
   }
-  add(cell: RecurrentCell): void {
+  /** Appends a cell (registered as child '0', '1', ...). */
+  add(cell: T): void {
     this.registerChild(asCell('SequentialRNNCell.add', cell));
   }
   override stateInfo(batchSize = 0): StateInfo[] {
     return cellsStateInfo(cellsOf(this), batchSize);
   }
+  override beginState(...args: BeginStateArgs): NDArray[];
   override beginState(...args: unknown[]): NDArray[] {
     return childrenBeginState(this, args);
   }
@@ -106,13 +118,15 @@ export class SequentialRNNCell extends RecurrentCell {
     this._counter++;
     return stepCells(this, inputs, states);
   }
+  override unroll<M extends MergeOutputs = undefined>(...args: UnrollArgs<M>): [UnrollOutputs<M>, NDArray[]];
   override unroll(...args: unknown[]): [Seq, NDArray[]] {
     return unrollCells(this, args);
   }
-  /** Python `cell[i]`. */
-  get(i: number): RecurrentCell {
-    return cellAt(this, i);
+  /** Python `cell[i]` (negative counts from the end). */
+  get(i: number): T {
+    return cellAt(this, i) as T;
   }
+  /** Python `len(cell)`: the number of cells. */
   get length(): number {
     return this._children.size;
   }
@@ -121,21 +135,25 @@ export class SequentialRNNCell extends RecurrentCell {
   }
 }
 
-/** SequentialRNNCell of hybrid cells (usable inside a HybridBlock). */
-export class HybridSequentialRNNCell extends HybridRecurrentCell {
+/** SequentialRNNCell of hybrid cells (usable inside a HybridBlock); `T` as for SequentialRNNCell. */
+export class HybridSequentialRNNCell<T extends RecurrentCell = RecurrentCell> extends HybridRecurrentCell {
+  /** The Python class name, for `toString()` and error messages. */
   static override readonly gluonName: string = 'HybridSequentialRNNCell';
-  constructor(...args: unknown[]) {
+  /** `HybridSequentialRNNCell(prefix=null, params=null)`. */
+  constructor(...args: BlockArgs) {
     super(...args);
   }
   protected override _alias(): string {
     return 'hybridsequentialrnncell';
   }
-  add(cell: RecurrentCell): void {
+  /** Appends a hybrid cell (registered as child '0', '1', ...). */
+  add(cell: T): void {
     this.registerChild(asCell('HybridSequentialRNNCell.add', cell));
   }
   override stateInfo(batchSize = 0): StateInfo[] {
     return cellsStateInfo(cellsOf(this), batchSize);
   }
+  override beginState(...args: BeginStateArgs): NDArray[];
   override beginState(...args: unknown[]): NDArray[] {
     return childrenBeginState(this, args);
   }
@@ -143,18 +161,27 @@ export class HybridSequentialRNNCell extends HybridRecurrentCell {
     this._counter++;
     return stepCells(this, inputs, states);
   }
+  override unroll<M extends MergeOutputs = undefined>(...args: UnrollArgs<M>): [UnrollOutputs<M>, NDArray[]];
   override unroll(...args: unknown[]): [Seq, NDArray[]] {
     return unrollCells(this, args);
   }
-  get(i: number): RecurrentCell {
-    return cellAt(this, i);
+  /** Python `cell[i]` (negative counts from the end). */
+  get(i: number): T {
+    return cellAt(this, i) as T;
   }
+  /** Python `len(cell)`: the number of cells. */
   get length(): number {
     return this._children.size;
   }
   override toString(): string {
     return seqRepr(this);
   }
+}
+
+/** Options of `BidirectionalCell(lCell, rCell, outputPrefix='bi_')`. */
+export interface BidirectionalCellOptions {
+  /** Prefix of the output names in MXNet's symbolic graph (default 'bi_'). */
+  outputPrefix?: string;
 }
 
 /**
@@ -163,9 +190,15 @@ export class HybridSequentialRNNCell extends HybridRecurrentCell {
  * It cannot be stepped.
  */
 export class BidirectionalCell extends HybridRecurrentCell {
+  /** The Python class name, for `toString()` and error messages. */
   static override readonly gluonName: string = 'BidirectionalCell';
   /** Prefix of the output names in MXNet's symbolic graph (kept for fidelity; NDArrays have no names). */
   readonly outputPrefix: string;
+  constructor(
+    lCell: RecurrentCell,
+    rCell: RecurrentCell,
+    ...rest: PositionalArgs<[], [outputPrefix: string], BidirectionalCellOptions>
+  );
   constructor(lCell: RecurrentCell, rCell: RecurrentCell, ...rest: unknown[]) {
     const o =
       rest.length > 0 && typeof rest[0] === 'object' && rest[0] !== null
@@ -182,15 +215,19 @@ export class BidirectionalCell extends HybridRecurrentCell {
   protected override _alias(): string {
     return 'bidirectionalcell';
   }
+  /** Throws: a bidirectional cell cannot be stepped (use `unroll`). */
+  override forward(inputs: NDArray, states: NDArray[]): [NDArray, NDArray[]];
   override forward(_inputs: unknown, _states?: unknown): [NDArray, NDArray[]] {
     throw new NotImplementedError('Bidirectional cannot be stepped. Please use unroll');
   }
   override stateInfo(batchSize = 0): StateInfo[] {
     return cellsStateInfo(cellsOf(this), batchSize);
   }
+  override beginState(...args: BeginStateArgs): NDArray[];
   override beginState(...args: unknown[]): NDArray[] {
     return childrenBeginState(this, args);
   }
+  override unroll<M extends MergeOutputs = undefined>(...args: UnrollArgs<M>): [UnrollOutputs<M>, NDArray[]];
   override unroll(...args: unknown[]): [Seq, NDArray[]] {
     const { o, steps, axis, batchSize, vl, begin: states } = this._startUnroll(args);
     const reversedInputs = reverseSequences(steps, o.length, vl);

@@ -1,17 +1,22 @@
 // One packed kernel per block, rebuilt when any of its Parameters changes (their `version`
-// counters) and released by `dispose()` or, failing that, when the owner is collected.
+// counters), when the backend's memory budget released it, or when a trap replaced the wasm
+// instance it lived in. Released at once by `dispose()`; otherwise the budget
+// (ts/backend/packed_cache.ts) bounds what dropped blocks hold, and a finalizer may free it
+// earlier when the owner is collected.
 
 import type { Parameter } from '../parameter.js';
 
-interface Disposable {
+interface Kernel {
+  /** True when the kernel must be rebuilt before use. */
+  readonly released: boolean;
   dispose(): void;
 }
 
 // Some runtimes (workerd before compatibility date 2025-05-05) have no FinalizationRegistry:
-// kernels are then released by `dispose()` only.
+// the memory budget alone then bounds what dropped blocks hold.
 const finalizer =
   typeof FinalizationRegistry === 'function'
-    ? new FinalizationRegistry<Disposable>((k) => {
+    ? new FinalizationRegistry<Kernel>((k) => {
         try {
           k.dispose();
         } catch {
@@ -20,7 +25,8 @@ const finalizer =
       })
     : null;
 
-export class KernelCache<K extends Disposable> {
+/** The packed kernel of one block, rebuilt from its Parameters whenever it is stale. */
+export class KernelCache<K extends Kernel> {
   private kernel: K | null = null;
   private params: Parameter[] = [];
   private versions: number[] = [];
@@ -31,6 +37,7 @@ export class KernelCache<K extends Disposable> {
     const k = this.kernel;
     if (
       k !== null &&
+      !k.released &&
       key === this.key &&
       params.length === this.params.length &&
       params.every((p, i) => p === this.params[i] && p.version === this.versions[i])
@@ -47,6 +54,7 @@ export class KernelCache<K extends Disposable> {
     return fresh;
   }
 
+  /** Frees the kernel's wasm memory now (it is rebuilt if the block is used again). */
   dispose(): void {
     if (this.kernel !== null) {
       finalizer?.unregister(this.kernel);

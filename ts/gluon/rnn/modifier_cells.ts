@@ -5,20 +5,32 @@ import type * as ndNs from '../../ndarray/index.js';
 import * as nd from '../../ndarray/index.js';
 import { NDArray } from '../../ndarray/ndarray.js';
 import { AssertionError, NotImplementedError } from '../../util/errors.js';
-import { parseArgs, pyFloat, pyTuple } from '../../util/options.js';
-import { className } from '../block.js';
+import { type PositionalArgs, parseArgs, pyFloat, pyTuple } from '../../util/options.js';
+import { type BlockOptions, className } from '../block.js';
 import type { ParameterDict } from '../parameter.js';
 import {
   asCell,
   assertNotModified,
+  type BeginStateArgs,
   HybridRecurrentCell,
+  type MergeOutputs,
   parseBeginState,
   parseUnroll,
   type RecurrentCell,
   type StateInfo,
+  type UnrollArgs,
+  type UnrollOutputs,
 } from './base_cell.js';
 import { BidirectionalCell, SequentialRNNCell } from './container_cells.js';
 import { formatSequence, maskSequenceVariableLength, type Seq } from './sequence.js';
+
+/** Options of `DropoutCell(rate, axes=(), prefix=null, params=null)`. */
+export interface DropoutCellOptions extends BlockOptions {
+  /** The drop probability (required: positionally or here). */
+  rate?: number;
+  /** Axes along which one mask is shared. */
+  axes?: readonly number[];
+}
 
 /**
  * `DropoutCell(rate, axes=(), prefix=null, params=null)`: dropout on each step's input, no
@@ -26,9 +38,19 @@ import { formatSequence, maskSequenceVariableLength, type Seq } from './sequence
  * training mode).
  */
 export class DropoutCell extends HybridRecurrentCell {
+  /** The Python class name, for `toString()` and error messages. */
   static override readonly gluonName: string = 'DropoutCell';
   private readonly _rate: number;
   private readonly _axes: number[];
+  constructor(
+    ...args:
+      | PositionalArgs<
+          [rate: number],
+          [axes: readonly number[], prefix: string | null, params: ParameterDict | null],
+          DropoutCellOptions
+        >
+      | [options: DropoutCellOptions & { rate: number }]
+  );
   constructor(...args: unknown[]) {
     const o = parseArgs<{ rate: number; axes: number[]; prefix: string | null; params: ParameterDict | null }>(
       'DropoutCell',
@@ -51,6 +73,7 @@ export class DropoutCell extends HybridRecurrentCell {
   override hybridForward(F: typeof ndNs, x: NDArray, states: NDArray[]): [NDArray, NDArray[]] {
     return [this._rate > 0 ? F.Dropout(x, this._rate, 'training', this._axes) : x, states];
   }
+  override unroll<M extends MergeOutputs = undefined>(...args: UnrollArgs<M>): [UnrollOutputs<M>, NDArray[]];
   override unroll(...args: unknown[]): [Seq, NDArray[]] {
     const o = parseUnroll('DropoutCell.unroll', args);
     this.reset();
@@ -76,7 +99,9 @@ export class DropoutCell extends HybridRecurrentCell {
  * be called directly. Prefix = base prefix + the alias ('rnn0_zoneout').
  */
 export class ModifierCell extends HybridRecurrentCell {
+  /** The Python class name, for `toString()` and error messages. */
   static override readonly gluonName: string = 'ModifierCell';
+  /** The wrapped cell (child 'base_cell'). */
   readonly baseCell: RecurrentCell;
   constructor(baseCell: RecurrentCell, alias: string) {
     const base = asCell('ModifierCell(baseCell)', baseCell);
@@ -94,10 +119,11 @@ export class ModifierCell extends HybridRecurrentCell {
     return this.baseCell.stateInfo(batchSize);
   }
   /** Gluon note: the default `func` is nd.zeros (MXNet's default here is the symbolic zeros). */
+  override beginState(...args: BeginStateArgs): NDArray[];
   override beginState(...args: unknown[]): NDArray[] {
     assertNotModified(this);
     parseBeginState(`${className(this)}.beginState`, args);
-    return this._withBase((base) => base.beginState(...args));
+    return this._withBase((base) => base.beginState(...(args as BeginStateArgs)));
   }
   /** @internal Runs `fn` with the base cell callable (a modified cell refuses direct calls). */
   _withBase<T>(fn: (base: RecurrentCell) => T): T {
@@ -116,15 +142,30 @@ export class ModifierCell extends HybridRecurrentCell {
   }
 }
 
+/** Options of `ZoneoutCell(baseCell, zoneoutOutputs=0, zoneoutStates=0)`. */
+export interface ZoneoutCellOptions {
+  /** Probability of keeping the previous output (training only). */
+  zoneoutOutputs?: number;
+  /** Probability of keeping the previous states (training only). */
+  zoneoutStates?: number;
+}
+
 /**
  * `ZoneoutCell(baseCell, zoneoutOutputs=0, zoneoutStates=0)`: keeps previous outputs/states
  * with the given probabilities in training. Gluon note: at inference (the only mode here)
  * MXNet's zoneout masks are all ones, so the cell equals its base cell.
  */
 export class ZoneoutCell extends ModifierCell {
+  /** The Python class name, for `toString()` and error messages. */
   static override readonly gluonName: string = 'ZoneoutCell';
+  /** Zoneout probability of the outputs (the identity at inference). */
   readonly zoneoutOutputs: number;
+  /** Zoneout probability of the states (the identity at inference). */
   readonly zoneoutStates: number;
+  constructor(
+    baseCell: RecurrentCell,
+    ...args: PositionalArgs<[], [zoneoutOutputs: number, zoneoutStates: number], ZoneoutCellOptions>
+  );
   constructor(baseCell: RecurrentCell, ...args: unknown[]) {
     const o = parseArgs<{ zoneoutOutputs: number; zoneoutStates: number }>(
       'ZoneoutCell',
@@ -160,6 +201,7 @@ export class ZoneoutCell extends ModifierCell {
 
 /** `ResidualCell(baseCell)`: output = base output + input (sizes must match). */
 export class ResidualCell extends ModifierCell {
+  /** The Python class name, for `toString()` and error messages. */
   static override readonly gluonName: string = 'ResidualCell';
   constructor(baseCell: RecurrentCell) {
     super(baseCell, 'residualcell');
@@ -168,6 +210,7 @@ export class ResidualCell extends ModifierCell {
     const [out, next] = this.baseCell.forward(x, states);
     return [F.add(out, x), next];
   }
+  override unroll<M extends MergeOutputs = undefined>(...args: UnrollArgs<M>): [UnrollOutputs<M>, NDArray[]];
   override unroll(...args: unknown[]): [Seq, NDArray[]] {
     const o = parseUnroll('ResidualCell.unroll', args);
     this.reset();

@@ -5,21 +5,66 @@ import { FusedRnnKernel, type FusedRnnSpec, type RnnMode } from '../../backend/r
 import type { InitLike } from '../../init/initializer.js';
 import { NDArray, shapeStr } from '../../ndarray/ndarray.js';
 import { AssertionError, ValueError } from '../../util/errors.js';
-import { parseArgs, pyFloat } from '../../util/options.js';
-import { className, HybridBlock } from '../block.js';
+import { type Float32, type PositionalArgs, parseArgs, pyFloat } from '../../util/options.js';
+import { type BlockOptions, className, HybridBlock } from '../block.js';
 import { checkDtypeArg, type Parameter, type ParameterDict } from '../parameter.js';
-import { makeStates, parseBeginState, type StateInfo } from './base_cell.js';
+import { type BeginStateArgs, makeStates, parseBeginState, type StateInfo } from './base_cell.js';
 import { GRUCell, LSTMCell, RNNCell } from './basic_cells.js';
 import { BidirectionalCell, HybridSequentialRNNCell } from './container_cells.js';
 import { KernelCache } from './kernel_cache.js';
 import { DropoutCell } from './modifier_cells.js';
-import { checkLayout } from './sequence.js';
+import { checkLayout, type Layout } from './sequence.js';
+
+/** Options every fused layer (RNN, LSTM, GRU) takes; `prefix`, `params` and `useSequenceLength` only here. */
+export interface RNNLayerOptions extends BlockOptions {
+  /** Number of hidden units (required: positionally or here). */
+  hiddenSize?: number;
+  /** Number of stacked layers (default 1). */
+  numLayers?: number;
+  /** 'TNC' (default) or 'NTC'. */
+  layout?: Layout;
+  /** Dropout between layers, in [0, 1] (training only: it never acts here). */
+  dropout?: number;
+  bidirectional?: boolean;
+  /** Input features; 0 infers them from the first input. */
+  inputSize?: number;
+  i2hWeightInitializer?: InitLike | null;
+  h2hWeightInitializer?: InitLike | null;
+  i2hBiasInitializer?: InitLike;
+  h2hBiasInitializer?: InitLike;
+  /** Only 'float32'. */
+  dtype?: Float32;
+  /** `forward(inputs, states, sequenceLength)` takes per-sample valid lengths (cuDNN's semantics). */
+  useSequenceLength?: boolean;
+}
+
+/** Options of {@link RNN}. */
+export interface RNNOptions extends RNNLayerOptions {
+  /** 'relu' (default) or 'tanh'. */
+  activation?: 'relu' | 'tanh';
+}
+
+/** Options of {@link LSTM}. */
+export interface LSTMOptions extends RNNLayerOptions {
+  /** With a size P, the output and h are projected to P (LSTMP); null for none. */
+  projectionSize?: number | null;
+  h2rWeightInitializer?: InitLike | null;
+  /** Lower bound of the cell state (with stateClipMax). */
+  stateClipMin?: number | null;
+  /** Upper bound of the cell state (with stateClipMin). */
+  stateClipMax?: number | null;
+  /** Clamp NaN cell states too. */
+  stateClipNan?: boolean;
+}
+
+/** Options of {@link GRU}. */
+export type GRUOptions = RNNLayerOptions;
 
 interface LayerArgs {
   hiddenSize: number;
   numLayers: number;
   activation: string;
-  layout: string;
+  layout: Layout;
   dropout: number;
   bidirectional: boolean;
   inputSize: number;
@@ -32,7 +77,7 @@ interface LayerArgs {
   stateClipMin: number | null;
   stateClipMax: number | null;
   stateClipNan: boolean;
-  dtype: string;
+  dtype: Float32;
   prefix: string | null;
   params: ParameterDict | null;
   useSequenceLength: boolean;
@@ -90,12 +135,19 @@ const PARAM_RE = /^(l|r)(\d)_(i2h|h2h|h2r)_(weight|bias)$/;
  * Gluon note: `dropout` between layers applies only in training, so it never acts here.
  */
 export class _RNNLayer extends HybridBlock {
+  /** The Python class name, for `toString()` and error messages. */
   static override readonly gluonName: string = '_RNNLayer';
   [name: `${'l' | 'r'}${number}_${string}`]: Parameter;
-  /** Layer 0's parameters always exist (typed for convenience; the others via the index signature). */
+  /**
+   * Layer 0's input-to-hidden weight (forward direction; `r0_...` is the backward one). Layer
+   * 0's parameters always exist (typed for convenience; the others via the index signature).
+   */
   declare l0_i2h_weight: Parameter;
+  /** Layer 0's hidden-to-hidden weight. */
   declare l0_h2h_weight: Parameter;
+  /** Layer 0's input-to-hidden bias. */
   declare l0_i2h_bias: Parameter;
+  /** Layer 0's hidden-to-hidden bias. */
   declare l0_h2h_bias: Parameter;
   protected readonly _mode: RnnMode;
   protected readonly _hiddenSize: number;
@@ -118,10 +170,12 @@ export class _RNNLayer extends HybridBlock {
     if (!Number.isInteger(o.inputSize) || o.inputSize < 0)
       throw new RangeError(`${where}: inputSize must be a non-negative integer, got ${String(o.inputSize)}`);
     checkLayout(where, o.layout);
-    if (typeof o.dropout !== 'number' || o.dropout < 0 || o.dropout > 1)
+    if (typeof o.dropout !== 'number' || !(o.dropout >= 0 && o.dropout <= 1))
       throw new RangeError(`${where}: dropout must be a number in [0, 1], got ${String(o.dropout)}`);
     checkDtypeArg(where, o.dtype);
-    const proj = o.projectionSize ? o.projectionSize : null;
+    // MXNet tests `if projection_size` (python/mxnet/gluon/rnn/rnn_layer.py): 0 means none.
+    const proj =
+      o.projectionSize === null || o.projectionSize === undefined || o.projectionSize === 0 ? null : o.projectionSize;
     if (proj !== null && (!Number.isInteger(proj) || proj <= 0))
       throw new RangeError(`${where}: projectionSize must be a positive integer, got ${String(proj)}`);
     let clip: FusedRnnSpec['clip'] = null;
@@ -131,6 +185,10 @@ export class _RNNLayer extends HybridBlock {
           `${where}: state clipping needs both stateClipMin and stateClipMax, got ${String(o.stateClipMin)} and ${String(o.stateClipMax)}`,
         );
       }
+      if (Number.isNaN(o.stateClipMin) || Number.isNaN(o.stateClipMax))
+        throw new ValueError(
+          `${where}: stateClipMin and stateClipMax must be numbers, got ${o.stateClipMin} and ${o.stateClipMax}`,
+        );
       if (o.stateClipMax < o.stateClipMin)
         throw new ValueError(`${where}: stateClipMax (${o.stateClipMax}) must be >= stateClipMin (${o.stateClipMin})`);
       clip = { min: o.stateClipMin, max: o.stateClipMax, nan: !!o.stateClipNan };
@@ -162,7 +220,7 @@ export class _RNNLayer extends HybridBlock {
     }
   }
 
-  private _registerParam(name: string, shape: number[], init: InitLike | null, dtype: string): void {
+  private _registerParam(name: string, shape: number[], init: InitLike | null, dtype: Float32): void {
     (this as unknown as Record<string, Parameter>)[name] = this.params.get(name, {
       shape,
       init,
@@ -202,6 +260,7 @@ export class _RNNLayer extends HybridBlock {
   }
 
   /** `beginState(batchSize=0, { func: nd.zeros, ...kwargs })`. */
+  beginState(...args: BeginStateArgs): NDArray[];
   beginState(...args: unknown[]): NDArray[] {
     const { batchSize, func, kwargs } = parseBeginState(`${className(this)}.beginState`, args);
     return makeStates(this.stateInfo(batchSize), func, kwargs);
@@ -273,7 +332,7 @@ export class _RNNLayer extends HybridBlock {
     const groups = this._paramGroups();
     const all = groups.flat();
     this._finishDeferredFrom(all, inputs, []);
-    const datas = groups.map((g) => g.map((p) => p.data()));
+    const datas = groups.map((g) => g.map((p) => p._live()));
     const inSize = this._param('l0_i2h_weight').shape[1] as number;
     if (C !== inSize) {
       throw new RangeError(
@@ -404,7 +463,29 @@ export class _RNNLayer extends HybridBlock {
  * h2hBiasInitializer='zeros', inputSize=0, dtype='float32', { prefix, params, useSequenceLength })`.
  */
 export class RNN extends _RNNLayer {
+  /** The Python class name, for `toString()` and error messages. */
   static override readonly gluonName: string = 'RNN';
+  constructor(
+    ...args:
+      | PositionalArgs<
+          [hiddenSize: number],
+          [
+            numLayers: number,
+            activation: 'relu' | 'tanh',
+            layout: Layout,
+            dropout: number,
+            bidirectional: boolean,
+            i2hWeightInitializer: InitLike | null,
+            h2hWeightInitializer: InitLike | null,
+            i2hBiasInitializer: InitLike,
+            h2hBiasInitializer: InitLike,
+            inputSize: number,
+            dtype: Float32,
+          ],
+          RNNOptions
+        >
+      | [options: RNNOptions & { hiddenSize: number }]
+  );
   constructor(...args: unknown[]) {
     const o = parseLayerArgs('RNN', args, [
       'hiddenSize',
@@ -436,7 +517,33 @@ export class RNN extends _RNNLayer {
  * on this CPU port with cuDNN's semantics (MXNet's CPU operator refuses it).
  */
 export class LSTM extends _RNNLayer {
+  /** The Python class name, for `toString()` and error messages. */
   static override readonly gluonName: string = 'LSTM';
+  constructor(
+    ...args:
+      | PositionalArgs<
+          [hiddenSize: number],
+          [
+            numLayers: number,
+            layout: Layout,
+            dropout: number,
+            bidirectional: boolean,
+            inputSize: number,
+            i2hWeightInitializer: InitLike | null,
+            h2hWeightInitializer: InitLike | null,
+            i2hBiasInitializer: InitLike,
+            h2hBiasInitializer: InitLike,
+            projectionSize: number | null,
+            h2rWeightInitializer: InitLike | null,
+            stateClipMin: number | null,
+            stateClipMax: number | null,
+            stateClipNan: boolean,
+            dtype: Float32,
+          ],
+          LSTMOptions
+        >
+      | [options: LSTMOptions & { hiddenSize: number }]
+  );
   constructor(...args: unknown[]) {
     const o = parseLayerArgs('LSTM', args, [
       ...LSTM_GRU_HEAD,
@@ -460,7 +567,28 @@ export class LSTM extends _RNNLayer {
  * h2hBiasInitializer='zeros', dtype='float32', { prefix, params, useSequenceLength })`.
  */
 export class GRU extends _RNNLayer {
+  /** The Python class name, for `toString()` and error messages. */
   static override readonly gluonName: string = 'GRU';
+  constructor(
+    ...args:
+      | PositionalArgs<
+          [hiddenSize: number],
+          [
+            numLayers: number,
+            layout: Layout,
+            dropout: number,
+            bidirectional: boolean,
+            inputSize: number,
+            i2hWeightInitializer: InitLike | null,
+            h2hWeightInitializer: InitLike | null,
+            i2hBiasInitializer: InitLike,
+            h2hBiasInitializer: InitLike,
+            dtype: Float32,
+          ],
+          GRUOptions
+        >
+      | [options: GRUOptions & { hiddenSize: number }]
+  );
   constructor(...args: unknown[]) {
     const o = parseLayerArgs('GRU', args, [...LSTM_GRU_HEAD, 'dtype']);
     super('GRU', o, 'gru');

@@ -8,7 +8,10 @@ import { AssertionError } from '../../util/errors.js';
 /** A sequence: one merged tensor, or a list of per-step (N, C) tensors. */
 export type Seq = NDArray | NDArray[];
 
-export function checkLayout(where: string, layout: unknown): string {
+/** The layout of a merged sequence: time-major 'TNC' or batch-major 'NTC'. */
+export type Layout = 'TNC' | 'NTC';
+
+export function checkLayout(where: string, layout: unknown): Layout {
   if (layout !== 'NTC' && layout !== 'TNC') {
     throw new AssertionError(`${where}: Invalid layout ${String(layout)}; must be one of ['TNC' or 'NTC']`);
   }

@@ -117,6 +117,11 @@ pub struct PackedB {
 }
 
 impl PackedB {
+    /// Floats held (for memory accounting).
+    pub fn floats(&self) -> usize {
+        self.data.capacity()
+    }
+
     /// Packs op(B): B stored k x n (`ldb >= n`) when `!trans_b`, else n x k (`ldb >= k`).
     /// Panics if `b` is too short for that shape.
     pub fn new(trans_b: bool, k: usize, n: usize, b: &[f32], ldb: usize) -> Self {
@@ -132,9 +137,14 @@ impl PackedB {
 
     /// Packs the k x n matrix whose element (p, j) is `f(p, j)` (the RNN drivers use this to
     /// permute and pad gate columns).
-    pub(crate) fn from_fn(k: usize, n: usize, f: impl Fn(usize, usize) -> f32) -> Self {
+    pub(crate) fn from_fn(
+        k: usize,
+        n: usize,
+        f: impl Fn(usize, usize) -> f32,
+    ) -> Result<Self, String> {
         let panels = n.div_ceil(NR);
-        let mut data = vec![0.0; panels * NR * k];
+        let len = (panels * NR).checked_mul(k).unwrap_or(usize::MAX);
+        let mut data = crate::alloc::zeroed(len, "packed weights")?;
         for jp in 0..panels {
             for p in 0..k {
                 for l in 0..NR {
@@ -145,7 +155,7 @@ impl PackedB {
                 }
             }
         }
-        PackedB { k, n, data }
+        Ok(PackedB { k, n, data })
     }
 
     /// Rows of op(B) (the reduction depth).

@@ -44,6 +44,11 @@ impl PackedCell {
         Ok(PackedCell { rnn })
     }
 
+    /// Floats the packed weights hold (for memory accounting).
+    pub fn floats(&self) -> usize {
+        self.rnn.floats()
+    }
+
     /// The cell's mode, hidden size and input size.
     pub fn shape(&self) -> (Mode, usize, usize) {
         let s = self.rnn.spec();

@@ -19,13 +19,24 @@ pub(crate) struct BlockRows {
 
 impl BlockRows {
     /// Element (p, j) is `f(p, j)`, `j < blocks * width`.
-    fn from_fn(k: usize, width: usize, blocks: usize, f: impl Fn(usize, usize) -> f32) -> Self {
-        let mut data = vec![0.0; blocks * k * width];
+    fn from_fn(
+        k: usize,
+        width: usize,
+        blocks: usize,
+        f: impl Fn(usize, usize) -> f32,
+    ) -> Result<Self, String> {
+        let len = blocks.saturating_mul(k).saturating_mul(width);
+        let mut data = crate::alloc::zeroed(len, "packed weights")?;
         for (i, v) in data.iter_mut().enumerate() {
             let (hb, p, l) = (i / (k * width), i / width % k, i % width);
             *v = f(p, hb * width + l);
         }
-        BlockRows { k, width, data }
+        Ok(BlockRows { k, width, data })
+    }
+
+    /// Floats held (for memory accounting).
+    pub fn floats(&self) -> usize {
+        self.data.capacity()
     }
 
     /// The `k * width` floats of block `hb`.
@@ -138,7 +149,7 @@ impl PackedDir {
                     pr * h,
                     format!("({pr}, {h})"),
                 )?;
-                Some(PackedB::from_fn(h, pr, |j, c| w[c * h + j]))
+                Some(PackedB::from_fn(h, pr, |j, c| w[c * h + j])?)
             }
             (Some(_), None) => {
                 return Err(format!("{name}h2r_weight is required with a projection"))
@@ -150,10 +161,10 @@ impl PackedDir {
         let (wi, wh) = (p.i2h_weight, p.h2h_weight);
         let wi = PackedB::from_fn(ni, cols, |q, c| {
             gluon_row(c, g, h).map_or(0.0, |r| wi[r * ni + q])
-        });
+        })?;
         let wh = BlockRows::from_fn(kh, g * UNITS, hp / UNITS, |q, c| {
             gluon_row(c, g, h).map_or(0.0, |r| wh[r * kh + q])
-        });
+        })?;
         let gru = spec.mode == Mode::Gru;
         let bias = (0..cols)
             .map(|c| {
@@ -222,5 +233,19 @@ impl PackedRnn {
     /// The spec this stack was packed for.
     pub fn spec(&self) -> &RnnSpec {
         &self.spec
+    }
+
+    /// Floats the packed weights and biases hold (for memory accounting).
+    pub fn floats(&self) -> usize {
+        self.dirs
+            .iter()
+            .map(|d| {
+                d.wi.floats()
+                    + d.wh.floats()
+                    + d.bias.capacity()
+                    + d.bhn.capacity()
+                    + d.whr.as_ref().map_or(0, PackedB::floats)
+            })
+            .sum()
     }
 }

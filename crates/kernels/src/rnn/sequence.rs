@@ -148,6 +148,7 @@ pub(crate) fn forward(
         }
     }
 
+    reserve(p, layout, t, n, ws)?;
     let Workspace {
         xin,
         layers,
@@ -159,10 +160,13 @@ pub(crate) fn forward(
         Layout::Tnc => x,
         Layout::Ntc => {
             let c = s.input_size;
-            let xt = grow(xin, t * n * c);
-            for (b, sample) in x.chunks_exact(t * c).enumerate() {
-                for (tt, row) in sample.chunks_exact(c).enumerate() {
-                    xt[(tt * n + b) * c..][..c].copy_from_slice(row);
+            let xt = grow(xin, t * n * c)?;
+            // An empty sequence (or no features) has nothing to move; `chunks_exact(0)` panics.
+            if t * c > 0 {
+                for (b, sample) in x.chunks_exact(t * c).enumerate() {
+                    for (tt, row) in sample.chunks_exact(c).enumerate() {
+                        xt[(tt * n + b) * c..][..c].copy_from_slice(row);
+                    }
                 }
             }
             xt
@@ -184,7 +188,7 @@ pub(crate) fn forward(
         };
         let mut view = match (last, layout) {
             (false, _) => OutView {
-                data: grow(cur, t * n * width),
+                data: grow(cur, t * n * width)?,
                 ts: n * width,
                 bs: width,
                 off: 0,
@@ -234,6 +238,67 @@ pub(crate) fn forward(
     Ok(())
 }
 
+/// Time steps whose input projection is computed at once (bounded by XPROJ_FLOATS).
+fn chunk_steps(t: usize, n: usize, cols: usize) -> usize {
+    (XPROJ_FLOATS / n.saturating_mul(cols).max(1)).clamp(1, t.max(1))
+}
+
+/// Grows every workspace buffer the call will use before any work, so that a call too large
+/// for memory fails up front, saying what it needs, rather than part way through.
+fn reserve(
+    p: &PackedRnn,
+    layout: Layout,
+    t: usize,
+    n: usize,
+    ws: &mut Workspace,
+) -> Result<(), String> {
+    let s = &p.spec;
+    let (hp, proj) = (p.hp, s.projection);
+    let cols = s.mode.gates() * hp;
+    let layer_out = size(&[t, n, s.dirs(), s.out_size()]).unwrap_or(usize::MAX);
+    let inner = s.num_layers.saturating_sub(1).min(2);
+    let d = &mut ws.dir;
+    let [l0, l1] = &mut ws.layers;
+    let wants: [(&mut Vec<f32>, usize); 10] = [
+        (
+            &mut ws.xin,
+            match layout {
+                Layout::Ntc => size(&[t, n, s.input_size]).unwrap_or(usize::MAX),
+                Layout::Tnc => 0,
+            },
+        ),
+        (l0, if inner >= 1 { layer_out } else { 0 }),
+        (l1, if inner >= 2 { layer_out } else { 0 }),
+        (&mut d.hrec, n.saturating_mul(proj.unwrap_or(hp))),
+        (&mut d.cstate, n.saturating_mul(hp)),
+        (
+            &mut d.apack,
+            n.next_multiple_of(MR)
+                .saturating_mul(proj.unwrap_or(s.hidden)),
+        ),
+        (&mut d.nbuf, n.saturating_mul(UNITS)),
+        (&mut d.hfull, if proj.is_some() { n.saturating_mul(hp) } else { 0 }),
+        (&mut d.rbuf, n.saturating_mul(proj.unwrap_or(0))),
+        (
+            &mut d.xproj,
+            chunk_steps(t, n, cols).saturating_mul(n).saturating_mul(cols),
+        ),
+    ];
+    let total = wants
+        .iter()
+        .fold(0usize, |a, (_, w)| a.saturating_add(*w));
+    for (v, want) in wants {
+        if crate::alloc::grow(v, want, "recurrent workspace").is_err() {
+            return Err(format!(
+                "{}: the call needs {} bytes of recurrent workspace",
+                crate::alloc::OUT_OF_MEMORY,
+                total.saturating_mul(4)
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// One (layer, direction): input projection of all steps as one GEMM, then the recurrence.
 #[allow(clippy::too_many_arguments)]
 fn run_dir(
@@ -268,8 +333,8 @@ fn run_dir(
     if part_scratch.len() < parts {
         part_scratch.resize_with(parts, Vec::new);
     }
-    let hrec = grow(&mut s.hrec, n * ks);
-    let cstate = grow(&mut s.cstate, n * hp);
+    let hrec = grow(&mut s.hrec, n * ks)?;
+    let cstate = grow(&mut s.cstate, n * hp)?;
     hrec.fill(0.0);
     cstate.fill(0.0);
     for b in 0..n {
@@ -283,10 +348,10 @@ fn run_dir(
     let mut bufs = StepBufs {
         hrec,
         cstate,
-        apack: grow(&mut s.apack, n.next_multiple_of(MR) * kh),
-        nbuf: grow(&mut s.nbuf, parts * n * UNITS),
-        hfull: grow(&mut s.hfull, if proj.is_some() { n * hp } else { 0 }),
-        rbuf: grow(&mut s.rbuf, n * proj.unwrap_or(0)),
+        apack: grow(&mut s.apack, n.next_multiple_of(MR) * kh)?,
+        nbuf: grow(&mut s.nbuf, parts * n * UNITS)?,
+        hfull: grow(&mut s.hfull, if proj.is_some() { n * hp } else { 0 })?,
+        rbuf: grow(&mut s.rbuf, n * proj.unwrap_or(0))?,
         gemm: &mut s.gemm,
     };
     let cx = StepCtx {
@@ -300,8 +365,8 @@ fn run_dir(
     };
     // Time is cut into chunks whose input projection fits XPROJ_FLOATS, so memory stays
     // bounded for long sequences while each projection GEMM still has many rows.
-    let chunk = (XPROJ_FLOATS / (n * cols).max(1)).clamp(1, t.max(1));
-    let xproj = grow(&mut s.xproj, chunk * n * cols);
+    let chunk = chunk_steps(t, n, cols);
+    let xproj = grow(&mut s.xproj, chunk * n * cols)?;
     for c in 0..t.div_ceil(chunk) {
         // Backward runs chunks from the end of the sequence.
         let (t0, t1) = if backward {

@@ -63,10 +63,8 @@ impl Workspace {
     }
 }
 
-/// Grows `v` to at least `len` (never shrinks) and returns the first `len` elements.
-pub(crate) fn grow(v: &mut Vec<f32>, len: usize) -> &mut [f32] {
-    if v.len() < len {
-        v.resize(len, 0.0);
-    }
-    &mut v[..len]
+/// Grows `v` to at least `len` (never shrinks) and returns the first `len` elements; an
+/// error (not an abort) when memory runs out.
+pub(crate) fn grow<'a>(v: &'a mut Vec<f32>, len: usize) -> Result<&'a mut [f32], String> {
+    crate::alloc::grow(v, len, "recurrent workspace")
 }

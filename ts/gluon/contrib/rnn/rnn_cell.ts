@@ -8,19 +8,33 @@ import type { InitLike } from '../../../init/initializer.js';
 import type * as nd from '../../../ndarray/index.js';
 import { NDArray, shapeStr } from '../../../ndarray/ndarray.js';
 import { AssertionError } from '../../../util/errors.js';
-import { parseArgs, pyFloat } from '../../../util/options.js';
+import { type PositionalArgs, parseArgs, pyFloat } from '../../../util/options.js';
+import type { BlockOptions } from '../../block.js';
 import type { Parameter, ParameterDict } from '../../parameter.js';
 import {
   featureSize,
   HybridRecurrentCell,
+  type MergeOutputs,
   parseUnroll,
   type RecurrentCell,
   type StateInfo,
+  type UnrollArgs,
+  type UnrollOutputs,
 } from '../../rnn/base_cell.js';
 import { BidirectionalCell, SequentialRNNCell } from '../../rnn/container_cells.js';
 import { KernelCache } from '../../rnn/kernel_cache.js';
 import { ModifierCell } from '../../rnn/modifier_cells.js';
 import { formatSequence, maskSequenceVariableLength, type Seq } from '../../rnn/sequence.js';
+
+/** Options of `VariationalDropoutCell(baseCell, dropInputs=0, dropStates=0, dropOutputs=0)`. */
+export interface VariationalDropoutCellOptions {
+  /** Dropout rate of the inputs, in [0, 1] (training only). */
+  dropInputs?: number;
+  /** Dropout rate of the first state, in [0, 1] (training only). */
+  dropStates?: number;
+  /** Dropout rate of the outputs, in [0, 1] (training only). */
+  dropOutputs?: number;
+}
 
 /**
  * `VariationalDropoutCell(baseCell, dropInputs=0, dropStates=0, dropOutputs=0)`: in training,
@@ -28,10 +42,22 @@ import { formatSequence, maskSequenceVariableLength, type Seq } from '../../rnn/
  * inference (the only mode here) MXNet's masks are all ones, so the cell computes its base cell.
  */
 export class VariationalDropoutCell extends ModifierCell {
+  /** The Python class name, for `toString()` and error messages. */
   static override readonly gluonName: string = 'VariationalDropoutCell';
+  /** Dropout rate on the inputs (the identity at inference). */
   readonly dropInputs: number;
+  /** Dropout rate on the states (the identity at inference). */
   readonly dropStates: number;
+  /** Dropout rate on the outputs (the identity at inference). */
   readonly dropOutputs: number;
+  constructor(
+    baseCell: RecurrentCell,
+    ...args: PositionalArgs<
+      [],
+      [dropInputs: number, dropStates: number, dropOutputs: number],
+      VariationalDropoutCellOptions
+    >
+  );
   constructor(baseCell: RecurrentCell, ...args: unknown[]) {
     const o = parseArgs<{ dropInputs: number; dropStates: number; dropOutputs: number }>(
       'VariationalDropoutCell',
@@ -67,8 +93,9 @@ export class VariationalDropoutCell extends ModifierCell {
    * As MXNet: with state dropout, step by step; without, the base cell's own (merged) unroll,
    * then the outputs formatted as asked and masked past the valid lengths.
    */
+  override unroll<M extends MergeOutputs = undefined>(...args: UnrollArgs<M>): [UnrollOutputs<M>, NDArray[]];
   override unroll(...args: unknown[]): [Seq, NDArray[]] {
-    if (this.dropStates) return super.unroll(...args);
+    if (this.dropStates) return super.unroll(...(args as UnrollArgs<MergeOutputs>));
     const o = parseUnroll('VariationalDropoutCell.unroll', args);
     this.reset();
     const f = formatSequence(o.length, o.inputs, o.layout, true);
@@ -84,6 +111,21 @@ export class VariationalDropoutCell extends ModifierCell {
   override toString(): string {
     return `VariationalDropoutCell(p_out = ${pyFloat(this.dropOutputs)}, p_state = ${pyFloat(this.dropStates)})`;
   }
+}
+
+/** Options of {@link LSTMPCell}. */
+export interface LSTMPCellOptions extends BlockOptions {
+  /** Number of hidden units (required: positionally or here). */
+  hiddenSize?: number;
+  /** Size of the projection r = h Whr^T, the output (required: positionally or here). */
+  projectionSize?: number;
+  i2hWeightInitializer?: InitLike | null;
+  h2hWeightInitializer?: InitLike | null;
+  h2rWeightInitializer?: InitLike | null;
+  i2hBiasInitializer?: InitLike;
+  h2hBiasInitializer?: InitLike;
+  /** Input features; 0 infers them from the first input. */
+  inputSize?: number;
 }
 
 interface LSTMPArgs {
@@ -135,16 +177,40 @@ function positiveInt(name: string, v: number): void {
  * the output is r.
  */
 export class LSTMPCell extends HybridRecurrentCell {
+  /** The Python class name, for `toString()` and error messages. */
   static override readonly gluonName: string = 'LSTMPCell';
+  /** Input-to-hidden weight, (4*H, inputSize). */
   declare i2h_weight: Parameter;
+  /** Hidden-to-hidden weight, (4*H, P): it reads the projected state. */
   declare h2h_weight: Parameter;
+  /** Projection weight, (P, H): `r = h2r_weight h`. */
   declare h2r_weight: Parameter;
+  /** Input-to-hidden bias, (4*H,). */
   declare i2h_bias: Parameter;
+  /** Hidden-to-hidden bias, (4*H,). */
   declare h2h_bias: Parameter;
   private readonly _hiddenSize: number;
   private readonly _projectionSize: number;
   private readonly _kernel = new KernelCache<FusedRnnKernel>();
 
+  constructor(
+    ...args:
+      | PositionalArgs<
+          [hiddenSize: number, projectionSize: number],
+          [
+            i2hWeightInitializer: InitLike | null,
+            h2hWeightInitializer: InitLike | null,
+            h2rWeightInitializer: InitLike | null,
+            i2hBiasInitializer: InitLike,
+            h2hBiasInitializer: InitLike,
+            inputSize: number,
+            prefix: string | null,
+            params: ParameterDict | null,
+          ],
+          LSTMPCellOptions
+        >
+      | [options: LSTMPCellOptions & { hiddenSize: number; projectionSize: number }]
+  );
   constructor(...args: unknown[]) {
     const o = parseArgs<LSTMPArgs>('LSTMPCell', args, POSITIONAL, DEFAULTS, ['hiddenSize', 'projectionSize']);
     positiveInt('hiddenSize', o.hiddenSize);

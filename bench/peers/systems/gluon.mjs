@@ -1,0 +1,94 @@
+// This package, through its public API only (the built dist/, as a user imports it): a fused
+// rnn.LSTM / GRU / RNN layer in TNC layout whose parameters are set, under Gluon's own names,
+// from the benchmark's weights (which are already in Gluon's layout).
+// Whole sequence: `net.forward(x).toFloat32Array()`, x made once. Streaming: the same layer
+// with T = 1 and explicit states, `[y, states] = net.forward(x_t, states)` per token.
+import { checkedOutput, dirs, GATES, layerInput, STATE_COUNT, stepInputs } from '../lib/configs.mjs';
+
+const LAYERS = { lstm: 'LSTM', gru: 'GRU', rnn_tanh: 'RNN' };
+
+export async function gluonSystem(threads) {
+  const mod = await import(new URL('../../../dist/index.js', import.meta.url).href);
+  const mx = mod.default;
+  const version = JSON.parse(
+    await (await import('node:fs/promises')).readFile(new URL('../../../package.json', import.meta.url), 'utf8'),
+  ).version;
+  const backend = await mx.ready({ threads });
+  return {
+    info: { package: `gluon-rnn-wasm@${version} (dist/)`, ready: { threads }, backend },
+    build: (data) => build(mx, data),
+  };
+}
+
+/** Sets every parameter of the layer from the benchmark's weights; fails on one it would leave unset. */
+function setWeights(mx, net, { cfg, weights }) {
+  const params = net.collectParams();
+  const left = new Set(params.keys());
+  const G = GATES[cfg.mode];
+  for (let l = 0; l < cfg.layers; l++) {
+    for (let d = 0; d < dirs(cfg); d++) {
+      const w = weights[l][d];
+      const shapes = {
+        i2h_weight: [G * cfg.H, layerInput(cfg, l)],
+        h2h_weight: [G * cfg.H, cfg.H],
+        i2h_bias: [G * cfg.H],
+        h2h_bias: [G * cfg.H],
+      };
+      for (const [k, shape] of Object.entries(shapes)) {
+        const name = `p_${d === 0 ? 'l' : 'r'}${l}_${k}`;
+        if (!left.delete(name)) throw new Error(`the layer has no parameter ${name}: ${[...params.keys()].join(', ')}`);
+        params.get(name).setData(mx.nd.array(w[k], shape));
+      }
+    }
+  }
+  if (left.size) throw new Error(`parameters the benchmark does not set: ${[...left].join(', ')}`);
+}
+
+function build(mx, data) {
+  const { cfg } = data;
+  const opts = { numLayers: cfg.layers, bidirectional: cfg.bidir, layout: 'TNC', inputSize: cfg.C, prefix: 'p_' };
+  if (cfg.mode === 'rnn_tanh') opts.activation = 'tanh'; // Gluon's RNN defaults to relu
+  const net = new mx.gluon.rnn[LAYERS[cfg.mode]](cfg.H, opts);
+  net.initialize();
+  setWeights(mx, net, data);
+  return cfg.stream ? streaming(mx, net, data) : sequence(mx, net, data);
+}
+
+function sequence(mx, net, { cfg, x }) {
+  const xs = mx.nd.array(x, [cfg.T, cfg.N, cfg.C]);
+  let last = null;
+  return {
+    run() {
+      last = net.forward(xs).toFloat32Array();
+      return last;
+    },
+    checked: () => last,
+    free() {},
+  };
+}
+
+function streaming(mx, net, data) {
+  const { cfg } = data;
+  const { T, N, C, H, layers } = cfg;
+  const xs = stepInputs(data);
+  const zeros = Array.from({ length: STATE_COUNT[cfg.mode] }, () => mx.nd.zeros([layers, N, H]));
+  const ys = new Float32Array(T * N * H);
+  let states = zeros;
+  return {
+    run() {
+      states = zeros;
+      for (let t = 0; t < T; t++) {
+        const [y, next] = net.forward(mx.nd.array(xs[t], [1, N, C]), states);
+        ys.set(y.toFloat32Array(), t * N * H);
+        states = next;
+      }
+      return ys;
+    },
+    checked() {
+      const per = states.map((s) => s.toFloat32Array());
+      const layer = (a) => Array.from({ length: layers }, (_, l) => a.slice(l * N * H, (l + 1) * N * H));
+      return checkedOutput(cfg, ys, layer(per[0]), per[1] ? layer(per[1]) : []);
+    },
+    free() {},
+  };
+}

@@ -1,0 +1,48 @@
+// Finding 6 of issue 13: models dropped without dispose() keep wasm memory bounded. The packed
+// weights of all layers live under one budget (ready({ cacheBytes })); past it the least
+// recently used are released and re-packed on their next use.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { backend } from '../../ts/backend/index.js';
+import { cacheStats } from '../../ts/backend/packed_cache.js';
+import mx from '../../ts/index.js';
+
+const BUDGET = 8 * 2 ** 20;
+
+describe('bounded memory without dispose()', () => {
+  beforeAll(async () => {
+    await mx.ready({ threads: 1, cacheBytes: BUDGET });
+  });
+
+  it('1,000 create -> forward -> drop cycles of LSTM(128, input 64): wasm memory stops growing', () => {
+    const x = mx.nd.random.uniform(-1, 1, [4, 2, 64]);
+    const memory = () => backend().heap_live_bytes();
+    let atWarm = 0;
+    for (let i = 0; i < 1000; i++) {
+      const l = new mx.gluon.rnn.LSTM(128, { inputSize: 64 });
+      l.initialize();
+      l.forward(x);
+      if (i === 300) atWarm = memory();
+      expect(cacheStats().bytes).toBeLessThanOrEqual(BUDGET + 2 ** 20);
+    }
+    // the live heap holds at most the budget plus one kernel, and does not creep
+    expect(memory()).toBeLessThanOrEqual(atWarm + 2 ** 20);
+    expect(memory()).toBeLessThan(BUDGET + 4 * 2 ** 20);
+  });
+
+  it('an evicted layer re-packs on its next use with the same outputs; dispose() frees at once', () => {
+    const keep = new mx.gluon.rnn.GRU(32, { inputSize: 8 });
+    keep.initialize();
+    const x = mx.nd.random.uniform(-1, 1, [3, 2, 8]);
+    const want = Array.from(keep.forward(x).data);
+    for (let i = 0; i < 200; i++) {
+      const l = new mx.gluon.rnn.LSTM(128, { inputSize: 64 });
+      l.initialize();
+      l.forward(mx.nd.zeros([1, 1, 64]));
+    }
+    expect(Array.from(keep.forward(x).data)).toEqual(want);
+    const before = cacheStats();
+    keep.dispose();
+    expect(cacheStats().kernels).toBe(before.kernels - 1);
+    expect(cacheStats().bytes).toBeLessThan(before.bytes);
+  });
+});

@@ -1,0 +1,56 @@
+// Findings 4 and 5 of issue 13: a call that cannot fit in wasm memory is refused with a
+// RangeError before anything is copied (no trap, no leak), and the next call works.
+// Zero-filled typed arrays are lazily committed by the OS, so multi-GiB inputs cost little here.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { backend } from '../../ts/backend/index.js';
+import mx from '../../ts/index.js';
+
+describe('sizes that cannot fit', () => {
+  beforeAll(async () => {
+    await mx.ready({ threads: 1 });
+  });
+
+  it('an input of 2^30 floats (4 GiB) is refused before any copy, and nothing leaks (finding 5)', () => {
+    const lstm = new mx.gluon.rnn.LSTM(4, { inputSize: 1, layout: 'NTC' });
+    lstm.initialize();
+    const small = mx.nd.ones([1, 3, 1]);
+    const want = Array.from(lstm.forward(small).data);
+    const live = backend().heap_live_bytes();
+    const big = mx.nd.zeros([1, 2 ** 30, 1]);
+    for (let i = 0; i < 30; i++) {
+      expect(() => lstm.forward(big)).toThrow(RangeError);
+    }
+    expect(() => lstm.forward(big)).toThrow(/forward: one buffer of \d+\.0 MiB is more than the 2048\.0 MiB/);
+    expect(backend().heap_live_bytes()).toBe(live);
+    expect(Array.from(lstm.forward(small).data)).toEqual(want);
+  });
+
+  it('outputs larger than wasm memory can hold are refused with what they need and what is free (finding 4)', () => {
+    // 2^27 steps x 16 units: a 1 GiB-element output (8 GiB) from a 512 MiB input.
+    const lstm = new mx.gluon.rnn.LSTM(16, { inputSize: 1 });
+    lstm.initialize();
+    expect(() => lstm.forward(mx.nd.zeros([2 ** 27, 1, 1]))).toThrow(/forward: one buffer of 8192\.0 MiB/);
+    // each buffer under 2 GiB, together over what 4 GiB memory can give: x 1.6 GiB, h0 and c0
+    // 0.6 GiB each, and one 1.9 GiB buffer for output, hn and cn
+    const N = 2 ** 20;
+    const big = new mx.gluon.rnn.LSTM(160, { inputSize: 400 });
+    big.initialize();
+    const states = [mx.nd.zeros([1, N, 160]), mx.nd.zeros([1, N, 160])];
+    expect(() => big.forward(mx.nd.zeros([1, N, 400]), states)).toThrow(
+      /forward: needs 4800\.0 MiB of wasm memory, \d+\.\d MiB available \(of 4 GiB\)/,
+    );
+    const [out] = big.forward(mx.nd.ones([1, 2, 400]), [mx.nd.zeros([1, 2, 160]), mx.nd.zeros([1, 2, 160])]) as [
+      { shape: number[] },
+    ];
+    expect(out.shape).toEqual([1, 2, 160]);
+  });
+
+  it('a matrix product too large for wasm memory is refused (nd.dot)', () => {
+    const a = mx.nd.zeros([2 ** 15, 2 ** 15]); // 4 GiB
+    expect(() => mx.nd.dot(a, mx.nd.zeros([2 ** 15, 1]))).toThrow(/dot: one buffer of 4096\.0 MiB/);
+    expect(mx.nd.dot(mx.nd.ones([2, 3]), mx.nd.ones([3, 2])).toArray()).toEqual([
+      [3, 3],
+      [3, 3],
+    ]);
+  });
+});

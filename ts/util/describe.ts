@@ -1,0 +1,14 @@
+// Values echoed in error messages are cut short: a message must name what was wrong, not
+// repeat a 40 KB array someone passed by mistake.
+
+const MAX_CHARS = 80;
+
+/** `String(value)` (arrays and objects summarised by kind and length), at most 80 characters. */
+export function describe(value: unknown): string {
+  let s: string;
+  if (Array.isArray(value)) s = `an array of length ${value.length} [${value.slice(0, 4).map(String).join(', ')}${value.length > 4 ? ', ...' : ''}]`;
+  else if (ArrayBuffer.isView(value)) s = `a ${value.constructor.name} of ${value.byteLength} bytes`;
+  else if (typeof value === 'string') s = JSON.stringify(value);
+  else s = String(value);
+  return s.length > MAX_CHARS ? `${s.slice(0, MAX_CHARS - 3)}...` : s;
+}
