@@ -16,10 +16,13 @@ export async function runLifecycleBench(cycles = 1_000_000) {
     const layer = new mx.gluon.rnn.LSTM(16, { inputSize: 8 });
     layer.initialize();
     layer.forward(x);
-    if (i % (cycles / 10) === 0) rows.push({ i, ...wasmMemoryStats(), cache: cacheStats(), rss: process.memoryUsage().rss });
+    if (i % (cycles / 10) === 0)
+      rows.push({ i, ...wasmMemoryStats(), cache: cacheStats(), rss: process.memoryUsage().rss });
   }
   const s = (performance.now() - t0) / 1000;
-  console.log(`\n${cycles} create -> forward -> drop cycles of LSTM(16, input 8), no dispose(), no gc(): ${s.toFixed(1)} s`);
+  console.log(
+    `\n${cycles} create -> forward -> drop cycles of LSTM(16, input 8), no dispose(), no gc(): ${s.toFixed(1)} s`,
+  );
   console.log('| cycles | wasm memory MB | live Rust heap MB | cached kernels | cache MB | RSS MB |');
   console.log('|---|---|---|---|---|---|');
   for (const r of rows)

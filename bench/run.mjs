@@ -16,6 +16,11 @@ const step = (file, ...a) => {
   const r = spawnSync(process.execPath, [fileURLToPath(new URL(file, import.meta.url)), ...a], { stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`bench: ${file} failed (exit ${r.status})`);
 };
-if (!own.includes('--rnn-only')) step('./gemm.mjs', '--threads', '2');
-if (own.length === 0) step('./memory.mjs');
-if (!own.includes('--gemm-only')) await runPeers(peerArgs);
+try {
+  if (!own.includes('--rnn-only')) step('./gemm.mjs', '--threads', '2');
+  if (own.length === 0) step('./memory.mjs');
+  if (!own.includes('--gemm-only')) await runPeers(peerArgs);
+} catch (e) {
+  console.error(e.message);
+  process.exitCode = 1;
+}

@@ -1,7 +1,10 @@
-// Entry for edge runtimes (export conditions `workerd` and `edge-light`): Cloudflare Workers
-// and other hosts that forbid compiling WebAssembly from bytes at run time. The single-thread
-// build is imported as a module binding (a `WebAssembly.Module`, as workerd, wrangler and
-// esbuild's copy loader provide it) and handed to `ready()`; everything else is the main entry.
+// Entry for Cloudflare Workers (export condition `workerd`, or the subpath 'gluon-rnn-wasm/edge'):
+// hosts that forbid compiling WebAssembly from bytes at run time but hand a plain `.wasm` import
+// to the code as a `WebAssembly.Module` (workerd, wrangler, esbuild's copy loader). The
+// single-thread build is imported that way and handed to `ready()`; everything else is the main
+// entry. Not mapped to `edge-light`: Vercel's Edge Runtime (Next.js) builds fail on a plain
+// `.wasm` import (only `?module` imports are Modules there), so there the main entry serves, with
+// `ready({ wasmModule })` from the app's own `?module` import (test/runtimes: edge-runtime).
 
 // A .wasm import is a WebAssembly.Module binding on these platforms (its .d.ts describes the
 // instance's exports instead, hence the cast below).

@@ -19,8 +19,24 @@ export type {
   SaveParametersOptions,
 } from './gluon/block.js';
 export type { LSTMPCellOptions, VariationalDropoutCellOptions } from './gluon/contrib/rnn/rnn_cell.js';
+export type { ExportedModel, ExportOptions, ImportsOptions } from './gluon/index.js';
 export type { ActivationOptions } from './gluon/nn/activations.js';
 export type { DenseOptions, DropoutOptions, EmbeddingOptions } from './gluon/nn/basic_layers.js';
+export type {
+  AvgPool1DOptions,
+  BatchNormOptions,
+  Conv1DOptions,
+  ELUOptions,
+  GlobalPool1DOptions,
+  LayerNormOptions,
+  LeakyReLUOptions,
+  MaxPool1DOptions,
+  NdFunctionName,
+  Pool1DLayout,
+  PReLUOptions,
+  Size1D,
+  SwishOptions,
+} from './gluon/nn/index.js';
 export {
   DeferredInitializationError,
   type GradReq,
@@ -77,21 +93,31 @@ export type {
   Nested,
   NumericArray,
 } from './ndarray/creation.js';
+// The operators BatchNorm, LayerNorm and LeakyReLU share their options' names with the nn
+// blocks of the same names: here they carry `Op` (as ActivationOpOptions, DropoutOpOptions).
 export type {
   ArangeOptions,
+  ArgReduceFn,
   ArgReduceOptions,
   ArgsortOptions,
   BatchDotOptions,
+  BatchNormOptions as BatchNormOpOptions,
+  ClipOptions,
+  ConvolutionOptions,
   ExpandDimsOptions,
   IndexMode,
   L2NormalizationOptions,
-  LayerNormOptions,
+  LayerNormOptions as LayerNormOpOptions,
+  LeakyReLUActType,
+  LeakyReLUOptions as LeakyReLUOpOptions,
   LogSoftmaxOptions,
   MultinomialOptions,
   NormOptions,
   OneHotOptions,
   Operand,
   PickOptions,
+  PoolingOptions,
+  ReduceFn,
   ReduceOptions,
   RepeatOptions,
   ReshapeOptions,

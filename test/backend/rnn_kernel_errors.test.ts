@@ -42,7 +42,7 @@ describe('recurrent kernels reject bad input without trapping', () => {
     const r = k.forward(x, 'TNC', 4, 2, null, null, Int32Array.of(4, 2));
     expect(r.out.length).toBe(4 * 2 * 3);
     k.dispose();
-    expect(() => k.forward(x, 'TNC', 4, 2, null, null, null)).toThrow(/after dispose/);
+    expect(() => k.forward(x, 'TNC', 4, 2, null, null, null)).toThrow(/used after it was released/);
   });
 
   it('a cell step with a wrong-size state names it', () => {

@@ -1,10 +1,11 @@
-// The guide's code samples (docs/guide/*.md) against the built package (dist/, as installed):
+// The code samples of the guide (docs/guide/*.md) and the README against the built package
+// (dist/, as installed):
 // fenced blocks whose info string is `ts runnable` or `js runnable` are type-checked under
 // `tsc --strict` and run in Node, each in its own process; `ts typecheck` / `js typecheck` blocks
 // (browser, Deno, edge code) are type-checked only. Other blocks are not checked.
 // The files the samples read are MXNet 1.9.1's own (test/fixtures/mxnet/bin): model.params is
-// the Sequential(Embedding(30, 10), LSTM(20), Dense(5)) of save_parameters, model-0003.params an
-// export of HybridSequential(Dense(4), GRU(3), BatchNorm).
+// the Sequential(Embedding(30, 10), LSTM(20), Dense(5)) of save_parameters, model-0003.params and
+// model-symbol.json an export of HybridSequential(Dense(4), GRU(3), BatchNorm).
 
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,10 +20,11 @@ const GUIDE = path.join(ROOT, 'docs/guide');
 const FIXTURES: Record<string, string> = {
   'model.params': 'test/fixtures/mxnet/bin/api_seq_embed_lstm_dense.params',
   'model-0003.params': 'test/fixtures/mxnet/bin/exported-0003.params',
+  'model-symbol.json': 'test/fixtures/mxnet/bin/exported-symbol.json',
 };
 
 interface Sample {
-  /** e.g. 'porting.md:47' (the line of the opening fence). */
+  /** e.g. 'docs/guide/porting.md:47' (the line of the opening fence). */
   where: string;
   lang: 'ts' | 'js';
   run: boolean;
@@ -31,8 +33,16 @@ interface Sample {
 
 function extractSamples(): Sample[] {
   const out: Sample[] = [];
-  for (const file of fs.readdirSync(GUIDE).filter((f) => f.endsWith('.md'))) {
-    const lines = fs.readFileSync(path.join(GUIDE, file), 'utf8').split('\n');
+  const files = [
+    ...fs
+      .readdirSync(GUIDE)
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => path.join(GUIDE, f)),
+    path.join(ROOT, 'README.md'),
+  ];
+  for (const md of files) {
+    const file = path.relative(ROOT, md);
+    const lines = fs.readFileSync(md, 'utf8').split('\n');
     for (let i = 0; i < lines.length; i++) {
       const m = /^```(ts|js) (runnable|typecheck)\s*$/.exec(lines[i] as string);
       if (!m) continue;
@@ -71,7 +81,7 @@ afterAll(() => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-describe('docs/guide code samples', () => {
+describe('code samples of docs/guide and the README', () => {
   it('finds the samples', () => {
     expect(samples.filter((s) => s.run).length).toBeGreaterThanOrEqual(8);
     expect(samples.filter((s) => !s.run).length).toBeGreaterThanOrEqual(5);

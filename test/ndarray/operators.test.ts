@@ -67,6 +67,46 @@ describe('options and aliases', () => {
   });
 });
 
+describe('API contract examples (docs/design/api.md, Operators)', () => {
+  const nd = mx.nd;
+  it('the documented calls run and return what MXNet returns', () => {
+    const logits = nd.array([
+      [1, 3, 2],
+      [0, -1, 4],
+    ]);
+    expect(nd.softmax(logits, { axis: -1, temperature: 0.8 }).shape).toEqual([2, 3]);
+    const [values, indices] = nd.topk(logits, { axis: -1, k: 2, retTyp: 'both', isAscend: false });
+    expect(values.toArray()).toEqual([
+      [3, 2],
+      [4, 0],
+    ]);
+    expect(indices.toArray()).toEqual([
+      [1, 2],
+      [2, 0],
+    ]);
+    const x = nd.ones([2, 3, 4]);
+    expect(nd.sum(x, { axis: [0, 2], keepdims: true }).toArray()).toEqual([[[8], [8], [8]]]);
+    expect(nd.reshape(x, { shape: [0, -1] }).shape).toEqual([2, 12]);
+    expect(logits.softmax({ axis: -1 }).shape).toEqual([2, 3]);
+    expect(logits.argmax({ axis: 1 }).toArray()).toEqual([1, 2]);
+    expect(logits.logSoftmax().shape).toEqual([2, 3]);
+    expect(logits.max().asScalar()).toBe(4);
+  });
+});
+
+describe('topk over a vocabulary', () => {
+  const nd = mx.nd;
+  it('k of 32k: the largest values in order, and their indices (fixtures cover the tie order)', () => {
+    mx.random.seed(11);
+    const x = nd.random.uniform(-4, 4, [2, 32000]);
+    const [v, i] = nd.topk(x, { k: 5, retTyp: 'both' });
+    const sorted = nd.sort(x, { isAscend: false });
+    expect(Array.from(v.data)).toEqual(Array.from(nd.slice_axis(sorted, -1, 0, 5).data));
+    const at = Array.from(i.data, (ix, j) => x.data[Math.floor(j / 5) * 32000 + ix] as number);
+    expect(at).toEqual(Array.from(v.data));
+  });
+});
+
 describe('nd.random.multinomial', () => {
   const nd = mx.nd;
   it('is reproducible for a seed and follows the distribution', () => {

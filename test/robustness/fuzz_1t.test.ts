@@ -20,7 +20,9 @@ describe('fuzz: layers and cells, 1 thread', () => {
       }),
       { numRuns: RUNS, seed: Number(process.env.FUZZ_SEED ?? 20261206) },
     );
-    console.log(`fuzz 1 thread: ${RUNS} cases, ${counts.ok} valid, ${counts.error} rejected, 0 traps, restarts ${mx.backendInfo()!.restarts}`);
+    console.log(
+      `fuzz 1 thread: ${RUNS} cases, ${counts.ok} valid, ${counts.error} rejected, 0 traps, restarts ${mx.backendInfo()!.restarts}`,
+    );
     expect(counts.ok + counts.error).toBe(RUNS);
     expect(mx.backendInfo()!.restarts).toBe(0);
   });

@@ -99,8 +99,7 @@ function close(got: ArrayLike<number>, want: ArrayLike<number>, what: string): v
     const g = got[i] as number;
     const w = want[i] as number;
     if (Number.isNaN(g) && Number.isNaN(w)) continue;
-    if (!(Math.abs(g - w) <= 1e-5 * scale))
-      throw new Error(`${what}[${i}] = ${g}, reference ${w}`);
+    if (!(Math.abs(g - w) <= 1e-5 * scale)) throw new Error(`${what}[${i}] = ${g}, reference ${w}`);
   }
 }
 
@@ -140,7 +139,10 @@ export function runCase(c: Case): Outcome {
     }
   }
   const block = c.cell
-    ? new mx.gluon.rnn[CELLS[c.mode]](c.H, { inputSize: c.C, ...(c.mode.startsWith('rnn') ? { activation: act } : {}) } as never)
+    ? new mx.gluon.rnn[CELLS[c.mode]](c.H, {
+        inputSize: c.C,
+        ...(c.mode.startsWith('rnn') ? { activation: act } : {}),
+      } as never)
     : new mx.gluon.rnn[LAYERS[c.mode]](c.H, {
         inputSize: c.C,
         layout: c.layout,
@@ -167,7 +169,9 @@ export function runCase(c: Case): Outcome {
     const h0 = c.states ? rand(spec.numLayers * D * N * P, seed + 12, 1) : null;
     const c0 = c.states && c.mode === 'lstm' ? rand(spec.numLayers * D * N * c.H, seed + 13, 1) : null;
     const vl =
-      c.validLength && !c.cell ? Float32Array.from({ length: N }, (_, i) => 1 + ((i * 7 + seed) % Math.max(T, 1))) : null;
+      c.validLength && !c.cell
+        ? Float32Array.from({ length: N }, (_, i) => 1 + ((i * 7 + seed) % Math.max(T, 1)))
+        : null;
     return { x, h0, c0, vl, T, N };
   };
 
@@ -177,11 +181,15 @@ export function runCase(c: Case): Outcome {
       let shape = [N, c.C];
       if (fault === 'input-size') shape = [N, c.C + 1];
       if (fault === 'rank') shape = [N, c.C, 1];
-      const x = mx.nd.array(fault === 'none' ? v.x.subarray(0, N * c.C) : new Float32Array(shape.reduce((a, b) => a * b, 1)), shape);
+      const x = mx.nd.array(
+        fault === 'none' ? v.x.subarray(0, N * c.C) : new Float32Array(shape.reduce((a, b) => a * b, 1)),
+        shape,
+      );
       const hShape = fault === 'state-size' ? [N + 1, c.H] : [N, c.H];
       const states = [mx.nd.array(v.h0 ? v.h0.subarray(0, N * c.H) : new Float32Array(N * c.H), [N, c.H])];
       if (fault === 'state-size') states[0] = mx.nd.zeros(hShape);
-      if (c.mode === 'lstm') states.push(mx.nd.array(v.c0 ? v.c0.subarray(0, N * c.H) : new Float32Array(N * c.H), [N, c.H]));
+      if (c.mode === 'lstm')
+        states.push(mx.nd.array(v.c0 ? v.c0.subarray(0, N * c.H) : new Float32Array(N * c.H), [N, c.H]));
       const [out, next] = (block as unknown as { forward(x: NDArray, s: NDArray[]): [NDArray, NDArray[]] }).forward(
         x,
         states,
@@ -191,7 +199,10 @@ export function runCase(c: Case): Outcome {
     const shape = c.layout === 'TNC' ? [T, N, c.C] : [N, T, c.C];
     if (fault === 'input-size') shape[2] = c.C + 1;
     if (fault === 'rank') shape.push(1);
-    const x = mx.nd.array(fault === 'input-size' || fault === 'rank' ? new Float32Array(shape.reduce((a, b) => a * b, 1)) : v.x, shape);
+    const x = mx.nd.array(
+      fault === 'input-size' || fault === 'rank' ? new Float32Array(shape.reduce((a, b) => a * b, 1)) : v.x,
+      shape,
+    );
     const LD = spec.numLayers * D;
     let states: NDArray[] | null = null;
     if (v.h0 || fault === 'state-size') {

@@ -79,9 +79,9 @@ describe('sizes and options refused where they are given (finding 10)', () => {
   it('NaN options are refused', () => {
     expect(() => new mx.gluon.rnn.LSTM(8, { projectionSize: Number.NaN })).toThrow(/projectionSize/);
     expect(() => new mx.gluon.rnn.LSTM(8, { dropout: Number.NaN })).toThrow(/dropout/);
-    expect(
-      () => new mx.gluon.rnn.LSTM(8, { stateClipMin: Number.NaN, stateClipMax: 1 } as never),
-    ).toThrow(/stateClipMin/);
+    expect(() => new mx.gluon.rnn.LSTM(8, { stateClipMin: Number.NaN, stateClipMax: 1 } as never)).toThrow(
+      /stateClipMin/,
+    );
   });
 
   it('non-numeric array contents are refused; echoed input is capped', () => {

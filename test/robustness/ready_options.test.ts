@@ -26,6 +26,8 @@ describe('ready() options and reports', () => {
     expect((await mx.ready()).threads).toBe(1);
     expect((await mx.ready({ threads: 1 })).threads).toBe(1);
     expect(mx.backendInfo()!.threadsFallback).toMatch(/shutdown/);
-    await expect(mx.ready({ threads: 2 })).rejects.toThrow(/runs 1 thread\(s\) now \(mx.shutdown\(\) stopped the worker pool\); the pool does not restart/);
+    await expect(mx.ready({ threads: 2 })).rejects.toThrow(
+      /runs 1 thread\(s\) now \(mx.shutdown\(\) stopped the worker pool\); the pool does not restart/,
+    );
   });
 });

@@ -23,7 +23,7 @@ describe('zero sizes', () => {
           ntc.initialize();
           tnc.initialize();
           const dst = [...tnc.collectParams().values()];
-          [...ntc.collectParams().values()].forEach((p, i) => dst[i]!.setData(p.data()));
+          for (const [i, p] of [...ntc.collectParams().values()].entries()) dst[i]!.setData(p.data());
           const D = bidirectional ? 2 : 1;
           for (const [N, T] of [
             [3, 0],
@@ -62,11 +62,15 @@ describe('zero sizes', () => {
   });
 
   it('cells: a batch of 0 steps to empty outputs', () => {
-    for (const cell of [new mx.gluon.rnn.LSTMCell(8, { inputSize: 4 }), new mx.gluon.rnn.GRUCell(8, { inputSize: 4 }), new mx.gluon.rnn.RNNCell(8, { inputSize: 4 })]) {
+    for (const cell of [
+      new mx.gluon.rnn.LSTMCell(8, { inputSize: 4 }),
+      new mx.gluon.rnn.GRUCell(8, { inputSize: 4 }),
+      new mx.gluon.rnn.RNNCell(8, { inputSize: 4 }),
+    ]) {
       cell.initialize();
-      const [out] = cell.forward(mx.nd.zeros([0, 4]), cell.beginState(0)) as [ReturnType<typeof mx.nd.zeros>];
+      const [out] = cell.forward(mx.nd.zeros([0, 4]), cell.beginState(0));
       expect(out.shape).toEqual([0, 8]);
-      const [out2] = cell.forward(mx.nd.ones([2, 4]), cell.beginState(2)) as [ReturnType<typeof mx.nd.zeros>];
+      const [out2] = cell.forward(mx.nd.ones([2, 4]), cell.beginState(2));
       expect(out2.shape).toEqual([2, 8]);
     }
   });

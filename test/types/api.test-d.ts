@@ -209,6 +209,9 @@ anyNet.collectParams().load(bytes, { restorePrefix: '', allowMissing: false });
 anyNet.collectParams().save({ stripPrefix: '' });
 // @ts-expect-error snake_case key (stripPrefix)
 anyNet.collectParams().save({ strip_prefix: '' });
+anyNet.collectParams().setattr('gradReq', 'null');
+// @ts-expect-error gradReq is 'write', 'add' or 'null'
+anyNet.collectParams().setattr('gradReq', 'none');
 
 // ---- nd --------------------------------------------------------------------------------------
 

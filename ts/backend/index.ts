@@ -84,7 +84,8 @@ export function ready(options: ReadyOptions = {}): Promise<BackendInfo> {
       const relaxed = options.relaxedSimd === 'enable-node-flag' ? true : options.relaxedSimd;
       const same = key === first; // the very call that started it (threads may have dropped since)
       const matches =
-        (same || (options.wasmPath === undefined && options.wasmModule === undefined && options.cacheBytes === undefined)) &&
+        (same ||
+          (options.wasmPath === undefined && options.wasmModule === undefined && options.cacheBytes === undefined)) &&
         (options.threads === undefined || options.threads === got.threads) &&
         (relaxed === undefined || relaxed === got.relaxedSimd);
       if (matches) return got;
@@ -199,7 +200,8 @@ export function shutdown(): void {
   pool?.stop();
   pool = null;
   wantThreads = 1;
-  if (info && info.threads > 1) info = { ...info, threads: 1, threadsFallback: 'mx.shutdown() stopped the worker pool' };
+  if (info && info.threads > 1)
+    info = { ...info, threads: 1, threadsFallback: 'mx.shutdown() stopped the worker pool' };
 }
 
 function poolEvents() {
@@ -341,6 +343,14 @@ export function backend(): WasmExports {
     throw new Error('gluon-rnn-wasm is not initialised: call `await mx.ready()` before computing');
   }
   return loaded.glue;
+}
+
+/** The running instance's memory (its buffer changes when it grows: view it after each call). */
+export function wasmMemory(): WebAssembly.Memory {
+  if (loaded === null) {
+    throw new Error('gluon-rnn-wasm is not initialised: call `await mx.ready()` before computing');
+  }
+  return loaded.memory;
 }
 
 /** Current size of the wasm memory in bytes (it grows, never shrinks), and the live Rust heap. */

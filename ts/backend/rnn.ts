@@ -5,7 +5,7 @@
 // `released` then tells the owner to build a new one.
 
 import type { CellKernel as WasmCell, FusedRnn as WasmFused } from './generated/simd/gluon_wasm.js';
-import { backend, backendGeneration, ensureRoom, guarded } from './index.js';
+import { backend, backendGeneration, ensureRoom, guarded, wasmMemory } from './index.js';
 import { type CachedKernel, forget, touch } from './packed_cache.js';
 
 export type RnnMode = 'rnn_relu' | 'rnn_tanh' | 'lstm' | 'gru';
@@ -64,6 +64,34 @@ abstract class Kernel<H extends Handle> implements CachedKernel {
   dispose(): void {
     this.release();
   }
+}
+
+/**
+ * One call through a handle's staging area: `stage(len)` reserves `len` floats and returns
+ * their address, the inputs are written there one after the other, `run()` computes, and the
+ * `outLen` floats after the inputs are copied out. Nothing is allocated in wasm memory once
+ * the area is as large as the largest call.
+ */
+function staged(
+  what: string,
+  inputs: ArrayLike<number>[],
+  outLen: number,
+  stage: (len: number) => number,
+  run: () => void,
+): Float32Array {
+  let inLen = 0;
+  for (const a of inputs) inLen += a.length;
+  const ptr = guarded(what, () => stage(inLen + outLen));
+  const memory = wasmMemory();
+  const area = new Float32Array(memory.buffer, ptr, inLen);
+  let at = 0;
+  for (const a of inputs) {
+    area.set(a, at);
+    at += a.length;
+  }
+  guarded(what, run);
+  // The buffer may have grown (and been replaced) during the call.
+  return new Float32Array(memory.buffer, ptr + inLen * 4, outLen).slice();
 }
 
 function bytesOf(...arrays: ArrayLike<number>[]): { total: number; largest: number } {
@@ -137,9 +165,16 @@ export class FusedRnnKernel extends Kernel<WasmFused> {
     const outLen = T * N * dirs * hp;
     const hnLen = s.numLayers * dirs * N * hp;
     const cnLen = s.mode === 'lstm' ? s.numLayers * dirs * N * s.hidden : 0;
-    const io = bytesOf(x, h0 ?? EMPTY, c0 ?? EMPTY, vl, { length: outLen + hnLen + cnLen });
-    ensureRoom('forward', io.total, io.largest, this);
-    const buf = guarded('forward', () => handle.forward(layout === 'NTC', T, N, x, h0 ?? EMPTY, c0 ?? EMPTY, vl));
+    const ins = [x, h0 ?? EMPTY, c0 ?? EMPTY, vl];
+    const io = bytesOf(...ins, { length: outLen + hnLen + cnLen });
+    ensureRoom('forward', io.total, io.total, this);
+    const buf = staged(
+      'forward',
+      ins,
+      outLen + hnLen + cnLen,
+      (len) => handle.stage(len),
+      () => handle.forward(layout === 'NTC', T, N, x.length, h0?.length ?? 0, c0?.length ?? 0, vl.length),
+    );
     touch(this);
     return {
       out: buf.subarray(0, outLen),
@@ -183,9 +218,17 @@ export class CellKernel extends Kernel<WasmCell> {
   ): { h: Float32Array; c: Float32Array | null } {
     const handle = this.live('CellKernel');
     const n = N * this.hidden;
-    const io = bytesOf(x, h, c ?? EMPTY, { length: this.mode === 'lstm' ? 2 * n : n });
-    ensureRoom('cell step', io.total, io.largest, this);
-    const buf = guarded('cell step', () => handle.step(N, x, h, c ?? EMPTY));
+    const outLen = this.mode === 'lstm' ? 2 * n : n;
+    const ins = [x, h, c ?? EMPTY];
+    const io = bytesOf(...ins, { length: outLen });
+    ensureRoom('cell step', io.total, io.total, this);
+    const buf = staged(
+      'cell step',
+      ins,
+      outLen,
+      (len) => handle.stage(len),
+      () => handle.step(N, x.length, h.length, c?.length ?? 0),
+    );
     touch(this);
     return { h: buf.subarray(0, n), c: this.mode === 'lstm' ? buf.subarray(n) : null };
   }

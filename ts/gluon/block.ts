@@ -68,15 +68,25 @@ export interface LoadParametersOptions {
  * cache, so results are the same either way; a partitioning `backend` throws.
  */
 export interface HybridizeOptions {
+  /** Turn hybridization on (default true); results are the same either way. */
   active?: boolean;
+  /** A partitioning backend: not supported (throws). */
   backend?: string | null;
+  /** Options of the partitioning backend (unused without one). */
   backendOpts?: Record<string, unknown> | null;
+  /** Accepted for compatibility (there is no cached graph to clear). */
   clear?: boolean;
+  /** Accepted for compatibility (no graph partitioning). */
   partitionIfDynamic?: boolean;
+  /** Accepted for compatibility (memory is planned by the kernels). */
   staticAlloc?: boolean;
+  /** Accepted for compatibility (shapes are handled per call). */
   staticShape?: boolean;
+  /** Accepted for compatibility (no graph inlining). */
   inlineLimit?: number;
+  /** Accepted for compatibility (no operator bulking). */
   forwardBulkSize?: number | null;
+  /** Accepted for compatibility (no backward pass). */
   backwardBulkSize?: number | null;
 }
 

@@ -5,3 +5,4 @@ export * as contrib from './contrib/index.js';
 export * as nn from './nn/index.js';
 export { DeferredInitializationError, Parameter, ParameterDict } from './parameter.js';
 export * as rnn from './rnn/index.js';
+export { type ExportedModel, type ExportOptions, type ImportsOptions, SymbolBlock } from './symbol_block.js';

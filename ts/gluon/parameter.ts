@@ -36,16 +36,21 @@ interface DeferredInit {
  * and of `ParameterDict.get(name, options)`.
  */
 export interface ParameterOptions {
+  /** How gradients are written: 'write' (default), 'add' or 'null'. */
   gradReq?: GradReq;
   /** The shape; 0 marks a dimension that is inferred later (deferred initialisation). */
   shape?: number | readonly number[] | null;
   /** Only 'float32'. */
   dtype?: Float32 | null;
+  /** Learning-rate multiplier (default 1). */
   lrMult?: number;
+  /** Weight-decay multiplier (default 1). */
   wdMult?: number;
   /** This parameter's own initializer (it wins over the one given to `initialize`). */
   init?: InitLike | null;
+  /** Allow initialisation before the shape is known (deferred to the first forward). */
   allowDeferredInit?: boolean;
+  /** Whether the parameter gets gradients (false forces gradReq 'null'). */
   differentiable?: boolean;
   /** Only 'default' (dense storage). */
   stype?: 'default';
@@ -71,6 +76,7 @@ export interface InitializeOptions {
   init?: InitLike | null;
   /** Accepted for compatibility: cpu only. */
   ctx?: Context | readonly Context[] | null;
+  /** Accepted for compatibility (MXNet prints the initializers). */
   verbose?: boolean;
   /** Re-initialise initialised parameters (otherwise a warning and nothing changes). */
   forceReinit?: boolean;
@@ -91,11 +97,15 @@ export interface ParameterDictSaveOptions {
 export interface ParameterDictLoadOptions {
   /** Accepted for compatibility: cpu only. */
   ctx?: Context | readonly Context[] | null;
+  /** Leave parameters the file does not have untouched instead of throwing. */
   allowMissing?: boolean;
+  /** Skip arrays of the file that the dict does not have instead of throwing. */
   ignoreExtra?: boolean;
   /** Prepended to every key of the file ('arg:'/'aux:' stripped first). */
   restorePrefix?: string;
+  /** Convert arrays of another dtype (float16, float64, int*) to float32 instead of throwing. */
   castDtype?: boolean;
+  /** Which dtype wins with `castDtype`: 'current' (float32); 'saved' throws for non-float32 arrays. */
   dtypeSource?: DtypeSource;
 }
 
@@ -596,6 +606,7 @@ export class ParameterDict {
   }
 
   /** Sets an attribute on every Parameter (`setattr('gradReq', 'null')`). */
+  setattr<K extends keyof Parameter & string>(name: K, value: Parameter[K]): void;
   setattr(name: string, value: unknown): void {
     for (const p of this._params.values()) {
       if (!(name in p)) throw new TypeError(`ParameterDict.setattr: Parameter has no attribute '${name}'`);

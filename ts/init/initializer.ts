@@ -80,7 +80,13 @@ export class One extends Initializer {
 }
 
 /** What `Constant` fills with: a number, an array-like of the parameter's size, or an NDArray. */
-export type ConstantValue = number | ArrayLike<number> | { data: Float32Array };
+export type ConstantValue =
+  | number
+  | ArrayLike<number>
+  | {
+      /** Row-major values of the parameter's size (an NDArray qualifies). */
+      data: Float32Array;
+    };
 
 /** Options of `Constant(value)`. */
 export interface ConstantOptions {
@@ -121,6 +127,7 @@ export class Constant extends Initializer {
 
 /** Options of `Uniform(scale=0.07)`. */
 export interface UniformInitOptions {
+  /** Half-width of the interval: draws from U(-scale, scale) (default 0.07). */
   scale?: number;
 }
 
@@ -144,6 +151,7 @@ export class Uniform extends Initializer {
 
 /** Options of `Normal(sigma=0.01)`. */
 export interface NormalInitOptions {
+  /** Standard deviation (default 0.01). */
   sigma?: number;
 }
 
@@ -170,8 +178,11 @@ export type FactorType = 'avg' | 'in' | 'out';
 
 /** Options of `Xavier(rndType='uniform', factorType='avg', magnitude=3)`. */
 export interface XavierOptions {
+  /** Distribution: 'uniform' (default) or 'gaussian'. */
   rndType?: 'uniform' | 'gaussian';
+  /** Fan used for the scale: 'avg' (default), 'in' or 'out'. */
   factorType?: FactorType;
+  /** Scale factor (default 3). */
   magnitude?: number;
 }
 
@@ -228,7 +239,9 @@ export class Xavier extends Initializer {
 
 /** Options of `MSRAPrelu(factorType='avg', slope=0.25)`. */
 export interface MSRAPreluOptions {
+  /** Fan used for the scale: 'avg' (default), 'in' or 'out'. */
   factorType?: FactorType;
+  /** The PReLU slope the gain is computed for (default 0.25). */
   slope?: number;
 }
 
@@ -253,7 +266,9 @@ export class MSRAPrelu extends Xavier {
 
 /** Options of `Orthogonal(scale=1.414, randType='uniform')`. */
 export interface OrthogonalOptions {
+  /** Multiplies the orthonormal matrix (default 1.414). */
   scale?: number;
+  /** Distribution of the random matrix: 'uniform' (default) or 'normal'. */
   randType?: 'uniform' | 'normal';
 }
 
@@ -313,6 +328,7 @@ export class Orthogonal extends Initializer {
 
 /** Options of `LSTMBias(forgetBias=1.0)`. */
 export interface LSTMBiasOptions {
+  /** The forget-gate bias (default 1). */
   forgetBias?: number;
 }
 
@@ -362,6 +378,7 @@ function camelKeys(o: Record<string, unknown>): Record<string, unknown> {
  * 'zeros', 'ones', 'uniform', 'normal', 'xavier', 'orthogonal', 'lstmbias', ...) or a JSON
  * `'["name", {kwargs}]'` string as written by `dumps()`.
  */
+export function create(init: InitLike): Initializer;
 export function create(init: unknown): Initializer {
   if (init instanceof Initializer) return init;
   if (typeof init !== 'string') {

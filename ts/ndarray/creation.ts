@@ -34,6 +34,7 @@ export interface ArrayOptions {
   shape?: Shape;
   /** Accepted for compatibility: cpu only. */
   ctx?: Context | null;
+  /** 'float32' (default), or an integer dtype / 'bool' whose values are converted (stored as float32). */
   dtype?: CreationDType | null;
 }
 
@@ -43,6 +44,7 @@ export interface CreationOptions {
   shape?: Shape | number;
   /** Accepted for compatibility: cpu only. */
   ctx?: Context | null;
+  /** 'float32' (default), or an integer dtype / 'bool' whose values are converted (stored as float32). */
   dtype?: CreationDType | null;
 }
 
@@ -184,7 +186,12 @@ function filled(where: string, args: unknown[], value: number | null): NDArray {
 /** The argument lists of `nd.zeros` and `nd.ones`. */
 export type CreationArgs =
   | PositionalArgs<[shape: Shape | number], [ctx: Context | null, dtype: CreationDType | null], CreationOptions>
-  | [options: CreationOptions & { shape: Shape | number }];
+  | [
+      options: CreationOptions & {
+        /** An array of dimensions, or one number for a 1-d array. */
+        shape: Shape | number;
+      },
+    ];
 
 /** `nd.zeros(shape, ctx?, dtype?)`. */
 export function zeros(...args: CreationArgs): NDArray;

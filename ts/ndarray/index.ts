@@ -103,6 +103,7 @@ export {
   Activation,
   abs,
   add,
+  type ClipOptions,
   clip,
   concat,
   Dropout,

@@ -37,7 +37,9 @@ function matmul(
 
 /** Keyword options of {@link dot} (`nd.dot(lhs, rhs, transpose_a=False, transpose_b=False)`). */
 export interface DotOptions {
+  /** The left operand. */
   lhs?: NDArray;
+  /** The right operand. */
   rhs?: NDArray;
   /** Contract the first axis of lhs instead of its last. */
   transposeA?: boolean;
@@ -89,6 +91,7 @@ export function dot(...args: unknown[]): NDArray {
 
 /** Keyword options of {@link FullyConnected}. */
 export interface FullyConnectedOptions {
+  /** The input array. */
   data?: NDArray;
   /** (numHidden, inputDim). */
   weight?: NDArray;
@@ -96,6 +99,7 @@ export interface FullyConnectedOptions {
   bias?: NDArray | null;
   /** Checked against the weight's first dimension when given. */
   numHidden?: number;
+  /** Leave out the bias (default false). */
   noBias?: boolean;
   /** Flatten all but the first input axis (true), or apply to the last axis only (false). */
   flatten?: boolean;
@@ -243,6 +247,7 @@ export function stack(...args: unknown[]): NDArray {
 
 /** Keyword options of {@link split}. */
 export interface SplitOptions {
+  /** The input array. */
   data?: NDArray;
   /** How many equal parts. */
   numOutputs?: number;
@@ -463,7 +468,9 @@ export function clip(...args: unknown[]): NDArray {
 
 /** Keyword options of {@link Activation} (the operator; `nn.Activation` is the block). */
 export interface ActivationOpOptions {
+  /** The input array. */
   data?: NDArray;
+  /** The activation. */
   actType?: ActType;
 }
 
@@ -490,6 +497,7 @@ export function Activation(...args: unknown[]): NDArray {
 
 /** Keyword options of {@link Dropout} (the operator; `nn.Dropout` is the block). */
 export interface DropoutOpOptions {
+  /** The input array. */
   data?: NDArray;
   /** The drop probability (default 0.5). */
   p?: number;

@@ -57,6 +57,7 @@ export interface SequenceOptions {
   data?: NDArray;
   /** N valid lengths, read when `useSequenceLength` is true. */
   sequenceLength?: NDArray | null;
+  /** Read `sequenceLength` (default false: every sequence is full length). */
   useSequenceLength?: boolean;
   /** The time axis: 0 or 1 (SequenceReverse: 0 only). */
   axis?: number;

@@ -6,7 +6,8 @@ const MAX_CHARS = 80;
 /** `String(value)` (arrays and objects summarised by kind and length), at most 80 characters. */
 export function describe(value: unknown): string {
   let s: string;
-  if (Array.isArray(value)) s = `an array of length ${value.length} [${value.slice(0, 4).map(String).join(', ')}${value.length > 4 ? ', ...' : ''}]`;
+  if (Array.isArray(value))
+    s = `an array of length ${value.length} [${value.slice(0, 4).map(String).join(', ')}${value.length > 4 ? ', ...' : ''}]`;
   else if (ArrayBuffer.isView(value)) s = `a ${value.constructor.name} of ${value.byteLength} bytes`;
   else if (typeof value === 'string') s = JSON.stringify(value);
   else s = String(value);

@@ -23,7 +23,12 @@ export type PositionalArgs<Req extends readonly unknown[], Opt extends readonly 
  * A device context. Everything runs on the one wasm CPU device, so only cpu contexts are
  * accepted (`'cpu'`, `'cpu(0)'`, or an object whose `deviceType` is `'cpu'`).
  */
-export type Context = string | { readonly deviceType: string };
+export type Context =
+  | string
+  | {
+      /** 'cpu'. */
+      readonly deviceType: string;
+    };
 
 /** The dtype the package computes in; Gluon's `dtype` options accept only this (or null). */
 export type Float32 = 'float32';

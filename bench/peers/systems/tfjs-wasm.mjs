@@ -148,7 +148,8 @@ function streaming(tf, w, data) {
         const next = tf.tidy(() => {
           let input = tf.tensor2d(xs[t], [N, C]);
           return st.map((s, l) => {
-            const out = step(tf, mode, H, w[l][0], tf.fused.matMul({ a: input, b: w[l][0].W, bias: w[l][0].bx }), s.h, s.c);
+            const { W, bx } = w[l][0];
+            const out = step(tf, mode, H, w[l][0], tf.fused.matMul({ a: input, b: W, bias: bx }), s.h, s.c);
             input = out.h;
             return out;
           });

@@ -10,6 +10,8 @@ use wasm_bindgen::prelude::*;
 const MAX_MEMORY_BYTES: u64 = 1 << 32;
 
 static LIVE: AtomicUsize = AtomicUsize::new(0);
+/// Successful allocations and reallocations so far (tests check steady-state calls add none).
+static ALLOCS: AtomicUsize = AtomicUsize::new(0);
 
 struct Counting;
 
@@ -21,6 +23,7 @@ unsafe impl GlobalAlloc for Counting {
         let p = unsafe { System.alloc(layout) };
         if !p.is_null() {
             LIVE.fetch_add(layout.size(), Relaxed);
+            ALLOCS.fetch_add(1, Relaxed);
         }
         p
     }
@@ -29,6 +32,7 @@ unsafe impl GlobalAlloc for Counting {
         let p = unsafe { System.alloc_zeroed(layout) };
         if !p.is_null() {
             LIVE.fetch_add(layout.size(), Relaxed);
+            ALLOCS.fetch_add(1, Relaxed);
         }
         p
     }
@@ -43,6 +47,7 @@ unsafe impl GlobalAlloc for Counting {
         if !p.is_null() {
             LIVE.fetch_add(new_size, Relaxed);
             LIVE.fetch_sub(layout.size(), Relaxed);
+            ALLOCS.fetch_add(1, Relaxed);
         }
         p
     }
@@ -55,6 +60,12 @@ static GLOBAL: Counting = Counting;
 #[wasm_bindgen]
 pub fn heap_live_bytes() -> f64 {
     LIVE.load(Relaxed) as f64
+}
+
+/// Allocations made so far (for tests: a steady-state call must add none).
+#[wasm_bindgen]
+pub fn heap_alloc_count() -> f64 {
+    ALLOCS.load(Relaxed) as f64
 }
 
 /// Bytes the heap can still hand out before wasm memory reaches its 4 GiB limit (less any

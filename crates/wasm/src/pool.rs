@@ -148,7 +148,10 @@ mod imp {
     /// Whether worker `me` is to fail now (armed by the test hook; never in shipped builds).
     fn simulated_failure(me: usize) -> bool {
         #[cfg(feature = "test-hooks")]
-        return me != 0 && FAIL_WORKER.compare_exchange(me as u32, 0, SeqCst, SeqCst).is_ok();
+        return me != 0
+            && FAIL_WORKER
+                .compare_exchange(me as u32, 0, SeqCst, SeqCst)
+                .is_ok();
         #[cfg(not(feature = "test-hooks"))]
         return {
             let _ = me;

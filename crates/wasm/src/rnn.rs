@@ -1,16 +1,15 @@
 //! Fused recurrent layers and single-step cells. A handle owns the packed weights (packed
-//! once, on construction) and its scratch workspace, so steady-state calls do not allocate
-//! inside wasm; JavaScript rebuilds the handle when a parameter's data changes.
+//! once, on construction), its scratch workspace and a staging area: JavaScript writes a
+//! call's inputs there, the kernel writes the outputs beside them, and JavaScript copies them
+//! out. Steady-state calls therefore allocate nothing in wasm memory. This crate only checks
+//! sizes and calls the kernels, which decide how to spread the work over the pool.
 
 use crate::check::{kernel_error, require_len};
+use crate::split;
 use gluon_kernels::alloc;
-use crate::{pool, split};
-use gluon_kernels::gemm;
 use gluon_kernels::rnn::{
     self, DirParams, Layout, Mode, PackedCell, PackedRnn, RnnParams, RnnSpec, StateClip, Workspace,
 };
-use std::ops::Range;
-use std::sync::Mutex;
 use wasm_bindgen::prelude::*;
 
 fn parse_mode(mode: &str) -> Result<Mode, JsError> {
@@ -72,153 +71,72 @@ fn split_params<'a>(spec: &RnnSpec, flat: &'a [f32]) -> Result<RnnParams<'a>, St
     Ok(RnnParams { dirs })
 }
 
-/// Per-sample lengths as float32 (Gluon passes any numeric dtype); each must be an integer
-/// in `1..=t`.
-fn parse_lengths(v: &[f32], n: usize, t: usize) -> Result<Vec<usize>, JsError> {
+/// Per-sample lengths as float32 (Gluon passes any numeric dtype) into `out` (reused, so a
+/// steady-state call does not allocate); each must be an integer in `1..=t`.
+fn parse_lengths(v: &[f32], n: usize, t: usize, out: &mut Vec<usize>) -> Result<(), JsError> {
     require_len("valid_length", v.len(), n)?;
-    v.iter()
-        .enumerate()
-        .map(|(b, &x)| {
-            if x.fract() == 0.0 && x >= 1.0 && x <= t as f32 {
-                Ok(x as usize)
-            } else {
-                Err(JsError::new(&format!(
-                    "valid_length[{b}] = {x}: each length must be an integer between 1 and the sequence length {t}"
-                )))
-            }
-        })
-        .collect()
-}
-
-/// The inputs of one forward call, shared by its batch parts.
-struct Io<'a> {
-    t: usize,
-    n: usize,
-    layout: Layout,
-    x: &'a [f32],
-    h0: &'a [f32],
-    c0: &'a [f32],
-    lengths: Option<&'a [usize]>,
-}
-
-/// Rows `rows` of every leading index of a `(lead, n, width)` (TNC-like) or
-/// `(n, lead, width)` (NTC) array, gathered into `(lead, rows, width)` / `(rows, lead, width)`.
-fn gather_rows(
-    src: &[f32],
-    layout: Layout,
-    lead: usize,
-    n: usize,
-    rows: Range<usize>,
-    width: usize,
-) -> Result<Vec<f32>, String> {
-    let mut out = Vec::new();
-    alloc::reserve(&mut out, lead * rows.len() * width, "a batch part's rows")?;
-    match layout {
-        Layout::Ntc => {
-            out.extend_from_slice(&src[rows.start * lead * width..rows.end * lead * width])
+    out.clear();
+    out.try_reserve(n)
+        .map_err(|_| kernel_error(format!("{}: valid_length", alloc::OUT_OF_MEMORY)))?;
+    for (b, &x) in v.iter().enumerate() {
+        if !(x.fract() == 0.0 && x >= 1.0 && x <= t as f32) {
+            return Err(JsError::new(&format!(
+                "valid_length[{b}] = {x}: each length must be an integer between 1 and the sequence length {t}"
+            )));
         }
-        Layout::Tnc => {
-            for i in 0..lead {
-                out.extend_from_slice(
-                    &src[(i * n + rows.start) * width..(i * n + rows.end) * width],
-                );
-            }
-        }
+        out.push(x as usize);
     }
-    Ok(out)
+    Ok(())
 }
 
-/// Inverse of [`gather_rows`]: writes a part's rows back into the full array.
-fn scatter_rows(
-    part: &[f32],
-    dst: &mut [f32],
-    layout: Layout,
-    lead: usize,
-    n: usize,
-    rows: Range<usize>,
-    width: usize,
-) {
-    match layout {
-        Layout::Ntc => {
-            dst[rows.start * lead * width..rows.end * lead * width].copy_from_slice(part)
+/// A handle's staging area: `[inputs | outputs]`, grown to the largest call seen.
+#[derive(Default)]
+struct Staging {
+    data: Vec<f32>,
+}
+
+impl Staging {
+    /// Room for `len` floats; returns their address for JavaScript to write into.
+    fn reserve(&mut self, len: usize) -> Result<usize, JsError> {
+        alloc::grow(&mut self.data, len, "the call's inputs and outputs").map_err(kernel_error)?;
+        Ok(self.data.as_mut_ptr() as usize)
+    }
+
+    /// The first `inputs` floats (read) and the next `outputs` (written), checked against
+    /// what was reserved.
+    fn split(&mut self, inputs: usize, outputs: usize) -> Result<(&[f32], &mut [f32]), JsError> {
+        let need = inputs
+            .checked_add(outputs)
+            .ok_or_else(|| JsError::new("call: size overflows"))?;
+        if need > self.data.len() {
+            return Err(JsError::new(&format!(
+                "call: {need} floats of inputs and outputs, but {} were staged",
+                self.data.len()
+            )));
         }
-        Layout::Tnc => {
-            let w = rows.len() * width;
-            for i in 0..lead {
-                dst[(i * n + rows.start) * width..(i * n + rows.end) * width]
-                    .copy_from_slice(&part[i * w..(i + 1) * w]);
-            }
-        }
+        let (i, o) = self.data[..need].split_at_mut(inputs);
+        Ok((i, o))
+    }
+
+    fn capacity(&self) -> usize {
+        self.data.capacity()
     }
 }
 
-/// Runs the stack for batch rows `rows` of the call (all of them when the call is unsplit).
-fn run(
-    packed: &PackedRnn,
-    io: &Io,
-    rows: Range<usize>,
-    out: &mut [f32],
-    hn: &mut [f32],
-    cn: Option<&mut [f32]>,
-    ws: &mut Workspace,
-) -> Result<(), String> {
-    let spec = packed.spec();
-    let lds = spec.num_layers * spec.dirs();
-    let nb = rows.len();
-    if nb == io.n {
-        // Unsplit call: the kernels may still split each step by unit blocks (batch 1).
-        let (h0, c0) = (
-            (!io.h0.is_empty()).then_some(io.h0),
-            (!io.c0.is_empty()).then_some(io.c0),
-        );
-        let (t, n, x, vl) = (io.t, io.n, io.x, io.lengths);
-        return rnn::rnn_forward_par(
-            packed,
-            io.layout,
-            t,
-            n,
-            x,
-            h0,
-            c0,
-            vl,
-            out,
-            hn,
-            cn,
-            ws,
-            &split::Pool,
-        );
-    }
-    let x = gather_rows(io.x, io.layout, io.t, io.n, rows.clone(), spec.input_size)?;
-    let state = |v: &[f32], w: usize| {
-        (!v.is_empty())
-            .then(|| gather_rows(v, Layout::Tnc, lds, io.n, rows.clone(), w))
-            .transpose()
-    };
-    let h0 = state(io.h0, spec.out_size())?;
-    let c0 = state(io.c0, spec.hidden)?;
-    let lengths = io.lengths.map(|l| &l[rows.clone()]);
-    rnn::rnn_forward(
-        packed,
-        io.layout,
-        io.t,
-        nb,
-        &x,
-        h0.as_deref(),
-        c0.as_deref(),
-        lengths,
-        out,
-        hn,
-        cn,
-        ws,
-    )
+/// Takes `n` floats off the front of `rest`.
+fn take<'a>(rest: &mut &'a [f32], n: usize) -> &'a [f32] {
+    let (head, tail) = rest.split_at(n);
+    *rest = tail;
+    head
 }
 
 /// A packed fused stack (Gluon `RNN`/`LSTM`/`GRU` layer).
 #[wasm_bindgen]
 pub struct FusedRnn {
     packed: PackedRnn,
-    /// One scratch per batch part (see `split`); part 0 serves unsplit calls.
-    ws: Vec<Mutex<Workspace>>,
+    ws: Workspace,
+    io: Staging,
+    lengths: Vec<usize>,
 }
 
 #[wasm_bindgen]
@@ -256,34 +174,38 @@ impl FusedRnn {
         let packed = PackedRnn::new(spec, &params).map_err(kernel_error)?;
         Ok(FusedRnn {
             packed,
-            ws: Vec::new(),
+            ws: Workspace::new(),
+            io: Staging::default(),
+            lengths: Vec::new(),
         })
     }
 
     /// Bytes of wasm memory this handle holds (packed weights and scratch), for the
     /// JavaScript cache's memory budget.
     pub fn held_bytes(&self) -> f64 {
-        let scratch: usize = self
-            .ws
-            .iter()
-            .map(|w| w.lock().unwrap_or_else(|e| e.into_inner()).capacity())
-            .sum();
-        (self.packed.floats() + scratch) as f64 * 4.0
+        (self.packed.floats() + self.ws.capacity() + self.io.capacity()) as f64 * 4.0
     }
 
-    /// Runs the stack; returns `[output | hn | cn]` concatenated (cn for LSTM only).
-    /// `h0`/`c0` empty = zeros; `valid_length` empty = full length.
+    /// Reserves the staging area for a call of `len` floats of inputs and outputs and
+    /// returns its address: JavaScript writes `x | h0 | c0 | valid_length` there.
+    pub fn stage(&mut self, len: usize) -> Result<usize, JsError> {
+        self.io.reserve(len)
+    }
+
+    /// Runs the stack on the staged inputs (`x_len` floats of x, then `h0_len` of h0,
+    /// `c0_len` of c0 and `vl_len` valid lengths; an empty state means zeros, no lengths the
+    /// full length) and writes `[output | hn | cn]` (cn for LSTM only) right after them.
     #[allow(clippy::too_many_arguments)]
     pub fn forward(
         &mut self,
         ntc: bool,
         t: usize,
         n: usize,
-        x: &[f32],
-        h0: &[f32],
-        c0: &[f32],
-        valid_length: &[f32],
-    ) -> Result<Vec<f32>, JsError> {
+        x_len: usize,
+        h0_len: usize,
+        c0_len: usize,
+        vl_len: usize,
+    ) -> Result<(), JsError> {
         let spec = *self.packed.spec();
         let states = spec.num_layers * spec.dirs() * n;
         let (hp, h) = (spec.out_size(), spec.hidden);
@@ -292,97 +214,52 @@ impl FusedRnn {
             a.checked_mul(b)
                 .ok_or_else(|| JsError::new(&format!("{what}: size overflows")))
         };
-        let x_len = elems(elems(t, n, "input")?, spec.input_size, "input")?;
-        require_len("input", x.len(), x_len)?;
-        if !h0.is_empty() {
-            require_len("h0", h0.len(), states * hp)?;
+        require_len(
+            "input",
+            x_len,
+            elems(elems(t, n, "input")?, spec.input_size, "input")?,
+        )?;
+        if h0_len != 0 {
+            require_len("h0", h0_len, states * hp)?;
         }
-        if !c0.is_empty() {
+        if c0_len != 0 {
             if !is_lstm {
                 return Err(JsError::new("c0: only LSTM has a cell state"));
             }
-            require_len("c0", c0.len(), states * h)?;
+            require_len("c0", c0_len, states * h)?;
         }
-        let lengths = if valid_length.is_empty() {
-            None
-        } else {
-            Some(parse_lengths(valid_length, n, t)?)
-        };
         let out_len = elems(t * n, spec.dirs() * hp, "output")?;
         let hn_len = states * hp;
         let cn_len = if is_lstm { states * h } else { 0 };
-        let total = out_len
-            .checked_add(hn_len + cn_len)
-            .ok_or_else(|| JsError::new("output: size overflows"))?;
-        let mut buf = alloc::zeroed(total, "outputs").map_err(kernel_error)?;
-        let layout = if ntc { Layout::Ntc } else { Layout::Tnc };
-        // Multiply-adds of the call: per layer and direction, T*N*(G*H)*(ni + H').
-        let macs = (0..spec.num_layers)
-            .map(|l| spec.dirs() * spec.mode.gates() * spec.hidden * (spec.layer_input(l) + hp))
-            .sum::<usize>()
-            .saturating_mul(t)
-            .saturating_mul(n);
-        // Batch rows are split in multiples of the GEMM's row tile.
-        let rows = split::ranges(
-            n,
-            split::parts_for(macs, n, gemm::params::MR),
-            gemm::params::MR,
-        );
-        while self.ws.len() < rows.len().max(1) {
-            self.ws.push(Mutex::new(Workspace::new()));
-        }
-        let io = Io {
+        let inputs = x_len + h0_len + c0_len + vl_len;
+        let (mut input, outputs) = self.io.split(inputs, out_len + hn_len + cn_len)?;
+        let x = take(&mut input, x_len);
+        let h0 = take(&mut input, h0_len);
+        let c0 = take(&mut input, c0_len);
+        let lengths = if vl_len == 0 {
+            None
+        } else {
+            parse_lengths(take(&mut input, vl_len), n, t, &mut self.lengths)?;
+            Some(&self.lengths[..])
+        };
+        let (out, rest) = outputs.split_at_mut(out_len);
+        let (hn, cn) = rest.split_at_mut(hn_len);
+        rnn::rnn_forward_par(
+            &self.packed,
+            if ntc { Layout::Ntc } else { Layout::Tnc },
             t,
             n,
-            layout,
-            h0,
-            c0,
             x,
-            lengths: lengths.as_deref(),
-        };
-        if rows.len() <= 1 {
-            let (out, rest) = buf.split_at_mut(out_len);
-            let (hn, cn) = rest.split_at_mut(hn_len);
-            let ws = self.ws[0].get_mut().unwrap_or_else(|e| e.into_inner());
-            run(&self.packed, &io, 0..n, out, hn, is_lstm.then_some(cn), ws)
-                .map_err(kernel_error)?;
-            return Ok(buf);
-        }
-        let results: Vec<Mutex<Result<Vec<f32>, String>>> =
-            rows.iter().map(|_| Mutex::new(Ok(Vec::new()))).collect();
-        let packed = &self.packed;
-        let wss = &self.ws;
-        pool::run_parts(rows.len(), &|p| {
-            let r = rows[p].clone();
-            let nb = r.len();
-            let res = alloc::zeroed(total / n * nb, "a batch part's outputs").and_then(|mut part| {
-                let (out, rest) = part.split_at_mut(out_len / n * nb);
-                let (hn, cn) = rest.split_at_mut(hn_len / n * nb);
-                let mut ws = wss[p].lock().unwrap_or_else(|e| e.into_inner());
-                run(packed, &io, r, out, hn, is_lstm.then_some(cn), &mut ws).map(|()| part)
-            });
-            *results[p].lock().unwrap_or_else(|e| e.into_inner()) = res;
-        })
-        .map_err(|e| JsError::new(&format!("forward: {e}")))?;
-        let (out, rest) = buf.split_at_mut(out_len);
-        let (hn, cn) = rest.split_at_mut(hn_len);
-        let dh = spec.dirs() * hp;
-        let lds = spec.num_layers * spec.dirs();
-        for (r, res) in rows.iter().zip(results) {
-            let part = res
-                .into_inner()
-                .unwrap_or_else(|e| e.into_inner())
-                .map_err(kernel_error)?;
-            let nb = r.len();
-            let (p_out, p_rest) = part.split_at(out_len / n * nb);
-            let (p_hn, p_cn) = p_rest.split_at(hn_len / n * nb);
-            scatter_rows(p_out, out, layout, t, n, r.clone(), dh);
-            scatter_rows(p_hn, hn, Layout::Tnc, lds, n, r.clone(), hp);
-            if is_lstm {
-                scatter_rows(p_cn, cn, Layout::Tnc, lds, n, r.clone(), h);
-            }
-        }
-        Ok(buf)
+            (!h0.is_empty()).then_some(h0),
+            (!c0.is_empty()).then_some(c0),
+            lengths,
+            out,
+            hn,
+            is_lstm.then_some(cn),
+            &mut self.ws,
+            &split::Pool,
+        )
+        .map_err(kernel_error)
     }
 }
 
@@ -391,6 +268,7 @@ impl FusedRnn {
 pub struct CellKernel {
     packed: PackedCell,
     ws: Workspace,
+    io: Staging,
 }
 
 #[wasm_bindgen]
@@ -419,26 +297,45 @@ impl CellKernel {
         Ok(CellKernel {
             packed,
             ws: Workspace::new(),
+            io: Staging::default(),
         })
     }
 
-    /// One step; returns `[h' | c']` (c' for LSTM only). `c` empty = zeros.
-    pub fn step(&mut self, n: usize, x: &[f32], h: &[f32], c: &[f32]) -> Result<Vec<f32>, JsError> {
+    /// Reserves the staging area for a step of `len` floats of inputs and outputs and
+    /// returns its address: JavaScript writes `x | h | c` there.
+    pub fn stage(&mut self, len: usize) -> Result<usize, JsError> {
+        self.io.reserve(len)
+    }
+
+    /// One step on the staged inputs (`x_len` floats of x, `h_len` of h, then `c_len` of c:
+    /// 0 = zeros) writing `[h' | c']` (c' for LSTM only) right after them.
+    pub fn step(
+        &mut self,
+        n: usize,
+        x_len: usize,
+        h_len: usize,
+        c_len: usize,
+    ) -> Result<(), JsError> {
         let (mode, hidden, input) = self.packed.shape();
         let is_lstm = mode == Mode::Lstm;
-        require_len("input", x.len(), n * input)?;
-        require_len("h", h.len(), n * hidden)?;
-        if !c.is_empty() {
+        let elems = |a: usize, b: usize, what: &str| {
+            a.checked_mul(b)
+                .ok_or_else(|| JsError::new(&format!("{what}: size overflows")))
+        };
+        require_len("input", x_len, elems(n, input, "input")?)?;
+        require_len("h", h_len, elems(n, hidden, "h")?)?;
+        if c_len != 0 {
             if !is_lstm {
                 return Err(JsError::new("c: only LSTMCell has a cell state"));
             }
-            require_len("c", c.len(), n * hidden)?;
+            require_len("c", c_len, h_len)?;
         }
-        let len = (n * hidden)
-            .checked_mul(if is_lstm { 2 } else { 1 })
-            .ok_or_else(|| JsError::new("output: size overflows"))?;
-        let mut buf = alloc::zeroed(len, "outputs").map_err(kernel_error)?;
-        let (h_out, c_out) = buf.split_at_mut(n * hidden);
+        let out_len = if is_lstm { 2 * h_len } else { h_len };
+        let (mut staged, outputs) = self.io.split(x_len + h_len + c_len, out_len)?;
+        let x = take(&mut staged, x_len);
+        let h = take(&mut staged, h_len);
+        let c = take(&mut staged, c_len);
+        let (h_out, c_out) = outputs.split_at_mut(h_len);
         rnn::cell_step(
             &self.packed,
             n,
@@ -449,12 +346,11 @@ impl CellKernel {
             is_lstm.then_some(c_out),
             &mut self.ws,
         )
-        .map_err(kernel_error)?;
-        Ok(buf)
+        .map_err(kernel_error)
     }
 
     /// Bytes of wasm memory this handle holds (packed weights and scratch).
     pub fn held_bytes(&self) -> f64 {
-        (self.packed.floats() + self.ws.capacity()) as f64 * 4.0
+        (self.packed.floats() + self.ws.capacity() + self.io.capacity()) as f64 * 4.0
     }
 }

@@ -6,7 +6,8 @@ import { hasRelaxedSimd } from '../../../dist/backend/features.js';
 import { backend } from '../../../dist/backend/index.js';
 import mx from '../../../dist/index.js';
 
-// 'plain': relaxedSimd false; 'module': a precompiled plain module; 'auto': the loader decides.
+// 'plain': relaxedSimd false; 'module': a precompiled plain module; 'auto': the loader decides;
+// 'flag': relaxedSimd 'enable-node-flag' (V8's flag turned on at run time in Node 20).
 const mode = process.argv[2];
 const validatesBefore = hasRelaxedSimd();
 const options =
@@ -18,7 +19,9 @@ const options =
             readFileSync(new URL('../../../dist/backend/generated/simd/gluon_wasm_bg.wasm', import.meta.url)),
           ),
         }
-      : {};
+      : mode === 'flag'
+        ? { relaxedSimd: 'enable-node-flag' }
+        : {};
 const info = await mx.ready({ threads: 1, ...options });
 mx.random.seed(11);
 const lstm = new mx.gluon.rnn.LSTM(37, { numLayers: 2, inputSize: 19, bidirectional: true });

@@ -42,8 +42,9 @@ export class Activation extends HybridBlock {
   }
 
   /** Python `act(x)`. */
-  override forward(x: NDArray): NDArray {
-    return super.forward(x) as NDArray;
+  override forward(x: NDArray): NDArray;
+  override forward(x: unknown, ...args: unknown[]): unknown {
+    return super.forward(x, ...args);
   }
 
   override hybridForward(F: typeof nd, x: NDArray): NDArray {

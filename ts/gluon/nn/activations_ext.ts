@@ -51,8 +51,9 @@ export class LeakyReLU extends HybridBlock {
     this._alpha = alpha;
   }
   /** Python `act(x)`. */
-  override forward(x: NDArray): NDArray {
-    return super.forward(x) as NDArray;
+  override forward(x: NDArray): NDArray;
+  override forward(x: unknown, ...args: unknown[]): unknown {
+    return super.forward(x, ...args);
   }
   override hybridForward(F: typeof nd, x: NDArray): NDArray {
     return F.LeakyReLU(x, { actType: 'leaky', slope: this._alpha });
@@ -73,6 +74,7 @@ export interface PReLUOptions extends BlockOptions {
 /** `PReLU(alphaInitializer=Constant(0.25), inChannels=1)`: LeakyReLU with learned slopes `alpha` (per channel, axis 1). */
 export class PReLU extends HybridBlock {
   static override readonly gluonName: string = 'PReLU';
+  /** The learned slope of negative inputs. */
   declare alpha: Parameter;
   constructor(...args: PositionalArgs<[], [alphaInitializer: InitLike, inChannels: number], PReLUOptions>);
   constructor(...args: unknown[]) {
@@ -90,8 +92,9 @@ export class PReLU extends HybridBlock {
     });
   }
   /** Python `act(x)`. */
-  override forward(x: NDArray): NDArray {
-    return super.forward(x) as NDArray;
+  override forward(x: NDArray): NDArray;
+  override forward(x: unknown, ...args: unknown[]): unknown {
+    return super.forward(x, ...args);
   }
   override hybridForward(F: typeof nd, x: NDArray, params: Record<string, NDArray>): NDArray {
     return F.LeakyReLU(x, params.alpha as NDArray, { actType: 'prelu' });
@@ -120,8 +123,9 @@ export class ELU extends HybridBlock {
     this._alpha = alpha;
   }
   /** Python `act(x)`. */
-  override forward(x: NDArray): NDArray {
-    return super.forward(x) as NDArray;
+  override forward(x: NDArray): NDArray;
+  override forward(x: unknown, ...args: unknown[]): unknown {
+    return super.forward(x, ...args);
   }
   override hybridForward(F: typeof nd, x: NDArray): NDArray {
     return F.LeakyReLU(x, { actType: 'elu', slope: this._alpha });
@@ -136,8 +140,9 @@ export class SELU extends HybridBlock {
     super(...(args as [BlockOptions?]));
   }
   /** Python `act(x)`. */
-  override forward(x: NDArray): NDArray {
-    return super.forward(x) as NDArray;
+  override forward(x: NDArray): NDArray;
+  override forward(x: unknown, ...args: unknown[]): unknown {
+    return super.forward(x, ...args);
   }
   override hybridForward(F: typeof nd, x: NDArray): NDArray {
     return F.LeakyReLU(x, { actType: 'selu' });
@@ -152,8 +157,9 @@ export class GELU extends HybridBlock {
     super(...(args as [BlockOptions?]));
   }
   /** Python `act(x)`. */
-  override forward(x: NDArray): NDArray {
-    return super.forward(x) as NDArray;
+  override forward(x: NDArray): NDArray;
+  override forward(x: unknown, ...args: unknown[]): unknown {
+    return super.forward(x, ...args);
   }
   override hybridForward(F: typeof nd, x: NDArray): NDArray {
     return F.LeakyReLU(x, { actType: 'gelu' });
@@ -182,8 +188,9 @@ export class Swish extends HybridBlock {
     this._beta = beta;
   }
   /** Python `act(x)`. */
-  override forward(x: NDArray): NDArray {
-    return super.forward(x) as NDArray;
+  override forward(x: NDArray): NDArray;
+  override forward(x: unknown, ...args: unknown[]): unknown {
+    return super.forward(x, ...args);
   }
   override hybridForward(F: typeof nd, x: NDArray): NDArray {
     return F.multiply(x, F.sigmoid(F.multiply(x, this._beta)));

@@ -125,12 +125,15 @@ export interface DenseOptions extends BlockOptions {
   units?: number;
   /** An activation applied to the output (none by default). */
   activation?: ActType | null;
+  /** Whether the layer has a bias (default true). */
   useBias?: boolean;
   /** Flatten all but the first input axis (true), or apply to the last axis only (false). */
   flatten?: boolean;
   /** Only 'float32'. */
   dtype?: Float32;
+  /** Initializer of the weight (default: the one given to `initialize`). */
   weightInitializer?: InitLike | null;
+  /** Initializer of the bias (default 'zeros'). */
   biasInitializer?: InitLike;
   /** Input size; 0 infers it from the first input. */
   inUnits?: number;
@@ -245,8 +248,9 @@ export class Dense extends HybridBlock {
   }
 
   /** Python `dense(x)`. */
-  override forward(x: NDArray): NDArray {
-    return super.forward(x) as NDArray;
+  override forward(x: NDArray): NDArray;
+  override forward(x: unknown, ...args: unknown[]): unknown {
+    return super.forward(x, ...args);
   }
 
   override hybridForward(F: typeof nd, x: NDArray, params: Record<string, NDArray>): NDArray {
@@ -307,8 +311,9 @@ export class Dropout extends HybridBlock {
     return 'dropout';
   }
   /** Python `dropout(x)`: `x` itself (inference). */
-  override forward(x: NDArray): NDArray {
-    return super.forward(x) as NDArray;
+  override forward(x: NDArray): NDArray;
+  override forward(x: unknown, ...args: unknown[]): unknown {
+    return super.forward(x, ...args);
   }
   override hybridForward(_F: typeof nd, x: NDArray): NDArray {
     return x;
@@ -326,6 +331,7 @@ export interface EmbeddingOptions extends BlockOptions {
   outputDim?: number;
   /** Only 'float32'. */
   dtype?: Float32;
+  /** Initializer of the weight (default: the one given to `initialize`). */
   weightInitializer?: InitLike | null;
   /** Only false (no gradients here). */
   sparseGrad?: false;
@@ -386,8 +392,9 @@ export class Embedding extends HybridBlock {
     });
   }
   /** Python `embedding(ids)`: shape ids.shape + [outputDim]. */
-  override forward(x: NDArray): NDArray {
-    return super.forward(x) as NDArray;
+  override forward(x: NDArray): NDArray;
+  override forward(x: unknown, ...args: unknown[]): unknown {
+    return super.forward(x, ...args);
   }
   override hybridForward(F: typeof nd, x: NDArray, params: Record<string, NDArray>): NDArray {
     if (!(x instanceof NDArray)) throw new TypeError(`Embedding.forward: expected an NDArray of ids, got ${String(x)}`);

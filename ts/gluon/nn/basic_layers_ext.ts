@@ -60,9 +60,13 @@ export interface BatchNormOptions extends BlockOptions {
   scale?: boolean;
   /** Use the running statistics (inference always does here). */
   useGlobalStats?: boolean;
+  /** Initializer of beta (default 'zeros'). */
   betaInitializer?: InitLike;
+  /** Initializer of gamma (default 'ones'). */
   gammaInitializer?: InitLike;
+  /** Initializer of running_mean (default 'zeros'). */
   runningMeanInitializer?: InitLike;
+  /** Initializer of running_var (default 'ones'). */
   runningVarianceInitializer?: InitLike;
   /** Channels; 0 infers them from the first input. */
   inChannels?: number;
@@ -92,10 +96,14 @@ interface BatchNormArgs {
  */
 export class BatchNorm extends HybridBlock {
   static override readonly gluonName: string = 'BatchNorm';
+  /** The learned scale, one value per normalised channel. */
   declare gamma: Parameter;
+  /** The learned shift, one value per normalised channel. */
   declare beta: Parameter;
   // Python's attribute names: they are the structural keys save_parameters writes.
+  /** The running mean of the inputs, per channel (what inference normalises with). */
   declare running_mean: Parameter;
+  /** The running variance of the inputs, per channel (what inference normalises with). */
   declare running_var: Parameter;
   private readonly _axis: number;
   private readonly _eps: number;
@@ -210,8 +218,9 @@ export class BatchNorm extends HybridBlock {
   }
 
   /** Python `bn(x)`. */
-  override forward(x: NDArray): NDArray {
-    return super.forward(x) as NDArray;
+  override forward(x: NDArray): NDArray;
+  override forward(x: unknown, ...args: unknown[]): unknown {
+    return super.forward(x, ...args);
   }
 
   override hybridForward(F: Nd, x: NDArray, params: Record<string, NDArray>): NDArray {
@@ -250,7 +259,9 @@ export interface LayerNormOptions extends BlockOptions {
   center?: boolean;
   /** Whether gamma is trained (default true; it is applied either way, as in MXNet). */
   scale?: boolean;
+  /** Initializer of beta (default 'zeros'). */
   betaInitializer?: InitLike;
+  /** Initializer of gamma (default 'ones'). */
   gammaInitializer?: InitLike;
   /** Size of `axis`; 0 infers it from the first input. */
   inChannels?: number;
@@ -262,7 +273,9 @@ export interface LayerNormOptions extends BlockOptions {
  */
 export class LayerNorm extends HybridBlock {
   static override readonly gluonName: string = 'LayerNorm';
+  /** The learned scale, one value per normalised channel. */
   declare gamma: Parameter;
+  /** The learned shift, one value per normalised channel. */
   declare beta: Parameter;
   private readonly _axis: number;
   private readonly _eps: number;
@@ -346,8 +359,9 @@ export class LayerNorm extends HybridBlock {
   }
 
   /** Python `ln(x)`. */
-  override forward(x: NDArray): NDArray {
-    return super.forward(x) as NDArray;
+  override forward(x: NDArray): NDArray;
+  override forward(x: unknown, ...args: unknown[]): unknown {
+    return super.forward(x, ...args);
   }
 
   override hybridForward(F: Nd, x: NDArray, params: Record<string, NDArray>): NDArray {
@@ -367,8 +381,9 @@ export class Flatten extends HybridBlock {
     super(...(args as [BlockOptions?]));
   }
   /** Python `flatten(x)`. */
-  override forward(x: NDArray): NDArray {
-    return super.forward(x) as NDArray;
+  override forward(x: NDArray): NDArray;
+  override forward(x: unknown, ...args: unknown[]): unknown {
+    return super.forward(x, ...args);
   }
   override hybridForward(F: Nd, x: NDArray): NDArray {
     return F.Flatten(x);
@@ -380,8 +395,8 @@ export class Flatten extends HybridBlock {
 
 /** The `mx.nd` functions a Lambda may name (every exported function of `mx.nd`). */
 export type NdFunctionName = {
-  [K in keyof Nd]: Nd[K] extends (...a: never[]) => unknown ? K : never;
-}[keyof Nd] &
+  [K in keyof typeof ndModule]: (typeof ndModule)[K] extends (...a: never[]) => unknown ? K : never;
+}[keyof typeof ndModule] &
   string;
 
 function ndFunction(where: string, name: string): (...a: unknown[]) => unknown {

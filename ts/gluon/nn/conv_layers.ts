@@ -47,7 +47,9 @@ export interface Conv1DOptions extends BlockOptions {
   activation?: ActType | null;
   /** Add a bias (default true). */
   useBias?: boolean;
+  /** Initializer of the weight (default: the one given to `initialize`). */
   weightInitializer?: InitLike | null;
+  /** Initializer of the bias (default 'zeros'). */
   biasInitializer?: InitLike;
   /** Input channels; 0 infers them from the first input. */
   inChannels?: number;
@@ -77,8 +79,11 @@ interface Conv1DArgs {
  */
 export class Conv1D extends HybridBlock {
   static override readonly gluonName: string = 'Conv1D';
+  /** The filters, (channels, inChannels / groups, kernelSize). */
   declare weight: Parameter;
+  /** The bias, (channels,); null with `useBias: false`. */
   declare bias: Parameter | null;
+  /** The activation block; null without `activation`. */
   declare act: Activation | null;
   private readonly _channels: number;
   private readonly _kernel: number;
@@ -188,8 +193,9 @@ export class Conv1D extends HybridBlock {
   }
 
   /** Python `conv(x)`: (N, C, W) -> (N, channels, W'). */
-  override forward(x: NDArray): NDArray {
-    return super.forward(x) as NDArray;
+  override forward(x: NDArray): NDArray;
+  override forward(x: unknown, ...args: unknown[]): unknown {
+    return super.forward(x, ...args);
   }
 
   override hybridForward(F: typeof nd, x: NDArray, params: Record<string, NDArray>): NDArray {
@@ -246,8 +252,9 @@ abstract class Pooling1D extends HybridBlock {
   }
 
   /** Python `pool(x)`. */
-  override forward(x: NDArray): NDArray {
-    return super.forward(x) as NDArray;
+  override forward(x: NDArray): NDArray;
+  override forward(x: unknown, ...args: unknown[]): unknown {
+    return super.forward(x, ...args);
   }
 
   override hybridForward(F: typeof nd, x: NDArray): NDArray {

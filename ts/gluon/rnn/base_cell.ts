@@ -43,7 +43,9 @@ export interface BeginStateOptions {
 
 /** Options of `beginState` with a `func` of one's own: the other keys are passed on to it. */
 export interface BeginStateFuncOptions {
+  /** The batch size N of the states (default 0). */
   batchSize?: number;
+  /** Makes each state from `{ shape, ...kwargs }`. */
   func: StateFunc;
   /** Keyword arguments of `func` (e.g. `low`, `high` of nd.random.uniform). */
   [kwarg: string]: unknown;
@@ -97,7 +99,14 @@ export type UnrollArgs<M extends MergeOutputs> =
       [beginState: NDArray[] | null, layout: Layout, mergeOutputs: M, validLength: NDArray | null],
       UnrollOptions<M>
     >
-  | [options: UnrollOptions<M> & { length: number; inputs: Seq }];
+  | [
+      options: UnrollOptions<M> & {
+        /** The number of steps. */
+        length: number;
+        /** A merged (3-d) tensor, or a list of `length` (N, C) steps. */
+        inputs: Seq;
+      },
+    ];
 
 /** `unroll`'s arguments after parsing (see `parseUnroll`). */
 interface ParsedUnroll {
@@ -137,12 +146,14 @@ export function parseBeginState(
   delete kw.batchSize;
   delete kw.func;
   // Python's begin_state(batch_size=..., func=..., **kwargs): name a misspelt key here rather
-  // than letting `func` (nd.zeros by default) reject it as one of its own options.
+  // than letting `func` (nd.zeros by default) reject it as one of its own options. `shape`
+  // comes from stateInfo (Python: "got multiple values for keyword argument 'shape'").
+  const known = funcGiven ? ['batchSize', 'func'] : ['batchSize', 'func', ...ZEROS_KWARGS];
   for (const k of Object.keys(kw)) {
     const camel = snakeToCamel(k);
-    const known = funcGiven ? ['batchSize', 'func'] : ['batchSize', 'func', ...ZEROS_KWARGS];
-    if (k === 'shape' || (camel !== k && known.includes(camel)) || !(funcGiven || known.includes(k))) {
-      const hint = camel !== k && known.includes(camel) ? ` (did you mean '${camel}'?)` : '';
+    const misspelt = camel !== k && known.includes(camel);
+    if (misspelt || k === 'shape' || (!funcGiven && !known.includes(k))) {
+      const hint = misspelt ? ` (did you mean '${camel}'?)` : '';
       const rest = funcGiven ? ', or options of func' : ' (ctx and dtype go to nd.zeros, the default func)';
       throw new TypeError(`${where}: unknown option '${k}'${hint}; expected one of: ${known.join(', ')}${rest}`);
     }

@@ -35,9 +35,13 @@ function applyActivation(F: typeof nd, x: NDArray, act: ActivationLike): NDArray
 export interface CellOptions extends BlockOptions {
   /** Number of hidden units (required: positionally or here). */
   hiddenSize?: number;
+  /** Initializer of the input-to-hidden weights (default: the one given to `initialize`). */
   i2hWeightInitializer?: InitLike | null;
+  /** Initializer of the hidden-to-hidden weights (default: the one given to `initialize`). */
   h2hWeightInitializer?: InitLike | null;
+  /** Initializer of the input-to-hidden bias (default 'zeros'). */
   i2hBiasInitializer?: InitLike;
+  /** Initializer of the hidden-to-hidden bias (default 'zeros'). */
   h2hBiasInitializer?: InitLike;
   /** Input features; 0 infers them from the first input. */
   inputSize?: number;
@@ -57,8 +61,8 @@ export interface LSTMCellOptions extends CellOptions {
   recurrentActivation?: ActivationLike;
 }
 
-/** Options of {@link GRUCell}. */
-export type GRUCellOptions = CellOptions;
+/** Options of {@link GRUCell} (those of every basic cell). */
+export interface GRUCellOptions extends CellOptions {}
 
 interface CellArgs {
   hiddenSize: number;

@@ -25,12 +25,17 @@ export interface RNNLayerOptions extends BlockOptions {
   layout?: Layout;
   /** Dropout between layers, in [0, 1] (training only: it never acts here). */
   dropout?: number;
+  /** Run a second, reversed direction and concatenate both outputs (default false). */
   bidirectional?: boolean;
   /** Input features; 0 infers them from the first input. */
   inputSize?: number;
+  /** Initializer of the input-to-hidden weights (default: the one given to `initialize`). */
   i2hWeightInitializer?: InitLike | null;
+  /** Initializer of the hidden-to-hidden weights (default: the one given to `initialize`). */
   h2hWeightInitializer?: InitLike | null;
+  /** Initializer of the input-to-hidden bias (default 'zeros'). */
   i2hBiasInitializer?: InitLike;
+  /** Initializer of the hidden-to-hidden bias (default 'zeros'). */
   h2hBiasInitializer?: InitLike;
   /** Only 'float32'. */
   dtype?: Float32;
@@ -48,6 +53,7 @@ export interface RNNOptions extends RNNLayerOptions {
 export interface LSTMOptions extends RNNLayerOptions {
   /** With a size P, the output and h are projected to P (LSTMP); null for none. */
   projectionSize?: number | null;
+  /** Initializer of the projection weights (default: the one given to `initialize`). */
   h2rWeightInitializer?: InitLike | null;
   /** Lower bound of the cell state (with stateClipMax). */
   stateClipMin?: number | null;
@@ -57,8 +63,8 @@ export interface LSTMOptions extends RNNLayerOptions {
   stateClipNan?: boolean;
 }
 
-/** Options of {@link GRU}. */
-export type GRUOptions = RNNLayerOptions;
+/** Options of {@link GRU} (those of every fused layer). */
+export interface GRUOptions extends RNNLayerOptions {}
 
 interface LayerArgs {
   hiddenSize: number;

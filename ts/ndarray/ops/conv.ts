@@ -254,7 +254,7 @@ export function Pooling(...args: unknown[]): NDArray {
         let acc = type === 'max' ? -Infinity : 0;
         for (let i = start; i < end; i++) {
           const v = x.data[inAt(n, ch, i)] as number;
-          if (type === 'max') acc = v > acc ? v : acc;
+          if (type === 'max') acc = Math.max(acc, v);
           else acc += v;
         }
         out[outAt(n, ch, t)] = type === 'avg' ? acc / size : acc;

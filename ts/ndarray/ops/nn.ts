@@ -310,9 +310,13 @@ export function BatchNorm(...args: unknown[]): NDArray {
 }
 
 /** The activation kinds of {@link LeakyReLU}. */
-export type LeakyReLUActType = 'leaky' | 'prelu' | 'elu' | 'selu' | 'gelu' | 'rrelu';
+export type LeakyReLUActType = 'leaky' | 'prelu' | 'elu' | 'selu' | 'gelu';
 
-/** Keyword options of {@link LeakyReLU} (`nd.LeakyReLU(data, gamma=None, act_type='leaky', slope=0.25, lower_bound=0.125, upper_bound=0.334)`). */
+/**
+ * Keyword options of {@link LeakyReLU} (`nd.LeakyReLU(data, gamma=None, act_type='leaky', slope=0.25)`).
+ * Gluon note: 'rrelu' (randomised slopes, a training-time activation that returns an extra mask
+ * output in MXNet) and its lower_bound/upper_bound are not ported.
+ */
 export interface LeakyReLUOptions {
   /** The per-channel slopes of 'prelu' (axis 1; one value applies everywhere). */
   gamma?: NDArray | null;
@@ -320,10 +324,6 @@ export interface LeakyReLUOptions {
   actType?: LeakyReLUActType;
   /** The negative-side slope of 'leaky' and the alpha of 'elu' (default 0.25). */
   slope?: number;
-  /** 'rrelu' lower bound (default 0.125); at inference the slope is the bounds' mean. */
-  lowerBound?: number;
-  /** 'rrelu' upper bound (default 0.334). */
-  upperBound?: number;
 }
 
 // MXNet's SELU constants (src/operator/leaky_relu-inl.h).
@@ -355,8 +355,8 @@ function erf(x: number): number {
 
 /**
  * `nd.LeakyReLU(data, gamma=None, act_type='leaky', slope=0.25, ...)`: leaky (slope * x below 0),
- * prelu (learned per-channel slopes `gamma` on axis 1), elu (slope * (exp(x) - 1) below 0), selu,
- * gelu (0.5 x (1 + erf(x / sqrt 2))) and rrelu (the mean slope, at inference).
+ * prelu (learned per-channel slopes `gamma` on axis 1), elu (slope * (exp(x) - 1) below 0), selu
+ * and gelu (0.5 x (1 + erf(x / sqrt 2))).
  */
 export function LeakyReLU(data: NDArray, options?: LeakyReLUOptions): NDArray;
 export function LeakyReLU(data: NDArray, gamma: NDArray | null, options?: Omit<LeakyReLUOptions, 'gamma'>): NDArray;
@@ -365,15 +365,13 @@ export function LeakyReLU(...args: unknown[]): NDArray {
   const o = parseArgs<LeakyReLUOptions & { data: unknown }>(
     where,
     args,
-    ['data', 'gamma', 'actType', 'slope', 'lowerBound', 'upperBound'],
-    { gamma: null, actType: 'leaky', slope: 0.25, lowerBound: 0.125, upperBound: 0.334 },
+    ['data', 'gamma', 'actType', 'slope'],
+    { gamma: null, actType: 'leaky', slope: 0.25 },
     ['data'],
   );
   const x = checkNd(where, 'data', o.data);
-  const act = checkChoice(where, 'actType', o.actType, ['leaky', 'prelu', 'elu', 'selu', 'gelu', 'rrelu'] as const);
+  const act = checkChoice(where, 'actType', o.actType, ['leaky', 'prelu', 'elu', 'selu', 'gelu'] as const);
   const slope = checkNum(where, 'slope', o.slope);
-  const lo = checkNum(where, 'lowerBound', o.lowerBound);
-  const hi = checkNum(where, 'upperBound', o.upperBound);
   const d = x.data;
   const out = new Float32Array(x.size);
   if (act === 'prelu') {
@@ -394,7 +392,6 @@ export function LeakyReLU(...args: unknown[]): NDArray {
   }
   if (o.gamma !== null && o.gamma !== undefined)
     throw new TypeError(`${where}: gamma is only used by actType 'prelu', not '${act}'`);
-  const rslope = (lo + hi) / 2;
   const f: (v: number) => number =
     act === 'leaky'
       ? (v) => (v > 0 ? v : slope * v)
@@ -402,9 +399,7 @@ export function LeakyReLU(...args: unknown[]): NDArray {
         ? (v) => (v > 0 ? v : slope * Math.expm1(v))
         : act === 'selu'
           ? (v) => SELU_LAMBDA * (v > 0 ? v : SELU_ALPHA * Math.expm1(v))
-          : act === 'gelu'
-            ? (v) => 0.5 * v * (1 + erf(v / Math.SQRT2))
-            : (v) => (v > 0 ? v : rslope * v);
+          : (v) => 0.5 * v * (1 + erf(v / Math.SQRT2));
   for (let i = 0; i < out.length; i++) out[i] = f(d[i] as number);
   return new NDArray(out, x.shape);
 }

@@ -1,9 +1,12 @@
 // Ordering operators (src/operator/tensor/ordering_op-inl.h): topk, sort, argsort along one
-// axis or over the flattened array. Ties keep index order (MXNet's sort is stable).
+// axis or over the flattened array. Like MXNet's CPU TopKSort, each lane's indices are ordered
+// with std::sort (or, for k * 8 <= n, std::partial_sort), replayed from libstdc++ so that equal
+// values come out in MXNet's order (neither algorithm is stable).
 
 import { parseArgs } from '../../util/options.js';
 import { NDArray, shapeStr } from '../ndarray.js';
 import { around, axisOf, checkBool, checkChoice, checkInt, checkNd } from './common.js';
+import { type Less, partialSort, stdSort } from './stdsort.js';
 
 /** What {@link topk} returns: values, indices (default), both as `[values, indices]`, or a 0/1 mask. */
 export type TopkRetTyp = 'value' | 'indices' | 'both' | 'mask';
@@ -54,12 +57,25 @@ function lanesOf(where: string, data: NDArray, axis: unknown): Lanes {
   return { x: data, ax, outer, n, inner };
 }
 
-/** Index order of one lane: stable, ascending or descending by value. */
-function order(src: Float32Array, base: number, n: number, stride: number, ascend: boolean, idx: number[]): void {
-  for (let k = 0; k < n; k++) idx[k] = k;
-  idx.length = n;
-  const val = (k: number) => src[base + k * stride] as number;
-  idx.sort(ascend ? (p, q) => val(p) - val(q) : (p, q) => val(q) - val(p));
+/**
+ * The first `k` indices of one lane in MXNet's order: TopKSort (ordering_op-inl.h) sorts an
+ * index array with std::sort when k * 8 > n, else std::partial_sort, comparing values with
+ * `<` (ascending) or `>` (descending).
+ */
+function order(
+  src: Float32Array,
+  base: number,
+  n: number,
+  stride: number,
+  k: number,
+  ascend: boolean,
+  idx: Int32Array,
+): void {
+  for (let j = 0; j < n; j++) idx[j] = j;
+  const val = (j: number) => src[base + j * stride] as number;
+  const less: Less = ascend ? (p, q) => val(p) < val(q) : (p, q) => val(p) > val(q);
+  if (k * 8 > n) stdSort(idx, 0, n, less);
+  else partialSort(idx, 0, k, n, less);
 }
 
 function dtypeCheck(where: string, d: unknown): void {
@@ -117,11 +133,11 @@ export function topk(...args: unknown[]): NDArray | [NDArray, NDArray] {
   const values = new Float32Array(L.outer * k * L.inner);
   const indices = new Float32Array(values.length);
   const mask = retTyp === 'mask' ? new Float32Array(L.x.size) : null;
-  const idx: number[] = [];
+  const idx = new Int32Array(L.n);
   for (let p = 0; p < L.outer; p++) {
     for (let i = 0; i < L.inner; i++) {
       const base = p * L.n * L.inner + i;
-      order(L.x.data, base, L.n, L.inner, ascend, idx);
+      order(L.x.data, base, L.n, L.inner, k, ascend, idx);
       for (let j = 0; j < k; j++) {
         const src = idx[j] as number;
         const dst = p * k * L.inner + j * L.inner + i;
@@ -152,11 +168,11 @@ function sortImpl(where: string, args: unknown[], wantIndices: boolean): NDArray
   const ascend = checkBool(where, 'isAscend', o.isAscend);
   const L = lanesOf(where, data, o.axis);
   const out = new Float32Array(L.x.size);
-  const idx: number[] = [];
+  const idx = new Int32Array(L.n);
   for (let p = 0; p < L.outer; p++) {
     for (let i = 0; i < L.inner; i++) {
       const base = p * L.n * L.inner + i;
-      order(L.x.data, base, L.n, L.inner, ascend, idx);
+      order(L.x.data, base, L.n, L.inner, L.n, ascend, idx);
       for (let j = 0; j < L.n; j++) {
         const src = idx[j] as number;
         out[base + j * L.inner] = wantIndices ? src : (L.x.data[base + src * L.inner] as number);
@@ -173,7 +189,7 @@ export function sort(...args: unknown[]): NDArray {
   return sortImpl('nd.sort', args, false);
 }
 
-/** `nd.argsort(data, axis=-1, is_ascend=True, dtype='float32')`: float32 indices that sort `data` (stable). */
+/** `nd.argsort(data, axis=-1, is_ascend=True, dtype='float32')`: float32 indices that sort `data` (equal values in MXNet's order). */
 export function argsort(data: NDArray, options?: ArgsortOptions): NDArray;
 export function argsort(data: NDArray, axis?: number | null, isAscend?: boolean): NDArray;
 export function argsort(...args: unknown[]): NDArray {

@@ -54,6 +54,7 @@ function run(
   }
   const x = data.data;
   const out = new Float32Array(data.size);
+  const exps = new Float64Array(n);
   const t = temperature;
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
@@ -70,13 +71,16 @@ function run(
         if (v > mx) mx = v;
       }
       let sum = 0;
-      for (let k = 0; k < len; k++) sum += Math.exp(((x[base + k * inner] as number) - mx) / t);
+      for (let k = 0; k < len; k++) {
+        const e = Math.exp(((x[base + k * inner] as number) - mx) / t);
+        exps[k] = e;
+        sum += e;
+      }
       if (log) {
         const ls = Math.log(sum);
         for (let k = 0; k < len; k++) out[base + k * inner] = ((x[base + k * inner] as number) - mx) / t - ls;
       } else {
-        for (let k = 0; k < len; k++)
-          out[base + k * inner] = Math.exp(((x[base + k * inner] as number) - mx) / t) / sum;
+        for (let k = 0; k < len; k++) out[base + k * inner] = (exps[k] as number) / sum;
       }
     }
   }

@@ -13,11 +13,13 @@ mod pack;
 pub mod params;
 pub mod reference;
 mod small;
+mod split;
 
 use core::ops::Range;
 
 pub use pack::MatRef;
 use params::NR;
+pub use split::sgemm_par;
 
 pub(crate) use loops::{tile_full_raw, tile_rows_block, BlockDst};
 pub(crate) use pack::pack_a;
@@ -143,7 +145,7 @@ impl PackedB {
         f: impl Fn(usize, usize) -> f32,
     ) -> Result<Self, String> {
         let panels = n.div_ceil(NR);
-        let len = (panels * NR).checked_mul(k).unwrap_or(usize::MAX);
+        let len = (panels * NR).saturating_mul(k);
         let mut data = crate::alloc::zeroed(len, "packed weights")?;
         for jp in 0..panels {
             for p in 0..k {

@@ -2,14 +2,15 @@
 //! direction over the time steps (spec section 8.6), writing outputs in place.
 
 use super::gates::UNITS;
-use super::packed::PackedDir;
 use super::packed::PackedRnn;
 use super::step::{step, OutView, StepBufs, StepCtx};
 use super::workspace::{grow, DirScratch, Workspace};
-use super::{Layout, Mode};
+use super::{Layout, Mode, RnnSpec};
 use crate::gemm::params::MR;
 use crate::gemm::sgemm_packed_with;
 use crate::par::{Inline, Parallel, RawBuf, Slots};
+use core::ops::Range;
+use std::sync::Mutex;
 
 /// Largest input-projection buffer (f32 values, 8 MiB) before time is processed in chunks.
 /// Chunking does not change results (each projected element is computed the same way);
@@ -152,7 +153,9 @@ pub(crate) fn forward(
     let Workspace {
         xin,
         layers,
+        xproj,
         dir,
+        rows,
         parts,
     } = ws;
     // Layer 0 reads time-major rows; an NTC input is transposed once.
@@ -187,27 +190,9 @@ pub(crate) fn forward(
             &prev[..t * n * width]
         };
         let mut view = match (last, layout) {
-            (false, _) => OutView {
-                data: grow(cur, t * n * width)?,
-                ts: n * width,
-                bs: width,
-                off: 0,
-                width: hs,
-            },
-            (true, Layout::Tnc) => OutView {
-                data: &mut *out,
-                ts: n * width,
-                bs: width,
-                off: 0,
-                width: hs,
-            },
-            (true, Layout::Ntc) => OutView {
-                data: &mut *out,
-                ts: width,
-                bs: t * width,
-                off: 0,
-                width: hs,
-            },
+            (false, _) => OutView::new(grow(cur, t * n * width)?, n * width, width, hs),
+            (true, Layout::Tnc) => OutView::new(&mut *out, n * width, width, hs),
+            (true, Layout::Ntc) => OutView::new(&mut *out, width, t * width, hs),
         };
         for dr in 0..d {
             let idx = l * d + dr;
@@ -226,11 +211,15 @@ pub(crate) fn forward(
                 valid_len,
                 h0,
                 c0,
-                &mut view,
+                view,
                 hn,
                 cn,
-                dir,
-                parts,
+                Scratch {
+                    xproj,
+                    dir,
+                    rows,
+                    gemm: parts,
+                },
                 par,
             )?;
         }
@@ -277,16 +266,23 @@ fn reserve(
                 .saturating_mul(proj.unwrap_or(s.hidden)),
         ),
         (&mut d.nbuf, n.saturating_mul(UNITS)),
-        (&mut d.hfull, if proj.is_some() { n.saturating_mul(hp) } else { 0 }),
+        (
+            &mut d.hfull,
+            if proj.is_some() {
+                n.saturating_mul(hp)
+            } else {
+                0
+            },
+        ),
         (&mut d.rbuf, n.saturating_mul(proj.unwrap_or(0))),
         (
-            &mut d.xproj,
-            chunk_steps(t, n, cols).saturating_mul(n).saturating_mul(cols),
+            &mut ws.xproj,
+            chunk_steps(t, n, cols)
+                .saturating_mul(n)
+                .saturating_mul(cols),
         ),
     ];
-    let total = wants
-        .iter()
-        .fold(0usize, |a, (_, w)| a.saturating_add(*w));
+    let total = wants.iter().fold(0usize, |a, (_, w)| a.saturating_add(*w));
     for (v, want) in wants {
         if crate::alloc::grow(v, want, "recurrent workspace").is_err() {
             return Err(format!(
@@ -297,6 +293,60 @@ fn reserve(
         }
     }
     Ok(())
+}
+
+/// How one (layer, direction) spreads its recurrence over `par`: by batch rows (each part
+/// runs every step of its own samples: one fork-join per chunk of steps), or, when the batch
+/// is too small for that, each step by blocks of hidden units (batch 1 on wide layers).
+/// Either way, only when the work of one fork-join reaches `par.min_parallel_macs()`.
+enum Split {
+    Serial,
+    /// This many parts of [`row_range`]s.
+    Rows(usize),
+    Units(usize),
+}
+
+fn plan(par: &dyn Parallel, t: usize, n: usize, cols: usize, kh: usize, hp: usize) -> Split {
+    let step_macs = n.saturating_mul(cols).saturating_mul(kh);
+    let threads = par.threads();
+    if threads <= 1 {
+        return Split::Serial;
+    }
+    // Rows split at multiples of the GEMM's row tile, so every row meets the same kernel code
+    // whatever the split (bitwise identical results).
+    let row_parts = threads.min(n / MR);
+    if row_parts >= 2 && step_macs.saturating_mul(t) >= par.min_parallel_macs() {
+        return Split::Rows(row_parts);
+    }
+    if step_macs >= par.min_parallel_macs() && hp / UNITS >= 2 {
+        return Split::Units(threads.min(hp / UNITS));
+    }
+    Split::Serial
+}
+
+/// Part `k` of `n` rows in `parts` contiguous ranges starting at multiples of MR (computed,
+/// not collected: a steady-state call allocates nothing).
+fn row_range(n: usize, parts: usize, k: usize) -> Range<usize> {
+    let tiles = n.div_ceil(MR);
+    (tiles * k / parts * MR).min(n)..(tiles * (k + 1) / parts * MR).min(n)
+}
+
+/// The workspace buffers one (layer, direction) uses.
+struct Scratch<'a> {
+    xproj: &'a mut Vec<f32>,
+    dir: &'a mut DirScratch,
+    rows: &'a mut Vec<DirScratch>,
+    gemm: &'a mut Vec<Vec<f32>>,
+}
+
+/// The fixed operands of one (layer, direction).
+struct DirCall<'a> {
+    p: &'a PackedRnn,
+    idx: usize,
+    backward: bool,
+    input: &'a [f32],
+    n: usize,
+    valid: Option<&'a [usize]>,
 }
 
 /// One (layer, direction): input projection of all steps as one GEMM, then the recurrence.
@@ -311,105 +361,254 @@ fn run_dir(
     valid: Option<&[usize]>,
     h0: Option<&[f32]>,
     c0: Option<&[f32]>,
-    out: &mut OutView,
-    hn: Option<&mut [f32]>,
-    cn: Option<&mut [f32]>,
-    s: &mut DirScratch,
-    part_scratch: &mut Vec<Vec<f32>>,
+    out: OutView,
+    mut hn: Option<&mut [f32]>,
+    mut cn: Option<&mut [f32]>,
+    scratch: Scratch,
     par: &dyn Parallel,
 ) -> Result<(), String> {
+    let Scratch {
+        xproj,
+        dir: s,
+        rows,
+        gemm: part_scratch,
+    } = scratch;
     let spec = &p.spec;
-    let pd = &p.dirs[idx];
     let (h, hp, proj) = (spec.hidden, p.hp, spec.projection);
     let cols = spec.mode.gates() * hp;
-    let (hs, ks, kh) = (spec.out_size(), proj.unwrap_or(hp), proj.unwrap_or(h));
-
-    let step_macs = n.saturating_mul(cols).saturating_mul(kh);
-    let parts = if par.threads() > 1 && step_macs >= par.min_parallel_macs() {
-        par.threads().min(hp / UNITS)
+    let kh = proj.unwrap_or(h);
+    let call = DirCall {
+        p,
+        idx,
+        backward,
+        input,
+        n,
+        valid,
+    };
+    let split = plan(par, t, n, cols, kh, hp);
+    // The input projection splits by rows whenever it is big enough on its own.
+    let proj_parts = if par.threads() > 1
+        && (n.saturating_mul(t.max(1)))
+            .saturating_mul(cols)
+            .saturating_mul(p.dirs[idx].ni)
+            >= par.min_parallel_macs()
+    {
+        par.threads()
     } else {
         1
     };
-    if part_scratch.len() < parts {
-        part_scratch.resize_with(parts, Vec::new);
-    }
-    let hrec = grow(&mut s.hrec, n * ks)?;
-    let cstate = grow(&mut s.cstate, n * hp)?;
-    hrec.fill(0.0);
-    cstate.fill(0.0);
-    for b in 0..n {
-        if let Some(h0) = h0 {
-            hrec[b * ks..][..hs].copy_from_slice(&h0[b * hs..][..hs]);
-        }
-        if let Some(c0) = c0 {
-            cstate[b * hp..][..h].copy_from_slice(&c0[b * h..][..h]);
-        }
-    }
-    let mut bufs = StepBufs {
-        hrec,
-        cstate,
-        apack: grow(&mut s.apack, n.next_multiple_of(MR) * kh)?,
-        nbuf: grow(&mut s.nbuf, parts * n * UNITS)?,
-        hfull: grow(&mut s.hfull, if proj.is_some() { n * hp } else { 0 })?,
-        rbuf: grow(&mut s.rbuf, n * proj.unwrap_or(0))?,
-        gemm: &mut s.gemm,
+    let unit_parts = match split {
+        Split::Units(k) => k,
+        _ => 1,
     };
-    let cx = StepCtx {
-        pd,
-        mode: spec.mode,
-        hidden: h,
-        hp,
-        proj,
-        clip: spec.clip,
-        n,
-    };
-    // Time is cut into chunks whose input projection fits XPROJ_FLOATS, so memory stays
-    // bounded for long sequences while each projection GEMM still has many rows.
+    if part_scratch.len() < proj_parts.max(unit_parts) {
+        part_scratch.resize_with(proj_parts.max(unit_parts), Vec::new);
+    }
     let chunk = chunk_steps(t, n, cols);
-    let xproj = grow(&mut s.xproj, chunk * n * cols)?;
-    for c in 0..t.div_ceil(chunk) {
-        // Backward runs chunks from the end of the sequence.
-        let (t0, t1) = if backward {
-            (t.saturating_sub((c + 1) * chunk), t - c * chunk)
-        } else {
-            (c * chunk, t.min((c + 1) * chunk))
-        };
-        // x · Wi^T of the chunk's steps (beta = 0: the biases are added by the pointwise
-        // step, which saves a pass over the buffer and the GEMM's read of C).
-        let rows = (t1 - t0) * n;
-        let xp = &mut xproj[..rows * cols];
-        let x = &input[t0 * n * pd.ni..t1 * n * pd.ni];
-        project(rows, cols, x, pd, xp, &mut part_scratch[..parts], par)?;
-        for i in 0..t1 - t0 {
-            let tt = if backward { t1 - 1 - i } else { t0 + i };
-            let xt = &mut xp[(tt - t0) * n * cols..][..n * cols];
-            step(&cx, tt, valid, xt, &mut bufs, out, par, parts)?;
+    let xproj = grow(xproj, chunk * n * cols)?;
+    let hs = spec.out_size();
+    match split {
+        Split::Rows(parts) => {
+            while rows.len() < parts {
+                rows.push(DirScratch::default());
+            }
+            for (k, sc) in rows.iter_mut().enumerate().take(parts) {
+                let r = row_range(n, parts, k);
+                let h0 = h0.map(|v| &v[r.start * hs..r.end * hs]);
+                let c0 = c0.map(|v| &v[r.start * h..r.end * h]);
+                init_states(spec, hp, r.len(), sc, h0, c0, 1)?;
+            }
+            let slots = Slots::new(&mut rows[..parts]);
+            let failed = Mutex::new(None);
+            for (t0, t1) in chunks(t, chunk, backward) {
+                let xp = &mut xproj[..(t1 - t0) * n * cols];
+                project(&call, t0, t1, xp, &mut part_scratch[..proj_parts], par)?;
+                let xpb = RawBuf::new(xp);
+                par.run(parts, &|k| {
+                    let r = row_range(n, parts, k);
+                    let view = out.at_row(r.start);
+                    // SAFETY: part k alone uses slot k and, in every step, rows `r` of `xp`
+                    // and of the outputs; the buffers are not otherwise used until `run`
+                    // returns.
+                    let res =
+                        unsafe { steps(&call, r, t0, t1, xpb, view, slots.get(k), &Inline, 1) };
+                    if let Err(e) = res {
+                        *failed.lock().unwrap_or_else(|e| e.into_inner()) = Some(e);
+                    }
+                })?;
+                if let Some(e) = failed.lock().unwrap_or_else(|e| e.into_inner()).take() {
+                    return Err(e);
+                }
+            }
+            for (k, sc) in rows.iter().enumerate().take(parts) {
+                let r = row_range(n, parts, k);
+                let hn = hn.as_deref_mut().map(|v| &mut v[r.start * hs..r.end * hs]);
+                let cn = cn.as_deref_mut().map(|v| &mut v[r.start * h..r.end * h]);
+                final_states(spec, hp, r.len(), sc, hn, cn);
+            }
         }
-    }
-    if let Some(hn) = hn {
-        for b in 0..n {
-            hn[b * hs..][..hs].copy_from_slice(&bufs.hrec[b * ks..][..hs]);
-        }
-    }
-    if let Some(cn) = cn {
-        for b in 0..n {
-            cn[b * h..][..h].copy_from_slice(&bufs.cstate[b * hp..][..h]);
+        Split::Serial | Split::Units(_) => {
+            init_states(spec, hp, n, s, h0, c0, unit_parts)?;
+            for (t0, t1) in chunks(t, chunk, backward) {
+                let xp = &mut xproj[..(t1 - t0) * n * cols];
+                project(&call, t0, t1, xp, &mut part_scratch[..proj_parts], par)?;
+                // SAFETY: this thread is the only user of `xp` and of the outputs meanwhile.
+                unsafe {
+                    steps(
+                        &call,
+                        0..n,
+                        t0,
+                        t1,
+                        RawBuf::new(xp),
+                        out,
+                        s,
+                        par,
+                        unit_parts,
+                    )?
+                };
+            }
+            final_states(spec, hp, n, s, hn, cn);
         }
     }
     Ok(())
 }
 
-/// `xp = x · Wi^T` for `rows` rows, split by rows over the parts (one packing scratch
-/// each). Row blocks are independent, so the split does not change any bit.
+/// The time chunks `(t0, t1)` of a direction in the order it runs them (backward: from the
+/// end of the sequence).
+fn chunks(t: usize, chunk: usize, backward: bool) -> impl Iterator<Item = (usize, usize)> {
+    (0..t.div_ceil(chunk)).map(move |c| {
+        if backward {
+            (t.saturating_sub((c + 1) * chunk), t - c * chunk)
+        } else {
+            (c * chunk, t.min((c + 1) * chunk))
+        }
+    })
+}
+
+/// Sizes `sc` for `n` rows (`unit_parts` GRU block buffers) and loads the initial states
+/// (zeros where not given).
+fn init_states(
+    spec: &RnnSpec,
+    hp: usize,
+    n: usize,
+    sc: &mut DirScratch,
+    h0: Option<&[f32]>,
+    c0: Option<&[f32]>,
+    unit_parts: usize,
+) -> Result<(), String> {
+    let (h, proj) = (spec.hidden, spec.projection);
+    let (hs, ks, kh) = (spec.out_size(), proj.unwrap_or(hp), proj.unwrap_or(h));
+    let hrec = grow(&mut sc.hrec, n * ks)?;
+    hrec.fill(0.0);
+    if let Some(h0) = h0 {
+        for b in 0..n {
+            hrec[b * ks..][..hs].copy_from_slice(&h0[b * hs..][..hs]);
+        }
+    }
+    let cstate = grow(&mut sc.cstate, n * hp)?;
+    cstate.fill(0.0);
+    if let Some(c0) = c0 {
+        for b in 0..n {
+            cstate[b * hp..][..h].copy_from_slice(&c0[b * h..][..h]);
+        }
+    }
+    grow(&mut sc.apack, n.next_multiple_of(MR) * kh)?;
+    grow(&mut sc.nbuf, unit_parts * n * UNITS)?;
+    grow(&mut sc.hfull, if proj.is_some() { n * hp } else { 0 })?;
+    grow(&mut sc.rbuf, n * proj.unwrap_or(0))?;
+    Ok(())
+}
+
+/// Copies the final states of `n` rows out of `sc`.
+fn final_states(
+    spec: &RnnSpec,
+    hp: usize,
+    n: usize,
+    sc: &DirScratch,
+    hn: Option<&mut [f32]>,
+    cn: Option<&mut [f32]>,
+) {
+    let (h, hs, ks) = (spec.hidden, spec.out_size(), spec.projection.unwrap_or(hp));
+    if let Some(hn) = hn {
+        for b in 0..n {
+            hn[b * hs..][..hs].copy_from_slice(&sc.hrec[b * ks..][..hs]);
+        }
+    }
+    if let Some(cn) = cn {
+        for b in 0..n {
+            cn[b * h..][..h].copy_from_slice(&sc.cstate[b * hp..][..h]);
+        }
+    }
+}
+
+/// Runs steps `t0..t1` (in the direction's order) for batch rows `rows` of the call: their
+/// input projections are rows `rows` of each step's block of `xp`, their states live in `sc`
+/// (sized by [`init_states`]), and each step's unit blocks split over `unit_parts` parts.
+///
+/// # Safety
+/// `xp` and `out` must be exclusively lent to this call for these rows, and stay alive.
+#[allow(clippy::too_many_arguments)]
+unsafe fn steps(
+    call: &DirCall,
+    rows: Range<usize>,
+    t0: usize,
+    t1: usize,
+    xp: RawBuf,
+    out: OutView,
+    sc: &mut DirScratch,
+    par: &dyn Parallel,
+    unit_parts: usize,
+) -> Result<(), String> {
+    let spec = &call.p.spec;
+    let (h, hp, proj) = (spec.hidden, call.p.hp, spec.projection);
+    let cols = spec.mode.gates() * hp;
+    let (ks, kh) = (proj.unwrap_or(hp), proj.unwrap_or(h));
+    let nb = rows.len();
+    let cx = StepCtx {
+        pd: &call.p.dirs[call.idx],
+        mode: spec.mode,
+        hidden: h,
+        hp,
+        proj,
+        clip: spec.clip,
+        n: nb,
+    };
+    let valid = call.valid.map(|v| &v[rows.clone()]);
+    let mut bufs = StepBufs {
+        hrec: &mut sc.hrec[..nb * ks],
+        cstate: &mut sc.cstate[..nb * hp],
+        apack: &mut sc.apack[..nb.next_multiple_of(MR) * kh],
+        nbuf: &mut sc.nbuf[..unit_parts * nb * UNITS],
+        hfull: &mut sc.hfull[..if proj.is_some() { nb * hp } else { 0 }],
+        rbuf: &mut sc.rbuf[..nb * proj.unwrap_or(0)],
+        gemm: &mut sc.gemm,
+    };
+    for i in 0..t1 - t0 {
+        let tt = if call.backward { t1 - 1 - i } else { t0 + i };
+        // SAFETY: rows `rows` of step tt's block of `xp` (the caller's contract).
+        let xt = unsafe { xp.slice(((tt - t0) * call.n + rows.start) * cols, nb * cols) };
+        step(&cx, tt, valid, xt, &mut bufs, &out, par, unit_parts)?;
+    }
+    Ok(())
+}
+
+/// `xp = x · Wi^T` for the rows of steps `t0..t1`, split by rows over the parts (one packing
+/// scratch each). Row blocks are independent, so the split does not change any bit.
 fn project(
-    rows: usize,
-    cols: usize,
-    x: &[f32],
-    pd: &PackedDir,
+    call: &DirCall,
+    t0: usize,
+    t1: usize,
     xp: &mut [f32],
     scratch: &mut [Vec<f32>],
     par: &dyn Parallel,
 ) -> Result<(), String> {
+    let pd = &call.p.dirs[call.idx];
+    let n = call.n;
+    let rows = (t1 - t0) * n;
+    let cols = call.p.spec.mode.gates() * call.p.hp;
+    // beta = 0: the biases are added by the pointwise step, which saves a pass over the
+    // buffer and the GEMM's read of C.
+    let x = &call.input[t0 * n * pd.ni..t1 * n * pd.ni];
     let parts = scratch.len().min(rows.div_ceil(MR)).max(1);
     if parts == 1 {
         sgemm_packed_with(

@@ -6,6 +6,7 @@
 //! fork-join ([`Parallel`]); each part writes only its blocks' columns and units, and
 //! every element is computed the same way whatever the split (bitwise identical results).
 
+use core::marker::PhantomData;
 use core::ops::Range;
 
 use super::gates::{GRU_N, UNITS};
@@ -17,19 +18,53 @@ use crate::gemm::{pack_a, sgemm_packed_with, tile_full_raw, tile_rows_block, Blo
 use crate::par::{Parallel, RawBuf};
 
 /// Destination of a direction's outputs: row (t, b) is
-/// `data[t * ts + b * bs + off..][..width]`.
+/// `buf[t * ts + b * bs + off..][..width]`. A view over a buffer that parts of a fork-join
+/// share (each writes only its own rows), so it holds a [`RawBuf`], not a slice.
+#[derive(Clone, Copy)]
 pub(crate) struct OutView<'a> {
-    pub data: &'a mut [f32],
+    pub buf: RawBuf,
     pub ts: usize,
     pub bs: usize,
     pub off: usize,
     pub width: usize,
+    /// The buffer stays mutably borrowed while the view lives.
+    pub _borrow: PhantomData<&'a mut [f32]>,
 }
 
-impl OutView<'_> {
+impl<'a> OutView<'a> {
+    /// A view of `data`, which it borrows mutably for its lifetime.
+    pub fn new(data: &'a mut [f32], ts: usize, bs: usize, width: usize) -> Self {
+        OutView {
+            buf: RawBuf::new(data),
+            ts,
+            bs,
+            off: 0,
+            width,
+            _borrow: PhantomData,
+        }
+    }
+
+    /// The same view with batch index 0 at row `b0` (a part's rows).
+    pub fn at_row(self, b0: usize) -> Self {
+        OutView {
+            off: self.off + b0 * self.bs,
+            ..self
+        }
+    }
+
+    /// Row (t, b).
+    ///
+    /// # Safety
+    /// No other live reference or concurrent access may overlap this row while the slice
+    /// is used (parts of a fork-join write disjoint rows).
     #[inline]
-    pub fn row(&mut self, t: usize, b: usize) -> &mut [f32] {
-        &mut self.data[t * self.ts + b * self.bs + self.off..][..self.width]
+    #[allow(clippy::mut_from_ref)]
+    pub unsafe fn row(&self, t: usize, b: usize) -> &mut [f32] {
+        // SAFETY: the caller's contract; `slice` checks the bounds.
+        unsafe {
+            self.buf
+                .slice(t * self.ts + b * self.bs + self.off, self.width)
+        }
     }
 }
 
@@ -94,7 +129,7 @@ pub(crate) fn step(
     valid: Option<&[usize]>,
     xproj_t: &mut [f32],
     s: &mut StepBufs,
-    out: &mut OutView,
+    out: &OutView,
     par: &dyn Parallel,
     parts: usize,
 ) -> Result<(), String> {
@@ -134,7 +169,7 @@ pub(crate) fn step(
         cstate: RawBuf::new(s.cstate),
         hfull: RawBuf::new(s.hfull),
         nbuf: RawBuf::new(s.nbuf),
-        out: RawBuf::new(out.data),
+        out: out.buf,
         out_row: [out.ts, out.bs, out.off],
     };
     // SAFETY: part p touches only unit blocks `block_ranges(.., p)` (disjoint columns of
@@ -150,11 +185,13 @@ pub(crate) fn step(
         for b in (0..n).filter(|&b| active(b)) {
             let r = &s.rbuf[b * p..][..p];
             s.hrec[b * p..][..p].copy_from_slice(r);
-            out.row(t, b).copy_from_slice(r);
+            // SAFETY: row (t, b) of this call's rows; the parts above have returned.
+            unsafe { out.row(t, b) }.copy_from_slice(r);
         }
     }
     for b in (0..n).filter(|&b| !active(b)) {
-        out.row(t, b).fill(0.0);
+        // SAFETY: as above.
+        unsafe { out.row(t, b) }.fill(0.0);
     }
     Ok(())
 }

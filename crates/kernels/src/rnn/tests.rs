@@ -167,6 +167,9 @@ fn table() -> Vec<(RnnSpec, usize, usize, bool, bool)> {
             (17, 1, true, 5, 3, 5),
             (33, 3, false, 2, 2, 1),
             (9, 2, true, 13, 5, 6),
+            // batches of two or more row tiles: the threaded path splits them by rows
+            (17, 2, true, 5, 3, 9),
+            (9, 1, false, 3, 4, 13),
         ] {
             v.push((spec(mode, h, layers, bidir, input), t, n, n % 2 == 1, false));
             v.push((spec(mode, h, layers, bidir, input), t, n, true, t > 1));
@@ -186,6 +189,7 @@ fn table() -> Vec<(RnnSpec, usize, usize, bool, bool)> {
     v.push((c, 5, 3, true, true));
     c.projection = Some(4);
     v.push((c, 5, 3, true, false));
+    v.push((c, 4, 11, true, true));
     v
 }
 
@@ -285,6 +289,41 @@ fn workspace_reuse_is_stable_and_does_not_grow() {
     let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
     assert_eq!(bits(&a.out), bits(&b.out));
     assert_eq!(bits(&a.hn), bits(&b.hn));
+}
+
+/// Empty sequences and empty batches in both layouts (an NTC input with T = 0 once panicked in
+/// its transposition): outputs are empty and the final states are the initial ones.
+#[test]
+fn zero_sizes_in_both_layouts() {
+    for mode in [Mode::RnnTanh, Mode::Lstm, Mode::Gru] {
+        let s = spec(mode, 9, 2, true, 3);
+        let o = Owned::random(s, 5);
+        for layout in [Layout::Ntc, Layout::Tnc] {
+            for (t, n) in [(0, 3), (4, 0), (0, 0)] {
+                let ld = s.num_layers * s.dirs();
+                let h0 = fill(ld * n * s.out_size(), 7);
+                let c0 = fill(ld * n * s.hidden, 8);
+                let lstm = mode == Mode::Lstm;
+                let call = Call {
+                    layout,
+                    t,
+                    n,
+                    x: &[],
+                    h0: Some(&h0),
+                    c0: lstm.then_some(&c0[..]),
+                    valid: None,
+                };
+                let r = run_fast(&o, &call, &mut Workspace::new());
+                assert!(r.out.is_empty());
+                if t == 0 {
+                    assert_eq!(r.hn, h0, "{mode:?} {layout:?}");
+                    if lstm {
+                        assert_eq!(r.cn, c0);
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Spec section 12: weights 1, biases 0, input ones, T=2, N=2, C=2, bidirectional.

@@ -9,7 +9,12 @@ pub struct Workspace {
     pub(crate) xin: Vec<f32>,
     /// Outputs of inner layers (TNC): layer `l` writes `layers[l % 2]` and reads the other.
     pub(crate) layers: [Vec<f32>; 2],
+    /// Gate pre-activations of a chunk of steps, `(steps*N, G*Hp)` in packed column order.
+    pub(crate) xproj: Vec<f32>,
+    /// States and step scratch of a direction (all rows, unless split by rows).
     pub(crate) dir: DirScratch,
+    /// One per batch-row part when a direction's rows are split over threads.
+    pub(crate) rows: Vec<DirScratch>,
     /// One GEMM packing scratch per parallel part.
     pub(crate) parts: Vec<Vec<f32>>,
 }
@@ -17,8 +22,6 @@ pub struct Workspace {
 /// Per-direction buffers (directions run one after the other).
 #[derive(Debug, Default)]
 pub(crate) struct DirScratch {
-    /// Gate pre-activations of all steps, `(T*N, G*Hp)` in packed column order.
-    pub xproj: Vec<f32>,
     /// Recurrent state packed as the GEMM's A operand.
     pub apack: Vec<f32>,
     /// Recurrent state `(N, Hp)`, or `(N, P)` with projection.
@@ -43,19 +46,27 @@ impl Workspace {
 
     /// Total f32 capacity held (for memory accounting in the wasm layer).
     pub fn capacity(&self) -> usize {
-        let d = &self.dir;
+        let own = [&self.xin, &self.layers[0], &self.layers[1], &self.xproj]
+            .iter()
+            .map(|v| v.capacity())
+            .sum::<usize>();
+        let parts = self.parts.iter().map(Vec::capacity).sum::<usize>();
+        own + parts
+            + self.dir.capacity()
+            + self.rows.iter().map(DirScratch::capacity).sum::<usize>()
+    }
+}
+
+impl DirScratch {
+    fn capacity(&self) -> usize {
         [
-            &self.xin,
-            &self.layers[0],
-            &self.layers[1],
-            &d.xproj,
-            &d.apack,
-            &d.hrec,
-            &d.cstate,
-            &d.hfull,
-            &d.rbuf,
-            &d.nbuf,
-            &d.gemm,
+            &self.apack,
+            &self.hrec,
+            &self.cstate,
+            &self.hfull,
+            &self.rbuf,
+            &self.nbuf,
+            &self.gemm,
         ]
         .iter()
         .map(|v| v.capacity())
@@ -65,6 +76,6 @@ impl Workspace {
 
 /// Grows `v` to at least `len` (never shrinks) and returns the first `len` elements; an
 /// error (not an abort) when memory runs out.
-pub(crate) fn grow<'a>(v: &'a mut Vec<f32>, len: usize) -> Result<&'a mut [f32], String> {
+pub(crate) fn grow(v: &mut Vec<f32>, len: usize) -> Result<&mut [f32], String> {
     crate::alloc::grow(v, len, "recurrent workspace")
 }

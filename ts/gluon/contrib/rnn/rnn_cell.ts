@@ -119,10 +119,15 @@ export interface LSTMPCellOptions extends BlockOptions {
   hiddenSize?: number;
   /** Size of the projection r = h Whr^T, the output (required: positionally or here). */
   projectionSize?: number;
+  /** Initializer of the input-to-hidden weights (default: the one given to `initialize`). */
   i2hWeightInitializer?: InitLike | null;
+  /** Initializer of the hidden-to-hidden weights (default: the one given to `initialize`). */
   h2hWeightInitializer?: InitLike | null;
+  /** Initializer of the projection weights (default: the one given to `initialize`). */
   h2rWeightInitializer?: InitLike | null;
+  /** Initializer of the input-to-hidden bias (default 'zeros'). */
   i2hBiasInitializer?: InitLike;
+  /** Initializer of the hidden-to-hidden bias (default 'zeros'). */
   h2hBiasInitializer?: InitLike;
   /** Input features; 0 infers them from the first input. */
   inputSize?: number;

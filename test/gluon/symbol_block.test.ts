@@ -1,0 +1,336 @@
+// SymbolBlock.imports against MXNet 1.9.1: graphs exported by MXNet
+// (test/fixtures/mxnet_symbol/<case>-symbol.json + -0000.params, written by
+// test/fixtures/gen_symbol_fixtures.py) and the published relay-bench graphs
+// (test/fixtures/public-params/relay-bench-*), run here and compared with what MXNet's own
+// SymbolBlock.imports computed (test/fixtures/mxnet_symbol/<case>.json).
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SymbolBlock } from '../../ts/gluon/index.js';
+import { ready } from '../../ts/index.js';
+import { loadNDArrayFile } from '../../ts/io/params.js';
+import { NDArray } from '../../ts/ndarray/ndarray.js';
+import { expectClose, type Tensor, toNd } from './helpers.js';
+
+beforeAll(async () => {
+  await ready();
+});
+
+interface SymbolFixture {
+  case: string;
+  description: string;
+  input_names: string[];
+  inputs: Tensor[];
+  outputs: Tensor[];
+}
+
+const DIR = new URL('../fixtures/mxnet_symbol/', import.meta.url);
+const PUBLIC = new URL('../fixtures/public-params/', import.meta.url);
+
+function golden(name: string): SymbolFixture {
+  return JSON.parse(readFileSync(new URL(`${name}.json`, DIR), 'utf8'));
+}
+
+function outputsOf(r: NDArray | NDArray[]): NDArray[] {
+  return r instanceof NDArray ? [r] : r;
+}
+
+function check(net: SymbolBlock, f: SymbolFixture): void {
+  const outs = outputsOf(net.forward(...f.inputs.map(toNd)));
+  expect(outs.length, `${f.case}: number of outputs`).toBe(f.outputs.length);
+  outs.forEach((o, i) => {
+    expectClose(o, f.outputs[i] as Tensor, 1e-5, `${f.case} output ${i}`);
+  });
+}
+
+const EXPORTED = [
+  'lm_lstm2',
+  'bigru_classifier',
+  'bilstm_classifier',
+  'unrolled_cells',
+  'foreach_lstm_cell',
+  'lstm_projection',
+  'two_inputs',
+  'two_outputs',
+  'conv_bilstm_tagger',
+];
+
+describe('SymbolBlock.imports: models exported by MXNet 1.9.1', () => {
+  for (const name of EXPORTED) {
+    it(`${name} (mxnet_symbol/${name}.json) from paths`, () => {
+      const f = golden(name);
+      const net = SymbolBlock.imports(
+        fileURLToPath(new URL(`${name}-symbol.json`, DIR)),
+        f.input_names,
+        fileURLToPath(new URL(`${name}-0000.params`, DIR)),
+      );
+      check(net, f);
+      // a second call reuses the cached constant nodes and kernels
+      check(net, f);
+    });
+  }
+
+  it('lm_lstm2 from JSON text and bytes; collectParams names and repr as in MXNet', () => {
+    const f = golden('lm_lstm2');
+    const text = readFileSync(new URL('lm_lstm2-symbol.json', DIR), 'utf8');
+    const bytes = new Uint8Array(readFileSync(new URL('lm_lstm2-0000.params', DIR)));
+    const net = SymbolBlock.imports(text, 'data', { params: bytes });
+    check(net, f);
+    // MXNet 1.9.1: list(SymbolBlock.imports(...).collect_params().keys()) and repr(net)
+    expect([...net.collectParams().keys()]).toEqual([
+      'languagemodel0_embedding0_weight',
+      'languagemodel0_lstm0_l0_i2h_weight',
+      'languagemodel0_lstm0_l0_h2h_weight',
+      'languagemodel0_lstm0_l1_i2h_weight',
+      'languagemodel0_lstm0_l1_h2h_weight',
+      'languagemodel0_lstm0_l0_i2h_bias',
+      'languagemodel0_lstm0_l0_h2h_bias',
+      'languagemodel0_lstm0_l1_i2h_bias',
+      'languagemodel0_lstm0_l1_h2h_bias',
+      'languagemodel0_dense0_weight',
+      'languagemodel0_dense0_bias',
+    ]);
+    expect(String(net)).toBe('SymbolBlock(\n<Symbol languagemodel0_dense0_fwd> : 1 -> 1\n)');
+    expect(String(SymbolBlock.imports(readFileSync(new URL('two_outputs-symbol.json', DIR), 'utf8'), 'data'))).toBe(
+      'SymbolBlock(\n<Symbol group [twooutputs0_log_softmax0, twooutputs0__minusscalar0]> : 1 -> 2\n)',
+    );
+  });
+
+  it('saveParameters writes the names without their common prefix (as MXNet); they load back with that prefix', () => {
+    const f = golden('two_outputs');
+    const text = readFileSync(new URL('two_outputs-symbol.json', DIR), 'utf8');
+    const bytes = new Uint8Array(readFileSync(new URL('two_outputs-0000.params', DIR)));
+    const net = SymbolBlock.imports(text, ['data'], bytes);
+    const saved = net.saveParameters();
+    const again = new SymbolBlock(text, ['data']);
+    expect([...again._collectParamsWithPrefix().keys()]).toEqual([
+      'lstm0_l0_i2h_weight',
+      'lstm0_l0_h2h_weight',
+      'lstm0_l0_i2h_bias',
+      'lstm0_l0_h2h_bias',
+      'dense0_weight',
+      'dense0_bias',
+    ]);
+    // As in MXNet 1.9.1, load_parameters takes the legacy path with restore prefix '' and
+    // misses the stripped names; ParameterDict.load with the prefix restores them.
+    expect(() => again.loadParameters(saved)).toThrow(/Parameter 'twooutputs0_lstm0_l0_i2h_weight' is missing/);
+    again.collectParams().load(saved, { restorePrefix: 'twooutputs0_' });
+    check(again, f);
+  });
+});
+
+describe('SymbolBlock.imports: the published relay-bench graphs (MXNet 1.3.1 export, _foreach)', () => {
+  for (const mode of ['rnn', 'gru', 'lstm']) {
+    const name = `relay-bench-${mode}_i128_h128`;
+    it(`${name} (mxnet_symbol/${name}.json)`, () => {
+      const f = golden(name);
+      const net = SymbolBlock.imports(
+        fileURLToPath(new URL(`${name}-symbol.json`, PUBLIC)),
+        f.input_names,
+        fileURLToPath(new URL(`${name}-0001.params`, PUBLIC)),
+      );
+      check(net, f);
+    });
+  }
+});
+
+describe('SymbolBlock errors', () => {
+  const text = () => readFileSync(new URL('two_outputs-symbol.json', DIR), 'utf8');
+
+  it('an unsupported operator throws at imports, naming the operator, the node and the supported list', () => {
+    const g = JSON.parse(text());
+    const node = g.nodes.find((n: { op: string }) => n.op === 'log_softmax');
+    node.op = 'Correlation';
+    expect(() => SymbolBlock.imports(JSON.stringify(g), ['data'])).toThrow(
+      /operator 'Correlation' \(node 'twooutputs0_log_softmax0'\) is not supported; supported operators: .*FullyConnected.*RNN/,
+    );
+  });
+
+  it('an unsupported operator inside a _foreach subgraph throws too', () => {
+    const g = JSON.parse(readFileSync(new URL('relay-bench-rnn_i128_h128-symbol.json', PUBLIC), 'utf8'));
+    const sub = g.nodes.at(-1).subgraphs[0];
+    const node = sub.nodes.find((n: { op: string }) => n.op !== 'null');
+    node.op = 'MysteryOp';
+    expect(() => SymbolBlock.imports(JSON.stringify(g), ['data0', 'data1'])).toThrow(
+      new RegExp(`operator 'MysteryOp' \\(node '${node.name}'\\) is not supported`),
+    );
+  });
+
+  it('an input name that is not a variable of the graph throws, listing the variables', () => {
+    expect(() => SymbolBlock.imports(text(), ['x'])).toThrow(
+      /input name 'x' is not a variable of the graph; its variables are: data, twooutputs0_lstm0_l0_i2h_weight/,
+    );
+  });
+
+  it('the wrong number of inputs at forward throws', () => {
+    const bytes = new Uint8Array(readFileSync(new URL('two_outputs-0000.params', DIR)));
+    const net = SymbolBlock.imports(text(), ['data'], bytes);
+    const x = toNd(golden('two_outputs').inputs[0] as Tensor);
+    expect(() => net.forward(x, x)).toThrow(/expected 1 input\(s\) \(data\), got 2/);
+  });
+
+  it('a parameter the file lacks throws unless allowMissing', () => {
+    const g = JSON.parse(text());
+    g.nodes.push({ op: 'null', name: 'extra_weight', inputs: [] });
+    g.nodes.push({
+      op: 'elemwise_add',
+      name: 'plus',
+      attrs: {},
+      inputs: [
+        [g.nodes.length - 2, 0, 0],
+        [g.nodes.length - 1, 0, 0],
+      ],
+    });
+    g.heads.push([g.nodes.length - 1, 0, 0]);
+    const bytes = new Uint8Array(readFileSync(new URL('two_outputs-0000.params', DIR)));
+    expect(() => SymbolBlock.imports(JSON.stringify(g), ['data'], bytes)).toThrow(/extra_weight/);
+    expect(() => SymbolBlock.imports(JSON.stringify(g), ['data'], { params: bytes, allowMissing: true })).not.toThrow();
+  });
+
+  it('a numeric attribute value is refused (MXNet reads strings only)', () => {
+    const g = JSON.parse(text());
+    g.nodes.find((n: { op: string }) => n.op === 'RNN').attrs.state_size = 4;
+    expect(() => SymbolBlock.imports(JSON.stringify(g), ['data'])).toThrow(
+      /attribute 'state_size' must be a string, got 4/,
+    );
+  });
+
+  it('an unknown operator attribute is refused, naming the node', () => {
+    const g = JSON.parse(text());
+    g.nodes.find((n: { op: string }) => n.op === 'FullyConnected').attrs.num_hiden = '3';
+    expect(() => SymbolBlock.imports(JSON.stringify(g), ['data'])).toThrow(
+      /FullyConnected node 'twooutputs0_dense0_fwd': unknown attribute\(s\) 'num_hiden'/,
+    );
+  });
+});
+
+describe('SymbolBlock.export', () => {
+  for (const name of EXPORTED) {
+    it(`${name}: the graph is written byte for byte as MXNet 1.9.1 wrote it; the parameters import back`, () => {
+      const f = golden(name);
+      const text = readFileSync(new URL(`${name}-symbol.json`, DIR), 'utf8');
+      const net = SymbolBlock.imports(text, f.input_names, fileURLToPath(new URL(`${name}-0000.params`, DIR)));
+      const { symbol, params } = net.export();
+      expect(symbol).toBe(text);
+      check(SymbolBlock.imports(symbol, f.input_names, params), f);
+    });
+  }
+
+  it('a relay-bench graph (MXNet 1.3.1) is rewritten with MXNet 1.9.1 version and runs the same', () => {
+    const name = 'relay-bench-lstm_i128_h128';
+    const f = golden(name);
+    const net = SymbolBlock.imports(
+      fileURLToPath(new URL(`${name}-symbol.json`, PUBLIC)),
+      f.input_names,
+      fileURLToPath(new URL(`${name}-0001.params`, PUBLIC)),
+    );
+    const { symbol, params } = net.export();
+    expect(JSON.parse(symbol).attrs).toEqual({ mxnet_version: ['int', 10901] });
+    check(SymbolBlock.imports(symbol, f.input_names, params), f);
+  });
+
+  it('keys are arg:/aux: full names in collectParams order (BatchNorm statistics are aux:)', () => {
+    const name = 'conv_bilstm_tagger';
+    const net = SymbolBlock.imports(
+      fileURLToPath(new URL(`${name}-symbol.json`, DIR)),
+      'data',
+      fileURLToPath(new URL(`${name}-0000.params`, DIR)),
+    );
+    const keys = loadNDArrayFile(net.export().params).names as string[];
+    expect(keys).toEqual(
+      [...net.collectParams().keys()].map((k) => (/running_(mean|var)$/.test(k) ? `aux:${k}` : `arg:${k}`)),
+    );
+    expect(keys.filter((k) => k.startsWith('aux:'))).toEqual([
+      'aux:convtagger0_batchnorm0_running_mean',
+      'aux:convtagger0_batchnorm0_running_var',
+    ]);
+  });
+
+  it('bad path and epoch arguments throw, naming them', () => {
+    const net = SymbolBlock.imports(readFileSync(new URL('two_outputs-symbol.json', DIR), 'utf8'), 'data', {
+      params: new Uint8Array(readFileSync(new URL('two_outputs-0000.params', DIR))),
+    });
+    expect(() => net.export('m', -1)).toThrow(/epoch must be an integer in \[0, 9999\], got -1/);
+    expect(() => net.export({ path: 3 as unknown as string })).toThrow(/path must be a string or null, got 3/);
+  });
+});
+
+/** A Python with MXNet 1.9.1 (MXNET_PYTHON, else pyenv's 3.8), or the reason there is none. */
+function mxnetPython(): { python: string } | { reason: string } {
+  const candidates = process.env.MXNET_PYTHON ? [process.env.MXNET_PYTHON] : [];
+  const pyenv = join(homedir(), '.pyenv', 'versions');
+  try {
+    for (const v of readdirSync(pyenv).filter((d) => d.startsWith('3.8')))
+      candidates.push(join(pyenv, v, 'bin', 'python'));
+  } catch {
+    // no pyenv
+  }
+  candidates.push('python3.8', 'python3');
+  for (const python of candidates) {
+    const r = spawnSync(python, ['-c', 'import mxnet; assert mxnet.__version__ == "1.9.1"'], { encoding: 'utf8' });
+    if (r.status === 0) return { python };
+  }
+  return { reason: `no Python with mxnet==1.9.1 found (tried ${candidates.join(', ')}; set MXNET_PYTHON)` };
+}
+
+// Loads the exported files with MXNet's SymbolBlock.imports and runs them beside the files MXNet
+// exported itself; prints {case: [max |difference| of the outputs, same parameter keys]}.
+const MXNET_CHECK = `
+import json, sys
+import numpy as np
+import mxnet as mx
+from mxnet import gluon, nd
+ours, fixtures, cases = sys.argv[1], sys.argv[2], sys.argv[3].split(',')
+res = {}
+for case in cases:
+    f = json.load(open('%s/%s.json' % (fixtures, case)))
+    xs = [nd.array(np.array(t['data'], dtype=np.float32).reshape(t['shape'])) for t in f['inputs']]
+    a = gluon.SymbolBlock.imports('%s/%s-symbol.json' % (ours, case), f['input_names'], '%s/%s-0000.params' % (ours, case))
+    b = gluon.SymbolBlock.imports('%s/%s-symbol.json' % (fixtures, case), f['input_names'], '%s/%s-0000.params' % (fixtures, case))
+    oa, ob = a(*xs), b(*xs)
+    oa = oa if isinstance(oa, (list, tuple)) else [oa]
+    ob = ob if isinstance(ob, (list, tuple)) else [ob]
+    diff = max(float(np.abs(x.asnumpy() - y.asnumpy()).max()) for x, y in zip(oa, ob))
+    keys = sorted(nd.load('%s/%s-0000.params' % (ours, case)).keys()) == sorted(nd.load('%s/%s-0000.params' % (fixtures, case)).keys())
+    res[case] = [diff, keys, len(oa) == len(ob)]
+print(json.dumps(res))
+`;
+
+describe('SymbolBlock.export loads in MXNet 1.9.1', () => {
+  const found = mxnetPython();
+  if ('reason' in found) console.log(`skipping the MXNet load check: ${found.reason}`);
+  it.skipIf('reason' in found)(
+    'MXNet imports every exported model and computes what it computes from its own export',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'symbol-export-'));
+      try {
+        for (const name of EXPORTED) {
+          const f = golden(name);
+          const net = SymbolBlock.imports(
+            fileURLToPath(new URL(`${name}-symbol.json`, DIR)),
+            f.input_names,
+            fileURLToPath(new URL(`${name}-0000.params`, DIR)),
+          );
+          net.export(join(dir, name));
+        }
+        const r = spawnSync(
+          (found as { python: string }).python,
+          ['-c', MXNET_CHECK, dir, fileURLToPath(DIR), EXPORTED.join(',')],
+          { encoding: 'utf8' },
+        );
+        expect(r.status, r.stderr).toBe(0);
+        const res = JSON.parse(r.stdout.trim().split('\n').at(-1) as string) as Record<
+          string,
+          [number, boolean, boolean]
+        >;
+        for (const name of EXPORTED) expect(res[name], name).toEqual([0, true, true]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+});

@@ -1,0 +1,600 @@
+// The operator table of the graph executor: MXNet's operator name -> attribute parsing (from
+// the string attributes of symbol JSON), shape inference and forward. Forward calls the
+// package's `mx.nd` implementations, so each operator has one implementation.
+// Names and attributes: MXNet 1.9.1's registrations (src/operator/**, NNVM_REGISTER_OP).
+
+import * as nd from '../ndarray/index.js';
+import { NDArray, shapeSize, shapeStr } from '../ndarray/ndarray.js';
+import { broadcastShape } from '../ndarray/ops/broadcast.js';
+import { reshapeShape } from '../ndarray/ops/shape.js';
+import { ValueError } from '../util/errors.js';
+import { foreachOp } from './control_flow.js';
+import { isKnown, type OpFactory, type PreparedOp, type PShape, type ShapeIO } from './op.js';
+import { rnnOp } from './rnn_op.js';
+
+type Forward = PreparedOp['forward'];
+
+function op(numOutputs: number, infer: PreparedOp['infer'], forward: Forward): PreparedOp {
+  return { numOutputs, deterministic: true, infer, forward };
+}
+
+/** Output 0 has input 0's shape, and the other way round. */
+function sameShape(io: ShapeIO): void {
+  io.setOut(0, io.ins[0] ?? null);
+  io.setIn(0, io.outs[0] ?? null);
+}
+
+/** All inputs and output 0 share one shape (elemwise_*). */
+function allSame(io: ShapeIO): void {
+  for (const s of [...io.ins, io.outs[0] ?? null]) {
+    for (let i = 0; i < io.ins.length; i++) io.setIn(i, s);
+    io.setOut(0, s);
+  }
+}
+
+function normAx(where: string, axis: number, ndim: number): number {
+  const a = axis < 0 ? axis + ndim : axis;
+  if (a < 0 || a >= ndim) throw new ValueError(`${where}: axis ${axis} is out of range for ${ndim} dimensions`);
+  return a;
+}
+
+/** An operator of one input and the same output shape. */
+function unaryOp(f: (x: NDArray) => NDArray): OpFactory {
+  return (r) => {
+    r.done();
+    return op(1, sameShape, (ins) => [f(ins[0] as NDArray)]);
+  };
+}
+
+function elemwise(f: (a: NDArray, b: NDArray) => NDArray): OpFactory {
+  return (r) => {
+    r.done();
+    return op(1, allSame, (ins) => [f(ins[0] as NDArray, ins[1] as NDArray)]);
+  };
+}
+
+function broadcastOp(f: (a: NDArray, b: NDArray) => NDArray): OpFactory {
+  return (r) => {
+    r.done();
+    return op(
+      1,
+      (io) => {
+        const [a, b] = io.ins as [PShape, PShape];
+        if (isKnown(a) && isKnown(b)) io.setOut(0, broadcastShape(io.where, a, b));
+      },
+      (ins) => [f(ins[0] as NDArray, ins[1] as NDArray)],
+    );
+  };
+}
+
+/** `_plus_scalar` and the rest: MXNet casts the scalar to the data type (float32) first. */
+function scalarOp(f: (x: NDArray, s: number) => NDArray): OpFactory {
+  return (r) => {
+    const s = Math.fround(r.float('scalar'));
+    r.bool('is_int', false);
+    r.done();
+    return op(1, sameShape, (ins) => [f(ins[0] as NDArray, s)]);
+  };
+}
+
+function mapNd(x: NDArray, f: (v: number) => number): NDArray {
+  const out = new Float32Array(x.size);
+  const d = x.data;
+  for (let i = 0; i < out.length; i++) out[i] = f(d[i] as number);
+  return new NDArray(out, x.shape);
+}
+
+/** `_zeros`, `_ones`, `_full`: a 0 in `shape` (a deferred batch size) is filled by shape inference. */
+function fillOp(value: number | null): OpFactory {
+  return (r) => {
+    const shape = r.tuple('shape', []);
+    r.str('dtype', 'float32');
+    r.str('ctx', '');
+    const v = value ?? r.float('value');
+    r.done();
+    const known = shape.every((d) => d > 0);
+    const p: PreparedOp = {
+      numOutputs: 1,
+      deterministic: true,
+      infer: (io) => io.setOut(0, shape),
+      forward: (_ins, ctx) => {
+        const s = known ? shape : ctx.outShapes?.[0];
+        if (!isKnown(s ?? null))
+          throw new ValueError(
+            `${r.where}: shape ${shapeStr(shape)} has unknown dimensions that inference could not fill`,
+          );
+        return [nd.full(s as number[], v)];
+      },
+    };
+    return known ? p : { ...p, needsShapes: true };
+  };
+}
+
+function likeOp(value: number): OpFactory {
+  return (r) => {
+    r.done();
+    return op(1, sameShape, (ins) => [nd.full((ins[0] as NDArray).shape as number[], value)]);
+  };
+}
+
+const fullyConnected: OpFactory = (r) => {
+  const numHidden = r.int('num_hidden');
+  const noBias = r.bool('no_bias', false);
+  const flatten = r.bool('flatten', true);
+  r.done();
+  return op(
+    1,
+    (io) => {
+      // The batch dimensions also flow back from the output (a `_zeros` state feeding h2h).
+      const y = io.outs[0] ?? null;
+      const x0 = io.ins[0] ?? null;
+      if (y !== null && x0 !== null) {
+        if (flatten) io.setIn(0, [y[0] as number, ...x0.slice(1).map(() => 0)]);
+        else if (y.length === x0.length) io.setIn(0, [...y.slice(0, -1), 0]);
+      }
+      const x = io.ins[0] ?? null;
+      if (x === null) return;
+      const lead = flatten ? x.slice(0, 1) : x.slice(0, -1);
+      const inner = flatten ? (x.slice(1).every((d) => d > 0) ? shapeSize(x.slice(1)) : 0) : (x[x.length - 1] ?? 0);
+      io.setOut(0, [...lead, numHidden]);
+      io.setIn(1, [numHidden, inner]);
+      if (!noBias) io.setIn(2, [numHidden]);
+    },
+    (ins) => [
+      nd.FullyConnected(
+        ins[0] as NDArray,
+        ins[1] as NDArray,
+        noBias ? null : (ins[2] as NDArray),
+        numHidden,
+        noBias,
+        flatten,
+      ),
+    ],
+  );
+};
+
+const embedding: OpFactory = (r) => {
+  const inputDim = r.int('input_dim');
+  const outputDim = r.int('output_dim');
+  r.str('dtype', 'float32');
+  r.bool('sparse_grad', false);
+  r.done();
+  return op(
+    1,
+    (io) => {
+      const x = io.ins[0] ?? null;
+      if (x !== null) io.setOut(0, [...x, outputDim]);
+      io.setIn(1, [inputDim, outputDim]);
+    },
+    (ins) => [nd.Embedding(ins[0] as NDArray, ins[1] as NDArray, inputDim, outputDim)],
+  );
+};
+
+const activation: OpFactory = (r) => {
+  const act = r.choice('act_type', ['relu', 'sigmoid', 'tanh', 'softrelu', 'softsign'] as const);
+  r.done();
+  return op(1, sameShape, (ins) => [nd.Activation(ins[0] as NDArray, act)]);
+};
+
+const leakyRelu: OpFactory = (r) => {
+  const actType = r.choice('act_type', ['leaky', 'prelu', 'elu', 'selu', 'gelu'] as const, 'leaky');
+  const slope = r.float('slope', 0.25);
+  r.float('lower_bound', 0.125);
+  r.float('upper_bound', 0.334);
+  r.done();
+  return op(1, sameShape, (ins) => [
+    nd.LeakyReLU(ins[0] as NDArray, actType === 'prelu' ? (ins[1] as NDArray) : null, { actType, slope }),
+  ]);
+};
+
+const dropout: OpFactory = (r) => {
+  // Identity at inference (MXNet's Dropout outside autograd.record()).
+  r.float('p', 0.5);
+  r.choice('mode', ['training', 'always'] as const, 'training');
+  r.optTuple('axes');
+  r.bool('cudnn_off', false);
+  r.done();
+  return op(1, sameShape, (ins) => [ins[0] as NDArray]);
+};
+
+const reshape: OpFactory = (r) => {
+  const shape = r.tuple('shape', []);
+  const reverse = r.bool('reverse', false);
+  r.done();
+  return op(
+    1,
+    (io) => {
+      const x = io.ins[0] ?? null;
+      if (isKnown(x)) io.setOut(0, reshapeShape(io.where, x, shape, reverse));
+    },
+    (ins) => [nd.reshape(ins[0] as NDArray, shape, reverse)],
+  );
+};
+
+const swapAxis: OpFactory = (r) => {
+  const dim1 = r.int('dim1', 0);
+  const dim2 = r.int('dim2', 0);
+  r.done();
+  return op(
+    1,
+    (io) => {
+      const x = io.ins[0] ?? null;
+      if (x === null) return;
+      const a = normAx(io.where, dim1, x.length);
+      const b = normAx(io.where, dim2, x.length);
+      const s = [...x];
+      [s[a], s[b]] = [s[b] as number, s[a] as number];
+      io.setOut(0, s);
+    },
+    (ins) => [nd.swapaxes(ins[0] as NDArray, dim1, dim2)],
+  );
+};
+
+const transpose: OpFactory = (r) => {
+  const axes = r.tuple('axes', []);
+  r.done();
+  return op(
+    1,
+    (io) => {
+      const x = io.ins[0] ?? null;
+      if (x === null) return;
+      const perm =
+        axes.length === 0 ? x.map((_d, i) => x.length - 1 - i) : axes.map((a) => normAx(io.where, a, x.length));
+      io.setOut(
+        0,
+        perm.map((p) => x[p] as number),
+      );
+    },
+    (ins) => [nd.transpose(ins[0] as NDArray, axes.length === 0 ? null : axes)],
+  );
+};
+
+const expandDims: OpFactory = (r) => {
+  const axis = r.int('axis');
+  r.done();
+  return op(
+    1,
+    (io) => {
+      const x = io.ins[0] ?? null;
+      if (x === null) return;
+      const a = normAx(io.where, axis, x.length + 1);
+      io.setOut(0, [...x.slice(0, a), 1, ...x.slice(a)]);
+    },
+    (ins) => [nd.expand_dims(ins[0] as NDArray, axis)],
+  );
+};
+
+/** `Concat` and `_rnn_param_concat` (the latter concatenates the flattened RNN parameters). */
+const concat: OpFactory = (r) => {
+  const dim = r.int('dim', 1);
+  const n = r.int('num_args');
+  r.done();
+  return op(
+    1,
+    (io) => {
+      const ins = io.ins;
+      if (ins.length !== n || !ins.every((s) => s !== null)) return;
+      const first = ins[0] as number[];
+      const ax = normAx(io.where, dim, first.length);
+      const out = [...first];
+      out[ax] = ins.every((s) => (s as number[])[ax] !== 0)
+        ? ins.reduce((t, s) => t + ((s as number[])[ax] as number), 0)
+        : 0;
+      io.setOut(0, out);
+    },
+    (ins) => [nd.concat([...ins], { dim })],
+  );
+};
+
+const stack: OpFactory = (r) => {
+  const axis = r.int('axis', 0);
+  const n = r.int('num_args');
+  r.done();
+  return op(
+    1,
+    (io) => {
+      allSameInputs(io);
+      const x = io.ins[0] ?? null;
+      if (x === null) return;
+      const a = normAx(io.where, axis, x.length + 1);
+      io.setOut(0, [...x.slice(0, a), n, ...x.slice(a)]);
+    },
+    (ins) => [nd.stack([...ins], { axis })],
+  );
+};
+
+function allSameInputs(io: ShapeIO): void {
+  for (const s of io.ins) for (let i = 0; i < io.ins.length; i++) io.setIn(i, s);
+}
+
+const sliceChannel: OpFactory = (r) => {
+  const numOutputs = r.int('num_outputs');
+  const axis = r.int('axis', 1);
+  const squeezeAxis = r.bool('squeeze_axis', false);
+  r.done();
+  return op(
+    numOutputs,
+    (io) => {
+      const x = io.ins[0] ?? null;
+      if (x === null) return;
+      const a = normAx(io.where, axis, x.length);
+      const d = x[a] as number;
+      const part = d === 0 ? 0 : d / numOutputs;
+      const s = squeezeAxis ? [...x.slice(0, a), ...x.slice(a + 1)] : [...x.slice(0, a), part, ...x.slice(a + 1)];
+      for (let i = 0; i < numOutputs; i++) io.setOut(i, s);
+    },
+    (ins) => nd.split(ins[0] as NDArray, numOutputs, axis, squeezeAxis),
+  );
+};
+
+const sequenceMask: OpFactory = (r) => {
+  const useSequenceLength = r.bool('use_sequence_length', false);
+  const value = r.float('value', 0);
+  const axis = r.int('axis', 0);
+  r.done();
+  return op(1, sameShape, (ins) => [
+    nd.SequenceMask(ins[0] as NDArray, useSequenceLength ? (ins[1] as NDArray) : null, useSequenceLength, value, axis),
+  ]);
+};
+
+const sequenceLast: OpFactory = (r) => {
+  const useSequenceLength = r.bool('use_sequence_length', false);
+  const axis = r.int('axis', 0);
+  r.done();
+  return op(
+    1,
+    (io) => {
+      const x = io.ins[0] ?? null;
+      if (x !== null)
+        io.setOut(
+          0,
+          x.filter((_d, i) => i !== axis),
+        );
+    },
+    (ins) => [
+      nd.SequenceLast(ins[0] as NDArray, useSequenceLength ? (ins[1] as NDArray) : null, useSequenceLength, axis),
+    ],
+  );
+};
+
+const softmax: OpFactory = (r) => {
+  const axis = r.int('axis', -1);
+  const temperature = r.optFloat('temperature');
+  r.str('dtype', 'None');
+  const useLength = r.bool('use_length', false);
+  r.done();
+  return op(1, sameShape, (ins) => [
+    nd.softmax(ins[0] as NDArray, useLength ? (ins[1] as NDArray) : null, { axis, temperature, useLength }),
+  ]);
+};
+
+const logSoftmax: OpFactory = (r) => {
+  const axis = r.int('axis', -1);
+  const temperature = r.optFloat('temperature');
+  r.str('dtype', 'None');
+  r.bool('use_length', false);
+  r.done();
+  return op(1, sameShape, (ins) => [nd.log_softmax(ins[0] as NDArray, { axis, temperature })]);
+};
+
+function reduceOp(f: nd.ReduceFn): OpFactory {
+  return (r) => {
+    const axis = r.optTuple('axis');
+    const keepdims = r.bool('keepdims', false);
+    const exclude = r.bool('exclude', false);
+    r.done();
+    return op(1, null, (ins) => [f(ins[0] as NDArray, { axis, keepdims, exclude })]);
+  };
+}
+
+const layerNorm: OpFactory = (r) => {
+  const axis = r.int('axis', -1);
+  const eps = r.float('eps', 1e-5);
+  if (r.bool('output_mean_var', false)) throw new ValueError(`${r.where}: output_mean_var is not supported`);
+  r.done();
+  return op(
+    1,
+    (io) => {
+      sameShape(io);
+      const x = io.ins[0] ?? null;
+      if (x === null) return;
+      const c = x[normAx(io.where, axis, x.length)] as number;
+      io.setIn(1, [c]);
+      io.setIn(2, [c]);
+    },
+    (ins) => [nd.LayerNorm(ins[0] as NDArray, ins[1] as NDArray, ins[2] as NDArray, { axis, eps })],
+  );
+};
+
+const batchNorm: OpFactory = (r) => {
+  const eps = r.float('eps', 1e-3);
+  r.float('momentum', 0.9);
+  const fixGamma = r.bool('fix_gamma', true);
+  r.bool('use_global_stats', false);
+  if (r.bool('output_mean_var', false)) throw new ValueError(`${r.where}: output_mean_var is not supported`);
+  const axis = r.int('axis', 1);
+  r.bool('cudnn_off', false);
+  r.optFloat('min_calib_range');
+  r.optFloat('max_calib_range');
+  r.done();
+  return op(
+    1,
+    (io) => {
+      sameShape(io);
+      const x = io.ins[0] ?? null;
+      if (x === null) return;
+      const c = x[normAx(io.where, axis, x.length)] as number;
+      for (let i = 1; i < 5; i++) io.setIn(i, [c]);
+    },
+    (ins) => {
+      const [x, g, b, m, v] = ins as [NDArray, NDArray, NDArray, NDArray, NDArray];
+      return [nd.BatchNorm(x, g, b, m, v, { eps, fixGamma, axis })];
+    },
+  );
+};
+
+const convolution: OpFactory = (r) => {
+  const kernel = r.tuple('kernel');
+  const stride = r.tuple('stride', []);
+  const dilate = r.tuple('dilate', []);
+  const pad = r.tuple('pad', []);
+  const numFilter = r.int('num_filter');
+  const numGroup = r.int('num_group', 1);
+  r.int('workspace', 1024);
+  const noBias = r.bool('no_bias', false);
+  r.str('cudnn_tune', 'None');
+  r.bool('cudnn_off', false);
+  const layout = r.str('layout', 'None');
+  r.done();
+  if (kernel.length !== 1)
+    throw new ValueError(`${r.where}: only 1-d convolution is supported, got kernel ${shapeStr(kernel)}`);
+  if (layout !== 'None' && layout !== 'NCW')
+    throw new ValueError(`${r.where}: only layout NCW is supported, got '${layout}'`);
+  return op(1, null, (ins) => [
+    nd.Convolution(ins[0] as NDArray, ins[1] as NDArray, noBias ? null : (ins[2] as NDArray), {
+      kernel,
+      stride,
+      dilate,
+      pad,
+      numFilter,
+      numGroup,
+      noBias,
+    }),
+  ]);
+};
+
+const pooling: OpFactory = (r) => {
+  const kernel = r.tuple('kernel', []);
+  const poolType = r.choice('pool_type', ['max', 'avg', 'sum'] as const, 'max');
+  const globalPool = r.bool('global_pool', false);
+  r.bool('cudnn_off', false);
+  const poolingConvention = r.choice('pooling_convention', ['valid', 'full'] as const, 'valid');
+  const stride = r.tuple('stride', []);
+  const pad = r.tuple('pad', []);
+  r.optInt('p_value');
+  const countIncludePad = r.has('count_include_pad') ? r.bool('count_include_pad') : true;
+  const layout = r.str('layout', 'None');
+  r.done();
+  if (layout !== 'None' && layout !== 'NCW' && layout !== 'NWC')
+    throw new ValueError(`${r.where}: only layouts NCW and NWC are supported, got '${layout}'`);
+  return op(1, null, (ins) => [
+    nd.Pooling(ins[0] as NDArray, {
+      kernel,
+      poolType,
+      globalPool,
+      poolingConvention,
+      stride,
+      pad,
+      countIncludePad,
+      layout: layout === 'None' ? null : (layout as 'NCW' | 'NWC'),
+    }),
+  ]);
+};
+
+const flatten: OpFactory = (r) => {
+  r.done();
+  return op(
+    1,
+    (io) => {
+      const x = io.ins[0] ?? null;
+      if (isKnown(x)) io.setOut(0, [x[0] ?? 1, shapeSize(x.slice(1))]);
+    },
+    (ins) => [nd.Flatten(ins[0] as NDArray)],
+  );
+};
+
+const clip: OpFactory = (r) => {
+  const lo = r.float('a_min');
+  const hi = r.float('a_max');
+  r.done();
+  return op(1, sameShape, (ins) => [nd.clip(ins[0] as NDArray, lo, hi)]);
+};
+
+const sliceAxis: OpFactory = (r) => {
+  const axis = r.int('axis');
+  const begin = r.int('begin');
+  const end = r.optInt('end');
+  r.done();
+  return op(1, null, (ins) => [nd.slice_axis(ins[0] as NDArray, axis, begin, end)]);
+};
+
+const squeeze: OpFactory = (r) => {
+  const axis = r.optTuple('axis');
+  r.done();
+  return op(1, null, (ins) => [nd.squeeze(ins[0] as NDArray, axis)]);
+};
+
+const identity = unaryOp((x) => x);
+
+/** MXNet operator name -> its parser, shape inference and forward. */
+export const OPERATORS: ReadonlyMap<string, OpFactory> = new Map<string, OpFactory>([
+  ['RNN', rnnOp],
+  ['_foreach', foreachOp],
+  ['FullyConnected', fullyConnected],
+  ['Embedding', embedding],
+  ['Activation', activation],
+  ['LeakyReLU', leakyRelu],
+  ['relu', unaryOp(nd.relu)],
+  ['sigmoid', unaryOp(nd.sigmoid)],
+  ['tanh', unaryOp(nd.tanh)],
+  ['softsign', unaryOp(nd.softsign)],
+  ['exp', unaryOp(nd.exp)],
+  ['log', unaryOp(nd.log)],
+  ['sqrt', unaryOp(nd.sqrt)],
+  ['square', unaryOp(nd.square)],
+  ['abs', unaryOp(nd.abs)],
+  ['sign', unaryOp(nd.sign)],
+  ['negative', unaryOp((x) => mapNd(x, (v) => -v))],
+  ['softmax', softmax],
+  ['log_softmax', logSoftmax],
+  ['Dropout', dropout],
+  ['_copy', identity],
+  ['identity', identity],
+  ['BlockGrad', identity],
+  ['Reshape', reshape],
+  ['Flatten', flatten],
+  ['SwapAxis', swapAxis],
+  ['transpose', transpose],
+  ['expand_dims', expandDims],
+  ['squeeze', squeeze],
+  ['slice_axis', sliceAxis],
+  ['clip', clip],
+  ['Concat', concat],
+  ['_rnn_param_concat', concat],
+  ['stack', stack],
+  ['SliceChannel', sliceChannel],
+  ['SequenceMask', sequenceMask],
+  ['SequenceLast', sequenceLast],
+  ['LayerNorm', layerNorm],
+  ['BatchNorm', batchNorm],
+  ['Convolution', convolution],
+  ['Pooling', pooling],
+  ['_zeros', fillOp(0)],
+  ['_ones', fillOp(1)],
+  ['_full', fillOp(null)],
+  ['zeros_like', likeOp(0)],
+  ['ones_like', likeOp(1)],
+  ['elemwise_add', elemwise((a, b) => nd.add(a, b))],
+  ['elemwise_sub', elemwise((a, b) => nd.sub(a, b))],
+  ['elemwise_mul', elemwise((a, b) => nd.mul(a, b))],
+  ['elemwise_div', elemwise((a, b) => nd.div(a, b))],
+  ['broadcast_add', broadcastOp(nd.broadcast_add)],
+  ['broadcast_sub', broadcastOp(nd.broadcast_sub)],
+  ['broadcast_mul', broadcastOp(nd.broadcast_mul)],
+  ['broadcast_div', broadcastOp(nd.broadcast_div)],
+  ['broadcast_maximum', broadcastOp(nd.broadcast_maximum)],
+  ['broadcast_minimum', broadcastOp(nd.broadcast_minimum)],
+  ['_plus_scalar', scalarOp((x, s) => nd.add(x, s))],
+  ['_minus_scalar', scalarOp((x, s) => nd.sub(x, s))],
+  ['_rminus_scalar', scalarOp((x, s) => nd.sub(s, x))],
+  ['_mul_scalar', scalarOp((x, s) => nd.mul(x, s))],
+  ['_div_scalar', scalarOp((x, s) => nd.div(x, s))],
+  ['_rdiv_scalar', scalarOp((x, s) => nd.div(s, x))],
+  ['_maximum_scalar', scalarOp((x, s) => nd.maximum(x, s))],
+  ['_minimum_scalar', scalarOp((x, s) => nd.minimum(x, s))],
+  ['_power_scalar', scalarOp((x, s) => mapNd(x, (v) => v ** s))],
+  ['sum', reduceOp(nd.sum)],
+  ['mean', reduceOp(nd.mean)],
+  ['max', reduceOp(nd.max)],
+  ['min', reduceOp(nd.min)],
+]);
