@@ -1,4 +1,5 @@
-// `npm run bench`: SGEMM vs the measured SIMD peak, a million forward calls in bounded memory,
+// `npm run bench`: SGEMM vs the measured SIMD peak, a million forward calls and a million
+// create -> forward -> drop cycles in bounded memory,
 // then the recurrent layers beside ONNX Runtime Web and TensorFlow.js (bench/peers: same run,
 // same weights, float64-checked outputs).
 // Own options: --gemm-only, --rnn-only. Every other argument goes to the peer benchmark
@@ -19,6 +20,7 @@ const step = (file, ...a) => {
 try {
   if (!own.includes('--rnn-only')) step('./gemm.mjs', '--threads', '2');
   if (own.length === 0) step('./memory.mjs');
+  if (own.length === 0) step('./lifecycle.mjs');
   if (!own.includes('--gemm-only')) await runPeers(peerArgs);
 } catch (e) {
   console.error(e.message);

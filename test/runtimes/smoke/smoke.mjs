@@ -1,6 +1,7 @@
 // The one smoke script every runtime runs against the installed package (plain ES2022, no
 // runtime-specific API): the docs/design/api.md seed examples, an LSTM with MXNet 1.9.1's known weights
-// compared with MXNet's outputs, and a .params round trip through MXNet's own file.
+// compared with MXNet's outputs, a .params round trip through MXNet's own file, and a model
+// MXNet exported run through SymbolBlock.imports.
 //
 //   smoke(mx, fx, { saveFile, loadFile })  ->  { backend, checks: [{ name, ok, detail }] }
 //
@@ -187,6 +188,18 @@ export async function smoke(mx, fx, hooks = {}) {
       file = '; file path round trip ok';
     }
     return `max |diff| ${worst.toExponential(2)}; ${ours.length} bytes, ${sameAsMx ? 'byte-identical to' : 'differs from'} MXNet's file${file}`;
+  });
+
+  // A model MXNet exported (net.export): imported from text and bytes, run, exported again.
+  await check('SymbolBlock.imports (MXNet 1.9.1 export, text + bytes) and export', () => {
+    const c = fx.symbol;
+    const net = mx.gluon.SymbolBlock.imports(c.symbolJson, c.input_names, b64ToBytes(c.paramsFileB64));
+    const worst = close('output', net.forward(...c.inputs.map((t) => tensor(mx, t))), c.outputs[0]);
+    const { symbol, params } = net.export();
+    if (symbol !== c.symbolJson) throw new Error("export() did not reproduce MXNet's -symbol.json");
+    const again = mx.gluon.SymbolBlock.imports(symbol, c.input_names, params);
+    close('output after export -> imports', again.forward(...c.inputs.map((t) => tensor(mx, t))), c.outputs[0]);
+    return `${c.case}: max |diff| ${worst.toExponential(2)}`;
   });
 
   return { backend: mx.backendInfo(), checks, ok: checks.every((c) => c.ok) };
