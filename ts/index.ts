@@ -3,12 +3,14 @@
 // The types of the public signatures (NDArray, every options interface, the error classes) are
 // exported here too, flat: `import { type NDArray, type GRUOptions } from 'gluon-rnn-wasm'`.
 
+import * as autograd from './autograd/index.js';
 import { backendInfo, ready, shutdown } from './backend/index.js';
 import * as gluon from './gluon/index.js';
 import * as init from './init/index.js';
 import * as nd from './ndarray/index.js';
 import * as random from './random.js';
 
+export { AutogradError, type BackwardOptions, type PauseOptions, type RecordOptions } from './autograd/index.js';
 export type { BackendInfo, ReadyOptions } from './backend/index.js';
 export { BackendTrapError } from './backend/index.js';
 export type {
@@ -148,12 +150,14 @@ export type {
 } from './ndarray/ops.js';
 export type { NormalOptions, UniformOptions } from './ndarray/random.js';
 export type { SequenceMaskOptions, SequenceOptions } from './ndarray/sequence.js';
-export { AssertionError, NotImplementedError, ValueError } from './util/errors.js';
+export { AssertionError, NotImplementedError, RuntimeError, ValueError } from './util/errors.js';
 export type { Context, Float32, PositionalArgs } from './util/options.js';
-export { backendInfo, gluon, init, nd, random, ready, shutdown };
+export { autograd, backendInfo, gluon, init, nd, random, ready, shutdown };
 
-/** The `mx` object: `mx.nd`, `mx.gluon`, `mx.init`, `mx.random`, `mx.ready()`, `mx.shutdown()`, `mx.backendInfo()`. */
+/** The `mx` object: `mx.nd`, `mx.autograd`, `mx.gluon`, `mx.init`, `mx.random`, `mx.ready()`, `mx.shutdown()`, `mx.backendInfo()`. */
 const mx = {
+  /** `mx.autograd`: record, pause, trainMode, predictMode, isRecording, isTraining, backward. */
+  autograd,
   /** `mx.nd`: the NDArray type, creation, random draws and operators. */
   nd,
   /** `mx.gluon`: Block, Parameter and the nn, rnn and contrib.rnn modules. */

@@ -57,6 +57,7 @@ const EXPORTED = [
   'two_inputs',
   'two_outputs',
   'conv_bilstm_tagger',
+  'attention_pool',
 ];
 
 describe('SymbolBlock.imports: models exported by MXNet 1.9.1', () => {
@@ -121,6 +122,54 @@ describe('SymbolBlock.imports: models exported by MXNet 1.9.1', () => {
     again.collectParams().load(saved, { restorePrefix: 'twooutputs0_' });
     check(again, f);
   });
+});
+
+describe('SymbolBlock keeps nodes that depend only on parameters until a parameter changes', () => {
+  it('two_outputs: setData after a forward changes the next output (packed RNN weights rebuilt)', () => {
+    const f = golden('two_outputs');
+    const text = readFileSync(new URL('two_outputs-symbol.json', DIR), 'utf8');
+    const bytes = new Uint8Array(readFileSync(new URL('two_outputs-0000.params', DIR)));
+    const x = toNd(f.inputs[0] as Tensor);
+    const change = (n: SymbolBlock) => {
+      const p = n.collectParams().get('twooutputs0_lstm0_l0_h2h_weight');
+      p.setData(
+        toNd({
+          shape: p.shape,
+          data: p
+            .data()
+            .toArray()
+            .flat(3)
+            .map((v) => (v as number) * 0.5),
+        }),
+      );
+    };
+    const net = SymbolBlock.imports(text, 'data', bytes);
+    check(net, f);
+    change(net);
+    const after = outputsOf(net.forward(x));
+    const fresh = SymbolBlock.imports(text, 'data', bytes);
+    change(fresh);
+    const want = outputsOf(fresh.forward(x));
+    after.forEach((o, i) => {
+      expect(Array.from(o.data)).toEqual(Array.from((want[i] as NDArray).data));
+    });
+    expect(Array.from((after[0] as NDArray).data)).not.toEqual((f.outputs[0] as Tensor).data);
+  });
+});
+
+describe('SymbolBlock without a parameter file: initialize() and deferred shapes', () => {
+  for (const name of EXPORTED) {
+    it(`${name}: the first forward infers every parameter's shape (as in the file) and initialises it`, () => {
+      const f = golden(name);
+      const net = SymbolBlock.imports(readFileSync(new URL(`${name}-symbol.json`, DIR), 'utf8'), f.input_names);
+      net.initialize();
+      const outs = outputsOf(net.forward(...f.inputs.map(toNd)));
+      expect(outs.map((o) => o.shape)).toEqual(f.outputs.map((o) => o.shape));
+      const file = loadNDArrayFile(new Uint8Array(readFileSync(new URL(`${name}-0000.params`, DIR))));
+      const want = new Map((file.names as string[]).map((k, i) => [k.slice(4), file.arrays[i]?.shape]));
+      for (const [k, p] of net.collectParams().entries()) expect(p.shape, k).toEqual(want.get(k));
+    });
+  }
 });
 
 describe('SymbolBlock.imports: the published relay-bench graphs (MXNet 1.3.1 export, _foreach)', () => {
@@ -189,6 +238,18 @@ describe('SymbolBlock errors', () => {
     const bytes = new Uint8Array(readFileSync(new URL('two_outputs-0000.params', DIR)));
     expect(() => SymbolBlock.imports(JSON.stringify(g), ['data'], bytes)).toThrow(/extra_weight/);
     expect(() => SymbolBlock.imports(JSON.stringify(g), ['data'], { params: bytes, allowMissing: true })).not.toThrow();
+  });
+
+  it("pre-0.9 files' `param` key reads as `attrs` (lm_lstm2 rewritten that way)", () => {
+    const f = golden('lm_lstm2');
+    const g = JSON.parse(readFileSync(new URL('lm_lstm2-symbol.json', DIR), 'utf8'));
+    for (const n of g.nodes) {
+      if (n.attrs === undefined) continue;
+      n.param = n.attrs;
+      delete n.attrs;
+    }
+    const bytes = new Uint8Array(readFileSync(new URL('lm_lstm2-0000.params', DIR)));
+    check(SymbolBlock.imports(JSON.stringify(g), 'data', bytes), f);
   });
 
   it('a numeric attribute value is refused (MXNet reads strings only)', () => {

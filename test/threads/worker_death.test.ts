@@ -20,11 +20,13 @@ describe('worker death', () => {
   });
 
   it('a worker failing in the middle of a call: that call throws, the next ones work on 1 thread', async () => {
-    const want = withThreads(1, () => sgemmOnce(300, 300, 300, false, false, 0));
+    // Large enough that the calling thread cannot finish both halves before worker 1 wakes,
+    // even on a loaded machine.
+    const want = withThreads(1, () => sgemmOnce(1200, 1200, 800, false, false, 0));
     testHooks().pool_debug_fail_worker(1);
-    expect(() => sgemmOnce(300, 300, 300, false, false, 0)).toThrow(/worker 1 died while running part of this call/);
+    expect(() => sgemmOnce(1200, 1200, 800, false, false, 0)).toThrow(/worker 1 died while running part of this call/);
     await until(() => mx.backendInfo()!.threads === 1, 5000);
     expect(mx.backendInfo()!.threadsFallback).toMatch(/pool worker 1 .*running on 1 thread/);
-    expect(sgemmOnce(300, 300, 300, false, false, 0)).toEqual(want);
+    expect(sgemmOnce(1200, 1200, 800, false, false, 0)).toEqual(want);
   });
 });

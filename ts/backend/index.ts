@@ -89,7 +89,11 @@ export function ready(options: ReadyOptions = {}): Promise<BackendInfo> {
         (options.threads === undefined || options.threads === got.threads) &&
         (relaxed === undefined || relaxed === got.relaxedSimd);
       if (matches) return got;
-      if (same || options.threads === wantedThreads) {
+      const onlyThreads =
+        options.threads !== undefined &&
+        options.threads !== got.threads &&
+        (relaxed === undefined || relaxed === got.relaxedSimd);
+      if (onlyThreads && (same || options.threads === wantedThreads)) {
         throw new Error(
           `gluon-rnn-wasm: ready(${key}): the backend runs ${got.threads} thread(s) now (${got.threadsFallback ?? 'as started'}); the pool does not restart`,
         );

@@ -2,10 +2,11 @@
 // dimensions read 0), initialisation with MXNet's "own initializer wins" rule, shared dicts,
 // and the loading seam (`_loadInit`, `_loadDict`) used by the .params reader.
 
+import { bindVariable, type Variable, variableOf } from '../autograd/tape.js';
 import { create as createInit, Initializer, type InitLike, initEquals, Uniform } from '../init/initializer.js';
 import { NDArray, shapeStr } from '../ndarray/ndarray.js';
 import { describe } from '../util/describe.js';
-import { AssertionError, ValueError, warn } from '../util/errors.js';
+import { AssertionError, RuntimeError, ValueError, warn } from '../util/errors.js';
 import { type Context, checkCtx, type Float32, type PositionalArgs, parseArgs } from '../util/options.js';
 import {
   type DtypeSource,
@@ -176,9 +177,9 @@ export class Parameter {
   init: InitLike | null;
   /** Whether initialisation may wait for a shape that the first forward fills in. */
   allowDeferredInit: boolean;
-  /** Learning-rate multiplier (stored for compatibility; there is no training here). */
+  /** Learning-rate multiplier: the optimizer scales this parameter's learning rate by it. */
   lrMult: number;
-  /** Weight-decay multiplier (stored for compatibility; there is no training here). */
+  /** Weight-decay multiplier: the optimizer scales this parameter's weight decay by it. */
   wdMult: number;
   /** False for parameters that never take gradients (their `gradReq` is then 'null'). */
   differentiable: boolean;
@@ -189,6 +190,8 @@ export class Parameter {
   private readonly _dtypeRepr: string;
   private _data: NDArray | null = null;
   private _deferredInit: DeferredInit | null = null;
+  /** The gradient buffer and its freshness, shared by every data array this parameter had. */
+  private _var: Variable | null = null;
 
   /** `Parameter(name, gradReq='write', shape=null, dtype='float32', lrMult=1, wdMult=1, init=null, allowDeferredInit=false, ...)`. */
   constructor(
@@ -246,10 +249,7 @@ export class Parameter {
     return 'float32';
   }
 
-  /**
-   * Accepted and stored; this package computes no gradients.
-   * Gluon note: gradient buffers are never allocated.
-   */
+  /** How `backward` writes this parameter's gradient: 'write' (default), 'add' or 'null' (none). */
   get gradReq(): GradReq {
     return this._gradReq;
   }
@@ -259,6 +259,7 @@ export class Parameter {
       throw new ValueError(`grad_req must be one of 'write', 'add', or 'null', but got '${String(req)}'`);
     }
     this._gradReq = this.differentiable ? req : 'null';
+    if (this._var !== null) this._var.req = this._gradReq;
   }
 
   /** The shape; unknown (deferred) dimensions read 0, as in MXNet. */
@@ -384,7 +385,12 @@ export class Parameter {
 
   /** @internal The parameter's own array (not a copy): for the package's code, which never writes into it. */
   _live(): NDArray {
-    if (this._data !== null) return this._data;
+    const d = this._data;
+    if (d !== null) {
+      // The live array is the autograd variable: ops recorded on it send gradients to `grad()`.
+      if (this._gradReq !== 'null' && variableOf(d) === undefined) bindVariable(d, this._variable());
+      return d;
+    }
     if (this._deferredInit !== null) {
       throw new DeferredInitializationError(
         `Parameter '${this.name}' has not been initialized yet because initialization was deferred. Actual initialization happens during the first forward pass. Please pass one batch of data through the network before accessing Parameters. You can also avoid deferred initialization by specifying in_units, num_features, etc., for network layers.`,
@@ -445,8 +451,47 @@ export class Parameter {
     this.version++;
   }
 
-  /** Gradients are not kept; accepted for API compatibility. */
-  zeroGrad(): void {}
+  /** @internal Marks the data as changed in place (an optimizer update), so kernels re-pack it. */
+  _touched(): void {
+    this.version++;
+  }
+
+  /** @internal The gradient record (allocated with the data's shape on first use). */
+  _variable(): Variable {
+    const d = this._live0();
+    if (this._var === null || (this._var.grad !== null && this._var.grad.size !== d.size)) {
+      this._var = { grad: new NDArray(new Float32Array(d.size), d.shape), req: this._gradReq, fresh: false };
+    }
+    return this._var;
+  }
+
+  private _live0(): NDArray {
+    if (this._data === null) this._live(); // throws the not-initialized errors
+    return this._data as NDArray;
+  }
+
+  /**
+   * `grad()`: the live gradient array (not a copy; what `clipGlobalNorm` and the optimizer act
+   * on). Throws for gradReq 'null' and before initialisation, as MXNet.
+   */
+  grad(ctx?: unknown): NDArray {
+    checkCtx('Parameter.grad', ctx);
+    if (this._gradReq === 'null') {
+      throw new RuntimeError(`Cannot get gradient array for Parameter '${this.name}' because grad_req='null'`);
+    }
+    return this._variable().grad as NDArray;
+  }
+
+  /** `[grad()]` (one context). */
+  listGrad(): NDArray[] {
+    return [this.grad()];
+  }
+
+  /** Sets the gradient buffer to zeros (`zero_grad`); nothing happens for gradReq 'null'. */
+  zeroGrad(): void {
+    if (this._gradReq === 'null' || this._data === null) return;
+    this._variable().grad?.data.fill(0);
+  }
 
   /** Only 'float32' is supported. */
   cast(dtype: string): void {
@@ -614,8 +659,10 @@ export class ParameterDict {
     }
   }
 
-  /** Gradients are not kept; accepted for API compatibility. */
-  zeroGrad(): void {}
+  /** Sets every parameter's gradient buffer to zeros (`zero_grad`). */
+  zeroGrad(): void {
+    for (const p of this._params.values()) p.zeroGrad();
+  }
 
   /**
    * `save(filename?, stripPrefix='')`: MXNet `.params` bytes keyed by full names (minus

@@ -4,9 +4,11 @@
 
 import { saveNDArrayFile } from '../io/params.js';
 import { NDArray } from '../ndarray/ndarray.js';
+import { parseTuple } from '../symbol/attrs.js';
 import { GraphExecutor } from '../symbol/executor.js';
 import { parseSymbolJson, type SymbolGraph } from '../symbol/graph.js';
 import { graphToJson } from '../symbol/json_writer.js';
+import { isKnown } from '../symbol/op.js';
 import { ValueError } from '../util/errors.js';
 import { readBytes, writeBytes } from '../util/files.js';
 import { type Context, checkCtx, type PositionalArgs, parseArgs } from '../util/options.js';
@@ -96,8 +98,9 @@ export class SymbolBlock extends HybridBlock {
     const where = 'SymbolBlock';
     super({ prefix: '' });
     const graph = typeof symbol === 'string' ? parseSymbolJson(where, symbolText(where, symbol)) : symbol;
-    const names = typeof inputNames === 'string' ? [inputNames] : [...inputNames];
-    if (!Array.isArray(names) || names.length === 0 || !names.every((n) => typeof n === 'string'))
+    const names: unknown[] =
+      typeof inputNames === 'string' ? [inputNames] : Array.isArray(inputNames) ? [...inputNames] : [];
+    if (names.length === 0 || !names.every((n): n is string => typeof n === 'string'))
       throw new TypeError(
         `${where}: inputNames must be a string or a non-empty array of strings, got ${String(inputNames)}`,
       );
@@ -227,9 +230,31 @@ export class SymbolBlock extends HybridBlock {
         throw new TypeError(`${where}: input '${this.inputNames[k]}' must be an NDArray, got ${String(x)}`);
       bound[this._inputNodes[k] as number] = x;
     });
+    if (this._paramNodes.some(([, p]) => !p.isInitialized && p.isDeferred)) this._finishDeferred(bound);
     for (const [i, p] of this._paramNodes) bound[i] = p._live();
     const outs = this._executor.run(bound);
     return outs.length === 1 ? (outs[0] as NDArray) : outs;
+  }
+
+  /**
+   * Deferred initialisation (`_deferred_infer_shape` in gluon/block.py): the parameters'
+   * shapes from shape inference over the graph, starting from the inputs, the parameters'
+   * known shapes and the variables' `__shape__` attributes (0 = unknown).
+   */
+  private _finishDeferred(bound: readonly (NDArray | undefined)[]): void {
+    const vars = new Map<number, number[] | null>();
+    for (const i of this._inputNodes) vars.set(i, [...(bound[i] as NDArray).shape]);
+    for (const [i, p] of this._paramNodes) {
+      const attr = (this.graph.nodes[i] as { attrs: Readonly<Record<string, string>> }).attrs.__shape__;
+      const own = p.shape.length > 0 ? p.shape : null;
+      vars.set(i, own ?? (attr === undefined ? null : parseTuple(attr)));
+    }
+    const inferred = this._executor.inferShapes(vars).vars;
+    for (const [i, p] of this._paramNodes) {
+      const s = inferred.get(i) ?? null;
+      if (isKnown(s) && !p.isInitialized) p.shape = s;
+    }
+    for (const [, p] of this._paramNodes) p._finishDeferredInit();
   }
 
   /** Python's SymbolBlock repr: `SymbolBlock(\n<Symbol name> : inputs -> outputs\n)`. */

@@ -1,6 +1,9 @@
 // NDArray: float32 data owned by JavaScript (docs/design/architecture.md decision 6), so the garbage
 // collector reclaims it and no user frees a tensor. Kernels copy in and out of wasm memory.
 
+import { gatherGrad, identityGrad } from '../autograd/grads.js';
+import { tapeUnary } from '../autograd/hooks.js';
+import { attachGrad, backwardImpl, detached, type GradReqKind, tape, variableOf } from '../autograd/tape.js';
 import { isPlainObject } from '../util/options.js';
 import {
   type IndexMode,
@@ -190,7 +193,7 @@ export class NDArray {
         reverse = opts.reverse === true;
       }
     }
-    return new NDArray(this.data, reshapeShape('reshape', this.shape, req, reverse));
+    return tape('reshape', [this], new NDArray(this.data, reshapeShape('reshape', this.shape, req, reverse)), () => identityGrad);
   }
 
   /** Permutes axes; no argument reverses them (Python `transpose(axes=None)`). */
@@ -222,7 +225,7 @@ export class NDArray {
         idx[k] = 0;
       }
     }
-    return new NDArray(out, outShape);
+    return tape('transpose', [this], new NDArray(out, outShape), () => gatherGrad(this, (i) => i.transpose(perm)));
   }
 
   /** Swaps two axes (Python `swapaxes(dim1, dim2)`). */
@@ -248,7 +251,8 @@ export class NDArray {
     const k = i < 0 ? i + n : i;
     const inner = this.shape.slice(1);
     const step = shapeSize(inner);
-    return new NDArray(this.data.slice(k * step, (k + 1) * step), inner.length === 0 ? [1] : inner);
+    const y = new NDArray(this.data.slice(k * step, (k + 1) * step), inner.length === 0 ? [1] : inner);
+    return tape('get', [this], y, () => gatherGrad(this, (i) => i.get(k)));
   }
 
   /**
@@ -311,7 +315,7 @@ export class NDArray {
     }
     const shape = [...this.shape];
     shape[ax] = len;
-    return new NDArray(out, shape);
+    return tape('slice_axis', [this], new NDArray(out, shape), () => gatherGrad(this, (i) => i.sliceAxis(ax, b, e)));
   }
 
   /** Inserts an axis of size 1. */
@@ -321,7 +325,7 @@ export class NDArray {
     const ax = normAxis(axis, this.ndim + 1, 'expandDims');
     const shape = [...this.shape];
     shape.splice(ax, 0, 1);
-    return new NDArray(this.data, shape);
+    return tape('expand_dims', [this], new NDArray(this.data, shape), () => identityGrad);
   }
 
   /** Removes axes of size 1 (all, or the given ones; Python `squeeze(axis=None)`). */
@@ -470,7 +474,7 @@ export class NDArray {
 
   /** `x.abs()`: absolute values. */
   abs(): NDArray {
-    return NDArray.map(this, Math.abs);
+    return tapeUnary('abs', this, NDArray.map(this, Math.abs));
   }
 
   /** `x.sign()`: -1, 0 or 1. */
@@ -496,17 +500,51 @@ export class NDArray {
   /** `x.relu()`: max(x, 0). */
   relu(): NDArray {
     // biome-ignore lint/complexity/useMathMinMax: MXNet's relu (x > 0 ? x : 0), also for NaN and -0
-    return NDArray.map(this, (v) => (v > 0 ? v : 0));
+    return tapeUnary('relu', this, NDArray.map(this, (v) => (v > 0 ? v : 0)));
   }
 
   /** `x.sigmoid()`: 1 / (1 + exp(-x)). */
   sigmoid(): NDArray {
-    return NDArray.map(this, (v) => 1 / (1 + Math.exp(-v)));
+    return tapeUnary('sigmoid', this, NDArray.map(this, (v) => 1 / (1 + Math.exp(-v))));
   }
 
   /** `x.tanh()`: hyperbolic tangent. */
   tanh(): NDArray {
-    return NDArray.map(this, Math.tanh);
+    return tapeUnary('tanh', this, NDArray.map(this, Math.tanh));
+  }
+
+  /**
+   * `attach_grad(grad_req='write')`: gives this array a zeroed gradient buffer, so that
+   * `backward` writes (or with 'add', accumulates) its gradient into `grad`. An array produced
+   * under `record()` becomes a new leaf (detached from its graph), as in MXNet.
+   */
+  attachGrad(gradReq: GradReqKind = 'write'): void {
+    if (gradReq !== 'write' && gradReq !== 'add' && gradReq !== 'null')
+      throw new RangeError(`attachGrad: gradReq must be 'write', 'add' or 'null', got '${String(gradReq)}'`);
+    attachGrad(this, gradReq);
+  }
+
+  /** The gradient buffer of `attachGrad` (null without one), written in place by `backward`. */
+  get grad(): NDArray | null {
+    return variableOf(this)?.grad ?? null;
+  }
+
+  /**
+   * `backward(out_grad=None, retain_graph=False, train_mode=True)`: gradients of this array
+   * (recorded under `autograd.record()`) with respect to every array with `attachGrad` it
+   * depends on. `headGrad` defaults to ones. The graph is freed afterwards unless `retainGraph`.
+   */
+  backward(headGrad: NDArray | null = null, options: { retainGraph?: boolean; trainMode?: boolean } = {}): void {
+    for (const k of Object.keys(options)) {
+      if (k !== 'retainGraph' && k !== 'trainMode')
+        throw new TypeError(`backward: unknown option '${k}'; expected one of: retainGraph, trainMode`);
+    }
+    backwardImpl([this], [headGrad], options.retainGraph === true, options.trainMode !== false);
+  }
+
+  /** A new array sharing this one's data but outside any recorded graph (`detach()`). */
+  detach(): NDArray {
+    return detached(this);
   }
 
   private static map(x: NDArray, f: (v: number) => number): NDArray {

@@ -1,7 +1,18 @@
 // NDArray operators: dot, FullyConnected, concat/stack/split, broadcasting arithmetic,
 // activations, Embedding, Dropout. Matrix products run on the wasm SGEMM.
 
+import {
+  concatGrad,
+  dotGrad,
+  embeddingGrad,
+  fullyConnectedGrad,
+  maskGrad,
+  whereGrad,
+} from '../autograd/grads.js';
+import { tapeArith, tapeUnary } from '../autograd/hooks.js';
+import { isTraining, tape } from '../autograd/tape.js';
 import { backend, ensureRoom, guarded } from '../backend/index.js';
+import { nextUniform } from '../random.js';
 import { type PositionalArgs, parseArgs } from '../util/options.js';
 import { NDArray, normAxis, type Shape, shapeSize, shapeStr } from './ndarray.js';
 
@@ -86,7 +97,9 @@ export function dot(...args: unknown[]): NDArray {
   const n = shapeSize(bRest);
   const out = matmul(ta, tb, m, n, ka, a.data, b.data);
   const shape = [...aRest, ...bRest];
-  return new NDArray(out, shape.length === 0 ? [1] : shape);
+  return tape('dot', [a, b], new NDArray(out, shape.length === 0 ? [1] : shape), () =>
+    dotGrad(a, b, ta, tb, m, n, ka),
+  );
 }
 
 /** Keyword options of {@link FullyConnected}. */
@@ -151,8 +164,9 @@ export function FullyConnected(...args: unknown[]): NDArray {
   }
   const m = shapeSize(lead);
   const out = matmul(false, true, m, units, k, x.data, w.data);
+  let b: NDArray | null = null;
   if (!o.noBias && o.bias !== null && o.bias !== undefined) {
-    const b = checkNd('nd.FullyConnected', 'bias', o.bias);
+    b = checkNd('nd.FullyConnected', 'bias', o.bias);
     if (b.size !== units)
       throw new RangeError(`nd.FullyConnected: bias ${shapeStr(b.shape)} does not match ${units} hidden units`);
     const bd = b.data;
@@ -161,7 +175,9 @@ export function FullyConnected(...args: unknown[]): NDArray {
       for (let j = 0; j < units; j++) out[off + j] = (out[off + j] as number) + (bd[j] as number);
     }
   }
-  return new NDArray(out, [...lead, units]);
+  return tape('FullyConnected', [x, w, b], new NDArray(out, [...lead, units]), () =>
+    fullyConnectedGrad(x, w, b !== null, m, units, k),
+  );
 }
 
 function listArgs(where: string, args: unknown[]): { arrays: NDArray[]; opts: unknown[] } {
@@ -215,7 +231,13 @@ export function concat(...args: unknown[]): NDArray {
   }
   const shape = [...first.shape];
   shape[ax] = total;
-  return new NDArray(out, shape);
+  return tape('concat', arrays, new NDArray(out, shape), () =>
+    concatGrad(
+      arrays.map((a) => a.shape[ax] as number),
+      outer,
+      inner,
+    ),
+  );
 }
 
 /** Keyword options of {@link stack}. */
@@ -368,27 +390,28 @@ function binary(where: string, lhs: unknown, rhs: unknown, f: (x: number, y: num
 
 /** `nd.add(lhs, rhs)` with broadcasting (either side may be a number). */
 export function add(lhs: NDArray | number, rhs: NDArray | number): NDArray {
-  return binary('nd.add', lhs, rhs, (x, y) => x + y);
+  return tapeArith('nd.add', lhs, rhs, binary('nd.add', lhs, rhs, (x, y) => x + y));
 }
 /** `nd.subtract(lhs, rhs)` with broadcasting. */
 export function sub(lhs: NDArray | number, rhs: NDArray | number): NDArray {
-  return binary('nd.sub', lhs, rhs, (x, y) => x - y);
+  return tapeArith('nd.sub', lhs, rhs, binary('nd.sub', lhs, rhs, (x, y) => x - y));
 }
 /** `nd.multiply(lhs, rhs)` with broadcasting. */
 export function mul(lhs: NDArray | number, rhs: NDArray | number): NDArray {
-  return binary('nd.mul', lhs, rhs, (x, y) => x * y);
+  return tapeArith('nd.mul', lhs, rhs, binary('nd.mul', lhs, rhs, (x, y) => x * y));
 }
 /** `nd.divide(lhs, rhs)` with broadcasting. */
 export function div(lhs: NDArray | number, rhs: NDArray | number): NDArray {
-  return binary('nd.div', lhs, rhs, (x, y) => x / y);
+  return tapeArith('nd.div', lhs, rhs, binary('nd.div', lhs, rhs, (x, y) => x / y));
 }
 
-function unary(where: string, x: unknown, f: (v: number) => number): NDArray {
+function unary(where: string, x: unknown, f: (v: number) => number, grad?: string): NDArray {
   const a = checkNd(where, 'data', x);
   const out = new Float32Array(a.size);
   const d = a.data;
   for (let i = 0; i < out.length; i++) out[i] = f(d[i] as number);
-  return new NDArray(out, a.shape);
+  const y = new NDArray(out, a.shape);
+  return grad === undefined ? y : tapeUnary(grad, a, y);
 }
 
 const sigm = (v: number): number => 1 / (1 + Math.exp(-v));
@@ -410,31 +433,31 @@ export const ACTIVATIONS: Readonly<Record<string, (v: number) => number>> = {
 
 /** Elementwise `max(x, 0)` (`nd.relu`). */
 export function relu(x: NDArray): NDArray {
-  return unary('nd.relu', x, ACTIVATIONS.relu as (v: number) => number);
+  return unary('nd.relu', x, ACTIVATIONS.relu as (v: number) => number, 'relu');
 }
 /** Elementwise `1 / (1 + exp(-x))` (`nd.sigmoid`). */
 export function sigmoid(x: NDArray): NDArray {
-  return unary('nd.sigmoid', x, sigm);
+  return unary('nd.sigmoid', x, sigm, 'sigmoid');
 }
 /** Elementwise hyperbolic tangent (`nd.tanh`). */
 export function tanh(x: NDArray): NDArray {
-  return unary('nd.tanh', x, Math.tanh);
+  return unary('nd.tanh', x, Math.tanh, 'tanh');
 }
 /** Elementwise `log(1 + exp(x))` (`nd.Activation` with `act_type="softrelu"`). */
 export function softrelu(x: NDArray): NDArray {
-  return unary('nd.softrelu', x, softr);
+  return unary('nd.softrelu', x, softr, 'softrelu');
 }
 /** Elementwise `x / (1 + |x|)` (`nd.softsign`). */
 export function softsign(x: NDArray): NDArray {
-  return unary('nd.softsign', x, ACTIVATIONS.softsign as (v: number) => number);
+  return unary('nd.softsign', x, ACTIVATIONS.softsign as (v: number) => number, 'softsign');
 }
 /** Elementwise `e^x` (`nd.exp`). */
 export function exp(x: NDArray): NDArray {
-  return unary('nd.exp', x, Math.exp);
+  return unary('nd.exp', x, Math.exp, 'exp');
 }
 /** Elementwise absolute value (`nd.abs`). */
 export function abs(x: NDArray): NDArray {
-  return unary('nd.abs', x, Math.abs);
+  return unary('nd.abs', x, Math.abs, 'abs');
 }
 
 /** Keyword options of {@link clip} (`nd.clip(data, a_min, a_max)`). */
@@ -463,7 +486,10 @@ export function clip(...args: unknown[]): NDArray {
     if (typeof v !== 'number' || Number.isNaN(v))
       throw new TypeError(`nd.clip: ${k} must be a number, got ${String(v)}`);
   }
-  return unary('nd.clip', o.data, (v) => Math.min(Math.max(v, lo as number), hi as number));
+  const x = checkNd('nd.clip', 'data', o.data);
+  const y = unary('nd.clip', x, (v) => Math.min(Math.max(v, lo as number), hi as number));
+  // clip's gradient passes where lo <= x <= hi (mshadow_op::clip backward).
+  return tapeUnary('clip', x, y, (v) => (v >= (lo as number) && v <= (hi as number) ? 1 : 0));
 }
 
 /** Keyword options of {@link Activation} (the operator; `nn.Activation` is the block). */
@@ -492,7 +518,7 @@ export function Activation(...args: unknown[]): NDArray {
       `nd.Activation: actType must be one of ${Object.keys(ACTIVATIONS).join(', ')}, got '${String(o.actType)}'`,
     );
   }
-  return unary('nd.Activation', o.data, f);
+  return unary('nd.Activation', o.data, f, o.actType);
 }
 
 /** Keyword options of {@link Dropout} (the operator; `nn.Dropout` is the block). */
@@ -508,10 +534,12 @@ export interface DropoutOpOptions {
 }
 
 /**
- * `nd.Dropout(data, p=0.5, mode='training', axes=())`: the identity outside training, as
- * MXNet's Dropout outside `autograd.record()`.
- * Gluon note: this package runs inference only, so Dropout is always the identity, and
- * mode 'always' with p > 0 (dropout at inference) throws.
+ * `nd.Dropout(data, p=0.5, mode='training', axes=())`: in training mode (`autograd.record()` or
+ * `autograd.trainMode()`), or always with mode 'always', each element is zeroed with probability
+ * `p` and the survivors are scaled by 1/(1-p); one mask is shared along `axes`. Otherwise the
+ * identity (the input itself is returned), as MXNet's Dropout outside training.
+ * Gluon note: the masks come from `mx.random.seed`'s generator, so they are not MXNet's bits;
+ * their distribution and the scaling are MXNet's (src/operator/nn/dropout-inl.h).
  */
 export function Dropout(
   ...args:
@@ -527,14 +555,25 @@ export function Dropout(...args: unknown[]): NDArray {
     'nd.Dropout',
     args,
     ['data', 'p', 'mode', 'axes'],
-    { p: 0.5, mode: 'training' },
+    { p: 0.5, mode: 'training', axes: [] },
     ['data'],
   );
   if (o.mode !== 'training' && o.mode !== 'always')
     throw new RangeError(`nd.Dropout: mode must be 'training' or 'always', got '${o.mode}'`);
-  if (o.mode === 'always' && o.p > 0)
-    throw new RangeError("nd.Dropout: mode 'always' (dropout at inference) is not supported");
-  return checkNd('nd.Dropout', 'data', o.data);
+  if (typeof o.p !== 'number' || !(o.p >= 0 && o.p < 1))
+    throw new RangeError(`nd.Dropout: p must be a number in [0, 1), got ${String(o.p)}`);
+  const x = checkNd('nd.Dropout', 'data', o.data);
+  if (!Array.isArray(o.axes)) throw new TypeError(`nd.Dropout: axes must be an array of integers, got ${String(o.axes)}`);
+  const axes = (o.axes as unknown[]).map((a) => normAxis(a as number, x.ndim, 'nd.Dropout(axes)'));
+  if (o.p === 0 || (o.mode === 'training' && !isTraining())) return x;
+  const maskShape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  const keep = 1 - o.p;
+  const scale = 1 / keep;
+  const mask = new Float32Array(shapeSize(maskShape));
+  for (let i = 0; i < mask.length; i++) mask[i] = nextUniform() < keep ? scale : 0;
+  const g = maskGrad(mask, maskShape, x.shape);
+  const y = new NDArray(g(x.data)[0] as Float32Array, x.shape);
+  return tape('Dropout', [x], y, () => g);
 }
 
 /** Keyword options of {@link Embedding} (the operator; `nn.Embedding` is the block). */
@@ -578,13 +617,15 @@ export function Embedding(...args: unknown[]): NDArray {
     );
   }
   const out = new Float32Array(x.size * dim);
+  const ids = new Int32Array(x.size);
   for (let i = 0; i < x.size; i++) {
     let id = Math.trunc(x.data[i] as number);
     if (!(id >= 0)) id = 0;
     if (id > rows - 1) id = rows - 1;
+    ids[i] = id;
     out.set(w.data.subarray(id * dim, (id + 1) * dim), i * dim);
   }
-  return new NDArray(out, [...x.shape, dim]);
+  return tape('Embedding', [x, w], new NDArray(out, [...x.shape, dim]), () => embeddingGrad(ids, rows, dim));
 }
 
 /** `nd.where(condition, x, y)`: elementwise x where condition is non-zero, else y (same shapes). */
@@ -597,7 +638,7 @@ export function where(condition: NDArray, x: NDArray, y: NDArray): NDArray {
   const out = new Float32Array(x.size);
   for (let i = 0; i < out.length; i++)
     out[i] = (condition.data[i] as number) !== 0 ? (x.data[i] as number) : (y.data[i] as number);
-  return new NDArray(out, x.shape);
+  return tape('where', [condition, x, y], new NDArray(out, x.shape), () => whereGrad(condition));
 }
 
 /** `nd.flip(data, axis)`: reverses one axis. */

@@ -1,6 +1,8 @@
 // SequenceMask / SequenceLast / SequenceReverse (src/operator/sequence_*-inl.h): per-sample
 // valid lengths over the time axis. Lengths are read as integers (float ids truncated, as MXNet).
 
+import { gatherGrad, identityGrad } from '../autograd/grads.js';
+import { tape } from '../autograd/tape.js';
 import { type PositionalArgs, parseArgs } from '../util/options.js';
 import { NDArray, shapeSize, shapeStr } from './ndarray.js';
 
@@ -87,14 +89,17 @@ export function SequenceMask(...args: unknown[]): NDArray {
     [0, 1],
   );
   const out = x.data.slice();
-  if (lens === null) return new NDArray(out, x.shape);
+  if (lens === null) return tape('SequenceMask', [x], new NDArray(out, x.shape), () => identityGrad);
   for (let b = 0; b < N; b++) {
     const len = lens[b] as number;
     if (len < 0) throw new RangeError(`nd.SequenceMask: sequenceLength[${b}] = ${len} is negative`);
     for (let t = len; t < T; t++)
       out.fill(o.value, offset(o.axis, t, b, T, N, inner), offset(o.axis, t, b, T, N, inner) + inner);
   }
-  return new NDArray(out, x.shape);
+  const sl = o.sequenceLength as NDArray;
+  return tape('SequenceMask', [x, sl], new NDArray(out, x.shape), () =>
+    gatherGrad(x, (i) => SequenceMask(i, sl, true, 0, o.axis)),
+  );
 }
 
 /**
@@ -126,7 +131,10 @@ export function SequenceLast(...args: unknown[]): NDArray {
     out.set(x.data.subarray(src, src + inner), b * inner);
   }
   const shape = x.shape.filter((_d, i) => i !== o.axis);
-  return new NDArray(out, shape);
+  const sl = o.sequenceLength as NDArray | null;
+  return tape('SequenceLast', [x, sl], new NDArray(out, shape), () =>
+    gatherGrad(x, (i) => SequenceLast(i, sl, lens !== null, o.axis)),
+  );
 }
 
 /**
@@ -143,7 +151,7 @@ export function SequenceReverse(
     | [options: SequenceOptions & { data: NDArray }]
 ): NDArray;
 export function SequenceReverse(...args: unknown[]): NDArray {
-  const { x, T, N, lens, inner } = prepare(
+  const { o, x, T, N, lens, inner } = prepare(
     'nd.SequenceReverse',
     args,
     ['data', 'sequenceLength', 'useSequenceLength', 'axis'],
@@ -159,5 +167,8 @@ export function SequenceReverse(...args: unknown[]): NDArray {
       out.set(x.data.subarray(src, src + inner), offset(0, len - 1 - t, b, T, N, inner));
     }
   }
-  return new NDArray(out, x.shape);
+  const sl = o.sequenceLength as NDArray | null;
+  return tape('SequenceReverse', [x, sl], new NDArray(out, x.shape), () =>
+    gatherGrad(x, (i) => SequenceReverse(i, sl, lens !== null, 0)),
+  );
 }

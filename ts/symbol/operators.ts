@@ -188,13 +188,13 @@ const leakyRelu: OpFactory = (r) => {
 };
 
 const dropout: OpFactory = (r) => {
-  // Identity at inference (MXNet's Dropout outside autograd.record()).
-  r.float('p', 0.5);
-  r.choice('mode', ['training', 'always'] as const, 'training');
-  r.optTuple('axes');
+  // nd.Dropout: the identity at inference (MXNet's Dropout outside autograd.record()).
+  const p = r.float('p', 0.5);
+  const mode = r.choice('mode', ['training', 'always'] as const, 'training');
+  const axes = r.optTuple('axes') ?? [];
   r.bool('cudnn_off', false);
   r.done();
-  return op(1, sameShape, (ins) => [ins[0] as NDArray]);
+  return op(1, sameShape, (ins) => [nd.Dropout(ins[0] as NDArray, p, mode, axes)]);
 };
 
 const reshape: OpFactory = (r) => {
@@ -206,6 +206,22 @@ const reshape: OpFactory = (r) => {
     (io) => {
       const x = io.ins[0] ?? null;
       if (isKnown(x)) io.setOut(0, reshapeShape(io.where, x, shape, reverse));
+      else if (x !== null && !reverse && shape.every((d) => d >= -1))
+        io.setOut(
+          0,
+          shape.map((d, i) => (d > 0 ? d : d === 0 ? (x[i] ?? 0) : 0)),
+        );
+      // ReverseReshapeInferShape (matrix_op-inl.h): one unknown input dimension from the output's size.
+      const y = io.outs[0] ?? null;
+      if (x !== null && isKnown(y) && x.filter((d) => d === 0).length === 1) {
+        const known = x.reduce((a, d) => (d === 0 ? a : a * d), 1);
+        const total = shapeSize(y);
+        if (known > 0 && total % known === 0)
+          io.setIn(
+            0,
+            x.map((d) => (d === 0 ? total / known : d)),
+          );
+      }
     },
     (ins) => [nd.reshape(ins[0] as NDArray, shape, reverse)],
   );
@@ -264,27 +280,45 @@ const expandDims: OpFactory = (r) => {
   );
 };
 
-/** `Concat` and `_rnn_param_concat` (the latter concatenates the flattened RNN parameters). */
-const concat: OpFactory = (r) => {
-  const dim = r.int('dim', 1);
-  const n = r.int('num_args');
-  r.done();
-  return op(
-    1,
-    (io) => {
-      const ins = io.ins;
-      if (ins.length !== n || !ins.every((s) => s !== null)) return;
-      const first = ins[0] as number[];
-      const ax = normAx(io.where, dim, first.length);
-      const out = [...first];
-      out[ax] = ins.every((s) => (s as number[])[ax] !== 0)
-        ? ins.reduce((t, s) => t + ((s as number[])[ax] as number), 0)
-        : 0;
-      io.setOut(0, out);
-    },
-    (ins) => [nd.concat([...ins], { dim })],
-  );
-};
+/**
+ * `Concat`, and `_rnn_param_concat` (the flattened RNN parameters), whose shape inference
+ * also splits the unknown size equally between two unknown inputs (RNNParamConcatShape in
+ * src/operator/nn/concat.cc: the two directions' first-layer weights of a bidirectional layer).
+ */
+function concatOp(maxUnknown: number): OpFactory {
+  return (r) => {
+    const dim = r.int('dim', 1);
+    const n = r.int('num_args');
+    r.done();
+    return op(
+      1,
+      (io) => {
+        const ins = io.ins;
+        if (ins.length !== n || !ins.every((s) => s !== null)) return;
+        const first = ins[0] as number[];
+        const ax = normAx(io.where, dim, first.length);
+        const out = [...first];
+        out[ax] = ins.every((s) => (s as number[])[ax] !== 0)
+          ? ins.reduce((t, s) => t + ((s as number[])[ax] as number), 0)
+          : 0;
+        io.setOut(0, out);
+        // Inputs of unknown size along `dim` follow from the output.
+        const y = io.outs[0] ?? null;
+        const unknown = ins.flatMap((s, i) => ((s as number[])[ax] === 0 ? [i] : []));
+        if (y === null || !((y[ax] as number) > 0) || unknown.length === 0 || unknown.length > maxUnknown) return;
+        const rest = ins.reduce((t, s, i) => (unknown.includes(i) ? t : t + ((s as number[])[ax] as number)), 0);
+        const each = ((y[ax] as number) - rest) / unknown.length;
+        if (!(Number.isInteger(each) && each > 0)) return;
+        for (const u of unknown) {
+          const s = [...(ins[u] as number[])];
+          s[ax] = each;
+          io.setIn(u, s);
+        }
+      },
+      (ins) => [nd.concat([...ins], { dim })],
+    );
+  };
+}
 
 const stack: OpFactory = (r) => {
   const axis = r.int('axis', 0);
@@ -450,16 +484,19 @@ const convolution: OpFactory = (r) => {
     throw new ValueError(`${r.where}: only 1-d convolution is supported, got kernel ${shapeStr(kernel)}`);
   if (layout !== 'None' && layout !== 'NCW')
     throw new ValueError(`${r.where}: only layout NCW is supported, got '${layout}'`);
-  return op(1, null, (ins) => [
-    nd.Convolution(ins[0] as NDArray, ins[1] as NDArray, noBias ? null : (ins[2] as NDArray), {
-      kernel,
-      stride,
-      dilate,
-      pad,
-      numFilter,
-      numGroup,
-      noBias,
-    }),
+  const k = kernel[0] as number;
+  const [st, dl, pd] = [stride[0] ?? 1, dilate[0] ?? 1, pad[0] ?? 0];
+  const infer = (io: ShapeIO): void => {
+    const x = io.ins[0] ?? null;
+    if (x === null || x.length !== 3) return;
+    const [N, C, W] = x as [number, number, number];
+    io.setIn(1, [numFilter, C === 0 ? 0 : C / numGroup, k]);
+    if (!noBias) io.setIn(2, [numFilter]);
+    io.setOut(0, [N, numFilter, W === 0 ? 0 : Math.floor((W + 2 * pd - dl * (k - 1) - 1) / st) + 1]);
+  };
+  const opts = { kernel, stride, dilate, pad, numFilter, numGroup, noBias };
+  return op(1, infer, (ins) => [
+    nd.Convolution(ins[0] as NDArray, ins[1] as NDArray, noBias ? null : (ins[2] as NDArray), opts),
   ]);
 };
 
@@ -524,6 +561,47 @@ const squeeze: OpFactory = (r) => {
   return op(1, null, (ins) => [nd.squeeze(ins[0] as NDArray, axis)]);
 };
 
+const sequenceReverse: OpFactory = (r) => {
+  const useSequenceLength = r.bool('use_sequence_length', false);
+  const axis = r.int('axis', 0);
+  r.done();
+  return op(1, sameShape, (ins) => [
+    nd.SequenceReverse(ins[0] as NDArray, useSequenceLength ? (ins[1] as NDArray) : null, useSequenceLength, axis),
+  ]);
+};
+
+function dotOp(f: (a: NDArray, b: NDArray, transposeA: boolean, transposeB: boolean) => NDArray): OpFactory {
+  return (r) => {
+    const transposeA = r.bool('transpose_a', false);
+    const transposeB = r.bool('transpose_b', false);
+    r.choice('forward_stype', ['None', 'default'] as const, 'None');
+    r.done();
+    return op(1, null, (ins) => [f(ins[0] as NDArray, ins[1] as NDArray, transposeA, transposeB)]);
+  };
+}
+
+const where: OpFactory = (r) => {
+  r.done();
+  return op(1, null, (ins) => [nd.where(ins[0] as NDArray, ins[1] as NDArray, ins[2] as NDArray)]);
+};
+
+function argReduceOp(f: nd.ArgReduceFn): OpFactory {
+  return (r) => {
+    const axis = r.optInt('axis');
+    const keepdims = r.bool('keepdims', false);
+    r.done();
+    return op(1, null, (ins) => [f(ins[0] as NDArray, { axis, keepdims })]);
+  };
+}
+
+const cast: OpFactory = (r) => {
+  // Gluon note: everything computes in float32, so only a cast to float32 (the identity) runs.
+  const dtype = r.str('dtype');
+  r.done();
+  if (dtype !== 'float32') throw new ValueError(`${r.where}: only dtype 'float32' is supported, got '${dtype}'`);
+  return op(1, sameShape, (ins) => [ins[0] as NDArray]);
+};
+
 const identity = unaryOp((x) => x);
 
 /** MXNet operator name -> its parser, shape inference and forward. */
@@ -559,12 +637,19 @@ export const OPERATORS: ReadonlyMap<string, OpFactory> = new Map<string, OpFacto
   ['squeeze', squeeze],
   ['slice_axis', sliceAxis],
   ['clip', clip],
-  ['Concat', concat],
-  ['_rnn_param_concat', concat],
+  ['Concat', concatOp(1)],
+  ['_rnn_param_concat', concatOp(2)],
   ['stack', stack],
   ['SliceChannel', sliceChannel],
   ['SequenceMask', sequenceMask],
   ['SequenceLast', sequenceLast],
+  ['SequenceReverse', sequenceReverse],
+  ['dot', dotOp((a, b, transposeA, transposeB) => nd.dot(a, b, { transposeA, transposeB }))],
+  ['batch_dot', dotOp((a, b, transposeA, transposeB) => nd.batch_dot(a, b, { transposeA, transposeB }))],
+  ['where', where],
+  ['argmax', argReduceOp(nd.argmax)],
+  ['argmin', argReduceOp(nd.argmin)],
+  ['Cast', cast],
   ['LayerNorm', layerNorm],
   ['BatchNorm', batchNorm],
   ['Convolution', convolution],
@@ -584,6 +669,13 @@ export const OPERATORS: ReadonlyMap<string, OpFactory> = new Map<string, OpFacto
   ['broadcast_div', broadcastOp(nd.broadcast_div)],
   ['broadcast_maximum', broadcastOp(nd.broadcast_maximum)],
   ['broadcast_minimum', broadcastOp(nd.broadcast_minimum)],
+  ['broadcast_power', broadcastOp(nd.broadcast_power)],
+  ['broadcast_equal', broadcastOp(nd.broadcast_equal)],
+  ['broadcast_not_equal', broadcastOp(nd.broadcast_not_equal)],
+  ['broadcast_greater', broadcastOp(nd.broadcast_greater)],
+  ['broadcast_greater_equal', broadcastOp(nd.broadcast_greater_equal)],
+  ['broadcast_lesser', broadcastOp(nd.broadcast_lesser)],
+  ['broadcast_lesser_equal', broadcastOp(nd.broadcast_lesser_equal)],
   ['_plus_scalar', scalarOp((x, s) => nd.add(x, s))],
   ['_minus_scalar', scalarOp((x, s) => nd.sub(x, s))],
   ['_rminus_scalar', scalarOp((x, s) => nd.sub(s, x))],

@@ -11,6 +11,11 @@ export class ValueError extends Error {
   /** `'ValueError'`. */
   override name = 'ValueError';
 }
+/** Where MXNet raises `RuntimeError` (e.g. the gradient of a parameter with grad_req 'null'). */
+export class RuntimeError extends Error {
+  /** `'RuntimeError'`. */
+  override name = 'RuntimeError';
+}
 /** Where MXNet raises `NotImplementedError` (e.g. `forward` of an abstract block or cell). */
 export class NotImplementedError extends Error {
   /** `'NotImplementedError'`. */

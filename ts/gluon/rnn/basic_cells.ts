@@ -1,6 +1,7 @@
 // RNNCell, LSTMCell, GRUCell (rnn_cell.py:327-679). The default activations run on the
 // per-step wasm kernel (CellKernel); custom activations run on nd operators.
 
+import { isRecording } from '../../autograd/tape.js';
 import { CellKernel, type RnnMode } from '../../backend/rnn.js';
 import type { InitLike } from '../../init/initializer.js';
 import type * as nd from '../../ndarray/index.js';
@@ -234,7 +235,8 @@ export class RNNCell extends BasicCell {
     states: NDArray[],
     params: Record<string, NDArray>,
   ): [NDArray, NDArray[]] {
-    if (this._activation === 'tanh' || this._activation === 'relu') {
+    // Under autograd.record() the step runs on nd operators, which the tape differentiates.
+    if ((this._activation === 'tanh' || this._activation === 'relu') && !isRecording()) {
       return this._kernelStep(this._activation === 'tanh' ? 'rnn_tanh' : 'rnn_relu', x, states, params);
     }
     // Gluon note: other activations (sigmoid, softsign, softrelu, functions) have no wasm
@@ -307,7 +309,8 @@ export class LSTMCell extends BasicCell {
     states: NDArray[],
     params: Record<string, NDArray>,
   ): [NDArray, NDArray[]] {
-    if (this._activation === 'tanh' && this._recurrentActivation === 'sigmoid')
+    // Under autograd.record() the step runs on nd operators, which the tape differentiates.
+    if (this._activation === 'tanh' && this._recurrentActivation === 'sigmoid' && !isRecording())
       return this._kernelStep('lstm', x, states, params);
     // Gluon note: non-default activations have no wasm kernel; they run on nd operators.
     this._checkStepStates(x, states);
@@ -363,12 +366,25 @@ export class GRUCell extends BasicCell {
     return 'gru';
   }
   override hybridForward(
-    _F: typeof nd,
+    F: typeof nd,
     x: NDArray,
     states: NDArray[],
     params: Record<string, NDArray>,
   ): [NDArray, NDArray[]] {
-    return this._kernelStep('gru', x, states, params);
+    if (!isRecording()) return this._kernelStep('gru', x, states, params);
+    // Under autograd.record(): GRUCell.hybrid_forward of rnn_cell.py on nd operators.
+    this._checkStepStates(x, states);
+    const H = this._hiddenSize;
+    const prev = states[0] as NDArray;
+    const i2h = F.FullyConnected(x, params.i2h_weight as NDArray, params.i2h_bias as NDArray, 3 * H);
+    const h2h = F.FullyConnected(prev, params.h2h_weight as NDArray, params.h2h_bias as NDArray, 3 * H);
+    const [ir, iz, in_] = F.split(i2h, 3, { axis: 1 }) as [NDArray, NDArray, NDArray];
+    const [hr, hz, hn] = F.split(h2h, 3, { axis: 1 }) as [NDArray, NDArray, NDArray];
+    const reset = F.Activation(F.add(ir, hr), 'sigmoid');
+    const update = F.Activation(F.add(iz, hz), 'sigmoid');
+    const cand = F.Activation(F.add(in_, F.mul(reset, hn)), 'tanh');
+    const h = F.add(F.mul(F.sub(F.onesLike(update), update), cand), F.mul(update, prev));
+    return [h, [h]];
   }
   override toString(): string {
     return `GRUCell(${this._mapping()})`;

@@ -1,6 +1,7 @@
 // Broadcasting binary operators (src/operator/tensor/elemwise_binary_broadcast_op_*.cc) and
 // MXNet's Python-level maximum/minimum/subtract/multiply/divide, which also take scalars.
 
+import { tapeArith } from '../../autograd/hooks.js';
 import { NDArray, type Shape, shapeSize, shapeStr } from '../ndarray.js';
 import { checkNd } from './common.js';
 
@@ -67,11 +68,12 @@ export function broadcastBinary(where: string, a: NDArray, b: NDArray, f: (x: nu
 }
 
 function nds(where: string, f: (x: number, y: number) => number): (lhs: NDArray, rhs: NDArray) => NDArray {
-  return (lhs, rhs) => broadcastBinary(where, checkNd(where, 'lhs', lhs), checkNd(where, 'rhs', rhs), f);
+  return (lhs, rhs) =>
+    tapeArith(where, lhs, rhs, broadcastBinary(where, checkNd(where, 'lhs', lhs), checkNd(where, 'rhs', rhs), f));
 }
 
 function mixed(where: string, f: (x: number, y: number) => number): (lhs: Operand, rhs: Operand) => NDArray {
-  return (lhs, rhs) => {
+  const run = (lhs: Operand, rhs: Operand): NDArray => {
     if (typeof lhs === 'number' && typeof rhs === 'number') return new NDArray(Float32Array.of(f(lhs, rhs)), [1]);
     if (typeof rhs === 'number') {
       const a = checkNd(where, 'lhs', lhs);
@@ -87,6 +89,7 @@ function mixed(where: string, f: (x: number, y: number) => number): (lhs: Operan
     }
     return broadcastBinary(where, checkNd(where, 'lhs', lhs), checkNd(where, 'rhs', rhs), f);
   };
+  return (lhs, rhs) => tapeArith(where, lhs, rhs, run(lhs, rhs));
 }
 
 // MXNet's mshadow_op::maximum/minimum: a > b ? a : b (NaN handling as in C++).

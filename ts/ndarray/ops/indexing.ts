@@ -2,6 +2,8 @@
 // take, one_hot, gather_nd. Indices are float32 NDArrays, truncated toward zero as MXNet's
 // integer cast does.
 
+import { gatherGrad } from '../../autograd/grads.js';
+import { tape } from '../../autograd/tape.js';
 import { parseArgs } from '../../util/options.js';
 import { NDArray, shapeSize, shapeStr } from '../ndarray.js';
 import { around, axisOf, checkBool, checkChoice, checkInt, checkNd, checkNum } from './common.js';
@@ -82,7 +84,9 @@ export function pick(...args: unknown[]): NDArray {
       out[p * inner + i] = x.data[(p * n + k) * inner + i] as number;
     }
   }
-  return new NDArray(out, keepdims ? kept : dropped.length === 0 ? [1] : dropped);
+  return tape('pick', [x, index], new NDArray(out, keepdims ? kept : dropped.length === 0 ? [1] : dropped), () =>
+    gatherGrad(x, (i) => pick(i, index, { axis: ax, keepdims, mode })),
+  );
 }
 
 /**
@@ -114,7 +118,9 @@ export function take(...args: unknown[]): NDArray {
       out.set(a.data.subarray(src, src + inner), (p * m + j) * inner);
     }
   }
-  return new NDArray(out, [...a.shape.slice(0, ax), ...ind.shape, ...a.shape.slice(ax + 1)]);
+  return tape('take', [a, ind], new NDArray(out, [...a.shape.slice(0, ax), ...ind.shape, ...a.shape.slice(ax + 1)]), () =>
+    gatherGrad(a, (i) => take(i, ind, ax, mode)),
+  );
 }
 
 /**

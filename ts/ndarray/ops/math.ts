@@ -1,6 +1,7 @@
 // Elementwise math (src/operator/tensor/elemwise_unary_op_basic.cc, _logexp.cc, _pow.cc):
 // log, sqrt, square, sign. (abs, relu, sigmoid, tanh, exp live in ../ops.ts.)
 
+import { tapeUnary } from '../../autograd/hooks.js';
 import { NDArray } from '../ndarray.js';
 import { checkNd } from './common.js';
 
@@ -9,7 +10,7 @@ function unary(where: string, x: unknown, f: (v: number) => number): NDArray {
   const out = new Float32Array(a.size);
   const d = a.data;
   for (let i = 0; i < out.length; i++) out[i] = f(d[i] as number);
-  return new NDArray(out, a.shape);
+  return tapeUnary(where.slice(3), a, new NDArray(out, a.shape));
 }
 
 /** `nd.log(data)`: natural logarithm, elementwise. */

@@ -1,6 +1,8 @@
 // Neural-network operators around a recurrent model (src/operator/l2_normalization-inl.h,
 // nn/layer_norm-inl.h, tensor/dot-inl.h): L2Normalization, LayerNorm, batch_dot.
 
+import { batchDotGrad, batchNormGrad, identityGrad, layerNormGrad } from '../../autograd/grads.js';
+import { isTraining, tape } from '../../autograd/tape.js';
 import { backend } from '../../backend/index.js';
 import { parseArgs } from '../../util/options.js';
 import { NDArray, shapeSize, shapeStr } from '../ndarray.js';
@@ -148,7 +150,9 @@ export function LayerNorm(...args: unknown[]): NDArray | [NDArray, NDArray, NDAr
       stds[p * inner + i] = std;
     }
   }
-  const y = new NDArray(out, x.shape);
+  const y = tape('LayerNorm', [x, gamma, beta], new NDArray(out, x.shape), () =>
+    layerNormGrad(x, gamma, means, stds, outer, n, inner),
+  );
   if (!withStats) return y;
   const statShape = x.shape.map((dd, i) => (i === ax ? 1 : dd));
   return [y, new NDArray(means, statShape), new NDArray(stds, statShape)];
@@ -214,7 +218,9 @@ export function batch_dot(...args: unknown[]): NDArray {
       out.set(c, i * m * n);
     }
   }
-  return new NDArray(out, [...a.shape.slice(0, -2), m, n]);
+  return tape('batch_dot', [a, b], new NDArray(out, [...a.shape.slice(0, -2), m, n]), () =>
+    batchDotGrad(a, b, ta, tb, batch, m, n, k),
+  );
 }
 
 /** Keyword options of {@link BatchNorm} (`nd.BatchNorm(data, gamma, beta, moving_mean, moving_var, eps=1e-3, momentum=0.9, fix_gamma=True, use_global_stats=False, output_mean_var=False, axis=1)`). */
@@ -275,8 +281,8 @@ export function BatchNorm(...args: unknown[]): NDArray {
   );
   const x = checkNd(where, 'data', o.data);
   const eps = checkNum(where, 'eps', o.eps);
-  checkNum(where, 'momentum', o.momentum);
-  checkBool(where, 'useGlobalStats', o.useGlobalStats);
+  const momentum = checkNum(where, 'momentum', o.momentum);
+  const useGlobal = checkBool(where, 'useGlobalStats', o.useGlobalStats);
   checkBool(where, 'cudnnOff', o.cudnnOff);
   const fixGamma = checkBool(where, 'fixGamma', o.fixGamma);
   if (checkBool(where, 'outputMeanVar', o.outputMeanVar))
@@ -298,6 +304,9 @@ export function BatchNorm(...args: unknown[]): NDArray {
   const mean = (vecs.movingMean as NDArray).data;
   const vr = (vecs.movingVar as NDArray).data;
   const out = new Float32Array(x.size);
+  if (isTraining() && !useGlobal) {
+    return batchNormTrain(x, vecs as Record<BnVec, NDArray>, eps, momentum, fixGamma, outer, n, inner);
+  }
   for (let c = 0; c < n; c++) {
     const scale = (fixGamma ? 1 : (g[c] as number)) / Math.sqrt((vr[c] as number) + eps);
     const shift = (b[c] as number) - (mean[c] as number) * scale;
@@ -307,6 +316,64 @@ export function BatchNorm(...args: unknown[]): NDArray {
     }
   }
   return new NDArray(out, x.shape);
+}
+
+type BnVec = 'gamma' | 'beta' | 'movingMean' | 'movingVar';
+
+/**
+ * BatchNorm in training mode (src/operator/nn/batch_norm.cc): normalises with the batch mean and
+ * biased variance. The running statistics are updated as MXNet 1.x does it, in the backward pass:
+ * moving = moving * momentum + batch * (1 - momentum), written into the given arrays.
+ */
+function batchNormTrain(
+  x: NDArray,
+  v: Record<BnVec, NDArray>,
+  eps: number,
+  momentum: number,
+  fixGamma: boolean,
+  outer: number,
+  n: number,
+  inner: number,
+): NDArray {
+  const m = outer * inner;
+  const means = new Float64Array(n);
+  const vars = new Float64Array(n);
+  const invstd = new Float64Array(n);
+  const out = new Float32Array(x.size);
+  for (let c = 0; c < n; c++) {
+    let s = 0;
+    for (let p = 0; p < outer; p++) {
+      const base = (p * n + c) * inner;
+      for (let i = 0; i < inner; i++) s += x.data[base + i] as number;
+    }
+    const mean = s / m;
+    let q = 0;
+    for (let p = 0; p < outer; p++) {
+      const base = (p * n + c) * inner;
+      for (let i = 0; i < inner; i++) q += ((x.data[base + i] as number) - mean) ** 2;
+    }
+    means[c] = mean;
+    vars[c] = q / m;
+    const is = 1 / Math.sqrt(q / m + eps);
+    invstd[c] = is;
+    const gam = fixGamma ? 1 : (v.gamma.data[c] as number);
+    const beta = v.beta.data[c] as number;
+    for (let p = 0; p < outer; p++) {
+      const base = (p * n + c) * inner;
+      for (let i = 0; i < inner; i++) out[base + i] = ((x.data[base + i] as number) - mean) * is * gam + beta;
+    }
+  }
+  const update = (): void => {
+    const mm = v.movingMean.data;
+    const mv = v.movingVar.data;
+    for (let c = 0; c < n; c++) {
+      mm[c] = (mm[c] as number) * momentum + (means[c] as number) * (1 - momentum);
+      mv[c] = (mv[c] as number) * momentum + (vars[c] as number) * (1 - momentum);
+    }
+  };
+  return tape('BatchNorm', [x, v.gamma, v.beta, v.movingMean, v.movingVar], new NDArray(out, x.shape), () =>
+    batchNormGrad(x, v.gamma, means, invstd, fixGamma, outer, n, inner, update),
+  );
 }
 
 /** The activation kinds of {@link LeakyReLU}. */
@@ -408,5 +475,5 @@ export function LeakyReLU(...args: unknown[]): NDArray {
 export function Flatten(data: NDArray): NDArray {
   const x = checkNd('nd.Flatten', 'data', data);
   if (x.ndim === 0) throw new RangeError('nd.Flatten: data must have at least one dimension');
-  return new NDArray(x.data, [x.shape[0] as number, shapeSize(x.shape.slice(1))]);
+  return tape('Flatten', [x], new NDArray(x.data, [x.shape[0] as number, shapeSize(x.shape.slice(1))]), () => identityGrad);
 }

@@ -2,6 +2,8 @@
 // sum, mean, max, min, prod, norm over an axis or a tuple of axes (keepdims, exclude), and
 // argmax / argmin along one axis or over the flattened array.
 
+import { reduceGrad } from '../../autograd/grads.js';
+import { isRecording, needsGrad, tape } from '../../autograd/tape.js';
 import { parseArgs } from '../../util/options.js';
 import { NDArray, shapeSize, shapeStr } from '../ndarray.js';
 import { around, axisOf, checkBool, checkInt, checkNd, intTuple, scalarShape } from './common.js';
@@ -123,7 +125,12 @@ function valueReduce(name: keyof typeof REDUCERS, args: unknown[]): NDArray {
   const x = checkNd(where, 'data', o.data);
   const exclude = checkBool(where, 'exclude', o.exclude);
   const keepdims = checkBool(where, 'keepdims', o.keepdims);
-  return reduceGroups(x, reducedAxes(where, x.shape, o.axis, exclude), keepdims, REDUCERS[name]);
+  const axes = reducedAxes(where, x.shape, o.axis, exclude);
+  const y = reduceGroups(x, axes, keepdims, REDUCERS[name]);
+  // prod has no backward here: recording it would be silently wrong, so it is refused.
+  if (name === 'prod' && needsGrad(x) && isRecording())
+    throw new Error(`${where}: has no backward; it cannot be used on arrays that need gradients under autograd.record()`);
+  return tape(name, [x], y, () => reduceGrad(x, y, axes, name));
 }
 
 /** Positional form shared by the value reductions: `(data, axis?, keepdims?, exclude?)` or `(data, options)`. */

@@ -1,6 +1,8 @@
 // Shape operators (src/operator/tensor/matrix_op-inl.h): reshape with MXNet's special codes,
 // transpose, swapaxes, expand_dims, squeeze, slice (begin/end/step), slice_axis, tile, repeat.
 
+import { gatherGrad, identityGrad } from '../../autograd/grads.js';
+import { tape } from '../../autograd/tape.js';
 import { parseArgs } from '../../util/options.js';
 import { NDArray, type Shape, shapeSize, shapeStr } from '../ndarray.js';
 import { around, axisOf, checkBool, checkInt, checkNd, intTuple, stridesOf } from './common.js';
@@ -171,7 +173,7 @@ export function reshape(...args: unknown[]): NDArray {
   if (!Array.isArray(o.shape))
     throw new TypeError(`${where}: shape must be an array of integers, got ${String(o.shape)}`);
   const shape = reshapeShape(where, x.shape, o.shape, checkBool(where, 'reverse', o.reverse));
-  return new NDArray(x.data, shape);
+  return tape('reshape', [x], new NDArray(x.data, shape), () => identityGrad);
 }
 
 /** `nd.transpose(data, axes=())`: permutes the axes; no axes reverses them. */
@@ -208,7 +210,7 @@ export function swapaxes(...args: unknown[]): NDArray {
   const x = checkNd(where, 'data', o.data);
   const a = axisOf(where, 'dim1', o.dim1, x.shape);
   const b = axisOf(where, 'dim2', o.dim2, x.shape);
-  if (a === b) return new NDArray(x.data.slice(), x.shape);
+  if (a === b) return tape('swapaxes', [x], new NDArray(x.data.slice(), x.shape), () => identityGrad);
   const perm = [...Array(x.ndim).keys()];
   perm[a] = b;
   perm[b] = a;
@@ -225,7 +227,7 @@ export function expand_dims(...args: unknown[]): NDArray {
   const ax = axisOf(where, 'axis', o.axis, x.shape, 1);
   const shape = [...x.shape];
   shape.splice(ax, 0, 1);
-  return new NDArray(x.data, shape);
+  return tape('expand_dims', [x], new NDArray(x.data, shape), () => identityGrad);
 }
 
 /** `nd.squeeze(data, axis=None)`: removes size-1 axes (all, or the given ones); never below 1-d. */
@@ -248,7 +250,7 @@ export function squeeze(...args: unknown[]): NDArray {
     }
   }
   const shape = x.shape.filter((_d, i) => !drop.includes(i));
-  return new NDArray(x.data, shape.length === 0 ? [1] : shape);
+  return tape('squeeze', [x], new NDArray(x.data, shape.length === 0 ? [1] : shape), () => identityGrad);
 }
 
 /** Start and length of one sliced axis (MXNet's GetIndexRange + SetSliceOpOutputDimSize). */
@@ -340,7 +342,7 @@ export function slice(...args: unknown[]): NDArray {
       idx[k] = 0;
     }
   }
-  return new NDArray(out, outShape);
+  return tape('slice', [x], new NDArray(out, outShape), () => gatherGrad(x, (i) => slice(i, begin, end, step)));
 }
 
 /** `nd.slice_axis(data, axis, begin, end)`: entries [begin, end) along one axis (end null: to the end). */
@@ -372,7 +374,7 @@ export function slice_axis(...args: unknown[]): NDArray {
   for (let p = 0; p < outer; p++) out.set(x.data.subarray((p * n + b) * inner, (p * n + e) * inner), p * len * inner);
   const shape = [...x.shape];
   shape[ax] = len;
-  return new NDArray(out, shape);
+  return tape('slice_axis', [x], new NDArray(out, shape), () => gatherGrad(x, (i) => slice_axis(i, ax, b, e)));
 }
 
 /** `nd.tile(data, reps)`: repeats the whole array `reps[i]` times along each axis (aligned right). */
@@ -401,7 +403,7 @@ export function tile(...args: unknown[]): NDArray {
       idx[k] = 0;
     }
   }
-  return new NDArray(out, outShape);
+  return tape('tile', [x], new NDArray(out, outShape), () => gatherGrad(x, (i) => tile(i, reps)));
 }
 
 /** `nd.repeat(data, repeats, axis=None)`: repeats each element along `axis` (null: of the flattened array). */
@@ -433,5 +435,6 @@ export function repeat(...args: unknown[]): NDArray {
   }
   const shape = [...x.shape];
   shape[ax] = n * r;
-  return new NDArray(out, shape);
+  const src = x;
+  return tape('repeat', [src], new NDArray(out, shape), () => gatherGrad(src, (i) => repeat(i, r, ax)));
 }

@@ -1,6 +1,8 @@
 // softmax and log_softmax (src/operator/nn/softmax-inl.h): max-subtracted exponentials along
 // one axis, optional temperature, and for softmax an optional per-row valid length.
 
+import { softmaxGrad } from '../../autograd/grads.js';
+import { tape } from '../../autograd/tape.js';
 import { parseArgs } from '../../util/options.js';
 import { NDArray, shapeStr } from '../ndarray.js';
 import { around, axisOf, checkBool, checkNd, checkNum } from './common.js';
@@ -84,7 +86,10 @@ function run(
       }
     }
   }
-  return new NDArray(out, data.shape);
+  const y = new NDArray(out, data.shape);
+  return tape(log ? 'log_softmax' : 'softmax', [data], y, () =>
+    softmaxGrad(y, outer, n, inner, t, log, length === null ? null : length.data),
+  );
 }
 
 function temperatureOf(where: string, t: unknown): number {
