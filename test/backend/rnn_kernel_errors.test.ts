@@ -35,11 +35,11 @@ describe('recurrent kernels reject bad input without trapping', () => {
     );
     expect(() => k.forward(x, 'TNC', 4, 2, new Float32Array(5), null, null)).toThrow(/h0: expected 6 elements, got 5/);
     expect(() => k.forward(x, 'TNC', 4, 2, null, new Float32Array(7), null)).toThrow(/c0: expected 6 elements, got 7/);
-    expect(() => k.forward(x, 'TNC', 4, 2, null, null, Int32Array.of(1))).toThrow(/valid_length: expected 2/);
-    expect(() => k.forward(x, 'TNC', 4, 2, null, null, Int32Array.of(0, 2))).toThrow(/valid_length\[0\] = 0/);
-    expect(() => k.forward(x, 'TNC', 4, 2, null, null, Int32Array.of(2, 5))).toThrow(/valid_length\[1\] = 5/);
+    expect(() => k.forward(x, 'TNC', 4, 2, null, null, Float32Array.of(1))).toThrow(/valid_length: expected 2/);
+    expect(() => k.forward(x, 'TNC', 4, 2, null, null, Float32Array.of(0, 2))).toThrow(/valid_length\[0\] = 0/);
+    expect(() => k.forward(x, 'TNC', 4, 2, null, null, Float32Array.of(2, 5))).toThrow(/valid_length\[1\] = 5/);
     // still usable
-    const r = k.forward(x, 'TNC', 4, 2, null, null, Int32Array.of(4, 2));
+    const r = k.forward(x, 'TNC', 4, 2, null, null, Float32Array.of(4, 2));
     expect(r.out.length).toBe(4 * 2 * 3);
     k.dispose();
     expect(() => k.forward(x, 'TNC', 4, 2, null, null, null)).toThrow(/used after it was released/);

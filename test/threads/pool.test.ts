@@ -77,7 +77,7 @@ describe('worker pool (2 threads)', () => {
       const x = rand(T * N * spec.inputSize, 5);
       const h0 = rand(spec.numLayers * D * N * P, 6);
       const c0 = spec.mode === 'lstm' ? rand(spec.numLayers * D * N * spec.hidden, 7) : null;
-      const lengths = Int32Array.from({ length: N }, (_, b) => 1 + ((b * 7) % T));
+      const lengths = Float32Array.from({ length: N }, (_, b) => 1 + ((b * 7) % T));
       for (const [h, c, vl] of [
         [null, null, null],
         [h0, c0, lengths],

@@ -155,11 +155,11 @@ export class FusedRnnKernel extends Kernel<WasmFused> {
     N: number,
     h0: Float32Array | null,
     c0: Float32Array | null,
-    validLength: Float32Array | Int32Array | null,
+    validLength: Float32Array | null,
   ): { out: Float32Array; hn: Float32Array; cn: Float32Array | null } {
     const handle = this.live('FusedRnnKernel');
     const s = this.spec;
-    const vl = validLength === null ? EMPTY : Float32Array.from(validLength);
+    const vl = validLength ?? EMPTY;
     const hp = s.projection ?? s.hidden;
     const dirs = s.bidirectional ? 2 : 1;
     const outLen = T * N * dirs * hp;

@@ -6,6 +6,7 @@ import {
   dotGrad,
   embeddingGrad,
   fullyConnectedGrad,
+  gatherGrad,
   maskGrad,
   whereGrad,
 } from '../autograd/grads.js';
@@ -654,7 +655,7 @@ export function flip(x: NDArray, axis: number): NDArray {
       out.set(x.data.subarray(src, src + inner), (o * n + (n - 1 - t)) * inner);
     }
   }
-  return new NDArray(out, x.shape);
+  return tape('flip', [x], new NDArray(out, x.shape), () => gatherGrad(x, (i) => flip(i, ax)));
 }
 
 // reshape, swapaxes, transpose, expand_dims and slice_axis take MXNet's keywords too; they live

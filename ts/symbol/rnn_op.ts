@@ -150,11 +150,11 @@ function forward(a: RnnAttrs, where: string, ins: readonly NDArray[], ctx: Forwa
   };
   check(h0, [LD, N, hp], 'state');
   check(c0, [LD, N, a.hidden], 'state_cell');
-  let vl: Int32Array | null = null;
+  let vl: Float32Array | null = null;
   if (lens !== null) {
     if (lens.size !== N)
       throw new ValueError(`${where}: sequence_length must have ${N} entries, got ${shapeStr(lens.shape)}`);
-    vl = new Int32Array(N);
+    vl = new Float32Array(N);
     for (let b = 0; b < N; b++) {
       const v = Math.trunc(lens.data[b] as number);
       if (!(v >= 1 && v <= T))

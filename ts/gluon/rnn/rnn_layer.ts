@@ -1,6 +1,7 @@
 // Fused recurrent layers RNN, LSTM, GRU (rnn_layer.py): multi-layer, bidirectional, LSTM
 // projection and state clipping, valid lengths; computed by the fused wasm kernel.
 
+import { isRecording, isTraining } from '../../autograd/tape.js';
 import { FusedRnnKernel, type FusedRnnSpec, type RnnMode } from '../../backend/rnn.js';
 import type { InitLike } from '../../init/initializer.js';
 import { NDArray, shapeStr } from '../../ndarray/ndarray.js';
@@ -13,6 +14,7 @@ import { GRUCell, LSTMCell, RNNCell } from './basic_cells.js';
 import { BidirectionalCell, HybridSequentialRNNCell } from './container_cells.js';
 import { KernelCache } from './kernel_cache.js';
 import { DropoutCell } from './modifier_cells.js';
+import { fusedForwardOps } from './rnn_layer_ops.js';
 import { checkLayout, type Layout } from './sequence.js';
 
 /** Options every fused layer (RNN, LSTM, GRU) takes; `prefix`, `params` and `useSequenceLength` only here. */
@@ -239,8 +241,13 @@ export class _RNNLayer extends HybridBlock {
     return (this as unknown as Record<string, Parameter>)[name] as Parameter;
   }
 
+  /** The groups of `_paramGroups`, made once (the parameters of a layer never change). */
+  private _groupsCache: Parameter[][] | null = null;
+  private _allParams: Parameter[] | null = null;
+
   /** Per (layer, direction), in the kernel's order layer*D + dir: [i2h_w, h2h_w, i2h_b, h2h_b, h2r_w?]. */
   private _paramGroups(): Parameter[][] {
+    if (this._groupsCache !== null) return this._groupsCache;
     const out: Parameter[][] = [];
     for (let i = 0; i < this._numLayers; i++) {
       for (const j of ['l', 'r'].slice(0, this._dir)) {
@@ -254,6 +261,7 @@ export class _RNNLayer extends HybridBlock {
         out.push(names.map((n) => this._param(`${j}${i}_${n}`)));
       }
     }
+    this._groupsCache = out;
     return out;
   }
 
@@ -301,7 +309,7 @@ export class _RNNLayer extends HybridBlock {
     if (!Array.isArray(st) || !st.every((s) => s instanceof NDArray)) {
       throw new TypeError(`${name}.forward: states must be an NDArray or an array of NDArrays, got ${String(states)}`);
     }
-    let vl: Int32Array | null = null;
+    let vl: Float32Array | null = null;
     if (this._useSequenceLength) {
       if (!(sequenceLength instanceof NDArray)) {
         throw new TypeError(
@@ -312,7 +320,7 @@ export class _RNNLayer extends HybridBlock {
         throw new RangeError(
           `${name}.forward: sequenceLength ${shapeStr(sequenceLength.shape)} must have ${N} entries`,
         );
-      vl = new Int32Array(N);
+      vl = new Float32Array(N);
       for (let b = 0; b < N; b++) {
         const v = Math.trunc(sequenceLength.data[b] as number);
         if (!(v >= 1 && v <= T))
@@ -336,30 +344,46 @@ export class _RNNLayer extends HybridBlock {
       }
     });
     const groups = this._paramGroups();
-    const all = groups.flat();
+    const all = this._allParams ?? groups.flat();
+    this._allParams = all;
     this._finishDeferredFrom(all, inputs, []);
-    const datas = groups.map((g) => g.map((p) => p._live()));
-    const inSize = this._param('l0_i2h_weight').shape[1] as number;
+    const inSize = (groups[0] as Parameter[])[0]!.shape[1] as number;
     if (C !== inSize) {
       throw new RangeError(
         `${name}.forward: inputs ${shapeStr(inputs.shape)} have ${C} features but l0_i2h_weight expects ${inSize}`,
       );
     }
+    const spec: FusedRnnSpec = {
+      mode: this._mode,
+      hidden: this._hiddenSize,
+      numLayers: this._numLayers,
+      bidirectional: this._dir === 2,
+      inputSize: inSize,
+      projection: this._projectionSize,
+      clip: this._clip,
+    };
+    // Under autograd.record(), and in training mode with inter-layer dropout, the layer runs on
+    // differentiable nd operators (rnn_layer_ops.ts); otherwise on the fused kernel.
+    if (isRecording() || (isTraining() && this._dropout > 0)) {
+      const r = fusedForwardOps(
+        spec,
+        groups.map((g) => g.map((p) => p._live())),
+        {
+          inputs,
+          layout: this._layout as 'TNC' | 'NTC',
+          states: st,
+          sequenceLength: vl === null ? null : (sequenceLength as NDArray),
+          dropout: this._dropout,
+        },
+      );
+      return skipStates ? r.out : [r.out, r.cn === null ? [r.hn] : [r.hn, r.cn]];
+    }
     // Everything else in the kernel's spec is fixed at construction; the input size may only
     // change once, when a deferred shape is filled, so it is the whole cache key.
     const kernel = this._kernel.get(all, String(inSize), () => {
-      const spec: FusedRnnSpec = {
-        mode: this._mode,
-        hidden: this._hiddenSize,
-        numLayers: this._numLayers,
-        bidirectional: this._dir === 2,
-        inputSize: inSize,
-        projection: this._projectionSize,
-        clip: this._clip,
-      };
       return new FusedRnnKernel(
         spec,
-        datas.map((g) => g.map((a) => a.data)),
+        groups.map((g) => g.map((p) => p._live().data)),
       );
     });
     const r = kernel.forward(
