@@ -17,7 +17,7 @@ function run(cmd, args, cwd) {
 }
 
 /** `npm ci` in bench/peers unless its node_modules matches the lock file already. */
-function ensurePeers() {
+export function ensurePeers() {
   const stamp = path.join(peers, 'node_modules', '.package-lock.json');
   const lock = path.join(peers, 'package-lock.json');
   if (fs.existsSync(stamp) && fs.statSync(stamp).mtimeMs >= fs.statSync(lock).mtimeMs) return;

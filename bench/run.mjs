@@ -1,5 +1,6 @@
 // `npm run bench`: SGEMM vs the measured SIMD peak, a million forward calls and a million
-// create -> forward -> drop cycles in bounded memory,
+// create -> forward -> drop cycles in bounded memory, softmax + top-k and Conv1D beside ONNX
+// Runtime Web and TensorFlow.js (bench/ops.mjs),
 // then the recurrent layers beside ONNX Runtime Web and TensorFlow.js (bench/peers: same run,
 // same weights, float64-checked outputs).
 // Own options: --gemm-only, --rnn-only. Every other argument goes to the peer benchmark
@@ -21,6 +22,7 @@ try {
   if (!own.includes('--rnn-only')) step('./gemm.mjs', '--threads', '2');
   if (own.length === 0) step('./memory.mjs');
   if (own.length === 0) step('./lifecycle.mjs');
+  if (own.length === 0) step('./ops.mjs');
   if (!own.includes('--gemm-only')) await runPeers(peerArgs);
 } catch (e) {
   console.error(e.message);

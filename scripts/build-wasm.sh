@@ -45,9 +45,11 @@ build_one() { # name rustflags wasm-opt-features...
   # forget its instance, which wasm-bindgen's initSync otherwise keeps for good.
   grep -q '^let wasmModule, wasmInstance, wasm;$' "$dest/gluon_wasm.js" ||
     { echo "build-wasm.sh: wasm-bindgen's glue changed shape; update __gluon_reset" >&2; exit 1; }
-  printf '%s\n' '' '/** Forgets the instance, so that `initSync` instantiates afresh (trap recovery). */' \
-    'export function __gluon_reset() {' '    wasm = undefined;' '}' >>"$dest/gluon_wasm.js"
-  printf '%s\n' '' 'export function __gluon_reset(): void;' >>"$dest/gluon_wasm.d.ts"
+  if ! grep -q '__gluon_reset' "$dest/gluon_wasm.js"; then
+    printf '%s\n' '' '/** Forgets the instance, so that `initSync` instantiates afresh (trap recovery). */' \
+      'export function __gluon_reset() {' '    wasm = undefined;' '}' >>"$dest/gluon_wasm.js"
+    printf '%s\n' '' 'export function __gluon_reset(): void;' >>"$dest/gluon_wasm.d.ts"
+  fi
   step "wasm-opt ($name)"
   npx --no-install wasm-opt -O3 "$@" "$dest/gluon_wasm_bg.wasm" -o "$dest/gluon_wasm_bg.wasm"
   echo "$sha" >"$stamp"

@@ -7,8 +7,11 @@ import * as autograd from './autograd/index.js';
 import { backendInfo, ready, shutdown } from './backend/index.js';
 import * as gluon from './gluon/index.js';
 import * as init from './init/index.js';
+import * as lr_scheduler from './lr_scheduler.js';
 import * as nd from './ndarray/index.js';
+import * as optimizer from './optimizer/index.js';
 import * as random from './random.js';
+import { sym } from './symbol/sym_ops.js';
 
 export { AutogradError, type BackwardOptions, type PauseOptions, type RecordOptions } from './autograd/index.js';
 export type { BackendInfo, ReadyOptions } from './backend/index.js';
@@ -150,9 +153,12 @@ export type {
 } from './ndarray/ops.js';
 export type { NormalOptions, UniformOptions } from './ndarray/random.js';
 export type { SequenceMaskOptions, SequenceOptions } from './ndarray/sequence.js';
+export type { FillOptions, SymbolCallOptions, SymbolOp } from './symbol/sym_ops.js';
+export type { Symbol } from './symbol/symbol.js';
+export type { ExportedGraph, HybridExportOptions } from './symbol/trace.js';
 export { AssertionError, NotImplementedError, RuntimeError, ValueError } from './util/errors.js';
 export type { Context, Float32, PositionalArgs } from './util/options.js';
-export { autograd, backendInfo, gluon, init, nd, random, ready, shutdown };
+export { autograd, backendInfo, gluon, init, lr_scheduler, nd, optimizer, random, ready, shutdown, sym };
 
 /** The `mx` object: `mx.nd`, `mx.autograd`, `mx.gluon`, `mx.init`, `mx.random`, `mx.ready()`, `mx.shutdown()`, `mx.backendInfo()`. */
 const mx = {
@@ -164,6 +170,12 @@ const mx = {
   gluon,
   /** `mx.init`: parameter initializers. */
   init,
+  /** `mx.optimizer`: SGD, NAG, Adam, RMSProp, AdaGrad (what `gluon.Trainer` creates by name). */
+  optimizer,
+  /** `mx.lr_scheduler`: FactorScheduler, MultiFactorScheduler, PolyScheduler, CosineScheduler. */
+  lr_scheduler,
+  /** `mx.sym`: the operators on Symbols, for tracing `hybridForward` (`HybridBlock.export`). */
+  sym,
   /** `mx.random`: `seed(n)` for the package's random generator. */
   random,
   /** Loads and instantiates the WebAssembly build once; await it before computing. */

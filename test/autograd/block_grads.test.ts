@@ -6,9 +6,9 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Block } from '../../ts/gluon/block.js';
-import { autograd, gluon, nd, ready } from '../../ts/index.js';
-import type { NDArray } from '../../ts/ndarray/ndarray.js';
+import { autograd, gluon, ready } from '../../ts/index.js';
 import { resetNameCounters } from '../../ts/name.js';
+import type { NDArray } from '../../ts/ndarray/ndarray.js';
 import { expectClose, toNd } from '../gluon/helpers.js';
 import { trainingFixture } from './training_fixtures.js';
 
@@ -131,7 +131,8 @@ describe('layer, cell and fused-layer gradients vs MXNet 1.9.1 (mxnet_training/b
       spec.call(block, ...inputs);
       const params = block.collectParams();
       expect(new Set(params.keys())).toEqual(new Set(Object.keys(c.params ?? {})));
-      for (const [k, p] of params.entries()) p.setData(toNd((c.params ?? {})[k] as never));
+      const given = c.params as Record<string, never>;
+      for (const [k, p] of params.entries()) p.setData(toNd(given[k] as never));
       const gradInputs = Object.keys(c.grads ?? {}).filter((k) => k.startsWith('input'));
       for (const k of gradInputs) (inputs[Number(k.slice(5))] as NDArray).attachGrad();
       const heads = autograd.record(() => spec.call(block, ...inputs));

@@ -31,7 +31,8 @@ const CASES: Record<string, (i: In, moving: { mean: NDArray; var: NDArray } | nu
   dot_tab: (i) => nd.dot(I(i, 'a'), I(i, 'b'), true, true),
   batch_dot: (i) => nd.batch_dot(I(i, 'a'), I(i, 'b'), { transposeB: true }),
   fully_connected: (i) => nd.FullyConnected(I(i, 'x'), I(i, 'w'), I(i, 'b'), 5),
-  fully_connected_noflatten: (i) => nd.FullyConnected(I(i, 'x'), I(i, 'w'), I(i, 'b'), { numHidden: 5, flatten: false }),
+  fully_connected_noflatten: (i) =>
+    nd.FullyConnected(I(i, 'x'), I(i, 'w'), I(i, 'b'), { numHidden: 5, flatten: false }),
   embedding: (i) => nd.Embedding(I(i, 'd'), I(i, 'w'), 6, 4),
   activation_relu: (i) => nd.Activation(I(i, 'x'), 'relu'),
   activation_sigmoid: (i) => nd.Activation(I(i, 'x'), 'sigmoid'),

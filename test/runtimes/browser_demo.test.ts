@@ -62,6 +62,19 @@ describe.skipIf(missing !== null)('examples/browser in Chromium', () => {
         [meta.prompt, meta.greedy.length] as [string, number],
       );
       expect(greedy).toBe(meta.greedy);
+      // Beam search (topk + log_softmax) in the page equals MXNet's (model/decode.json).
+      const decode = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples/browser/model/decode.json'), 'utf8'));
+      const c = decode.cases[0];
+      const beam = await page.evaluate(
+        ([p, n, k]) =>
+          (globalThis as { demo?: { beamSearch(p: string, n: number, k: number): { text: string } } }).demo!.beamSearch(
+            p,
+            n,
+            k,
+          ).text,
+        [c.prime, c.beam.text.length, decode.beams] as [string, number, number],
+      );
+      expect(beam).toBe(c.beam.text);
       console.log(
         `browser demo: ${st.backend?.build} x${st.backend?.threads}, ${st.tokensPerSecond.toFixed(0)} tokens/s; ` +
           `greedy == MXNet 1.9.1's (${greedy.length} chars); screenshot test-results/browser-demo.png`,

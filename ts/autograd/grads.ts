@@ -19,7 +19,9 @@ export function gemm(
   const c = new Float32Array(m * n);
   if (m === 0 || n === 0 || k === 0) return c;
   ensureRoom('dot backward', (a.length + b.length + c.length) * 4, Math.max(a.length, b.length, c.length) * 4, null);
-  guarded('dot backward', () => backend().sgemm(transA, transB, m, n, k, 1, a, transA ? m : k, b, transB ? k : n, 0, c, n));
+  guarded('dot backward', () =>
+    backend().sgemm(transA, transB, m, n, k, 1, a, transA ? m : k, b, transB ? k : n, 0, c, n),
+  );
   return c;
 }
 
@@ -70,8 +72,10 @@ export function binaryGrad(
     const total = g.length;
     const ma = typeof a === 'number' || sameShape(a.shape, outShape) ? null : broadcastIndex(outShape, a.shape);
     const mb = typeof b === 'number' || sameShape(b.shape, outShape) ? null : broadcastIndex(outShape, b.shape);
-    const av = (o: number): number => (typeof a === 'number' ? a : (a.data[ma === null ? o : (ma[o] as number)] as number));
-    const bv = (o: number): number => (typeof b === 'number' ? b : (b.data[mb === null ? o : (mb[o] as number)] as number));
+    const av = (o: number): number =>
+      typeof a === 'number' ? a : (a.data[ma === null ? o : (ma[o] as number)] as number);
+    const bv = (o: number): number =>
+      typeof b === 'number' ? b : (b.data[mb === null ? o : (mb[o] as number)] as number);
     let ga: Float32Array | null = null;
     let gb: Float32Array | null = null;
     if (typeof a !== 'number') {
@@ -148,14 +152,22 @@ export function dotGrad(a: NDArray, b: NDArray, ta: boolean, tb: boolean, m: num
 }
 
 /** Backward of FullyConnected: y (m x units) = x (m x k) W^T + b. */
-export function fullyConnectedGrad(x: NDArray, w: NDArray, hasBias: boolean, m: number, units: number, k: number): BackwardFn {
+export function fullyConnectedGrad(
+  x: NDArray,
+  w: NDArray,
+  hasBias: boolean,
+  m: number,
+  units: number,
+  k: number,
+): BackwardFn {
   return (g) => {
     const gx = gemm(false, false, m, k, units, g, w.data);
     const gw = gemm(true, false, units, k, m, g, x.data);
     let gbias: Float32Array | null = null;
     if (hasBias) {
       const t = new Float64Array(units);
-      for (let r = 0; r < m; r++) for (let j = 0; j < units; j++) t[j] = (t[j] as number) + (g[r * units + j] as number);
+      for (let r = 0; r < m; r++)
+        for (let j = 0; j < units; j++) t[j] = (t[j] as number) + (g[r * units + j] as number);
       gbias = Float32Array.from(t);
     }
     return [gx, gw, gbias];
@@ -379,7 +391,8 @@ export function maskGrad(mask: Float32Array, maskShape: Shape, xShape: Shape): B
   return (g) => {
     const map = sameShape(maskShape, xShape) ? null : broadcastIndex(xShape, maskShape);
     const out = new Float32Array(g.length);
-    for (let i = 0; i < out.length; i++) out[i] = (g[i] as number) * (mask[map === null ? i : (map[i] as number)] as number);
+    for (let i = 0; i < out.length; i++)
+      out[i] = (g[i] as number) * (mask[map === null ? i : (map[i] as number)] as number);
     return [out];
   };
 }

@@ -14,7 +14,6 @@ const BINARY: Readonly<Record<string, readonly [D2, D2]>> = {
   sub: [() => 1, () => -1],
   mul: [(_x, y) => y, (x) => x],
   div: [(_x, y) => 1 / y, (x, y) => -x / (y * y)],
-  // biome-ignore lint/complexity/useMathMinMax: mshadow's ge/lt masks, not a minimum
   maximum: [(x, y) => (x >= y ? 1 : 0), (x, y) => (x < y ? 1 : 0)],
   minimum: [(x, y) => (x <= y ? 1 : 0), (x, y) => (x > y ? 1 : 0)],
   power: [(x, y) => y * x ** (y - 1), (x, y) => x ** y * Math.log(x)],

@@ -26,7 +26,13 @@ export interface BackwardOptions {
   trainMode?: boolean;
 }
 
-function flag(where: string, options: object | undefined, keys: readonly string[], key: string, dflt: boolean): boolean {
+function flag(
+  where: string,
+  options: object | undefined,
+  keys: readonly string[],
+  key: string,
+  dflt: boolean,
+): boolean {
   if (options === undefined) return dflt;
   for (const k of Object.keys(options)) {
     if (!keys.includes(k)) throw new TypeError(`${where}: unknown option '${k}'; expected one of: ${keys.join(', ')}`);

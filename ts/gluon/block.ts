@@ -5,6 +5,8 @@ import type { InitLike } from '../init/initializer.js';
 import { nextName } from '../name.js';
 import * as nd from '../ndarray/index.js';
 import type { NDArray } from '../ndarray/ndarray.js';
+import { Symbol as MxSymbol } from '../symbol/symbol.js';
+import { type ExportedGraph, exportBlock, type HybridExportOptions, traceBlock } from '../symbol/trace.js';
 import { indent, NotImplementedError, ValueError } from '../util/errors.js';
 import { type Context, checkCtx, type PositionalArgs, parseArgs } from '../util/options.js';
 import { checkDtypeArg, type InitializeOptions, Parameter, ParameterDict } from './parameter.js';
@@ -145,6 +147,8 @@ export class Block {
   private readonly _childList: ChildEntry[] = [];
   /** @internal True after `hybridize()` (execution is identical either way). */
   protected _active = false;
+  /** @internal Which arguments of the last forward call were arrays (what `export` traces as inputs). */
+  _lastCallInputs: readonly boolean[] | null = null;
 
   /** `Block(prefix=null, params=null)`, or `Block({ prefix, params })`. */
   constructor(...args: BlockArgs);
@@ -478,6 +482,9 @@ export class Block {
 
   /** @internal HybridBlock.forward: deferred init, then `hybridForward(nd, x, ...args, params)`. */
   protected _callHybridForward(x: unknown, args: unknown[]): unknown {
+    // Symbols trace the block into a graph (HybridBlock.export): ts/symbol/trace.ts.
+    if (x instanceof MxSymbol) return traceBlock(this, x, args);
+    this._lastCallInputs = [x, ...args].map((a) => a instanceof nd.NDArray);
     const reg = this._regParams;
     this._finishDeferredFrom(reg.values(), x, args);
     const kw: Record<string, NDArray> = {};
@@ -532,5 +539,17 @@ export class HybridBlock extends Block {
 
   override forward(x: unknown, ...args: unknown[]): unknown {
     return this._callHybridForward(x, args);
+  }
+
+  /**
+   * `export(path=null, epoch=0)`: traces `hybridForward` with `F = mx.sym` (inputs 'data', or
+   * 'data0', 'data1', ... as many as the last `forward` took) into the graph MXNet 1.9.1 writes,
+   * and returns `{ symbol, params }` (`-symbol.json` text, `.params` bytes with `arg:`/`aux:`
+   * keys) that MXNet's `SymbolBlock.imports` loads. With a path (Node/Deno/Bun) also writes
+   * `path-symbol.json` and `path-%04d.params`.
+   */
+  export(...args: PositionalArgs<[], [path: string | null, epoch: number], HybridExportOptions>): ExportedGraph;
+  export(...args: unknown[]): ExportedGraph {
+    return exportBlock(this, args, this._lastCallInputs);
   }
 }

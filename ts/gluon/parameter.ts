@@ -185,6 +185,11 @@ export class Parameter {
   differentiable: boolean;
   /** Bumped whenever the data changes (initialize, setData, load); kernels re-pack on change. */
   version = 0;
+  /**
+   * @internal The shape as declared (0 = deferred): the `__shape__` that `export` writes, as
+   * MXNet's `Parameter.var()` records it when the graph is first built during deferred init.
+   */
+  readonly _declaredShape: readonly number[] | null;
   private _shape: number[] | null;
   private _gradReq: GradReq;
   private readonly _dtypeRepr: string;
@@ -232,6 +237,7 @@ export class Parameter {
     }
     this.name = name;
     this._shape = normShape(`Parameter '${name}'`, o.shape);
+    this._declaredShape = this._shape === null ? null : [...this._shape];
     // Gluon note: the dtype prints as Python passes it: 'float32' when given as a string
     // (layers), numpy's class when left to the default (cells).
     this._dtypeRepr = o.dtype === 'float32' ? 'float32' : "<class 'numpy.float32'>";

@@ -182,8 +182,8 @@ export class SymbolBlock extends HybridBlock {
    * `SymbolBlock.imports` loads. With a path (Node/Deno/Bun) also writes `path-symbol.json`
    * and `path-%04d.params`.
    */
-  export(...args: PositionalArgs<[], [path: string | null, epoch: number], ExportOptions>): ExportedModel;
-  export(...args: unknown[]): ExportedModel {
+  override export(...args: PositionalArgs<[], [path: string | null, epoch: number], ExportOptions>): ExportedModel;
+  override export(...args: unknown[]): ExportedModel {
     const where = 'SymbolBlock.export';
     const o = parseArgs<{ path: unknown; epoch: unknown }>(where, args, ['path', 'epoch'], { path: null, epoch: 0 });
     if (o.path !== null && typeof o.path !== 'string')

@@ -193,7 +193,12 @@ export class NDArray {
         reverse = opts.reverse === true;
       }
     }
-    return tape('reshape', [this], new NDArray(this.data, reshapeShape('reshape', this.shape, req, reverse)), () => identityGrad);
+    return tape(
+      'reshape',
+      [this],
+      new NDArray(this.data, reshapeShape('reshape', this.shape, req, reverse)),
+      () => identityGrad,
+    );
   }
 
   /** Permutes axes; no argument reverses them (Python `transpose(axes=None)`). */
@@ -499,13 +504,21 @@ export class NDArray {
 
   /** `x.relu()`: max(x, 0). */
   relu(): NDArray {
-    // biome-ignore lint/complexity/useMathMinMax: MXNet's relu (x > 0 ? x : 0), also for NaN and -0
-    return tapeUnary('relu', this, NDArray.map(this, (v) => (v > 0 ? v : 0)));
+    const y = NDArray.map(
+      this,
+      // biome-ignore lint/complexity/useMathMinMax: MXNet's relu (x > 0 ? x : 0), also for NaN and -0
+      (v) => (v > 0 ? v : 0),
+    );
+    return tapeUnary('relu', this, y);
   }
 
   /** `x.sigmoid()`: 1 / (1 + exp(-x)). */
   sigmoid(): NDArray {
-    return tapeUnary('sigmoid', this, NDArray.map(this, (v) => 1 / (1 + Math.exp(-v))));
+    return tapeUnary(
+      'sigmoid',
+      this,
+      NDArray.map(this, (v) => 1 / (1 + Math.exp(-v))),
+    );
   }
 
   /** `x.tanh()`: hyperbolic tangent. */

@@ -98,9 +98,7 @@ export function dot(...args: unknown[]): NDArray {
   const n = shapeSize(bRest);
   const out = matmul(ta, tb, m, n, ka, a.data, b.data);
   const shape = [...aRest, ...bRest];
-  return tape('dot', [a, b], new NDArray(out, shape.length === 0 ? [1] : shape), () =>
-    dotGrad(a, b, ta, tb, m, n, ka),
-  );
+  return tape('dot', [a, b], new NDArray(out, shape.length === 0 ? [1] : shape), () => dotGrad(a, b, ta, tb, m, n, ka));
 }
 
 /** Keyword options of {@link FullyConnected}. */
@@ -391,19 +389,39 @@ function binary(where: string, lhs: unknown, rhs: unknown, f: (x: number, y: num
 
 /** `nd.add(lhs, rhs)` with broadcasting (either side may be a number). */
 export function add(lhs: NDArray | number, rhs: NDArray | number): NDArray {
-  return tapeArith('nd.add', lhs, rhs, binary('nd.add', lhs, rhs, (x, y) => x + y));
+  return tapeArith(
+    'nd.add',
+    lhs,
+    rhs,
+    binary('nd.add', lhs, rhs, (x, y) => x + y),
+  );
 }
 /** `nd.subtract(lhs, rhs)` with broadcasting. */
 export function sub(lhs: NDArray | number, rhs: NDArray | number): NDArray {
-  return tapeArith('nd.sub', lhs, rhs, binary('nd.sub', lhs, rhs, (x, y) => x - y));
+  return tapeArith(
+    'nd.sub',
+    lhs,
+    rhs,
+    binary('nd.sub', lhs, rhs, (x, y) => x - y),
+  );
 }
 /** `nd.multiply(lhs, rhs)` with broadcasting. */
 export function mul(lhs: NDArray | number, rhs: NDArray | number): NDArray {
-  return tapeArith('nd.mul', lhs, rhs, binary('nd.mul', lhs, rhs, (x, y) => x * y));
+  return tapeArith(
+    'nd.mul',
+    lhs,
+    rhs,
+    binary('nd.mul', lhs, rhs, (x, y) => x * y),
+  );
 }
 /** `nd.divide(lhs, rhs)` with broadcasting. */
 export function div(lhs: NDArray | number, rhs: NDArray | number): NDArray {
-  return tapeArith('nd.div', lhs, rhs, binary('nd.div', lhs, rhs, (x, y) => x / y));
+  return tapeArith(
+    'nd.div',
+    lhs,
+    rhs,
+    binary('nd.div', lhs, rhs, (x, y) => x / y),
+  );
 }
 
 function unary(where: string, x: unknown, f: (v: number) => number, grad?: string): NDArray {
@@ -564,7 +582,8 @@ export function Dropout(...args: unknown[]): NDArray {
   if (typeof o.p !== 'number' || !(o.p >= 0 && o.p < 1))
     throw new RangeError(`nd.Dropout: p must be a number in [0, 1), got ${String(o.p)}`);
   const x = checkNd('nd.Dropout', 'data', o.data);
-  if (!Array.isArray(o.axes)) throw new TypeError(`nd.Dropout: axes must be an array of integers, got ${String(o.axes)}`);
+  if (!Array.isArray(o.axes))
+    throw new TypeError(`nd.Dropout: axes must be an array of integers, got ${String(o.axes)}`);
   const axes = (o.axes as unknown[]).map((a) => normAxis(a as number, x.ndim, 'nd.Dropout(axes)'));
   if (o.p === 0 || (o.mode === 'training' && !isTraining())) return x;
   const maskShape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));

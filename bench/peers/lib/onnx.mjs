@@ -33,7 +33,7 @@ function concat(chunks) {
 }
 
 /** Encodes a message from [field, kind, value] entries; kind: 'int' | 'bytes' | 'string' | 'msg' | 'float'. */
-function message(entries) {
+export function message(entries) {
   const chunks = [];
   for (const [field, kind, value] of entries) {
     if (kind === 'int') {
@@ -56,7 +56,7 @@ const FLOAT = 1;
 const INT64 = 7;
 
 /** TensorProto: dims 1, data_type 2, name 8, raw_data 9 (little-endian). */
-function initializer(name, dims, data) {
+export function initializer(name, dims, data) {
   const type = data instanceof Float32Array ? FLOAT : INT64;
   const raw = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   return message([...dims.map((d) => [1, 'int', d]), [2, 'int', type], [8, 'string', name], [9, 'bytes', raw]]);
@@ -82,7 +82,7 @@ function attribute(name, value) {
 }
 
 /** NodeProto: input 1, output 2, name 3, op_type 4, attribute 5. An empty input name means "absent". */
-function node(op, inputs, outputs, attrs = {}) {
+export function node(op, inputs, outputs, attrs = {}) {
   return message([
     ...inputs.map((i) => [1, 'string', i]),
     ...outputs.map((o) => [2, 'string', o]),
@@ -93,7 +93,7 @@ function node(op, inputs, outputs, attrs = {}) {
 }
 
 /** ValueInfoProto (name 1, type 2) of a float tensor with fixed dims: TypeProto.tensor_type 1 {elem_type 1, shape 2 {dim 1 {dim_value 1}}}. */
-function floatValue(name, dims) {
+export function floatValue(name, dims) {
   const shape = message(dims.map((d) => [1, 'msg', message([[1, 'int', d]])]));
   const tensorType = message([
     [1, 'int', FLOAT],
@@ -106,7 +106,7 @@ function floatValue(name, dims) {
 }
 
 /** ModelProto: ir_version 1, producer_name 2, graph 7 {node 1, name 2, initializer 5, input 11, output 12}, opset_import 8 {domain 1, version 2}. */
-function model({ nodes, inits, inputs, outputs }) {
+export function model({ nodes, inits, inputs, outputs }) {
   const graph = message([
     ...nodes.map((n) => [1, 'msg', n]),
     [2, 'string', 'recurrent'],

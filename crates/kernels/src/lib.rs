@@ -5,6 +5,7 @@
 //! - [`act`]: sigmoid / tanh (scalar and `F32x4`, one formula each, documented error).
 //! - [`gemm`]: BLIS-style SGEMM, pre-packed B, naive reference.
 //! - [`rnn`]: fused RNN/LSTM/GRU stacks and single-step cells, with a scalar reference.
+//! - [`norm`]: softmax / log-softmax and layer normalisation over rows, with references.
 //! - [`par`]: the fork-join hook (`Parallel`) a thread pool implements.
 //! - [`peak`]: synthetic SIMD peak probe for benchmarks.
 //! - [`alloc`]: fallible allocation (an error value instead of an abort).
@@ -18,6 +19,7 @@
 pub mod act;
 pub mod alloc;
 pub mod gemm;
+pub mod norm;
 pub mod par;
 pub mod peak;
 pub mod rnn;

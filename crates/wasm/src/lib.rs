@@ -10,6 +10,7 @@ mod gemm;
 #[cfg(feature = "test-hooks")]
 mod hooks;
 mod info;
+mod norm;
 mod pool;
 mod rnn;
 mod selftest;
@@ -20,6 +21,7 @@ pub use gemm::*;
 #[cfg(feature = "test-hooks")]
 pub use hooks::*;
 pub use info::*;
+pub use norm::*;
 pub use pool::*;
 pub use rnn::*;
 pub use selftest::*;

@@ -11,6 +11,9 @@ one core; deterministic seeds. Writes examples/browser/model/:
   charlstm.params  net.save_parameters(): Sequential(Embedding(V, 32), LSTM(192), Dense(V, flatten=False))
   meta.json        vocabulary, sizes, and MXNet's own greedy continuation of a prompt (the
                    browser test compares the JavaScript greedy output with it)
+
+After training, decode_reference.py (beside this script) records MXNet's greedy and beam-search
+continuations of fixed primes in model/decode.json.
 """
 
 import json

@@ -280,8 +280,9 @@ export interface DropoutOptions extends BlockOptions {
 }
 
 /**
- * `Dropout(rate, axes=())`: the identity at inference (MXNet outside autograd training).
- * Gluon note: this package has no training mode, so dropout never drops.
+ * `Dropout(rate, axes=())`: in training mode (`autograd.record()` / `trainMode()`) zeroes each
+ * element with probability `rate` and scales the rest by 1/(1-rate), one mask shared along
+ * `axes`; the identity at inference (see `nd.Dropout`).
  */
 export class Dropout extends HybridBlock {
   /** The Python class name, for `toString()` and error messages. */

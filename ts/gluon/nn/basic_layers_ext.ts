@@ -92,7 +92,8 @@ interface BatchNormArgs {
  * `BatchNorm(axis=1, momentum=0.9, epsilon=1e-5, center=true, scale=true, ...)`: per-channel
  * (x - running_mean) / sqrt(running_var + epsilon) * gamma + beta. Parameters `gamma`, `beta`
  * and the auxiliary `running_mean`, `running_var` (gradReq 'null'), named as in MXNet.
- * Gluon note: inference only, so the running statistics are always used and never updated.
+ * In training mode the batch statistics are used and the running ones updated with `momentum`
+ * during backward, as MXNet 1.x does (see `nd.BatchNorm`).
  */
 export class BatchNorm extends HybridBlock {
   static override readonly gluonName: string = 'BatchNorm';

@@ -1,6 +1,7 @@
 // ModifierCell, ZoneoutCell, ResidualCell (rnn_cell.py:890-1015) and DropoutCell
 // (rnn_cell.py:835-887): cells that wrap another cell or the sequence it produces.
 
+import { isTraining } from '../../autograd/tape.js';
 import type * as ndNs from '../../ndarray/index.js';
 import * as nd from '../../ndarray/index.js';
 import { NDArray } from '../../ndarray/ndarray.js';
@@ -34,8 +35,7 @@ export interface DropoutCellOptions extends BlockOptions {
 
 /**
  * `DropoutCell(rate, axes=(), prefix=null, params=null)`: dropout on each step's input, no
- * state. Gluon note: identity, as MXNet outside autograd training (this package has no
- * training mode).
+ * state; active in training mode (`autograd.record()` / `trainMode()`), the identity otherwise.
  */
 export class DropoutCell extends HybridRecurrentCell {
   /** The Python class name, for `toString()` and error messages. */
@@ -152,16 +152,19 @@ export interface ZoneoutCellOptions {
 
 /**
  * `ZoneoutCell(baseCell, zoneoutOutputs=0, zoneoutStates=0)`: keeps previous outputs/states
- * with the given probabilities in training. Gluon note: at inference (the only mode here)
- * MXNet's zoneout masks are all ones, so the cell equals its base cell.
+ * with the given probabilities in training (`autograd.record()` / `trainMode()`); at inference
+ * MXNet's zoneout masks are all ones, so the cell equals its base cell. Gluon note: the masks
+ * come from `mx.random.seed`'s generator, not MXNet's bits.
  */
 export class ZoneoutCell extends ModifierCell {
   /** The Python class name, for `toString()` and error messages. */
   static override readonly gluonName: string = 'ZoneoutCell';
-  /** Zoneout probability of the outputs (the identity at inference). */
+  /** Zoneout probability of the outputs (training only; the identity at inference). */
   readonly zoneoutOutputs: number;
-  /** Zoneout probability of the states (the identity at inference). */
+  /** Zoneout probability of the states (training only; the identity at inference). */
   readonly zoneoutStates: number;
+  /** The output of the previous step (MXNet's `_prev_output`), null after `reset()`. */
+  private _prevOutput: NDArray | null = null;
   constructor(
     baseCell: RecurrentCell,
     ...args: PositionalArgs<[], [zoneoutOutputs: number, zoneoutStates: number], ZoneoutCellOptions>
@@ -188,11 +191,30 @@ export class ZoneoutCell extends ModifierCell {
     this.zoneoutOutputs = o.zoneoutOutputs;
     this.zoneoutStates = o.zoneoutStates;
   }
-  override hybridForward(_F: typeof ndNs, x: NDArray, states: NDArray[]): [NDArray, NDArray[]] {
+  override hybridForward(F: typeof ndNs, x: NDArray, states: NDArray[]): [NDArray, NDArray[]] {
     const [out, next] = this.baseCell.forward(x, states);
-    // Inference: Dropout(ones) is ones, so where(mask, new, old) keeps the new values and
-    // the previous output MXNet remembers is never read.
-    return [out, next];
+    // Inference: Dropout(ones) is ones, so where(mask, new, old) keeps the new values.
+    if (!isTraining()) {
+      this._prevOutput = out;
+      return [out, next];
+    }
+    // Training (rnn_cell.py ZoneoutCell.hybrid_forward): each unit keeps its previous value with
+    // probability p; the previous output starts as zeros after reset().
+    const mask = (p: number, like: NDArray): NDArray => F.Dropout(F.onesLike(like), p);
+    const prev = this._prevOutput ?? F.zerosLike(out);
+    const output = this.zoneoutOutputs !== 0 ? F.where(mask(this.zoneoutOutputs, out), out, prev) : out;
+    const st =
+      this.zoneoutStates !== 0
+        ? next.map((s, i) => F.where(mask(this.zoneoutStates, s), s, states[i] as NDArray))
+        : next;
+    this._prevOutput = output;
+    return [output, st];
+  }
+
+  /** Forgets the previous output too (a new sequence starts from zeros). */
+  override reset(): void {
+    super.reset();
+    this._prevOutput = null;
   }
   override toString(): string {
     return `ZoneoutCell(p_out=${pyFloat(this.zoneoutOutputs)}, p_state=${pyFloat(this.zoneoutStates)}, ${this.baseCell.toString()})`;

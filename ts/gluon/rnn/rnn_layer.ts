@@ -5,6 +5,8 @@ import { isRecording, isTraining } from '../../autograd/tape.js';
 import { FusedRnnKernel, type FusedRnnSpec, type RnnMode } from '../../backend/rnn.js';
 import type { InitLike } from '../../init/initializer.js';
 import { NDArray, shapeStr } from '../../ndarray/ndarray.js';
+import { Symbol as MxSymbol } from '../../symbol/symbol.js';
+import { traceBlock } from '../../symbol/trace.js';
 import { AssertionError, ValueError } from '../../util/errors.js';
 import { type Float32, type PositionalArgs, parseArgs, pyFloat } from '../../util/options.js';
 import { type BlockOptions, className, HybridBlock } from '../block.js';
@@ -25,7 +27,7 @@ export interface RNNLayerOptions extends BlockOptions {
   numLayers?: number;
   /** 'TNC' (default) or 'NTC'. */
   layout?: Layout;
-  /** Dropout between layers, in [0, 1] (training only: it never acts here). */
+  /** Dropout between layers, in [0, 1] (training mode only, as MXNet's native kernel applies it). */
   dropout?: number;
   /** Run a second, reversed direction and concatenate both outputs (default false). */
   bidirectional?: boolean;
@@ -140,7 +142,9 @@ const PARAM_RE = /^(l|r)(\d)_(i2h|h2h|h2r)_(weight|bias)$/;
 
 /**
  * Shared implementation of RNN, LSTM and GRU (Python `_RNNLayer`).
- * Gluon note: `dropout` between layers applies only in training, so it never acts here.
+ * In training mode, `dropout` acts on every layer's output but the last (as MXNet's native and
+ * cuDNN kernels; the oneDNN kernel ignores it). Gluon note: its masks come from
+ * `mx.random.seed`'s generator, not MXNet's bits.
  */
 export class _RNNLayer extends HybridBlock {
   /** The Python class name, for `toString()` and error messages. */
@@ -295,6 +299,8 @@ export class _RNNLayer extends HybridBlock {
   override forward(inputs: NDArray, states?: null, sequenceLength?: NDArray | null): NDArray;
   override forward(inputs: NDArray, states: NDArray | NDArray[], sequenceLength?: NDArray | null): [NDArray, NDArray[]];
   override forward(inputs: unknown, states?: unknown, sequenceLength?: unknown): NDArray | [NDArray, NDArray[]] {
+    // Symbols trace the layer into MXNet's fused RNN op (HybridBlock.export; ts/gluon/symbolic_layers.ts).
+    if (inputs instanceof MxSymbol) return traceBlock(this, inputs, [states, sequenceLength]) as NDArray;
     const name = className(this);
     if (!(inputs instanceof NDArray))
       throw new TypeError(`${name}.forward: inputs must be an NDArray, got ${String(inputs)}`);

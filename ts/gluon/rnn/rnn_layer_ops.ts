@@ -38,7 +38,8 @@ function cellStep(
     let cn = nd.add(nd.mul(nd.sigmoid(gf), c as NDArray), nd.mul(nd.sigmoid(gi), nd.tanh(gg)));
     if (spec.clip !== null) cn = nd.clip(cn, spec.clip.min, spec.clip.max);
     let hn = nd.mul(nd.sigmoid(go), nd.tanh(cn));
-    if (spec.projection !== null) hn = nd.FullyConnected(hn, w[4] as NDArray, null, { noBias: true, numHidden: spec.projection });
+    if (spec.projection !== null)
+      hn = nd.FullyConnected(hn, w[4] as NDArray, null, { noBias: true, numHidden: spec.projection });
     return [hn, cn];
   }
   if (spec.mode === 'gru') {
@@ -109,7 +110,8 @@ export function fusedForwardOps(
   const hOut = spec.projection ?? spec.hidden;
   const zerosH = nd.zeros([N, hOut]);
   const zerosC = nd.zeros([N, spec.hidden]);
-  const hState = a.states[0] === undefined ? null : nd.split(a.states[0], spec.numLayers * D, { axis: 0, squeezeAxis: true });
+  const hState =
+    a.states[0] === undefined ? null : nd.split(a.states[0], spec.numLayers * D, { axis: 0, squeezeAxis: true });
   const cState =
     spec.mode !== 'lstm' || a.states[1] === undefined
       ? null

@@ -118,8 +118,11 @@ export function take(...args: unknown[]): NDArray {
       out.set(a.data.subarray(src, src + inner), (p * m + j) * inner);
     }
   }
-  return tape('take', [a, ind], new NDArray(out, [...a.shape.slice(0, ax), ...ind.shape, ...a.shape.slice(ax + 1)]), () =>
-    gatherGrad(a, (i) => take(i, ind, ax, mode)),
+  return tape(
+    'take',
+    [a, ind],
+    new NDArray(out, [...a.shape.slice(0, ax), ...ind.shape, ...a.shape.slice(ax + 1)]),
+    () => gatherGrad(a, (i) => take(i, ind, ax, mode)),
   );
 }
 

@@ -4,6 +4,7 @@
 import { batchDotGrad, batchNormGrad, identityGrad, layerNormGrad } from '../../autograd/grads.js';
 import { isTraining, tape } from '../../autograd/tape.js';
 import { backend } from '../../backend/index.js';
+import { layerNormRows } from '../../backend/norm.js';
 import { parseArgs } from '../../util/options.js';
 import { NDArray, shapeSize, shapeStr } from '../ndarray.js';
 import { around, axisOf, checkBool, checkChoice, checkNd, checkNum } from './common.js';
@@ -126,10 +127,37 @@ export function LayerNorm(...args: unknown[]): NDArray | [NDArray, NDArray, NDAr
       );
     }
   }
-  const out = new Float32Array(x.size);
-  const means = new Float32Array(outer * inner);
-  const stds = new Float32Array(outer * inner);
-  const d = x.data;
+  let out: Float32Array;
+  let means: Float32Array = new Float32Array(outer * inner);
+  let stds: Float32Array = new Float32Array(outer * inner);
+  if (inner === 1 && n > 0) {
+    // Contiguous rows: the wasm SIMD kernel (crates/kernels/src/norm.rs).
+    ({ out, mean: means, std: stds } = layerNormRows(x.data, gamma.data, beta.data, eps));
+  } else {
+    out = new Float32Array(x.size);
+    stridedLayerNorm(x.data, gamma.data, beta.data, eps, out, means, stds, outer, n, inner);
+  }
+  const y = tape('LayerNorm', [x, gamma, beta], new NDArray(out, x.shape), () =>
+    layerNormGrad(x, gamma, means, stds, outer, n, inner),
+  );
+  if (!withStats) return y;
+  const statShape = x.shape.map((dd, i) => (i === ax ? 1 : dd));
+  return [y, new NDArray(means, statShape), new NDArray(stds, statShape)];
+}
+
+/** LayerNorm along a strided axis (`inner` > 1), or of empty rows. */
+function stridedLayerNorm(
+  d: Float32Array,
+  g: Float32Array,
+  b: Float32Array,
+  eps: number,
+  out: Float32Array,
+  means: Float32Array,
+  stds: Float32Array,
+  outer: number,
+  n: number,
+  inner: number,
+): void {
   for (let p = 0; p < outer; p++) {
     for (let i = 0; i < inner; i++) {
       const base = p * n * inner + i;
@@ -143,19 +171,12 @@ export function LayerNorm(...args: unknown[]): NDArray | [NDArray, NDArray, NDAr
       }
       const std = Math.sqrt(v / n + eps);
       for (let k = 0; k < n; k++) {
-        out[base + k * inner] =
-          (((d[base + k * inner] as number) - mean) / std) * (gamma.data[k] as number) + (beta.data[k] as number);
+        out[base + k * inner] = (((d[base + k * inner] as number) - mean) / std) * (g[k] as number) + (b[k] as number);
       }
       means[p * inner + i] = mean;
       stds[p * inner + i] = std;
     }
   }
-  const y = tape('LayerNorm', [x, gamma, beta], new NDArray(out, x.shape), () =>
-    layerNormGrad(x, gamma, means, stds, outer, n, inner),
-  );
-  if (!withStats) return y;
-  const statShape = x.shape.map((dd, i) => (i === ax ? 1 : dd));
-  return [y, new NDArray(means, statShape), new NDArray(stds, statShape)];
 }
 
 /**
@@ -227,11 +248,11 @@ export function batch_dot(...args: unknown[]): NDArray {
 export interface BatchNormOptions {
   /** Added to the variance (default 1e-3, MXNet's operator default). */
   eps?: number;
-  /** The running-average momentum (used in training only; accepted for the signature). */
+  /** The running-average momentum of training mode (default 0.9). */
   momentum?: number;
   /** Read gamma as 1 (default true, MXNet's operator default). */
   fixGamma?: boolean;
-  /** Normalise with the moving statistics (inference always does here). */
+  /** Normalise with the moving statistics also in training mode (default false). */
   useGlobalStats?: boolean;
   /** Only false: the batch statistics are a training output. */
   outputMeanVar?: boolean;
@@ -242,10 +263,10 @@ export interface BatchNormOptions {
 }
 
 /**
- * `nd.BatchNorm(data, gamma, beta, moving_mean, moving_var, ...)` at inference:
- * (x - moving_mean) / sqrt(moving_var + eps) * gamma + beta per channel along `axis`.
- * Gluon note: this package runs inference only, so the moving statistics are always used, as
- * MXNet does outside `autograd.record()`; `momentum` has no effect there either.
+ * `nd.BatchNorm(data, gamma, beta, moving_mean, moving_var, ...)`: at inference
+ * (x - moving_mean) / sqrt(moving_var + eps) * gamma + beta per channel along `axis`. In training
+ * mode (without `useGlobalStats`) the batch mean and biased variance are used instead, and the
+ * moving statistics are updated in place during backward (MXNet 1.x updates them there).
  */
 export function BatchNorm(
   data: NDArray,
@@ -475,5 +496,10 @@ export function LeakyReLU(...args: unknown[]): NDArray {
 export function Flatten(data: NDArray): NDArray {
   const x = checkNd('nd.Flatten', 'data', data);
   if (x.ndim === 0) throw new RangeError('nd.Flatten: data must have at least one dimension');
-  return tape('Flatten', [x], new NDArray(x.data, [x.shape[0] as number, shapeSize(x.shape.slice(1))]), () => identityGrad);
+  return tape(
+    'Flatten',
+    [x],
+    new NDArray(x.data, [x.shape[0] as number, shapeSize(x.shape.slice(1))]),
+    () => identityGrad,
+  );
 }

@@ -129,7 +129,9 @@ function valueReduce(name: keyof typeof REDUCERS, args: unknown[]): NDArray {
   const y = reduceGroups(x, axes, keepdims, REDUCERS[name]);
   // prod has no backward here: recording it would be silently wrong, so it is refused.
   if (name === 'prod' && needsGrad(x) && isRecording())
-    throw new Error(`${where}: has no backward; it cannot be used on arrays that need gradients under autograd.record()`);
+    throw new Error(
+      `${where}: has no backward; it cannot be used on arrays that need gradients under autograd.record()`,
+    );
   return tape(name, [x], y, () => reduceGrad(x, y, axes, name));
 }
 

@@ -3,6 +3,7 @@
 
 import { softmaxGrad } from '../../autograd/grads.js';
 import { tape } from '../../autograd/tape.js';
+import { softmaxRows } from '../../backend/norm.js';
 import { parseArgs } from '../../util/options.js';
 import { NDArray, shapeStr } from '../ndarray.js';
 import { around, axisOf, checkBool, checkNd, checkNum } from './common.js';
@@ -55,9 +56,38 @@ function run(
     }
   }
   const x = data.data;
-  const out = new Float32Array(data.size);
-  const exps = new Float64Array(n);
   const t = temperature;
+  let out: Float32Array;
+  if (inner === 1) {
+    // Contiguous rows: the wasm SIMD kernel (crates/kernels/src/norm.rs).
+    let lens: Float32Array | null = null;
+    if (length !== null) {
+      lens = new Float32Array(outer);
+      for (let o = 0; o < outer; o++) lens[o] = Math.min(Math.max(Math.trunc(length.data[o] as number), 0), n);
+    }
+    out = softmaxRows(x, n, lens, t, log);
+  } else {
+    out = new Float32Array(data.size);
+    stridedRows(x, out, outer, n, inner, t, log, length);
+  }
+  const y = new NDArray(out, data.shape);
+  return tape(log ? 'log_softmax' : 'softmax', [data], y, () =>
+    softmaxGrad(y, outer, n, inner, t, log, length === null ? null : length.data),
+  );
+}
+
+/** Softmax along a strided axis (`inner` > 1), in float64 per row. */
+function stridedRows(
+  x: Float32Array,
+  out: Float32Array,
+  outer: number,
+  n: number,
+  inner: number,
+  t: number,
+  log: boolean,
+  length: NDArray | null,
+): void {
+  const exps = new Float64Array(n);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * n * inner + i;
@@ -86,10 +116,6 @@ function run(
       }
     }
   }
-  const y = new NDArray(out, data.shape);
-  return tape(log ? 'log_softmax' : 'softmax', [data], y, () =>
-    softmaxGrad(y, outer, n, inner, t, log, length === null ? null : length.data),
-  );
 }
 
 function temperatureOf(where: string, t: unknown): number {

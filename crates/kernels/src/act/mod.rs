@@ -10,6 +10,7 @@ mod exp;
 mod sigmoid;
 mod tanh;
 
+pub(crate) use exp::exp as exp_k;
 pub(crate) use sigmoid::sigmoid_k;
 pub use sigmoid::{sigmoid, sigmoid_f32x4, sigmoid_slice};
 pub(crate) use tanh::tanh_k;

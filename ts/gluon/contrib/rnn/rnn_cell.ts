@@ -3,9 +3,11 @@
 // output and recurrent state are the projection r = h Whr^T. An LSTMP step runs on the fused
 // LSTMP kernel with T = 1, the arithmetic of `LSTM(..., { projectionSize })` (spec §8.7).
 
+import { isRecording, isTraining } from '../../../autograd/tape.js';
 import { FusedRnnKernel } from '../../../backend/rnn.js';
 import type { InitLike } from '../../../init/initializer.js';
 import type * as nd from '../../../ndarray/index.js';
+import * as ndOps from '../../../ndarray/index.js';
 import { NDArray, shapeStr } from '../../../ndarray/ndarray.js';
 import { AssertionError } from '../../../util/errors.js';
 import { type PositionalArgs, parseArgs, pyFloat } from '../../../util/options.js';
@@ -37,9 +39,9 @@ export interface VariationalDropoutCellOptions {
 }
 
 /**
- * `VariationalDropoutCell(baseCell, dropInputs=0, dropStates=0, dropOutputs=0)`: in training,
- * one dropout mask per sequence on the inputs, the first state and the outputs. Gluon note: at
- * inference (the only mode here) MXNet's masks are all ones, so the cell computes its base cell.
+ * `VariationalDropoutCell(baseCell, dropInputs=0, dropStates=0, dropOutputs=0)`: in training
+ * (`autograd.record()` / `trainMode()`), one dropout mask per sequence on the inputs, the first
+ * state and the outputs; at inference MXNet's masks are all ones, so the cell is its base cell.
  */
 export class VariationalDropoutCell extends ModifierCell {
   /** The Python class name, for `toString()` and error messages. */
@@ -50,6 +52,9 @@ export class VariationalDropoutCell extends ModifierCell {
   readonly dropStates: number;
   /** Dropout rate on the outputs (the identity at inference). */
   readonly dropOutputs: number;
+  private _statesMask: NDArray | null = null;
+  private _inputsMask: NDArray | null = null;
+  private _outputsMask: NDArray | null = null;
   constructor(
     baseCell: RecurrentCell,
     ...args: PositionalArgs<
@@ -86,8 +91,31 @@ export class VariationalDropoutCell extends ModifierCell {
     this.dropStates = o.dropStates;
     this.dropOutputs = o.dropOutputs;
   }
-  override hybridForward(_F: typeof nd, x: NDArray, states: NDArray[]): [NDArray, NDArray[]] {
-    return this.baseCell.forward(x, states);
+  override hybridForward(F: typeof nd, x: NDArray, states: NDArray[]): [NDArray, NDArray[]] {
+    if (!isTraining()) return this.baseCell.forward(x, states);
+    // Training (contrib/rnn/rnn_cell.py hybrid_forward): one mask per sequence, drawn at its first step.
+    let st = states;
+    let inputs = x;
+    if (this.dropStates) {
+      this._statesMask ??= F.Dropout(F.onesLike(states[0] as NDArray), this.dropStates);
+      st = [F.mul(states[0] as NDArray, this._statesMask), ...states.slice(1)];
+    }
+    if (this.dropInputs) {
+      this._inputsMask ??= F.Dropout(F.onesLike(x), this.dropInputs);
+      inputs = F.mul(x, this._inputsMask);
+    }
+    const [out, next] = this.baseCell.forward(inputs, st);
+    if (!this.dropOutputs) return [out, next];
+    this._outputsMask ??= F.Dropout(F.onesLike(out), this.dropOutputs);
+    return [F.mul(out, this._outputsMask), next];
+  }
+
+  /** Clears the masks too: the next sequence draws new ones. */
+  override reset(): void {
+    super.reset();
+    this._statesMask = null;
+    this._inputsMask = null;
+    this._outputsMask = null;
   }
   /**
    * As MXNet: with state dropout, step by step; without, the base cell's own (merged) unroll,
@@ -100,9 +128,12 @@ export class VariationalDropoutCell extends ModifierCell {
     this.reset();
     const f = formatSequence(o.length, o.inputs, o.layout, true);
     const beginState = o.beginState ?? this.beginState(f.batchSize);
-    const [outputs, states] = this._withBase((base) =>
-      base.unroll(o.length, f.inputs, { beginState, layout: o.layout, mergeOutputs: true, validLength: o.validLength }),
+    // One mask per sequence, shared along the time axis (the identity outside training).
+    const ins = this.dropInputs ? ndOps.Dropout(f.inputs as NDArray, this.dropInputs, 'training', [f.axis]) : f.inputs;
+    let [outputs, states] = this._withBase((base) =>
+      base.unroll(o.length, ins, { beginState, layout: o.layout, mergeOutputs: true, validLength: o.validLength }),
     );
+    if (this.dropOutputs) outputs = ndOps.Dropout(outputs as NDArray, this.dropOutputs, 'training', [f.axis]);
     const merge = o.mergeOutputs === null ? outputs instanceof NDArray : o.mergeOutputs;
     let outs = formatSequence(o.length, outputs, o.layout, merge).inputs;
     if (o.validLength !== null) outs = maskSequenceVariableLength(outs, o.length, o.validLength, f.axis, merge);
@@ -252,7 +283,7 @@ export class LSTMPCell extends HybridRecurrentCell {
   }
 
   override hybridForward(
-    _F: typeof nd,
+    F: typeof nd,
     x: NDArray,
     states: NDArray[],
     params: Record<string, NDArray>,
@@ -263,6 +294,22 @@ export class LSTMPCell extends HybridRecurrentCell {
       throw new RangeError(
         `LSTMPCell: input must have ${inputSize} features per sample, got shape ${shapeStr(x.shape)}`,
       );
+    if (isRecording()) {
+      // Under autograd.record(): LSTMPCell.hybrid_forward of contrib/rnn/rnn_cell.py on nd operators.
+      const H = this._hiddenSize;
+      const gates = F.add(
+        F.FullyConnected(x, params.i2h_weight as NDArray, params.i2h_bias as NDArray, 4 * H),
+        F.FullyConnected(states[0] as NDArray, params.h2h_weight as NDArray, params.h2h_bias as NDArray, 4 * H),
+      );
+      const [gi, gf, gg, go] = F.split(gates, 4, { axis: 1 }) as [NDArray, NDArray, NDArray, NDArray];
+      const c = F.add(F.mul(F.sigmoid(gf), states[1] as NDArray), F.mul(F.sigmoid(gi), F.tanh(gg)));
+      const hidden = F.mul(F.sigmoid(go), F.tanh(c));
+      const r = F.FullyConnected(hidden, params.h2r_weight as NDArray, null, {
+        numHidden: this._projectionSize,
+        noBias: true,
+      });
+      return [r, [r, c]];
+    }
     const ps = [this.i2h_weight, this.h2h_weight, this.i2h_bias, this.h2h_bias, this.h2r_weight];
     const k = this._kernel.get(
       ps,

@@ -1,0 +1,238 @@
+// HybridBlock.export against MXNet 1.9.1: the models of test/fixtures/gen_symbol_fixtures.py
+// built here in TypeScript with MXNet's weights (test/fixtures/mxnet_symbol/<case>-0000.params),
+// traced with F = mx.sym, and compared with MXNet's own export of the same model
+// (<case>-symbol.json); our files are imported back here and by MXNet itself, and must compute
+// MXNet's outputs (<case>.json).
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { HybridBlock, nn, rnn, SymbolBlock } from '../../ts/gluon/index.js';
+import { ready, sym } from '../../ts/index.js';
+import type * as nd from '../../ts/ndarray/index.js';
+import { NDArray } from '../../ts/ndarray/ndarray.js';
+import { expectClose, type Tensor, toNd } from './helpers.js';
+
+beforeAll(async () => {
+  await ready();
+});
+
+interface SymbolFixture {
+  case: string;
+  input_names: string[];
+  inputs: Tensor[];
+  outputs: Tensor[];
+}
+
+const DIR = new URL('../fixtures/mxnet_symbol/', import.meta.url);
+const golden = (name: string): SymbolFixture => JSON.parse(readFileSync(new URL(`${name}.json`, DIR), 'utf8'));
+const paramsOf = (name: string) => new Uint8Array(readFileSync(new URL(`${name}-0000.params`, DIR)));
+const outputsOf = (r: unknown): NDArray[] => (r instanceof NDArray ? [r] : (r as NDArray[]).flat(3) as NDArray[]);
+
+class LanguageModel extends HybridBlock {
+  declare embedding: nn.Embedding;
+  declare lstm: rnn.LSTM;
+  declare decoder: nn.Dense;
+  constructor() {
+    super({ prefix: 'languagemodel0_' });
+    this.nameScope(() => {
+      this.embedding = this.registerChild(new nn.Embedding(12, 4), 'embedding');
+      this.lstm = this.registerChild(new rnn.LSTM(5, { numLayers: 2, layout: 'TNC' }), 'lstm');
+      this.decoder = this.registerChild(new nn.Dense(12, { flatten: false }), 'decoder');
+    });
+  }
+  override hybridForward(_F: typeof nd, x: NDArray): NDArray {
+    return this.decoder.forward(this.lstm.forward(this.embedding.forward(x)));
+  }
+}
+
+class ProjectedLSTM extends HybridBlock {
+  declare lstm: rnn.LSTM;
+  constructor() {
+    super({ prefix: 'projectedlstm0_' });
+    this.nameScope(() => {
+      this.lstm = this.registerChild(
+        new rnn.LSTM(6, { numLayers: 2, projectionSize: 3, bidirectional: true, layout: 'NTC' }),
+        'lstm',
+      );
+    });
+  }
+  override hybridForward(_F: typeof nd, x: NDArray): NDArray {
+    return this.lstm.forward(x);
+  }
+}
+
+class BiGRUClassifier extends HybridBlock {
+  declare gru: rnn.GRU;
+  declare out: nn.Dense;
+  constructor() {
+    super({ prefix: 'bigruclassifier0_' });
+    this.nameScope(() => {
+      this.gru = this.registerChild(new rnn.GRU(4, { bidirectional: true, layout: 'TNC' }), 'gru');
+      this.out = this.registerChild(new nn.Dense(3), 'out');
+    });
+  }
+  override hybridForward(F: typeof nd, data: NDArray, validLength: NDArray): NDArray {
+    const x = F.SequenceMask(F.swapaxes(data, 0, 1), validLength, true);
+    const last = F.SequenceLast(this.gru.forward(x), validLength, true);
+    return F.softmax(this.out.forward(last));
+  }
+}
+
+class ConvTagger extends HybridBlock {
+  declare conv: nn.Conv1D;
+  declare bn: nn.BatchNorm;
+  declare pool: nn.MaxPool1D;
+  declare lstm: rnn.LSTM;
+  declare norm: nn.LayerNorm;
+  declare tag: nn.Dense;
+  constructor() {
+    super({ prefix: 'convtagger0_' });
+    this.nameScope(() => {
+      this.conv = this.registerChild(new nn.Conv1D(6, 3, { padding: 1, layout: 'NCW' }), 'conv');
+      this.bn = this.registerChild(new nn.BatchNorm({ axis: 1 }), 'bn');
+      this.pool = this.registerChild(new nn.MaxPool1D(2), 'pool');
+      this.lstm = this.registerChild(new rnn.LSTM(4, { bidirectional: true, layout: 'NTC' }), 'lstm');
+      this.norm = this.registerChild(new nn.LayerNorm(), 'norm');
+      this.tag = this.registerChild(new nn.Dense(3, { flatten: false }), 'tag');
+    });
+  }
+  override hybridForward(F: typeof nd, x: NDArray): NDArray {
+    let h = this.pool.forward(F.relu(this.bn.forward(this.conv.forward(x))));
+    h = F.transpose(h, [0, 2, 1]);
+    return F.softmax(this.tag.forward(this.norm.forward(this.lstm.forward(h))), { axis: -1 });
+  }
+}
+
+const MODELS: Record<string, () => HybridBlock> = {
+  lm_lstm2: () => new LanguageModel(),
+  lstm_projection: () => new ProjectedLSTM(),
+  bigru_classifier: () => new BiGRUClassifier(),
+  conv_bilstm_tagger: () => new ConvTagger(),
+};
+
+/** The model with MXNet's weights, run once (as Python's `net(x)` before `export`). */
+function built(name: string): { net: HybridBlock; f: SymbolFixture } {
+  const f = golden(name);
+  const net = (MODELS[name] as () => HybridBlock)();
+  net.initialize();
+  net.collectParams().load(paramsOf(name), { restorePrefix: '' });
+  const outs = outputsOf((net.forward as (...a: NDArray[]) => unknown)(...f.inputs.map(toNd)));
+  outs.forEach((o, i) => {
+    expectClose(o, f.outputs[i] as Tensor, 1e-5, `${name}: the TypeScript model itself, output ${i}`);
+  });
+  return { net, f };
+}
+
+/** nnvm's entry version of a mutated variable depends on how often Python traced the model. */
+function normalized(json: string): unknown {
+  const g = JSON.parse(json);
+  for (const n of g.nodes) n.inputs = n.inputs.map((e: number[]) => [e[0], e[1], 0]);
+  return g;
+}
+
+describe('HybridBlock.export: the graph MXNet 1.9.1 exports for the same model', () => {
+  for (const name of Object.keys(MODELS)) {
+    it(`${name} (mxnet_symbol/${name}-symbol.json)`, () => {
+      const { net, f } = built(name);
+      const { symbol, params } = net.export();
+      const want = readFileSync(new URL(`${name}-symbol.json`, DIR), 'utf8');
+      expect(normalized(symbol)).toEqual(normalized(want));
+      if (name !== 'conv_bilstm_tagger') expect(symbol).toBe(want);
+      const back = SymbolBlock.imports(symbol, f.input_names, params);
+      outputsOf(back.forward(...f.inputs.map(toNd))).forEach((o, i) => {
+        expectClose(o, f.outputs[i] as Tensor, 1e-5, `${name}: imported export, output ${i}`);
+      });
+    });
+  }
+
+  it('export before any forward needs inputNames; bad arguments throw, naming them', () => {
+    const net = new ProjectedLSTM();
+    expect(() => net.export()).toThrow(/run forward once before export/);
+    net.initialize();
+    net.collectParams().load(paramsOf('lstm_projection'), { restorePrefix: '' });
+    const { symbol } = net.export({ inputNames: ['x'] });
+    expect(JSON.parse(symbol).nodes[0]).toEqual({ op: 'null', name: 'x', inputs: [] });
+    expect(() => net.export('m', -1)).toThrow(/epoch must be an integer in \[0, 9999\], got -1/);
+    expect(() => net.export({ path: 3 as unknown as string })).toThrow(/path must be a string or null, got 3/);
+  });
+});
+
+describe('mx.sym', () => {
+  it('writes the attributes given, as Python strings, and checks them against the operator table', () => {
+    const x = sym.var('x');
+    const y = sym.add(sym.mul(sym.LayerNorm(x, sym.var('g'), sym.var('b'), { eps: 1e-5 }), 2), 0.5);
+    const g = JSON.parse(y.toJson());
+    expect(g.nodes.map((n: { op: string }) => n.op)).toEqual(['null', 'null', 'null', 'LayerNorm', '_mul_scalar', '_plus_scalar']);
+    expect(g.nodes[3].attrs).toEqual({ eps: '1e-05' });
+    expect(g.nodes[5].attrs).toEqual({ scalar: '0.5' });
+    expect(g.node_row_ptr).toEqual([0, 1, 2, 3, 6, 7, 8]);
+    expect(y.listArguments()).toEqual(['x', 'g', 'b']);
+    expect(() => sym.FullyConnected(x, sym.var('w'))).toThrow(/attribute 'num_hidden' is required/);
+    expect(() => sym.softmax(x, { axes: 1 } as never)).toThrow(/unknown option 'axes'/);
+    expect(() => sym.Activation(x, 'gelu' as never)).toThrow(/act_type' must be one of/);
+  });
+});
+
+/** A Python with MXNet 1.9.1 (MXNET_PYTHON, /tmp/mxops-venv, pyenv's 3.8), or the reason there is none. */
+function mxnetPython(): { python: string } | { reason: string } {
+  const candidates = process.env.MXNET_PYTHON ? [process.env.MXNET_PYTHON] : [];
+  const pyenv = join(homedir(), '.pyenv', 'versions');
+  try {
+    for (const v of readdirSync(pyenv).filter((d) => d.startsWith('3.8'))) candidates.push(join(pyenv, v, 'bin', 'python'));
+  } catch {
+    // no pyenv
+  }
+  candidates.push('/tmp/mxops-venv/bin/python', 'python3.8', 'python3');
+  for (const python of candidates) {
+    const r = spawnSync(python, ['-c', 'import mxnet; assert mxnet.__version__ == "1.9.1"'], { encoding: 'utf8' });
+    if (r.status === 0) return { python };
+  }
+  return { reason: `no Python with mxnet==1.9.1 found (tried ${candidates.join(', ')}; set MXNET_PYTHON)` };
+}
+
+// MXNet imports our files and its own, runs both on the fixture's inputs; prints
+// {case: [max |difference|, same parameter keys, same number of outputs]}.
+const MXNET_CHECK = `
+import json, sys
+import numpy as np
+import mxnet as mx
+from mxnet import gluon, nd
+ours, fixtures, cases = sys.argv[1], sys.argv[2], sys.argv[3].split(',')
+res = {}
+for case in cases:
+    f = json.load(open('%s/%s.json' % (fixtures, case)))
+    xs = [nd.array(np.array(t['data'], dtype=np.float32).reshape(t['shape'])) for t in f['inputs']]
+    a = gluon.SymbolBlock.imports('%s/%s-symbol.json' % (ours, case), f['input_names'], '%s/%s-0000.params' % (ours, case))
+    b = gluon.SymbolBlock.imports('%s/%s-symbol.json' % (fixtures, case), f['input_names'], '%s/%s-0000.params' % (fixtures, case))
+    oa, ob = a(*xs), b(*xs)
+    oa = oa if isinstance(oa, (list, tuple)) else [oa]
+    ob = ob if isinstance(ob, (list, tuple)) else [ob]
+    diff = max(float(np.abs(x.asnumpy() - y.asnumpy()).max()) for x, y in zip(oa, ob))
+    keys = sorted(nd.load('%s/%s-0000.params' % (ours, case)).keys()) == sorted(nd.load('%s/%s-0000.params' % (fixtures, case)).keys())
+    res[case] = [diff, keys, len(oa) == len(ob)]
+print(json.dumps(res))
+`;
+
+describe('HybridBlock.export loads in MXNet 1.9.1', () => {
+  const found = mxnetPython();
+  if ('reason' in found) console.log(`skipping the MXNet load check: ${found.reason}`);
+  it.skipIf('reason' in found)('MXNet imports every model exported here and computes what its own export computes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hybrid-export-'));
+    try {
+      const names = Object.keys(MODELS);
+      for (const name of names) built(name).net.export(join(dir, name));
+      const r = spawnSync((found as { python: string }).python, ['-c', MXNET_CHECK, dir, fileURLToPath(DIR), names.join(',')], {
+        encoding: 'utf8',
+      });
+      expect(r.status, r.stderr).toBe(0);
+      const res = JSON.parse(r.stdout.trim().split('\n').at(-1) as string) as Record<string, [number, boolean, boolean]>;
+      for (const name of names) expect(res[name], name).toEqual([0, true, true]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,200 @@
+// The symbolic forwards of the built-in layers whose Python `hybrid_forward` names its node
+// 'fwd' or writes attributes the mx.nd call does not (python/mxnet/gluon/nn/basic_layers.py,
+// conv_layers.py, activations.py, rnn/rnn_layer.py `_forward_kernel`), so that `export` writes
+// what MXNet 1.9.1 writes for the same model. Other blocks trace through `hybridForward(mx.sym, ...)`.
+
+import { sym } from '../symbol/sym_ops.js';
+import { makeNode, type Symbol } from '../symbol/symbol.js';
+import { registerSymbolicForward } from '../symbol/trace.js';
+import type { Block } from './block.js';
+import { Activation } from './nn/activations.js';
+import { Dense, Dropout, Embedding } from './nn/basic_layers.js';
+import { BatchNorm } from './nn/basic_layers_ext.js';
+import { Conv1D, MaxPool1D } from './nn/conv_layers.js';
+import { _RNNLayer } from './rnn/rnn_layer.js';
+
+/** A layer's private configuration, read by name (the fields mirror Python's attributes). */
+function cfg<T>(b: Block): T {
+  return b as unknown as T;
+}
+
+/** Python `child(x)` for an optional activation child. */
+function applyAct(act: Block | null, x: Symbol): Symbol {
+  return act === null ? x : (act.forward(x) as Symbol);
+}
+
+registerSymbolicForward(Dense, (b, x, _args, p, scoped) => {
+  const c = cfg<{ _units: number; _flatten: boolean; act: Block | null }>(b);
+  const out = scoped(() =>
+    sym.FullyConnected(x, p.weight as Symbol, p.bias ?? null, {
+      noBias: p.bias === undefined,
+      numHidden: c._units,
+      flatten: c._flatten,
+      name: 'fwd',
+    }),
+  );
+  return scoped(() => applyAct(c.act, out));
+});
+
+registerSymbolicForward(Embedding, (b, x, _args, p, scoped) => {
+  const c = cfg<{ _inputDim: number; _outputDim: number }>(b);
+  return scoped(() =>
+    sym.Embedding(x, p.weight as Symbol, {
+      inputDim: c._inputDim,
+      outputDim: c._outputDim,
+      dtype: 'float32',
+      sparseGrad: false,
+      name: 'fwd',
+    }),
+  );
+});
+
+registerSymbolicForward(Activation, (b, x, _args, _p, scoped) =>
+  scoped(() => sym.Activation(x, { actType: cfg<{ _actType: string }>(b)._actType, name: 'fwd' })),
+);
+
+registerSymbolicForward(Dropout, (b, x, _args, _p, scoped) => {
+  const c = cfg<{ _rate: number; _axes: number[] }>(b);
+  return scoped(() =>
+    c._rate > 0
+      ? sym.Dropout(x, { p: c._rate, axes: c._axes, name: 'fwd', cudnnOff: false })
+      : sym.identity(x),
+  );
+});
+
+registerSymbolicForward(BatchNorm, (b, x, _args, p, scoped) => {
+  const c = cfg<{ _axis: number; _eps: number; _momentum: number; _scale: boolean; _useGlobalStats: boolean }>(b);
+  return scoped(() =>
+    sym.BatchNorm(x, p.gamma as Symbol, p.beta as Symbol, p.running_mean as Symbol, p.running_var as Symbol, {
+      name: 'fwd',
+      axis: c._axis,
+      eps: c._eps,
+      momentum: c._momentum,
+      fixGamma: !c._scale,
+      useGlobalStats: c._useGlobalStats,
+    }),
+  );
+});
+
+registerSymbolicForward(Conv1D, (b, x, _args, p, scoped) => {
+  const c = cfg<{
+    _channels: number;
+    _kernel: number;
+    _stride: number;
+    _pad: number;
+    _dilate: number;
+    _groups: number;
+    act: Block | null;
+  }>(b);
+  const out = scoped(() =>
+    sym.Convolution(x, p.weight as Symbol, p.bias ?? null, {
+      name: 'fwd',
+      kernel: [c._kernel],
+      stride: [c._stride],
+      dilate: [c._dilate],
+      pad: [c._pad],
+      numFilter: c._channels,
+      numGroup: c._groups,
+      noBias: p.bias === undefined,
+      layout: 'NCW',
+    }),
+  );
+  return scoped(() => applyAct(c.act, out));
+});
+
+// The pooling layers share one (unexported) base class: register on it.
+registerSymbolicForward(Object.getPrototypeOf(MaxPool1D) as typeof MaxPool1D, (b, x, _args, _p, scoped) => {
+  const c = cfg<{
+    _cfg: {
+      kernel: number;
+      stride: number;
+      pad: number;
+      ceil: boolean;
+      global: boolean;
+      type: string;
+      layout: string;
+      countIncludePad: boolean | null;
+    };
+  }>(b)._cfg;
+  return scoped(() =>
+    sym.Pooling(x, {
+      name: 'fwd',
+      kernel: [c.kernel],
+      stride: [c.stride],
+      pad: [c.pad],
+      globalPool: c.global,
+      poolType: c.type,
+      layout: c.layout,
+      poolingConvention: c.ceil ? 'full' : 'valid',
+      ...(c.countIncludePad === null ? {} : { countIncludePad: c.countIncludePad }),
+    }),
+  );
+});
+
+interface RnnLayerCfg {
+  _mode: string;
+  _hiddenSize: number;
+  _numLayers: number;
+  _layout: string;
+  _dropout: number;
+  _dir: number;
+  _projectionSize: number | null;
+  _clip: { min: number; max: number; nan: boolean } | null;
+  _useSequenceLength: boolean;
+  prefix: string;
+  stateInfo(batchSize: number): { shape: number[]; __layout__?: string }[];
+}
+
+// rnn_layer.py `__call__` (begin states named in the caller's scope) and `_forward_kernel`.
+registerSymbolicForward(_RNNLayer, (b, x, args, p, scoped) => {
+  const c = cfg<RnnLayerCfg>(b);
+  const [states, sequenceLength] = args as [Symbol | Symbol[] | null | undefined, Symbol | null | undefined];
+  const skipStates = states === null || states === undefined;
+  const st: Symbol[] = skipStates
+    ? c.stateInfo(0).map((info, i) =>
+        sym.zeros(info.shape, { name: `${c.prefix}h0_${i}`, attr: { __layout__: info.__layout__ ?? 'LNC' } }),
+      )
+    : Array.isArray(states)
+      ? states
+      : [states];
+  return scoped(() => {
+    const inputs = c._layout === 'NTC' ? sym.swapaxes(x, 0, 1) : x;
+    const gates = c._projectionSize === null ? ['i2h', 'h2h'] : ['i2h', 'h2h', 'h2r'];
+    const flat: Symbol[] = [];
+    for (const t of ['weight', 'bias'])
+      for (let l = 0; l < c._numLayers; l++)
+        for (const d of ['l', 'r'].slice(0, c._dir))
+          for (const g of gates) {
+            if (g === 'h2r' && t === 'bias') continue;
+            flat.push(sym.reshape(p[`${d}${l}_${g}_${t}`] as Symbol, -1));
+          }
+    const params = makeNode(
+      'sym._rnn_param_concat',
+      '_rnn_param_concat',
+      flat,
+      { num_args: String(flat.length), dim: '0' },
+      null,
+      '_rnn_param_concat',
+    )[0] as Symbol;
+    const outs = sym.RNN({
+      data: inputs,
+      parameters: params,
+      state: st[0] as Symbol,
+      stateCell: c._mode === 'lstm' ? (st[1] as Symbol) : null,
+      sequenceLength: c._useSequenceLength ? (sequenceLength ?? null) : null,
+      useSequenceLength: c._useSequenceLength,
+      stateSize: c._hiddenSize,
+      projectionSize: c._projectionSize,
+      numLayers: c._numLayers,
+      bidirectional: c._dir === 2,
+      p: c._dropout,
+      stateOutputs: true,
+      mode: c._mode,
+      lstmStateClipMin: c._clip?.min ?? null,
+      lstmStateClipMax: c._clip?.max ?? null,
+      lstmStateClipNan: c._clip?.nan ?? false,
+    }) as unknown as Symbol[];
+    const out = c._layout === 'NTC' ? sym.swapaxes(outs[0] as Symbol, 0, 1) : (outs[0] as Symbol);
+    return skipStates ? out : [out, outs.slice(1)];
+  });
+});

@@ -1,0 +1,413 @@
+// mx.sym: the operators of mx.nd on Symbols (python/mxnet/symbol/register.py generates them
+// in Python). Each takes mx.nd's arguments (positionally in Python's order, or in one trailing
+// options object with camelCase keys) plus the symbol-only options `name` and `attr`, and writes
+// the arguments that were given as the node's attributes, as Python writes the keyword
+// arguments of a call: `F.softmax(x)` has no attributes, `F.softmax(x, { axis: -1 })` has
+// axis '-1'. The attributes are checked by the operator table (one definition per operator).
+
+import { isPlainObject, parseArgs } from '../util/options.js';
+import { makeNode, makeVar, pyAttr, Symbol } from './symbol.js';
+
+/** Options every `mx.sym` operator takes besides its own. */
+export interface SymbolCallOptions {
+  /** The node's name (prefixed by the current name scope); default: the function name and a counter. */
+  name?: string | null;
+  /** Extra string attributes stored on the node (`__layout__`, ...). */
+  attr?: Readonly<Record<string, string>> | null;
+}
+
+/** Options of `sym.zeros` / `sym.ones`. */
+export interface FillOptions extends SymbolCallOptions {
+  /** The shape (0 marks a dimension left to shape inference). */
+  shape?: readonly number[];
+  /** Only 'float32'. */
+  dtype?: 'float32';
+}
+
+/** An `mx.sym` operator: mx.nd's arguments with Symbols for arrays, plus {@link SymbolCallOptions}. */
+export type SymbolOp = (...args: unknown[]) => Symbol;
+
+/** camelCase -> snake_case (MXNet's attribute names). */
+function snake(k: string): string {
+  return k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+interface OpSpec {
+  /** MXNet's operator name. */
+  op: string;
+  /** The Python function name: the automatic name's hint (lower-cased). */
+  fn: string;
+  /** Array arguments, in order. */
+  inputs: readonly string[];
+  /** Array arguments that may be left out (null). */
+  optional?: readonly string[];
+  /** Other parameters in Python's positional order (camelCase). */
+  params: readonly string[];
+  /** Fixed attributes written on every call (Python functions that always pass them). */
+  fixed?: Readonly<Record<string, string>>;
+}
+
+function build(spec: OpSpec, args: readonly unknown[]): Symbol[] {
+  const where = `sym.${spec.fn}`;
+  const names = [...spec.inputs, ...spec.params, 'name', 'attr'];
+  const o = parseArgs<Record<string, unknown>>(
+    where,
+    args,
+    names,
+    {},
+    spec.inputs.filter((i) => !spec.optional?.includes(i)),
+  );
+  const inputs: Symbol[] = [];
+  for (const k of spec.inputs) {
+    const v = o[k];
+    if (v === null || v === undefined) continue;
+    if (!(v instanceof Symbol)) throw new TypeError(`${where}: ${k} must be a Symbol, got ${String(v)}`);
+    inputs.push(v);
+  }
+  const attrs: Record<string, string> = { ...spec.fixed };
+  for (const k of spec.params) if (o[k] !== undefined) attrs[snake(k)] = pyAttr(where, k, o[k]);
+  const extra = o.attr as Record<string, string> | null | undefined;
+  if (extra !== null && extra !== undefined) Object.assign(attrs, extra);
+  const name = (o.name as string | null | undefined) ?? null;
+  return makeNode(where, spec.op, inputs, attrs, name, spec.fn.toLowerCase());
+}
+
+function define(spec: OpSpec): SymbolOp {
+  return (...args) => build(spec, args)[0] as Symbol;
+}
+
+function unary(op: string, fn = op): SymbolOp {
+  return define({ op, fn, inputs: ['data'], params: [] });
+}
+
+/** Leading Symbols (or one array of them), then optional parameters: concat, stack. */
+function variadic(op: string, fn: string, params: readonly string[]): SymbolOp {
+  return (...args) => {
+    let i = 0;
+    let data: Symbol[] = [];
+    if (Array.isArray(args[0])) {
+      data = [...(args[0] as Symbol[])];
+      i = 1;
+    } else while (i < args.length && args[i] instanceof Symbol) data.push(args[i++] as Symbol);
+    const rest = args.slice(i);
+    const o = parseArgs<Record<string, unknown>>(`sym.${fn}`, rest, [...params, 'name', 'attr'], {});
+    const attrs: Record<string, string> = { num_args: String(data.length) };
+    for (const k of params) if (o[k] !== undefined) attrs[snake(k)] = pyAttr(`sym.${fn}`, k, o[k]);
+    const extra = o.attr as Record<string, string> | null | undefined;
+    if (extra) Object.assign(attrs, extra);
+    return makeNode(`sym.${fn}`, op, data, attrs, (o.name as string | undefined) ?? null, fn)[0] as Symbol;
+  };
+}
+
+/**
+ * Python's arithmetic on symbols: two Symbols -> `elemwise_*` (`_plus`, ... names), a number
+ * -> the `_*_scalar` operator. Gluon note: unlike `nd.add`, two Symbols do not broadcast
+ * (Python's `a + b` on symbols); use `broadcast_add` for that.
+ */
+function arith(
+  fn: string,
+  elem: [string, string],
+  scalar: [string, string],
+  rscalar: [string, string],
+): (lhs: Symbol | number, rhs: Symbol | number, options?: SymbolCallOptions) => Symbol {
+  return (lhs, rhs, options = {}) => {
+    const where = `sym.${fn}`;
+    const o = parseArgs<SymbolCallOptions>(where, [options], ['name', 'attr'], {});
+    const name = o.name ?? null;
+    if (lhs instanceof Symbol && rhs instanceof Symbol)
+      return makeNode(where, elem[0], [lhs, rhs], { ...o.attr }, name, elem[1])[0] as Symbol;
+    if (lhs instanceof Symbol && typeof rhs === 'number')
+      return makeNode(where, scalar[0], [lhs], { ...o.attr, scalar: pyAttr(where, 'scalar', rhs) }, name, scalar[1])[0] as Symbol;
+    if (typeof lhs === 'number' && rhs instanceof Symbol)
+      return makeNode(where, rscalar[0], [rhs], { ...o.attr, scalar: pyAttr(where, 'scalar', lhs) }, name, rscalar[1])[0] as Symbol;
+    throw new TypeError(`${where}: expected Symbols or numbers, got ${String(lhs)} and ${String(rhs)}`);
+  };
+}
+
+/** `sym.var(name, { shape, attr })`: an input or parameter variable. */
+function variable(name: string, options: { shape?: readonly number[] | null; attr?: Record<string, string> | null } = {}): Symbol {
+  if (typeof name !== 'string' || name === '') throw new TypeError(`sym.var: name must be a non-empty string, got ${String(name)}`);
+  const o = parseArgs<{ shape: readonly number[] | null; attr: Record<string, string> | null }>('sym.var', [options], ['shape', 'attr'], {});
+  const attrs: Record<string, string> = { ...o.attr };
+  if (o.shape !== null && o.shape !== undefined) attrs.__shape__ = pyAttr('sym.var', 'shape', [...o.shape]);
+  return makeVar(name, attrs);
+}
+
+/**
+ * `sym.zeros(shape, { dtype, name, attr })`: `_zeros` (also `zeros({ shape, ... })`, the form a
+ * recurrent layer's `beginState(0, { func: F.zeros })` uses).
+ */
+function filled(
+  op: string,
+  fn: string,
+): (shape: readonly number[] | FillOptions, options?: Omit<FillOptions, 'shape'>) => Symbol {
+  return (shape, options = {}) => {
+    const where = `sym.${fn}`;
+    const all = Array.isArray(shape) ? { ...options, shape } : shape;
+    if (!isPlainObject(all)) throw new TypeError(`${where}: expected a shape and options, got ${String(shape)}`);
+    const o = parseArgs<FillOptions>(where, [all], ['shape', 'dtype', 'name', 'attr'], {}, ['shape']);
+    // python/mxnet/symbol/symbol.py zeros(): dtype defaults to float32 and is always written.
+    const attrs = { ...o.attr, shape: pyAttr(where, 'shape', [...(o.shape as number[])]), dtype: o.dtype ?? 'float32' };
+    return makeNode(where, op, [], attrs, o.name ?? null, fn)[0] as Symbol;
+  };
+}
+
+/** `sym.split(data, numOutputs, axis=1, squeezeAxis=false)`: SliceChannel's outputs. */
+function split(...args: unknown[]): Symbol[] {
+  return build(
+    { op: 'SliceChannel', fn: 'split', inputs: ['data'], params: ['numOutputs', 'axis', 'squeezeAxis'] },
+    args,
+  );
+}
+
+/** `sym.RNN(data, parameters, state, stateCell?, sequenceLength?, { stateSize, numLayers, mode, ... })`: all outputs. */
+function rnn(...args: unknown[]): Symbol[] {
+  return build(
+    {
+      op: 'RNN',
+      fn: 'RNN',
+      inputs: ['data', 'parameters', 'state', 'stateCell', 'sequenceLength'],
+      optional: ['stateCell', 'sequenceLength'],
+      params: [
+        'stateSize',
+        'numLayers',
+        'bidirectional',
+        'mode',
+        'p',
+        'stateOutputs',
+        'projectionSize',
+        'lstmStateClipMin',
+        'lstmStateClipMax',
+        'lstmStateClipNan',
+        'useSequenceLength',
+      ],
+    },
+    args,
+  );
+}
+
+const seqParams = ['useSequenceLength'];
+
+/**
+ * `mx.sym`: Symbol-valued operators with mx.nd's names and arguments, for tracing
+ * `hybridForward(F, ...)` into a graph (`HybridBlock.export`).
+ */
+export const sym = {
+  /** `sym.var(name, { shape, attr })`: a variable. */
+  var: variable,
+  /** `sym.Variable`: the same as `var`. */
+  Variable: variable,
+  /** `sym.FullyConnected(data, weight, bias, numHidden, noBias, flatten)`. */
+  FullyConnected: define({
+    op: 'FullyConnected',
+    fn: 'FullyConnected',
+    inputs: ['data', 'weight', 'bias'],
+    optional: ['bias'],
+    params: ['numHidden', 'noBias', 'flatten'],
+  }),
+  /** `sym.Embedding(data, weight, inputDim, outputDim, { dtype, sparseGrad })`. */
+  Embedding: define({
+    op: 'Embedding',
+    fn: 'Embedding',
+    inputs: ['data', 'weight'],
+    params: ['inputDim', 'outputDim', 'dtype', 'sparseGrad'],
+  }),
+  /** `sym.Activation(data, actType)`. */
+  Activation: define({ op: 'Activation', fn: 'Activation', inputs: ['data'], params: ['actType'] }),
+  /** `sym.LeakyReLU(data, gamma?, { actType, slope })`. */
+  LeakyReLU: define({
+    op: 'LeakyReLU',
+    fn: 'LeakyReLU',
+    inputs: ['data', 'gamma'],
+    optional: ['gamma'],
+    params: ['actType', 'slope'],
+  }),
+  /** `sym.relu(data)`. */
+  relu: unary('relu'),
+  /** `sym.sigmoid(data)`. */
+  sigmoid: unary('sigmoid'),
+  /** `sym.tanh(data)`. */
+  tanh: unary('tanh'),
+  /** `sym.softsign(data)`. */
+  softsign: unary('softsign'),
+  /** `sym.exp(data)`. */
+  exp: unary('exp'),
+  /** `sym.log(data)`. */
+  log: unary('log'),
+  /** `sym.sqrt(data)`. */
+  sqrt: unary('sqrt'),
+  /** `sym.square(data)`. */
+  square: unary('square'),
+  /** `sym.abs(data)`. */
+  abs: unary('abs'),
+  /** `sym.sign(data)`. */
+  sign: unary('sign'),
+  /** `sym.identity(data)` (MXNet's `_copy`). */
+  identity: unary('_copy', 'identity'),
+  /** `sym.zerosLike(data)` (`zeros_like`). */
+  zerosLike: unary('zeros_like'),
+  /** `sym.onesLike(data)` (`ones_like`). */
+  onesLike: unary('ones_like'),
+  /** `sym.zeros_like(data)`. */
+  zeros_like: unary('zeros_like'),
+  /** `sym.ones_like(data)`. */
+  ones_like: unary('ones_like'),
+  /** `sym.softmax(data, length?, { axis, temperature, dtype, useLength })`. */
+  softmax: define({
+    op: 'softmax',
+    fn: 'softmax',
+    inputs: ['data', 'length'],
+    optional: ['length'],
+    params: ['axis', 'temperature', 'dtype', 'useLength'],
+  }),
+  /** `sym.log_softmax(data, axis, temperature)`. */
+  log_softmax: define({
+    op: 'log_softmax',
+    fn: 'log_softmax',
+    inputs: ['data'],
+    params: ['axis', 'temperature', 'dtype', 'useLength'],
+  }),
+  /** `sym.Dropout(data, p, mode, axes, { cudnnOff })`: the identity at inference. */
+  Dropout: define({ op: 'Dropout', fn: 'Dropout', inputs: ['data'], params: ['p', 'mode', 'axes', 'cudnnOff'] }),
+  /** `sym.reshape(data, shape, reverse)`. */
+  reshape: define({ op: 'Reshape', fn: 'reshape', inputs: ['data'], params: ['shape', 'reverse'] }),
+  /** `sym.Flatten(data)`. */
+  Flatten: unary('Flatten'),
+  /** `sym.flatten(data)`. */
+  flatten: unary('Flatten', 'flatten'),
+  /** `sym.swapaxes(data, dim1, dim2)` (`SwapAxis`). */
+  swapaxes: define({ op: 'SwapAxis', fn: 'swapaxes', inputs: ['data'], params: ['dim1', 'dim2'] }),
+  /** `sym.transpose(data, axes)`. */
+  transpose: define({ op: 'transpose', fn: 'transpose', inputs: ['data'], params: ['axes'] }),
+  /** `sym.expand_dims(data, axis)`. */
+  expand_dims: define({ op: 'expand_dims', fn: 'expand_dims', inputs: ['data'], params: ['axis'] }),
+  /** `sym.expandDims(data, axis)`. */
+  expandDims: define({ op: 'expand_dims', fn: 'expand_dims', inputs: ['data'], params: ['axis'] }),
+  /** `sym.squeeze(data, axis)`. */
+  squeeze: define({ op: 'squeeze', fn: 'squeeze', inputs: ['data'], params: ['axis'] }),
+  /** `sym.slice_axis(data, axis, begin, end)`. */
+  slice_axis: define({ op: 'slice_axis', fn: 'slice_axis', inputs: ['data'], params: ['axis', 'begin', 'end'] }),
+  /** `sym.sliceAxis(data, axis, begin, end)`. */
+  sliceAxis: define({ op: 'slice_axis', fn: 'slice_axis', inputs: ['data'], params: ['axis', 'begin', 'end'] }),
+  /** `sym.clip(data, aMin, aMax)`. */
+  clip: define({ op: 'clip', fn: 'clip', inputs: ['data'], params: ['aMin', 'aMax'] }),
+  /** `sym.concat(a, b, ..., { dim })` (`Concat`). */
+  concat: variadic('Concat', 'concat', ['dim']),
+  /** `sym.stack(a, b, ..., { axis })`. */
+  stack: variadic('stack', 'stack', ['axis']),
+  /** `sym.split(data, numOutputs, axis, squeezeAxis)` (`SliceChannel`): one Symbol per part. */
+  split,
+  /** `sym.SequenceMask(data, sequenceLength, useSequenceLength, value, axis)`. */
+  SequenceMask: define({
+    op: 'SequenceMask',
+    fn: 'SequenceMask',
+    inputs: ['data', 'sequenceLength'],
+    optional: ['sequenceLength'],
+    params: [...seqParams, 'value', 'axis'],
+  }),
+  /** `sym.SequenceLast(data, sequenceLength, useSequenceLength, axis)`. */
+  SequenceLast: define({
+    op: 'SequenceLast',
+    fn: 'SequenceLast',
+    inputs: ['data', 'sequenceLength'],
+    optional: ['sequenceLength'],
+    params: [...seqParams, 'axis'],
+  }),
+  /** `sym.SequenceReverse(data, sequenceLength, useSequenceLength, axis)`. */
+  SequenceReverse: define({
+    op: 'SequenceReverse',
+    fn: 'SequenceReverse',
+    inputs: ['data', 'sequenceLength'],
+    optional: ['sequenceLength'],
+    params: [...seqParams, 'axis'],
+  }),
+  /** `sym.sum(data, axis, keepdims, exclude)`. */
+  sum: define({ op: 'sum', fn: 'sum', inputs: ['data'], params: ['axis', 'keepdims', 'exclude'] }),
+  /** `sym.mean(data, axis, keepdims, exclude)`. */
+  mean: define({ op: 'mean', fn: 'mean', inputs: ['data'], params: ['axis', 'keepdims', 'exclude'] }),
+  /** `sym.max(data, axis, keepdims, exclude)`. */
+  max: define({ op: 'max', fn: 'max', inputs: ['data'], params: ['axis', 'keepdims', 'exclude'] }),
+  /** `sym.min(data, axis, keepdims, exclude)`. */
+  min: define({ op: 'min', fn: 'min', inputs: ['data'], params: ['axis', 'keepdims', 'exclude'] }),
+  /** `sym.argmax(data, axis, keepdims)`. */
+  argmax: define({ op: 'argmax', fn: 'argmax', inputs: ['data'], params: ['axis', 'keepdims'] }),
+  /** `sym.argmin(data, axis, keepdims)`. */
+  argmin: define({ op: 'argmin', fn: 'argmin', inputs: ['data'], params: ['axis', 'keepdims'] }),
+  /** `sym.dot(lhs, rhs, transposeA, transposeB)`. */
+  dot: define({ op: 'dot', fn: 'dot', inputs: ['lhs', 'rhs'], params: ['transposeA', 'transposeB'] }),
+  /** `sym.batch_dot(lhs, rhs, transposeA, transposeB)`. */
+  batch_dot: define({ op: 'batch_dot', fn: 'batch_dot', inputs: ['lhs', 'rhs'], params: ['transposeA', 'transposeB'] }),
+  /** `sym.where(condition, x, y)`. */
+  where: define({ op: 'where', fn: 'where', inputs: ['condition', 'x', 'y'], params: [] }),
+  /** `sym.LayerNorm(data, gamma, beta, axis, eps)`. */
+  LayerNorm: define({ op: 'LayerNorm', fn: 'LayerNorm', inputs: ['data', 'gamma', 'beta'], params: ['axis', 'eps'] }),
+  /** `sym.BatchNorm(data, gamma, beta, movingMean, movingVar, { eps, momentum, fixGamma, useGlobalStats, axis, cudnnOff })`. */
+  BatchNorm: define({
+    op: 'BatchNorm',
+    fn: 'BatchNorm',
+    inputs: ['data', 'gamma', 'beta', 'movingMean', 'movingVar'],
+    params: ['eps', 'momentum', 'fixGamma', 'useGlobalStats', 'axis', 'cudnnOff'],
+  }),
+  /** `sym.Convolution(data, weight, bias, { kernel, stride, dilate, pad, numFilter, numGroup, noBias, layout })`. */
+  Convolution: define({
+    op: 'Convolution',
+    fn: 'Convolution',
+    inputs: ['data', 'weight', 'bias'],
+    optional: ['bias'],
+    params: ['kernel', 'stride', 'dilate', 'pad', 'numFilter', 'numGroup', 'noBias', 'layout'],
+  }),
+  /** `sym.Pooling(data, { kernel, poolType, globalPool, poolingConvention, stride, pad, countIncludePad, layout })`. */
+  Pooling: define({
+    op: 'Pooling',
+    fn: 'Pooling',
+    inputs: ['data'],
+    params: ['kernel', 'poolType', 'globalPool', 'poolingConvention', 'stride', 'pad', 'countIncludePad', 'layout'],
+  }),
+  /** `sym.RNN(...)`: the fused recurrent operator; returns every output (output, then states). */
+  RNN: rnn,
+  /** `sym.zeros(shape, { dtype, name, attr })` (`_zeros`; 0 marks a dimension left to shape inference). */
+  zeros: filled('_zeros', 'zeros'),
+  /** `sym.ones(shape, { dtype, name, attr })` (`_ones`). */
+  ones: filled('_ones', 'ones'),
+  /** `sym.add(lhs, rhs)`: elemwise_add, or `_plus_scalar` with a number. */
+  add: arith('add', ['elemwise_add', '_plus'], ['_plus_scalar', '_plusscalar'], ['_plus_scalar', '_plusscalar']),
+  /** `sym.sub(lhs, rhs)`: elemwise_sub, `_minus_scalar` or `_rminus_scalar`. */
+  sub: arith('sub', ['elemwise_sub', '_minus'], ['_minus_scalar', '_minusscalar'], ['_rminus_scalar', '_rminusscalar']),
+  /** `sym.mul(lhs, rhs)`: elemwise_mul, or `_mul_scalar` with a number. */
+  mul: arith('mul', ['elemwise_mul', '_mul'], ['_mul_scalar', '_mulscalar'], ['_mul_scalar', '_mulscalar']),
+  /** `sym.div(lhs, rhs)`: elemwise_div, `_div_scalar` or `_rdiv_scalar`. */
+  div: arith('div', ['elemwise_div', '_div'], ['_div_scalar', '_divscalar'], ['_rdiv_scalar', '_rdivscalar']),
+  /** `sym.elemwise_add(lhs, rhs)`. */
+  elemwise_add: define({ op: 'elemwise_add', fn: 'elemwise_add', inputs: ['lhs', 'rhs'], params: [] }),
+  /** `sym.elemwise_sub(lhs, rhs)`. */
+  elemwise_sub: define({ op: 'elemwise_sub', fn: 'elemwise_sub', inputs: ['lhs', 'rhs'], params: [] }),
+  /** `sym.elemwise_mul(lhs, rhs)`. */
+  elemwise_mul: define({ op: 'elemwise_mul', fn: 'elemwise_mul', inputs: ['lhs', 'rhs'], params: [] }),
+  /** `sym.elemwise_div(lhs, rhs)`. */
+  elemwise_div: define({ op: 'elemwise_div', fn: 'elemwise_div', inputs: ['lhs', 'rhs'], params: [] }),
+  /** `sym.broadcast_add(lhs, rhs)`. */
+  broadcast_add: binary('broadcast_add'),
+  /** `sym.broadcast_sub(lhs, rhs)`. */
+  broadcast_sub: binary('broadcast_sub'),
+  /** `sym.broadcast_mul(lhs, rhs)`. */
+  broadcast_mul: binary('broadcast_mul'),
+  /** `sym.broadcast_div(lhs, rhs)`. */
+  broadcast_div: binary('broadcast_div'),
+  /** `sym.broadcast_maximum(lhs, rhs)`. */
+  broadcast_maximum: binary('broadcast_maximum'),
+  /** `sym.broadcast_minimum(lhs, rhs)`. */
+  broadcast_minimum: binary('broadcast_minimum'),
+  /** `sym.broadcast_greater(lhs, rhs)`. */
+  broadcast_greater: binary('broadcast_greater'),
+  /** `sym.broadcast_lesser(lhs, rhs)`. */
+  broadcast_lesser: binary('broadcast_lesser'),
+  /** `sym.broadcast_equal(lhs, rhs)`. */
+  broadcast_equal: binary('broadcast_equal'),
+};
+
+function binary(op: string): SymbolOp {
+  return define({ op, fn: op, inputs: ['lhs', 'rhs'], params: [] });
+}
+
+/** The type of `mx.sym`. */
+export type Sym = typeof sym;

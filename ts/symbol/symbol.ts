@@ -1,0 +1,237 @@
+// Symbols for tracing (python/mxnet/symbol/symbol.py): each operator call appends a node to a
+// graph whose attributes are the strings MXNet writes, named by the current name scope
+// (python/mxnet/name.py: NameManager and Prefix). `graphOf(heads)` orders the nodes as nnvm's
+// DFSVisit does (post-order from the heads, inputs in order), which is the order of MXNet's
+// `-symbol.json`. Every node is checked against the operator table (ts/symbol/operators.ts):
+// its attributes are parsed there, so an unknown or malformed attribute throws when traced.
+
+import { ValueError } from '../util/errors.js';
+import { AttrReader, type StringAttrs } from './attrs.js';
+import type { EntryRef, SymbolGraph, SymbolNode } from './graph.js';
+import { graphToJson } from './json_writer.js';
+import { OPERATORS } from './operators.js';
+
+/** A traced node: a variable (`op === 'null'`) or an operator call. */
+interface TracedNode {
+  readonly op: string;
+  readonly name: string;
+  readonly attrs: StringAttrs;
+  readonly inputs: readonly Symbol[];
+  /** Outputs a consumer may read. */
+  readonly numOutputs: number;
+  /** All outputs, hidden ones included (BatchNorm's mean and variance, ...): `node_row_ptr`. */
+  readonly totalOutputs: number;
+}
+
+/** One output of a traced node. Operators of `mx.sym` take and return Symbols. */
+export class Symbol {
+  /** @internal */
+  constructor(
+    readonly _node: TracedNode,
+    readonly _index: number,
+  ) {}
+
+  /** The node's name (MXNet's `sym.name`). */
+  get name(): string {
+    return this._node.name;
+  }
+
+  /** Python `sym.list_arguments()`: the variables this symbol reads, in graph order. */
+  listArguments(): string[] {
+    const g = graphOf([this]);
+    return g.argNodes.map((i) => (g.nodes[i] as SymbolNode).name);
+  }
+
+  /** Python `sym.tojson()`: the graph as MXNet 1.9.1 writes `-symbol.json`. */
+  toJson(): string {
+    return groupToJson([this]);
+  }
+
+  /** Python's repr: `<Symbol name>`. */
+  toString(): string {
+    return `<Symbol ${this.name}>`;
+  }
+}
+
+/** Python's str() of an attribute value, as symbol creation stores it. */
+export function pyAttr(where: string, key: string, v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (v === null) return 'None';
+  if (typeof v === 'number') return pyNumber(v);
+  if (Array.isArray(v) && v.every((d) => typeof d === 'number'))
+    return v.length === 1 ? `(${pyNumber(v[0] as number)},)` : `(${v.map(pyNumber).join(', ')})`;
+  throw new TypeError(`${where}: attribute '${key}' must be a number, boolean, string, null or number tuple, got ${String(v)}`);
+}
+
+/**
+ * A number as Python writes it: integers as ints ('2'), others as `repr(float)` ('0.5', '1e-05').
+ * Gluon note: JavaScript has one number type, so 1.0 is written '1' (MXNet parses both).
+ */
+export function pyNumber(v: number): string {
+  if (Number.isInteger(v) && Math.abs(v) < 1e16) return String(v);
+  if (!Number.isFinite(v)) return Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf';
+  const [mant, expStr] = v.toExponential().split('e') as [string, string];
+  const exp = Number(expStr);
+  if (exp >= -4 && exp < 16) return String(v);
+  const e = Math.abs(exp);
+  return `${mant}e${exp < 0 ? '-' : '+'}${e < 10 ? `0${e}` : e}`;
+}
+
+/** Python's NameManager (`Prefix` when `prefix` is set): automatic names hint + counter. */
+class NameManager {
+  private readonly counter = new Map<string, number>();
+  constructor(readonly prefix: string) {}
+  get(name: string | null, hint: string): string {
+    if (name !== null) return this.prefix + name;
+    const n = this.counter.get(hint) ?? 0;
+    this.counter.set(hint, n + 1);
+    return `${this.prefix}${hint}${n}`;
+  }
+}
+
+let currentNames = new NameManager('');
+
+/**
+ * Runs `fn` with a fresh `Prefix(prefix)` name manager, as a Block's `name_scope()` does while
+ * its `hybrid_forward` traces (python/mxnet/gluon/block.py, `_BlockScope.__enter__`).
+ */
+export function withNamePrefix<T>(prefix: string, fn: () => T): T {
+  const old = currentNames;
+  currentNames = new NameManager(prefix);
+  try {
+    return fn();
+  } finally {
+    currentNames = old;
+  }
+}
+
+/** Outputs MXNet 1.9.1 (pip, oneDNN build) gives an operator beyond the visible ones. */
+function hiddenOutputs(op: string, attrs: StringAttrs): number {
+  switch (op) {
+    case 'BatchNorm':
+    case 'LayerNorm':
+      return 2;
+    case 'Dropout':
+      return 1;
+    case 'LeakyReLU':
+      return attrs.act_type === 'rrelu' ? 1 : 0;
+    case 'Pooling': {
+      // oneDNN's max pooling keeps a workspace output (channels-first layouts only).
+      const max = (attrs.pool_type ?? 'max') === 'max';
+      const layout = attrs.layout ?? 'None';
+      return max && (layout === 'None' || layout.startsWith('NC')) ? 1 : 0;
+    }
+    default:
+      return 0;
+  }
+}
+
+const EMPTY_GRAPH: SymbolGraph = { nodes: [], argNodes: [], heads: [], mxnetVersion: null, nodeRowPtr: null };
+
+/**
+ * Appends an operator node: `attrs` are MXNet's (snake_case keys, string values), `name` an
+ * explicit name (prefixed by the current scope) or null for `hint` + counter. The attributes
+ * are parsed by the operator table, so an unknown operator or attribute throws here.
+ */
+export function makeNode(
+  where: string,
+  op: string,
+  inputs: readonly Symbol[],
+  attrs: Record<string, string>,
+  name: string | null,
+  hint: string,
+): Symbol[] {
+  const factory = OPERATORS.get(op);
+  if (factory === undefined) throw new ValueError(`${where}: operator '${op}' is not supported`);
+  for (const [i, s] of inputs.entries())
+    if (!(s instanceof Symbol)) throw new TypeError(`${where}: input ${i} must be a Symbol, got ${String(s)}`);
+  const sorted: Record<string, string> = {};
+  for (const k of Object.keys(attrs).sort()) sorted[k] = attrs[k] as string;
+  const full = currentNames.get(name, hint);
+  const probe: SymbolNode = { op, name: full, attrs: sorted, inputs: [], subgraphs: [] };
+  const prepared = factory(new AttrReader(`${where} (${op} node '${full}')`, sorted), probe, EMPTY_GRAPH);
+  const node: TracedNode = {
+    op,
+    name: full,
+    attrs: sorted,
+    inputs: [...inputs],
+    numOutputs: prepared.numOutputs,
+    totalOutputs: prepared.numOutputs + hiddenOutputs(op, sorted),
+  };
+  return Array.from({ length: prepared.numOutputs }, (_v, i) => new Symbol(node, i));
+}
+
+/** A variable node (`mx.sym.var(name, attr)`): its name is taken as given (no scope prefix). */
+export function makeVar(name: string, attrs: Record<string, string> = {}): Symbol {
+  const sorted: Record<string, string> = {};
+  for (const k of Object.keys(attrs).sort()) sorted[k] = attrs[k] as string;
+  return new Symbol({ op: 'null', name, attrs: sorted, inputs: [], numOutputs: 1, totalOutputs: 1 }, 0);
+}
+
+/** The graph of `heads` in nnvm's DFS post-order (the node order of MXNet's `-symbol.json`). */
+export function graphOf(heads: readonly Symbol[]): SymbolGraph & { rowPtr: number[] } {
+  const index = new Map<TracedNode, number>();
+  const order: TracedNode[] = [];
+  // Iterative post-order (unrolled cells make deep graphs).
+  for (const h of heads) {
+    const stack: [TracedNode, number][] = [[h._node, 0]];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1] as [TracedNode, number];
+      const [n, i] = top;
+      if (index.has(n)) {
+        stack.pop();
+        continue;
+      }
+      if (i < n.inputs.length) {
+        top[1] = i + 1;
+        const child = (n.inputs[i] as Symbol)._node;
+        if (!index.has(child)) stack.push([child, 0]);
+        continue;
+      }
+      stack.pop();
+      index.set(n, order.length);
+      order.push(n);
+    }
+  }
+  const names = new Map<string, TracedNode>();
+  for (const n of order) {
+    if (n.op !== 'null') continue;
+    const seen = names.get(n.name);
+    if (seen !== undefined && seen !== n)
+      throw new ValueError(`graph: two different variables are named '${n.name}'`);
+    names.set(n.name, n);
+  }
+  const entry = (s: Symbol): EntryRef => ({
+    node: index.get(s._node) as number,
+    index: s._index,
+    // nnvm bumps a variable's version when an operator mutates it (BatchNorm's moving statistics).
+    version: 0,
+  });
+  const nodes: SymbolNode[] = order.map((n) => ({
+    op: n.op,
+    name: n.name,
+    attrs: n.attrs,
+    inputs: n.inputs.map((s, k) => {
+      const e = entry(s);
+      return n.op === 'BatchNorm' && k >= 3 && s._node.op === 'null' ? { ...e, version: 1 } : e;
+    }),
+    subgraphs: [],
+  }));
+  const rowPtr = [0];
+  for (const n of order) rowPtr.push((rowPtr[rowPtr.length - 1] as number) + n.totalOutputs);
+  return {
+    nodes,
+    argNodes: nodes.flatMap((n, i) => (n.op === 'null' ? [i] : [])),
+    heads: heads.map(entry),
+    mxnetVersion: null,
+    nodeRowPtr: rowPtr,
+    rowPtr,
+  };
+}
+
+/** `Group(heads).tojson()`: MXNet 1.9.1's `-symbol.json` text. */
+export function groupToJson(heads: readonly Symbol[]): string {
+  const g = graphOf(heads);
+  return graphToJson(g, () => g.rowPtr);
+}
