@@ -16,6 +16,7 @@ import { sym } from './symbol/sym_ops.js';
 export { AutogradError, type BackwardOptions, type PauseOptions, type RecordOptions } from './autograd/index.js';
 export type { BackendInfo, ReadyOptions } from './backend/index.js';
 export { BackendTrapError } from './backend/index.js';
+export type { BuildName } from './backend/loader.js';
 export type {
   BlockArgs,
   BlockOptions,
@@ -25,6 +26,13 @@ export type {
 } from './gluon/block.js';
 export type { LSTMPCellOptions, VariationalDropoutCellOptions } from './gluon/contrib/rnn/rnn_cell.js';
 export type { ExportedModel, ExportOptions, ImportsOptions } from './gluon/index.js';
+export type {
+  HuberLossOptions,
+  KLDivLossOptions,
+  LossOptions,
+  SigmoidBCELossOptions,
+  SoftmaxCELossOptions,
+} from './gluon/loss.js';
 export type { ActivationOptions } from './gluon/nn/activations.js';
 export type { DenseOptions, DropoutOptions, EmbeddingOptions } from './gluon/nn/basic_layers.js';
 export type {
@@ -74,6 +82,7 @@ export type { BidirectionalCellOptions } from './gluon/rnn/container_cells.js';
 export type { DropoutCellOptions, ZoneoutCellOptions } from './gluon/rnn/modifier_cells.js';
 export type { GRUOptions, LSTMOptions, RNNLayerOptions, RNNOptions } from './gluon/rnn/rnn_layer.js';
 export type { Layout, Seq } from './gluon/rnn/sequence.js';
+export type { StatesSource, StepOptions, TrainerOptions } from './gluon/trainer.js';
 export type {
   ConstantOptions,
   ConstantValue,
@@ -88,6 +97,13 @@ export type {
   XavierOptions,
 } from './init/initializer.js';
 export { type NDArrayDict, NDArrayFileError } from './io/nd_io.js';
+export type {
+  CosineSchedulerOptions,
+  FactorSchedulerOptions,
+  MultiFactorSchedulerOptions,
+  PolySchedulerOptions,
+  WarmupOptions,
+} from './lr_scheduler.js';
 export type {
   ArrayOptions,
   ArraySource,
@@ -139,6 +155,7 @@ export type {
   TopkRetTyp,
   TransposeOptions,
 } from './ndarray/index.js';
+export type { NestedNumbers } from './ndarray/ndarray.js';
 export { NDArray, type Shape } from './ndarray/ndarray.js';
 export type {
   ActivationOpOptions,
@@ -153,6 +170,16 @@ export type {
 } from './ndarray/ops.js';
 export type { NormalOptions, UniformOptions } from './ndarray/random.js';
 export type { SequenceMaskOptions, SequenceOptions } from './ndarray/sequence.js';
+export type {
+  AdaGradOptions,
+  AdamOptions,
+  NAGOptions,
+  OptimizerOptions,
+  ParamMults,
+  RMSPropOptions,
+  SGDOptions,
+} from './optimizer/optimizer.js';
+export type { SymbolGraph } from './symbol/graph.js';
 export type { FillOptions, SymbolCallOptions, SymbolOp } from './symbol/sym_ops.js';
 export type { Symbol } from './symbol/symbol.js';
 export type { ExportedGraph, HybridExportOptions } from './symbol/trace.js';

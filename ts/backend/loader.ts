@@ -9,6 +9,7 @@ export type WasmExports = typeof Glue;
 /** The ABI version this TypeScript layer was written against (crates/wasm/src/info.rs). */
 const ABI_VERSION = 1;
 
+/** A build: 'simd' (one thread) or 'simd-threads' (shared memory and a worker pool). */
 export type BuildName = 'simd' | 'simd-threads';
 
 /** The folder of a build: the relaxed-SIMD variants sit beside the plain ones. */

@@ -11,6 +11,7 @@ import { Activation } from './nn/activations.js';
 import { Dense, Dropout, Embedding } from './nn/basic_layers.js';
 import { BatchNorm } from './nn/basic_layers_ext.js';
 import { Conv1D, MaxPool1D } from './nn/conv_layers.js';
+import { GRUCell, LSTMCell, RNNCell } from './rnn/basic_cells.js';
 import { _RNNLayer } from './rnn/rnn_layer.js';
 
 /** A layer's private configuration, read by name (the fields mirror Python's attributes). */
@@ -198,3 +199,97 @@ registerSymbolicForward(_RNNLayer, (b, x, args, p, scoped) => {
     return skipStates ? out : [out, outs.slice(1)];
   });
 });
+
+// rnn_cell.py: `_get_activation` (named activations become their operators, with the step's name).
+function cellActivation(x: Symbol, act: unknown, name: string): Symbol {
+  if (act === 'tanh' || act === 'relu' || act === 'sigmoid' || act === 'softsign') return sym[act](x, { name });
+  if (typeof act === 'string') return sym.Activation(x, { actType: act, name });
+  return (act as (v: Symbol) => Symbol)(x);
+}
+
+interface CellCfg {
+  _hiddenSize: number;
+  _counter: number;
+  _activation: unknown;
+  _recurrentActivation: unknown;
+}
+
+/** The i2h and h2h products of a step (names t<k>_i2h, t<k>_h2h). */
+function cellProducts(c: CellCfg, x: Symbol, h: Symbol, p: Readonly<Record<string, Symbol>>, gates: number): [Symbol, Symbol] {
+  const t = `t${c._counter}_`;
+  const fc = (d: Symbol, w: string, name: string) =>
+    sym.FullyConnected({
+      data: d,
+      weight: p[`${w}_weight`] as Symbol,
+      bias: p[`${w}_bias`] as Symbol,
+      numHidden: c._hiddenSize * gates,
+      name: `${t}${name}`,
+    });
+  return [fc(x, 'i2h', 'i2h'), fc(h, 'h2h', 'h2h')];
+}
+
+registerSymbolicForward(RNNCell, (b, x, args, p, scoped) =>
+  scoped(() => {
+    const c = cfg<CellCfg>(b);
+    const t = `t${c._counter}_`;
+    const states = args[0] as Symbol[];
+    const [i2h, h2h] = cellProducts(c, x, states[0] as Symbol, p, 1);
+    const out = cellActivation(sym.elemwise_add(i2h, h2h, { name: `${t}plus0` }), c._activation, `${t}out`);
+    return [out, [out]];
+  }),
+);
+
+registerSymbolicForward(LSTMCell, (b, x, args, p, scoped) =>
+  scoped(() => {
+    const c = cfg<CellCfg>(b);
+    const t = `t${c._counter}_`;
+    const states = args[0] as Symbol[];
+    const [i2h, h2h] = cellProducts(c, x, states[0] as Symbol, p, 4);
+    const gates = sym.elemwise_add(i2h, h2h, { name: `${t}plus0` });
+    const s = makeNode('sym.SliceChannel', 'SliceChannel', [gates], { num_outputs: '4' }, `${t}slice`, 'slicechannel');
+    const i = cellActivation(s[0] as Symbol, c._recurrentActivation, `${t}i`);
+    const f = cellActivation(s[1] as Symbol, c._recurrentActivation, `${t}f`);
+    const g = cellActivation(s[2] as Symbol, c._activation, `${t}c`);
+    const o = cellActivation(s[3] as Symbol, c._recurrentActivation, `${t}o`);
+    const nextC = sym.elemwise_add(
+      sym.elemwise_mul(f, states[1] as Symbol, { name: `${t}mul0` }),
+      sym.elemwise_mul(i, g, { name: `${t}mul1` }),
+      { name: `${t}state` },
+    );
+    const act = sym.Activation(nextC, { actType: c._activation, name: `${t}activation0` });
+    const nextH = sym.elemwise_mul(o, act, { name: `${t}out` });
+    return [nextH, [nextH, nextC]];
+  }),
+);
+
+registerSymbolicForward(GRUCell, (b, x, args, p, scoped) =>
+  scoped(() => {
+    const c = cfg<CellCfg>(b);
+    const t = `t${c._counter}_`;
+    const prev = (args[0] as Symbol[])[0] as Symbol;
+    const [i2hAll, h2hAll] = cellProducts(c, x, prev, p, 3);
+    const slice = (v: Symbol, name: string) =>
+      makeNode('sym.SliceChannel', 'SliceChannel', [v], { num_outputs: '3' }, `${t}${name}`, 'slicechannel');
+    const [i2hR, i2hZ, i2h] = slice(i2hAll, 'i2h_slice') as [Symbol, Symbol, Symbol];
+    const [h2hR, h2hZ, h2h] = slice(h2hAll, 'h2h_slice') as [Symbol, Symbol, Symbol];
+    const reset = sym.Activation(sym.elemwise_add(i2hR, h2hR, { name: `${t}plus0` }), {
+      actType: 'sigmoid',
+      name: `${t}r_act`,
+    });
+    const update = sym.Activation(sym.elemwise_add(i2hZ, h2hZ, { name: `${t}plus1` }), {
+      actType: 'sigmoid',
+      name: `${t}z_act`,
+    });
+    const cand = sym.Activation(
+      sym.elemwise_add(i2h, sym.elemwise_mul(reset, h2h, { name: `${t}mul0` }), { name: `${t}plus2` }),
+      { actType: 'tanh', name: `${t}h_act` },
+    );
+    const ones = sym.ones_like(update, { name: `${t}ones_like0` });
+    const next = sym.elemwise_add(
+      sym.elemwise_mul(sym.elemwise_sub(ones, update, { name: `${t}minus0` }), cand, { name: `${t}mul1` }),
+      sym.elemwise_mul(update, prev, { name: `${t}mul20` }),
+      { name: `${t}out` },
+    );
+    return [next, [next]];
+  }),
+);

@@ -91,7 +91,8 @@ function stridesOf(shape: Shape): number[] {
   return s;
 }
 
-type Nested = number | Nested[];
+/** What `toArray()` returns: numbers in nested arrays, one level per dimension (Python's `tolist()`). */
+export type NestedNumbers = number | NestedNumbers[];
 
 /** Calls operator `f` with `self` as its first argument (the NDArray method form). */
 function fwd<R>(f: (...a: never[]) => R, self: NDArray, args: unknown[]): R {
@@ -141,12 +142,12 @@ export class NDArray {
   }
 
   /** Nested JS arrays (Python `asnumpy().tolist()`). */
-  toArray(): Nested[] {
+  toArray(): NestedNumbers[] {
     const d = this.data;
     const shape = this.shape;
-    const build = (dim: number, off: number): Nested[] => {
+    const build = (dim: number, off: number): NestedNumbers[] => {
       const n = shape[dim] as number;
-      const out: Nested[] = new Array<Nested>(n);
+      const out: NestedNumbers[] = new Array<NestedNumbers>(n);
       if (dim === shape.length - 1) {
         for (let i = 0; i < n; i++) out[i] = d[off + i] as number;
         return out;

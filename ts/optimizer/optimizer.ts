@@ -48,7 +48,7 @@ const BASE_KEYS = [
   'multiPrecision',
 ] as const;
 
-/** Normalises snake_case keys to camelCase and rejects unknown ones (naming the optimizer). */
+/** @internal Normalises snake_case keys to camelCase and rejects unknown ones (naming the optimizer). */
 export function normalizeOptions(where: string, raw: unknown, keys: readonly string[]): Record<string, unknown> {
   if (raw === undefined || raw === null) return {};
   if (!isPlainObject(raw)) throw new TypeError(`${where}: options must be a plain object, got ${String(raw)}`);

@@ -152,6 +152,21 @@ function filled(
   };
 }
 
+const SYMBOLIC_FILLS = new WeakSet<object>();
+
+/**
+ * True for `sym.zeros` / `sym.ones`: a recurrent cell's `beginState(0, { func })` then names
+ * its states and records their layout, as Python's `begin_state` passes `name` and `**info`.
+ */
+export function isSymbolicFill(f: unknown): boolean {
+  return typeof f === 'function' && SYMBOLIC_FILLS.has(f);
+}
+
+function markFill<F extends object>(f: F): F {
+  SYMBOLIC_FILLS.add(f);
+  return f;
+}
+
 /** `sym.split(data, numOutputs, axis=1, squeezeAxis=false)`: SliceChannel's outputs. */
 function split(...args: unknown[]): Symbol[] {
   return build(
@@ -366,9 +381,9 @@ export const sym = {
   /** `sym.RNN(...)`: the fused recurrent operator; returns every output (output, then states). */
   RNN: rnn,
   /** `sym.zeros(shape, { dtype, name, attr })` (`_zeros`; 0 marks a dimension left to shape inference). */
-  zeros: filled('_zeros', 'zeros'),
+  zeros: markFill(filled('_zeros', 'zeros')),
   /** `sym.ones(shape, { dtype, name, attr })` (`_ones`). */
-  ones: filled('_ones', 'ones'),
+  ones: markFill(filled('_ones', 'ones')),
   /** `sym.add(lhs, rhs)`: elemwise_add, or `_plus_scalar` with a number. */
   add: arith('add', ['elemwise_add', '_plus'], ['_plus_scalar', '_plusscalar'], ['_plus_scalar', '_plusscalar']),
   /** `sym.sub(lhs, rhs)`: elemwise_sub, `_minus_scalar` or `_rminus_scalar`. */

@@ -3,6 +3,9 @@
 
 import * as nd from '../../ndarray/index.js';
 import { NDArray, shapeSize, shapeStr } from '../../ndarray/ndarray.js';
+import { isSymbolicFill, sym } from '../../symbol/sym_ops.js';
+import { Symbol as MxSymbol } from '../../symbol/symbol.js';
+import { traceBlock } from '../../symbol/trace.js';
 import { AssertionError, NotImplementedError } from '../../util/errors.js';
 import type { Context } from '../../util/options.js';
 import { isPlainObject, type PositionalArgs, parseArgs, snakeToCamel } from '../../util/options.js';
@@ -164,9 +167,19 @@ export function parseBeginState(
   return { batchSize, func, kwargs: kw };
 }
 
-export function makeStates(infos: StateInfo[], func: StateFunc, kwargs: Record<string, unknown>): NDArray[] {
-  return infos.map((info) => {
+export function makeStates(
+  infos: StateInfo[],
+  func: StateFunc,
+  kwargs: Record<string, unknown>,
+  names: readonly string[] = [],
+): NDArray[] {
+  return infos.map((info, i) => {
     const o: { shape: number[] } & Record<string, unknown> = { shape: [...info.shape], ...kwargs };
+    // mx.sym.zeros (tracing): Python's begin_state passes name= and **info (__layout__).
+    if (isSymbolicFill(func) && names[i] !== undefined) {
+      o.name ??= names[i];
+      if (info.__layout__ !== undefined) o.attr = { __layout__: info.__layout__, ...(o.attr as object | undefined) };
+    }
     if (info.dtype !== undefined && o.dtype === undefined) o.dtype = info.dtype;
     return func(o);
   });
@@ -180,6 +193,12 @@ export function cellsStateInfo(cells: Iterable<RecurrentCell>, batchSize: number
 /** `_cells_begin_state`: the concatenation of the children's begin states. */
 export function cellsBeginState(cells: Iterable<RecurrentCell>, args: unknown[]): NDArray[] {
   return [...cells].flatMap((c) => c.beginState(...(args as BeginStateArgs)));
+}
+
+/** `_get_begin_state`: zeros, made by mx.sym.zeros when the inputs are Symbols (tracing). */
+export function defaultBeginState(cell: RecurrentCell, inputs: unknown, batchSize: number): NDArray[] {
+  const first = Array.isArray(inputs) ? inputs[0] : inputs;
+  return first instanceof MxSymbol ? cell.beginState(0, { func: sym.zeros as unknown as StateFunc }) : cell.beginState(batchSize);
 }
 
 /** A cell wrapped by a modifier cell may only be run through the modifier (Python's assert). */
@@ -276,8 +295,9 @@ export class RecurrentCell extends Block {
     assertNotModified(this);
     const { batchSize, func, kwargs } = parseBeginState(`${className(this)}.beginState`, args);
     const infos = this.stateInfo(batchSize);
+    const names = infos.map((_s, i) => `${this.prefix}begin_state_${this._initCounter + 1 + i}`);
     this._initCounter += infos.length;
-    return makeStates(infos, func, kwargs);
+    return makeStates(infos, func, kwargs, names);
   }
 
   /** One step: `[output, newStates]`. */
@@ -338,7 +358,7 @@ export class RecurrentCell extends Block {
     this.reset();
     const { inputs, axis, batchSize } = formatSequence(o.length, o.inputs, o.layout, false);
     const vl = o.validLength === null ? null : checkValidLength(where, o.validLength, batchSize, o.length);
-    return { o, steps: inputs as NDArray[], axis, batchSize, vl, begin: o.beginState ?? this.beginState(batchSize) };
+    return { o, steps: inputs as NDArray[], axis, batchSize, vl, begin: o.beginState ?? defaultBeginState(this, o.inputs, batchSize) };
   }
 }
 
@@ -358,6 +378,8 @@ export class HybridRecurrentCell extends RecurrentCell {
   override forward(inputs: NDArray, states: NDArray[]): [NDArray, NDArray[]];
   override forward(inputs: unknown, states?: unknown): [NDArray, NDArray[]] {
     this._counter++;
+    // Symbols trace the step (HybridBlock.export; ts/gluon/symbolic_layers.ts).
+    if (inputs instanceof MxSymbol) return traceBlock(this, inputs, [states]) as [NDArray, NDArray[]];
     if (!(inputs instanceof NDArray))
       throw new TypeError(`${className(this)}.forward: inputs must be an NDArray, got ${String(inputs)}`);
     if (!Array.isArray(states)) {

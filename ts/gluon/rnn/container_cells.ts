@@ -12,6 +12,7 @@ import {
   type BeginStateArgs,
   cellsBeginState,
   cellsStateInfo,
+  defaultBeginState,
   HybridRecurrentCell,
   type MergeOutputs,
   parseUnroll,
@@ -70,7 +71,7 @@ function unrollCells(self: RecurrentCell, args: unknown[]): [Seq, NDArray[]] {
   self.reset();
   const { inputs, batchSize } = formatSequence(o.length, o.inputs, o.layout, null);
   const cells = cellsOf(self);
-  const begin = o.beginState ?? self.beginState(batchSize);
+  const begin = o.beginState ?? defaultBeginState(self, o.inputs, batchSize);
   let x: Seq = inputs;
   let p = 0;
   const next: NDArray[] = [];

@@ -281,7 +281,8 @@ export class _RNNLayer extends HybridBlock {
   beginState(...args: BeginStateArgs): NDArray[];
   beginState(...args: unknown[]): NDArray[] {
     const { batchSize, func, kwargs } = parseBeginState(`${className(this)}.beginState`, args);
-    return makeStates(this.stateInfo(batchSize), func, kwargs);
+    const infos = this.stateInfo(batchSize);
+    return makeStates(infos, func, kwargs, infos.map((_s, i) => `${this.prefix}h0_${i}`));
   }
 
   override _inferShape(x: NDArray): void {

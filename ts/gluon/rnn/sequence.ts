@@ -3,6 +3,8 @@
 
 import * as nd from '../../ndarray/index.js';
 import { NDArray, shapeStr } from '../../ndarray/ndarray.js';
+import { sym } from '../../symbol/sym_ops.js';
+import { Symbol as MxSymbol } from '../../symbol/symbol.js';
 import { AssertionError } from '../../util/errors.js';
 
 /** A sequence: one merged tensor, or a list of per-step (N, C) tensors. */
@@ -30,6 +32,18 @@ export function formatSequence(
 ): { inputs: Seq; axis: number; batchSize: number } {
   const axis = layout.indexOf('T');
   const batchAxis = layout.indexOf('N');
+  // Tracing (HybridBlock.export): rnn_cell.py `_format_sequence` on Symbols, batch size 0.
+  const first: unknown = Array.isArray(inputs) ? inputs[0] : inputs;
+  if (first instanceof MxSymbol) {
+    if (inputs instanceof MxSymbol && merge === false) {
+      if (length === null) throw new TypeError('unroll: length is required to split a symbolic input');
+      const steps = sym.split(inputs, { axis, numOutputs: length, squeezeAxis: 1 });
+      return { inputs: steps as unknown as NDArray[], axis, batchSize: 0 };
+    }
+    if (Array.isArray(inputs) && merge === true)
+      return { inputs: sym.stack(inputs as unknown as MxSymbol[], { axis }) as unknown as NDArray, axis, batchSize: 0 };
+    return { inputs, axis, batchSize: 0 };
+  }
   if (inputs instanceof NDArray) {
     if (inputs.ndim !== 3) {
       throw new RangeError(`unroll: a merged input must be 3-d in layout ${layout}, got ${shapeStr(inputs.shape)}`);
