@@ -179,7 +179,8 @@ export type {
   RMSPropOptions,
   SGDOptions,
 } from './optimizer/optimizer.js';
-export type { SymbolGraph } from './symbol/graph.js';
+export type { StringAttrs } from './symbol/attrs.js';
+export type { EntryRef, SymbolGraph, SymbolNode } from './symbol/graph.js';
 export type { FillOptions, SymbolCallOptions, SymbolOp } from './symbol/sym_ops.js';
 export type { Symbol } from './symbol/symbol.js';
 export type { ExportedGraph, HybridExportOptions } from './symbol/trace.js';
