@@ -182,7 +182,7 @@ export type {
 export type { StringAttrs } from './symbol/attrs.js';
 export type { EntryRef, SymbolGraph, SymbolNode } from './symbol/graph.js';
 export type { FillOptions, SymbolCallOptions, SymbolOp } from './symbol/sym_ops.js';
-export type { Symbol } from './symbol/symbol.js';
+export type { MxSymbol } from './symbol/symbol.js';
 export type { ExportedGraph, HybridExportOptions } from './symbol/trace.js';
 export { AssertionError, NotImplementedError, RuntimeError, ValueError } from './util/errors.js';
 export type { Context, Float32, PositionalArgs } from './util/options.js';

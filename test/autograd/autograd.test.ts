@@ -94,6 +94,15 @@ describe('attachGrad, backward, detach', () => {
     autograd.backward([a as NDArray, b as NDArray], [nd.array([1, 1]), nd.array([1, 1])]);
     expect(x.grad?.toArray()).toEqual([4, 6]);
   });
+  it('operators without a backward refuse arrays that need a gradient while recording', () => {
+    const x = nd.array([1, 2]);
+    x.attachGrad();
+    expect(() => autograd.record(() => nd.prod(x))).toThrow(AutogradError);
+    expect(() => autograd.record(() => nd.LeakyReLU(x))).toThrow(/nd.LeakyReLU has no backward/);
+    expect(() => autograd.record(() => nd.norm(x))).toThrow(AutogradError);
+    expect(nd.prod(x).asScalar()).toBe(2); // outside record nothing changes
+    expect(autograd.record(() => nd.prod(nd.array([3, 4]))).asScalar()).toBe(12); // constants are fine
+  });
   it('predict-mode operators return the same arrays as before (no tape)', () => {
     const x = nd.array([-1, 0.5, 2]);
     const plain = [nd.relu(x), nd.softmax(x), nd.Dropout(x, 0.5)];
@@ -158,10 +167,11 @@ describe('Dropout in training mode', () => {
       }
     }
   });
-  it("mode 'always' drops at inference; p outside [0, 1) throws", () => {
+  it("mode 'always' drops at inference; p = 1 gives NaN as MXNet; p outside [0, 1] throws", () => {
     const y = nd.Dropout(nd.ones([1000]), { p: 0.5, mode: 'always' });
     expect(y.data.some((v) => v === 0)).toBe(true);
-    expect(() => nd.Dropout(nd.ones([2]), 1)).toThrow(/p must be a number in \[0, 1\)/);
+    expect(Array.from(autograd.trainMode(() => nd.Dropout(nd.ones([2]), 1)).data)).toEqual([Number.NaN, Number.NaN]);
+    expect(() => nd.Dropout(nd.ones([2]), 1.5)).toThrow(/p must be a number in \[0, 1\]/);
   });
   it('follows mx.random.seed', () => {
     const draw = (): number[] => {

@@ -72,6 +72,34 @@ const CASES: Record<string, Case> = {
     },
     call: (b, x) => [b.forward(x) as NDArray],
   },
+  dense_batchnorm_train: {
+    build: () => {
+      const net = new nn.HybridSequential();
+      net.nameScope(() => {
+        net.add(new nn.Dense(6, { inUnits: 4 }));
+        net.add(new nn.BatchNorm({ inChannels: 6, momentum: 0.8 }));
+        net.add(new nn.Dense(3, { activation: 'sigmoid' }));
+      });
+      return net;
+    },
+    call: (b, x) => [b.forward(x) as NDArray],
+  },
+  dense_dropout_zero: {
+    build: () => {
+      const net = new nn.HybridSequential();
+      net.nameScope(() => {
+        net.add(new nn.Dense(6, { inUnits: 4 }));
+        net.add(new nn.Dropout(0));
+        net.add(new nn.Dense(3));
+      });
+      return net;
+    },
+    call: (b, x) => [b.forward(x) as NDArray],
+  },
+  lstmp_cell_unroll_valid_length: {
+    build: () => new gluon.contrib.rnn.LSTMPCell(5, 3, { inputSize: 4 }),
+    call: unrollCall,
+  },
   lstm_cell_unroll_valid_length: { build: () => new rnn.LSTMCell(5, { inputSize: 4 }), call: unrollCall },
   gru_cell_unroll_valid_length: { build: () => new rnn.GRUCell(5, { inputSize: 4 }), call: unrollCall },
   rnn_cell_relu_unroll_valid_length: {
@@ -147,6 +175,9 @@ describe('layer, cell and fused-layer gradients vs MXNet 1.9.1 (mxnet_training/b
       for (const [k, g] of Object.entries(c.grads ?? {})) {
         const got = k.startsWith('input') ? (inputs[Number(k.slice(5))] as NDArray).grad : params.get(k).grad();
         expectClose(got as NDArray, g, 1e-4, `${c.name} grad ${k}`);
+      }
+      for (const [k, t] of Object.entries((c.params_after ?? {}) as Record<string, never>)) {
+        expectClose(params.get(k).data(), t, 1e-4, `${c.name} ${k} after backward`);
       }
     });
   }

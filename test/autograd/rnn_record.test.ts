@@ -5,7 +5,7 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Block } from '../../ts/gluon/block.js';
-import { autograd, gluon, init, nd, ready } from '../../ts/index.js';
+import mx, { autograd, gluon, init, nd, ready } from '../../ts/index.js';
 import type { NDArray } from '../../ts/ndarray/ndarray.js';
 import { expectClose } from '../gluon/helpers.js';
 
@@ -75,6 +75,7 @@ function run(layer: Block, x: NDArray, st: NDArray[], len: NDArray | null): NDAr
 describe('fused layers under record(): forward equals the kernel, gradients equal finite differences', () => {
   for (const cfg of CONFIGS) {
     it(cfg.name, () => {
+      mx.random.seed(5); // deterministic weights: no finite-difference probe straddles a clip boundary
       const layer = cfg.build();
       layer.initialize(new init.Uniform(0.5));
       const ntc = layer.toString().includes('NTC');
@@ -110,7 +111,7 @@ describe('fused layers under record(): forward equals the kernel, gradients equa
         ...st.map((s, i) => [`state${i}`, s, s.grad as NDArray] as [string, NDArray, NDArray]),
         ...[...layer.collectParams().entries()].map(([k, p]) => [k, p._live(), p.grad()] as [string, NDArray, NDArray]),
       ];
-      const eps = 1e-2;
+      const eps = 1e-3;
       for (const [what, arr, grad] of targets) {
         for (let probe = 0; probe < 4; probe++) {
           const i = (probe * 7919 + 13) % arr.size;

@@ -5,7 +5,7 @@
 // (mxnet_training/clip_global_norm.json).
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { autograd, gluon, lr_scheduler, nd, ready, ValueError } from '../../ts/index.js';
+import { autograd, gluon, lr_scheduler, nd, random, ready, ValueError } from '../../ts/index.js';
 import { resetNameCounters } from '../../ts/name.js';
 import type { NDArray } from '../../ts/ndarray/ndarray.js';
 import { expectClose, type Tensor, toNd } from '../gluon/helpers.js';
@@ -163,5 +163,40 @@ describe('clipGlobalNorm vs MXNet 1.9.1 (mxnet_training/clip_global_norm.json)',
     expect(Math.abs(norm - c.norm) / c.norm).toBeLessThan(1e-5);
     expectClose(a, c.outputs.a as Tensor, 1e-5, 'a');
     expectClose(b, c.outputs.b as Tensor, 1e-5, 'b');
+  });
+});
+
+describe('the docs/design/api.md training loop', () => {
+  it('an Embedding -> LSTM -> Dense model learns (loss falls) with SoftmaxCrossEntropyLoss and Adam', () => {
+    random.seed(1);
+    const net = new gluon.nn.Sequential();
+    net.nameScope(() => {
+      net.add(new gluon.nn.Embedding(12, 8));
+      net.add(new gluon.rnn.LSTM(16, { layout: 'NTC' }));
+      net.add(new gluon.nn.Dense(12, { flatten: false }));
+    });
+    net.initialize();
+    const loss = new gluon.loss.SoftmaxCrossEntropyLoss();
+    const trainer = new gluon.Trainer(net.collectParams(), 'adam', { learningRate: 0.05, wd: 1e-4 });
+    // Predict the next id of a cyclic sequence.
+    const x = nd.array([
+      [0, 1, 2, 3, 4, 5],
+      [6, 7, 8, 9, 10, 11],
+    ]);
+    const y = nd.array([
+      [1, 2, 3, 4, 5, 6],
+      [7, 8, 9, 10, 11, 0],
+    ]);
+    const losses: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const L = autograd.record(() => loss.forward(net.forward(x) as NDArray, y));
+      L.backward();
+      trainer.step(2);
+      losses.push(nd.mean(L).asScalar());
+    }
+    expect(losses[29] as number).toBeLessThan((losses[0] as number) * 0.3);
+    // Inference after training runs on the fused kernel with the updated weights.
+    const pred = (net.forward(x) as NDArray).argmax({ axis: -1 });
+    expect(pred.toArray()).toEqual(y.toArray());
   });
 });

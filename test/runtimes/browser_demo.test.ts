@@ -75,6 +75,21 @@ describe.skipIf(missing !== null)('examples/browser in Chromium', () => {
         [c.prime, c.beam.text.length, decode.beams] as [string, number, number],
       );
       expect(beam).toBe(c.beam.text);
+      // The page's own decoding options give the same texts.
+      for (const [query, want] of [
+        ['decoding=greedy&length=100', meta.greedy.slice(0, 100)],
+        [`decoding=beam&beams=${decode.beams}&length=${c.beam.text.length}`, c.beam.text],
+      ] as [string, string][]) {
+        await page.goto(`${srv.url}examples/browser/?${query}`);
+        await page.waitForFunction(() => (globalThis as { __demo?: DemoState }).__demo?.done, null, {
+          timeout: 60_000,
+        });
+        const run = (await page.evaluate(() => (globalThis as { __demo?: DemoState }).__demo)) as DemoState;
+        expect(run.error).toBeNull();
+        expect(run.text, query).toBe(want);
+        expect(await page.textContent('#output')).toBe(`${meta.prompt}${want}`);
+      }
+      expect(errors).toEqual([]);
       console.log(
         `browser demo: ${st.backend?.build} x${st.backend?.threads}, ${st.tokensPerSecond.toFixed(0)} tokens/s; ` +
           `greedy == MXNet 1.9.1's (${greedy.length} chars); screenshot test-results/browser-demo.png`,

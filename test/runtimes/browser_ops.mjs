@@ -32,7 +32,9 @@ function compare(mx, got, want) {
 function resolve(mx, c) {
   const inputs = {};
   for (const [k, t] of Object.entries(c.inputs)) inputs[k] = mx.nd.array(Float32Array.from(t.data), t.shape);
-  const args = c.args.map((a) => (a !== null && typeof a === 'object' && !Array.isArray(a) && 'input' in a ? inputs[a.input] : a));
+  const args = c.args.map((a) =>
+    a !== null && typeof a === 'object' && !Array.isArray(a) && 'input' in a ? inputs[a.input] : a,
+  );
   const kw = {};
   for (const [k, v] of Object.entries(c.kwargs)) kw[camel(k)] = v;
   return Object.keys(kw).length > 0 ? [...args, kw] : args;
@@ -56,7 +58,9 @@ function replayOpCase(mx, op, c, tol) {
       invoke();
     } catch (e) {
       const missing = (c.mentions ?? []).filter((m) => !String(e.message).includes(m));
-      return [{ name, ok: missing.length === 0, detail: missing.length ? `message lacks ${missing}: ${e.message}` : '' }];
+      return [
+        { name, ok: missing.length === 0, detail: missing.length ? `message lacks ${missing}: ${e.message}` : '' },
+      ];
     }
     return [{ name, ok: false, detail: `did not throw (MXNet: ${c.error})` }];
   }
@@ -111,7 +115,8 @@ export function replayLayers(mx, fixtures, tol = 1e-5) {
   return fixtures.map((f) => {
     const name = `layer/${f.case}`;
     try {
-      if (JSON.stringify(f.calls) !== '{"out":"net(x)"}') throw new Error(`unsupported calls ${JSON.stringify(f.calls)}`);
+      if (JSON.stringify(f.calls) !== '{"out":"net(x)"}')
+        throw new Error(`unsupported calls ${JSON.stringify(f.calls)}`);
       const net = build(mx, f.build);
       const params = net.collectParams();
       const given = Object.entries(f.params ?? {});

@@ -59,7 +59,9 @@ async function runInChromium(isolated: boolean): Promise<PageRun> {
 
 function expectAllPass(run: PageRun, what: string) {
   const failed = run.results.filter((r) => !r.ok);
-  expect(failed, `${what}: ${failed.map((r) => `${r.name}: ${r.detail ?? ''} ${r.worst ?? ''}`).join('\n')}`).toEqual([]);
+  expect(failed, `${what}: ${failed.map((r) => `${r.name}: ${r.detail ?? ''} ${r.worst ?? ''}`).join('\n')}`).toEqual(
+    [],
+  );
   // Every operator and layer fixture of the subset ran.
   for (const op of OPS) expect(run.results.some((r) => r.name.startsWith(`${op}/`))).toBe(true);
   expect(run.results.filter((r) => r.name.startsWith('layer/')).length).toBe(LAYERS.length);

@@ -28,12 +28,15 @@ export interface BackwardOptions {
 
 function flag(
   where: string,
-  options: object | undefined,
+  options: object | boolean | undefined,
   keys: readonly string[],
   key: string,
   dflt: boolean,
 ): boolean {
   if (options === undefined) return dflt;
+  if (typeof options === 'boolean') return options; // Python's positional train_mode
+  if (options === null || typeof options !== 'object')
+    throw new TypeError(`${where}: expected an options object or a boolean, got ${String(options)}`);
   for (const k of Object.keys(options)) {
     if (!keys.includes(k)) throw new TypeError(`${where}: unknown option '${k}'; expected one of: ${keys.join(', ')}`);
   }
@@ -48,12 +51,12 @@ function flag(
  * arrays that need gradients, so that `backward` can differentiate its results. Returns what
  * `fn` returns. `fn` must be synchronous.
  */
-export function record<T>(fn: () => T, options?: RecordOptions): T {
+export function record<T>(fn: () => T, options?: RecordOptions | boolean): T {
   return withFlags('autograd.record', true, flag('autograd.record', options, ['trainMode'], 'trainMode', true), fn);
 }
 
 /** `with autograd.pause(train_mode=False):` — runs `fn` without recording. */
-export function pause<T>(fn: () => T, options?: PauseOptions): T {
+export function pause<T>(fn: () => T, options?: PauseOptions | boolean): T {
   return withFlags('autograd.pause', false, flag('autograd.pause', options, ['trainMode'], 'trainMode', false), fn);
 }
 
@@ -75,12 +78,32 @@ export function predictMode<T>(fn: () => T): T {
  */
 export function backward(
   heads: NDArray | readonly NDArray[],
-  headGrads: NDArray | null | readonly (NDArray | null)[] = null,
+  headGrads?: NDArray | null | readonly (NDArray | null)[],
   options?: BackwardOptions,
-): void {
+): void;
+export function backward(
+  heads: NDArray | readonly NDArray[],
+  headGrads: NDArray | null | readonly (NDArray | null)[] | undefined,
+  retainGraph: boolean,
+  trainMode?: boolean,
+): void;
+export function backward(heads: unknown, headGrads?: unknown, third?: unknown, fourth?: unknown): void {
   const hs = Array.isArray(heads) ? (heads as readonly NDArray[]) : [heads as NDArray];
-  const gs = headGrads === null ? null : Array.isArray(headGrads) ? headGrads : [headGrads as NDArray];
-  const retain = flag('autograd.backward', options, ['retainGraph', 'trainMode'], 'retainGraph', false);
-  const train = flag('autograd.backward', options, ['retainGraph', 'trainMode'], 'trainMode', true);
+  const gs =
+    headGrads === null || headGrads === undefined
+      ? null
+      : Array.isArray(headGrads)
+        ? (headGrads as readonly (NDArray | null)[])
+        : [headGrads as NDArray];
+  const keys = ['retainGraph', 'trainMode'];
+  let retain: boolean;
+  let train: boolean;
+  if (typeof third === 'boolean') {
+    retain = third;
+    train = fourth === undefined ? true : flag('autograd.backward', fourth as boolean, keys, 'trainMode', true);
+  } else {
+    retain = flag('autograd.backward', third as object | undefined, keys, 'retainGraph', false);
+    train = flag('autograd.backward', third as object | undefined, keys, 'trainMode', true);
+  }
   backwardImpl(hs, gs, retain, train);
 }

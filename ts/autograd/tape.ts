@@ -98,6 +98,21 @@ export function tape(
   return output;
 }
 
+/**
+ * @internal For operators without a backward: throws while recording if an input needs a
+ * gradient, rather than silently cutting the gradient there.
+ */
+export function refuseGrad(where: string, inputs: readonly unknown[]): void {
+  if (!recording) return;
+  for (const x of inputs) {
+    if (x instanceof NDArray && entries.has(x)) {
+      throw new AutogradError(
+        `${where} has no backward here: it cannot be applied under autograd.record() to an array that needs a gradient`,
+      );
+    }
+  }
+}
+
 /** @internal Marks `x` as a leaf with a (zeroed) gradient buffer; `attach_grad` detaches it from any graph. */
 export function attachGrad(x: NDArray, req: GradReqKind, grad?: NDArray): Variable {
   const variable: Variable = {

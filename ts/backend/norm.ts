@@ -1,5 +1,5 @@
-// Typed wrappers over the wasm row-wise kernels (crates/kernels/src/norm.rs): softmax /
-// log-softmax and layer normalisation along contiguous rows.
+// Typed wrappers over the wasm row-wise kernels (crates/kernels/src/norm.rs, order.rs):
+// softmax / log-softmax, layer normalisation and topk/sort index orders along contiguous rows.
 
 import { backend, ensureRoom, guarded } from './index.js';
 
@@ -36,4 +36,13 @@ export function layerNormRows(
     mean: buf.subarray(x.length, x.length + rows),
     std: buf.subarray(x.length + rows),
   };
+}
+
+/**
+ * The first `k` indices of each row of `n` values of `x` in MXNet's topk/sort order (equal
+ * values included), `k` per row.
+ */
+export function orderRows(x: Float32Array, n: number, k: number, ascend: boolean): Uint32Array {
+  ensureRoom('topk', (x.length + (n === 0 ? 0 : (x.length / n) * k) + n) * 4, x.length * 4, null);
+  return guarded('topk', () => backend().order_rows(x, n, k, ascend));
 }

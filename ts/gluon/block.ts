@@ -5,7 +5,7 @@ import type { InitLike } from '../init/initializer.js';
 import { nextName } from '../name.js';
 import * as nd from '../ndarray/index.js';
 import type { NDArray } from '../ndarray/ndarray.js';
-import { Symbol as MxSymbol } from '../symbol/symbol.js';
+import { MxSymbol } from '../symbol/symbol.js';
 import { type ExportedGraph, exportBlock, type HybridExportOptions, traceBlock } from '../symbol/trace.js';
 import { indent, NotImplementedError, ValueError } from '../util/errors.js';
 import { type Context, checkCtx, type PositionalArgs, parseArgs } from '../util/options.js';
@@ -484,12 +484,20 @@ export class Block {
   protected _callHybridForward(x: unknown, args: unknown[]): unknown {
     // Symbols trace the block into a graph (HybridBlock.export): ts/symbol/trace.ts.
     if (x instanceof MxSymbol) return traceBlock(this, x, args);
-    this._lastCallInputs = [x, ...args].map((a) => a instanceof nd.NDArray);
+    this._recordCallInputs(x, args);
     const reg = this._regParams;
     this._finishDeferredFrom(reg.values(), x, args);
     const kw: Record<string, NDArray> = {};
     for (const [k, p] of reg) kw[k] = p._live();
     return this.hybridForward(nd, x, ...args, kw);
+  }
+
+  /** @internal Remembers which arguments were arrays (reallocating only when that changes). */
+  protected _recordCallInputs(x: unknown, args: readonly unknown[]): void {
+    const last = this._lastCallInputs;
+    let same = last !== null && last.length === args.length + 1 && last[0] === x instanceof nd.NDArray;
+    for (let i = 0; same && i < args.length; i++) same = last?.[i + 1] === args[i] instanceof nd.NDArray;
+    if (!same) this._lastCallInputs = [x, ...args].map((a) => a instanceof nd.NDArray);
   }
 
   /** Gluon's __repr__: the class name and each child, indented. */

@@ -4,10 +4,11 @@
 // what MXNet 1.9.1 writes for the same model. Other blocks trace through `hybridForward(mx.sym, ...)`.
 
 import { sym } from '../symbol/sym_ops.js';
-import { makeNode, type Symbol } from '../symbol/symbol.js';
+import { type MxSymbol, makeNode } from '../symbol/symbol.js';
 import { registerSymbolicForward } from '../symbol/trace.js';
 import type { Block } from './block.js';
 import { Activation } from './nn/activations.js';
+import { GELU, LeakyReLU, PReLU, SELU, Swish } from './nn/activations_ext.js';
 import { Dense, Dropout, Embedding } from './nn/basic_layers.js';
 import { BatchNorm } from './nn/basic_layers_ext.js';
 import { Conv1D, MaxPool1D } from './nn/conv_layers.js';
@@ -20,14 +21,14 @@ function cfg<T>(b: Block): T {
 }
 
 /** Python `child(x)` for an optional activation child. */
-function applyAct(act: Block | null, x: Symbol): Symbol {
-  return act === null ? x : (act.forward(x) as Symbol);
+function applyAct(act: Block | null, x: MxSymbol): MxSymbol {
+  return act === null ? x : (act.forward(x) as MxSymbol);
 }
 
 registerSymbolicForward(Dense, (b, x, _args, p, scoped) => {
   const c = cfg<{ _units: number; _flatten: boolean; act: Block | null }>(b);
   const out = scoped(() =>
-    sym.FullyConnected(x, p.weight as Symbol, p.bias ?? null, {
+    sym.FullyConnected(x, p.weight as MxSymbol, p.bias ?? null, {
       noBias: p.bias === undefined,
       numHidden: c._units,
       flatten: c._flatten,
@@ -40,7 +41,7 @@ registerSymbolicForward(Dense, (b, x, _args, p, scoped) => {
 registerSymbolicForward(Embedding, (b, x, _args, p, scoped) => {
   const c = cfg<{ _inputDim: number; _outputDim: number }>(b);
   return scoped(() =>
-    sym.Embedding(x, p.weight as Symbol, {
+    sym.Embedding(x, p.weight as MxSymbol, {
       inputDim: c._inputDim,
       outputDim: c._outputDim,
       dtype: 'float32',
@@ -54,19 +55,38 @@ registerSymbolicForward(Activation, (b, x, _args, _p, scoped) =>
   scoped(() => sym.Activation(x, { actType: cfg<{ _actType: string }>(b)._actType, name: 'fwd' })),
 );
 
+registerSymbolicForward(LeakyReLU, (b, x, _args, _p, scoped) =>
+  scoped(() => sym.LeakyReLU(x, { actType: 'leaky', slope: cfg<{ _alpha: number }>(b)._alpha, name: 'fwd' })),
+);
+
+registerSymbolicForward(PReLU, (_b, x, _args, p, scoped) =>
+  scoped(() => sym.LeakyReLU(x, p.alpha as MxSymbol, { actType: 'prelu', name: 'fwd' })),
+);
+
+registerSymbolicForward(SELU, (_b, x, _args, _p, scoped) =>
+  scoped(() => sym.LeakyReLU(x, { actType: 'selu', name: 'fwd' })),
+);
+
+registerSymbolicForward(GELU, (_b, x, _args, _p, scoped) =>
+  scoped(() => sym.LeakyReLU(x, { actType: 'gelu', name: 'fwd' })),
+);
+
+// Python: `x * F.sigmoid(self._beta * x, name='fwd')`.
+registerSymbolicForward(Swish, (b, x, _args, _p, scoped) =>
+  scoped(() => sym.mul(x, sym.sigmoid(sym.mul(cfg<{ _beta: number }>(b)._beta, x), { name: 'fwd' }))),
+);
+
 registerSymbolicForward(Dropout, (b, x, _args, _p, scoped) => {
   const c = cfg<{ _rate: number; _axes: number[] }>(b);
   return scoped(() =>
-    c._rate > 0
-      ? sym.Dropout(x, { p: c._rate, axes: c._axes, name: 'fwd', cudnnOff: false })
-      : sym.identity(x),
+    c._rate > 0 ? sym.Dropout(x, { p: c._rate, axes: c._axes, name: 'fwd', cudnnOff: false }) : sym.identity(x),
   );
 });
 
 registerSymbolicForward(BatchNorm, (b, x, _args, p, scoped) => {
   const c = cfg<{ _axis: number; _eps: number; _momentum: number; _scale: boolean; _useGlobalStats: boolean }>(b);
   return scoped(() =>
-    sym.BatchNorm(x, p.gamma as Symbol, p.beta as Symbol, p.running_mean as Symbol, p.running_var as Symbol, {
+    sym.BatchNorm(x, p.gamma as MxSymbol, p.beta as MxSymbol, p.running_mean as MxSymbol, p.running_var as MxSymbol, {
       name: 'fwd',
       axis: c._axis,
       eps: c._eps,
@@ -88,7 +108,7 @@ registerSymbolicForward(Conv1D, (b, x, _args, p, scoped) => {
     act: Block | null;
   }>(b);
   const out = scoped(() =>
-    sym.Convolution(x, p.weight as Symbol, p.bias ?? null, {
+    sym.Convolution(x, p.weight as MxSymbol, p.bias ?? null, {
       name: 'fwd',
       kernel: [c._kernel],
       stride: [c._stride],
@@ -149,25 +169,27 @@ interface RnnLayerCfg {
 // rnn_layer.py `__call__` (begin states named in the caller's scope) and `_forward_kernel`.
 registerSymbolicForward(_RNNLayer, (b, x, args, p, scoped) => {
   const c = cfg<RnnLayerCfg>(b);
-  const [states, sequenceLength] = args as [Symbol | Symbol[] | null | undefined, Symbol | null | undefined];
+  const [states, sequenceLength] = args as [MxSymbol | MxSymbol[] | null | undefined, MxSymbol | null | undefined];
   const skipStates = states === null || states === undefined;
-  const st: Symbol[] = skipStates
-    ? c.stateInfo(0).map((info, i) =>
-        sym.zeros(info.shape, { name: `${c.prefix}h0_${i}`, attr: { __layout__: info.__layout__ ?? 'LNC' } }),
-      )
+  const st: MxSymbol[] = skipStates
+    ? c
+        .stateInfo(0)
+        .map((info, i) =>
+          sym.zeros(info.shape, { name: `${c.prefix}h0_${i}`, attr: { __layout__: info.__layout__ ?? 'LNC' } }),
+        )
     : Array.isArray(states)
       ? states
       : [states];
   return scoped(() => {
     const inputs = c._layout === 'NTC' ? sym.swapaxes(x, 0, 1) : x;
     const gates = c._projectionSize === null ? ['i2h', 'h2h'] : ['i2h', 'h2h', 'h2r'];
-    const flat: Symbol[] = [];
+    const flat: MxSymbol[] = [];
     for (const t of ['weight', 'bias'])
       for (let l = 0; l < c._numLayers; l++)
         for (const d of ['l', 'r'].slice(0, c._dir))
           for (const g of gates) {
             if (g === 'h2r' && t === 'bias') continue;
-            flat.push(sym.reshape(p[`${d}${l}_${g}_${t}`] as Symbol, -1));
+            flat.push(sym.reshape(p[`${d}${l}_${g}_${t}`] as MxSymbol, -1));
           }
     const params = makeNode(
       'sym._rnn_param_concat',
@@ -176,12 +198,12 @@ registerSymbolicForward(_RNNLayer, (b, x, args, p, scoped) => {
       { num_args: String(flat.length), dim: '0' },
       null,
       '_rnn_param_concat',
-    )[0] as Symbol;
+    )[0] as MxSymbol;
     const outs = sym.RNN({
       data: inputs,
       parameters: params,
-      state: st[0] as Symbol,
-      stateCell: c._mode === 'lstm' ? (st[1] as Symbol) : null,
+      state: st[0] as MxSymbol,
+      stateCell: c._mode === 'lstm' ? (st[1] as MxSymbol) : null,
       sequenceLength: c._useSequenceLength ? (sequenceLength ?? null) : null,
       useSequenceLength: c._useSequenceLength,
       stateSize: c._hiddenSize,
@@ -194,17 +216,17 @@ registerSymbolicForward(_RNNLayer, (b, x, args, p, scoped) => {
       lstmStateClipMin: c._clip?.min ?? null,
       lstmStateClipMax: c._clip?.max ?? null,
       lstmStateClipNan: c._clip?.nan ?? false,
-    }) as unknown as Symbol[];
-    const out = c._layout === 'NTC' ? sym.swapaxes(outs[0] as Symbol, 0, 1) : (outs[0] as Symbol);
+    }) as unknown as MxSymbol[];
+    const out = c._layout === 'NTC' ? sym.swapaxes(outs[0] as MxSymbol, 0, 1) : (outs[0] as MxSymbol);
     return skipStates ? out : [out, outs.slice(1)];
   });
 });
 
 // rnn_cell.py: `_get_activation` (named activations become their operators, with the step's name).
-function cellActivation(x: Symbol, act: unknown, name: string): Symbol {
+function cellActivation(x: MxSymbol, act: unknown, name: string): MxSymbol {
   if (act === 'tanh' || act === 'relu' || act === 'sigmoid' || act === 'softsign') return sym[act](x, { name });
   if (typeof act === 'string') return sym.Activation(x, { actType: act, name });
-  return (act as (v: Symbol) => Symbol)(x);
+  return (act as (v: MxSymbol) => MxSymbol)(x);
 }
 
 interface CellCfg {
@@ -215,13 +237,19 @@ interface CellCfg {
 }
 
 /** The i2h and h2h products of a step (names t<k>_i2h, t<k>_h2h). */
-function cellProducts(c: CellCfg, x: Symbol, h: Symbol, p: Readonly<Record<string, Symbol>>, gates: number): [Symbol, Symbol] {
+function cellProducts(
+  c: CellCfg,
+  x: MxSymbol,
+  h: MxSymbol,
+  p: Readonly<Record<string, MxSymbol>>,
+  gates: number,
+): [MxSymbol, MxSymbol] {
   const t = `t${c._counter}_`;
-  const fc = (d: Symbol, w: string, name: string) =>
+  const fc = (d: MxSymbol, w: string, name: string) =>
     sym.FullyConnected({
       data: d,
-      weight: p[`${w}_weight`] as Symbol,
-      bias: p[`${w}_bias`] as Symbol,
+      weight: p[`${w}_weight`] as MxSymbol,
+      bias: p[`${w}_bias`] as MxSymbol,
       numHidden: c._hiddenSize * gates,
       name: `${t}${name}`,
     });
@@ -232,8 +260,8 @@ registerSymbolicForward(RNNCell, (b, x, args, p, scoped) =>
   scoped(() => {
     const c = cfg<CellCfg>(b);
     const t = `t${c._counter}_`;
-    const states = args[0] as Symbol[];
-    const [i2h, h2h] = cellProducts(c, x, states[0] as Symbol, p, 1);
+    const states = args[0] as MxSymbol[];
+    const [i2h, h2h] = cellProducts(c, x, states[0] as MxSymbol, p, 1);
     const out = cellActivation(sym.elemwise_add(i2h, h2h, { name: `${t}plus0` }), c._activation, `${t}out`);
     return [out, [out]];
   }),
@@ -243,16 +271,16 @@ registerSymbolicForward(LSTMCell, (b, x, args, p, scoped) =>
   scoped(() => {
     const c = cfg<CellCfg>(b);
     const t = `t${c._counter}_`;
-    const states = args[0] as Symbol[];
-    const [i2h, h2h] = cellProducts(c, x, states[0] as Symbol, p, 4);
+    const states = args[0] as MxSymbol[];
+    const [i2h, h2h] = cellProducts(c, x, states[0] as MxSymbol, p, 4);
     const gates = sym.elemwise_add(i2h, h2h, { name: `${t}plus0` });
     const s = makeNode('sym.SliceChannel', 'SliceChannel', [gates], { num_outputs: '4' }, `${t}slice`, 'slicechannel');
-    const i = cellActivation(s[0] as Symbol, c._recurrentActivation, `${t}i`);
-    const f = cellActivation(s[1] as Symbol, c._recurrentActivation, `${t}f`);
-    const g = cellActivation(s[2] as Symbol, c._activation, `${t}c`);
-    const o = cellActivation(s[3] as Symbol, c._recurrentActivation, `${t}o`);
+    const i = cellActivation(s[0] as MxSymbol, c._recurrentActivation, `${t}i`);
+    const f = cellActivation(s[1] as MxSymbol, c._recurrentActivation, `${t}f`);
+    const g = cellActivation(s[2] as MxSymbol, c._activation, `${t}c`);
+    const o = cellActivation(s[3] as MxSymbol, c._recurrentActivation, `${t}o`);
     const nextC = sym.elemwise_add(
-      sym.elemwise_mul(f, states[1] as Symbol, { name: `${t}mul0` }),
+      sym.elemwise_mul(f, states[1] as MxSymbol, { name: `${t}mul0` }),
       sym.elemwise_mul(i, g, { name: `${t}mul1` }),
       { name: `${t}state` },
     );
@@ -266,12 +294,12 @@ registerSymbolicForward(GRUCell, (b, x, args, p, scoped) =>
   scoped(() => {
     const c = cfg<CellCfg>(b);
     const t = `t${c._counter}_`;
-    const prev = (args[0] as Symbol[])[0] as Symbol;
+    const prev = (args[0] as MxSymbol[])[0] as MxSymbol;
     const [i2hAll, h2hAll] = cellProducts(c, x, prev, p, 3);
-    const slice = (v: Symbol, name: string) =>
+    const slice = (v: MxSymbol, name: string) =>
       makeNode('sym.SliceChannel', 'SliceChannel', [v], { num_outputs: '3' }, `${t}${name}`, 'slicechannel');
-    const [i2hR, i2hZ, i2h] = slice(i2hAll, 'i2h_slice') as [Symbol, Symbol, Symbol];
-    const [h2hR, h2hZ, h2h] = slice(h2hAll, 'h2h_slice') as [Symbol, Symbol, Symbol];
+    const [i2hR, i2hZ, i2h] = slice(i2hAll, 'i2h_slice') as [MxSymbol, MxSymbol, MxSymbol];
+    const [h2hR, h2hZ, h2h] = slice(h2hAll, 'h2h_slice') as [MxSymbol, MxSymbol, MxSymbol];
     const reset = sym.Activation(sym.elemwise_add(i2hR, h2hR, { name: `${t}plus0` }), {
       actType: 'sigmoid',
       name: `${t}r_act`,

@@ -179,7 +179,11 @@ export class Trainer {
     const dict: NDArrayDict = {};
     this._params.forEach((p, i) => {
       const st = this._states.get(i);
-      if (st !== undefined) st.forEach((a, k) => (dict[`state:${p.name}:${k}`] = new NDArray(a.slice(), [a.length])));
+      if (st !== undefined) {
+        st.forEach((a, k) => {
+          dict[`state:${p.name}:${k}`] = new NDArray(a.slice(), [a.length]);
+        });
+      }
       const c = this._optimizer.indexUpdateCount.get(i);
       if (c !== undefined) dict[`count:${p.name}`] = new NDArray(Float32Array.of(c), [1]);
     });

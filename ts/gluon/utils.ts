@@ -29,8 +29,7 @@ export function clipGlobalNorm(arrays: readonly NDArray[], maxNorm: number, chec
   const norm = Math.fround(Math.sqrt(total));
   if (checkIsfinite && !Number.isFinite(norm)) warn('nan or inf is detected. Clipping results will be undefined.');
   const ratio = Math.fround(maxNorm / Math.fround(norm + 1e-8));
-  // biome-ignore lint/complexity/useMathMinMax: nd.min over [scale, 1] propagates NaN like this
-  const scale = ratio < 1 || Number.isNaN(ratio) ? ratio : 1;
+  const scale = Math.min(ratio, 1); // nd.min over [scale, 1]: NaN propagates, as Math.min's
   for (const a of arrays) {
     const d = a.data;
     for (let i = 0; i < d.length; i++) d[i] = (d[i] as number) * scale;

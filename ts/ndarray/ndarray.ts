@@ -4,7 +4,7 @@
 import { gatherGrad, identityGrad } from '../autograd/grads.js';
 import { tapeUnary } from '../autograd/hooks.js';
 import { attachGrad, backwardImpl, detached, type GradReqKind, tape, variableOf } from '../autograd/tape.js';
-import { isPlainObject } from '../util/options.js';
+import { isPlainObject, type PositionalArgs, parseArgs } from '../util/options.js';
 import {
   type IndexMode,
   type OneHotOptions,
@@ -532,10 +532,23 @@ export class NDArray {
    * `backward` writes (or with 'add', accumulates) its gradient into `grad`. An array produced
    * under `record()` becomes a new leaf (detached from its graph), as in MXNet.
    */
-  attachGrad(gradReq: GradReqKind = 'write'): void {
-    if (gradReq !== 'write' && gradReq !== 'add' && gradReq !== 'null')
-      throw new RangeError(`attachGrad: gradReq must be 'write', 'add' or 'null', got '${String(gradReq)}'`);
-    attachGrad(this, gradReq);
+  attachGrad(
+    ...args: PositionalArgs<
+      [],
+      [gradReq: GradReqKind, stype: 'default' | null],
+      { gradReq?: GradReqKind; stype?: 'default' | null }
+    >
+  ): void;
+  attachGrad(...args: unknown[]): void {
+    const o = parseArgs<{ gradReq: string; stype: unknown }>('attachGrad', args, ['gradReq', 'stype'], {
+      gradReq: 'write',
+      stype: null,
+    });
+    if (o.gradReq !== 'write' && o.gradReq !== 'add' && o.gradReq !== 'null')
+      throw new RangeError(`attachGrad: gradReq must be 'write', 'add' or 'null', got '${String(o.gradReq)}'`);
+    if (o.stype !== null && o.stype !== undefined && o.stype !== 'default')
+      throw new TypeError(`attachGrad: stype must be 'default' (dense gradients) or null, got ${String(o.stype)}`);
+    attachGrad(this, o.gradReq);
   }
 
   /** The gradient buffer of `attachGrad` (null without one), written in place by `backward`. */
@@ -548,12 +561,26 @@ export class NDArray {
    * (recorded under `autograd.record()`) with respect to every array with `attachGrad` it
    * depends on. `headGrad` defaults to ones. The graph is freed afterwards unless `retainGraph`.
    */
-  backward(headGrad: NDArray | null = null, options: { retainGraph?: boolean; trainMode?: boolean } = {}): void {
-    for (const k of Object.keys(options)) {
-      if (k !== 'retainGraph' && k !== 'trainMode')
-        throw new TypeError(`backward: unknown option '${k}'; expected one of: retainGraph, trainMode`);
+  backward(
+    ...args: PositionalArgs<
+      [],
+      [outGrad: NDArray | null, retainGraph: boolean, trainMode: boolean],
+      { outGrad?: NDArray | null; retainGraph?: boolean; trainMode?: boolean }
+    >
+  ): void;
+  backward(...args: unknown[]): void {
+    const o = parseArgs<{ outGrad: NDArray | null; retainGraph: unknown; trainMode: unknown }>(
+      'backward',
+      args,
+      ['outGrad', 'retainGraph', 'trainMode'],
+      { outGrad: null, retainGraph: false, trainMode: true },
+    );
+    if (o.outGrad !== null && !(o.outGrad instanceof NDArray))
+      throw new TypeError(`backward: outGrad must be an NDArray or null, got ${String(o.outGrad)}`);
+    for (const k of ['retainGraph', 'trainMode'] as const) {
+      if (typeof o[k] !== 'boolean') throw new TypeError(`backward: ${k} must be a boolean, got ${String(o[k])}`);
     }
-    backwardImpl([this], [headGrad], options.retainGraph === true, options.trainMode !== false);
+    backwardImpl([this], [o.outGrad], o.retainGraph === true, o.trainMode === true);
   }
 
   /** A new array sharing this one's data but outside any recorded graph (`detach()`). */

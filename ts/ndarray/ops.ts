@@ -579,8 +579,8 @@ export function Dropout(...args: unknown[]): NDArray {
   );
   if (o.mode !== 'training' && o.mode !== 'always')
     throw new RangeError(`nd.Dropout: mode must be 'training' or 'always', got '${o.mode}'`);
-  if (typeof o.p !== 'number' || !(o.p >= 0 && o.p < 1))
-    throw new RangeError(`nd.Dropout: p must be a number in [0, 1), got ${String(o.p)}`);
+  if (typeof o.p !== 'number' || !(o.p >= 0 && o.p <= 1))
+    throw new RangeError(`nd.Dropout: p must be a number in [0, 1], got ${String(o.p)}`);
   const x = checkNd('nd.Dropout', 'data', o.data);
   if (!Array.isArray(o.axes))
     throw new TypeError(`nd.Dropout: axes must be an array of integers, got ${String(o.axes)}`);
@@ -590,7 +590,8 @@ export function Dropout(...args: unknown[]): NDArray {
   const keep = 1 - o.p;
   const scale = 1 / keep;
   const mask = new Float32Array(shapeSize(maskShape));
-  for (let i = 0; i < mask.length; i++) mask[i] = nextUniform() < keep ? scale : 0;
+  // MXNet's mask is bernoulli(keep) * (1 / keep): with p = 1 that is 0 * Infinity, NaN, as MXNet gives.
+  for (let i = 0; i < mask.length; i++) mask[i] = (nextUniform() < keep ? 1 : 0) * scale;
   const g = maskGrad(mask, maskShape, x.shape);
   const y = new NDArray(g(x.data)[0] as Float32Array, x.shape);
   return tape('Dropout', [x], y, () => g);

@@ -157,7 +157,7 @@ export abstract class Optimizer {
 
 /** mshadow_op::clip: limits x to [-c, c]. */
 function clipTo(x: number, c: number): number {
-  return x > c ? c : x < -c ? -c : x;
+  return Math.min(Math.max(x, -c), c);
 }
 
 /** Options of {@link SGD}. */
@@ -187,7 +187,7 @@ export class SGD extends Optimizer {
     const rg = f32(this.rescaleGrad);
     const clip = this.kernelClip();
     const mom = state[0];
-    const mu = f32(this.momentum > 0 ? this.momentum : 0);
+    const mu = f32(Math.max(this.momentum, 0)); // momentum is passed to the kernel only when > 0
     for (let i = 0; i < w.length; i++) {
       let g = f32(rg * (grad[i] as number));
       if (clip >= 0) g = clipTo(g, clip);
@@ -233,7 +233,7 @@ export class NAG extends Optimizer {
       }
       return;
     }
-    const mu = f32(this.momentum > 0 ? this.momentum : 0);
+    const mu = f32(Math.max(this.momentum, 0)); // momentum is passed to the kernel only when > 0
     for (let i = 0; i < w.length; i++) {
       let g = f32(rg * (grad[i] as number));
       if (clip >= 0) g = clipTo(g, clip);

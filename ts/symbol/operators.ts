@@ -663,6 +663,8 @@ export const OPERATORS: ReadonlyMap<string, OpFactory> = new Map<string, OpFacto
   ['elemwise_sub', elemwise((a, b) => nd.sub(a, b))],
   ['elemwise_mul', elemwise((a, b) => nd.mul(a, b))],
   ['elemwise_div', elemwise((a, b) => nd.div(a, b))],
+  ['_maximum', elemwise((a, b) => nd.maximum(a, b))],
+  ['_minimum', elemwise((a, b) => nd.minimum(a, b))],
   ['broadcast_add', broadcastOp(nd.broadcast_add)],
   ['broadcast_sub', broadcastOp(nd.broadcast_sub)],
   ['broadcast_mul', broadcastOp(nd.broadcast_mul)],

@@ -5,6 +5,7 @@
 // it: every weight first (layer, direction, [i2h, h2h, h2r]), then every bias (layer, direction,
 // [i2h, h2h]).
 
+import { refuseGrad } from '../autograd/tape.js';
 import { FusedRnnKernel, type FusedRnnSpec, type RnnMode } from '../backend/rnn.js';
 import { NDArray, shapeStr } from '../ndarray/ndarray.js';
 import { ValueError } from '../util/errors.js';
@@ -135,6 +136,8 @@ function forward(a: RnnAttrs, where: string, ins: readonly NDArray[], ctx: Forwa
   const [x, params, h0] = ins as [NDArray, NDArray, NDArray];
   const c0 = a.mode === 'lstm' ? (ins[3] as NDArray) : null;
   const lens = a.useSequenceLength ? (ins[a.mode === 'lstm' ? 4 : 3] as NDArray) : null;
+  // The graph's fused RNN has no backward yet: refuse rather than cut the gradient silently.
+  refuseGrad(where, [x, params, h0, c0]);
   if (x.ndim !== 3) throw new ValueError(`${where}: data must be 3-d (T, N, C), got ${shapeStr(x.shape)}`);
   const [T, N, C] = x.shape as [number, number, number];
   const want = paramSize(a, C);

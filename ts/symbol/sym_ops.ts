@@ -6,7 +6,7 @@
 // axis '-1'. The attributes are checked by the operator table (one definition per operator).
 
 import { isPlainObject, parseArgs } from '../util/options.js';
-import { makeNode, makeVar, pyAttr, Symbol } from './symbol.js';
+import { bindSymbolMethods, MxSymbol, makeNode, makeVar, pyAttr } from './symbol.js';
 
 /** Options every `mx.sym` operator takes besides its own. */
 export interface SymbolCallOptions {
@@ -25,7 +25,7 @@ export interface FillOptions extends SymbolCallOptions {
 }
 
 /** An `mx.sym` operator: mx.nd's arguments with Symbols for arrays, plus {@link SymbolCallOptions}. */
-export type SymbolOp = (...args: unknown[]) => Symbol;
+export type SymbolOp = (...args: unknown[]) => MxSymbol;
 
 /** camelCase -> snake_case (MXNet's attribute names). */
 function snake(k: string): string {
@@ -47,7 +47,7 @@ interface OpSpec {
   fixed?: Readonly<Record<string, string>>;
 }
 
-function build(spec: OpSpec, args: readonly unknown[]): Symbol[] {
+function build(spec: OpSpec, args: readonly unknown[]): MxSymbol[] {
   const where = `sym.${spec.fn}`;
   const names = [...spec.inputs, ...spec.params, 'name', 'attr'];
   const o = parseArgs<Record<string, unknown>>(
@@ -57,11 +57,11 @@ function build(spec: OpSpec, args: readonly unknown[]): Symbol[] {
     {},
     spec.inputs.filter((i) => !spec.optional?.includes(i)),
   );
-  const inputs: Symbol[] = [];
+  const inputs: MxSymbol[] = [];
   for (const k of spec.inputs) {
     const v = o[k];
     if (v === null || v === undefined) continue;
-    if (!(v instanceof Symbol)) throw new TypeError(`${where}: ${k} must be a Symbol, got ${String(v)}`);
+    if (!(v instanceof MxSymbol)) throw new TypeError(`${where}: ${k} must be a MxSymbol, got ${String(v)}`);
     inputs.push(v);
   }
   const attrs: Record<string, string> = { ...spec.fixed };
@@ -73,7 +73,7 @@ function build(spec: OpSpec, args: readonly unknown[]): Symbol[] {
 }
 
 function define(spec: OpSpec): SymbolOp {
-  return (...args) => build(spec, args)[0] as Symbol;
+  return (...args) => build(spec, args)[0] as MxSymbol;
 }
 
 function unary(op: string, fn = op): SymbolOp {
@@ -84,18 +84,18 @@ function unary(op: string, fn = op): SymbolOp {
 function variadic(op: string, fn: string, params: readonly string[]): SymbolOp {
   return (...args) => {
     let i = 0;
-    let data: Symbol[] = [];
+    let data: MxSymbol[] = [];
     if (Array.isArray(args[0])) {
-      data = [...(args[0] as Symbol[])];
+      data = [...(args[0] as MxSymbol[])];
       i = 1;
-    } else while (i < args.length && args[i] instanceof Symbol) data.push(args[i++] as Symbol);
+    } else while (i < args.length && args[i] instanceof MxSymbol) data.push(args[i++] as MxSymbol);
     const rest = args.slice(i);
     const o = parseArgs<Record<string, unknown>>(`sym.${fn}`, rest, [...params, 'name', 'attr'], {});
     const attrs: Record<string, string> = { num_args: String(data.length) };
     for (const k of params) if (o[k] !== undefined) attrs[snake(k)] = pyAttr(`sym.${fn}`, k, o[k]);
     const extra = o.attr as Record<string, string> | null | undefined;
     if (extra) Object.assign(attrs, extra);
-    return makeNode(`sym.${fn}`, op, data, attrs, (o.name as string | undefined) ?? null, fn)[0] as Symbol;
+    return makeNode(`sym.${fn}`, op, data, attrs, (o.name as string | undefined) ?? null, fn)[0] as MxSymbol;
   };
 }
 
@@ -109,25 +109,48 @@ function arith(
   elem: [string, string],
   scalar: [string, string],
   rscalar: [string, string],
-): (lhs: Symbol | number, rhs: Symbol | number, options?: SymbolCallOptions) => Symbol {
+): (lhs: MxSymbol | number, rhs: MxSymbol | number, options?: SymbolCallOptions) => MxSymbol {
   return (lhs, rhs, options = {}) => {
     const where = `sym.${fn}`;
     const o = parseArgs<SymbolCallOptions>(where, [options], ['name', 'attr'], {});
     const name = o.name ?? null;
-    if (lhs instanceof Symbol && rhs instanceof Symbol)
-      return makeNode(where, elem[0], [lhs, rhs], { ...o.attr }, name, elem[1])[0] as Symbol;
-    if (lhs instanceof Symbol && typeof rhs === 'number')
-      return makeNode(where, scalar[0], [lhs], { ...o.attr, scalar: pyAttr(where, 'scalar', rhs) }, name, scalar[1])[0] as Symbol;
-    if (typeof lhs === 'number' && rhs instanceof Symbol)
-      return makeNode(where, rscalar[0], [rhs], { ...o.attr, scalar: pyAttr(where, 'scalar', lhs) }, name, rscalar[1])[0] as Symbol;
+    if (lhs instanceof MxSymbol && rhs instanceof MxSymbol)
+      return makeNode(where, elem[0], [lhs, rhs], { ...o.attr }, name, elem[1])[0] as MxSymbol;
+    if (lhs instanceof MxSymbol && typeof rhs === 'number')
+      return makeNode(
+        where,
+        scalar[0],
+        [lhs],
+        { ...o.attr, scalar: pyAttr(where, 'scalar', rhs) },
+        name,
+        scalar[1],
+      )[0] as MxSymbol;
+    if (typeof lhs === 'number' && rhs instanceof MxSymbol)
+      return makeNode(
+        where,
+        rscalar[0],
+        [rhs],
+        { ...o.attr, scalar: pyAttr(where, 'scalar', lhs) },
+        name,
+        rscalar[1],
+      )[0] as MxSymbol;
     throw new TypeError(`${where}: expected Symbols or numbers, got ${String(lhs)} and ${String(rhs)}`);
   };
 }
 
 /** `sym.var(name, { shape, attr })`: an input or parameter variable. */
-function variable(name: string, options: { shape?: readonly number[] | null; attr?: Record<string, string> | null } = {}): Symbol {
-  if (typeof name !== 'string' || name === '') throw new TypeError(`sym.var: name must be a non-empty string, got ${String(name)}`);
-  const o = parseArgs<{ shape: readonly number[] | null; attr: Record<string, string> | null }>('sym.var', [options], ['shape', 'attr'], {});
+function variable(
+  name: string,
+  options: { shape?: readonly number[] | null; attr?: Record<string, string> | null } = {},
+): MxSymbol {
+  if (typeof name !== 'string' || name === '')
+    throw new TypeError(`sym.var: name must be a non-empty string, got ${String(name)}`);
+  const o = parseArgs<{ shape: readonly number[] | null; attr: Record<string, string> | null }>(
+    'sym.var',
+    [options],
+    ['shape', 'attr'],
+    {},
+  );
   const attrs: Record<string, string> = { ...o.attr };
   if (o.shape !== null && o.shape !== undefined) attrs.__shape__ = pyAttr('sym.var', 'shape', [...o.shape]);
   return makeVar(name, attrs);
@@ -140,7 +163,7 @@ function variable(name: string, options: { shape?: readonly number[] | null; att
 function filled(
   op: string,
   fn: string,
-): (shape: readonly number[] | FillOptions, options?: Omit<FillOptions, 'shape'>) => Symbol {
+): (shape: readonly number[] | FillOptions, options?: Omit<FillOptions, 'shape'>) => MxSymbol {
   return (shape, options = {}) => {
     const where = `sym.${fn}`;
     const all = Array.isArray(shape) ? { ...options, shape } : shape;
@@ -148,7 +171,7 @@ function filled(
     const o = parseArgs<FillOptions>(where, [all], ['shape', 'dtype', 'name', 'attr'], {}, ['shape']);
     // python/mxnet/symbol/symbol.py zeros(): dtype defaults to float32 and is always written.
     const attrs = { ...o.attr, shape: pyAttr(where, 'shape', [...(o.shape as number[])]), dtype: o.dtype ?? 'float32' };
-    return makeNode(where, op, [], attrs, o.name ?? null, fn)[0] as Symbol;
+    return makeNode(where, op, [], attrs, o.name ?? null, fn)[0] as MxSymbol;
   };
 }
 
@@ -168,7 +191,7 @@ function markFill<F extends object>(f: F): F {
 }
 
 /** `sym.split(data, numOutputs, axis=1, squeezeAxis=false)`: SliceChannel's outputs. */
-function split(...args: unknown[]): Symbol[] {
+function split(...args: unknown[]): MxSymbol[] {
   return build(
     { op: 'SliceChannel', fn: 'split', inputs: ['data'], params: ['numOutputs', 'axis', 'squeezeAxis'] },
     args,
@@ -176,7 +199,7 @@ function split(...args: unknown[]): Symbol[] {
 }
 
 /** `sym.RNN(data, parameters, state, stateCell?, sequenceLength?, { stateSize, numLayers, mode, ... })`: all outputs. */
-function rnn(...args: unknown[]): Symbol[] {
+function rnn(...args: unknown[]): MxSymbol[] {
   return build(
     {
       op: 'RNN',
@@ -392,6 +415,31 @@ export const sym = {
   mul: arith('mul', ['elemwise_mul', '_mul'], ['_mul_scalar', '_mulscalar'], ['_mul_scalar', '_mulscalar']),
   /** `sym.div(lhs, rhs)`: elemwise_div, `_div_scalar` or `_rdiv_scalar`. */
   div: arith('div', ['elemwise_div', '_div'], ['_div_scalar', '_divscalar'], ['_rdiv_scalar', '_rdivscalar']),
+  /** `sym.multiply(lhs, rhs)`: as `mul` (mx.nd's name). */
+  multiply: arith('multiply', ['elemwise_mul', '_mul'], ['_mul_scalar', '_mulscalar'], ['_mul_scalar', '_mulscalar']),
+  /** `sym.subtract(lhs, rhs)`: as `sub` (mx.nd's name). */
+  subtract: arith(
+    'subtract',
+    ['elemwise_sub', '_minus'],
+    ['_minus_scalar', '_minusscalar'],
+    ['_rminus_scalar', '_rminusscalar'],
+  ),
+  /** `sym.divide(lhs, rhs)`: as `div` (mx.nd's name). */
+  divide: arith('divide', ['elemwise_div', '_div'], ['_div_scalar', '_divscalar'], ['_rdiv_scalar', '_rdivscalar']),
+  /** `sym.maximum(lhs, rhs)` (python/mxnet/symbol/symbol.py: `_maximum`, or `_maximum_scalar` with a number). */
+  maximum: arith(
+    'maximum',
+    ['_maximum', '_maximum'],
+    ['_maximum_scalar', '_maximumscalar'],
+    ['_maximum_scalar', '_maximumscalar'],
+  ),
+  /** `sym.minimum(lhs, rhs)` (`_minimum`, or `_minimum_scalar` with a number). */
+  minimum: arith(
+    'minimum',
+    ['_minimum', '_minimum'],
+    ['_minimum_scalar', '_minimumscalar'],
+    ['_minimum_scalar', '_minimumscalar'],
+  ),
   /** `sym.elemwise_add(lhs, rhs)`. */
   elemwise_add: define({ op: 'elemwise_add', fn: 'elemwise_add', inputs: ['lhs', 'rhs'], params: [] }),
   /** `sym.elemwise_sub(lhs, rhs)`. */
@@ -423,6 +471,8 @@ export const sym = {
 function binary(op: string): SymbolOp {
   return define({ op, fn: op, inputs: ['lhs', 'rhs'], params: [] });
 }
+
+bindSymbolMethods(sym);
 
 /** The type of `mx.sym`. */
 export type Sym = typeof sym;

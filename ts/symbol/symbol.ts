@@ -16,7 +16,7 @@ interface TracedNode {
   readonly op: string;
   readonly name: string;
   readonly attrs: StringAttrs;
-  readonly inputs: readonly Symbol[];
+  readonly inputs: readonly MxSymbol[];
   /** Outputs a consumer may read. */
   readonly numOutputs: number;
   /** All outputs, hidden ones included (BatchNorm's mean and variance, ...): `node_row_ptr`. */
@@ -24,7 +24,7 @@ interface TracedNode {
 }
 
 /** One output of a traced node. Operators of `mx.sym` take and return Symbols. */
-export class Symbol {
+export class MxSymbol {
   /** @internal */
   constructor(
     readonly _node: TracedNode,
@@ -47,10 +47,99 @@ export class Symbol {
     return groupToJson([this]);
   }
 
+  // Methods as NDArray's and Python Symbol's (the same operators as the mx.sym functions).
+
+  /** `x.reshape(shape, { reverse })` (a number for Python's `x.reshape(-1)`). */
+  reshape(shape: readonly number[] | number, options?: { reverse?: boolean }): MxSymbol {
+    return methods().reshape(this, shape, options ?? {});
+  }
+  /** `x.transpose(axes?)`. */
+  transpose(axes?: readonly number[] | null): MxSymbol {
+    return axes === undefined || axes === null ? methods().transpose(this) : methods().transpose(this, axes);
+  }
+  /** `x.swapaxes(dim1, dim2)` (`SwapAxis`). */
+  swapaxes(dim1: number, dim2: number): MxSymbol {
+    return methods().swapaxes(this, dim1, dim2);
+  }
+  /** `x.expandDims(axis)` (`expand_dims`). */
+  expandDims(axis: number): MxSymbol {
+    return methods().expand_dims(this, axis);
+  }
+  /** `x.softmax({ axis, temperature })`. */
+  softmax(options?: { axis?: number; temperature?: number | null }): MxSymbol {
+    return methods().softmax(this, options ?? {});
+  }
+  /** `x.sum({ axis, keepdims, exclude })`. */
+  sum(options?: { axis?: number | readonly number[] | null; keepdims?: boolean; exclude?: boolean }): MxSymbol {
+    return methods().sum(this, options ?? {});
+  }
+  /** `x.mean({ axis, keepdims, exclude })`. */
+  mean(options?: { axis?: number | readonly number[] | null; keepdims?: boolean; exclude?: boolean }): MxSymbol {
+    return methods().mean(this, options ?? {});
+  }
+  /** `x.relu()`. */
+  relu(): MxSymbol {
+    return methods().relu(this);
+  }
+  /** `x.sigmoid()`. */
+  sigmoid(): MxSymbol {
+    return methods().sigmoid(this);
+  }
+  /** `x.tanh()`. */
+  tanh(): MxSymbol {
+    return methods().tanh(this);
+  }
+  /** Python `x + y`: `elemwise_add`, or `_plus_scalar` with a number. */
+  add(other: MxSymbol | number): MxSymbol {
+    return methods().add(this, other);
+  }
+  /** Python `x - y`: `elemwise_sub`, or `_minus_scalar` with a number. */
+  sub(other: MxSymbol | number): MxSymbol {
+    return methods().sub(this, other);
+  }
+  /** Python `x * y`: `elemwise_mul`, or `_mul_scalar` with a number. */
+  mul(other: MxSymbol | number): MxSymbol {
+    return methods().mul(this, other);
+  }
+  /** Python `x / y`: `elemwise_div`, or `_div_scalar` with a number. */
+  div(other: MxSymbol | number): MxSymbol {
+    return methods().div(this, other);
+  }
+
   /** Python's repr: `<Symbol name>`. */
   toString(): string {
-    return `<Symbol ${this.name}>`;
+    return `<MxSymbol ${this.name}>`;
   }
+}
+
+/** The operators the methods call (mx.sym, bound by ts/symbol/sym_ops.ts when it loads). */
+type Methods = Record<
+  | 'reshape'
+  | 'transpose'
+  | 'swapaxes'
+  | 'expand_dims'
+  | 'softmax'
+  | 'sum'
+  | 'mean'
+  | 'relu'
+  | 'sigmoid'
+  | 'tanh'
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'div',
+  (...args: never[]) => MxSymbol
+>;
+let boundMethods: Methods | null = null;
+
+function methods(): Record<keyof Methods, (...args: unknown[]) => MxSymbol> {
+  if (boundMethods === null) throw new Error('mx.sym is not loaded');
+  return boundMethods as unknown as Record<keyof Methods, (...args: unknown[]) => MxSymbol>;
+}
+
+/** @internal Called once by ts/symbol/sym_ops.ts. */
+export function bindSymbolMethods(m: Methods): void {
+  boundMethods = m;
 }
 
 /** Python's str() of an attribute value, as symbol creation stores it. */
@@ -61,7 +150,9 @@ export function pyAttr(where: string, key: string, v: unknown): string {
   if (typeof v === 'number') return pyNumber(v);
   if (Array.isArray(v) && v.every((d) => typeof d === 'number'))
     return v.length === 1 ? `(${pyNumber(v[0] as number)},)` : `(${v.map(pyNumber).join(', ')})`;
-  throw new TypeError(`${where}: attribute '${key}' must be a number, boolean, string, null or number tuple, got ${String(v)}`);
+  throw new TypeError(
+    `${where}: attribute '${key}' must be a number, boolean, string, null or number tuple, got ${String(v)}`,
+  );
 }
 
 /**
@@ -137,15 +228,15 @@ const EMPTY_GRAPH: SymbolGraph = { nodes: [], argNodes: [], heads: [], mxnetVers
 export function makeNode(
   where: string,
   op: string,
-  inputs: readonly Symbol[],
+  inputs: readonly MxSymbol[],
   attrs: Record<string, string>,
   name: string | null,
   hint: string,
-): Symbol[] {
+): MxSymbol[] {
   const factory = OPERATORS.get(op);
   if (factory === undefined) throw new ValueError(`${where}: operator '${op}' is not supported`);
   for (const [i, s] of inputs.entries())
-    if (!(s instanceof Symbol)) throw new TypeError(`${where}: input ${i} must be a Symbol, got ${String(s)}`);
+    if (!(s instanceof MxSymbol)) throw new TypeError(`${where}: input ${i} must be a MxSymbol, got ${String(s)}`);
   const sorted: Record<string, string> = {};
   for (const k of Object.keys(attrs).sort()) sorted[k] = attrs[k] as string;
   const full = currentNames.get(name, hint);
@@ -159,18 +250,18 @@ export function makeNode(
     numOutputs: prepared.numOutputs,
     totalOutputs: prepared.numOutputs + hiddenOutputs(op, sorted),
   };
-  return Array.from({ length: prepared.numOutputs }, (_v, i) => new Symbol(node, i));
+  return Array.from({ length: prepared.numOutputs }, (_v, i) => new MxSymbol(node, i));
 }
 
 /** A variable node (`mx.sym.var(name, attr)`): its name is taken as given (no scope prefix). */
-export function makeVar(name: string, attrs: Record<string, string> = {}): Symbol {
+export function makeVar(name: string, attrs: Record<string, string> = {}): MxSymbol {
   const sorted: Record<string, string> = {};
   for (const k of Object.keys(attrs).sort()) sorted[k] = attrs[k] as string;
-  return new Symbol({ op: 'null', name, attrs: sorted, inputs: [], numOutputs: 1, totalOutputs: 1 }, 0);
+  return new MxSymbol({ op: 'null', name, attrs: sorted, inputs: [], numOutputs: 1, totalOutputs: 1 }, 0);
 }
 
 /** The graph of `heads` in nnvm's DFS post-order (the node order of MXNet's `-symbol.json`). */
-export function graphOf(heads: readonly Symbol[]): SymbolGraph & { rowPtr: number[] } {
+export function graphOf(heads: readonly MxSymbol[]): SymbolGraph & { rowPtr: number[] } {
   const index = new Map<TracedNode, number>();
   const order: TracedNode[] = [];
   // Iterative post-order (unrolled cells make deep graphs).
@@ -185,7 +276,7 @@ export function graphOf(heads: readonly Symbol[]): SymbolGraph & { rowPtr: numbe
       }
       if (i < n.inputs.length) {
         top[1] = i + 1;
-        const child = (n.inputs[i] as Symbol)._node;
+        const child = (n.inputs[i] as MxSymbol)._node;
         if (!index.has(child)) stack.push([child, 0]);
         continue;
       }
@@ -198,11 +289,10 @@ export function graphOf(heads: readonly Symbol[]): SymbolGraph & { rowPtr: numbe
   for (const n of order) {
     if (n.op !== 'null') continue;
     const seen = names.get(n.name);
-    if (seen !== undefined && seen !== n)
-      throw new ValueError(`graph: two different variables are named '${n.name}'`);
+    if (seen !== undefined && seen !== n) throw new ValueError(`graph: two different variables are named '${n.name}'`);
     names.set(n.name, n);
   }
-  const entry = (s: Symbol): EntryRef => ({
+  const entry = (s: MxSymbol): EntryRef => ({
     node: index.get(s._node) as number,
     index: s._index,
     // nnvm bumps a variable's version when an operator mutates it (BatchNorm's moving statistics).
@@ -231,7 +321,7 @@ export function graphOf(heads: readonly Symbol[]): SymbolGraph & { rowPtr: numbe
 }
 
 /** `Group(heads).tojson()`: MXNet 1.9.1's `-symbol.json` text. */
-export function groupToJson(heads: readonly Symbol[]): string {
+export function groupToJson(heads: readonly MxSymbol[]): string {
   const g = graphOf(heads);
   return graphToJson(g, () => g.rowPtr);
 }

@@ -13,7 +13,7 @@ import { ValueError } from '../util/errors.js';
 import { writeBytes } from '../util/files.js';
 import { isPlainObject, parseArgs, pyFloat } from '../util/options.js';
 import { sym } from './sym_ops.js';
-import { graphOf, groupToJson, makeVar, pyAttr, Symbol, withNamePrefix } from './symbol.js';
+import { graphOf, groupToJson, MxSymbol, makeVar, pyAttr, withNamePrefix } from './symbol.js';
 
 /** Options of `HybridBlock.export(path=null, epoch=0)`. */
 export interface HybridExportOptions {
@@ -42,9 +42,9 @@ export interface ExportedGraph {
  */
 export type SymbolicForward = (
   block: Block,
-  x: Symbol,
+  x: MxSymbol,
   args: readonly unknown[],
-  params: Readonly<Record<string, Symbol>>,
+  params: Readonly<Record<string, MxSymbol>>,
   scoped: <T>(fn: () => T) => T,
 ) => unknown;
 
@@ -68,16 +68,26 @@ function forwardOf(block: Block): SymbolicForward | null {
   return null;
 }
 
-let paramVars = new WeakMap<Parameter, Symbol>();
+let paramVars = new WeakMap<Parameter, MxSymbol>();
+
+/** Python's `json.dumps` layout (', ' and ': ' separators), as `Initializer.dumps()` writes `__init__`. */
+function pyJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(pyJson).join(', ')}]`;
+  if (typeof v === 'object' && v !== null)
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${JSON.stringify(k)}: ${pyJson(x)}`)
+      .join(', ')}}`;
+  return JSON.stringify(v);
+}
 
 /** Python `Parameter.var()`: the parameter's variable, with the attributes MXNet stores. */
-export function paramVar(p: Parameter): Symbol {
+export function paramVar(p: Parameter): MxSymbol {
   let v = paramVars.get(p);
   if (v === undefined) {
     const attrs: Record<string, string> = { __dtype__: '0', __storage_type__: '0' };
     attrs.__lr_mult__ = pyFloat(p.lrMult);
     attrs.__wd_mult__ = pyFloat(p.wdMult);
-    if (p.init !== null) attrs.__init__ = typeof p.init === 'string' ? p.init : p.init.dumps();
+    if (p.init !== null) attrs.__init__ = typeof p.init === 'string' ? p.init : pyJson(JSON.parse(p.init.dumps()));
     // Gluon note: the declared shape (0 = deferred), which MXNet records when the graph is
     // first built during deferred initialisation (the usual `initialize(); net(x); export()`).
     if (p._declaredShape !== null) attrs.__shape__ = pyAttr('Parameter.var', 'shape', [...p._declaredShape]);
@@ -91,8 +101,8 @@ export function paramVar(p: Parameter): Symbol {
  * `block(x, ...args)` with Symbols: the registered symbolic forward of a built-in layer, else
  * `hybridForward(mx.sym, x, ...args, params)` inside the block's name prefix.
  */
-export function traceBlock(block: Block, x: Symbol, args: readonly unknown[]): unknown {
-  const params: Record<string, Symbol> = {};
+export function traceBlock(block: Block, x: MxSymbol, args: readonly unknown[]): unknown {
+  const params: Record<string, MxSymbol> = {};
   for (const [k, p] of block._regParams) params[k] = paramVar(p);
   const scoped = <T>(fn: () => T): T => withNamePrefix(block.prefix, fn);
   const f = forwardOf(block);
@@ -100,14 +110,16 @@ export function traceBlock(block: Block, x: Symbol, args: readonly unknown[]): u
   return scoped(() => (block.hybridForward as (...a: unknown[]) => unknown)(sym, x, ...args, params));
 }
 
-function flattenOutputs(where: string, out: unknown): Symbol[] {
-  if (out instanceof Symbol) return [out];
+function flattenOutputs(where: string, out: unknown): MxSymbol[] {
+  if (out instanceof MxSymbol) return [out];
   if (Array.isArray(out)) return out.flatMap((o) => flattenOutputs(where, o));
-  throw new TypeError(`${where}: the traced forward must return Symbols (or nested arrays of them), got ${String(out)}`);
+  throw new TypeError(
+    `${where}: the traced forward must return Symbols (or nested arrays of them), got ${String(out)}`,
+  );
 }
 
 /** The graph's variables that an operator mutates (MXNet's auxiliary states): BatchNorm's moving statistics. */
-function auxNames(heads: readonly Symbol[]): Set<string> {
+function auxNames(heads: readonly MxSymbol[]): Set<string> {
   const g = graphOf(heads);
   const aux = new Set<string>();
   for (const n of g.nodes) {
@@ -126,7 +138,11 @@ function auxNames(heads: readonly Symbol[]): Set<string> {
  * `collectParams()` order); with a path (Node/Deno/Bun) also writes both files.
  * `lastInputs` marks which arguments of the last `forward` call were arrays.
  */
-export function exportBlock(block: Block, args: readonly unknown[], lastInputs: readonly boolean[] | null): ExportedGraph {
+export function exportBlock(
+  block: Block,
+  args: readonly unknown[],
+  lastInputs: readonly boolean[] | null,
+): ExportedGraph {
   const where = 'HybridBlock.export';
   if (args.length > 0 && !isPlainObject(args[args.length - 1]) && args.length > 2)
     throw new TypeError(`${where}: takes at most 2 positional arguments (path, epoch), got ${args.length}`);
@@ -143,10 +159,17 @@ export function exportBlock(block: Block, args: readonly unknown[], lastInputs: 
   let names: string[];
   let mask: boolean[];
   if (o.inputNames !== null) {
-    if (!Array.isArray(o.inputNames) || o.inputNames.length === 0 || !o.inputNames.every((n) => typeof n === 'string' && n !== ''))
+    if (
+      !Array.isArray(o.inputNames) ||
+      o.inputNames.length === 0 ||
+      !o.inputNames.every((n) => typeof n === 'string' && n !== '')
+    )
       throw new TypeError(`${where}: inputNames must be a non-empty array of names, got ${String(o.inputNames)}`);
     names = [...(o.inputNames as string[])];
-    mask = lastInputs !== null && lastInputs.filter(Boolean).length === names.length ? [...lastInputs] : names.map(() => true);
+    mask =
+      lastInputs !== null && lastInputs.filter(Boolean).length === names.length
+        ? [...lastInputs]
+        : names.map(() => true);
   } else {
     if (lastInputs === null)
       throw new ValueError(
@@ -171,7 +194,9 @@ export function exportBlock(block: Block, args: readonly unknown[], lastInputs: 
   for (const [name, p] of block.collectParams().entries()) {
     // Python asserts every parameter is an argument or auxiliary state of the graph.
     if (!vars.has(name))
-      throw new ValueError(`${where}: parameter '${name}' is not used by the traced graph (MXNet's export asserts this too)`);
+      throw new ValueError(
+        `${where}: parameter '${name}' is not used by the traced graph (MXNet's export asserts this too)`,
+      );
     const v: NDArray = p._live();
     keys.push(`${aux.has(name) ? 'aux' : 'arg'}:${name}`);
     arrays.push({ shape: v.shape, data: v.data });

@@ -6,6 +6,7 @@
 //! - [`gemm`]: BLIS-style SGEMM, pre-packed B, naive reference.
 //! - [`rnn`]: fused RNN/LSTM/GRU stacks and single-step cells, with a scalar reference.
 //! - [`norm`]: softmax / log-softmax and layer normalisation over rows, with references.
+//! - [`order`]: topk / sort / argsort index orders, replaying libstdc++ as MXNet does.
 //! - [`par`]: the fork-join hook (`Parallel`) a thread pool implements.
 //! - [`peak`]: synthetic SIMD peak probe for benchmarks.
 //! - [`alloc`]: fallible allocation (an error value instead of an abort).
@@ -20,6 +21,7 @@ pub mod act;
 pub mod alloc;
 pub mod gemm;
 pub mod norm;
+pub mod order;
 pub mod par;
 pub mod peak;
 pub mod rnn;

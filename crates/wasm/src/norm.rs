@@ -1,5 +1,5 @@
-//! Row-wise softmax / log-softmax and layer normalisation exports: check, call the kernels
-//! (`gluon_kernels::norm`), return the results.
+//! Row-wise exports (softmax / log-softmax, layer normalisation, topk/sort orders): check,
+//! call the kernels (`gluon_kernels::norm`, `gluon_kernels::order`), return the results.
 
 use crate::check::kernel_error;
 use gluon_kernels::alloc;
@@ -59,4 +59,17 @@ pub fn layer_norm_rows(
     let (mean, std) = stats.split_at_mut(rows);
     norm::layer_norm_rows(x, gamma, beta, eps, out, mean, std).map_err(|e| JsError::new(&e))?;
     Ok(buf)
+}
+
+/// The first `k` indices of each row of `n` values of `x` in MXNet's topk/sort order
+/// (`gluon_kernels::order`), `k` per row.
+#[wasm_bindgen]
+pub fn order_rows(x: &[f32], n: usize, k: usize, ascend: bool) -> Result<Vec<u32>, JsError> {
+    let rows = x.len().checked_div(n).unwrap_or(0);
+    let mut out = Vec::new();
+    out.try_reserve_exact(rows * k)
+        .map_err(|_| kernel_error(format!("{}: order output", alloc::OUT_OF_MEMORY)))?;
+    out.resize(rows * k, 0);
+    gluon_kernels::order::order_rows(x, n, k, ascend, &mut out).map_err(kernel_error)?;
+    Ok(out)
 }

@@ -4,7 +4,7 @@
 import * as nd from '../../ndarray/index.js';
 import { NDArray, shapeSize, shapeStr } from '../../ndarray/ndarray.js';
 import { isSymbolicFill, sym } from '../../symbol/sym_ops.js';
-import { Symbol as MxSymbol } from '../../symbol/symbol.js';
+import { MxSymbol } from '../../symbol/symbol.js';
 import { traceBlock } from '../../symbol/trace.js';
 import { AssertionError, NotImplementedError } from '../../util/errors.js';
 import type { Context } from '../../util/options.js';
@@ -198,7 +198,9 @@ export function cellsBeginState(cells: Iterable<RecurrentCell>, args: unknown[])
 /** `_get_begin_state`: zeros, made by mx.sym.zeros when the inputs are Symbols (tracing). */
 export function defaultBeginState(cell: RecurrentCell, inputs: unknown, batchSize: number): NDArray[] {
   const first = Array.isArray(inputs) ? inputs[0] : inputs;
-  return first instanceof MxSymbol ? cell.beginState(0, { func: sym.zeros as unknown as StateFunc }) : cell.beginState(batchSize);
+  return first instanceof MxSymbol
+    ? cell.beginState(0, { func: sym.zeros as unknown as StateFunc })
+    : cell.beginState(batchSize);
 }
 
 /** A cell wrapped by a modifier cell may only be run through the modifier (Python's assert). */
@@ -358,7 +360,14 @@ export class RecurrentCell extends Block {
     this.reset();
     const { inputs, axis, batchSize } = formatSequence(o.length, o.inputs, o.layout, false);
     const vl = o.validLength === null ? null : checkValidLength(where, o.validLength, batchSize, o.length);
-    return { o, steps: inputs as NDArray[], axis, batchSize, vl, begin: o.beginState ?? defaultBeginState(this, o.inputs, batchSize) };
+    return {
+      o,
+      steps: inputs as NDArray[],
+      axis,
+      batchSize,
+      vl,
+      begin: o.beginState ?? defaultBeginState(this, o.inputs, batchSize),
+    };
   }
 }
 

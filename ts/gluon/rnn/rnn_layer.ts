@@ -5,7 +5,7 @@ import { isRecording, isTraining } from '../../autograd/tape.js';
 import { FusedRnnKernel, type FusedRnnSpec, type RnnMode } from '../../backend/rnn.js';
 import type { InitLike } from '../../init/initializer.js';
 import { NDArray, shapeStr } from '../../ndarray/ndarray.js';
-import { Symbol as MxSymbol } from '../../symbol/symbol.js';
+import { MxSymbol } from '../../symbol/symbol.js';
 import { traceBlock } from '../../symbol/trace.js';
 import { AssertionError, ValueError } from '../../util/errors.js';
 import { type Float32, type PositionalArgs, parseArgs, pyFloat } from '../../util/options.js';
@@ -282,7 +282,12 @@ export class _RNNLayer extends HybridBlock {
   beginState(...args: unknown[]): NDArray[] {
     const { batchSize, func, kwargs } = parseBeginState(`${className(this)}.beginState`, args);
     const infos = this.stateInfo(batchSize);
-    return makeStates(infos, func, kwargs, infos.map((_s, i) => `${this.prefix}h0_${i}`));
+    return makeStates(
+      infos,
+      func,
+      kwargs,
+      infos.map((_s, i) => `${this.prefix}h0_${i}`),
+    );
   }
 
   override _inferShape(x: NDArray): void {

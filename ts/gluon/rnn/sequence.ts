@@ -4,7 +4,7 @@
 import * as nd from '../../ndarray/index.js';
 import { NDArray, shapeStr } from '../../ndarray/ndarray.js';
 import { sym } from '../../symbol/sym_ops.js';
-import { Symbol as MxSymbol } from '../../symbol/symbol.js';
+import { MxSymbol } from '../../symbol/symbol.js';
 import { AssertionError } from '../../util/errors.js';
 
 /** A sequence: one merged tensor, or a list of per-step (N, C) tensors. */

@@ -2,6 +2,7 @@
 // pooling-inl.h, pool.h): the 1-d cases Gluon's Conv1D / *Pool1D layers use. Convolution runs
 // as im2col + the wasm SGEMM, one product per sample and group.
 
+import { refuseGrad } from '../../autograd/tape.js';
 import { backend } from '../../backend/index.js';
 import { parseArgs } from '../../util/options.js';
 import { NDArray, shapeStr } from '../ndarray.js';
@@ -102,6 +103,7 @@ export function Convolution(...args: unknown[]): NDArray {
   );
   const x = checkNd(where, 'data', o.data);
   const w = checkNd(where, 'weight', o.weight);
+  refuseGrad(where, [x, w, o.bias]);
   const k = oneTuple(where, 'kernel', o.kernel, 1);
   const s = oneTuple(where, 'stride', o.stride, 1);
   const dl = oneTuple(where, 'dilate', o.dilate, 1);
@@ -202,6 +204,7 @@ export function Pooling(...args: unknown[]): NDArray {
     ['data'],
   );
   const x = checkNd(where, 'data', o.data);
+  refuseGrad(where, [x]);
   const type = checkChoice(where, 'poolType', o.poolType, ['max', 'avg', 'sum'] as const);
   const global = checkBool(where, 'globalPool', o.globalPool);
   checkBool(where, 'cudnnOff', o.cudnnOff);

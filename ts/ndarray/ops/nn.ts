@@ -2,7 +2,7 @@
 // nn/layer_norm-inl.h, tensor/dot-inl.h): L2Normalization, LayerNorm, batch_dot.
 
 import { batchDotGrad, batchNormGrad, identityGrad, layerNormGrad } from '../../autograd/grads.js';
-import { isTraining, tape } from '../../autograd/tape.js';
+import { isTraining, refuseGrad, tape } from '../../autograd/tape.js';
 import { backend } from '../../backend/index.js';
 import { layerNormRows } from '../../backend/norm.js';
 import { parseArgs } from '../../util/options.js';
@@ -53,6 +53,7 @@ export function L2Normalization(...args: unknown[]): NDArray {
     ['data'],
   );
   const x = checkNd(where, 'data', o.data);
+  refuseGrad(where, [x]);
   const eps = checkNum(where, 'eps', o.eps);
   const mode = checkChoice(where, 'mode', o.mode, ['instance', 'channel', 'spatial'] as const);
   if (x.ndim < (mode === 'instance' ? 1 : mode === 'channel' ? 2 : 3)) {
@@ -458,6 +459,7 @@ export function LeakyReLU(...args: unknown[]): NDArray {
     ['data'],
   );
   const x = checkNd(where, 'data', o.data);
+  refuseGrad(where, [x, o.gamma]);
   const act = checkChoice(where, 'actType', o.actType, ['leaky', 'prelu', 'elu', 'selu', 'gelu'] as const);
   const slope = checkNum(where, 'slope', o.slope);
   const d = x.data;

@@ -3,6 +3,7 @@
 // with std::sort (or, for k * 8 <= n, std::partial_sort), replayed from libstdc++ so that equal
 // values come out in MXNet's order (neither algorithm is stable).
 
+import { orderRows } from '../../backend/norm.js';
 import { parseArgs } from '../../util/options.js';
 import { NDArray, shapeStr } from '../ndarray.js';
 import { around, axisOf, checkBool, checkChoice, checkInt, checkNd } from './common.js';
@@ -78,6 +79,22 @@ function order(
   else partialSort(idx, 0, k, n, less);
 }
 
+/**
+ * The first `k` indices of lane (p, i): contiguous lanes (inner = 1) are ordered in wasm all
+ * at once (crates/kernels/src/order.rs, the same libstdc++ replay), strided ones here.
+ */
+function laneOrders(L: Lanes, k: number, ascend: boolean): (p: number, i: number) => ArrayLike<number> {
+  if (L.inner === 1) {
+    const all = orderRows(L.x.data, L.n, k, ascend);
+    return (p) => all.subarray(p * k, (p + 1) * k);
+  }
+  const idx = new Int32Array(L.n);
+  return (p, i) => {
+    order(L.x.data, p * L.n * L.inner + i, L.n, L.inner, k, ascend, idx);
+    return idx;
+  };
+}
+
 function dtypeCheck(where: string, d: unknown): void {
   if (d !== undefined && d !== 'float32')
     throw new TypeError(`${where}: dtype must be 'float32' (indices are float32 here), got ${String(d)}`);
@@ -133,11 +150,11 @@ export function topk(...args: unknown[]): NDArray | [NDArray, NDArray] {
   const values = new Float32Array(L.outer * k * L.inner);
   const indices = new Float32Array(values.length);
   const mask = retTyp === 'mask' ? new Float32Array(L.x.size) : null;
-  const idx = new Int32Array(L.n);
+  const lane = laneOrders(L, k, ascend);
   for (let p = 0; p < L.outer; p++) {
     for (let i = 0; i < L.inner; i++) {
       const base = p * L.n * L.inner + i;
-      order(L.x.data, base, L.n, L.inner, k, ascend, idx);
+      const idx = lane(p, i);
       for (let j = 0; j < k; j++) {
         const src = idx[j] as number;
         const dst = p * k * L.inner + j * L.inner + i;
@@ -168,11 +185,11 @@ function sortImpl(where: string, args: unknown[], wantIndices: boolean): NDArray
   const ascend = checkBool(where, 'isAscend', o.isAscend);
   const L = lanesOf(where, data, o.axis);
   const out = new Float32Array(L.x.size);
-  const idx = new Int32Array(L.n);
+  const lane = laneOrders(L, L.n, ascend);
   for (let p = 0; p < L.outer; p++) {
     for (let i = 0; i < L.inner; i++) {
       const base = p * L.n * L.inner + i;
-      order(L.x.data, base, L.n, L.inner, L.n, ascend, idx);
+      const idx = lane(p, i);
       for (let j = 0; j < L.n; j++) {
         const src = idx[j] as number;
         out[base + j * L.inner] = wantIndices ? src : (L.x.data[base + src * L.inner] as number);

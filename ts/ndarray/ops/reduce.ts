@@ -3,7 +3,7 @@
 // argmax / argmin along one axis or over the flattened array.
 
 import { reduceGrad } from '../../autograd/grads.js';
-import { isRecording, needsGrad, tape } from '../../autograd/tape.js';
+import { refuseGrad, tape } from '../../autograd/tape.js';
 import { parseArgs } from '../../util/options.js';
 import { NDArray, shapeSize, shapeStr } from '../ndarray.js';
 import { around, axisOf, checkBool, checkInt, checkNd, intTuple, scalarShape } from './common.js';
@@ -125,13 +125,9 @@ function valueReduce(name: keyof typeof REDUCERS, args: unknown[]): NDArray {
   const x = checkNd(where, 'data', o.data);
   const exclude = checkBool(where, 'exclude', o.exclude);
   const keepdims = checkBool(where, 'keepdims', o.keepdims);
+  if (name === 'prod') refuseGrad(where, [x]);
   const axes = reducedAxes(where, x.shape, o.axis, exclude);
   const y = reduceGroups(x, axes, keepdims, REDUCERS[name]);
-  // prod has no backward here: recording it would be silently wrong, so it is refused.
-  if (name === 'prod' && needsGrad(x) && isRecording())
-    throw new Error(
-      `${where}: has no backward; it cannot be used on arrays that need gradients under autograd.record()`,
-    );
   return tape(name, [x], y, () => reduceGrad(x, y, axes, name));
 }
 
@@ -174,6 +170,7 @@ export function norm(...args: unknown[]): NDArray {
     ['data'],
   );
   const x = checkNd(where, 'data', o.data);
+  refuseGrad(where, [x]);
   const ord = checkInt(where, 'ord', o.ord);
   if (ord !== 1 && ord !== 2) throw new RangeError(`${where}: ord must be 1 or 2 (as in MXNet), got ${ord}`);
   if (o.outDtype !== null && o.outDtype !== undefined && o.outDtype !== 'float32')
