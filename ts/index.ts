@@ -27,6 +27,7 @@ export type {
 export type { LSTMPCellOptions, VariationalDropoutCellOptions } from './gluon/contrib/rnn/rnn_cell.js';
 export type { ExportedModel, ExportOptions, ImportsOptions } from './gluon/index.js';
 export type {
+  CTCLossOptions,
   HuberLossOptions,
   KLDivLossOptions,
   LossOptions,
@@ -125,6 +126,7 @@ export type {
   BatchNormOptions as BatchNormOpOptions,
   ClipOptions,
   ConvolutionOptions,
+  CTCLossOptions as CTCLossOpOptions,
   ExpandDimsOptions,
   IndexMode,
   L2NormalizationOptions,

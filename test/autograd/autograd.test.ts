@@ -79,6 +79,19 @@ describe('attachGrad, backward, detach', () => {
     expect(() => y.backward()).toThrow(/freed by a previous backward/);
     expect(() => autograd.backward([y])).toThrow(AutogradError);
   });
+  it("Python's positional forms work too", () => {
+    expect(autograd.record(() => autograd.isTraining(), false)).toBe(false);
+    expect(autograd.pause(() => autograd.isTraining(), true)).toBe(true);
+    const x = nd.array([1, 2]);
+    x.attachGrad({ gradReq: 'add' });
+    const y = autograd.record(() => nd.sum(nd.mul(x, x)));
+    y.backward(null, true); // retain_graph=True
+    autograd.backward([y], null, true);
+    y.backward(nd.array([1]), { trainMode: false });
+    expect(x.grad?.toArray()).toEqual([6, 12]);
+    expect(() => x.attachGrad('write', 'row_sparse' as never)).toThrow(/stype must be 'default'/);
+    expect(() => y.backward(null, 'yes' as never)).toThrow(/retainGraph must be a boolean/);
+  });
   it('detach cuts the graph; a head gradient scales', () => {
     const x = nd.array([1, 2]);
     x.attachGrad();

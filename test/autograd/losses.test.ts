@@ -41,6 +41,16 @@ const CASES: Record<string, (i: In) => NDArray> = {
     ),
   kldiv_from_logits: (i) => new L.KLDivLoss().forward(I(i, 'pred'), I(i, 'label')),
   kldiv_softmax_axis: (i) => new L.KLDivLoss(false, 1).forward(I(i, 'pred'), I(i, 'label')),
+  ctc_ntc_padded_labels: (i) => new L.CTCLoss().forward(I(i, 'pred'), I(i, 'label')),
+  ctc_tnc_lengths_weights: (i) =>
+    new L.CTCLoss({ layout: 'TNC', weight: 0.5 }).forward(
+      I(i, 'pred'),
+      I(i, 'label'),
+      I(i, 'pl'),
+      I(i, 'll'),
+      I(i, 'sw'),
+    ),
+  ctc_label_tn: (i) => new L.CTCLoss('NTC', 'TN').forward(I(i, 'pred'), I(i, 'label')),
   huber: (i) => new L.HuberLoss().forward(I(i, 'pred'), I(i, 'label')),
   huber_rho_sample_weight: (i) =>
     new L.HuberLoss({ rho: 0.5, weight: 0.7 }).forward(I(i, 'pred'), I(i, 'label'), I(i, 'sw')),
@@ -72,6 +82,16 @@ describe('loss arguments', () => {
     expect(() => new L.SoftmaxCrossEntropyLoss().forward(pred, nd.ones([5]))).toThrow(ValueError);
     expect(() => new L.SoftmaxCrossEntropyLoss().forward(pred, nd.ones([5]))).toThrow(/\(5,\).*\(4, 5\)/);
     expect(() => new L.L2Loss().forward(pred, nd.ones([3, 5]))).toThrow(/label of shape \(3, 5\)/);
+  });
+  it('CTCLoss rejects the blank as a label, labels of another batch size, and bad layouts', () => {
+    const pred = nd.ones([2, 5, 4]); // NTC, blank = 3
+    expect(() => new L.CTCLoss().forward(pred, nd.array([[0, 3]]))).toThrow(/label must be \(N, L\) = \(2, L\)/);
+    const labels = nd.array([
+      [0, 3],
+      [1, -1],
+    ]);
+    expect(() => new L.CTCLoss().forward(pred, labels)).toThrow(/label\[0\]\[1\] = 3 is not a symbol/);
+    expect(() => new L.CTCLoss('NCT' as never)).toThrow(/Only 'NTC' and 'TNC' layouts/);
   });
   it("unknown options throw; repr is Gluon's", () => {
     expect(() => new L.L2Loss({ wieght: 1 } as never)).toThrow(/unknown option 'wieght'/);

@@ -10,7 +10,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { HybridBlock, nn, rnn, SymbolBlock } from '../../ts/gluon/index.js';
+import { contrib, HybridBlock, nn, rnn, SymbolBlock } from '../../ts/gluon/index.js';
 import { ready, sym } from '../../ts/index.js';
 import type * as nd from '../../ts/ndarray/index.js';
 import { NDArray } from '../../ts/ndarray/ndarray.js';
@@ -383,6 +383,173 @@ describe('HybridBlock.export loads in MXNet 1.9.1', () => {
       }
     },
   );
+
+  it.skipIf('reason' in found)(
+    'activation, dropout, normalisation and pooling layers export as MXNet exports them',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'hybrid-export-'));
+      try {
+        const script = [
+          'import sys, mxnet as mx',
+          'from mxnet.gluon import nn',
+          "net = nn.HybridSequential(prefix='acts0_')",
+          'with net.name_scope():',
+          '    net.add(nn.Dense(5, flatten=False, in_units=4), nn.LeakyReLU(0.1), nn.PReLU(), nn.ELU(0.5), nn.SELU(),',
+          "            nn.GELU(), nn.Swish(), nn.Dropout(0.5), nn.Dropout(0), nn.Activation('tanh'),",
+          '            nn.BatchNorm(in_channels=3), nn.LayerNorm(in_channels=5), nn.AvgPool1D(2), nn.GlobalMaxPool1D())',
+          'net.initialize(); net.hybridize(); net(mx.nd.ones((2, 3, 4))); net.export(sys.argv[1])',
+        ].join('\n');
+        const r = spawnSync((found as { python: string }).python, ['-c', script, join(dir, 'acts')], {
+          encoding: 'utf8',
+        });
+        expect(r.status, r.stderr).toBe(0);
+        const net = new nn.HybridSequential({ prefix: 'acts0_' });
+        net.nameScope(() =>
+          net.add(
+            new nn.Dense(5, { flatten: false, inUnits: 4 }),
+            new nn.LeakyReLU(0.1),
+            new nn.PReLU(),
+            new nn.ELU(0.5),
+            new nn.SELU(),
+            new nn.GELU(),
+            new nn.Swish(),
+            new nn.Dropout(0.5),
+            new nn.Dropout(0),
+            new nn.Activation('tanh'),
+            new nn.BatchNorm({ inChannels: 3 }),
+            new nn.LayerNorm({ inChannels: 5 }),
+            new nn.AvgPool1D(2),
+            new nn.GlobalMaxPool1D(),
+          ),
+        );
+        net.initialize();
+        net.forward(toNd({ shape: [2, 3, 4], data: new Array(24).fill(1) }));
+        expect(net.export().symbol).toBe(readFileSync(join(dir, 'acts-symbol.json'), 'utf8'));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it.skipIf('reason' in found)(
+    'unrolled cells (RNNCell, ResidualCell, DropoutCell, LSTMCell, BidirectionalCell) export as MXNet exports them',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'hybrid-export-'));
+      try {
+        const script = [
+          'import sys, mxnet as mx',
+          'from mxnet import gluon',
+          'from mxnet.gluon import rnn',
+          'class M(gluon.HybridBlock):',
+          '    def __init__(self, **kw):',
+          '        super().__init__(**kw)',
+          '        with self.name_scope():',
+          '            self.cells = rnn.HybridSequentialRNNCell()',
+          '            with self.cells.name_scope():',
+          "                self.cells.add(rnn.RNNCell(4, activation='relu', input_size=3))",
+          '                self.cells.add(rnn.ResidualCell(rnn.GRUCell(4, input_size=4)))',
+          '                self.cells.add(rnn.DropoutCell(0.3))',
+          '                self.cells.add(rnn.LSTMCell(4, input_size=4))',
+          '            self.res = rnn.ResidualCell(rnn.GRUCell(4, input_size=4))',
+          '            self.bi = rnn.BidirectionalCell(rnn.GRUCell(3, input_size=4), rnn.LSTMCell(3, input_size=4))',
+          '    def hybrid_forward(self, F, x):',
+          "        out, _ = self.cells.unroll(3, x, layout='NTC', merge_outputs=False)",
+          "        res, _ = self.res.unroll(3, F.stack(*out, axis=1), layout='NTC', merge_outputs=True)",
+          "        b, _ = self.bi.unroll(3, out, layout='NTC', merge_outputs=False)",
+          "        return res, self.bi.unroll(3, out, layout='NTC', merge_outputs=True)[0], F.stack(*b, axis=0)",
+          "net = M(prefix='m0_'); net.initialize(); net.hybridize(); net(mx.nd.ones((2, 3, 3))); net.export(sys.argv[1])",
+        ].join('\n');
+        const r = spawnSync((found as { python: string }).python, ['-c', script, join(dir, 'cells')], {
+          encoding: 'utf8',
+        });
+        expect(r.status, r.stderr).toBe(0);
+        class M extends HybridBlock {
+          declare cells: rnn.HybridSequentialRNNCell;
+          declare res: rnn.ResidualCell;
+          declare bi: rnn.BidirectionalCell;
+          constructor() {
+            super({ prefix: 'm0_' });
+            this.nameScope(() => {
+              this.cells = this.registerChild(new rnn.HybridSequentialRNNCell(), 'cells');
+              this.cells.nameScope(() => {
+                this.cells.add(new rnn.RNNCell(4, { activation: 'relu', inputSize: 3 }));
+                this.cells.add(new rnn.ResidualCell(new rnn.GRUCell(4, { inputSize: 4 })));
+                this.cells.add(new rnn.DropoutCell(0.3));
+                this.cells.add(new rnn.LSTMCell(4, { inputSize: 4 }));
+              });
+              this.res = this.registerChild(new rnn.ResidualCell(new rnn.GRUCell(4, { inputSize: 4 })), 'res');
+              this.bi = this.registerChild(
+                new rnn.BidirectionalCell(new rnn.GRUCell(3, { inputSize: 4 }), new rnn.LSTMCell(3, { inputSize: 4 })),
+                'bi',
+              );
+            });
+          }
+          override hybridForward(F: typeof nd, x: NDArray): NDArray[] {
+            const [out] = this.cells.unroll(3, x, { layout: 'NTC', mergeOutputs: false });
+            const [res] = this.res.unroll(3, F.stack(out, { axis: 1 }), { layout: 'NTC', mergeOutputs: true });
+            const [b] = this.bi.unroll(3, out, { layout: 'NTC', mergeOutputs: false });
+            const [merged] = this.bi.unroll(3, out, { layout: 'NTC', mergeOutputs: true });
+            return [res, merged, F.stack(b, { axis: 0 })];
+          }
+        }
+        const net = new M();
+        net.initialize();
+        const x = toNd({ shape: [2, 3, 3], data: new Array(18).fill(1) });
+        const want = outputsOf(net.forward(x));
+        const { symbol, params } = net.export();
+        expect(symbol).toBe(readFileSync(join(dir, 'cells-symbol.json'), 'utf8'));
+        const got = outputsOf(SymbolBlock.imports(symbol, 'data', params).forward(x));
+        expect(got.length).toBe(3);
+        for (const [k, w] of want.entries())
+          expectClose(got[k] as NDArray, { shape: [...w.shape], data: Array.from(w.data) }, 1e-5, `cells output ${k}`);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it.skipIf('reason' in found)('contrib LSTMPCell unrolled exports as MXNet exports it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hybrid-export-'));
+    try {
+      const script = [
+        'import sys, mxnet as mx',
+        'from mxnet import gluon',
+        'from mxnet.gluon.contrib.rnn import LSTMPCell',
+        'class M(gluon.HybridBlock):',
+        '    def __init__(self, **kw):',
+        '        super().__init__(**kw)',
+        '        with self.name_scope():',
+        '            self.c = LSTMPCell(4, 2, input_size=2)',
+        '    def hybrid_forward(self, F, x):',
+        "        return self.c.unroll(2, x, layout='NTC', merge_outputs=True)[0]",
+        "net = M(prefix='m0_'); net.initialize(); net.hybridize(); net(mx.nd.ones((1, 2, 2))); net.export(sys.argv[1])",
+      ].join('\n');
+      const r = spawnSync((found as { python: string }).python, ['-c', script, join(dir, 'lp')], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      class M extends HybridBlock {
+        declare c: contrib.rnn.LSTMPCell;
+        constructor() {
+          super({ prefix: 'm0_' });
+          this.nameScope(() => {
+            this.c = this.registerChild(new contrib.rnn.LSTMPCell(4, 2, { inputSize: 2 }), 'c');
+          });
+        }
+        override hybridForward(_F: typeof nd, x: NDArray): NDArray {
+          return this.c.unroll(2, x, { layout: 'NTC', mergeOutputs: true })[0];
+        }
+      }
+      const net = new M();
+      net.initialize();
+      const x = toNd({ shape: [1, 2, 2], data: [1, 1, 1, 1] });
+      const want = net.forward(x) as NDArray;
+      const { symbol, params } = net.export();
+      expect(symbol).toBe(readFileSync(join(dir, 'lp-symbol.json'), 'utf8'));
+      const got = SymbolBlock.imports(symbol, 'data', params).forward(x) as NDArray;
+      expectClose(got, { shape: [...want.shape], data: Array.from(want.data) }, 1e-5, 'LSTMPCell');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it.skipIf('reason' in found)('MXNet runs the custom block exported here and computes its outputs', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hybrid-export-'));

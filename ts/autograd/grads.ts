@@ -141,6 +141,23 @@ export function gatherGrad(x: NDArray, replay: (iota: NDArray) => NDArray): Back
   };
 }
 
+/**
+ * Backward of a slice [b, e) along axis `ax` of an array of shape `inShape` (slice_axis, x[i],
+ * split): the gradient written into zeros at the slice's place. Linear in the input size, unlike
+ * the general gather replay.
+ */
+export function sliceAxisGrad(inShape: Shape, ax: number, b: number, e: number): BackwardFn {
+  return (g) => {
+    const n = inShape[ax] as number;
+    const outer = shapeSize(inShape.slice(0, ax));
+    const inner = shapeSize(inShape.slice(ax + 1));
+    const len = e - b;
+    const out = new Float32Array(outer * n * inner);
+    for (let o = 0; o < outer; o++) out.set(g.subarray(o * len * inner, (o + 1) * len * inner), (o * n + b) * inner);
+    return [out];
+  };
+}
+
 /** Backward of `dot(a, b, ta, tb)` with a of (m x k) (or (k x m)) and b (k x n) (or (n x k)). */
 export function dotGrad(a: NDArray, b: NDArray, ta: boolean, tb: boolean, m: number, n: number, k: number): BackwardFn {
   return (g) => {

@@ -5,7 +5,7 @@
 
 import * as nd from '../ndarray/index.js';
 import { NDArray, shapeStr } from '../ndarray/ndarray.js';
-import { ValueError } from '../util/errors.js';
+import { AssertionError, ValueError } from '../util/errors.js';
 import { type PositionalArgs, parseArgs, pyFloat } from '../util/options.js';
 import { type BlockOptions, className, HybridBlock } from './block.js';
 import type { ParameterDict } from './parameter.js';
@@ -56,6 +56,11 @@ export abstract class Loss extends HybridBlock {
   /** `loss(pred, label, sample_weight=None)`: one loss value per sample. */
   override forward(pred: NDArray, label: NDArray, sampleWeight?: NDArray | null): NDArray;
   override forward(pred: unknown, label?: unknown, sampleWeight?: unknown, ...rest: unknown[]): NDArray {
+    return this._forward(pred, label, sampleWeight, rest);
+  }
+
+  /** @internal The checks shared by every loss, then `_loss`. */
+  protected _forward(pred: unknown, label: unknown, sampleWeight: unknown, rest: unknown[]): NDArray {
     const where = `${className(this)}.forward`;
     const p = checkNd(where, 'pred', pred);
     const l = checkNd(where, 'label', label);
@@ -371,6 +376,83 @@ export class HuberLoss extends Loss {
     );
     const loss = nd.where(big, nd.sub(d, 0.5 * rho), nd.mul(nd.square(d), 0.5 / rho));
     return this._meanOverSample(this._weighting(loss, this._weight, sw));
+  }
+}
+
+/** Options of {@link CTCLoss}. */
+export interface CTCLossOptions extends BlockOptions {
+  /** The layout of `pred`: 'NTC' (default) or 'TNC'. */
+  layout?: 'NTC' | 'TNC';
+  /** The layout of `label`: 'NT' (default) or 'TN'. */
+  labelLayout?: 'NT' | 'TN';
+  /** A global scalar weight (default null). */
+  weight?: number | null;
+}
+
+/**
+ * `CTCLoss(layout='NTC', labelLayout='NT', weight=null)`: connectionist temporal classification
+ * over unnormalised `pred` (C classes, the last one the blank), labels padded with -1;
+ * `forward(pred, label, predLengths?, labelLengths?, sampleWeight?)` gives one loss per sample,
+ * not averaged (as MXNet).
+ */
+export class CTCLoss extends Loss {
+  /** The Python class name, for `toString()` and error messages. */
+  static override readonly gluonName: string = 'CTCLoss';
+  private readonly _layout: 'NTC' | 'TNC';
+  constructor(
+    ...args: PositionalArgs<
+      [],
+      [
+        layout: 'NTC' | 'TNC',
+        labelLayout: 'NT' | 'TN',
+        weight: number | null,
+        prefix: string | null,
+        params: ParameterDict | null,
+      ],
+      CTCLossOptions
+    >
+  );
+  constructor(...args: unknown[]) {
+    const o = parseArgs<CTCLossOptions>('CTCLoss', args, ['layout', 'labelLayout', 'weight', 'prefix', 'params'], {
+      layout: 'NTC',
+      labelLayout: 'NT',
+      weight: null,
+      prefix: null,
+      params: null,
+    });
+    if (o.layout !== 'NTC' && o.layout !== 'TNC')
+      throw new AssertionError(`Only 'NTC' and 'TNC' layouts for pred are supported. Got: ${String(o.layout)}`);
+    if (o.labelLayout !== 'NT' && o.labelLayout !== 'TN')
+      throw new AssertionError(`Only 'NT' and 'TN' layouts for label are supported. Got: ${String(o.labelLayout)}`);
+    super('CTCLoss', o.weight, o.labelLayout.indexOf('N'), o.prefix ?? null, o.params ?? null);
+    this._layout = o.layout;
+  }
+  /** `loss(pred, label, pred_lengths=None, label_lengths=None, sample_weight=None)`. */
+  override forward(
+    pred: NDArray,
+    label: NDArray,
+    predLengths?: NDArray | null,
+    labelLengths?: NDArray | null,
+    sampleWeight?: NDArray | null,
+  ): NDArray;
+  override forward(pred: unknown, label?: unknown, ...rest: unknown[]): NDArray {
+    // Python's order puts sample_weight last; the base class takes it third.
+    const [predLengths, labelLengths, sampleWeight] = rest;
+    return this._forward(pred, label, sampleWeight, [predLengths, labelLengths]);
+  }
+  protected _loss(where: string, pred: NDArray, label: NDArray, sw: NDArray | null, rest: unknown[]): NDArray {
+    const opt = (v: unknown, what: string): NDArray | null =>
+      v === undefined || v === null ? null : checkNd(where, what, v);
+    const predLengths = opt(rest[0], 'predLengths');
+    const labelLengths = opt(rest[1], 'labelLengths');
+    const p = this._layout === 'NTC' ? nd.swapaxes(pred, 0, 1) : pred;
+    const l = this._batchAxis === 1 ? nd.swapaxes(label, 0, 1) : label;
+    const loss = nd.CTCLoss(p, l, predLengths, labelLengths, {
+      useDataLengths: predLengths !== null,
+      useLabelLengths: labelLengths !== null,
+      blankLabel: 'last',
+    });
+    return this._weighting(loss, this._weight, sw);
   }
 }
 

@@ -6,13 +6,16 @@
 import { sym } from '../symbol/sym_ops.js';
 import { type MxSymbol, makeNode } from '../symbol/symbol.js';
 import { registerSymbolicForward } from '../symbol/trace.js';
+import { pyFloat } from '../util/options.js';
 import type { Block } from './block.js';
+import { LSTMPCell } from './contrib/rnn/rnn_cell.js';
 import { Activation } from './nn/activations.js';
 import { GELU, LeakyReLU, PReLU, SELU, Swish } from './nn/activations_ext.js';
 import { Dense, Dropout, Embedding } from './nn/basic_layers.js';
 import { BatchNorm } from './nn/basic_layers_ext.js';
 import { Conv1D, MaxPool1D } from './nn/conv_layers.js';
 import { GRUCell, LSTMCell, RNNCell } from './rnn/basic_cells.js';
+import { DropoutCell, ResidualCell } from './rnn/modifier_cells.js';
 import { _RNNLayer } from './rnn/rnn_layer.js';
 
 /** A layer's private configuration, read by name (the fields mirror Python's attributes). */
@@ -73,7 +76,18 @@ registerSymbolicForward(GELU, (_b, x, _args, _p, scoped) =>
 
 // Python: `x * F.sigmoid(self._beta * x, name='fwd')`.
 registerSymbolicForward(Swish, (b, x, _args, _p, scoped) =>
-  scoped(() => sym.mul(x, sym.sigmoid(sym.mul(cfg<{ _beta: number }>(b)._beta, x), { name: 'fwd' }))),
+  scoped(() => {
+    // Python's beta is a float: its scalar is written '1.0'.
+    const bx = makeNode(
+      'Swish',
+      '_mul_scalar',
+      [x],
+      { scalar: pyFloat(cfg<{ _beta: number }>(b)._beta) },
+      null,
+      '_mulscalar',
+    );
+    return sym.mul(x, sym.sigmoid(bx[0] as MxSymbol, { name: 'fwd' }));
+  }),
 );
 
 registerSymbolicForward(Dropout, (b, x, _args, _p, scoped) => {
@@ -319,5 +333,61 @@ registerSymbolicForward(GRUCell, (b, x, args, p, scoped) =>
       { name: `${t}out` },
     );
     return [next, [next]];
+  }),
+);
+
+// rnn_cell.py ResidualCell / DropoutCell `hybrid_forward`: nodes named t<k>_fwd.
+registerSymbolicForward(ResidualCell, (b, x, args, _p, scoped) =>
+  scoped(() => {
+    const c = cfg<{ _counter: number; baseCell: Block }>(b);
+    const [out, next] = c.baseCell.forward(x, args[0]) as [MxSymbol, MxSymbol[]];
+    return [sym.elemwise_add(out, x, { name: `t${c._counter}_fwd` }), next];
+  }),
+);
+
+registerSymbolicForward(DropoutCell, (b, x, args, _p, scoped) =>
+  scoped(() => {
+    const c = cfg<{ _counter: number; _rate: number; _axes: number[] }>(b);
+    const out = c._rate > 0 ? sym.Dropout(x, { p: c._rate, axes: c._axes, name: `t${c._counter}_fwd` }) : x;
+    return [out, args[0]];
+  }),
+);
+
+// contrib/rnn/rnn_cell.py LSTMPCell `hybrid_forward` (its `+` and `*` are Python's operators).
+registerSymbolicForward(LSTMPCell, (b, x, args, p, scoped) =>
+  scoped(() => {
+    const c = cfg<{ _counter: number; _hiddenSize: number; _projectionSize: number }>(b);
+    const t = `t${c._counter}_`;
+    const states = args[0] as MxSymbol[];
+    const [i2h, h2h] = cellProducts(
+      { ...c, _activation: null, _recurrentActivation: null },
+      x,
+      states[0] as MxSymbol,
+      p,
+      4,
+    );
+    const s = makeNode(
+      'sym.SliceChannel',
+      'SliceChannel',
+      [sym.add(i2h, h2h)],
+      { num_outputs: '4' },
+      `${t}slice`,
+      'slicechannel',
+    );
+    const act = (v: MxSymbol, actType: string, name: string) => sym.Activation(v, { actType, name: `${t}${name}` });
+    const i = act(s[0] as MxSymbol, 'sigmoid', 'i');
+    const f = act(s[1] as MxSymbol, 'sigmoid', 'f');
+    const g = act(s[2] as MxSymbol, 'tanh', 'c');
+    const o = act(s[3] as MxSymbol, 'sigmoid', 'o');
+    const nextC = sym.elemwise_add(sym.mul(f, states[1] as MxSymbol), sym.mul(i, g), { name: `${t}state` });
+    const hidden = sym.elemwise_mul(o, sym.Activation(nextC, { actType: 'tanh' }), { name: `${t}hidden` });
+    const nextR = sym.FullyConnected({
+      data: hidden,
+      numHidden: c._projectionSize,
+      weight: p.h2r_weight as MxSymbol,
+      noBias: true,
+      name: `${t}out`,
+    });
+    return [nextR, [nextR, nextC]];
   }),
 );

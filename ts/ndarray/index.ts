@@ -28,6 +28,7 @@ export {
   subtract,
 } from './ops/broadcast.js';
 export { Convolution, type ConvolutionOptions, Pooling, type PoolingOptions } from './ops/conv.js';
+export { CTCLoss, CTCLoss as ctc_loss, type CTCLossOptions } from './ops/ctc.js';
 export {
   gather_nd,
   type IndexMode,

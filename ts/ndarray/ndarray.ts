@@ -1,7 +1,7 @@
 // NDArray: float32 data owned by JavaScript (docs/design/architecture.md decision 6), so the garbage
 // collector reclaims it and no user frees a tensor. Kernels copy in and out of wasm memory.
 
-import { gatherGrad, identityGrad } from '../autograd/grads.js';
+import { gatherGrad, identityGrad, sliceAxisGrad } from '../autograd/grads.js';
 import { tapeUnary } from '../autograd/hooks.js';
 import { attachGrad, backwardImpl, detached, type GradReqKind, tape, variableOf } from '../autograd/tape.js';
 import { isPlainObject, type PositionalArgs, parseArgs } from '../util/options.js';
@@ -258,7 +258,7 @@ export class NDArray {
     const inner = this.shape.slice(1);
     const step = shapeSize(inner);
     const y = new NDArray(this.data.slice(k * step, (k + 1) * step), inner.length === 0 ? [1] : inner);
-    return tape('get', [this], y, () => gatherGrad(this, (i) => i.get(k)));
+    return tape('get', [this], y, () => sliceAxisGrad(this.shape, 0, k, k + 1));
   }
 
   /**
@@ -321,7 +321,7 @@ export class NDArray {
     }
     const shape = [...this.shape];
     shape[ax] = len;
-    return tape('slice_axis', [this], new NDArray(out, shape), () => gatherGrad(this, (i) => i.sliceAxis(ax, b, e)));
+    return tape('slice_axis', [this], new NDArray(out, shape), () => sliceAxisGrad(this.shape, ax, b, e));
   }
 
   /** Inserts an axis of size 1. */

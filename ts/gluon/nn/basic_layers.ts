@@ -100,6 +100,8 @@ export class HybridSequential<T extends Block = Block> extends HybridBlock {
   }
   // Gluon note: typed as Sequential.forward.
   override forward<R = NDArray>(x: unknown, ...args: unknown[]): R {
+    // What `export` traces as the inputs (HybridBlock._callHybridForward records it for other blocks).
+    if (x instanceof NDArray) this._recordCallInputs(x, args);
     return chain(this._children.values(), x, args) as R;
   }
   /** Python `net[i]` (negative counts from the end). */

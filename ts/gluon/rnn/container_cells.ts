@@ -2,6 +2,8 @@
 
 import * as nd from '../../ndarray/index.js';
 import type { NDArray } from '../../ndarray/ndarray.js';
+import { sym } from '../../symbol/sym_ops.js';
+import { MxSymbol } from '../../symbol/symbol.js';
 import { AssertionError, indent, NotImplementedError } from '../../util/errors.js';
 import type { PositionalArgs } from '../../util/options.js';
 import type { Block, BlockArgs } from '../block.js';
@@ -261,7 +263,16 @@ export class BidirectionalCell extends HybridRecurrentCell {
       left = formatSequence(null, lOut, o.layout, merge).inputs;
     }
     let outputs: Seq;
-    if (merge) {
+    if ((reversedR[0] as unknown) instanceof MxSymbol) {
+      // Tracing: rnn_cell.py's concat nodes, named '<outputPrefix>out' or '<outputPrefix>t<i>'.
+      const r = reversedR as unknown as MxSymbol[];
+      const p = this.outputPrefix;
+      outputs = (merge
+        ? sym.concat(left as unknown as MxSymbol, sym.stack(r, { axis }), { dim: 2, name: `${p}out` })
+        : (left as unknown as MxSymbol[]).map((l, i) =>
+            sym.concat(l, r[i] as MxSymbol, { dim: 1, name: `${p}t${i}` }),
+          )) as unknown as Seq;
+    } else if (merge) {
       outputs = nd.concat(left as NDArray, nd.stack(reversedR, { axis }), { dim: 2 });
     } else {
       const ls = left as NDArray[];

@@ -5,6 +5,8 @@ import { isTraining } from '../../autograd/tape.js';
 import type * as ndNs from '../../ndarray/index.js';
 import * as nd from '../../ndarray/index.js';
 import { NDArray } from '../../ndarray/ndarray.js';
+import { sym } from '../../symbol/sym_ops.js';
+import { MxSymbol } from '../../symbol/symbol.js';
 import { AssertionError, NotImplementedError } from '../../util/errors.js';
 import { type PositionalArgs, parseArgs, pyFloat, pyTuple } from '../../util/options.js';
 import { type BlockOptions, className } from '../block.js';
@@ -81,6 +83,12 @@ export class DropoutCell extends HybridRecurrentCell {
     if (inputs instanceof NDArray) {
       const out = this._rate > 0 ? nd.Dropout(inputs, this._rate, 'training', this._axes) : inputs;
       return [out, o.beginState ?? []];
+    }
+    // Tracing: rnn_cell.py calls hybrid_forward directly (outside the cell's name scope).
+    if ((inputs as unknown) instanceof MxSymbol) {
+      const x = inputs as unknown as MxSymbol;
+      const p = { p: this._rate, axes: this._axes, name: `t${this._counter}_fwd` };
+      return [(this._rate > 0 ? sym.Dropout(x, p) : x) as unknown as NDArray, o.beginState ?? []];
     }
     return super.unroll(o.length, inputs, {
       beginState: o.beginState,
@@ -248,8 +256,13 @@ export class ResidualCell extends ModifierCell {
     const f = formatSequence(o.length, o.inputs, o.layout, merge);
     let inputs = f.inputs;
     if (o.validLength !== null) inputs = maskSequenceVariableLength(inputs, o.length, o.validLength, f.axis, merge);
-    if (merge) return [nd.add(outputs as NDArray, inputs as NDArray), states];
+    // Tracing: F.elemwise_add of rnn_cell.py on Symbols.
+    const add = (a: NDArray, b: NDArray): NDArray =>
+      (a as unknown) instanceof MxSymbol
+        ? (sym.elemwise_add(a as unknown as MxSymbol, b as unknown as MxSymbol) as unknown as NDArray)
+        : nd.add(a, b);
+    if (merge) return [add(outputs as NDArray, inputs as NDArray), states];
     const ins = inputs as NDArray[];
-    return [(outputs as NDArray[]).map((out, i) => nd.add(out, ins[i] as NDArray)), states];
+    return [(outputs as NDArray[]).map((out, i) => add(out, ins[i] as NDArray)), states];
   }
 }

@@ -1,7 +1,7 @@
 // Shape operators (src/operator/tensor/matrix_op-inl.h): reshape with MXNet's special codes,
 // transpose, swapaxes, expand_dims, squeeze, slice (begin/end/step), slice_axis, tile, repeat.
 
-import { gatherGrad, identityGrad } from '../../autograd/grads.js';
+import { gatherGrad, identityGrad, sliceAxisGrad } from '../../autograd/grads.js';
 import { tape } from '../../autograd/tape.js';
 import { parseArgs } from '../../util/options.js';
 import { NDArray, type Shape, shapeSize, shapeStr } from '../ndarray.js';
@@ -374,7 +374,7 @@ export function slice_axis(...args: unknown[]): NDArray {
   for (let p = 0; p < outer; p++) out.set(x.data.subarray((p * n + b) * inner, (p * n + e) * inner), p * len * inner);
   const shape = [...x.shape];
   shape[ax] = len;
-  return tape('slice_axis', [x], new NDArray(out, shape), () => gatherGrad(x, (i) => slice_axis(i, ax, b, e)));
+  return tape('slice_axis', [x], new NDArray(out, shape), () => sliceAxisGrad(x.shape, ax, b, e));
 }
 
 /** `nd.tile(data, reps)`: repeats the whole array `reps[i]` times along each axis (aligned right). */
