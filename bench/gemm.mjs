@@ -1,5 +1,6 @@
 // SGEMM throughput of the built package next to the measured wasm SIMD peak of the same
-// runtime, in the same run. Run: `npm run bench` (all) or `node bench/gemm.mjs`.
+// runtime, in the same run, and the load bandwidth that bounds batch-1 (token-by-token)
+// steps. Run: `npm run bench` (all) or `node bench/gemm.mjs`.
 
 import { backend } from '../dist/backend/index.js';
 import mx from '../dist/index.js';
@@ -85,7 +86,40 @@ export async function runGemmBench(threads = 2) {
       `| ${r.size} | ${r.threads} | ${r.ms.toFixed(3)} | ${r.gflops.toFixed(1)} | ${r.fraction.toFixed(2)} | ${(one.ms / r.ms).toFixed(2)} |`,
     );
   }
-  return { peak: p, rows };
+  // A batch-1 step streams every packed weight once: weight bytes / the load bandwidth of a
+  // buffer of the same size (same cache level) bounds it from below.
+  console.log(
+    "\nLoad bandwidth of one core over buffers the size of the streaming configs' weights (f32x4 loads, fastest of 7 rounds):",
+  );
+  const bandwidth = [];
+  for (const [name, H, layers, gates] of [
+    ['stream_lstm (H 256, 2 layers)', 256, 2, 4],
+    ['stream_gru (H 256, 2 layers)', 256, 2, 3],
+    ['stream_lstm_small (H 128, 1 layer)', 128, 1, 4],
+  ]) {
+    const bytes = layers * gates * H * (H + H) * 4;
+    const bw = measureBandwidth(bytes / 2 ** 20);
+    bandwidth.push({ name, bytes, ...bw });
+    console.log(
+      `- ${name}: ${(bytes / 2 ** 20).toFixed(2)} MiB of weights per token; ${bw.gbs.toFixed(1)} GB/s, so at least ${((bytes / (bw.gbs * 1e9)) * 1e6).toFixed(1)} us per token`,
+    );
+  }
+  return { peak: p, rows, bandwidth };
+}
+
+/** GB/s of summing a `mib` MiB buffer (about 256 MiB read per round), fastest of `rounds`. */
+export function measureBandwidth(mib, rounds = 7) {
+  const probe = new (backend().BandwidthProbe)(Math.round((mib * 2 ** 20) / 4));
+  const passes = Math.max(1, Math.round(256 / mib));
+  probe.stream(1);
+  const times = [];
+  for (let r = 0; r < rounds; r++) {
+    const t0 = performance.now();
+    probe.stream(passes);
+    times.push(performance.now() - t0);
+  }
+  probe.free();
+  return { mib, rounds, gbs: (passes * mib * 2 ** 20) / (Math.min(...times) * 1e6) };
 }
 
 if (import.meta.url === `file://${process.argv[1]}` && process.argv.includes('--peak-only')) {

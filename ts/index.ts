@@ -14,6 +14,7 @@ import * as random from './random.js';
 import { sym } from './symbol/sym_ops.js';
 
 export { AutogradError, type BackwardOptions, type PauseOptions, type RecordOptions } from './autograd/index.js';
+export type { GradReqKind } from './autograd/tape.js';
 export type { BackendInfo, ReadyOptions } from './backend/index.js';
 export { BackendTrapError } from './backend/index.js';
 export type { BuildName } from './backend/loader.js';

@@ -1,9 +1,12 @@
 // examples/browser in headless Chromium: the text-generation demo loads MXNet's .params,
-// generates text, reproduces MXNet's own greedy continuation, and the bench page draws its
-// chart. Screenshots go to test-results/ (kept as test artifacts, ignored by git).
+// generates text, reproduces MXNet's own greedy continuation, its train panel trains a char-LSTM
+// live and saves a .params that loads back, and the bench page draws its chart. Screenshots go to
+// test-results/ (kept as test artifacts, ignored by git).
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTrainer, loadTrained } from '../../examples/browser/training.mjs';
+import mx, { ready } from '../../ts/index.js';
 import { chromiumMissing, ROOT, serveStatic, withChromium } from './harness.mjs';
 
 const OUT = path.join(ROOT, 'test-results');
@@ -15,6 +18,14 @@ interface DemoState {
   text: string;
   tokensPerSecond: number;
   backend: { build: string; simd: boolean; threads: number } | null;
+  error: string | null;
+}
+interface TrainState {
+  running: boolean;
+  steps: number;
+  losses: number[];
+  stepsPerSecond: number;
+  saved: { bytes: number; evalLoss: number; steps: number } | null;
   error: string | null;
 }
 interface BenchState {
@@ -96,6 +107,76 @@ describe.skipIf(missing !== null)('examples/browser in Chromium', () => {
       );
     });
   }, 120_000);
+
+  it('train panel: the loss falls as it trains live, the page stays responsive, the saved .params loads back', async () => {
+    await ready();
+    await withChromium(async (browser) => {
+      const page = await browser.newPage({ viewport: { width: 1100, height: 1100 }, acceptDownloads: true });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      await page.goto(`${srv.url}examples/browser/?length=20`);
+      await page.waitForFunction(() => (globalThis as { __demo?: DemoState }).__demo?.done, null, { timeout: 60_000 });
+      await page.click('#train-start');
+      const train = () => page.evaluate(() => (globalThis as { __train?: TrainState }).__train as TrainState);
+      await page.waitForFunction(() => ((globalThis as { __train?: TrainState }).__train?.steps ?? 0) >= 5, null, {
+        timeout: 60_000,
+      });
+      // While it trains, the page answers within a chunk or two (each chunk is ~50 ms of steps).
+      const t0 = Date.now();
+      await page.evaluate(() => new Promise((r) => setTimeout(r, 0)));
+      const latencyMs = Date.now() - t0;
+      expect(latencyMs).toBeLessThan(1000);
+      await page.waitForFunction(() => ((globalThis as { __train?: TrainState }).__train?.steps ?? 0) >= 60, null, {
+        timeout: 120_000,
+      });
+      await page.click('#train-stop');
+      await page.waitForFunction(() => (globalThis as { __train?: TrainState }).__train?.running === false);
+      const st = await train();
+      expect(st.error).toBeNull();
+      const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
+      const first = mean(st.losses.slice(0, 10));
+      const last = mean(st.losses.slice(-10));
+      expect(st.losses[0]).toBeGreaterThan(3.6); // ~ln(46): untrained
+      expect(last).toBeLessThan(first - 0.5);
+      expect(await page.textContent('#train-steps')).toBe(String(st.steps));
+      // The curve is drawn: many inked pixels in the canvas.
+      const inked = await page.evaluate(() => {
+        const c = document.getElementById('loss-curve') as HTMLCanvasElement;
+        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 3; i < d.length; i += 4) if (d[i]! > 0) n++;
+        return n;
+      });
+      expect(inked).toBeGreaterThan(1000);
+      await page.screenshot({ path: path.join(OUT, 'browser-train.png'), fullPage: true });
+      // "save .params" downloads saveParameters() of the stopped model.
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#train-save')]);
+      expect(download.suggestedFilename()).toBe('charlstm-trained.params');
+      const bytes = new Uint8Array(fs.readFileSync((await download.path()) as string));
+      const saved = (await train()).saved;
+      expect(saved?.bytes).toBe(bytes.byteLength);
+      // It loads back in the page and here (Node, the TypeScript sources) with the same loss.
+      const inPage = await page.evaluate(
+        (b) => (globalThis as { demo?: { loadTrained(b: Uint8Array): number } }).demo!.loadTrained(new Uint8Array(b)),
+        [...bytes],
+      );
+      expect(Math.abs(inPage - (saved?.evalLoss as number))).toBeLessThan(1e-5);
+      const corpus = fs.readFileSync(path.join(ROOT, 'examples/browser/train/corpus.txt'), 'utf8');
+      const here = createTrainer(mx, corpus);
+      const loaded = loadTrained(mx, here.vocab, bytes);
+      expect(Math.abs(here.evalLoss(loaded) - (saved?.evalLoss as number))).toBeLessThan(1e-4);
+      expect(here.evalLoss(loaded)).toBeLessThan(here.evalLoss() - 0.3); // trained beats a fresh model
+      expect(errors).toEqual([]);
+      console.log(
+        `browser train: ${st.steps} steps at ${st.stepsPerSecond.toFixed(1)} steps/s, loss ${first.toFixed(3)} -> ` +
+          `${last.toFixed(3)} (mean of 10), page latency ${latencyMs} ms, saved ${bytes.byteLength} bytes; ` +
+          'screenshot test-results/browser-train.png',
+      );
+    });
+  }, 240_000);
 
   it('bench page: measures the layers and draws the chart', async () => {
     await withChromium(async (browser) => {

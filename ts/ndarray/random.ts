@@ -5,7 +5,7 @@ import { type Context, checkCtx, type Float32, type PositionalArgs, parseArgs } 
 import { checkDtype, toShape } from './creation.js';
 import { NDArray, type Shape, shapeSize } from './ndarray.js';
 
-/** Options of {@link uniform}. */
+/** Options of `nd.random.uniform`. */
 export interface UniformOptions {
   /** Lower bound, inclusive (default 0). */
   low?: number;
@@ -19,7 +19,7 @@ export interface UniformOptions {
   ctx?: Context | null;
 }
 
-/** Options of {@link normal}. */
+/** Options of `nd.random.normal`. */
 export interface NormalOptions {
   /** Mean (default 0). */
   loc?: number;

@@ -27,7 +27,9 @@ interface TracedNode {
 export class MxSymbol {
   /** @internal */
   constructor(
+    /** @internal The traced node this symbol is an output of. */
     readonly _node: TracedNode,
+    /** @internal Which of the node's outputs. */
     readonly _index: number,
   ) {}
 

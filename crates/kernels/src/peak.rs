@@ -1,5 +1,6 @@
-//! Synthetic SIMD peak probe: the benchmark runs it in the same process as the kernels to
-//! report GEMM speed as a fraction of what this machine's wasm engine can do.
+//! Synthetic probes the benchmark runs in the same process as the kernels: the SIMD multiply-add
+//! peak (GEMM speed as a fraction of what this machine's wasm engine can do) and the load
+//! bandwidth from memory (what bounds a batch-1 step, which streams all its weights once).
 
 use crate::simd::F32x4;
 
@@ -51,8 +52,36 @@ pub fn simd_peak_probe_flops(iters: usize) -> f64 {
     iters as f64 * (CHAINS * 8) as f64
 }
 
+/// Sums `data` `passes` times with four independent f32x4 accumulators (loads only, as a
+/// batch-1 recurrent step streams its packed weights) and returns the sum, so nothing is
+/// optimised away. Time it over a buffer larger than the caches for memory bandwidth.
+pub fn load_bandwidth_probe(data: &[f32], passes: usize) -> f32 {
+    let mut acc = [F32x4::zero(); 4];
+    let mut tail = 0.0f32;
+    for _ in 0..passes {
+        let mut c = data.chunks_exact(16);
+        for q in &mut c {
+            for (j, a) in acc.iter_mut().enumerate() {
+                *a = *a + F32x4::from_slice(&q[4 * j..]);
+            }
+        }
+        tail += c.remainder().iter().sum::<f32>();
+    }
+    tail + acc.iter().map(|a| a.to_array().iter().sum::<f32>()).sum::<f32>()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn bandwidth_probe_reads_everything() {
+        let data: Vec<f32> = (0..37).map(|i| i as f32).collect();
+        assert_eq!(
+            super::load_bandwidth_probe(&data, 2),
+            2.0 * (36.0 * 37.0 / 2.0)
+        );
+        assert_eq!(super::load_bandwidth_probe(&[], 3), 0.0);
+    }
+
     #[test]
     fn probe_is_finite_and_grows() {
         let (a, b) = (super::simd_peak_probe(100), super::simd_peak_probe(1000));

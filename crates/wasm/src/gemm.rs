@@ -61,3 +61,28 @@ pub fn simd_peak_probe(iters: usize) -> f32 {
 pub fn simd_peak_probe_flops(iters: usize) -> f64 {
     gluon_kernels::peak::simd_peak_probe_flops(iters)
 }
+
+/// A buffer of `floats` values to time [`BandwidthProbe::stream`] over (memory bandwidth when
+/// larger than the caches).
+#[wasm_bindgen]
+pub struct BandwidthProbe {
+    data: Vec<f32>,
+}
+
+#[wasm_bindgen]
+impl BandwidthProbe {
+    #[wasm_bindgen(constructor)]
+    pub fn new(floats: usize) -> Result<BandwidthProbe, JsError> {
+        let mut data =
+            gluon_kernels::alloc::zeroed(floats, "bandwidth probe").map_err(kernel_error)?;
+        for (i, v) in data.iter_mut().enumerate() {
+            *v = (i % 7) as f32;
+        }
+        Ok(BandwidthProbe { data })
+    }
+
+    /// Reads the whole buffer `passes` times; returns a sum of what it read.
+    pub fn stream(&self, passes: usize) -> f32 {
+        gluon_kernels::peak::load_bandwidth_probe(&self.data, passes)
+    }
+}

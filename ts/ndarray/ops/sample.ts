@@ -6,7 +6,7 @@ import { parseArgs } from '../../util/options.js';
 import { NDArray, shapeSize, shapeStr } from '../ndarray.js';
 import { checkBool, checkNd, intTuple } from './common.js';
 
-/** Keyword options of {@link multinomial} (`nd.random.multinomial(data, shape=_Null, get_prob=False, dtype='int32')`). */
+/** Keyword options of `nd.random.multinomial` (`nd.random.multinomial(data, shape=_Null, get_prob=False, dtype='int32')`). */
 export interface MultinomialOptions {
   /** Samples per distribution: an integer or a shape appended to the batch shape (default: one, no extra axis). */
   shape?: number | readonly number[];
