@@ -142,12 +142,14 @@ async function tfjsSystem(cfg) {
   }));
   const Wd = v(d.dense_weight, [V, H]);
   const bd = v(d.dense_bias, [V]);
-  // The inputs per step (the wasm backend slices rows slowly; see peers/systems/tfjs-wasm.mjs).
-  const xs = Array.from({ length: T }, (_, t) => tf.tensor1d(d.x.subarray(t * N, (t + 1) * N), 'int32'));
+  // The inputs per step (the wasm backend slices rows slowly; see peers/systems/tfjs-wasm.mjs), one-hot:
+  // the embedding is a one-hot product, because tf.gather's gradient needs UnsortedSegmentSum,
+  // which tfjs-backend-wasm does not have.
+  const xs = Array.from({ length: T }, (_, t) => tf.oneHot(tf.tensor1d(d.x.subarray(t * N, (t + 1) * N), 'int32'), V));
   const labels = tf.oneHot(tf.tensor1d(d.y, 'int32'), V); // (T*N, V), rows in (t, n) order
   const zeros = tf.zeros([N, H]);
   const loss = () => {
-    let inputs = xs.map((ids) => tf.gather(emb, ids)); // (N, E) per step
+    let inputs = xs.map((oneHot) => tf.matMul(oneHot, emb)); // (N, E) per step
     for (const w of layers) {
       const b = tf.add(w.bi, w.bh);
       let h = zeros;
