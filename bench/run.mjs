@@ -1,6 +1,7 @@
 // `npm run bench`: SGEMM vs the measured SIMD peak, a million forward calls and a million
-// create -> forward -> drop cycles in bounded memory, an imported (exported) 2-layer LSTM
-// beside the same model built in TypeScript (bench/imported.mjs), softmax + top-k and Conv1D beside ONNX
+// create -> forward -> drop cycles in bounded memory, training steps per second of a 2-layer LSTM
+// language model beside TensorFlow.js with the memory of 10^4 steps (bench/train.mjs), an
+// imported (exported) 2-layer LSTM beside the same model built in TypeScript (bench/imported.mjs), softmax + top-k and Conv1D beside ONNX
 // Runtime Web and TensorFlow.js (bench/ops.mjs),
 // then the recurrent layers beside ONNX Runtime Web and TensorFlow.js (bench/peers: same run,
 // same weights, float64-checked outputs).
@@ -23,6 +24,7 @@ try {
   if (!own.includes('--rnn-only')) step('./gemm.mjs', '--threads', '2');
   if (own.length === 0) step('./memory.mjs');
   if (own.length === 0) step('./lifecycle.mjs');
+  if (own.length === 0) step('./train.mjs');
   if (own.length === 0) step('./imported.mjs');
   if (own.length === 0) step('./ops.mjs');
   if (!own.includes('--gemm-only')) await runPeers(peerArgs);

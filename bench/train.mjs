@@ -2,27 +2,38 @@
 // backend) on the same model in the same run: Embedding(V, E) -> LSTM(H, 2 layers) -> Dense(V),
 // softmax cross-entropy (mean over T*N), one Adam step each iteration (forward + backward + update).
 // Both start from the same weights (a fixed generator, MXNet's layouts) and train on the same
-// batch; the first step's losses are printed side by side as the check that the models are one.
-// Then the memory (RSS, JS heap, wasm memory / tfjs tensors) while the training continues, to show
-// it stays bounded. Each system runs in its own child process, so their memory is their own.
+// batch; the first steps' losses are printed side by side as the check that the models are one.
+// Then the memory (RSS, JS heap, wasm memory / tfjs tensors) over many steps, to show it stays
+// bounded: the small model's 10^4 steps (a leak grows per step whatever the sizes; the full
+// model's 10^4 steps would take hours). Each system runs in its own child processes, so their
+// memory is their own.
 //
 // Run: `npm run bench` (part of it) or `node bench/train.mjs [--small] [--steps N] [--mem-steps N]
 // [--threads N] [--systems gluon,tfjs-wasm]`. Full: H 256, T 64, N 16, V 64, E 64, 10 timed
-// steps, 10^4 steps for the memory. --small: H 64, T 16, N 8, E 32, 20 timed steps, 300 for the memory.
-// --threads: this package's worker threads (default 1: tfjs-backend-wasm has no threads under Node).
+// steps; memory over 10^4 steps of the small model. --small: H 64, T 16, N 8, E 32, 20 timed steps,
+// memory over 300 steps. --threads: this package's worker threads (default 1: tfjs-backend-wasm
+// has no threads under Node).
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { ensurePeers } from './peers.mjs';
 import { median } from './stats.mjs';
 
-const FULL = { V: 64, E: 64, H: 256, T: 64, N: 16, layers: 2, lr: 0.001, steps: 10, memSteps: 10_000 };
-const SMALL = { ...FULL, E: 32, H: 64, T: 16, N: 8, steps: 20, memSteps: 300 };
+const FULL = { V: 64, E: 64, H: 256, T: 64, N: 16, layers: 2, lr: 0.001, steps: 10 };
+const SMALL = { ...FULL, E: 32, H: 64, T: 16, N: 8, steps: 20 };
 const WARMUP = 2;
 const SAMPLES = 10; // memory samples over the run
 
 function parseArgs(argv) {
-  const o = { small: false, steps: null, memSteps: null, threads: 1, systems: ['gluon', 'tfjs-wasm'], child: null };
+  const o = {
+    small: false,
+    steps: null,
+    memSteps: null,
+    threads: 1,
+    systems: ['gluon', 'tfjs-wasm'],
+    child: null,
+    phase: null,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -36,6 +47,7 @@ function parseArgs(argv) {
     else if (a === '--threads') o.threads = Number(value());
     else if (a === '--systems') o.systems = value().split(',');
     else if (a === '--child') o.child = value();
+    else if (a === '--phase') o.phase = value();
     else throw new Error(`bench/train.mjs: unknown argument ${a}`);
   }
   for (const s of o.systems)
@@ -183,71 +195,85 @@ const SYSTEMS = { gluon: gluonSystem, 'tfjs-wasm': tfjsSystem };
 
 // ------------------------------------------------------------------------------------------ running
 
-/** In the child: warm-up, timed steps, then training on to memSteps with memory samples. */
-async function runChild(name, cfg, threads) {
+/**
+ * In a child: 'time' runs the warm-up and the timed steps; 'memory' trains for `steps` steps and
+ * samples the memory SAMPLES times.
+ */
+async function runChild(name, phase, cfg, threads) {
   const sys = await SYSTEMS[name](cfg, threads);
-  const total = Math.max(WARMUP + cfg.steps, cfg.memSteps);
-  const times = [];
-  const losses = [];
+  if (phase === 'time') {
+    const times = [];
+    const losses = [];
+    for (let i = 1; i <= WARMUP + cfg.steps; i++) {
+      const t0 = performance.now();
+      const l = sys.step();
+      const ms = performance.now() - t0;
+      if (i <= 3) losses.push(l);
+      if (i > WARMUP) times.push(ms);
+    }
+    return { name, info: sys.info, medianMs: median(times), times, losses };
+  }
   const mem = [];
-  const every = Math.max(1, Math.floor(total / SAMPLES));
-  for (let i = 1; i <= total; i++) {
-    const t0 = performance.now();
-    const l = sys.step();
-    const ms = performance.now() - t0;
-    if (i <= 3) losses.push(l);
-    if (i > WARMUP && i <= WARMUP + cfg.steps) times.push(ms);
-    if (i % every === 0 || i === total) {
+  const every = Math.max(1, Math.floor(cfg.steps / SAMPLES));
+  let last = Number.NaN;
+  for (let i = 1; i <= cfg.steps; i++) {
+    last = sys.step();
+    if (i % every === 0 || i === cfg.steps) {
       const m = process.memoryUsage();
       mem.push({ step: i, rssMB: m.rss / 2 ** 20, heapMB: m.heapUsed / 2 ** 20, ...sys.memory() });
     }
   }
-  return { name, info: sys.info, medianMs: median(times), times, losses, mem };
+  return { name, info: sys.info, mem, lastLoss: last };
+}
+
+/** Runs one phase of one system in a fresh Node process; its JSON result. */
+function child(name, phase, cfgArgs) {
+  const args = [fileURLToPath(import.meta.url), ...cfgArgs, '--child', name, '--phase', phase];
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  if (r.status !== 0) throw new Error(`bench/train.mjs: ${name} (${phase}) failed (exit ${r.status}): ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1));
 }
 
 async function main() {
   const o = parseArgs(process.argv.slice(2));
   const cfg = { ...(o.small ? SMALL : FULL) };
   if (o.steps !== null) cfg.steps = o.steps;
-  if (o.memSteps !== null) cfg.memSteps = o.memSteps;
+  const memSteps = o.memSteps ?? (o.small ? 300 : 10_000);
   if (o.child !== null) {
-    process.stdout.write(`${JSON.stringify(await runChild(o.child, cfg, o.threads))}\n`);
+    const c = o.phase === 'memory' ? { ...SMALL, steps: memSteps } : cfg;
+    process.stdout.write(`${JSON.stringify(await runChild(o.child, o.phase, c, o.threads))}\n`);
     return;
   }
+  const name = (c) => `Embedding(${c.V}, ${c.E}) -> LSTM(${c.H}, 2 layers) -> Dense(${c.V}); T ${c.T}, N ${c.N}`;
   console.log(
-    `\nTraining a 2-layer LSTM language model: Embedding(${cfg.V}, ${cfg.E}) -> LSTM(${cfg.H}, 2 layers) -> ` +
-      `Dense(${cfg.V}); T ${cfg.T}, N ${cfg.N}; softmax cross-entropy + Adam (lr ${cfg.lr}). ` +
-      `${cfg.steps} timed steps after ${WARMUP} warm-up; memory over ${Math.max(WARMUP + cfg.steps, cfg.memSteps)} steps.`,
+    `\nTraining a 2-layer LSTM language model, ${name(cfg)}: softmax cross-entropy + Adam (lr ${cfg.lr}), ` +
+      `${cfg.steps} timed steps after ${WARMUP} warm-up.`,
   );
-  const results = [];
-  for (const name of o.systems) {
-    const args = [fileURLToPath(import.meta.url), ...process.argv.slice(2), '--child', name];
-    const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
-    if (r.status !== 0) throw new Error(`bench/train.mjs: ${name} failed (exit ${r.status}): ${r.stderr}`);
-    results.push(JSON.parse(r.stdout.trim().split('\n').at(-1)));
-  }
-  console.log('| system | median ms / step | steps / s | first losses |');
+  const own = process.argv.slice(2).filter((a, i, all) => a !== '--systems' && all[i - 1] !== '--systems');
+  const timed = o.systems.map((s) => child(s, 'time', own));
+  console.log('| system | median ms / step | steps / s | losses of steps 1-3 |');
   console.log('|---|---|---|---|');
-  for (const r of results)
+  for (const r of timed)
     console.log(
       `| ${r.info} | ${r.medianMs.toFixed(1)} | ${(1000 / r.medianMs).toFixed(2)} | ${r.losses.map((l) => l.toFixed(5)).join(', ')} |`,
     );
-  const [a, b] = results;
-  if (a && b) {
+  const [a, b] = timed;
+  if (a && b)
     console.log(
       `${a.name} / ${b.name} steps per second: ${(b.medianMs / a.medianMs).toFixed(2)}x ` +
         `(first-step losses differ by ${Math.abs(a.losses[0] - b.losses[0]).toExponential(1)})`,
     );
-  }
-  for (const r of results) {
+  console.log(`\nMemory over ${memSteps} training steps of ${name(SMALL)}:`);
+  for (const s of o.systems) {
+    const r = child(s, 'memory', own);
     const keys = Object.keys(r.mem[0]).filter((k) => k !== 'step');
-    console.log(`\nmemory, ${r.name}:\n| step | ${keys.join(' | ')} |\n|---|${keys.map(() => '---|').join('')}`);
+    console.log(`\n${r.info}:\n| step | ${keys.join(' | ')} |\n|---|${keys.map(() => '---|').join('')}`);
     for (const m of r.mem) console.log(`| ${m.step} | ${keys.map((k) => Number(m[k]).toFixed(1)).join(' | ')} |`);
     const mid = r.mem[Math.floor(r.mem.length / 2)];
-    const last = r.mem.at(-1);
+    const end = r.mem.at(-1);
     console.log(
-      `RSS from step ${mid.step} to ${last.step}: ${(last.rssMB - mid.rssMB).toFixed(1)} MB; ` +
-        `JS heap ${(last.heapMB - mid.heapMB).toFixed(1)} MB`,
+      `from step ${mid.step} to ${end.step}: RSS ${(end.rssMB - mid.rssMB).toFixed(1)} MB, ` +
+        `JS heap ${(end.heapMB - mid.heapMB).toFixed(1)} MB; loss at the end ${r.lastLoss.toFixed(4)}`,
     );
   }
 }

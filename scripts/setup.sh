@@ -52,6 +52,23 @@ run "Chromium (browser tests: test/runtimes)"; apt_install chromium
 run "npm ci"
 npm ci --no-audit --no-fund
 
+# Optional: the tests that let MXNet itself load what this package exports run when MXNet
+# 1.9.1 is importable (test/helpers/mxnet_python.ts); it needs Python 3.8 (pyenv here).
+# Without it those tests are skipped with the reason printed, so a failure here only warns.
+run "MXNet 1.9.1 for cross-checks (.venv-mxnet, from pyenv's Python 3.8)"
+if [[ -x .venv-mxnet/bin/python ]] && .venv-mxnet/bin/python -c 'import mxnet' 2>/dev/null; then
+  echo "    already installed"
+else
+  PY38=$(ls -d "$HOME"/.pyenv/versions/3.8*/bin/python 2>/dev/null | tail -1 || true)
+  if [[ -n "$PY38" ]] && "$PY38" -m venv .venv-mxnet &&
+    .venv-mxnet/bin/pip install --quiet --disable-pip-version-check mxnet==1.9.1 numpy==1.23.5; then
+    echo "    installed with $PY38"
+  else
+    rm -rf .venv-mxnet
+    echo "    WARNING: no Python 3.8 with MXNet 1.9.1; the MXNet cross-check tests will be skipped" >&2
+  fi
+fi
+
 run "build (npm run build)"
 npm run build
 

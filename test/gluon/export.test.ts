@@ -5,8 +5,8 @@
 // MXNet's outputs (<case>.json).
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -314,24 +314,6 @@ describe('mx.sym', () => {
   });
 });
 
-/** A Python with MXNet 1.9.1 (MXNET_PYTHON, /tmp/mxops-venv, pyenv's 3.8), or the reason there is none. */
-function mxnetPython(): { python: string } | { reason: string } {
-  const candidates = process.env.MXNET_PYTHON ? [process.env.MXNET_PYTHON] : [];
-  const pyenv = join(homedir(), '.pyenv', 'versions');
-  try {
-    for (const v of readdirSync(pyenv).filter((d) => d.startsWith('3.8')))
-      candidates.push(join(pyenv, v, 'bin', 'python'));
-  } catch {
-    // no pyenv
-  }
-  candidates.push('/tmp/mxops-venv/bin/python', 'python3.8', 'python3');
-  for (const python of candidates) {
-    const r = spawnSync(python, ['-c', 'import mxnet; assert mxnet.__version__ == "1.9.1"'], { encoding: 'utf8' });
-    if (r.status === 0) return { python };
-  }
-  return { reason: `no Python with mxnet==1.9.1 found (tried ${candidates.join(', ')}; set MXNET_PYTHON)` };
-}
-
 // MXNet imports our files and its own, runs both on the fixture's inputs; prints
 // {case: [max |difference|, same parameter keys, same number of outputs]}.
 const MXNET_CHECK = `
@@ -354,6 +336,8 @@ for case in cases:
     res[case] = [diff, keys, len(oa) == len(ob)]
 print(json.dumps(res))
 `;
+
+import { mxnetPython } from '../helpers/mxnet_python.js';
 
 describe('HybridBlock.export loads in MXNet 1.9.1', () => {
   const found = mxnetPython();

@@ -5,8 +5,8 @@
 // SymbolBlock.imports computed (test/fixtures/mxnet_symbol/<case>.json).
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -320,24 +320,6 @@ describe('SymbolBlock.export', () => {
   });
 });
 
-/** A Python with MXNet 1.9.1 (MXNET_PYTHON, else pyenv's 3.8), or the reason there is none. */
-function mxnetPython(): { python: string } | { reason: string } {
-  const candidates = process.env.MXNET_PYTHON ? [process.env.MXNET_PYTHON] : [];
-  const pyenv = join(homedir(), '.pyenv', 'versions');
-  try {
-    for (const v of readdirSync(pyenv).filter((d) => d.startsWith('3.8')))
-      candidates.push(join(pyenv, v, 'bin', 'python'));
-  } catch {
-    // no pyenv
-  }
-  candidates.push('python3.8', 'python3');
-  for (const python of candidates) {
-    const r = spawnSync(python, ['-c', 'import mxnet; assert mxnet.__version__ == "1.9.1"'], { encoding: 'utf8' });
-    if (r.status === 0) return { python };
-  }
-  return { reason: `no Python with mxnet==1.9.1 found (tried ${candidates.join(', ')}; set MXNET_PYTHON)` };
-}
-
 // Loads the exported files with MXNet's SymbolBlock.imports and runs them beside the files MXNet
 // exported itself; prints {case: [max |difference| of the outputs, same parameter keys]}.
 const MXNET_CHECK = `
@@ -360,6 +342,8 @@ for case in cases:
     res[case] = [diff, keys, len(oa) == len(ob)]
 print(json.dumps(res))
 `;
+
+import { mxnetPython } from '../helpers/mxnet_python.js';
 
 describe('SymbolBlock.export loads in MXNet 1.9.1', () => {
   const found = mxnetPython();
