@@ -15,7 +15,8 @@ import { isTraining, tape } from '../autograd/tape.js';
 import { backend, ensureRoom, guarded } from '../backend/index.js';
 import { nextUniform } from '../random.js';
 import { type PositionalArgs, parseArgs } from '../util/options.js';
-import { NDArray, normAxis, type Shape, shapeSize, shapeStr } from './ndarray.js';
+import { NDArray, normAxis, shapeSize, shapeStr } from './ndarray.js';
+import { broadcastBinary } from './ops/broadcast.js';
 
 function checkNd(where: string, what: string, x: unknown): NDArray {
   if (!(x instanceof NDArray)) {
@@ -315,22 +316,6 @@ export function split(...args: unknown[]): NDArray[] {
   return out;
 }
 
-function broadcastShape(where: string, a: Shape, b: Shape): number[] {
-  const nd = Math.max(a.length, b.length);
-  const out: number[] = [];
-  for (let i = 0; i < nd; i++) {
-    const da = i < nd - a.length ? 1 : (a[i - (nd - a.length)] as number);
-    const db = i < nd - b.length ? 1 : (b[i - (nd - b.length)] as number);
-    if (da !== db && da !== 1 && db !== 1) {
-      throw new RangeError(
-        `${where}: operands could not be broadcast together with shapes ${shapeStr(a)} ${shapeStr(b)}`,
-      );
-    }
-    out.push(da === 1 ? db : da);
-  }
-  return out;
-}
-
 function binary(where: string, lhs: unknown, rhs: unknown, f: (x: number, y: number) => number): NDArray {
   if (typeof lhs === 'number' && typeof rhs === 'number') return new NDArray(Float32Array.of(f(lhs, rhs)), [1]);
   if (typeof rhs === 'number') {
@@ -345,46 +330,7 @@ function binary(where: string, lhs: unknown, rhs: unknown, f: (x: number, y: num
     for (let i = 0; i < out.length; i++) out[i] = f(lhs, b.data[i] as number);
     return new NDArray(out, b.shape);
   }
-  const a = checkNd(where, 'lhs', lhs);
-  const b = checkNd(where, 'rhs', rhs);
-  const ad = a.data;
-  const bd = b.data;
-  if (a.ndim === b.ndim && a.shape.every((d, i) => d === b.shape[i])) {
-    const out = new Float32Array(a.size);
-    for (let i = 0; i < out.length; i++) out[i] = f(ad[i] as number, bd[i] as number);
-    return new NDArray(out, a.shape);
-  }
-  const shape = broadcastShape(where, a.shape, b.shape);
-  const nd = shape.length;
-  const strideFor = (s: Shape): number[] => {
-    const padded = [...new Array<number>(nd - s.length).fill(1), ...s];
-    const st = new Array<number>(nd).fill(0);
-    let acc = 1;
-    for (let i = nd - 1; i >= 0; i--) {
-      st[i] = padded[i] === 1 ? 0 : acc;
-      acc *= padded[i] as number;
-    }
-    return st;
-  };
-  const sa = strideFor(a.shape);
-  const sb = strideFor(b.shape);
-  const out = new Float32Array(shapeSize(shape));
-  const idx = new Array<number>(nd).fill(0);
-  let oa = 0;
-  let ob = 0;
-  for (let o = 0; o < out.length; o++) {
-    out[o] = f(ad[oa] as number, bd[ob] as number);
-    for (let k = nd - 1; k >= 0; k--) {
-      idx[k] = (idx[k] as number) + 1;
-      oa += sa[k] as number;
-      ob += sb[k] as number;
-      if ((idx[k] as number) < (shape[k] as number)) break;
-      oa -= (sa[k] as number) * (shape[k] as number);
-      ob -= (sb[k] as number) * (shape[k] as number);
-      idx[k] = 0;
-    }
-  }
-  return new NDArray(out, shape);
+  return broadcastBinary(where, checkNd(where, 'lhs', lhs), checkNd(where, 'rhs', rhs), f);
 }
 
 /** `nd.add(lhs, rhs)` with broadcasting (either side may be a number). */
