@@ -180,7 +180,9 @@ describe('operators', () => {
       [2, 2.5, 3],
     ]);
     expect(nd.mul(nd.ones([2, 1, 3]), nd.ones([4, 1])).shape).toEqual([2, 4, 3]);
-    expect(() => nd.add(a, nd.ones([4]))).toThrow(/could not be broadcast together: lhs has shape \(2, 3\), rhs has shape \(4,\)/);
+    expect(() => nd.add(a, nd.ones([4]))).toThrow(
+      /could not be broadcast together: lhs has shape \(2, 3\), rhs has shape \(4,\)/,
+    );
   });
 
   it('activations', () => {
