@@ -3,13 +3,13 @@
 // test/fixtures/train_roundtrip.py loads that file in MXNet, measures the loss on a fixed batch,
 // continues training with a fresh Adam on the same batches and saves; that file loads back here.
 //
-// With MXNet installed (MXNET_PYTHON, /tmp/mxops-venv/bin/python or python3.8 with mxnet) the script
+// With MXNet installed (test/helpers/mxnet_python.ts: MXNET_PYTHON, .venv-mxnet, ...) the script
 // runs live; `GLUON_RECORD_TRAINING=1` also refreshes the recorded results. Without MXNet (CI) the
 // same checks run against what MXNet recorded: test/fixtures/mxnet_training/train_roundtrip.json
 // and train_roundtrip_continued.params.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { autograd, gluon, init, nd, random, ready } from '../../ts/index.js';
 import { resetNameCounters } from '../../ts/name.js';
 import type { NDArray } from '../../ts/ndarray/ndarray.js';
+import { mxnetPython } from '../helpers/mxnet_python.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const CORPUS = 'examples/browser/train/corpus.txt';
@@ -114,18 +115,6 @@ function train(net: ReturnType<typeof charLSTM>, batches: number[][]): number[] 
   });
 }
 
-/** Python with MXNet 1.9.1, or why there is none. */
-function findMxnet(): { python: string } | { reason: string } {
-  const chosen = process.env.MXNET_PYTHON; // when set, the only candidate
-  const candidates = chosen ? [chosen] : ['/tmp/mxops-venv/bin/python', 'python3.8'];
-  for (const python of candidates) {
-    if (python.includes('/') && !existsSync(python)) continue;
-    const r = spawnSync(python, ['-c', 'import mxnet; print(mxnet.__version__)'], { encoding: 'utf8' });
-    if (r.status === 0 && r.stdout.trim() === '1.9.1') return { python };
-  }
-  return { reason: `no Python with mxnet 1.9.1 among ${candidates.join(', ')}` };
-}
-
 let ours: Uint8Array;
 let oursLoss: number;
 
@@ -172,7 +161,7 @@ describe('training round trip with MXNet 1.9.1 (char-LSTM, Adam, saveParameters)
     checkAgainstMxnet(rec.result, new Uint8Array(readFileSync(RECORDED_PARAMS)));
   });
 
-  const mxnet = findMxnet();
+  const mxnet = mxnetPython();
   if ('reason' in mxnet) console.log(`train_roundtrip: live MXNet check skipped: ${mxnet.reason}`);
   it.skipIf('reason' in mxnet)('live: MXNet loads our file, continues training, and we load its file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gluon-train-'));
