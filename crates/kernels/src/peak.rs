@@ -67,7 +67,10 @@ pub fn load_bandwidth_probe(data: &[f32], passes: usize) -> f32 {
         }
         tail += c.remainder().iter().sum::<f32>();
     }
-    tail + acc.iter().map(|a| a.to_array().iter().sum::<f32>()).sum::<f32>()
+    tail + acc
+        .iter()
+        .map(|a| a.to_array().iter().sum::<f32>())
+        .sum::<f32>()
 }
 
 #[cfg(test)]
