@@ -5,6 +5,7 @@
 // - an invalid call throws an ordinary Error that names what is wrong, never a trap, and the
 //   next valid call on the same block still equals the reference.
 import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { FusedRnnSpec } from '../../ts/backend/rnn.js';
 import mx from '../../ts/index.js';
 import type { NDArray } from '../../ts/ndarray/ndarray.js';
@@ -270,3 +271,31 @@ export const bigCaseArb: fc.Arbitrary<Case> = caseArb.map((c) => ({
   T: Math.max(c.T, 2),
   cell: false,
 }));
+
+/**
+ * The fuzz suite on `threads` threads: FUZZ_RUNS cases (default 1000; `npm run fuzz` runs
+ * 10^5 in all), seeded by FUZZ_SEED, each valid or broken per `runCase`, with no trap.
+ */
+export function fuzzSuite(threads: number, arb: fc.Arbitrary<Case>): void {
+  const runs = Number(process.env.FUZZ_RUNS ?? 1000);
+  describe(`fuzz: layers and cells, ${threads} thread(s)`, () => {
+    beforeAll(async () => {
+      await mx.ready({ threads });
+    });
+
+    it(`${runs} cases: each matches the float64 reference or throws a clear Error, and the next call matches`, () => {
+      const counts: Record<Outcome, number> = { ok: 0, error: 0 };
+      fc.assert(
+        fc.property(arb, (c) => {
+          counts[runCase(c)]++;
+        }),
+        { numRuns: runs, seed: Number(process.env.FUZZ_SEED ?? 20261206) },
+      );
+      console.log(
+        `fuzz ${threads} thread(s): ${runs} cases, ${counts.ok} valid, ${counts.error} rejected, restarts ${mx.backendInfo()!.restarts}`,
+      );
+      expect(counts.ok + counts.error).toBe(runs);
+      expect(mx.backendInfo()!.restarts).toBe(0);
+    });
+  });
+}

@@ -4,14 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BackendTrapError, guarded, testHooks } from '../../ts/backend/index.js';
 import mx from '../../ts/index.js';
-
-async function until(cond: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+import { until } from '../threads/helpers.js';
 
 describe('trap recovery (2 threads)', () => {
   beforeAll(async () => {

@@ -48,3 +48,12 @@ export function fusedKernel(spec: FusedRnnSpec, seed: number): FusedRnnKernel {
   }
   return new FusedRnnKernel(spec, weights);
 }
+
+/** Resolves once `cond()` holds, polling every 10 ms; rejects after `ms`. */
+export async function until(cond: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

@@ -3,15 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testHooks } from '../../ts/backend/index.js';
 import mx from '../../ts/index.js';
-import { sgemmOnce, withThreads } from './helpers.js';
-
-async function until(cond: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+import { sgemmOnce, until, withThreads } from './helpers.js';
 
 describe('worker death', () => {
   beforeAll(async () => {
