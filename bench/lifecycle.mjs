@@ -17,17 +17,23 @@ export async function runLifecycleBench(cycles = 1_000_000) {
     layer.initialize();
     layer.forward(x);
     if (i % (cycles / 10) === 0)
-      rows.push({ i, ...wasmMemoryStats(), cache: cacheStats(), rss: process.memoryUsage().rss });
+      rows.push({
+        i,
+        ...wasmMemoryStats(),
+        cache: cacheStats(),
+        rss: process.memoryUsage().rss,
+        heap: process.memoryUsage().heapUsed,
+      });
   }
   const s = (performance.now() - t0) / 1000;
   console.log(
     `\n${cycles} create -> forward -> drop cycles of LSTM(16, input 8), no dispose(), no gc(): ${s.toFixed(1)} s`,
   );
-  console.log('| cycles | wasm memory MB | live Rust heap MB | cached kernels | cache MB | RSS MB |');
-  console.log('|---|---|---|---|---|---|');
+  console.log('| cycles | wasm memory MB | live Rust heap MB | cached kernels | cache MB | JS heap MB | RSS MB |');
+  console.log('|---|---|---|---|---|---|---|');
   for (const r of rows)
     console.log(
-      `| ${r.i} | ${mb(r.memoryBytes)} | ${mb(r.heapLiveBytes)} | ${r.cache.kernels} | ${mb(r.cache.bytes)} | ${mb(r.rss)} |`,
+      `| ${r.i} | ${mb(r.memoryBytes)} | ${mb(r.heapLiveBytes)} | ${r.cache.kernels} | ${mb(r.cache.bytes)} | ${mb(r.heap)} | ${mb(r.rss)} |`,
     );
   const grew = rows.at(-1).memoryBytes - rows[0].memoryBytes;
   console.log(`wasm memory growth from ${rows[0].i} to ${cycles} cycles: ${mb(grew)} MB`);

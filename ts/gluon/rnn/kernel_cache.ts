@@ -1,8 +1,9 @@
 // One packed kernel per block, rebuilt when any of its Parameters changes (their `version`
 // counters), when the backend's memory budget released it, or when a trap replaced the wasm
-// instance it lived in. Released at once by `dispose()`; otherwise the budget
-// (ts/backend/packed_cache.ts) bounds what dropped blocks hold, and a finalizer may free it
-// earlier when the owner is collected.
+// instance it lived in. Released at once by `dispose()`; a dropped block's kernel stays in the
+// budget's least-recently-used list (ts/backend/packed_cache.ts) until evicted. No finalizer:
+// its registrations would keep every dropped kernel reachable until the event loop turns, so a
+// synchronous create -> forward -> drop loop would grow the JS heap without bound.
 
 import type { Parameter } from '../parameter.js';
 
@@ -11,19 +12,6 @@ interface Kernel {
   readonly released: boolean;
   dispose(): void;
 }
-
-// Some runtimes (workerd before compatibility date 2025-05-05) have no FinalizationRegistry:
-// the memory budget alone then bounds what dropped blocks hold.
-const finalizer =
-  typeof FinalizationRegistry === 'function'
-    ? new FinalizationRegistry<Kernel>((k) => {
-        try {
-          k.dispose();
-        } catch {
-          // the backend may already be gone at shutdown
-        }
-      })
-    : null;
 
 /** The packed kernel of one block, rebuilt from its Parameters whenever it is stale. */
 export class KernelCache<K extends Kernel> {
@@ -50,14 +38,12 @@ export class KernelCache<K extends Kernel> {
     this.params = [...params];
     this.versions = params.map((p) => p.version);
     this.key = key;
-    finalizer?.register(this, fresh, fresh);
     return fresh;
   }
 
   /** Frees the kernel's wasm memory now (it is rebuilt if the block is used again). */
   dispose(): void {
     if (this.kernel !== null) {
-      finalizer?.unregister(this.kernel);
       this.kernel.dispose();
       this.kernel = null;
       this.params = [];
