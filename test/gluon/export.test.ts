@@ -14,6 +14,7 @@ import { contrib, HybridBlock, nn, rnn, SymbolBlock } from '../../ts/gluon/index
 import { ready, sym } from '../../ts/index.js';
 import type * as nd from '../../ts/ndarray/index.js';
 import { NDArray } from '../../ts/ndarray/ndarray.js';
+import { mxnetLoadCheck, mxnetPython } from '../helpers/mxnet_python.js';
 import { expectClose, type Tensor, toNd } from './helpers.js';
 
 beforeAll(async () => {
@@ -314,31 +315,6 @@ describe('mx.sym', () => {
   });
 });
 
-// MXNet imports our files and its own, runs both on the fixture's inputs; prints
-// {case: [max |difference|, same parameter keys, same number of outputs]}.
-const MXNET_CHECK = `
-import json, sys
-import numpy as np
-import mxnet as mx
-from mxnet import gluon, nd
-ours, fixtures, cases = sys.argv[1], sys.argv[2], sys.argv[3].split(',')
-res = {}
-for case in cases:
-    f = json.load(open('%s/%s.json' % (fixtures, case)))
-    xs = [nd.array(np.array(t['data'], dtype=np.float32).reshape(t['shape'])) for t in f['inputs']]
-    a = gluon.SymbolBlock.imports('%s/%s-symbol.json' % (ours, case), f['input_names'], '%s/%s-0000.params' % (ours, case))
-    b = gluon.SymbolBlock.imports('%s/%s-symbol.json' % (fixtures, case), f['input_names'], '%s/%s-0000.params' % (fixtures, case))
-    oa, ob = a(*xs), b(*xs)
-    oa = oa if isinstance(oa, (list, tuple)) else [oa]
-    ob = ob if isinstance(ob, (list, tuple)) else [ob]
-    diff = max(float(np.abs(x.asnumpy() - y.asnumpy()).max()) for x, y in zip(oa, ob))
-    keys = sorted(nd.load('%s/%s-0000.params' % (ours, case)).keys()) == sorted(nd.load('%s/%s-0000.params' % (fixtures, case)).keys())
-    res[case] = [diff, keys, len(oa) == len(ob)]
-print(json.dumps(res))
-`;
-
-import { mxnetPython } from '../helpers/mxnet_python.js';
-
 describe('HybridBlock.export loads in MXNet 1.9.1', () => {
   const found = mxnetPython();
   if ('reason' in found) console.log(`skipping the MXNet load check: ${found.reason}`);
@@ -349,18 +325,7 @@ describe('HybridBlock.export loads in MXNet 1.9.1', () => {
       try {
         const names = Object.keys(MODELS);
         for (const name of names) built(name).net.export(join(dir, name));
-        const r = spawnSync(
-          (found as { python: string }).python,
-          ['-c', MXNET_CHECK, dir, fileURLToPath(DIR), names.join(',')],
-          {
-            encoding: 'utf8',
-          },
-        );
-        expect(r.status, r.stderr).toBe(0);
-        const res = JSON.parse(r.stdout.trim().split('\n').at(-1) as string) as Record<
-          string,
-          [number, boolean, boolean]
-        >;
+        const res = mxnetLoadCheck((found as { python: string }).python, dir, fileURLToPath(DIR), names);
         for (const name of names) expect(res[name], name).toEqual([0, true, true]);
       } finally {
         rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,6 @@
 // (test/fixtures/public-params/relay-bench-*), run here and compared with what MXNet's own
 // SymbolBlock.imports computed (test/fixtures/mxnet_symbol/<case>.json).
 
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { SymbolBlock } from '../../ts/gluon/index.js';
 import { ready } from '../../ts/index.js';
 import { loadNDArrayFile } from '../../ts/io/params.js';
 import { NDArray } from '../../ts/ndarray/ndarray.js';
+import { mxnetLoadCheck, mxnetPython } from '../helpers/mxnet_python.js';
 import { expectClose, type Tensor, toNd } from './helpers.js';
 
 beforeAll(async () => {
@@ -320,31 +320,6 @@ describe('SymbolBlock.export', () => {
   });
 });
 
-// Loads the exported files with MXNet's SymbolBlock.imports and runs them beside the files MXNet
-// exported itself; prints {case: [max |difference| of the outputs, same parameter keys]}.
-const MXNET_CHECK = `
-import json, sys
-import numpy as np
-import mxnet as mx
-from mxnet import gluon, nd
-ours, fixtures, cases = sys.argv[1], sys.argv[2], sys.argv[3].split(',')
-res = {}
-for case in cases:
-    f = json.load(open('%s/%s.json' % (fixtures, case)))
-    xs = [nd.array(np.array(t['data'], dtype=np.float32).reshape(t['shape'])) for t in f['inputs']]
-    a = gluon.SymbolBlock.imports('%s/%s-symbol.json' % (ours, case), f['input_names'], '%s/%s-0000.params' % (ours, case))
-    b = gluon.SymbolBlock.imports('%s/%s-symbol.json' % (fixtures, case), f['input_names'], '%s/%s-0000.params' % (fixtures, case))
-    oa, ob = a(*xs), b(*xs)
-    oa = oa if isinstance(oa, (list, tuple)) else [oa]
-    ob = ob if isinstance(ob, (list, tuple)) else [ob]
-    diff = max(float(np.abs(x.asnumpy() - y.asnumpy()).max()) for x, y in zip(oa, ob))
-    keys = sorted(nd.load('%s/%s-0000.params' % (ours, case)).keys()) == sorted(nd.load('%s/%s-0000.params' % (fixtures, case)).keys())
-    res[case] = [diff, keys, len(oa) == len(ob)]
-print(json.dumps(res))
-`;
-
-import { mxnetPython } from '../helpers/mxnet_python.js';
-
 describe('SymbolBlock.export loads in MXNet 1.9.1', () => {
   const found = mxnetPython();
   if ('reason' in found) console.log(`skipping the MXNet load check: ${found.reason}`);
@@ -362,16 +337,7 @@ describe('SymbolBlock.export loads in MXNet 1.9.1', () => {
           );
           net.export(join(dir, name));
         }
-        const r = spawnSync(
-          (found as { python: string }).python,
-          ['-c', MXNET_CHECK, dir, fileURLToPath(DIR), EXPORTED.join(',')],
-          { encoding: 'utf8' },
-        );
-        expect(r.status, r.stderr).toBe(0);
-        const res = JSON.parse(r.stdout.trim().split('\n').at(-1) as string) as Record<
-          string,
-          [number, boolean, boolean]
-        >;
+        const res = mxnetLoadCheck((found as { python: string }).python, dir, fileURLToPath(DIR), EXPORTED);
         for (const name of EXPORTED) expect(res[name], name).toEqual([0, true, true]);
       } finally {
         rmSync(dir, { recursive: true, force: true });
