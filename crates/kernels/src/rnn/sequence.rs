@@ -242,45 +242,30 @@ fn reserve(
     ws: &mut Workspace,
 ) -> Result<(), String> {
     let s = &p.spec;
-    let (hp, proj) = (p.hp, s.projection);
+    let hp = p.hp;
     let cols = s.mode.gates() * hp;
     let layer_out = size(&[t, n, s.dirs(), s.out_size()]).unwrap_or(usize::MAX);
     let inner = s.num_layers.saturating_sub(1).min(2);
-    let d = &mut ws.dir;
     let [l0, l1] = &mut ws.layers;
+    let xin = match layout {
+        Layout::Ntc => size(&[t, n, s.input_size]).unwrap_or(usize::MAX),
+        Layout::Tnc => 0,
+    };
+    let xproj = chunk_steps(t, n, cols)
+        .saturating_mul(n)
+        .saturating_mul(cols);
+    let [d0, d1, d2, d3, d4, d5] = DirSizes::new(s, hp, n, 1).with(&mut ws.dir);
     let wants: [(&mut Vec<f32>, usize); 10] = [
-        (
-            &mut ws.xin,
-            match layout {
-                Layout::Ntc => size(&[t, n, s.input_size]).unwrap_or(usize::MAX),
-                Layout::Tnc => 0,
-            },
-        ),
+        (&mut ws.xin, xin),
         (l0, if inner >= 1 { layer_out } else { 0 }),
         (l1, if inner >= 2 { layer_out } else { 0 }),
-        (&mut d.hrec, n.saturating_mul(proj.unwrap_or(hp))),
-        (&mut d.cstate, n.saturating_mul(hp)),
-        (
-            &mut d.apack,
-            n.next_multiple_of(MR)
-                .saturating_mul(proj.unwrap_or(s.hidden)),
-        ),
-        (&mut d.nbuf, n.saturating_mul(UNITS)),
-        (
-            &mut d.hfull,
-            if proj.is_some() {
-                n.saturating_mul(hp)
-            } else {
-                0
-            },
-        ),
-        (&mut d.rbuf, n.saturating_mul(proj.unwrap_or(0))),
-        (
-            &mut ws.xproj,
-            chunk_steps(t, n, cols)
-                .saturating_mul(n)
-                .saturating_mul(cols),
-        ),
+        d0,
+        d1,
+        d2,
+        d3,
+        d4,
+        d5,
+        (&mut ws.xproj, xproj),
     ];
     let total = wants.iter().fold(0usize, |a, (_, w)| a.saturating_add(*w));
     for (v, want) in wants {
@@ -485,6 +470,49 @@ fn chunks(t: usize, chunk: usize, backward: bool) -> impl Iterator<Item = (usize
     })
 }
 
+/// Floats each per-direction scratch buffer holds for `n` rows (`unit_parts` GRU block
+/// buffers): one definition for reserving, sizing and slicing them.
+struct DirSizes {
+    hrec: usize,
+    cstate: usize,
+    apack: usize,
+    nbuf: usize,
+    hfull: usize,
+    rbuf: usize,
+}
+
+impl DirSizes {
+    fn new(spec: &RnnSpec, hp: usize, n: usize, unit_parts: usize) -> Self {
+        let proj = spec.projection;
+        DirSizes {
+            hrec: n.saturating_mul(proj.unwrap_or(hp)),
+            cstate: n.saturating_mul(hp),
+            apack: n
+                .next_multiple_of(MR)
+                .saturating_mul(proj.unwrap_or(spec.hidden)),
+            nbuf: unit_parts.saturating_mul(n).saturating_mul(UNITS),
+            hfull: if proj.is_some() {
+                n.saturating_mul(hp)
+            } else {
+                0
+            },
+            rbuf: n.saturating_mul(proj.unwrap_or(0)),
+        }
+    }
+
+    /// The buffers of `sc` paired with their sizes.
+    fn with<'a>(&self, sc: &'a mut DirScratch) -> [(&'a mut Vec<f32>, usize); 6] {
+        [
+            (&mut sc.hrec, self.hrec),
+            (&mut sc.cstate, self.cstate),
+            (&mut sc.apack, self.apack),
+            (&mut sc.nbuf, self.nbuf),
+            (&mut sc.hfull, self.hfull),
+            (&mut sc.rbuf, self.rbuf),
+        ]
+    }
+}
+
 /// Sizes `sc` for `n` rows (`unit_parts` GRU block buffers) and loads the initial states
 /// (zeros where not given).
 fn init_states(
@@ -496,26 +524,22 @@ fn init_states(
     c0: Option<&[f32]>,
     unit_parts: usize,
 ) -> Result<(), String> {
-    let (h, proj) = (spec.hidden, spec.projection);
-    let (hs, ks, kh) = (spec.out_size(), proj.unwrap_or(hp), proj.unwrap_or(h));
-    let hrec = grow(&mut sc.hrec, n * ks)?;
-    hrec.fill(0.0);
+    let (h, hs, ks) = (spec.hidden, spec.out_size(), spec.projection.unwrap_or(hp));
+    for (v, len) in DirSizes::new(spec, hp, n, unit_parts).with(sc) {
+        grow(v, len)?;
+    }
+    sc.hrec.fill(0.0);
     if let Some(h0) = h0 {
         for b in 0..n {
-            hrec[b * ks..][..hs].copy_from_slice(&h0[b * hs..][..hs]);
+            sc.hrec[b * ks..][..hs].copy_from_slice(&h0[b * hs..][..hs]);
         }
     }
-    let cstate = grow(&mut sc.cstate, n * hp)?;
-    cstate.fill(0.0);
+    sc.cstate.fill(0.0);
     if let Some(c0) = c0 {
         for b in 0..n {
-            cstate[b * hp..][..h].copy_from_slice(&c0[b * h..][..h]);
+            sc.cstate[b * hp..][..h].copy_from_slice(&c0[b * h..][..h]);
         }
     }
-    grow(&mut sc.apack, n.next_multiple_of(MR) * kh)?;
-    grow(&mut sc.nbuf, unit_parts * n * UNITS)?;
-    grow(&mut sc.hfull, if proj.is_some() { n * hp } else { 0 })?;
-    grow(&mut sc.rbuf, n * proj.unwrap_or(0))?;
     Ok(())
 }
 
@@ -562,7 +586,6 @@ unsafe fn steps(
     let spec = &call.p.spec;
     let (h, hp, proj) = (spec.hidden, call.p.hp, spec.projection);
     let cols = spec.mode.gates() * hp;
-    let (ks, kh) = (proj.unwrap_or(hp), proj.unwrap_or(h));
     let nb = rows.len();
     let cx = StepCtx {
         pd: &call.p.dirs[call.idx],
@@ -574,13 +597,14 @@ unsafe fn steps(
         n: nb,
     };
     let valid = call.valid.map(|v| &v[rows.clone()]);
+    let z = DirSizes::new(spec, hp, nb, unit_parts);
     let mut bufs = StepBufs {
-        hrec: &mut sc.hrec[..nb * ks],
-        cstate: &mut sc.cstate[..nb * hp],
-        apack: &mut sc.apack[..nb.next_multiple_of(MR) * kh],
-        nbuf: &mut sc.nbuf[..unit_parts * nb * UNITS],
-        hfull: &mut sc.hfull[..if proj.is_some() { nb * hp } else { 0 }],
-        rbuf: &mut sc.rbuf[..nb * proj.unwrap_or(0)],
+        hrec: &mut sc.hrec[..z.hrec],
+        cstate: &mut sc.cstate[..z.cstate],
+        apack: &mut sc.apack[..z.apack],
+        nbuf: &mut sc.nbuf[..z.nbuf],
+        hfull: &mut sc.hfull[..z.hfull],
+        rbuf: &mut sc.rbuf[..z.rbuf],
         gemm: &mut sc.gemm,
     };
     for i in 0..t1 - t0 {
