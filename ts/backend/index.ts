@@ -26,7 +26,7 @@ let info: BackendInfo | null = null;
 let pending: Promise<BackendInfo> | null = null;
 let pendingKey = '';
 /** The `threads` the first `ready()` asked for. */
-let wantedThreads: number | undefined;
+let firstAskedThreads: number | undefined;
 
 function optionsKey(o: ReadyOptions): string {
   return JSON.stringify({
@@ -93,7 +93,7 @@ export function ready(options: ReadyOptions = {}): Promise<BackendInfo> {
         options.threads !== undefined &&
         options.threads !== got.threads &&
         (relaxed === undefined || relaxed === got.relaxedSimd);
-      if (onlyThreads && (same || options.threads === wantedThreads)) {
+      if (onlyThreads && (same || options.threads === firstAskedThreads)) {
         throw new Error(
           `gluon-rnn-wasm: ready(${key}): the backend runs ${got.threads} thread(s) now (${got.threadsFallback ?? 'as started'}); the pool does not restart`,
         );
@@ -102,7 +102,7 @@ export function ready(options: ReadyOptions = {}): Promise<BackendInfo> {
     });
   }
   pendingKey = key;
-  wantedThreads = options.threads;
+  firstAskedThreads = options.threads;
   pending = start(options).catch((e: unknown) => {
     pending = null;
     throw e;

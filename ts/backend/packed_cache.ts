@@ -44,17 +44,12 @@ export function forget(k: CachedKernel): void {
   entries.delete(k);
 }
 
-/**
- * Releases least recently used kernels (never `keep`) until at least `bytes` more would fit
- * under `limit` bytes of held memory; returns whether it got there.
- */
-export function evictBeyond(limit: number, keep: CachedKernel | null, bytes = 0): boolean {
+/** Releases least recently used kernels (never `keep`) until at most `limit` bytes are held. */
+function evictBeyond(limit: number, keep: CachedKernel | null): void {
   for (const k of entries.keys()) {
-    if (total + bytes <= limit) break;
-    if (k === keep) continue;
-    k.release(); // calls forget()
+    if (total <= limit) return;
+    if (k !== keep) k.release(); // calls forget()
   }
-  return total + bytes <= limit;
 }
 
 /** Releases every kernel but `keep` (to make room for a call that does not fit otherwise). */
