@@ -40,9 +40,9 @@ export function layerNormRows(
 
 /**
  * The first `k` indices of each row of `n` values of `x` in MXNet's topk/sort order (equal
- * values included), `k` per row.
+ * values included), `k` per row; errors name the operator `what`.
  */
-export function orderRows(x: Float32Array, n: number, k: number, ascend: boolean): Uint32Array {
-  ensureRoom('topk', (x.length + (n === 0 ? 0 : (x.length / n) * k) + n) * 4, x.length * 4, null);
-  return guarded('topk', () => backend().order_rows(x, n, k, ascend));
+export function orderRows(what: string, x: Float32Array, n: number, k: number, ascend: boolean): Uint32Array {
+  ensureRoom(what, (x.length + (n === 0 ? 0 : (x.length / n) * k) + n) * 4, x.length * 4, null);
+  return guarded(what, () => backend().order_rows(x, n, k, ascend));
 }

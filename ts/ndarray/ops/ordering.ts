@@ -83,9 +83,9 @@ function order(
  * The first `k` indices of lane (p, i): contiguous lanes (inner = 1) are ordered in wasm all
  * at once (crates/kernels/src/order.rs, the same libstdc++ replay), strided ones here.
  */
-function laneOrders(L: Lanes, k: number, ascend: boolean): (p: number, i: number) => ArrayLike<number> {
+function laneOrders(where: string, L: Lanes, k: number, ascend: boolean): (p: number, i: number) => ArrayLike<number> {
   if (L.inner === 1) {
-    const all = orderRows(L.x.data, L.n, k, ascend);
+    const all = orderRows(where, L.x.data, L.n, k, ascend);
     return (p) => all.subarray(p * k, (p + 1) * k);
   }
   const idx = new Int32Array(L.n);
@@ -150,7 +150,7 @@ export function topk(...args: unknown[]): NDArray | [NDArray, NDArray] {
   const values = new Float32Array(L.outer * k * L.inner);
   const indices = new Float32Array(values.length);
   const mask = retTyp === 'mask' ? new Float32Array(L.x.size) : null;
-  const lane = laneOrders(L, k, ascend);
+  const lane = laneOrders(where, L, k, ascend);
   for (let p = 0; p < L.outer; p++) {
     for (let i = 0; i < L.inner; i++) {
       const base = p * L.n * L.inner + i;
@@ -185,7 +185,7 @@ function sortImpl(where: string, args: unknown[], wantIndices: boolean): NDArray
   const ascend = checkBool(where, 'isAscend', o.isAscend);
   const L = lanesOf(where, data, o.axis);
   const out = new Float32Array(L.x.size);
-  const lane = laneOrders(L, L.n, ascend);
+  const lane = laneOrders(where, L, L.n, ascend);
   for (let p = 0; p < L.outer; p++) {
     for (let i = 0; i < L.inner; i++) {
       const base = p * L.n * L.inner + i;
