@@ -1,10 +1,15 @@
 // SGEMM throughput of the built package next to the measured wasm SIMD peak of the same
-// runtime, in the same run, and the load bandwidth that bounds batch-1 (token-by-token)
-// steps. Run: `npm run bench` (all) or `node bench/gemm.mjs`.
+// runtime, in the same run, the load bandwidth that bounds batch-1 (token-by-token) steps, and
+// the per-call overhead of a token step (a layer call with almost no work). Run: `npm run bench`
+// (all) or `node bench/gemm.mjs`; `--probes-only` prints the probes as JSON (for the summary).
 
 import { backend } from '../dist/backend/index.js';
 import mx from '../dist/index.js';
+import { CONFIGS, weightBytes } from './peers/lib/configs.mjs';
 import { median, timeCalls } from './stats.mjs';
+
+/** The token-by-token configs whose weight streaming the bandwidth probe bounds. */
+const STREAM_CONFIGS = Object.keys(CONFIGS).filter((k) => CONFIGS[k].stream);
 
 function filled(n, seed) {
   const a = new Float32Array(n);
@@ -86,25 +91,66 @@ export async function runGemmBench(threads = 2) {
       `| ${r.size} | ${r.threads} | ${r.ms.toFixed(3)} | ${r.gflops.toFixed(1)} | ${r.fraction.toFixed(2)} | ${(one.ms / r.ms).toFixed(2)} |`,
     );
   }
-  // A batch-1 step streams every packed weight once: weight bytes / the load bandwidth of a
-  // buffer of the same size (same cache level) bounds it from below.
   console.log(
     "\nLoad bandwidth of one core over buffers the size of the streaming configs' weights (f32x4 loads, fastest of 7 rounds):",
   );
-  const bandwidth = [];
-  for (const [name, H, layers, gates] of [
-    ['stream_lstm (H 256, 2 layers)', 256, 2, 4],
-    ['stream_gru (H 256, 2 layers)', 256, 2, 3],
-    ['stream_lstm_small (H 128, 1 layer)', 128, 1, 4],
-  ]) {
-    const bytes = layers * gates * H * (H + H) * 4;
-    const bw = measureBandwidth(bytes / 2 ** 20);
-    bandwidth.push({ name, bytes, ...bw });
+  const bandwidth = measureStreamBounds();
+  for (const b of bandwidth) {
     console.log(
-      `- ${name}: ${(bytes / 2 ** 20).toFixed(2)} MiB of weights per token; ${bw.gbs.toFixed(1)} GB/s, so at least ${((bytes / (bw.gbs * 1e9)) * 1e6).toFixed(1)} us per token`,
+      `- ${b.name}: ${(b.bytes / 2 ** 20).toFixed(2)} MiB of weights per token; ${b.gbs.toFixed(1)} GB/s, so at least ${b.boundUs.toFixed(1)} us per token`,
     );
   }
-  return { peak: p, rows, bandwidth };
+  const overhead = measureCallOverhead();
+  console.log(
+    `\nPer-call overhead (one token through LSTM(1) and LSTMCell(1), input 1, states fed back; median of 7 rounds of ${overhead.calls} calls): layer ${overhead.layerUs.toFixed(2)} us, cell ${overhead.cellUs.toFixed(2)} us`,
+  );
+  return { peak: p, rows, bandwidth, overhead };
+}
+
+/**
+ * A batch-1 step streams every weight once: weight bytes / the load bandwidth of a buffer of
+ * the same size (same cache level) bounds a token from below, per streaming config.
+ */
+export function measureStreamBounds() {
+  return STREAM_CONFIGS.map((name) => {
+    const bytes = weightBytes(CONFIGS[name]);
+    const bw = measureBandwidth(bytes / 2 ** 20);
+    return { name, bytes, ...bw, boundUs: (bytes / (bw.gbs * 1e9)) * 1e6 };
+  });
+}
+
+/**
+ * Microseconds per call of a token step that does almost no work, through the public API as a
+ * streaming caller uses it: `layer.forward(x, states)` and `cell.forward(x, states)` with the
+ * returned states fed back (median of 7 rounds).
+ */
+export function measureCallOverhead(calls = 20000) {
+  const layer = new mx.gluon.rnn.LSTM(1, { inputSize: 1 });
+  const cell = new mx.gluon.rnn.LSTMCell(1, { inputSize: 1 });
+  layer.initialize();
+  cell.initialize();
+  const x3 = mx.nd.ones([1, 1, 1]);
+  const x2 = mx.nd.ones([1, 1]);
+  let ls = [mx.nd.zeros([1, 1, 1]), mx.nd.zeros([1, 1, 1])];
+  let cs = [mx.nd.zeros([1, 1]), mx.nd.zeros([1, 1])];
+  const perCall = (f) => {
+    const us = [];
+    for (let r = 0; r < 8; r++) {
+      const t0 = performance.now();
+      for (let i = 0; i < calls; i++) f();
+      if (r > 0) us.push(((performance.now() - t0) * 1000) / calls); // round 0 warms up
+    }
+    return median(us);
+  };
+  const layerUs = perCall(() => {
+    ls = layer.forward(x3, ls)[1];
+  });
+  const cellUs = perCall(() => {
+    cs = cell.forward(x2, cs)[1];
+  });
+  layer.dispose();
+  cell.dispose();
+  return { calls, layerUs, cellUs };
 }
 
 /** GB/s of summing a `mib` MiB buffer (about 256 MiB read per round), fastest of `rounds`. */
@@ -122,9 +168,11 @@ export function measureBandwidth(mib, rounds = 7) {
   return { mib, rounds, gbs: (passes * mib * 2 ** 20) / (Math.min(...times) * 1e6) };
 }
 
-if (import.meta.url === `file://${process.argv[1]}` && process.argv.includes('--peak-only')) {
+if (import.meta.url === `file://${process.argv[1]}` && process.argv.includes('--probes-only')) {
   await mx.ready({ threads: 1 });
-  console.log(measurePeak().toFixed(2));
+  const peak = measurePeak();
+  const build = mx.backendInfo().build;
+  console.log(JSON.stringify({ build, peak, bandwidth: measureStreamBounds(), overhead: measureCallOverhead() }));
 } else if (import.meta.url === `file://${process.argv[1]}`) {
   const i = process.argv.indexOf('--threads');
   await runGemmBench(i > 0 ? Number(process.argv[i + 1]) : 2);

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NODE_FLAGS } from './peers/driver.mjs';
 import { summarize } from './summary.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -34,8 +35,13 @@ export async function runPeers(args) {
   const r = spawnSync(process.execPath, [path.join(peers, 'driver.mjs'), '--out', out, ...args], { stdio: 'inherit' });
   if (!fs.existsSync(`${out}.json`)) throw new Error(`bench: the peer benchmark wrote no results (exit ${r.status})`);
   const result = JSON.parse(fs.readFileSync(`${out}.json`, 'utf8'));
-  const peak = spawnSync(process.execPath, [path.join(root, 'bench', 'gemm.mjs'), '--peak-only'], { encoding: 'utf8' });
-  const text = summarize(result, Number(peak.stdout.trim()));
+  // The peak, the streaming configs' bandwidth bounds and the per-call overhead, measured in
+  // this run beside the peers, on the same build as the package's workers (same engine flags).
+  const probes = spawnSync(process.execPath, [...NODE_FLAGS, path.join(root, 'bench', 'gemm.mjs'), '--probes-only'], {
+    encoding: 'utf8',
+  });
+  if (probes.status !== 0) throw new Error(`bench: the probes failed: ${probes.stderr}`);
+  const text = summarize(result, JSON.parse(probes.stdout.trim().split('\n').pop()));
   console.log(text);
   fs.appendFileSync(`${out}.md`, `${text}\n`);
   if (r.status !== 0) throw new Error(`bench: the peer benchmark failed (exit ${r.status}); see the failures above`);

@@ -1,6 +1,7 @@
 // Reads a peer-harness result (.json) and prints the issue targets: gluon vs ONNX Runtime
 // Web and TensorFlow.js (ratios measured per round in the same run), GFLOP/s and the
-// fraction of the wasm SIMD peak measured in this run.
+// fraction of the wasm SIMD peak, the streaming configs against their load-bandwidth bound,
+// and the per-call overhead, all measured in this run (bench/gemm.mjs --probes-only).
 
 const TARGETS = [
   // [config, system, baseline, minimum speed-up of system over baseline]
@@ -19,7 +20,25 @@ const TARGETS = [
   ['large_lstm', 'gluon-2t', 'gluon-1t', 1.7],
   ['large_lstm', 'gluon-2t', 'ort-web-2t', 1.25],
   ['small_lstm', 'gluon-2t', 'gluon-1t', 1],
+  // Token by token.
+  ['stream_lstm_small', 'gluon-1t', 'ort-web-1t', 3],
+  ...['stream_lstm', 'stream_gru'].flatMap((c) => [
+    [c, 'gluon-1t', 'ort-web-1t', 1.8],
+    [c, 'gluon-1t', 'tfjs-wasm', 4],
+    [c, 'gluon-2t', 'gluon-1t', 1.6],
+  ]),
+  ['medium_lstm', 'gluon-2t', 'gluon-1t', 1.85],
+  ['large_lstm', 'gluon-2t', 'gluon-1t', 1.85],
 ];
+
+/** Minimum fraction of the measured peak, per config, single thread. */
+const PEAK_TARGETS = { small_lstm: 0.55, medium_lstm: 0.85, large_lstm: 0.85, medium_gru: 0.85, medium_rnn: 0.85 };
+/** A streaming config's time per token may exceed weight bytes / probed bandwidth by this much. */
+const BOUND_SLACK = 1.1;
+/** Per-call overhead goal, microseconds. */
+const OVERHEAD_US = 2;
+
+const verdict = (ok, miss) => (ok ? 'met' : `missed by ${miss}`);
 
 /** Speed-up of `sys` over `base`: median over rounds of (base round median / sys round median). */
 function speedup(cfg, sys, base) {
@@ -31,10 +50,12 @@ function speedup(cfg, sys, base) {
   return r.length % 2 ? r[m] : (r[m - 1] + r[m]) / 2;
 }
 
-export function summarize(result, peak) {
+/** `probes`: { peak, bandwidth: [{ name, boundUs, gbs }], overhead: { layerUs, cellUs } }. */
+export function summarize(result, probes) {
+  const { peak } = probes;
   const lines = [];
   lines.push(
-    `\n## gluon-rnn-wasm summary (wasm SIMD peak measured in this run: ${peak.toFixed(1)} GFLOP/s per core)\n`,
+    `\n## gluon-rnn-wasm summary (wasm SIMD peak of the ${probes.build} build measured in this run: ${peak.toFixed(1)} GFLOP/s per core)\n`,
   );
   lines.push('| config | system | median ms | GFLOP/s | fraction of peak | other cores busy |');
   lines.push('|---|---|---|---|---|---|');
@@ -58,5 +79,27 @@ export function summarize(result, peak) {
       s === null ? 'not measured' : s >= goal ? 'met' : `missed by ${(((goal - s) / goal) * 100).toFixed(0)}%`;
     lines.push(`| ${c}: ${sys} vs ${base} | ${s === null ? '-' : `${s.toFixed(2)}x`} | >= ${goal}x | ${verdict} |`);
   }
+  for (const [c, goal] of Object.entries(PEAK_TARGETS)) {
+    const s = result.configs[c]?.systems['gluon-1t'];
+    if (!s?.gflops) continue;
+    const f = s.gflops / peak;
+    lines.push(
+      `| ${c}: gluon-1t fraction of peak | ${f.toFixed(2)} | >= ${goal} | ${verdict(f >= goal, (goal - f).toFixed(2))} |`,
+    );
+  }
+  for (const b of probes.bandwidth) {
+    const cfg = result.configs[b.name];
+    const s = cfg?.systems['gluon-1t'];
+    if (!s?.medianMs) continue;
+    const us = s.usPerToken;
+    const r = us / b.boundUs;
+    lines.push(
+      `| ${b.name}: gluon-1t us/token over weight bytes / ${b.gbs.toFixed(1)} GB/s (${b.boundUs.toFixed(1)} us) | ${r.toFixed(2)} | <= ${BOUND_SLACK} | ${verdict(r <= BOUND_SLACK, `${((r / BOUND_SLACK - 1) * 100).toFixed(0)}%`)} |`,
+    );
+  }
+  const o = probes.overhead;
+  lines.push(
+    `| per-call overhead, layer / cell (us) | ${o.layerUs.toFixed(2)} / ${o.cellUs.toFixed(2)} | <= ${OVERHEAD_US} | ${verdict(Math.max(o.layerUs, o.cellUs) <= OVERHEAD_US, `${((Math.max(o.layerUs, o.cellUs) / OVERHEAD_US - 1) * 100).toFixed(0)}%`)} |`,
+  );
   return lines.join('\n');
 }

@@ -9,7 +9,8 @@
 // memory is their own.
 //
 // Run: `npm run bench` (part of it) or `node bench/train.mjs [--small] [--steps N] [--mem-steps N]
-// [--threads N] [--systems gluon,tfjs-wasm]`. Full: H 256, T 64, N 16, V 64, E 64, 10 timed
+// [--mem-full] [--threads N] [--systems gluon,tfjs-wasm]`. --mem-full: the memory part on the full
+// model (10^4 steps take about 35 minutes here, so `npm run bench` runs the small one). Full: H 256, T 64, N 16, V 64, E 64, 10 timed
 // steps; memory over 10^4 steps of the small model. --small: H 64, T 16, N 8, E 32, 20 timed steps,
 // memory over 300 steps. --mem-steps 0 skips the memory part. --threads: this package's worker
 // threads (default 1: tfjs-backend-wasm has no threads under Node).
@@ -31,6 +32,7 @@ function parseArgs(argv) {
     small: false,
     steps: null,
     memSteps: null,
+    memFull: false,
     threads: 1,
     systems: ['gluon', 'tfjs-wasm'],
     child: null,
@@ -46,6 +48,7 @@ function parseArgs(argv) {
     if (a === '--small') o.small = true;
     else if (a === '--steps') o.steps = Number(value());
     else if (a === '--mem-steps') o.memSteps = Number(value());
+    else if (a === '--mem-full') o.memFull = true;
     else if (a === '--threads') o.threads = Number(value());
     else if (a === '--systems') o.systems = value().split(',');
     else if (a === '--child') o.child = value();
@@ -242,7 +245,7 @@ async function main() {
   if (o.steps !== null) cfg.steps = o.steps;
   const memSteps = o.memSteps ?? (o.small ? 300 : 10_000);
   if (o.child !== null) {
-    const c = o.phase === 'memory' ? { ...SMALL, steps: memSteps } : cfg;
+    const c = o.phase === 'memory' ? { ...(o.memFull ? FULL : SMALL), steps: memSteps } : cfg;
     process.stdout.write(`${JSON.stringify(await runChild(o.child, o.phase, c, o.threads))}\n`);
     return;
   }
@@ -266,7 +269,7 @@ async function main() {
         `(first-step losses differ by ${Math.abs(a.losses[0] - b.losses[0]).toExponential(1)})`,
     );
   if (memSteps === 0) return;
-  console.log(`\nMemory over ${memSteps} training steps of ${name(SMALL)}:`);
+  console.log(`\nMemory over ${memSteps} training steps of ${name(o.memFull ? FULL : SMALL)}:`);
   for (const s of o.systems) {
     const r = child(s, 'memory', own);
     const keys = Object.keys(r.mem[0]).filter((k) => k !== 'step');

@@ -1,8 +1,10 @@
 // A static server for the examples: serves the repository root on 127.0.0.1 with the headers a
-// cross-origin-isolated page needs (shared memory for the threaded build).
+// cross-origin-isolated page needs (shared memory for the threaded builds: this package's,
+// ONNX Runtime Web's and tfjs-backend-wasm's). The whole root, so the bench page also loads
+// the peers' bundles and .wasm files from bench/peers/node_modules.
 //   npm run build && node examples/serve.mjs [port]
 //   -> http://127.0.0.1:8080/examples/browser/        (text generation demo)
-//      http://127.0.0.1:8080/examples/browser/bench.html  (benchmark chart)
+//      http://127.0.0.1:8080/examples/browser/bench.html  (live benchmark beside the peers)
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -66,4 +68,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   if (!fs.existsSync(path.join(ROOT, 'dist/index.js'))) console.warn('dist/ is missing: run `npm run build` first');
   const { url } = await serve(Number(process.argv[2] ?? 8080));
   console.log(`demo:  ${url}examples/browser/\nbench: ${url}examples/browser/bench.html`);
+  if (!fs.existsSync(path.join(ROOT, 'bench/peers/node_modules/onnxruntime-web')))
+    console.warn(
+      'the bench page measures this package alone until `npm run bench -- --install-peers` installs its peers',
+    );
 }

@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONFIGS, flopsPerCall, makeData, median, weightBytes } from './lib/configs.mjs';
-import { referenceChecked } from './lib/reference.mjs';
+import { maxAbsDiff, referenceChecked, TOLERANCE, toleranceOf } from './lib/reference.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -29,8 +29,6 @@ export const SYSTEMS = {
   'tfjs-wasm': ['tfjs-wasm', 1],
 };
 const BASELINES = ['gluon-1t', 'ort-web-1t'];
-/** Outputs further than this x max(1, max|ref|) from the float64 reference fail the run. */
-const TOLERANCE = 1e-5;
 
 function parseArgs(argv) {
   const o = {
@@ -79,7 +77,8 @@ function parseArgs(argv) {
 
 // Node 20 keeps relaxed SIMD behind a V8 flag; every worker gets the same engine, so each
 // runtime may use the fastest wasm its engine allows.
-const NODE_FLAGS = process.versions.node.startsWith('20.') ? ['--experimental-wasm-relaxed-simd'] : [];
+// The probes the summary divides by (bench/gemm.mjs --probes-only) run with the same flags.
+export const NODE_FLAGS = process.versions.node.startsWith('20.') ? ['--experimental-wasm-relaxed-simd'] : [];
 
 class Worker {
   constructor(system) {
@@ -127,16 +126,6 @@ class Worker {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const firstLine = (e) => String(e).split('\n')[0];
 
-function maxAbsDiff(y, ref) {
-  if (!y || y.length !== ref.length) return Number.POSITIVE_INFINITY;
-  let m = 0;
-  for (let i = 0; i < ref.length; i++) {
-    const d = Math.abs(y[i] - ref[i]);
-    if (!(d <= m)) m = d; // NaN counts as a mismatch
-  }
-  return m;
-}
-
 /** The float64 reference of a config, computed once and kept in .cache/ (same seed, same numbers). */
 function reference(name) {
   const hash = createHash('sha256');
@@ -179,9 +168,7 @@ async function runConfig(name, opt, failures) {
   const F = flopsPerCall(cfg);
   console.error(`\n# ${name} ${JSON.stringify(cfg)}: ${(F / 1e9).toFixed(4)} GFLOP per call`);
   const ref = reference(name);
-  let maxRef = 0;
-  for (const v of ref) maxRef = Math.max(maxRef, Math.abs(v));
-  const limit = TOLERANCE * Math.max(1, maxRef);
+  const { maxRef, limit } = toleranceOf(ref);
   const per = {};
   const workers = {};
   for (const s of opt.systems) {

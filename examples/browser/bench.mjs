@@ -1,167 +1,287 @@
-// Benchmark page: times gluon-rnn-wasm's fused layers in this browser on the peer harness's
-// layer shapes and draws them beside the peers' results (a JSON written by npm run bench).
-import mx from 'gluon-rnn-wasm';
+// Benchmark page: gluon-rnn-wasm, ONNX Runtime Web and TensorFlow.js measured live in this
+// browser, on the Node benchmark's configs, weights, models and method (bench/peers/):
+//   - per config, every system builds its layer from the same seeded weights and input
+//     (lib/configs.mjs) and its first output is checked against the float64 reference
+//     (lib/reference.mjs), again after the timed calls;
+//   - untimed calls for warm-ms, two estimate calls set K (the calls per round, about
+//     target-ms of work), then rounds interleave the systems with the order rotated each round;
+//   - reported: median and minimum ms over all timed calls, GFLOP/s at the median, µs per token
+//     for the streaming configs, and the median over rounds of the per-round time ratio to this
+//     package.
+// Everything runs on this page's main thread, one system at a time.
+// URL parameters: configs=a,b  systems=gluon,ort-web,tfjs-wasm  rounds=5  target-ms=150
+//   warm-ms=300  gap-ms=20  threads=N  quick (small_lstm + stream_lstm_small, one short round)
+import { CONFIGS, flopsPerCall, makeData, median } from '../../bench/peers/lib/configs.mjs';
+import { maxAbsDiff, referenceChecked, TOLERANCE, toleranceOf } from '../../bench/peers/lib/reference.mjs';
+import { drawChart, resultsTable } from './bench-chart.mjs';
+import { INSTALL, loadSystem, peerInstall, SYSTEM_IDS } from './bench-peers.mjs';
 
 const $ = (id) => document.getElementById(id);
-const params = new URLSearchParams(location.search);
-const quick = params.has('quick');
-const state = { done: false, rows: [], error: null };
+const state = {
+  done: false,
+  /** One row per finished config and system. */
+  rows: [],
+  /** Per system id: { label, info } or { label, error }. */
+  systems: {},
+  peers: null,
+  settings: null,
+  error: null,
+};
 globalThis.__bench = state;
 
-const OURS = 'gluon-rnn-wasm (this browser)';
-const COLORS = ['#2f5d8a', '#c8553d', '#e0a458', '#588b8b', '#8d6a9f', '#93a8ac', '#6b4226', '#b5bd89', '#444'];
+const COLORS = { gluon: '#2f5d8a', 'ort-web': '#c8553d', 'tfjs-wasm': '#e0a458' };
+const NAMES = { gluon: 'gluon-rnn-wasm', 'ort-web': 'ONNX Runtime Web', 'tfjs-wasm': 'TensorFlow.js wasm' };
+// large_lstm is left out unless asked for: its float64 reference alone takes minutes
+const DEFAULT_CONFIGS = Object.keys(CONFIGS).filter((c) => c !== 'large_lstm');
 
-function gflopPerCall({ mode, H, layers, T, N, C, bidir }) {
-  const gates = mode === 'lstm' ? 4 : mode === 'gru' ? 3 : 1;
-  const D = bidir ? 2 : 1;
-  let total = 0;
-  for (let l = 0; l < layers; l++) {
-    const input = l === 0 ? C : D * H;
-    total += D * 2 * T * N * gates * H * (input + H);
+function settings(search) {
+  const p = new URLSearchParams(search);
+  const quick = p.has('quick');
+  const list = (key, known, fallback) => {
+    if (!p.has(key)) return fallback;
+    const items = p.get(key).split(',').filter(Boolean);
+    for (const i of items) if (!known.includes(i)) throw new Error(`?${key}: unknown '${i}' (${known.join(', ')})`);
+    if (items.length === 0) throw new Error(`?${key}: expected a comma-separated list, got ''`);
+    return items;
+  };
+  const number = (key, fallback, min) => {
+    if (!p.has(key)) return fallback;
+    const v = Number(p.get(key));
+    if (!(Number.isFinite(v) && v >= min)) throw new Error(`?${key}: expected a number >= ${min}, got '${p.get(key)}'`);
+    return v;
+  };
+  const isolated = globalThis.crossOriginIsolated === true;
+  // the package's own default in a browser: the core count, up to 4 (one without shared memory)
+  const defaultThreads = isolated ? Math.min(navigator.hardwareConcurrency || 1, 4) : 1;
+  const known = new Set(['configs', 'systems', 'rounds', 'target-ms', 'warm-ms', 'gap-ms', 'threads', 'quick']);
+  for (const k of p.keys())
+    if (!known.has(k)) throw new Error(`unknown URL parameter '${k}' (${[...known].join(', ')})`);
+  return {
+    configs: list('configs', Object.keys(CONFIGS), quick ? ['small_lstm', 'stream_lstm_small'] : DEFAULT_CONFIGS),
+    systems: SYSTEM_IDS.filter((id) => list('systems', SYSTEM_IDS, SYSTEM_IDS).includes(id)),
+    rounds: Math.round(number('rounds', quick ? 1 : 5, 1)),
+    targetMs: number('target-ms', quick ? 20 : 150, 0),
+    warmMs: number('warm-ms', quick ? 30 : 300, 0),
+    gapMs: number('gap-ms', 20, 0),
+    threads: Math.round(number('threads', defaultThreads, 1)),
+    isolated,
+  };
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const firstLine = (e) => String(e?.message ?? e).split('\n')[0];
+
+// ---- loading
+
+function describe(id, info, asked) {
+  if (id === 'gluon') {
+    const b = info.backend;
+    return `${info.package}: ${b.build}${b.relaxedSimd ? ' (relaxed SIMD)' : ''}, ${b.threads} thread(s)${b.threadsFallback ? ` (${b.threadsFallback})` : ''}`;
   }
-  return total / 1e9;
+  if (id === 'ort-web')
+    return `${info.package}: wasm execution provider (SIMD), env.wasm.numThreads ${info.numThreads}`;
+  const kept = info.threads < asked ? ` (asked for ${asked}: setThreadsCount(${asked}), the backend kept fewer)` : '';
+  return `${info.package}: backend ${info.backend}${info.simd ? ' (SIMD)' : ' (no SIMD)'}, ${info.threads} thread(s)${kept}`;
 }
 
-function makeLayer({ mode, H, layers, C, bidir }) {
-  const o = { numLayers: layers, bidirectional: bidir, layout: 'TNC', inputSize: C };
-  if (mode === 'lstm') return new mx.gluon.rnn.LSTM(H, o);
-  if (mode === 'gru') return new mx.gluon.rnn.GRU(H, o);
-  return new mx.gluon.rnn.RNN(H, { ...o, activation: mode === 'rnn_relu' ? 'relu' : 'tanh' });
-}
-
-const tick = () => new Promise((r) => setTimeout(r, 0));
-
-async function measure(cfg) {
-  const layer = makeLayer(cfg);
-  layer.initialize();
-  const x = mx.nd.random.uniform(-1, 1, [cfg.T, cfg.N, cfg.C]);
-  layer.forward(x).toFloat32Array(); // warm-up
-  const times = [];
-  const budget = quick ? 150 : 1500;
-  const start = performance.now();
-  while (times.length < (quick ? 2 : 5) || (performance.now() - start < budget && times.length < 200)) {
-    const t0 = performance.now();
-    layer.forward(x).toFloat32Array();
-    times.push(performance.now() - t0);
-    if (times.length % 4 === 0) await tick();
-  }
-  times.sort((a, b) => a - b);
-  const medianMs = times[times.length >> 1];
-  return { medianMs, gflops: gflopPerCall(cfg) / (medianMs / 1000), calls: times.length };
-}
-
-function draw(canvas, configs, systems) {
-  const ctx = canvas.getContext('2d');
-  const rowH = 14;
-  const groupGap = 18;
-  const left = 150;
-  const right = 60;
-  const W = canvas.width;
-  ctx.font = '12px system-ui, sans-serif';
-  // legend rows first: they decide where the bars start
-  const legend = [];
-  let lx = left;
-  let ly = 8;
-  for (const s of systems) {
-    const w = ctx.measureText(s).width + 30;
-    if (lx + w > W - 10) {
-      lx = left;
-      ly += 18;
+async function loadSystems(opt) {
+  const loaded = [];
+  for (const id of opt.systems) {
+    const entry = { id, color: COLORS[id], label: NAMES[id] };
+    if (id !== 'gluon' && !state.peers.installed) {
+      state.systems[id] = { label: entry.label, error: 'not installed' };
+      continue;
     }
-    legend.push([s, lx, ly]);
-    lx += w;
+    $('status').textContent = `loading ${entry.label}…`;
+    try {
+      const t0 = performance.now();
+      entry.system = await loadSystem(id, opt.threads);
+      const loadMs = performance.now() - t0;
+      const threads =
+        id === 'gluon'
+          ? entry.system.info.backend.threads
+          : (entry.system.info.numThreads ?? entry.system.info.threads);
+      entry.label = `${NAMES[id]} ×${threads}t`;
+      state.systems[id] = { label: entry.label, info: entry.system.info, loadMs };
+      loaded.push(entry);
+    } catch (e) {
+      state.systems[id] = { label: entry.label, error: String(e?.stack ?? e) };
+    }
   }
-  const top = ly + 32;
-  const height = top + configs.length * (systems.length * rowH + groupGap) + 10;
-  canvas.height = height;
-  ctx.clearRect(0, 0, W, height);
-  ctx.font = '12px system-ui, sans-serif';
-  let max = 0;
-  for (const c of configs) for (const s of systems) max = Math.max(max, c.systems[s]?.gflops ?? 0);
-  const scale = (W - left - right) / (max || 1);
-  legend.forEach(([s, x, yy], i) => {
-    ctx.fillStyle = COLORS[i % COLORS.length];
-    ctx.fillRect(x, yy, 10, 10);
-    ctx.fillStyle = '#1d232b';
-    ctx.fillText(s, x + 14, yy + 9);
-  });
-  let y = top;
-  for (const c of configs) {
-    ctx.fillStyle = '#1d232b';
-    ctx.font = 'bold 12px system-ui, sans-serif';
-    ctx.fillText(c.name, 8, y + (systems.length * rowH) / 2 + 4);
-    ctx.font = '11px system-ui, sans-serif';
-    ctx.fillStyle = '#5b6470';
-    ctx.fillText(
-      `${c.cfg.mode} H${c.cfg.H} L${c.cfg.layers} T${c.cfg.T} N${c.cfg.N}`,
-      8,
-      y + (systems.length * rowH) / 2 + 18,
-    );
-    systems.forEach((s, i) => {
-      const v = c.systems[s]?.gflops;
-      if (v === undefined) return;
-      ctx.fillStyle = COLORS[i % COLORS.length];
-      ctx.fillRect(left, y + i * rowH, Math.max(1, v * scale), rowH - 3);
-      ctx.fillStyle = '#1d232b';
-      ctx.fillText(v.toFixed(1), left + v * scale + 4, y + i * rowH + 10);
-    });
-    y += systems.length * rowH + groupGap;
+  $('systems').innerHTML = opt.systems
+    .map((id) => {
+      const s = state.systems[id];
+      const text = s.error
+        ? `<span class="bad">${s.error === 'not installed' ? 'not installed' : `failed to load: ${firstLine(s.error)}`}</span>`
+        : describe(id, s.info, opt.isolated ? opt.threads : 1);
+      return `<li><b>${NAMES[id]}</b>: ${text}</li>`;
+    })
+    .join('');
+  return loaded;
+}
+
+// ---- one config (bench/peers/driver.mjs runConfig, in one page)
+
+async function runConfig(c, systems, opt, redraw) {
+  const { cfg } = c;
+  const F = flopsPerCall(cfg);
+  $('status').textContent = `${c.name}: float64 reference…`;
+  await sleep(0);
+  const data = makeData(c.name);
+  const ref = referenceChecked(data);
+  c.limit = toleranceOf(ref).limit;
+  c.active = true;
+  const models = {};
+  for (const s of systems) {
+    const r = { times: [], roundMedians: [] };
+    c.results[s.id] = r;
+    $('status').textContent = `${c.name}: building ${s.label}…`;
+    await sleep(0);
+    try {
+      const t0 = performance.now();
+      const model = await s.system.build(data);
+      const t1 = performance.now();
+      await model.run();
+      r.buildMs = t1 - t0;
+      r.firstMs = performance.now() - t1;
+      r.maxAbsDiff = maxAbsDiff(model.checked(), ref);
+      // untimed calls first (the JIT has to see the JS around each runtime), then the estimate
+      const until = performance.now() + opt.warmMs;
+      while (performance.now() < until) await model.run();
+      const est = [];
+      for (let i = 0; i < 2; i++) {
+        const t = performance.now();
+        await model.run();
+        est.push(performance.now() - t);
+      }
+      const e = Math.min(...est);
+      r.calls = Math.max(1, Math.min(50, Math.round(opt.targetMs / e)));
+      r.warm = e < 300;
+      models[s.id] = model;
+    } catch (e) {
+      r.error = String(e?.stack ?? e);
+    }
+    redraw();
+  }
+  const timed = systems.filter((s) => models[s.id]);
+  for (let round = 0; round < opt.rounds; round++) {
+    for (let i = 0; i < timed.length; i++) {
+      const s = timed[(i + round) % timed.length];
+      const r = c.results[s.id];
+      if (r.error) continue;
+      $('status').textContent = `${c.name}: round ${round + 1}/${opt.rounds}, ${s.label}`;
+      await sleep(opt.gapMs);
+      try {
+        const model = models[s.id];
+        if (r.warm) await model.run();
+        const times = [];
+        for (let k = 0; k < r.calls; k++) {
+          const t0 = performance.now();
+          await model.run();
+          times.push(performance.now() - t0);
+        }
+        r.times.push(...times);
+        r.roundMedians[round] = median(times);
+      } catch (e) {
+        r.error = String(e?.stack ?? e);
+        continue;
+      }
+      summarize(c, F);
+      redraw();
+    }
+  }
+  // one more call after the timed ones must give the same result
+  for (const s of timed) {
+    const r = c.results[s.id];
+    if (!r.error) {
+      try {
+        await models[s.id].run();
+        r.maxAbsDiff = Math.max(r.maxAbsDiff, maxAbsDiff(models[s.id].checked(), ref));
+      } catch (e) {
+        r.error = String(e?.stack ?? e);
+      }
+      r.accurate = r.maxAbsDiff <= c.limit;
+    }
+    await models[s.id].free();
+  }
+  c.active = false;
+  summarize(c, F);
+  redraw();
+}
+
+/** Medians so far, GFLOP/s, µs per token and the per-round time ratio to gluon-rnn-wasm. */
+function summarize(c, F) {
+  const base = c.results.gluon;
+  for (const r of Object.values(c.results)) {
+    if (r.error || r.times.length === 0) continue;
+    r.medianMs = median(r.times);
+    r.minMs = Math.min(...r.times);
+    r.gflops = F / (r.medianMs * 1e6);
+    r.n = r.times.length;
+    if (c.cfg.stream) r.usPerToken = (r.medianMs * 1e3) / c.cfg.T;
+    r.ratio =
+      base && !base.error
+        ? median(r.roundMedians.map((m, i) => m / base.roundMedians[i]).filter(Number.isFinite))
+        : Number.NaN;
   }
 }
 
-function table(configs, systems) {
-  const head = `<tr><th>config</th>${systems.map((s) => `<th>${s}</th>`).join('')}</tr>`;
-  const rows = configs.map(
-    (c) =>
-      `<tr><td>${c.name}</td>${systems
-        .map((s) => {
-          const r = c.systems[s];
-          return `<td>${r ? `${r.gflops.toFixed(1)} GFLOP/s<br><small>${r.medianMs.toFixed(2)} ms</small>` : '–'}</td>`;
-        })
-        .join('')}</tr>`,
-  );
-  return `<table>${head}${rows.join('')}</table>`;
-}
+// ---- main
 
 async function main() {
-  const info = await mx.ready();
-  $('backend').textContent = `${info.build} · ${info.threads} thread${info.threads > 1 ? 's' : ''}`;
-  const url = params.get('results') ?? 'bench/peers-node-2026-11-26.json';
-  const peers = await fetch(url).then((r) => (r.ok ? r.json() : null));
-  $('source').textContent = peers ? `${url} (${peers.started ?? ''}, ${peers.cpu ?? ''})` : `${url}: not found`;
-  const names = quick
-    ? ['small_lstm', 'medium_rnn']
-    : ['small_lstm', 'medium_lstm', 'medium_gru', 'medium_rnn', 'medium_lstm_bi'];
-  const configs = [];
-  for (const name of names) {
-    const p = peers?.configs?.[name];
-    const cfg = p?.cfg ?? { small_lstm: { mode: 'lstm', H: 128, layers: 1, T: 32, N: 1, C: 64, bidir: false } }[name];
-    if (!cfg) continue;
-    const systems = {};
-    for (const [s, r] of Object.entries(p?.systems ?? {})) {
-      if (r?.gflops && r.medianMs) systems[`${s} (Node)`] = { gflops: r.gflops, medianMs: r.medianMs };
-    }
-    configs.push({ name, cfg, systems });
+  const opt = settings(location.search);
+  state.settings = opt;
+  $('threads').textContent = `${opt.threads}${opt.isolated ? '' : ' (not cross-origin isolated)'}`;
+  $('tolerance').textContent = TOLERANCE.toExponential();
+  state.peers = await peerInstall();
+  if (!state.peers.installed && opt.systems.some((id) => id !== 'gluon')) {
+    const have = Object.entries(state.peers.found)
+      .map(([n, v]) => `${n} ${v ?? 'missing'} (pinned ${state.peers.pins[n]})`)
+      .join(', ');
+    $('peers').innerHTML =
+      `The peers are not installed (${have || 'bench/peers/package.json not found'}). Run <code>${INSTALL}</code> ` +
+      "in the repository (it installs bench/peers/package.json's pinned versions into bench/peers/node_modules), then " +
+      'reload. Meanwhile this package is measured alone.';
   }
-  const systemsOf = () => {
-    const all = new Set([OURS]);
-    for (const c of configs) for (const s of Object.keys(c.systems)) all.add(s);
-    return [...all];
+  const systems = await loadSystems(opt);
+  const chartSystems = opt.systems.map((id) => ({ id, color: COLORS[id], label: state.systems[id].label }));
+  const configs = opt.configs.map((name) => ({ name, cfg: CONFIGS[name], limit: Number.NaN, results: {} }));
+  const redraw = () => {
+    drawChart($('chart'), configs, chartSystems);
+    $('table').innerHTML = resultsTable(configs, chartSystems, NAMES.gluon);
   };
+  redraw();
   for (const c of configs) {
-    $('status').textContent = `measuring ${c.name}…`;
-    await tick();
-    c.systems[OURS] = await measure(c.cfg);
-    state.rows.push({ config: c.name, ...c.systems[OURS] });
-    draw($('chart'), configs, systemsOf());
-    $('table').innerHTML = table(configs, systemsOf());
+    await runConfig(c, systems, opt, redraw);
+    for (const s of systems) {
+      const r = c.results[s.id];
+      state.rows.push(
+        r.error
+          ? { config: c.name, system: s.id, error: r.error }
+          : {
+              config: c.name,
+              system: s.id,
+              medianMs: r.medianMs,
+              minMs: r.minMs,
+              gflops: r.gflops,
+              usPerToken: r.usPerToken,
+              ratio: r.ratio,
+              calls: r.n,
+              maxAbsDiff: r.maxAbsDiff,
+              limit: c.limit,
+              accurate: r.accurate,
+            },
+      );
+    }
   }
-  $('status').textContent = 'done';
+  const bad = state.rows.filter((r) => r.error || !r.accurate);
+  $('status').textContent = bad.length ? `done; ${bad.length} failure(s), see the table` : 'done';
   state.done = true;
 }
 
 main().catch((e) => {
   state.error = String(e?.stack ?? e);
   state.done = true;
+  $('status').textContent = 'failed';
   $('error').textContent = state.error;
 });

@@ -1,5 +1,6 @@
-// The fused layers under autograd.record() run on nd operators (ts/gluon/rnn/rnn_layer_ops.ts).
-// For the configurations MXNet's CPU build cannot differentiate (LSTM projection, valid lengths,
+// The fused layers under autograd.record() record one node whose backward is the wasm BPTT
+// (ts/gluon/rnn/rnn_layer_train.ts; state_clip_nan alone stays on rnn_layer_ops.ts). For the
+// configurations MXNet's CPU build cannot differentiate (LSTM projection, valid lengths,
 // state clipping), the recorded forward must equal the fused kernel's forward, and the gradients
 // must match central finite differences. Inter-layer dropout acts in training mode only.
 

@@ -97,7 +97,7 @@ let packPromise = null;
 /** `npm pack` of the built package (dist/ must exist: `npm run build`); resolves the tarball path. */
 export function pack() {
   packPromise ??= (async () => {
-    for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/backend/generated/simd/gluon_wasm_bg.wasm']) {
+    for (const f of ['dist/backend/bundle.js', 'dist/index.d.ts', 'dist/backend/generated/simd/gluon_wasm_bg.wasm']) {
       if (!fs.existsSync(path.join(ROOT, f))) throw new Error(`${f} is missing: run \`npm run build\` first`);
     }
     const dest = path.join(work(), 'pack');

@@ -161,8 +161,11 @@ async function start(options: ReadyOptions): Promise<BackendInfo> {
   }
   if (want > 1) {
     try {
-      const mt = await loadBuild('simd-threads', relaxed, options);
-      pool = await WorkerPool.start(mt.glue, mt.module, mt.memory, mt.relaxed, want, poolEvents());
+      // The workers are spawned while the build loads (the threaded build is relaxed exactly
+      // when `relaxed`: a precompiled module never gets here).
+      const loading = loadBuild('simd-threads', relaxed, options);
+      pool = await WorkerPool.start(loading, relaxed, want, poolEvents());
+      const mt = await loading;
       loaded = mt;
       wantThreads = want;
       info = {
@@ -278,7 +281,7 @@ function replaceInstance(): void {
   if (want > 1) {
     const l = loaded;
     const gen = generation;
-    WorkerPool.start(l.glue, l.module, l.memory, l.relaxed, want, poolEvents()).then(
+    WorkerPool.start(l, l.relaxed, want, poolEvents()).then(
       (p) => {
         if (gen !== generation || loaded !== l) return p.stop();
         pool = p;

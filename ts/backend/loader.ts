@@ -122,7 +122,8 @@ async function importGlue(build: BuildFolder): Promise<WasmExports> {
 type NodeFs = { readFileSync(path: string): Uint8Array };
 type NodeUrl = { fileURLToPath(url: URL): string };
 
-async function readBytes(url: URL): Promise<Uint8Array> {
+/** Reads a file: URL where the runtime reads files (Node, Deno, Bun); null elsewhere. */
+async function readFileBytes(url: URL): Promise<Uint8Array | null> {
   if (url.protocol === 'file:') {
     const g = globalThis as {
       process?: { getBuiltinModule?: (id: string) => unknown };
@@ -144,9 +145,47 @@ async function readBytes(url: URL): Promise<Uint8Array> {
       return new Uint8Array(await fs.readFile(url));
     }
   }
+  return null;
+}
+
+/** The bytes of a .wasm and the module compiled from them. */
+interface Compiled {
+  module: WebAssembly.Module;
+  buf: Uint8Array;
+}
+
+/**
+ * Fetches `url` and compiles it. Where the runtime has `WebAssembly.compileStreaming` and the
+ * server sends `application/wasm`, compiling overlaps the download and Chromium keeps the
+ * compiled code in its cache for the next visit (it does so for the fetched Response only, so
+ * that goes to compileStreaming and a clone supplies the bytes: their size, the magic number,
+ * the threaded build's memory limits). Otherwise the bytes are compiled once they are all here.
+ */
+async function fetchAndCompile(url: URL): Promise<Compiled> {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`gluon-rnn-wasm: could not fetch ${url.href}: HTTP ${res.status}`);
-  return new Uint8Array(await res.arrayBuffer());
+  const streaming =
+    typeof WebAssembly.compileStreaming === 'function' &&
+    /^application\/wasm\b/i.test(res.headers.get('content-type') ?? '');
+  if (!streaming) return compileBytes(url, new Uint8Array(await res.arrayBuffer()));
+  const copy = res.clone();
+  const [compiled, bytes] = await Promise.allSettled([WebAssembly.compileStreaming(res), copy.arrayBuffer()]);
+  if (bytes.status === 'rejected') throw bytes.reason;
+  const buf = new Uint8Array(bytes.value);
+  if (!isWasm(buf)) throw notWasm(url, buf);
+  if (compiled.status === 'rejected') throw compiled.reason;
+  return { module: compiled.value, buf };
+}
+
+async function compileBytes(url: URL, buf: Uint8Array): Promise<Compiled> {
+  if (!isWasm(buf)) throw notWasm(url, buf);
+  return { module: await WebAssembly.compile(buf as BufferSource), buf };
+}
+
+/** Reads (Node, Deno, Bun) or fetches (browsers, edge) the .wasm at `url` and compiles it. */
+async function loadModule(url: URL): Promise<Compiled> {
+  const buf = await readFileBytes(url);
+  return buf !== null ? compileBytes(url, buf) : fetchAndCompile(url);
 }
 
 function isWasm(buf: Uint8Array): boolean {
@@ -210,6 +249,9 @@ export async function loadBuild(build: BuildName, relaxed: boolean, options: Rea
     );
   }
   const folder = buildFolder(build, relaxed && options.wasmModule === undefined);
+  // The glue module and the .wasm load side by side (two requests in flight in a browser).
+  const compiling = options.wasmModule === undefined ? loadModule(wasmUrl(folder, options.wasmPath)) : null;
+  compiling?.catch(() => {}); // awaited below; a rejection must not count as unhandled meanwhile
   const glue = await importGlue(folder);
   let module: WebAssembly.Module;
   let bytes: number | null = null;
@@ -227,11 +269,10 @@ export async function loadBuild(build: BuildName, relaxed: boolean, options: Rea
     // realm this realm's prototype (its internal slots, which instantiation uses, are intact).
     if (!(module instanceof WebAssembly.Module)) Object.setPrototypeOf(module, WebAssembly.Module.prototype);
   } else {
-    const url = wasmUrl(folder, options.wasmPath);
-    const buf = await readBytes(url);
-    if (!isWasm(buf)) throw notWasm(url, buf);
+    const loaded = await (compiling as Promise<Compiled>);
+    const buf = loaded.buf;
+    module = loaded.module;
     bytes = buf.byteLength;
-    module = await WebAssembly.compile(buf as BufferSource);
     if (build === 'simd-threads') {
       // The threaded build imports its memory: create it shared, sized as the module
       // declares, so the pool's workers can be handed the very same memory.

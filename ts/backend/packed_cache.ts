@@ -18,6 +18,8 @@ export const DEFAULT_CACHE_BYTES = 256 * 2 ** 20;
 
 // A Map iterates in insertion order; re-inserting on use keeps it least-recent first.
 const entries = new Map<CachedKernel, number>();
+/** The most recently touched kernel: touching it again with the same size changes nothing. */
+let newest: CachedKernel | null = null;
 let total = 0;
 let budget = DEFAULT_CACHE_BYTES;
 
@@ -30,7 +32,10 @@ export function setCacheBudget(bytes: number): void {
 /** Marks `k` most recently used and records what it holds; evicts others beyond the budget. */
 export function touch(k: CachedKernel): void {
   const held = k.heldBytes();
-  total += held - (entries.get(k) ?? 0);
+  const before = entries.get(k);
+  if (k === newest && held === before) return;
+  newest = k;
+  total += held - (before ?? 0);
   entries.delete(k);
   entries.set(k, held);
   evictBeyond(budget, k);
@@ -40,6 +45,7 @@ export function touch(k: CachedKernel): void {
 export function forget(k: CachedKernel): void {
   const held = entries.get(k);
   if (held === undefined) return;
+  if (k === newest) newest = null;
   total -= held;
   entries.delete(k);
 }
@@ -61,6 +67,7 @@ export function evictAll(keep: CachedKernel | null): void {
 export function abandonAll(): void {
   for (const k of entries.keys()) k.abandon();
   entries.clear();
+  newest = null;
   total = 0;
 }
 

@@ -69,54 +69,66 @@ function spawn(relaxed: boolean): {
   };
 }
 
+/** What the workers are handed: the threaded build's glue, compiled module and shared memory. */
+export interface PoolInit {
+  glue: WasmExports;
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+}
+
 export class WorkerPool {
   private workers: (PoolWorker & { alive: boolean })[] = [];
   private stopping = false;
+  /** Set once the build has loaded (the workers are spawned before). */
+  private glue: WasmExports | null = null;
 
-  private constructor(
-    private readonly glue: WasmExports,
-    private readonly events: PoolEvents,
-  ) {}
+  private constructor(private readonly events: PoolEvents) {}
 
   /**
-   * Spawns `threads - 1` workers over `memory`; resolves with the pool once every worker
-   * reported ready, or rejects (after stopping the ones that started) when one fails.
+   * Spawns `threads - 1` workers and hands them the build once `init` resolves (a promise: the
+   * workers boot while the module still downloads and compiles, ~30 ms per worker in Node);
+   * resolves with the pool once every worker reported ready, or rejects (after stopping the
+   * ones that started) when one fails or `init` rejects.
    */
   static async start(
-    glue: WasmExports,
-    module: WebAssembly.Module,
-    memory: WebAssembly.Memory,
+    init: PoolInit | Promise<PoolInit>,
     relaxed: boolean,
     threads: number,
     events: PoolEvents,
   ): Promise<WorkerPool> {
-    const pool = new WorkerPool(glue, events);
+    const pool = new WorkerPool(events);
+    const build = Promise.resolve(init);
     const starts: Promise<void>[] = [];
     for (let index = 1; index < threads; index++) {
-      starts.push(pool.startOne(index, module, memory, relaxed));
+      starts.push(pool.startOne(index, build, relaxed));
     }
+    const all = Promise.all(starts);
+    all.catch(() => {}); // awaited below, after `build`
+    let got: PoolInit;
     try {
-      await Promise.all(starts);
+      got = await build;
+    } catch (e) {
+      pool.kill();
+      throw e;
+    }
+    pool.glue = got.glue;
+    try {
+      await all;
     } catch (e) {
       pool.stop();
       throw e;
     }
-    glue.pool_set_threads(threads);
+    got.glue.pool_set_threads(threads);
     return pool;
   }
 
-  private startOne(
-    index: number,
-    module: WebAssembly.Module,
-    memory: WebAssembly.Memory,
-    relaxed: boolean,
-  ): Promise<void> {
+  private startOne(index: number, build: Promise<PoolInit>, relaxed: boolean): Promise<void> {
     return new Promise((resolve, reject) => {
       let started = false;
       const w = spawn(relaxed);
       const entry = { index, alive: true, terminate: () => w.terminate() };
       this.workers.push(entry);
-      const timer = setTimeout(() => fail(`did not start within ${START_TIMEOUT_MS} ms`), START_TIMEOUT_MS);
+      let timer: ReturnType<typeof setTimeout> | undefined;
       const fail = (why: string) => {
         clearTimeout(timer);
         if (!entry.alive) return;
@@ -135,7 +147,14 @@ export class WorkerPool {
           fail('left the pool unexpectedly');
         }
       }, fail);
-      w.post({ module, memory, index, stackSize: STACK_SIZE });
+      build.then(
+        ({ module, memory }) => {
+          if (!entry.alive) return;
+          timer = setTimeout(() => fail(`did not start within ${START_TIMEOUT_MS} ms`), START_TIMEOUT_MS);
+          w.post({ module, memory, index, stackSize: STACK_SIZE });
+        },
+        () => {}, // start() kills the pool
+      );
     });
   }
 
@@ -166,7 +185,7 @@ export class WorkerPool {
   stop(): void {
     if (this.stopping) return;
     this.stopping = true;
-    this.glue.pool_shutdown();
+    this.glue?.pool_shutdown();
     const all = this.workers;
     // Workers leave `pool_worker_run` by themselves; terminate stragglers after a grace period.
     setTimeout(() => {

@@ -4,7 +4,11 @@
 // the packed-weight cache (./packed_cache.ts), which may release it under memory pressure:
 // `released` then tells the owner to build a new one.
 
-import type { CellKernel as WasmCell, FusedRnn as WasmFused } from './generated/simd/gluon_wasm.js';
+import type {
+  CellKernel as WasmCell,
+  FusedRnn as WasmFused,
+  RnnTrainer as WasmTrainer,
+} from './generated/simd/gluon_wasm.js';
 import { backend, backendGeneration, ensureRoom, guarded, wasmMemory } from './index.js';
 import { type CachedKernel, forget, touch } from './packed_cache.js';
 
@@ -22,13 +26,19 @@ export interface FusedRnnSpec {
 
 const EMPTY = new Float32Array(0);
 
-/** A wasm-bindgen handle: `__destroy_into_raw` forgets it without freeing (see `abandon`). */
-type Handle = { free(): void; held_bytes(): number; __destroy_into_raw?(): number };
+/**
+ * A wasm-bindgen handle with a staging area (`stage(len)` reserves `len` floats and returns
+ * their address); `__destroy_into_raw` forgets it without freeing (see `abandon`).
+ */
+type Handle = { free(): void; held_bytes(): number; stage(len: number): number; __destroy_into_raw?(): number };
 
 /** The handle bookkeeping both kernels share: cache membership, release, abandonment. */
 abstract class Kernel<H extends Handle> implements CachedKernel {
   protected handle: H | null = null;
   private readonly generation = backendGeneration();
+  /** The staging area's address and size in floats, once `stage` has made it that large. */
+  private areaPtr = 0;
+  private areaFloats = 0;
 
   /** True once released (by `dispose`, the cache, or a replaced instance): build a new one. */
   get released(): boolean {
@@ -64,34 +74,41 @@ abstract class Kernel<H extends Handle> implements CachedKernel {
   dispose(): void {
     this.release();
   }
-}
 
-/**
- * One call through a handle's staging area: `stage(len)` reserves `len` floats and returns
- * their address, the inputs are written there one after the other, `run()` computes, and the
- * `outLen` floats after the inputs are copied out. Nothing is allocated in wasm memory once
- * the area is as large as the largest call.
- */
-function staged(
-  what: string,
-  inputs: ArrayLike<number>[],
-  outLen: number,
-  stage: (len: number) => number,
-  run: () => void,
-): Float32Array {
-  let inLen = 0;
-  for (const a of inputs) inLen += a.length;
-  const ptr = guarded(what, () => stage(inLen + outLen));
-  const memory = wasmMemory();
-  const area = new Float32Array(memory.buffer, ptr, inLen);
-  let at = 0;
-  for (const a of inputs) {
-    area.set(a, at);
-    at += a.length;
+  /**
+   * One call through the staging area: the inputs are written there one after the other,
+   * `run()` computes, and the `outLen` floats after the inputs are copied out. The area is
+   * grown (after a memory check) only when a call is larger than any before, so a
+   * steady-state call makes no allocation and no extra call into wasm.
+   */
+  protected staged(
+    what: string,
+    handle: H,
+    inputs: ArrayLike<number>[],
+    outLen: number,
+    run: () => void,
+  ): Float32Array {
+    let inLen = 0;
+    for (const a of inputs) inLen += a.length;
+    const len = inLen + outLen;
+    if (len > this.areaFloats) {
+      ensureRoom(what, len * 4, len * 4, this);
+      this.areaPtr = guarded(what, () => handle.stage(len));
+      this.areaFloats = len;
+    }
+    const ptr = this.areaPtr;
+    const area = new Float32Array(wasmMemory().buffer, ptr, inLen);
+    let at = 0;
+    for (const a of inputs) {
+      area.set(a, at);
+      at += a.length;
+    }
+    guarded(what, run);
+    // The buffer may have grown (and been replaced) during the call.
+    const out = new Float32Array(wasmMemory().buffer, ptr + inLen * 4, outLen).slice();
+    touch(this);
+    return out;
   }
-  guarded(what, run);
-  // The buffer may have grown (and been replaced) during the call.
-  return new Float32Array(memory.buffer, ptr + inLen * 4, outLen).slice();
 }
 
 function bytesOf(...arrays: ArrayLike<number>[]): { total: number; largest: number } {
@@ -165,17 +182,9 @@ export class FusedRnnKernel extends Kernel<WasmFused> {
     const outLen = T * N * dirs * hp;
     const hnLen = s.numLayers * dirs * N * hp;
     const cnLen = s.mode === 'lstm' ? s.numLayers * dirs * N * s.hidden : 0;
-    const ins = [x, h0 ?? EMPTY, c0 ?? EMPTY, vl];
-    const io = bytesOf(...ins, { length: outLen + hnLen + cnLen });
-    ensureRoom('forward', io.total, io.total, this);
-    const buf = staged(
-      'forward',
-      ins,
-      outLen + hnLen + cnLen,
-      (len) => handle.stage(len),
-      () => handle.forward(layout === 'NTC', T, N, x.length, h0?.length ?? 0, c0?.length ?? 0, vl.length),
+    const buf = this.staged('forward', handle, [x, h0 ?? EMPTY, c0 ?? EMPTY, vl], outLen + hnLen + cnLen, () =>
+      handle.forward(layout === 'NTC', T, N, x.length, h0?.length ?? 0, c0?.length ?? 0, vl.length),
     );
-    touch(this);
     return {
       out: buf.subarray(0, outLen),
       hn: buf.subarray(outLen, outLen + hnLen),
@@ -219,17 +228,139 @@ export class CellKernel extends Kernel<WasmCell> {
     const handle = this.live('CellKernel');
     const n = N * this.hidden;
     const outLen = this.mode === 'lstm' ? 2 * n : n;
-    const ins = [x, h, c ?? EMPTY];
-    const io = bytesOf(...ins, { length: outLen });
-    ensureRoom('cell step', io.total, io.total, this);
-    const buf = staged(
-      'cell step',
-      ins,
-      outLen,
-      (len) => handle.stage(len),
-      () => handle.step(N, x.length, h.length, c?.length ?? 0),
+    const buf = this.staged('cell step', handle, [x, h, c ?? EMPTY], outLen, () =>
+      handle.step(N, x.length, h.length, c?.length ?? 0),
+    );
+    return { h: buf.subarray(0, n), c: this.mode === 'lstm' ? buf.subarray(n) : null };
+  }
+}
+
+/** What a training forward returns: the outputs and the generation its backward must name. */
+export interface TrainForwardResult {
+  generation: number;
+  out: Float32Array;
+  hn: Float32Array;
+  cn: Float32Array | null;
+}
+
+/** What a training backward returns; `dw` is in the flat weights' layout. */
+export interface TrainBackwardResult {
+  dx: Float32Array;
+  dh0: Float32Array;
+  dc0: Float32Array | null;
+  dw: Float32Array;
+}
+
+/**
+ * The training handle of a fused stack: a forward that keeps its reserve space in wasm memory
+ * (one per handle, replaced by the next forward) and the backward through time over it.
+ * Weights (flat, per (layer, dir) [i2h_weight, h2h_weight, i2h_bias, h2h_bias, h2r_weight?])
+ * are passed with every call. Not for `clip.nan` (it has no backward).
+ */
+export class FusedRnnTrainer extends Kernel<WasmTrainer> {
+  readonly spec: FusedRnnSpec;
+
+  constructor(spec: FusedRnnSpec) {
+    super();
+    this.spec = { ...spec };
+    const c = spec.clip;
+    this.handle = guarded(
+      'building the training kernel',
+      () =>
+        new (backend().RnnTrainer)(
+          spec.mode,
+          spec.hidden,
+          spec.numLayers,
+          spec.bidirectional,
+          spec.inputSize,
+          spec.projection ?? 0,
+          c !== null,
+          c?.min ?? 0,
+          c?.max ?? 0,
+        ),
     );
     touch(this);
-    return { h: buf.subarray(0, n), c: this.mode === 'lstm' ? buf.subarray(n) : null };
+  }
+
+  /** The generation of the forward whose reserve space the handle holds (0: none or released). */
+  get savedGeneration(): number {
+    return this.released || this.handle === null ? 0 : this.handle.saved_generation();
+  }
+
+  /** `masks`: (L-1) time-major (T, N, D*H) dropout masks, or null. */
+  forward(
+    weights: Float32Array,
+    x: Float32Array,
+    layout: 'TNC' | 'NTC',
+    T: number,
+    N: number,
+    h0: Float32Array | null,
+    c0: Float32Array | null,
+    validLength: Float32Array | null,
+    masks: Float32Array | null,
+  ): TrainForwardResult {
+    const handle = this.live('FusedRnnTrainer');
+    const s = this.spec;
+    const vl = validLength ?? EMPTY;
+    const m = masks ?? EMPTY;
+    const dirs = s.bidirectional ? 2 : 1;
+    const hp = s.projection ?? s.hidden;
+    const outLen = T * N * dirs * hp;
+    const hnLen = s.numLayers * dirs * N * hp;
+    const cnLen = s.mode === 'lstm' ? s.numLayers * dirs * N * s.hidden : 0;
+    const ins = [weights, x, h0 ?? EMPTY, c0 ?? EMPTY, vl, m];
+    // The reserve space grows with the call: about 8 floats per output value and layer.
+    ensureRoom('training forward', 8 * outLen * 4 * s.numLayers, outLen * 4 * 4, this);
+    let generation = 0;
+    const buf = this.staged('training forward', handle, ins, outLen + hnLen + cnLen, () => {
+      generation = handle.forward(
+        layout === 'NTC',
+        T,
+        N,
+        weights.length,
+        x.length,
+        h0?.length ?? 0,
+        c0?.length ?? 0,
+        vl.length,
+        m.length,
+      );
+    });
+    return {
+      generation,
+      out: buf.subarray(0, outLen),
+      hn: buf.subarray(outLen, outLen + hnLen),
+      cn: s.mode === 'lstm' ? buf.subarray(outLen + hnLen) : null,
+    };
+  }
+
+  /** Backward of forward `generation` (which must be `savedGeneration`); null state gradients are zeros. */
+  backward(
+    generation: number,
+    weights: Float32Array,
+    dout: Float32Array,
+    dhn: Float32Array | null,
+    dcn: Float32Array | null,
+    T: number,
+    N: number,
+  ): TrainBackwardResult {
+    const handle = this.live('FusedRnnTrainer');
+    const s = this.spec;
+    const dirs = s.bidirectional ? 2 : 1;
+    const dxLen = T * N * s.inputSize;
+    const sLen = s.numLayers * dirs * N * (s.projection ?? s.hidden);
+    const dcLen = s.mode === 'lstm' ? s.numLayers * dirs * N * s.hidden : 0;
+    const outLen = dxLen + sLen + dcLen + weights.length;
+    const ins = [weights, dout, dhn ?? EMPTY, dcn ?? EMPTY];
+    // The backward's scratch: about 4 floats per output value.
+    ensureRoom('training backward', 4 * dout.length * 4, dout.length * 4 * 4, this);
+    const buf = this.staged('training backward', handle, ins, outLen, () =>
+      handle.backward(generation, weights.length, dout.length, dhn?.length ?? 0, dcn?.length ?? 0),
+    );
+    return {
+      dx: buf.subarray(0, dxLen),
+      dh0: buf.subarray(dxLen, dxLen + sLen),
+      dc0: s.mode === 'lstm' ? buf.subarray(dxLen + sLen, dxLen + sLen + dcLen) : null,
+      dw: buf.subarray(dxLen + sLen + dcLen),
+    };
   }
 }

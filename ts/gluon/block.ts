@@ -149,6 +149,8 @@ export class Block {
   protected _active = false;
   /** @internal Which arguments of the last forward call were arrays (what `export` traces as inputs). */
   _lastCallInputs: readonly boolean[] | null = null;
+  /** The last `_regParams` answer (a true private field: not an own enumerable property). */
+  #regParams: Map<string, Parameter> | null = null;
 
   /** `Block(prefix=null, params=null)`, or `Block({ prefix, params })`. */
   constructor(...args: BlockArgs);
@@ -244,8 +246,24 @@ export class Block {
 
   /** Parameters held by properties of this block, by property name (Python's `_reg_params`). */
   get _regParams(): Map<string, Parameter> {
+    // Python registers a Parameter attribute in __setattr__; here the own properties are the
+    // truth. The last answer is reused while they hold the same Parameters (checked without
+    // allocating: this runs on every forward call).
+    const cached = this.#regParams;
+    if (cached !== null) {
+      let same = 0;
+      let seen = 0;
+      for (const k in this) {
+        const v: unknown = this[k];
+        if (!(v instanceof Parameter)) continue;
+        seen++;
+        if (cached.get(k) === v) same++;
+      }
+      if (same === seen && seen === cached.size) return cached;
+    }
     const out = new Map<string, Parameter>();
     for (const [k, v] of Object.entries(this)) if (v instanceof Parameter) out.set(k, v);
+    this.#regParams = out;
     return out;
   }
 

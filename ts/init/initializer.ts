@@ -2,7 +2,7 @@
 // calls `_initWeight` of the parameter's own initializer (else the global one), never the
 // weight/bias name-suffix dispatch of `Initializer.__call__` (spec §3.2).
 
-import { nextNormal, nextUniform } from '../random.js';
+import { fillUniform, nextNormal, nextUniform } from '../random.js';
 import { type PositionalArgs, parseArgs } from '../util/options.js';
 
 /** What an initializer fills: row-major float32 data of a known shape. */
@@ -50,9 +50,6 @@ function register(name: string, make: (kw: Record<string, unknown>) => Initializ
   for (const a of aliases) registry.set(a, make);
 }
 
-function fillUniform(a: Float32Array, lo: number, hi: number): void {
-  for (let i = 0; i < a.length; i++) a[i] = lo + (hi - lo) * nextUniform();
-}
 function fillNormal(a: Float32Array, mu: number, sigma: number): void {
   for (let i = 0; i < a.length; i++) a[i] = mu + sigma * nextNormal();
 }

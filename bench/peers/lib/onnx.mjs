@@ -171,9 +171,11 @@ export function sequenceModel({ cfg, weights }) {
   const { T, N, C, H } = cfg;
   const D = dirs(cfg);
   const nodes = [];
+  // only the shape constant the graph uses: ONNX Runtime warns about unused initializers
   const inits = [
-    initializer('axis1', [1], BigInt64Array.of(1n)),
-    initializer('tn_flat', [3], BigInt64Array.of(0n, 0n, -1n)),
+    D === 1
+      ? initializer('axis1', [1], BigInt64Array.of(1n))
+      : initializer('tn_flat', [3], BigInt64Array.of(0n, 0n, -1n)),
   ];
   let input = 'X';
   for (let l = 0; l < cfg.layers; l++) {

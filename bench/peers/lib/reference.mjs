@@ -11,6 +11,27 @@ import { dirs, GATES, layerInput } from './configs.mjs';
 
 const sigmoid = (v) => 1 / (1 + Math.exp(-v));
 
+/** Outputs further than this x max(1, max|ref|) from the float64 reference fail the run. */
+export const TOLERANCE = 1e-5;
+
+/** The accuracy limit of a reference: TOLERANCE x max(1, max|ref|). */
+export function toleranceOf(ref) {
+  let maxRef = 0;
+  for (const v of ref) maxRef = Math.max(maxRef, Math.abs(v));
+  return { maxRef, limit: TOLERANCE * Math.max(1, maxRef) };
+}
+
+/** Largest |y - ref|; Infinity when the lengths differ or y is missing, NaN counts as a mismatch. */
+export function maxAbsDiff(y, ref) {
+  if (!y || y.length !== ref.length) return Number.POSITIVE_INFINITY;
+  let m = 0;
+  for (let i = 0; i < ref.length; i++) {
+    const d = Math.abs(y[i] - ref[i]);
+    if (!(d <= m)) m = d;
+  }
+  return m;
+}
+
 /** One direction of one layer over the whole sequence: writes h_t into out at column offset. */
 function runDirection(cfg, w, xin, cin, reverse, out, outWidth, offset) {
   const { mode, H, T, N } = cfg;

@@ -7,17 +7,26 @@ import { checkedOutput, dirs, GATES, layerInput, STATE_COUNT, stepInputs } from 
 
 const LAYERS = { lstm: 'LSTM', gru: 'GRU', rnn_tanh: 'RNN' };
 
+/** Loads dist/ (in Node or, served from the repository root, in a browser page) and starts it on `threads`. */
 export async function gluonSystem(threads) {
-  const mod = await import(new URL('../../../dist/index.js', import.meta.url).href);
+  const pkg = await readJson(new URL('../../../package.json', import.meta.url));
+  // The file the package's "." export names: what `import mx from 'gluon-rnn-wasm'` loads.
+  const mod = await import(new URL(`../../../${pkg.exports['.'].default}`, import.meta.url).href);
   const mx = mod.default;
-  const version = JSON.parse(
-    await (await import('node:fs/promises')).readFile(new URL('../../../package.json', import.meta.url), 'utf8'),
-  ).version;
+  const version = pkg.version;
   const backend = await mx.ready({ threads });
   return {
     info: { package: `gluon-rnn-wasm@${version} (dist/)`, ready: { threads }, backend },
     build: (data) => build(mx, data),
   };
+}
+
+/** A JSON file next to this one: read from disk in Node, fetched in a browser. */
+async function readJson(url) {
+  if (url.protocol === 'file:') return JSON.parse(await (await import('node:fs/promises')).readFile(url, 'utf8'));
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
+  return r.json();
 }
 
 /** Sets every parameter of the layer from the benchmark's weights; fails on one it would leave unset. */

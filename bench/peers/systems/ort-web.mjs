@@ -3,18 +3,16 @@
 // RNN operators, the fastest path ONNX offers for these layers.
 // Whole sequence: `session.run({ X })`, the input tensor made once; the timed call includes
 // reading Y. Streaming: a one-step model whose state outputs feed the next run's state inputs.
-import fs from 'node:fs';
+// Browser-safe: the benchmark page (examples/browser/bench.mjs) passes the module it loaded.
 import { checkedOutput, stepInputs } from '../lib/configs.mjs';
 import { sequenceModel, stepModel, stepStateNames } from '../lib/onnx.mjs';
 
-const version = (p) =>
-  JSON.parse(fs.readFileSync(new URL(`../node_modules/${p}/package.json`, import.meta.url))).version;
-
-export async function ortWebSystem(threads) {
-  const ort = await import('onnxruntime-web');
+/** ONNX Runtime Web on `threads` wasm threads; `ort`: the loaded module (default: import it, in Node). */
+export async function ortWebSystem(threads, ort) {
+  ort ??= await import('onnxruntime-web');
   ort.env.wasm.numThreads = threads;
   return {
-    info: { package: `onnxruntime-web@${version('onnxruntime-web')}`, numThreads: threads },
+    info: { package: `onnxruntime-web@${ort.env.versions.web}`, numThreads: threads },
     build: (data) => build(ort, data),
   };
 }

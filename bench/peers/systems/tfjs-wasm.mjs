@@ -4,23 +4,31 @@
 // tf.layers has only the reset-before GRU while MXNet's GRU applies the reset after the h2h
 // product.
 // Gates are reordered so that one sigmoid covers all sigmoid gates: LSTM i,f,o,g; GRU r,z,n.
-import fs from 'node:fs';
+// Browser-safe: the benchmark page (examples/browser/bench.mjs) loads tfjs's browser bundles,
+// sets the wasm paths and thread count, and passes { tf, wasm }.
 import { checkedOutput, dirs, GATES, layerInput, pickGates, stepInputs, transpose } from '../lib/configs.mjs';
 
-const version = (p) =>
-  JSON.parse(fs.readFileSync(new URL(`../node_modules/${p}/package.json`, import.meta.url))).version;
-
-export async function tfjsWasmSystem(threads) {
-  if (threads !== 1) throw new Error('tfjs-backend-wasm has no threads under Node (browsers only)');
-  const tf = await import('@tensorflow/tfjs');
-  await import('@tensorflow/tfjs-backend-wasm');
+/**
+ * TensorFlow.js on its wasm backend. `loaded`: { tf, wasm } from a browser page, already set to
+ * `threads` (default: import both, in Node, where the backend has one thread).
+ */
+export async function tfjsWasmSystem(threads, loaded) {
+  let tf = loaded?.tf;
+  let wasm = loaded?.wasm;
+  if (!loaded) {
+    if (threads !== 1) throw new Error('tfjs-backend-wasm has no threads under Node (browsers only)');
+    tf = await import('@tensorflow/tfjs');
+    wasm = await import('@tensorflow/tfjs-backend-wasm');
+  }
   if (!(await tf.setBackend('wasm'))) throw new Error("tf.setBackend('wasm') failed");
   await tf.ready();
+  const threaded = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
   return {
     info: {
-      package: `@tensorflow/tfjs@${version('@tensorflow/tfjs')} + tfjs-backend-wasm@${version('@tensorflow/tfjs-backend-wasm')}`,
+      package: `@tensorflow/tfjs@${tf.version.tfjs} + tfjs-backend-wasm@${wasm.version_wasm}`,
       backend: tf.getBackend(),
       simd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
+      threads: threaded ? wasm.getThreadsCount() : 1,
     },
     build: (data) => build(tf, data),
   };

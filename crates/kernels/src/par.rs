@@ -63,6 +63,17 @@ impl RawBuf {
         self.ptr
     }
 
+    /// The view from element `off` on (bounds-checked): a part's column block of a
+    /// row-major matrix starts there.
+    pub fn from(self, off: usize) -> Self {
+        assert!(off <= self.len, "RawBuf offset out of range");
+        RawBuf {
+            // SAFETY: `off <= len`, so the pointer stays inside (or one past) the buffer.
+            ptr: unsafe { self.ptr.add(off) },
+            len: self.len - off,
+        }
+    }
+
     /// Elements `off..off + len` (bounds-checked).
     ///
     /// # Safety

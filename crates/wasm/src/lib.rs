@@ -13,6 +13,7 @@ mod info;
 mod norm;
 mod pool;
 mod rnn;
+mod rnn_train;
 mod selftest;
 mod split;
 
@@ -24,4 +25,5 @@ pub use info::*;
 pub use norm::*;
 pub use pool::*;
 pub use rnn::*;
+pub use rnn_train::*;
 pub use selftest::*;

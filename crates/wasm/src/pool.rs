@@ -231,9 +231,11 @@ mod imp {
         }
         let mut seen = GENERATION.load(SeqCst);
         loop {
-            // Spin briefly before sleeping: back-to-back calls then start without a wake-up.
+            // Spin a while before sleeping: back-to-back calls (a token loop) then start
+            // without a wake-up, which costs tens of microseconds. 20,000 polls were too few
+            // for the gap between two calls of small_lstm (2 threads ran 0.89x of 1).
             let mut spins = 0u32;
-            while GENERATION.load(SeqCst) == seen && spins < 20_000 {
+            while GENERATION.load(SeqCst) == seen && spins < 200_000 {
                 core::hint::spin_loop();
                 spins += 1;
             }

@@ -12,7 +12,7 @@ use gluon_kernels::rnn::{
 };
 use wasm_bindgen::prelude::*;
 
-fn parse_mode(mode: &str) -> Result<Mode, JsError> {
+pub(crate) fn parse_mode(mode: &str) -> Result<Mode, JsError> {
     match mode {
         "rnn_relu" => Ok(Mode::RnnRelu),
         "rnn_tanh" => Ok(Mode::RnnTanh),
@@ -26,7 +26,7 @@ fn parse_mode(mode: &str) -> Result<Mode, JsError> {
 
 /// Splits the concatenated weights (per (layer, dir): i2h_weight, h2h_weight, i2h_bias,
 /// h2h_bias[, h2r_weight]) into per-direction slices, checking the total length.
-fn split_params<'a>(spec: &RnnSpec, flat: &'a [f32]) -> Result<RnnParams<'a>, String> {
+pub(crate) fn split_params<'a>(spec: &RnnSpec, flat: &'a [f32]) -> Result<RnnParams<'a>, String> {
     let g = spec.mode.gates();
     let (h, p) = (spec.hidden, spec.out_size());
     let mut rest = flat;
@@ -73,7 +73,12 @@ fn split_params<'a>(spec: &RnnSpec, flat: &'a [f32]) -> Result<RnnParams<'a>, St
 
 /// Per-sample lengths as float32 (Gluon passes any numeric dtype) into `out` (reused, so a
 /// steady-state call does not allocate); each must be an integer in `1..=t`.
-fn parse_lengths(v: &[f32], n: usize, t: usize, out: &mut Vec<usize>) -> Result<(), JsError> {
+pub(crate) fn parse_lengths(
+    v: &[f32],
+    n: usize,
+    t: usize,
+    out: &mut Vec<usize>,
+) -> Result<(), JsError> {
     require_len("valid_length", v.len(), n)?;
     out.clear();
     out.try_reserve(n)
@@ -91,20 +96,24 @@ fn parse_lengths(v: &[f32], n: usize, t: usize, out: &mut Vec<usize>) -> Result<
 
 /// A handle's staging area: `[inputs | outputs]`, grown to the largest call seen.
 #[derive(Default)]
-struct Staging {
+pub(crate) struct Staging {
     data: Vec<f32>,
 }
 
 impl Staging {
     /// Room for `len` floats; returns their address for JavaScript to write into.
-    fn reserve(&mut self, len: usize) -> Result<usize, JsError> {
+    pub(crate) fn reserve(&mut self, len: usize) -> Result<usize, JsError> {
         alloc::grow(&mut self.data, len, "the call's inputs and outputs").map_err(kernel_error)?;
         Ok(self.data.as_mut_ptr() as usize)
     }
 
     /// The first `inputs` floats (read) and the next `outputs` (written), checked against
     /// what was reserved.
-    fn split(&mut self, inputs: usize, outputs: usize) -> Result<(&[f32], &mut [f32]), JsError> {
+    pub(crate) fn split(
+        &mut self,
+        inputs: usize,
+        outputs: usize,
+    ) -> Result<(&[f32], &mut [f32]), JsError> {
         let need = inputs
             .checked_add(outputs)
             .ok_or_else(|| JsError::new("call: size overflows"))?;
@@ -118,13 +127,13 @@ impl Staging {
         Ok((i, o))
     }
 
-    fn capacity(&self) -> usize {
+    pub(crate) fn capacity(&self) -> usize {
         self.data.capacity()
     }
 }
 
 /// Takes `n` floats off the front of `rest`.
-fn take<'a>(rest: &mut &'a [f32], n: usize) -> &'a [f32] {
+pub(crate) fn take<'a>(rest: &mut &'a [f32], n: usize) -> &'a [f32] {
     let (head, tail) = rest.split_at(n);
     *rest = tail;
     head

@@ -17,6 +17,7 @@ import { BidirectionalCell, HybridSequentialRNNCell } from './container_cells.js
 import { KernelCache } from './kernel_cache.js';
 import { DropoutCell } from './modifier_cells.js';
 import { fusedForwardOps } from './rnn_layer_ops.js';
+import { fusedForwardTrain, fusedTrainSupported, TrainerSlot } from './rnn_layer_train.js';
 import { checkLayout, type Layout } from './sequence.js';
 
 /** Options every fused layer (RNN, LSTM, GRU) takes; `prefix`, `params` and `useSequenceLength` only here. */
@@ -173,6 +174,7 @@ export class _RNNLayer extends HybridBlock {
   protected readonly _useSequenceLength: boolean;
   private readonly _inits: [InitLike | null, InitLike | null, InitLike, InitLike];
   private readonly _kernel = new KernelCache<FusedRnnKernel>();
+  private readonly _trainer = new TrainerSlot();
 
   constructor(where: string, o: LayerArgs, mode: RnnMode) {
     for (const k of ['hiddenSize', 'numLayers'] as const) {
@@ -374,8 +376,28 @@ export class _RNNLayer extends HybridBlock {
       projection: this._projectionSize,
       clip: this._clip,
     };
-    // Under autograd.record(), and in training mode with inter-layer dropout, the layer runs on
-    // differentiable nd operators (rnn_layer_ops.ts); otherwise on the fused kernel.
+    // Under autograd.record() the fused training kernel (rnn_layer_train.ts) records the layer as
+    // one node with a wasm backward; state_clip_nan (no backward), and training mode with
+    // inter-layer dropout outside a recording, run on differentiable nd operators
+    // (rnn_layer_ops.ts); everything else on the fused inference kernel.
+    if (isRecording() && fusedTrainSupported(spec)) {
+      const r = fusedForwardTrain(
+        spec,
+        this._trainer,
+        groups.map((g) => g.map((p) => p._live())),
+        {
+          inputs,
+          layout: this._layout as 'TNC' | 'NTC',
+          T,
+          N,
+          states: st,
+          validLength: vl,
+          dropout: this._dropout,
+          training: isTraining(),
+        },
+      );
+      return skipStates ? r.out : [r.out, r.cn === null ? [r.hn] : [r.hn, r.cn]];
+    }
     if (isRecording() || (isTraining() && this._dropout > 0)) {
       const r = fusedForwardOps(
         spec,
@@ -417,6 +439,7 @@ export class _RNNLayer extends HybridBlock {
 
   protected override _disposeKernels(): void {
     this._kernel.dispose();
+    this._trainer.dispose();
   }
 
   /**

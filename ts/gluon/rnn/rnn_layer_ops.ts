@@ -1,6 +1,6 @@
-// The fused layers (RNN, LSTM, GRU) on differentiable nd operators: used under autograd.record()
-// (and in training mode with inter-layer dropout) instead of the fused wasm kernel, so the tape
-// differentiates them. Layer by layer, direction by direction, with the native kernel's math
+// The fused layers (RNN, LSTM, GRU) on differentiable nd operators: used for state_clip_nan under
+// autograd.record() (everything else records rnn_layer_train.ts's fused node) and in training
+// mode with inter-layer dropout outside a recording; also the tests' reference for that node. Layer by layer, direction by direction, with the native kernel's math
 // (src/operator/rnn_impl.h): gates [i, f, g, o] (LSTM) and [r, z, n] (GRU, reset after the h2h
 // product), projection r = h Wr^T, state clipping of c, cuDNN's valid-length semantics, and
 // dropout on every layer's output but the last.

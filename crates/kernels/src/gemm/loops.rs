@@ -32,15 +32,19 @@ fn panel_fits(kc: usize, w: usize, len: usize) -> bool {
 /// tile's (0, 0) is `c[off]`. Full tiles run the kernel on C directly; partial ones (`rows <
 /// MR` or `cols != 0..NR`) compute into a scratch tile and copy the valid part, with the
 /// same per-element arithmetic (`ab * alpha + c * beta`).
+///
+/// # Safety
+/// `c` must view a live buffer that nothing else reads or writes, in this tile's window,
+/// during the call.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-pub(crate) fn tile(
+pub(crate) unsafe fn tile(
     kc: usize,
     alpha: f32,
     a_panel: &[f32],
     b_panel: &[f32],
     beta: f32,
-    c: &mut [f32],
+    c: RawBuf,
     off: usize,
     ldc: usize,
     rows: usize,
@@ -50,7 +54,8 @@ pub(crate) fn tile(
     if rows == MR && cols == (0..NR) {
         // Proves every c[off + i * ldc + j], i < MR, j < NR, is in bounds.
         assert!(fits(off, MR, ldc, NR, c.len()));
-        // SAFETY: panel lengths and the C extent are asserted just above.
+        // SAFETY: panel lengths and the C extent are asserted just above; exclusivity of
+        // the window is the caller's contract.
         unsafe {
             kernel_f32_4x8(
                 kc,
@@ -59,7 +64,7 @@ pub(crate) fn tile(
                 b_panel.as_ptr(),
                 NR,
                 beta,
-                c[off..].as_mut_ptr(),
+                c.ptr().add(off),
                 ldc,
             )
         };
@@ -80,7 +85,8 @@ pub(crate) fn tile(
         )
     };
     for i in 0..rows {
-        let crow = &mut c[off + i * ldc + cols.start..off + i * ldc + cols.end];
+        // SAFETY: this tile's row i (bounds-checked by `slice`); the caller's contract.
+        let crow = unsafe { c.slice(off + i * ldc + cols.start, cols.len()) };
         for (cv, &tv) in crow
             .iter_mut()
             .zip(&t[i * NR + cols.start..i * NR + cols.end])
@@ -194,8 +200,12 @@ pub(crate) unsafe fn tile_rows(
 /// LOOP 2 and LOOP 1 over one packed A block (`mc` rows from C row `row0`) and the packed B
 /// panels `panels` (panel `jp` starts at `b[jp * b_stride]`, its column 0 is C column
 /// `col0 + jp * NR`); only C columns in `cols` are written.
+///
+/// # Safety
+/// `c` must view a live buffer that nothing else reads or writes, in rows `row0..row0 + mc`
+/// of columns `cols`, during the call.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn macro_kernel(
+pub(crate) unsafe fn macro_kernel(
     kc: usize,
     alpha: f32,
     a: &[f32],
@@ -206,7 +216,7 @@ pub(crate) fn macro_kernel(
     col0: usize,
     cols: &Range<usize>,
     beta: f32,
-    c: &mut [f32],
+    c: RawBuf,
     row0: usize,
     ldc: usize,
 ) {
@@ -228,18 +238,21 @@ pub(crate) fn macro_kernel(
         for ip in 0..full {
             let a_panel = &a[ip * kc * MR..][..kc * MR];
             let off = (row0 + ip * MR) * ldc + pc0;
-            tile(
-                kc,
-                alpha,
-                a_panel,
-                b_panel,
-                beta,
-                c,
-                off,
-                ldc,
-                MR,
-                tile_cols.clone(),
-            );
+            // SAFETY: a tile of rows row0.. and columns `cols` (the caller's contract).
+            unsafe {
+                tile(
+                    kc,
+                    alpha,
+                    a_panel,
+                    b_panel,
+                    beta,
+                    c,
+                    off,
+                    ldc,
+                    MR,
+                    tile_cols.clone(),
+                )
+            };
         }
         if tail == 0 {
             continue;
@@ -247,9 +260,12 @@ pub(crate) fn macro_kernel(
         let a_panel = &a[full * kc * MR..][..kc * MR];
         if tile_cols != (0..NR) {
             let off = (row0 + full * MR) * ldc + pc0;
-            tile(
-                kc, alpha, a_panel, b_panel, beta, c, off, ldc, tail, tile_cols,
-            );
+            // SAFETY: as above.
+            unsafe {
+                tile(
+                    kc, alpha, a_panel, b_panel, beta, c, off, ldc, tail, tile_cols,
+                )
+            };
             continue;
         }
         // Batch the tail rows of up to 4 panels: a 1-row tile alone would waste 3/4 of
@@ -257,6 +273,31 @@ pub(crate) fn macro_kernel(
         tail_panels[n_tail] = jp;
         n_tail += 1;
         if n_tail == tail_panels.len() {
+            // SAFETY: as above.
+            unsafe {
+                flush_tail(
+                    kc,
+                    alpha,
+                    a_panel,
+                    tail,
+                    b,
+                    b_stride,
+                    &tail_panels,
+                    col0,
+                    beta,
+                    c,
+                    row0 + full * MR,
+                    ldc,
+                )
+            };
+            n_tail = 0;
+        }
+    }
+    if n_tail > 0 {
+        let a_panel = &a[full * kc * MR..][..kc * MR];
+        let jps = &tail_panels[..n_tail];
+        // SAFETY: as above.
+        unsafe {
             flush_tail(
                 kc,
                 alpha,
@@ -264,39 +305,23 @@ pub(crate) fn macro_kernel(
                 tail,
                 b,
                 b_stride,
-                &tail_panels,
+                jps,
                 col0,
                 beta,
                 c,
                 row0 + full * MR,
                 ldc,
-            );
-            n_tail = 0;
-        }
-    }
-    if n_tail > 0 {
-        let a_panel = &a[full * kc * MR..][..kc * MR];
-        let jps = &tail_panels[..n_tail];
-        flush_tail(
-            kc,
-            alpha,
-            a_panel,
-            tail,
-            b,
-            b_stride,
-            jps,
-            col0,
-            beta,
-            c,
-            row0 + full * MR,
-            ldc,
-        );
+            )
+        };
     }
 }
 
 /// The `rows < MR` tail of a row block against the full-width panels `jps`.
+///
+/// # Safety
+/// As [`macro_kernel`], for these rows and panels.
 #[allow(clippy::too_many_arguments)]
-fn flush_tail(
+unsafe fn flush_tail(
     kc: usize,
     alpha: f32,
     a_panel: &[f32],
@@ -306,7 +331,7 @@ fn flush_tail(
     jps: &[usize],
     col0: usize,
     beta: f32,
-    c: &mut [f32],
+    c: RawBuf,
     row: usize,
     ldc: usize,
 ) {
@@ -323,7 +348,7 @@ fn flush_tail(
         dst(jps[jps.len().min(3) - 1]),
         dst(jps[jps.len() - 1]),
     ];
-    // SAFETY: `c` is exclusively borrowed for the call and not touched otherwise.
+    // SAFETY: the caller's contract.
     unsafe {
         tile_rows(
             kc,
@@ -332,7 +357,7 @@ fn flush_tail(
             rows,
             &d[..jps.len()],
             NR,
-            RawBuf::new(c),
+            c,
             RawBuf::new(&mut []),
         )
     };
@@ -443,10 +468,14 @@ pub(crate) unsafe fn tile_rows_block(
     }
 }
 
-/// `C[m, n] = beta * C` (k == 0 case); `beta == 0` writes zeros without reading C.
-pub(crate) fn scale_c(m: usize, cols: Range<usize>, beta: f32, c: &mut [f32], ldc: usize) {
+/// `C[m, cols] = beta * C` (the k == 0 case); `beta == 0` writes zeros without reading C.
+///
+/// # Safety
+/// As [`macro_kernel`], for rows `0..m` of columns `cols`.
+unsafe fn scale_c_raw(m: usize, cols: Range<usize>, beta: f32, c: RawBuf, ldc: usize) {
     for i in 0..m {
-        for v in &mut c[i * ldc + cols.start..i * ldc + cols.end] {
+        // SAFETY: row i of the caller's window (bounds-checked by `slice`).
+        for v in unsafe { c.slice(i * ldc + cols.start, cols.len()) } {
             *v = if beta == 0.0 { 0.0 } else { *v * beta };
         }
     }
@@ -466,13 +495,40 @@ pub(crate) fn gemm(
     ldc: usize,
     scratch: &mut Vec<f32>,
 ) {
+    // SAFETY: `c` is exclusively borrowed for the whole call.
+    unsafe { gemm_raw(m, n, k, alpha, a, b, beta, RawBuf::new(c), ldc, scratch) }
+}
+
+/// [`gemm`] written through a shared view of C, so that the parts of a fork-join can each
+/// compute a column block of one C in place (no copies): every element is reduced the same
+/// way whatever block it falls in, so any split is bitwise identical to one call.
+///
+/// # Safety
+/// `c` must view a live buffer that nothing else reads or writes, in rows `0..m` of columns
+/// `0..n`, during the call.
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn gemm_raw(
+    m: usize,
+    n: usize,
+    k: usize,
+    alpha: f32,
+    a: MatRef<'_>,
+    b: MatRef<'_>,
+    beta: f32,
+    c: RawBuf,
+    ldc: usize,
+    scratch: &mut Vec<f32>,
+) {
     if m == 0 || n == 0 {
         return;
     }
     if k == 0 {
-        return scale_c(m, 0..n, beta, c, ldc);
+        // SAFETY: the caller's window.
+        return unsafe { scale_c_raw(m, 0..n, beta, c, ldc) };
     }
-    if m <= MR && super::small::gemm_small_m(m, n, k, alpha, a, b, beta, c, ldc, scratch) {
+    // SAFETY: the caller's window.
+    if m <= MR && unsafe { super::small::gemm_small_m(m, n, k, alpha, a, b, beta, c, ldc, scratch) }
+    {
         return;
     }
     let a_len = m.min(MC).next_multiple_of(MR) * k.min(KC);
@@ -493,32 +549,39 @@ pub(crate) fn gemm(
             for ic in (0..m).step_by(MC) {
                 let mc = MC.min(m - ic);
                 pack_a(a, ic, mc, pc, kc, abuf);
-                let panels = 0..nc.div_ceil(NR);
-                let cols = jc..jc + nc;
-                macro_kernel(
-                    kc,
-                    alpha,
-                    abuf,
-                    mc,
-                    bbuf,
-                    kc * NR,
-                    panels,
-                    jc,
-                    &cols,
-                    beta_eff,
-                    c,
-                    ic,
-                    ldc,
-                );
+                // SAFETY: rows ic.. of columns jc..jc + nc, inside the caller's window.
+                unsafe {
+                    macro_kernel(
+                        kc,
+                        alpha,
+                        abuf,
+                        mc,
+                        bbuf,
+                        kc * NR,
+                        0..nc.div_ceil(NR),
+                        jc,
+                        &(jc..jc + nc),
+                        beta_eff,
+                        c,
+                        ic,
+                        ldc,
+                    )
+                };
             }
         }
     }
 }
 
 /// Driver for a pre-packed B (`b` in `PackedB` layout: panel `jp` holds all `k` rows at
-/// `b[jp * k * NR..]`); only C columns `cols` are computed.
+/// `b[jp * k * NR..]`); only C columns `cols` are computed, through a shared view of C
+/// (parts of a fork-join computing disjoint column ranges; results do not depend on the
+/// split).
+///
+/// # Safety
+/// `c` must view a live buffer that nothing else reads or writes, in rows `0..m` of columns
+/// `cols`, during the call.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn gemm_prepacked(
+pub(crate) unsafe fn gemm_prepacked_raw(
     m: usize,
     cols: Range<usize>,
     k: usize,
@@ -526,7 +589,7 @@ pub(crate) fn gemm_prepacked(
     a: MatRef<'_>,
     b: &[f32],
     beta: f32,
-    c: &mut [f32],
+    c: RawBuf,
     ldc: usize,
     scratch: &mut Vec<f32>,
 ) {
@@ -534,7 +597,8 @@ pub(crate) fn gemm_prepacked(
         return;
     }
     if k == 0 {
-        return scale_c(m, cols, beta, c, ldc);
+        // SAFETY: the caller's window.
+        return unsafe { scale_c_raw(m, cols, beta, c, ldc) };
     }
     let a_len = m.min(MC).next_multiple_of(MR) * k.min(KC);
     if scratch.len() < a_len {
@@ -552,21 +616,24 @@ pub(crate) fn gemm_prepacked(
             let mc = MC.min(m - ic);
             pack_a(a, ic, mc, pc, kc, abuf);
             let bk = &b[pc * NR..];
-            macro_kernel(
-                kc,
-                alpha,
-                abuf,
-                mc,
-                bk,
-                k * NR,
-                panels.clone(),
-                0,
-                &cols,
-                beta_eff,
-                c,
-                ic,
-                ldc,
-            );
+            // SAFETY: rows ic.. of columns `cols`, inside the caller's window.
+            unsafe {
+                macro_kernel(
+                    kc,
+                    alpha,
+                    abuf,
+                    mc,
+                    bk,
+                    k * NR,
+                    panels.clone(),
+                    0,
+                    &cols,
+                    beta_eff,
+                    c,
+                    ic,
+                    ldc,
+                )
+            };
         }
     }
 }

@@ -17,6 +17,7 @@ mod split;
 
 use core::ops::Range;
 
+use crate::par::RawBuf;
 pub use pack::MatRef;
 use params::NR;
 pub use split::sgemm_par;
@@ -208,6 +209,42 @@ pub fn sgemm_packed_with(
     ldc: usize,
     scratch: &mut Vec<f32>,
 ) {
+    // SAFETY: `c` is exclusively borrowed for the whole call.
+    unsafe {
+        sgemm_packed_raw(
+            m,
+            n_range,
+            alpha,
+            a,
+            lda,
+            b,
+            beta,
+            RawBuf::new(c),
+            ldc,
+            scratch,
+        )
+    }
+}
+
+/// [`sgemm_packed_with`] writing through a shared view of C: the parts of a fork-join each
+/// compute their own columns of one C in place.
+///
+/// # Safety
+/// `c` must view a live buffer that nothing else reads or writes, in rows `0..m` of columns
+/// `n_range`, during the call.
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn sgemm_packed_raw(
+    m: usize,
+    n_range: Range<usize>,
+    alpha: f32,
+    a: &[f32],
+    lda: usize,
+    b: &PackedB,
+    beta: f32,
+    c: RawBuf,
+    ldc: usize,
+    scratch: &mut Vec<f32>,
+) {
     assert!(
         n_range.start <= n_range.end && n_range.end <= b.n,
         "sgemm_packed: column range outside B"
@@ -230,7 +267,10 @@ pub fn sgemm_packed_with(
         rs: lda,
         cs: 1,
     };
-    loops::gemm_prepacked(m, n_range, b.k, alpha, av, &b.data, beta, c, ldc, scratch);
+    // SAFETY: the caller's window, whose extent was checked above.
+    unsafe {
+        loops::gemm_prepacked_raw(m, n_range, b.k, alpha, av, &b.data, beta, c, ldc, scratch)
+    };
 }
 
 #[cfg(test)]

@@ -15,8 +15,12 @@ use crate::simd::F32x4;
 
 /// Handles `1 <= m <= MR`, `n, k >= 1` when one of op(B)'s strides is 1; returns `false`
 /// (nothing written) otherwise.
+///
+/// # Safety
+/// `c` must view a live buffer that nothing else reads or writes, in rows `0..m` of columns
+/// `0..n`, during the call.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn gemm_small_m(
+pub(crate) unsafe fn gemm_small_m(
     m: usize,
     n: usize,
     k: usize,
@@ -24,16 +28,17 @@ pub(crate) fn gemm_small_m(
     a: MatRef<'_>,
     b: MatRef<'_>,
     beta: f32,
-    c: &mut [f32],
+    c: RawBuf,
     ldc: usize,
     scratch: &mut Vec<f32>,
 ) -> bool {
     debug_assert!((1..=MR).contains(&m) && n > 0 && k > 0);
+    // SAFETY (both): the caller's window.
     if b.cs == 1 {
-        rows_in_place(m, n, k, alpha, a, b, beta, c, ldc, scratch);
+        unsafe { rows_in_place(m, n, k, alpha, a, b, beta, c, ldc, scratch) };
         true
     } else if b.rs == 1 {
-        dots(m, n, k, alpha, a, b, beta, c, ldc, scratch);
+        unsafe { dots(m, n, k, alpha, a, b, beta, c, ldc, scratch) };
         true
     } else {
         false
@@ -41,8 +46,11 @@ pub(crate) fn gemm_small_m(
 }
 
 /// op(B) row p, column j at `b[p * rs + j]`: 8-column panels read with stride `rs`.
+///
+/// # Safety
+/// As [`gemm_small_m`].
 #[allow(clippy::too_many_arguments)]
-fn rows_in_place(
+unsafe fn rows_in_place(
     m: usize,
     n: usize,
     k: usize,
@@ -50,7 +58,7 @@ fn rows_in_place(
     a: MatRef<'_>,
     b: MatRef<'_>,
     beta: f32,
-    c: &mut [f32],
+    c: RawBuf,
     ldc: usize,
     scratch: &mut Vec<f32>,
 ) {
@@ -82,7 +90,7 @@ fn rows_in_place(
                 m,
                 &d[..cnt],
                 b.rs,
-                RawBuf::new(c),
+                c,
                 RawBuf::new(&mut []),
             )
         };
@@ -91,24 +99,30 @@ fn rows_in_place(
     if rest > 0 {
         // The last partial panel is packed (k x NR, zero-padded) and finished by `tile`.
         pack_b(b, 0, k, full * NR, rest, &mut tail_panel[..k * NR]);
-        tile(
-            k,
-            alpha,
-            apanel,
-            &tail_panel[..k * NR],
-            beta,
-            c,
-            full * NR,
-            ldc,
-            m,
-            0..rest,
-        );
+        // SAFETY: the caller's window.
+        unsafe {
+            tile(
+                k,
+                alpha,
+                apanel,
+                &tail_panel[..k * NR],
+                beta,
+                c,
+                full * NR,
+                ldc,
+                m,
+                0..rest,
+            )
+        };
     }
 }
 
 /// op(B) column j at `b[j * cs..][..k]`: `C[i, j] = dot(A row i, that column)`.
+///
+/// # Safety
+/// As [`gemm_small_m`].
 #[allow(clippy::too_many_arguments)]
-fn dots(
+unsafe fn dots(
     m: usize,
     n: usize,
     k: usize,
@@ -116,7 +130,7 @@ fn dots(
     a: MatRef<'_>,
     b: MatRef<'_>,
     beta: f32,
-    c: &mut [f32],
+    c: RawBuf,
     ldc: usize,
     scratch: &mut Vec<f32>,
 ) {
@@ -130,8 +144,9 @@ fn dots(
         }
     }
     let col = |j: usize| &b.data[j * b.cs..][..k];
-    let mut store = |i: usize, j: usize, s: f32| {
-        let cij = &mut c[i * ldc + j];
+    let store = |i: usize, j: usize, s: f32| {
+        // SAFETY: element (i, j) of the caller's window (bounds-checked by `slice`).
+        let cij = &mut unsafe { c.slice(i * ldc + j, 1) }[0];
         *cij = if beta == 0.0 {
             s * alpha
         } else {

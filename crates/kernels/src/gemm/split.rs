@@ -2,13 +2,13 @@
 //!
 //! Columns of C are independent and each is reduced by the same code in the same order
 //! whatever the block it falls in (blocks start at multiples of NR), so any split gives
-//! bitwise identical results. A column block of C is strided in memory, so each part
-//! computes its block into its own buffer, copied back afterwards.
+//! bitwise identical results. Each part writes its column block of C in place, through a
+//! shared view (no per-part output buffers, no copies).
 
+use super::loops::gemm_raw;
 use super::params::NR;
-use super::sgemm;
-use crate::alloc;
-use crate::par::{Parallel, Slots};
+use super::{check_operand, op_view, sgemm};
+use crate::par::{Parallel, RawBuf};
 use core::ops::Range;
 
 /// `n` columns in at most `parts` ranges starting at multiples of NR.
@@ -41,7 +41,7 @@ pub fn sgemm_par(
     par: &dyn Parallel,
 ) -> Result<(), String> {
     let macs = m.saturating_mul(n).saturating_mul(k);
-    let blocks = if par.threads() > 1 && macs >= par.min_parallel_macs() {
+    let blocks = if par.threads() > 1 && macs > 0 && macs >= par.min_parallel_macs() {
         column_blocks(n, par.threads().min(n / NR))
     } else {
         Vec::new()
@@ -52,55 +52,114 @@ pub fn sgemm_par(
         );
         return Ok(());
     }
-    let mut outs = blocks
-        .iter()
-        .map(|r| {
-            let w = r.len();
-            let mut buf = alloc::zeroed(m * w, "sgemm: a column block of C")?;
-            if beta != 0.0 {
-                for i in 0..m {
-                    buf[i * w..(i + 1) * w].copy_from_slice(&c[i * ldc + r.start..i * ldc + r.end]);
-                }
-            }
-            Ok(buf)
-        })
-        .collect::<Result<Vec<_>, String>>()?;
-    let slots = Slots::new(&mut outs);
+    let (ar, ac) = if trans_a { (k, m) } else { (m, k) };
+    let (br, bc) = if trans_b { (n, k) } else { (k, n) };
+    check_operand("A", a.len(), ar, ac, lda);
+    check_operand("B", b.len(), br, bc, ldb);
+    check_operand("C", c.len(), m, n, ldc);
+    let cb = RawBuf::new(c);
     par.run(blocks.len(), &|p| {
         let r = &blocks[p];
         // Column block j0.. of op(B): B[:, j0..] (no transpose) or rows j0.. of B (transpose).
         let b_off = if trans_b { r.start * ldb } else { r.start };
-        // SAFETY: part p alone uses slot p; `outs` is not otherwise used until `run` returns.
-        let out = unsafe { slots.get(p) };
-        let w = r.len();
-        sgemm(
-            trans_a,
-            trans_b,
-            m,
-            w,
-            k,
-            alpha,
-            a,
-            lda,
-            &b[b_off..],
-            ldb,
-            beta,
-            out,
-            w,
-        );
-    })?;
-    for (r, out) in blocks.iter().zip(&outs) {
-        let w = r.len();
-        for i in 0..m {
-            c[i * ldc + r.start..i * ldc + r.end].copy_from_slice(&out[i * w..(i + 1) * w]);
-        }
-    }
-    Ok(())
+        let mut scratch = Vec::new();
+        // SAFETY: part p alone writes columns `r` of C (rows 0..m), which `c` (exclusively
+        // borrowed until `run` returns) holds: its extent was checked above.
+        unsafe {
+            gemm_raw(
+                m,
+                r.len(),
+                k,
+                alpha,
+                op_view(a, lda, trans_a),
+                op_view(&b[b_off..], ldb, trans_b),
+                beta,
+                cb.from(r.start),
+                ldc,
+                &mut scratch,
+            )
+        };
+    })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::column_blocks;
+    use super::{column_blocks, sgemm_par};
+    use crate::gemm::sgemm;
+    use crate::gemm::tests::fill;
+    use crate::par::Parallel;
+
+    /// Real threads, one per part, splitting every call.
+    struct Threads(usize);
+
+    impl Parallel for Threads {
+        fn threads(&self) -> usize {
+            self.0
+        }
+        fn run(&self, parts: usize, f: &(dyn Fn(usize) + Sync)) -> Result<(), String> {
+            std::thread::scope(|s| {
+                for p in 0..parts {
+                    s.spawn(move || f(p));
+                }
+            });
+            Ok(())
+        }
+        fn min_parallel_macs(&self) -> usize {
+            0
+        }
+    }
+
+    /// Column blocks written in place by parallel parts (the small-m and the packing paths,
+    /// every transpose, beta 0 and not, ldc > n) give bitwise the result of one call.
+    #[test]
+    fn parallel_columns_are_bitwise_identical_to_one_call() {
+        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        for (i, &(m, n, k)) in [
+            (0, 9, 3),
+            (1, 0, 3),
+            (1, 17, 0),
+            (1, 33, 5),
+            (3, 9, 300),
+            (4, 16, 7),
+            (5, 41, 13),
+            (17, 8, 260),
+            (9, 65, 1),
+        ]
+        .iter()
+        .enumerate()
+        {
+            for variant in 0..8 {
+                let (ta, tb, beta) = (variant & 1 == 1, variant & 2 == 2, [0.0, 1.5][variant >> 2]);
+                let (lda, ldb, ldc) = (if ta { m } else { k }, if tb { k } else { n }, n + 3);
+                let (a, b) = (fill(m * k, 1 + i as u32), fill(k * n, 2));
+                let c0 = fill(m * ldc, 3);
+                let mut want = c0.clone();
+                sgemm(ta, tb, m, n, k, 0.7, &a, lda, &b, ldb, beta, &mut want, ldc);
+                for threads in [2, 3, 4] {
+                    let mut c = c0.clone();
+                    sgemm_par(
+                        ta,
+                        tb,
+                        m,
+                        n,
+                        k,
+                        0.7,
+                        &a,
+                        lda,
+                        &b,
+                        ldb,
+                        beta,
+                        &mut c,
+                        ldc,
+                        &Threads(threads),
+                    )
+                    .unwrap();
+                    let what = format!("m {m} n {n} k {k} variant {variant} threads {threads}");
+                    assert_eq!(bits(&c), bits(&want), "{what}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn column_blocks_cover_exactly_and_align() {

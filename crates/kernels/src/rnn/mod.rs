@@ -8,6 +8,9 @@
 //! - [`reference`]: straightforward per-sample, per-step implementation (generic over
 //!   f32/f64) that defines the semantics the fast path is tested against.
 
+mod backward;
+pub mod backward_ref;
+mod bptt;
 mod cell;
 pub mod gates;
 mod packed;
@@ -17,6 +20,7 @@ mod sequence;
 mod step;
 mod workspace;
 
+pub use bptt::{train_backward, train_forward, train_supported, weight_floats, TrainState};
 pub use cell::{cell_step, PackedCell};
 pub use packed::PackedRnn;
 pub use sequence::{rnn_forward, rnn_forward_par};
@@ -122,5 +126,7 @@ pub enum Layout {
     Ntc,
 }
 
+#[cfg(test)]
+mod bptt_tests;
 #[cfg(test)]
 mod tests;

@@ -3,7 +3,7 @@
 
 use super::gates::UNITS;
 use super::packed::PackedRnn;
-use super::step::{step, OutView, StepBufs, StepCtx};
+use super::step::{step, OutView, StepBufs, StepCtx, StepInput};
 use super::workspace::{grow, DirScratch, Workspace};
 use super::{Layout, Mode, RnnSpec};
 use crate::gemm::params::MR;
@@ -370,7 +370,11 @@ fn run_dir(
         n,
         valid,
     };
-    let split = plan(par, t, n, cols, kh, hp);
+    // A one-step call (a token) projects its input inside the step's parts: one fork-join
+    // for the whole step, and each part keeps reading the same weight columns.
+    let fused = t == 1;
+    let ni = p.dirs[idx].ni;
+    let split = plan(par, t, n, cols, kh + if fused { ni } else { 0 }, hp);
     // The input projection splits by rows whenever it is big enough on its own.
     let proj_parts = if par.threads() > 1
         && (n.saturating_mul(t.max(1)))
@@ -415,8 +419,9 @@ fn run_dir(
                     // SAFETY: part k alone uses slot k and, in every step, rows `r` of `xp`
                     // and of the outputs; the buffers are not otherwise used until `run`
                     // returns.
-                    let res =
-                        unsafe { steps(&call, r, t0, t1, xpb, view, slots.get(k), &Inline, 1) };
+                    let res = unsafe {
+                        steps(&call, r, t0, t1, xpb, view, slots.get(k), &Inline, 1, None)
+                    };
                     if let Err(e) = res {
                         *failed.lock().unwrap_or_else(|e| e.into_inner()) = Some(e);
                     }
@@ -436,7 +441,15 @@ fn run_dir(
             init_states(spec, hp, n, s, h0, c0, unit_parts)?;
             for (t0, t1) in chunks(t, chunk, backward) {
                 let xp = &mut xproj[..(t1 - t0) * n * cols];
-                project(&call, t0, t1, xp, &mut part_scratch[..proj_parts], par)?;
+                let input = if fused {
+                    Some(StepInput {
+                        x: input,
+                        scratch: Slots::new(&mut part_scratch[..unit_parts]),
+                    })
+                } else {
+                    project(&call, t0, t1, xp, &mut part_scratch[..proj_parts], par)?;
+                    None
+                };
                 // SAFETY: this thread is the only user of `xp` and of the outputs meanwhile.
                 unsafe {
                     steps(
@@ -449,6 +462,7 @@ fn run_dir(
                         s,
                         par,
                         unit_parts,
+                        input.as_ref(),
                     )?
                 };
             }
@@ -567,7 +581,8 @@ fn final_states(
 
 /// Runs steps `t0..t1` (in the direction's order) for batch rows `rows` of the call: their
 /// input projections are rows `rows` of each step's block of `xp`, their states live in `sc`
-/// (sized by [`init_states`]), and each step's unit blocks split over `unit_parts` parts.
+/// (sized by [`init_states`]), and each step's unit blocks split over `unit_parts` parts
+/// (which also project `input`, in a one-step call).
 ///
 /// # Safety
 /// `xp` and `out` must be exclusively lent to this call for these rows, and stay alive.
@@ -582,6 +597,7 @@ unsafe fn steps(
     sc: &mut DirScratch,
     par: &dyn Parallel,
     unit_parts: usize,
+    input: Option<&StepInput>,
 ) -> Result<(), String> {
     let spec = &call.p.spec;
     let (h, hp, proj) = (spec.hidden, call.p.hp, spec.projection);
@@ -611,7 +627,7 @@ unsafe fn steps(
         let tt = if call.backward { t1 - 1 - i } else { t0 + i };
         // SAFETY: rows `rows` of step tt's block of `xp` (the caller's contract).
         let xt = unsafe { xp.slice(((tt - t0) * call.n + rows.start) * cols, nb * cols) };
-        step(&cx, tt, valid, xt, &mut bufs, &out, par, unit_parts)?;
+        step(&cx, tt, valid, xt, &mut bufs, &out, par, unit_parts, input)?;
     }
     Ok(())
 }

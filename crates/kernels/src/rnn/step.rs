@@ -14,8 +14,10 @@ use super::packed::PackedDir;
 use super::{pointwise, Mode, StateClip};
 use crate::act::Consts;
 use crate::gemm::params::{MR, NR};
-use crate::gemm::{pack_a, sgemm_packed_with, tile_full_raw, tile_rows_block, BlockDst, MatRef};
-use crate::par::{Parallel, RawBuf};
+use crate::gemm::{
+    pack_a, sgemm_packed_raw, sgemm_packed_with, tile_full_raw, tile_rows_block, BlockDst, MatRef,
+};
+use crate::par::{Parallel, RawBuf, Slots};
 
 /// Destination of a direction's outputs: row (t, b) is
 /// `buf[t * ts + b * bs + off..][..width]`. A view over a buffer that parts of a fork-join
@@ -96,6 +98,17 @@ pub(crate) struct StepBufs<'a> {
     pub gemm: &'a mut Vec<f32>,
 }
 
+/// The input projection of a one-step call (a token), computed inside the step's parts:
+/// each part projects its own unit blocks' gate columns right before their recurrent
+/// product, so one fork-join covers the whole step, and a part reads the same weight columns
+/// call after call (they stay in that core's cache).
+pub(crate) struct StepInput<'a> {
+    /// The step's input, `(n, ni)`.
+    pub x: &'a [f32],
+    /// One GEMM packing scratch per part.
+    pub scratch: Slots<Vec<f32>>,
+}
+
 /// What the parts of one step share: read-only operands and `RawBuf` views of the buffers
 /// they write (each part only its own unit blocks).
 struct Shared<'a> {
@@ -118,7 +131,7 @@ pub(crate) fn block_ranges(blocks: usize, parts: usize, p: usize) -> Range<usize
 }
 
 /// Runs time step `t`: `xproj_t` (`n` rows of `G*hp` packed gate columns, the input
-/// projection without biases) receives `h_prev · Wh^T` in place, then the biases and the
+/// projection without biases, or computed here from `input`) receives `h_prev · Wh^T` in place, then the biases and the
 /// nonlinearities update the states and write the outputs. Rows with `t >= valid[b]` keep their state and output zeros.
 /// The unit blocks are split over `parts` parts of `par` (`nbuf` holds one block buffer
 /// per part).
@@ -132,6 +145,7 @@ pub(crate) fn step(
     out: &OutView,
     par: &dyn Parallel,
     parts: usize,
+    input: Option<&StepInput>,
 ) -> Result<(), String> {
     let (n, hp, h) = (cx.n, cx.hp, cx.hidden);
     let kh = cx.proj.unwrap_or(h);
@@ -172,11 +186,30 @@ pub(crate) fn step(
         out: out.buf,
         out_row: [out.ts, out.bs, out.off],
     };
+    if let Some(inp) = input {
+        assert!(inp.x.len() == n * cx.pd.ni, "one step of input");
+    }
     // SAFETY: part p touches only unit blocks `block_ranges(.., p)` (disjoint columns of
-    // xproj, disjoint units of the states and outputs) and its own `nbuf` slot; the
-    // borrowed buffers are not used until `run` returns.
+    // xproj, disjoint units of the states and outputs), its own `nbuf` slot and its own
+    // projection scratch; the borrowed buffers are not used until `run` returns.
     par.run(parts, &|p| unsafe {
-        run_blocks(&sh, block_ranges(blocks, parts, p), p)
+        let r = block_ranges(blocks, parts, p);
+        if let Some(inp) = input {
+            let w = cx.mode.gates() * UNITS;
+            sgemm_packed_raw(
+                n,
+                r.start * w..r.end * w,
+                1.0,
+                inp.x,
+                cx.pd.ni,
+                &cx.pd.wi,
+                0.0,
+                sh.xproj,
+                cx.mode.gates() * hp,
+                inp.scratch.get(p),
+            );
+        }
+        run_blocks(&sh, r, p)
     })?;
 
     // LSTMP: r = h · Whr^T becomes the output and the recurrent state of active rows.

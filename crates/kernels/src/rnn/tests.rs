@@ -170,6 +170,11 @@ fn table() -> Vec<(RnnSpec, usize, usize, bool, bool)> {
             // batches of two or more row tiles: the threaded path splits them by rows
             (17, 2, true, 5, 3, 9),
             (9, 1, false, 3, 4, 13),
+            // one-step calls (tokens): the input projection runs inside the step's unit
+            // blocks (several blocks, rows below, at and above one row tile)
+            (33, 2, true, 7, 1, 1),
+            (17, 2, false, 5, 1, 3),
+            (40, 1, false, 9, 1, 6),
         ] {
             v.push((spec(mode, h, layers, bidir, input), t, n, n % 2 == 1, false));
             v.push((spec(mode, h, layers, bidir, input), t, n, true, t > 1));
@@ -180,6 +185,7 @@ fn table() -> Vec<(RnnSpec, usize, usize, bool, bool)> {
     v.push((p, 4, 3, true, true));
     p.projection = Some(13);
     v.push((p, 3, 5, false, false));
+    v.push((p, 1, 2, true, false));
     let mut c = spec(Mode::Lstm, 10, 2, true, 3);
     c.clip = Some(StateClip {
         min: -0.3,

@@ -1,0 +1,251 @@
+//! Training of a fused recurrent stack: the forward that keeps a reserve space and the
+//! backward through time (`gluon_kernels::rnn::{train_forward, train_backward}`). The handle
+//! owns the reserve space of its latest forward (reused by the next one, so it stays as large
+//! as one call) and a staging area like [`crate::rnn::FusedRnn`]'s. Weights are passed with
+//! every call (they change at every optimizer step), so nothing is packed ahead.
+
+use crate::check::{kernel_error, require_len};
+use crate::rnn::{parse_lengths, parse_mode, split_params, take, Staging};
+use crate::split;
+use gluon_kernels::rnn::{self, Layout, Mode, RnnSpec, StateClip, TrainState};
+use wasm_bindgen::prelude::*;
+
+/// The shape of the saved forward.
+#[derive(Clone, Copy)]
+struct Saved {
+    generation: u32,
+    t: usize,
+    n: usize,
+}
+
+/// Training handle of one fused stack (Gluon `RNN`/`LSTM`/`GRU` layer under
+/// `autograd.record()`).
+#[wasm_bindgen]
+pub struct RnnTrainer {
+    spec: RnnSpec,
+    state: TrainState,
+    io: Staging,
+    lengths: Vec<usize>,
+    saved: Option<Saved>,
+    generation: u32,
+}
+
+fn elems(dims: &[usize], what: &str) -> Result<usize, JsError> {
+    dims.iter()
+        .try_fold(1usize, |a, &d| a.checked_mul(d))
+        .ok_or_else(|| JsError::new(&format!("{what}: size overflows")))
+}
+
+#[wasm_bindgen]
+impl RnnTrainer {
+    /// `projection` 0 = none; clipping applies when `clip` is true (LSTM only). `clip_nan`
+    /// has no backward (the JavaScript layer keeps its operator path, which refuses it).
+    #[allow(clippy::too_many_arguments)]
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        mode: &str,
+        hidden: usize,
+        num_layers: usize,
+        bidirectional: bool,
+        input_size: usize,
+        projection: usize,
+        clip: bool,
+        clip_min: f32,
+        clip_max: f32,
+    ) -> Result<RnnTrainer, JsError> {
+        let spec = RnnSpec {
+            mode: parse_mode(mode)?,
+            hidden,
+            num_layers,
+            bidirectional,
+            input_size,
+            projection: (projection > 0).then_some(projection),
+            clip: clip.then_some(StateClip {
+                min: clip_min,
+                max: clip_max,
+                nan: false,
+            }),
+        };
+        rnn::train_supported(&spec).map_err(|e| JsError::new(&e))?;
+        Ok(RnnTrainer {
+            spec,
+            state: TrainState::new(),
+            io: Staging::default(),
+            lengths: Vec::new(),
+            saved: None,
+            generation: 0,
+        })
+    }
+
+    /// Bytes of wasm memory this handle holds (reserve space and staging).
+    pub fn held_bytes(&self) -> f64 {
+        (self.state.floats() + self.io.capacity()) as f64 * 4.0
+    }
+
+    /// Floats of the flat weights (and of their gradient).
+    pub fn weight_len(&self) -> Result<usize, JsError> {
+        rnn::weight_floats(&self.spec).map_err(|e| JsError::new(&e))
+    }
+
+    /// Reserves the staging area for `len` floats of inputs and outputs; returns its address.
+    pub fn stage(&mut self, len: usize) -> Result<usize, JsError> {
+        self.io.reserve(len)
+    }
+
+    /// The generation of the saved forward (0: none), which a backward must name.
+    pub fn saved_generation(&self) -> u32 {
+        self.saved.map_or(0, |s| s.generation)
+    }
+
+    /// Training forward on the staged `weights | x | h0 | c0 | valid_length | masks` (empty
+    /// states mean zeros; `masks`: `(L-1)` time-major dropout masks, or none), writing
+    /// `[output | hn | cn]` (cn for LSTM only) after them. Returns the generation that
+    /// [`RnnTrainer::backward`] must be given.
+    #[allow(clippy::too_many_arguments)]
+    pub fn forward(
+        &mut self,
+        ntc: bool,
+        t: usize,
+        n: usize,
+        w_len: usize,
+        x_len: usize,
+        h0_len: usize,
+        c0_len: usize,
+        vl_len: usize,
+        mask_len: usize,
+    ) -> Result<u32, JsError> {
+        self.saved = None;
+        let spec = self.spec;
+        let (d, h, hs) = (spec.dirs(), spec.hidden, spec.out_size());
+        let is_lstm = spec.mode == Mode::Lstm;
+        let states = elems(&[spec.num_layers, d, n, hs], "states")?;
+        let cstates = elems(&[spec.num_layers, d, n, h], "states")?;
+        require_len("weights", w_len, self.weight_len()?)?;
+        require_len("input", x_len, elems(&[t, n, spec.input_size], "input")?)?;
+        if h0_len != 0 {
+            require_len("h0", h0_len, states)?;
+        }
+        if c0_len != 0 {
+            if !is_lstm {
+                return Err(JsError::new("c0: only LSTM has a cell state"));
+            }
+            require_len("c0", c0_len, cstates)?;
+        }
+        let out_len = elems(&[t, n, d, hs], "output")?;
+        if mask_len != 0 {
+            require_len(
+                "masks",
+                mask_len,
+                elems(&[spec.num_layers - 1, t, n, d, hs], "masks")?,
+            )?;
+        }
+        let cn_len = if is_lstm { cstates } else { 0 };
+        let inputs = w_len + x_len + h0_len + c0_len + vl_len + mask_len;
+        let (mut input, outputs) = self.io.split(inputs, out_len + states + cn_len)?;
+        let weights = take(&mut input, w_len);
+        let x = take(&mut input, x_len);
+        let h0 = take(&mut input, h0_len);
+        let c0 = take(&mut input, c0_len);
+        let lengths = if vl_len == 0 {
+            None
+        } else {
+            parse_lengths(take(&mut input, vl_len), n, t, &mut self.lengths)?;
+            Some(&self.lengths[..])
+        };
+        let masks = take(&mut input, mask_len);
+        let params = split_params(&spec, weights).map_err(|e| JsError::new(&e))?;
+        let (out, rest) = outputs.split_at_mut(out_len);
+        let (hn, cn) = rest.split_at_mut(states);
+        rnn::train_forward(
+            &mut self.state,
+            &spec,
+            &params,
+            if ntc { Layout::Ntc } else { Layout::Tnc },
+            t,
+            n,
+            x,
+            (!h0.is_empty()).then_some(h0),
+            (!c0.is_empty()).then_some(c0),
+            lengths,
+            (mask_len != 0).then_some(masks),
+            out,
+            hn,
+            is_lstm.then_some(cn),
+            &split::Pool,
+        )
+        .map_err(kernel_error)?;
+        self.generation = self.generation.wrapping_add(1).max(1);
+        self.saved = Some(Saved {
+            generation: self.generation,
+            t,
+            n,
+        });
+        Ok(self.generation)
+    }
+
+    /// Backward of the saved forward `generation` on the staged `weights | dout | dhn | dcn`
+    /// (empty state gradients mean zeros), writing `[dx | dh0 | dc0 | dweights]` (dc0 for
+    /// LSTM only; dweights in the weights' layout) after them.
+    pub fn backward(
+        &mut self,
+        generation: u32,
+        w_len: usize,
+        dout_len: usize,
+        dhn_len: usize,
+        dcn_len: usize,
+    ) -> Result<(), JsError> {
+        let saved = match self.saved {
+            Some(s) if s.generation == generation => s,
+            _ => {
+                return Err(JsError::new(&format!(
+                    "backward: generation {generation} is not the saved forward ({})",
+                    self.saved_generation()
+                )))
+            }
+        };
+        let spec = self.spec;
+        let (t, n, d) = (saved.t, saved.n, spec.dirs());
+        let (h, hs) = (spec.hidden, spec.out_size());
+        let is_lstm = spec.mode == Mode::Lstm;
+        let states = elems(&[spec.num_layers, d, n, hs], "states")?;
+        let cstates = elems(&[spec.num_layers, d, n, h], "states")?;
+        require_len("weights", w_len, self.weight_len()?)?;
+        require_len("dout", dout_len, elems(&[t, n, d, hs], "dout")?)?;
+        if dhn_len != 0 {
+            require_len("dhn", dhn_len, states)?;
+        }
+        if dcn_len != 0 {
+            if !is_lstm {
+                return Err(JsError::new("dcn: only LSTM has a cell state"));
+            }
+            require_len("dcn", dcn_len, cstates)?;
+        }
+        let dx_len = elems(&[t, n, spec.input_size], "dx")?;
+        let dc0_len = if is_lstm { cstates } else { 0 };
+        let (mut input, outputs) = self.io.split(
+            w_len + dout_len + dhn_len + dcn_len,
+            dx_len + states + dc0_len + w_len,
+        )?;
+        let weights = take(&mut input, w_len);
+        let dout = take(&mut input, dout_len);
+        let dhn = take(&mut input, dhn_len);
+        let dcn = take(&mut input, dcn_len);
+        let params = split_params(&spec, weights).map_err(|e| JsError::new(&e))?;
+        let (dx, rest) = outputs.split_at_mut(dx_len);
+        let (dh0, rest) = rest.split_at_mut(states);
+        let (dc0, dw) = rest.split_at_mut(dc0_len);
+        rnn::train_backward(
+            &mut self.state,
+            &params,
+            dout,
+            (!dhn.is_empty()).then_some(dhn),
+            (!dcn.is_empty()).then_some(dcn),
+            dx,
+            dh0,
+            is_lstm.then_some(dc0),
+            dw,
+            &split::Pool,
+        )
+        .map_err(kernel_error)
+    }
+}

@@ -1,0 +1,53 @@
+// The single-file entries that package.json exports (scripts/bundle.mjs) against the per-module
+// dist/ they are built from: the same exports, the same class names (esbuild renames clashing
+// top-level names, e.g. the nd operator `Dropout` and the nn block `Dropout`; `.name` is
+// what error messages and block prefixes use), the symbolic layers registered (a side-effect
+// import), and only the glue of the build that runs loaded separately.
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+const file = (rel: string) => pathToFileURL(path.join(ROOT, rel)).href;
+
+describe('bundled entries (dist/backend/bundle*.js)', () => {
+  it('are what package.json exports', () => {
+    expect(pkg.exports['.'].default).toBe('./dist/backend/bundle.js');
+    expect(pkg.exports['.'].workerd).toBe('./dist/backend/bundle_edge.js');
+    expect(pkg.exports['./edge'].default).toBe('./dist/backend/bundle_edge.js');
+    expect(pkg.main).toBe('./dist/backend/bundle.js');
+  });
+
+  it('export what the per-module entry exports, with the same class names', async () => {
+    expect(fs.existsSync(path.join(ROOT, 'dist/backend/bundle.js')), 'run `npm run build`').toBe(true);
+    const bundled = await import(file('dist/backend/bundle.js'));
+    const modules = await import(file('dist/index.js'));
+    expect(Object.keys(bundled).sort()).toEqual(Object.keys(modules).sort());
+    expect(Object.keys(bundled.default).sort()).toEqual(Object.keys(modules.default).sort());
+    for (const ns of ['nn', 'rnn', 'loss'] as const) {
+      for (const [k, v] of Object.entries(bundled.default.gluon[ns])) {
+        const name = (f: unknown) => `${ns}.${k}: ${typeof f === 'function' ? f.name : typeof f}`;
+        expect(name(v)).toBe(name(modules.default.gluon[ns][k]));
+      }
+    }
+    await bundled.default.ready({ threads: 1 });
+    // `Dropout` clashes with the nd operator of the same name: the bundle renames its binding.
+    const drop = new bundled.default.gluon.nn.Dropout(0.5);
+    expect(drop.constructor.name).toBe('Dropout');
+    expect(drop.prefix).toMatch(/^dropout\d+_$/); // Gluon's prefix: the class name, lower-cased
+  });
+
+  it('keep the symbolic layers and leave the glue and .wasm as separate files', () => {
+    const src = fs.readFileSync(path.join(ROOT, 'dist/backend/bundle.js'), 'utf8');
+    expect(src).toContain('registerSymbolicForward(Dense,');
+    for (const b of ['simd', 'simd-threads', 'relaxed', 'relaxed-threads']) {
+      expect(src).toContain(`import("./generated/${b}/gluon_wasm.js")`);
+      expect(src).toContain(`new URL("./generated/${b}/gluon_wasm_bg.wasm", import.meta.url)`);
+    }
+    const edge = fs.readFileSync(path.join(ROOT, 'dist/backend/bundle_edge.js'), 'utf8');
+    expect(edge).toContain('from "./generated/simd/gluon_wasm_bg.wasm"');
+    expect(edge).toContain('from "./bundle.js"');
+  });
+});
