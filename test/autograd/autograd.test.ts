@@ -108,13 +108,37 @@ describe('attachGrad, backward, detach', () => {
     expect(x.grad?.toArray()).toEqual([4, 6]);
   });
   it('operators without a backward refuse arrays that need a gradient while recording', () => {
-    const x = nd.array([1, 2]);
-    x.attachGrad();
-    expect(() => autograd.record(() => nd.prod(x))).toThrow(AutogradError);
-    expect(() => autograd.record(() => nd.LeakyReLU(x))).toThrow(/nd.LeakyReLU has no backward/);
-    expect(() => autograd.record(() => nd.norm(x))).toThrow(AutogradError);
-    expect(nd.prod(x).asScalar()).toBe(2); // outside record nothing changes
-    expect(autograd.record(() => nd.prod(nd.array([3, 4]))).asScalar()).toBe(12); // constants are fine
+    // The graph's fused RNN with lstm_state_clip_nan: the training kernel has no backward for it.
+    const rnn = {
+      nodes: [
+        ...['data', 'parameters', 'state', 'state_cell'].map((name) => ({ op: 'null', name, inputs: [] })),
+        {
+          op: 'RNN',
+          name: 'rnn0',
+          attrs: {
+            mode: 'lstm',
+            state_size: '2',
+            num_layers: '1',
+            lstm_state_clip_min: '-1',
+            lstm_state_clip_max: '1',
+            lstm_state_clip_nan: 'True',
+          },
+          inputs: [0, 1, 2, 3].map((k) => [k, 0, 0]),
+        },
+      ],
+      arg_nodes: [0, 1, 2, 3],
+      node_row_ptr: [0, 1, 2, 3, 4, 5],
+      heads: [[4, 0, 0]],
+      attrs: { mxnet_version: ['int', 10901] },
+    };
+    const net = gluon.SymbolBlock.imports(JSON.stringify(rnn), ['data', 'parameters', 'state', 'state_cell']);
+    const ins = [nd.ones([2, 1, 1]), nd.ones([40]), nd.zeros([1, 1, 2]), nd.zeros([1, 1, 2])] as const;
+    ins[1].attachGrad();
+    expect(() => autograd.record(() => net.forward(...ins))).toThrow(AutogradError);
+    expect(() => autograd.record(() => net.forward(...ins))).toThrow(/RNN.*has no backward/);
+    expect((net.forward(...ins) as NDArray).shape).toEqual([2, 1, 2]); // outside record nothing changes
+    const consts = [nd.ones([2, 1, 1]), nd.ones([40]), nd.zeros([1, 1, 2]), nd.zeros([1, 1, 2])] as const;
+    expect((autograd.record(() => net.forward(...consts)) as NDArray).shape).toEqual([2, 1, 2]); // constants are fine
   });
   it('predict-mode operators return the same arrays as before (no tape)', () => {
     const x = nd.array([-1, 0.5, 2]);

@@ -269,8 +269,11 @@ export function softmaxGrad(
 }
 
 /**
- * Backward of sum / mean / max / min over `axes` of `x`: the output gradient broadcast back
- * (divided by the group size for mean; routed to the elements equal to the extremum for max/min).
+ * Backward of sum / mean / max / min / prod / norm over `axes` of `x`: the output gradient
+ * broadcast back (divided by the group size for mean; routed to the elements equal to the
+ * extremum for max/min). prod and the L2 norm follow broadcast_reduce_op.h's
+ * ReduceAxesBackwardUseInOut literally: `y / x` (rdiv) and `x / y` (div), so a zero gives NaN
+ * where MXNet gives NaN; the L1 norm uses sign(x), 0 at 0.
  */
 export function reduceGrad(x: NDArray, y: NDArray, axes: readonly number[], kind: string): BackwardFn {
   return (g) => {
@@ -283,6 +286,9 @@ export function reduceGrad(x: NDArray, y: NDArray, axes: readonly number[], kind
       const gv = g[j] as number;
       if (kind === 'sum') out[i] = gv;
       else if (kind === 'mean') out[i] = gv / count;
+      else if (kind === 'prod') out[i] = gv * Math.fround((y.data[j] as number) / (x.data[i] as number));
+      else if (kind === 'norm1') out[i] = gv * Math.sign(x.data[i] as number);
+      else if (kind === 'norm2') out[i] = gv * Math.fround((x.data[i] as number) / (y.data[j] as number));
       else out[i] = x.data[i] === y.data[j] ? gv : 0;
     }
     return [out];

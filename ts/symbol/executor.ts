@@ -4,6 +4,7 @@
 // parameter vector, for one) are computed once and kept while the parameter arrays are the
 // same, so a fused layer's packed kernel is reused across calls.
 
+import { isRecording } from '../autograd/tape.js';
 import { NDArray, type Shape, shapeStr } from '../ndarray/ndarray.js';
 import { ValueError } from '../util/errors.js';
 import { AttrReader } from './attrs.js';
@@ -193,7 +194,10 @@ export class GraphExecutor {
         values[i] = [v];
         return;
       }
-      const cached = this.constant[i] ? this.constValues.get(i) : undefined;
+      // Under autograd.record() a node fed only by parameters is recomputed so that it is
+      // recorded and gradients reach the parameters (fine-tuning an imported model).
+      const folded = this.constant[i] === true && !isRecording();
+      const cached = folded ? this.constValues.get(i) : undefined;
       if (cached !== undefined) {
         values[i] = cached;
       } else {
@@ -207,7 +211,7 @@ export class GraphExecutor {
         if (outs.length < p.numOutputs)
           throw new ValueError(`${this.where}: node '${n.name}' gave ${outs.length} outputs, expected ${p.numOutputs}`);
         values[i] = outs;
-        if (this.constant[i]) this.constValues.set(i, outs);
+        if (folded) this.constValues.set(i, outs);
       }
       for (const e of n.inputs) {
         left[e.node] = (left[e.node] as number) - 1;

@@ -5,8 +5,9 @@
 // it: every weight first (layer, direction, [i2h, h2h, h2r]), then every bias (layer, direction,
 // [i2h, h2h]).
 
-import { refuseGrad } from '../autograd/tape.js';
+import { isRecording, isTraining, refuseGrad } from '../autograd/tape.js';
 import { FusedRnnKernel, type FusedRnnSpec, type RnnMode } from '../backend/rnn.js';
+import { fusedForwardTrainFlat, fusedTrainSupported, TrainerSlot } from '../gluon/rnn/rnn_layer_train.js';
 import { NDArray, shapeStr } from '../ndarray/ndarray.js';
 import { ValueError } from '../util/errors.js';
 import type { AttrReader } from './attrs.js';
@@ -21,6 +22,8 @@ interface RnnAttrs {
   dirs: number;
   projection: number | null;
   clip: FusedRnnSpec['clip'];
+  /** Dropout between layers (applied in training mode). */
+  p: number;
   stateOutputs: boolean;
   useSequenceLength: boolean;
 }
@@ -30,13 +33,14 @@ function parseRnn(r: AttrReader): RnnAttrs {
   const hidden = r.int('state_size');
   const numLayers = r.int('num_layers');
   const bidirectional = r.bool('bidirectional', false);
-  r.float('p', 0); // dropout between layers: training only
+  const p = r.float('p', 0);
   const stateOutputs = r.bool('state_outputs', false);
   const projection = r.optInt('projection_size');
   const lo = r.optFloat('lstm_state_clip_min');
   const hi = r.optFloat('lstm_state_clip_max');
   const nan = r.bool('lstm_state_clip_nan', false);
   const useSequenceLength = r.bool('use_sequence_length', false);
+  if (!(p >= 0 && p < 1)) throw new ValueError(`${r.where}: p must be in [0, 1), got ${p}`);
   if (hidden <= 0 || numLayers <= 0)
     throw new ValueError(`${r.where}: state_size and num_layers must be positive, got ${hidden} and ${numLayers}`);
   if (projection !== null && mode !== 'lstm')
@@ -50,6 +54,7 @@ function parseRnn(r: AttrReader): RnnAttrs {
     dirs: bidirectional ? 2 : 1,
     projection: projection === 0 ? null : projection,
     clip: lo !== null && hi !== null ? { min: lo, max: hi, nan } : null,
+    p,
     stateOutputs,
     useSequenceLength,
   };
@@ -102,16 +107,42 @@ function splitParams(a: RnnAttrs, inputSize: number, flat: Float32Array): Float3
   });
 }
 
-/** The `RNN` node's kernel, rebuilt when the parameter array or the input size changes. */
-class RnnSlotKernel {
-  constructor(
-    readonly params: NDArray,
-    readonly inputSize: number,
-    readonly kernel: FusedRnnKernel,
-  ) {}
+/**
+ * The `RNN` node's state: the inference kernel (rebuilt when the parameter array or the input
+ * size changes) and the training handle used under autograd.record().
+ */
+class RnnSlot {
+  infer: { params: NDArray; inputSize: number; kernel: FusedRnnKernel } | null = null;
+  readonly trainer = new TrainerSlot();
   dispose(): void {
-    this.kernel.dispose();
+    this.infer?.kernel.dispose();
+    this.infer = null;
+    this.trainer.dispose();
   }
+}
+
+/** The node's {@link RnnSlot}, made on first use. */
+function rnnSlot(ctx: ForwardContext): RnnSlot {
+  const v = ctx.slot.value;
+  if (v instanceof RnnSlot) return v;
+  v?.dispose();
+  const s = new RnnSlot();
+  ctx.slot.value = s;
+  return s;
+}
+
+/**
+ * The kernel's packed weight gradient (per layer and direction: i2h_w, h2h_w, i2h_b, h2h_b,
+ * h2r_w?) back in MXNet's flat layout (all weights, then all biases).
+ */
+function unpackGrad(a: RnnAttrs, inputSize: number, size: number, dw: Float32Array): Float32Array {
+  const flat = new Float32Array(size);
+  let at = 0;
+  for (const part of splitParams(a, inputSize, flat).flat()) {
+    part.set(dw.subarray(at, at + part.length));
+    at += part.length;
+  }
+  return flat;
 }
 
 function infer(a: RnnAttrs, io: ShapeIO): void {
@@ -136,8 +167,6 @@ function forward(a: RnnAttrs, where: string, ins: readonly NDArray[], ctx: Forwa
   const [x, params, h0] = ins as [NDArray, NDArray, NDArray];
   const c0 = a.mode === 'lstm' ? (ins[3] as NDArray) : null;
   const lens = a.useSequenceLength ? (ins[a.mode === 'lstm' ? 4 : 3] as NDArray) : null;
-  // The graph's fused RNN has no backward yet: refuse rather than cut the gradient silently.
-  refuseGrad(where, [x, params, h0, c0]);
   if (x.ndim !== 3) throw new ValueError(`${where}: data must be 3-d (T, N, C), got ${shapeStr(x.shape)}`);
   const [T, N, C] = x.shape as [number, number, number];
   const want = paramSize(a, C);
@@ -165,22 +194,54 @@ function forward(a: RnnAttrs, where: string, ins: readonly NDArray[], ctx: Forwa
       vl[b] = v;
     }
   }
-  let held = ctx.slot.value as RnnSlotKernel | null;
-  if (held === null || held.params !== params || held.inputSize !== C || held.kernel.released) {
-    held?.dispose();
-    const spec: FusedRnnSpec = {
-      mode: a.mode,
-      hidden: a.hidden,
-      numLayers: a.numLayers,
-      bidirectional: a.dirs === 2,
-      inputSize: C,
-      projection: a.projection,
-      clip: a.clip,
-    };
-    held = new RnnSlotKernel(params, C, new FusedRnnKernel(spec, splitParams(a, C, params.data)));
-    ctx.slot.value = held;
+  const held = rnnSlot(ctx);
+  const spec: FusedRnnSpec = {
+    mode: a.mode,
+    hidden: a.hidden,
+    numLayers: a.numLayers,
+    bidirectional: a.dirs === 2,
+    inputSize: C,
+    projection: a.projection,
+    clip: a.clip,
+  };
+  if ((isRecording() || (isTraining() && a.p > 0)) && fusedTrainSupported(spec)) {
+    // Under record: one tape node whose backward is the wasm BPTT, as gluon.rnn layers record
+    // (rnn_layer_train.ts); gradients reach data, the flat parameter vector and the begin states.
+    // The same kernel applies the inter-layer dropout `p` in training mode (rnn-inl.h).
+    const packed = splitParams(a, C, params.data).flat();
+    const flatW = new Float32Array(want);
+    let at = 0;
+    for (const part of packed) {
+      flatW.set(part, at);
+      at += part.length;
+    }
+    const r = fusedForwardTrainFlat(spec, held.trainer, flatW, [params], (dw) => [unpackGrad(a, C, want, dw)], {
+      inputs: x,
+      layout: 'TNC',
+      T,
+      N,
+      states: c0 === null ? [h0] : [h0, c0],
+      validLength: vl,
+      dropout: a.p,
+      training: isTraining(),
+    });
+    const outs = [r.out];
+    if (a.stateOutputs) {
+      outs.push(r.hn);
+      if (r.cn !== null) outs.push(r.cn);
+    }
+    return outs;
   }
-  const r = held.kernel.forward(x.data, 'TNC', T, N, h0.data, c0 === null ? null : c0.data, vl);
+  // lstm_state_clip_nan has no backward in the training kernel: refuse rather than cut the
+  // gradient silently.
+  refuseGrad(where, [x, params, h0, c0]);
+  let inf = held.infer;
+  if (inf === null || inf.params !== params || inf.inputSize !== C || inf.kernel.released) {
+    inf?.kernel.dispose();
+    inf = { params, inputSize: C, kernel: new FusedRnnKernel(spec, splitParams(a, C, params.data)) };
+    held.infer = inf;
+  }
+  const r = inf.kernel.forward(x.data, 'TNC', T, N, h0.data, c0 === null ? null : c0.data, vl);
   const out = [new NDArray(r.out, [T, N, a.dirs * hp])];
   if (a.stateOutputs) {
     out.push(new NDArray(r.hn, [LD, N, hp]));
@@ -194,7 +255,7 @@ export const rnnOp: OpFactory = (r) => {
   const a = parseRnn(r);
   const op: PreparedOp = {
     numOutputs: a.stateOutputs ? (a.mode === 'lstm' ? 3 : 2) : 1,
-    deterministic: true,
+    deterministic: a.p === 0,
     infer: (io) => infer(a, io),
     forward: (ins, ctx) => forward(a, r.where, ins, ctx),
   };

@@ -100,12 +100,44 @@ export function fusedForwardTrain(
   weights: readonly (readonly NDArray[])[],
   a: TrainForwardArgs,
 ): { out: NDArray; hn: NDArray; cn: NDArray | null } {
+  const params = weights.flat();
+  const flatW = concat(params.map((w) => w.data));
+  return fusedForwardTrainFlat(
+    spec,
+    slot,
+    flatW,
+    params,
+    (dw) => {
+      const dws: Float32Array[] = [];
+      let at = 0;
+      for (const w of params) {
+        dws.push(dw.subarray(at, at + w.size));
+        at += w.size;
+      }
+      return dws;
+    },
+    a,
+  );
+}
+
+/**
+ * {@link fusedForwardTrain} on weights already packed in the kernel's order (per layer and
+ * direction: i2h_w, h2h_w, i2h_b, h2h_b, h2r_w?): `paramInputs` are the arrays the weights come
+ * from (the tape inputs after data and states) and `paramGrads` turns the kernel's packed weight
+ * gradient into one gradient per entry of `paramInputs`.
+ */
+export function fusedForwardTrainFlat(
+  spec: FusedRnnSpec,
+  slot: TrainerSlot,
+  flatW: Float32Array,
+  paramInputs: readonly NDArray[],
+  paramGrads: (dw: Float32Array) => Float32Array[],
+  a: TrainForwardArgs,
+): { out: NDArray; hn: NDArray; cn: NDArray | null } {
   const { T, N } = a;
   const D = spec.bidirectional ? 2 : 1;
   const H = spec.hidden;
   const lstm = spec.mode === 'lstm';
-  const params = weights.flat();
-  const flatW = concat(params.map((w) => w.data));
   const masks = a.training && a.dropout > 0 && spec.numLayers > 1 ? dropoutMasks(spec, T, N, a.dropout) : null;
   const h0 = a.states[0] ?? null;
   const c0 = lstm ? (a.states[1] ?? null) : null;
@@ -118,7 +150,7 @@ export function fusedForwardTrain(
   const sLen = r.hn.length;
   const cLen = r.cn?.length ?? 0;
   const flat = concat(r.cn === null ? [r.out, r.hn] : [r.out, r.hn, r.cn]);
-  const node = tape('RNN', [a.inputs, h0, c0, ...params], new NDArray(flat, [flat.length]), () => (g) => {
+  const node = tape('RNN', [a.inputs, h0, c0, ...paramInputs], new NDArray(flat, [flat.length]), () => (g) => {
     // Another training forward of this layer (or the memory budget) replaced the reserve
     // space: recompute it from the same inputs, masks and weights (deterministic).
     if (slot.get(spec).savedGeneration !== generation) generation = run().generation;
@@ -133,13 +165,7 @@ export function fusedForwardTrain(
         T,
         N,
       );
-    const dws: Float32Array[] = [];
-    let at = 0;
-    for (const w of params) {
-      dws.push(b.dw.subarray(at, at + w.size));
-      at += w.size;
-    }
-    return [b.dx, h0 === null ? null : b.dh0, c0 === null ? null : b.dc0, ...dws];
+    return [b.dx, h0 === null ? null : b.dh0, c0 === null ? null : b.dc0, ...paramGrads(b.dw)];
   });
   const part = (begin: number, end: number, shape: number[]) => nd.reshape(nd.slice_axis(node, 0, begin, end), shape);
   const hp = spec.projection ?? H;

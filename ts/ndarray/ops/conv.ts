@@ -2,7 +2,8 @@
 // pooling-inl.h, pool.h): the 1-d cases Gluon's Conv1D / *Pool1D layers use. Convolution runs
 // as im2col + the wasm SGEMM, one product per sample and group.
 
-import { refuseGrad } from '../../autograd/tape.js';
+import { type Conv1dGeometry, convolution1dGrad, im2col1d, pooling1dGrad } from '../../autograd/nn_grads.js';
+import { tape } from '../../autograd/tape.js';
 import { backend } from '../../backend/index.js';
 import { parseArgs } from '../../util/options.js';
 import { NDArray, shapeStr } from '../ndarray.js';
@@ -103,7 +104,6 @@ export function Convolution(...args: unknown[]): NDArray {
   );
   const x = checkNd(where, 'data', o.data);
   const w = checkNd(where, 'weight', o.weight);
-  refuseGrad(where, [x, w, o.bias]);
   const k = oneTuple(where, 'kernel', o.kernel, 1);
   const s = oneTuple(where, 'stride', o.stride, 1);
   const dl = oneTuple(where, 'dilate', o.dilate, 1);
@@ -143,19 +143,11 @@ export function Convolution(...args: unknown[]): NDArray {
   const rows = cg * k;
   const col = new Float32Array(rows * wout);
   const prod = new Float32Array(fg * wout);
+  const geo: Conv1dGeometry = { nb, c, width, f, groups, k, s, dl, p, wout };
   const g = backend();
   for (let n = 0; n < nb; n++) {
     for (let gi = 0; gi < groups; gi++) {
-      for (let ci = 0; ci < cg; ci++) {
-        const src = (n * c + gi * cg + ci) * width;
-        for (let j = 0; j < k; j++) {
-          const row = (ci * k + j) * wout;
-          for (let t = 0; t < wout; t++) {
-            const at = t * s - p + j * dl;
-            col[row + t] = at >= 0 && at < width ? (x.data[src + at] as number) : 0;
-          }
-        }
-      }
+      im2col1d(x.data, geo, n, gi, col);
       const wg = w.data.subarray(gi * fg * rows, (gi + 1) * fg * rows);
       g.sgemm(false, false, fg, wout, rows, 1, wg, rows, col, wout, 0, prod, wout);
       for (let fi = 0; fi < fg; fi++) {
@@ -165,7 +157,9 @@ export function Convolution(...args: unknown[]): NDArray {
       }
     }
   }
-  return new NDArray(out, [nb, f, wout]);
+  return tape('Convolution', [x, w, bias], new NDArray(out, [nb, f, wout]), () =>
+    convolution1dGrad(x, w, bias !== null, geo),
+  );
 }
 
 /**
@@ -204,7 +198,6 @@ export function Pooling(...args: unknown[]): NDArray {
     ['data'],
   );
   const x = checkNd(where, 'data', o.data);
-  refuseGrad(where, [x]);
   const type = checkChoice(where, 'poolType', o.poolType, ['max', 'avg', 'sum'] as const);
   const global = checkBool(where, 'globalPool', o.globalPool);
   checkBool(where, 'cudnnOff', o.cudnnOff);
@@ -264,5 +257,6 @@ export function Pooling(...args: unknown[]): NDArray {
       }
     }
   }
-  return new NDArray(out, nwc ? [nb, wout, c] : [nb, c, wout]);
+  const y = new NDArray(out, nwc ? [nb, wout, c] : [nb, c, wout]);
+  return tape('Pooling', [x], y, () => pooling1dGrad(x, y, { nb, c, width, wout, k, s, p, type, includePad, nwc }));
 }

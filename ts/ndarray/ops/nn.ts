@@ -2,7 +2,8 @@
 // nn/layer_norm-inl.h, tensor/dot-inl.h): L2Normalization, LayerNorm, batch_dot.
 
 import { batchDotGrad, batchNormGrad, identityGrad, layerNormGrad } from '../../autograd/grads.js';
-import { isTraining, refuseGrad, tape } from '../../autograd/tape.js';
+import { l2NormalizationGrad, leakyReluGrad } from '../../autograd/nn_grads.js';
+import { isTraining, tape } from '../../autograd/tape.js';
 import { backend } from '../../backend/index.js';
 import { layerNormRows } from '../../backend/norm.js';
 import { parseArgs } from '../../util/options.js';
@@ -53,7 +54,6 @@ export function L2Normalization(...args: unknown[]): NDArray {
     ['data'],
   );
   const x = checkNd(where, 'data', o.data);
-  refuseGrad(where, [x]);
   const eps = checkNum(where, 'eps', o.eps);
   const mode = checkChoice(where, 'mode', o.mode, ['instance', 'channel', 'spatial'] as const);
   if (x.ndim < (mode === 'instance' ? 1 : mode === 'channel' ? 2 : 3)) {
@@ -68,6 +68,7 @@ export function L2Normalization(...args: unknown[]): NDArray {
   else if (mode === 'channel') [outer, len, inner] = [n, x.shape[1] as number, shapeSize(x.shape.slice(2))];
   else [outer, len, inner] = [n * (x.shape[1] as number), shapeSize(x.shape.slice(2)), 1];
   const out = new Float32Array(x.size);
+  const norms = new Float32Array(outer * inner);
   const d = x.data;
   for (let p = 0; p < outer; p++) {
     for (let i = 0; i < inner; i++) {
@@ -78,10 +79,12 @@ export function L2Normalization(...args: unknown[]): NDArray {
         ss += v * v;
       }
       const norm = Math.sqrt(ss + eps);
+      norms[p * inner + i] = norm;
       for (let k = 0; k < len; k++) out[base + k * inner] = (d[base + k * inner] as number) / norm;
     }
   }
-  return new NDArray(out, x.shape);
+  const y = new NDArray(out, x.shape);
+  return tape('L2Normalization', [x], y, () => l2NormalizationGrad(y, norms, outer, len, inner));
 }
 
 /**
@@ -143,7 +146,13 @@ export function LayerNorm(...args: unknown[]): NDArray | [NDArray, NDArray, NDAr
   );
   if (!withStats) return y;
   const statShape = x.shape.map((dd, i) => (i === ax ? 1 : dd));
-  return [y, new NDArray(means, statShape), new NDArray(stds, statShape)];
+  // MXNet's LayerNorm gradient reads only the head gradient of `out` (layer_norm.cc
+  // LayerNormGrad passes ograds[0]): the mean and std outputs are in the graph but pass no
+  // gradient back, so a variable reached only through them gets zeros.
+  const noGrad = () => () => [null, null, null];
+  const m = tape('LayerNorm', [x, gamma, beta], new NDArray(means, statShape), noGrad);
+  const sd = tape('LayerNorm', [x, gamma, beta], new NDArray(stds, statShape), noGrad);
+  return [y, m, sd];
 }
 
 /** LayerNorm along a strided axis (`inner` > 1), or of empty rows. */
@@ -459,7 +468,6 @@ export function LeakyReLU(...args: unknown[]): NDArray {
     ['data'],
   );
   const x = checkNd(where, 'data', o.data);
-  refuseGrad(where, [x, o.gamma]);
   const act = checkChoice(where, 'actType', o.actType, ['leaky', 'prelu', 'elu', 'selu', 'gelu'] as const);
   const slope = checkNum(where, 'slope', o.slope);
   const d = x.data;
@@ -478,7 +486,8 @@ export function LeakyReLU(...args: unknown[]): NDArray {
       const a = g.size === 1 ? (g.data[0] as number) : (g.data[Math.floor(i / inner) % channels] as number);
       out[i] = v > 0 ? v : a * v;
     }
-    return new NDArray(out, x.shape);
+    const y = new NDArray(out, x.shape);
+    return tape('LeakyReLU', [x, g], y, () => leakyReluGrad(act, x, y, slope, g, erf));
   }
   if (o.gamma !== null && o.gamma !== undefined)
     throw new TypeError(`${where}: gamma is only used by actType 'prelu', not '${act}'`);
@@ -491,7 +500,8 @@ export function LeakyReLU(...args: unknown[]): NDArray {
           ? (v) => SELU_LAMBDA * (v > 0 ? v : SELU_ALPHA * Math.expm1(v))
           : (v) => 0.5 * v * (1 + erf(v / Math.SQRT2));
   for (let i = 0; i < out.length; i++) out[i] = f(d[i] as number);
-  return new NDArray(out, x.shape);
+  const y = new NDArray(out, x.shape);
+  return tape('LeakyReLU', [x], y, () => leakyReluGrad(act, x, y, slope, null, erf));
 }
 
 /** `nd.Flatten(data)` (also `nd.flatten`): shape (N, product of the other axes). */

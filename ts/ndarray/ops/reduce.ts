@@ -3,7 +3,7 @@
 // argmax / argmin along one axis or over the flattened array.
 
 import { reduceGrad } from '../../autograd/grads.js';
-import { refuseGrad, tape } from '../../autograd/tape.js';
+import { tape } from '../../autograd/tape.js';
 import { parseArgs } from '../../util/options.js';
 import { NDArray, shapeSize, shapeStr } from '../ndarray.js';
 import { around, axisOf, checkBool, checkInt, checkNd, intTuple, scalarShape } from './common.js';
@@ -125,7 +125,6 @@ function valueReduce(name: keyof typeof REDUCERS, args: unknown[]): NDArray {
   const x = checkNd(where, 'data', o.data);
   const exclude = checkBool(where, 'exclude', o.exclude);
   const keepdims = checkBool(where, 'keepdims', o.keepdims);
-  if (name === 'prod') refuseGrad(where, [x]);
   const axes = reducedAxes(where, x.shape, o.axis, exclude);
   const y = reduceGroups(x, axes, keepdims, REDUCERS[name]);
   return tape(name, [x], y, () => reduceGrad(x, y, axes, name));
@@ -170,14 +169,13 @@ export function norm(...args: unknown[]): NDArray {
     ['data'],
   );
   const x = checkNd(where, 'data', o.data);
-  refuseGrad(where, [x]);
   const ord = checkInt(where, 'ord', o.ord);
   if (ord !== 1 && ord !== 2) throw new RangeError(`${where}: ord must be 1 or 2 (as in MXNet), got ${ord}`);
   if (o.outDtype !== null && o.outDtype !== undefined && o.outDtype !== 'float32')
     throw new TypeError(`${where}: outDtype must be 'float32', got ${String(o.outDtype)}`);
   const keepdims = checkBool(where, 'keepdims', o.keepdims);
   const axes = reducedAxes(where, x.shape, o.axis, false);
-  return reduceGroups(x, axes, keepdims, (s, off, len) => {
+  const y = reduceGroups(x, axes, keepdims, (s, off, len) => {
     let acc = 0;
     if (ord === 1) for (let i = 0; i < len; i++) acc += Math.abs(s[off + i] as number);
     else {
@@ -189,6 +187,7 @@ export function norm(...args: unknown[]): NDArray {
     }
     return acc;
   });
+  return tape('norm', [x], y, () => reduceGrad(x, y, axes, ord === 1 ? 'norm1' : 'norm2'));
 }
 
 function argReduce(name: 'argmax' | 'argmin', args: unknown[]): NDArray {
