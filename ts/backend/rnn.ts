@@ -111,6 +111,22 @@ abstract class Kernel<H extends Handle> implements CachedKernel {
   }
 }
 
+/** The spec as both wasm constructors take it: mode, sizes, projection (0: none), clipping. */
+function specArgs(s: FusedRnnSpec): [RnnMode, number, number, boolean, number, number, boolean, number, number] {
+  const c = s.clip;
+  return [
+    s.mode,
+    s.hidden,
+    s.numLayers,
+    s.bidirectional,
+    s.inputSize,
+    s.projection ?? 0,
+    c !== null,
+    c?.min ?? 0,
+    c?.max ?? 0,
+  ];
+}
+
 function bytesOf(...arrays: ArrayLike<number>[]): { total: number; largest: number } {
   let total = 0;
   let largest = 0;
@@ -141,26 +157,12 @@ export class FusedRnnKernel extends Kernel<WasmFused> {
   constructor(spec: FusedRnnSpec, weights: Float32Array[][]) {
     super();
     this.spec = { ...spec };
-    const c = spec.clip;
     const flat = concat(weights.flat());
     // The flat copy goes in, then the packed copy is built beside it.
     ensureRoom('packing the layer weights', 2 * flat.length * 4, flat.length * 4, null);
     this.handle = guarded(
       'packing the layer weights',
-      () =>
-        new (backend().FusedRnn)(
-          spec.mode,
-          spec.hidden,
-          spec.numLayers,
-          spec.bidirectional,
-          spec.inputSize,
-          spec.projection ?? 0,
-          c !== null,
-          c?.min ?? 0,
-          c?.max ?? 0,
-          c?.nan ?? false,
-          flat,
-        ),
+      () => new (backend().FusedRnn)(...specArgs(spec), spec.clip?.nan ?? false, flat),
     );
     touch(this);
   }
@@ -263,22 +265,7 @@ export class FusedRnnTrainer extends Kernel<WasmTrainer> {
   constructor(spec: FusedRnnSpec) {
     super();
     this.spec = { ...spec };
-    const c = spec.clip;
-    this.handle = guarded(
-      'building the training kernel',
-      () =>
-        new (backend().RnnTrainer)(
-          spec.mode,
-          spec.hidden,
-          spec.numLayers,
-          spec.bidirectional,
-          spec.inputSize,
-          spec.projection ?? 0,
-          c !== null,
-          c?.min ?? 0,
-          c?.max ?? 0,
-        ),
-    );
+    this.handle = guarded('building the training kernel', () => new (backend().RnnTrainer)(...specArgs(spec)));
     touch(this);
   }
 

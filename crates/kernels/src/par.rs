@@ -120,3 +120,26 @@ impl<T> Slots<T> {
         unsafe { &mut *self.ptr.add(i) }
     }
 }
+
+/// Test executor: real threads, one per part, splitting every call (it checks the
+/// disjointness claims of the parallel paths and their bitwise identity to the serial ones).
+#[cfg(test)]
+pub(crate) struct Threads(pub usize);
+
+#[cfg(test)]
+impl Parallel for Threads {
+    fn threads(&self) -> usize {
+        self.0
+    }
+    fn run(&self, parts: usize, f: &(dyn Fn(usize) + Sync)) -> Result<(), String> {
+        std::thread::scope(|s| {
+            for p in 0..parts {
+                s.spawn(move || f(p));
+            }
+        });
+        Ok(())
+    }
+    fn min_parallel_macs(&self) -> usize {
+        0
+    }
+}

@@ -24,6 +24,27 @@ pub(crate) fn parse_mode(mode: &str) -> Result<Mode, JsError> {
     }
 }
 
+/// The spec of a fused stack from a constructor's arguments (`projection` 0 = none).
+pub(crate) fn rnn_spec(
+    mode: &str,
+    hidden: usize,
+    num_layers: usize,
+    bidirectional: bool,
+    input_size: usize,
+    projection: usize,
+    clip: Option<StateClip>,
+) -> Result<RnnSpec, JsError> {
+    Ok(RnnSpec {
+        mode: parse_mode(mode)?,
+        hidden,
+        num_layers,
+        bidirectional,
+        input_size,
+        projection: (projection > 0).then_some(projection),
+        clip,
+    })
+}
+
 /// Splits the concatenated weights (per (layer, dir): i2h_weight, h2h_weight, i2h_bias,
 /// h2h_bias[, h2r_weight]) into per-direction slices, checking the total length.
 pub(crate) fn split_params<'a>(spec: &RnnSpec, flat: &'a [f32]) -> Result<RnnParams<'a>, String> {
@@ -166,19 +187,19 @@ impl FusedRnn {
         clip_nan: bool,
         weights: &[f32],
     ) -> Result<FusedRnn, JsError> {
-        let spec = RnnSpec {
-            mode: parse_mode(mode)?,
+        let spec = rnn_spec(
+            mode,
             hidden,
             num_layers,
             bidirectional,
             input_size,
-            projection: (projection > 0).then_some(projection),
-            clip: clip.then_some(StateClip {
+            projection,
+            clip.then_some(StateClip {
                 min: clip_min,
                 max: clip_max,
                 nan: clip_nan,
             }),
-        };
+        )?;
         let params = split_params(&spec, weights).map_err(|e| JsError::new(&e))?;
         let packed = PackedRnn::new(spec, &params).map_err(kernel_error)?;
         Ok(FusedRnn {

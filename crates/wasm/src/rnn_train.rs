@@ -5,7 +5,7 @@
 //! every call (they change at every optimizer step), so nothing is packed ahead.
 
 use crate::check::{kernel_error, require_len};
-use crate::rnn::{parse_lengths, parse_mode, split_params, take, Staging};
+use crate::rnn::{parse_lengths, rnn_spec, split_params, take, Staging};
 use crate::split;
 use gluon_kernels::rnn::{self, Layout, Mode, RnnSpec, StateClip, TrainState};
 use wasm_bindgen::prelude::*;
@@ -53,19 +53,19 @@ impl RnnTrainer {
         clip_min: f32,
         clip_max: f32,
     ) -> Result<RnnTrainer, JsError> {
-        let spec = RnnSpec {
-            mode: parse_mode(mode)?,
+        let spec = rnn_spec(
+            mode,
             hidden,
             num_layers,
             bidirectional,
             input_size,
-            projection: (projection > 0).then_some(projection),
-            clip: clip.then_some(StateClip {
+            projection,
+            clip.then_some(StateClip {
                 min: clip_min,
                 max: clip_max,
                 nan: false,
             }),
-        };
+        )?;
         rnn::train_supported(&spec).map_err(|e| JsError::new(&e))?;
         Ok(RnnTrainer {
             spec,

@@ -221,6 +221,27 @@ pub(crate) unsafe fn macro_kernel(
     ldc: usize,
 ) {
     let (full, tail) = (mc / MR, mc % MR);
+    // The tail rows against a batch of full-width panels `jps`.
+    let flush = |jps: &[usize]| {
+        let a_panel = &a[full * kc * MR..][..kc * MR];
+        // SAFETY: rows row0 + full * MR.. of these panels' columns (the caller's contract).
+        unsafe {
+            flush_tail(
+                kc,
+                alpha,
+                a_panel,
+                tail,
+                b,
+                b_stride,
+                jps,
+                col0,
+                beta,
+                c,
+                row0 + full * MR,
+                ldc,
+            )
+        };
+    };
     // Full-width panels whose partial-height tail is left for `tile_rows` below.
     let mut tail_panels = [0usize; 4];
     let mut n_tail = 0;
@@ -273,46 +294,12 @@ pub(crate) unsafe fn macro_kernel(
         tail_panels[n_tail] = jp;
         n_tail += 1;
         if n_tail == tail_panels.len() {
-            // SAFETY: as above.
-            unsafe {
-                flush_tail(
-                    kc,
-                    alpha,
-                    a_panel,
-                    tail,
-                    b,
-                    b_stride,
-                    &tail_panels,
-                    col0,
-                    beta,
-                    c,
-                    row0 + full * MR,
-                    ldc,
-                )
-            };
+            flush(&tail_panels);
             n_tail = 0;
         }
     }
     if n_tail > 0 {
-        let a_panel = &a[full * kc * MR..][..kc * MR];
-        let jps = &tail_panels[..n_tail];
-        // SAFETY: as above.
-        unsafe {
-            flush_tail(
-                kc,
-                alpha,
-                a_panel,
-                tail,
-                b,
-                b_stride,
-                jps,
-                col0,
-                beta,
-                c,
-                row0 + full * MR,
-                ldc,
-            )
-        };
+        flush(&tail_panels[..n_tail]);
     }
 }
 

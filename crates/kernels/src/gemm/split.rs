@@ -87,27 +87,7 @@ mod tests {
     use super::{column_blocks, sgemm_par};
     use crate::gemm::sgemm;
     use crate::gemm::tests::fill;
-    use crate::par::Parallel;
-
-    /// Real threads, one per part, splitting every call.
-    struct Threads(usize);
-
-    impl Parallel for Threads {
-        fn threads(&self) -> usize {
-            self.0
-        }
-        fn run(&self, parts: usize, f: &(dyn Fn(usize) + Sync)) -> Result<(), String> {
-            std::thread::scope(|s| {
-                for p in 0..parts {
-                    s.spawn(move || f(p));
-                }
-            });
-            Ok(())
-        }
-        fn min_parallel_macs(&self) -> usize {
-            0
-        }
-    }
+    use crate::par::Threads;
 
     /// Column blocks written in place by parallel parts (the small-m and the packing paths,
     /// every transpose, beta 0 and not, ldc > n) give bitwise the result of one call.

@@ -4,6 +4,7 @@
 use super::reference::{self, Float};
 use super::*;
 use crate::gemm::tests::fill;
+use crate::par::Threads;
 
 /// Owned parameters for one stack (test helper).
 struct Owned {
@@ -568,26 +569,6 @@ fn nan_inputs_follow_mxnet() {
             sample1.iter().all(|v| v.is_nan())
         };
         assert!(ok, "{mode:?} {sample1:?}");
-    }
-}
-
-/// Real threads, one per part (tests the disjointness claims of the parallel paths).
-struct Threads(usize);
-
-impl crate::par::Parallel for Threads {
-    fn threads(&self) -> usize {
-        self.0
-    }
-    fn run(&self, parts: usize, f: &(dyn Fn(usize) + Sync)) -> Result<(), String> {
-        std::thread::scope(|s| {
-            for p in 0..parts {
-                s.spawn(move || f(p));
-            }
-        });
-        Ok(())
-    }
-    fn min_parallel_macs(&self) -> usize {
-        0
     }
 }
 
