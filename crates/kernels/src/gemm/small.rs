@@ -33,11 +33,12 @@ pub(crate) unsafe fn gemm_small_m(
     scratch: &mut Vec<f32>,
 ) -> bool {
     debug_assert!((1..=MR).contains(&m) && n > 0 && k > 0);
-    // SAFETY (both): the caller's window.
     if b.cs == 1 {
+        // SAFETY: the caller's window.
         unsafe { rows_in_place(m, n, k, alpha, a, b, beta, c, ldc, scratch) };
         true
     } else if b.rs == 1 {
+        // SAFETY: the caller's window.
         unsafe { dots(m, n, k, alpha, a, b, beta, c, ldc, scratch) };
         true
     } else {
