@@ -20,6 +20,7 @@ use core::ops::Range;
 use crate::par::RawBuf;
 pub use pack::MatRef;
 use params::NR;
+pub(crate) use split::sgemm_packed_par;
 pub use split::sgemm_par;
 
 pub(crate) use loops::{tile_full_raw, tile_rows_block, BlockDst};

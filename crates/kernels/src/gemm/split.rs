@@ -7,18 +7,78 @@
 
 use super::loops::gemm_raw;
 use super::params::NR;
-use super::{check_operand, op_view, sgemm};
-use crate::par::{Parallel, RawBuf};
+use super::{check_operand, op_view, sgemm, sgemm_packed_raw, sgemm_packed_with, PackedB};
+use crate::par::{Parallel, RawBuf, Slots};
+use core::cell::RefCell;
 use core::ops::Range;
 
-/// `n` columns in at most `parts` ranges starting at multiples of NR.
-fn column_blocks(n: usize, parts: usize) -> Vec<Range<usize>> {
+/// How many column blocks a call of `m x n x k` multiply-adds splits into over `par` (1: it
+/// runs on the calling thread): only calls reaching `par.min_parallel_macs()`, at most one
+/// block per NR panel.
+fn column_parts(m: usize, n: usize, k: usize, par: &dyn Parallel) -> usize {
+    let macs = m.saturating_mul(n).saturating_mul(k);
+    if par.threads() > 1 && macs > 0 && macs >= par.min_parallel_macs() {
+        par.threads().min(n / NR).max(1)
+    } else {
+        1
+    }
+}
+
+/// Block `p` of `n` columns in `parts` ranges starting at multiples of NR (computed, not
+/// collected: a call allocates nothing for its plan).
+fn column_block(n: usize, parts: usize, p: usize) -> Range<usize> {
     let panels = n.div_ceil(NR);
-    let parts = parts.clamp(1, panels.max(1));
-    (0..parts)
-        .map(|i| (panels * i / parts * NR).min(n)..(panels * (i + 1) / parts * NR).min(n))
-        .filter(|r| !r.is_empty())
-        .collect()
+    (panels * p / parts * NR).min(n)..(panels * (p + 1) / parts * NR).min(n)
+}
+
+thread_local! {
+    /// The packing scratch of the parts of [`sgemm_packed_par`] other than the first, one per
+    /// thread, kept between calls (grown to the largest, never shrunk).
+    static PART_SCRATCH: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
+}
+
+/// [`sgemm_packed_with`] over `par`: the columns `n_range` in NR-aligned blocks, each part
+/// writing its block of C in place (bitwise the result of one call). Part 0 packs into
+/// `scratch`, the others into their thread's own scratch. Calls under
+/// `par.min_parallel_macs()` run on the calling thread.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn sgemm_packed_par(
+    m: usize,
+    n_range: Range<usize>,
+    alpha: f32,
+    a: &[f32],
+    lda: usize,
+    b: &PackedB,
+    beta: f32,
+    c: &mut [f32],
+    ldc: usize,
+    scratch: &mut Vec<f32>,
+    par: &dyn Parallel,
+) -> Result<(), String> {
+    let w = n_range.len();
+    let parts = column_parts(m, w, b.k(), par);
+    if parts <= 1 {
+        sgemm_packed_with(m, n_range, alpha, a, lda, b, beta, c, ldc, scratch);
+        return Ok(());
+    }
+    let cb = RawBuf::new(c);
+    let own = Slots::new(core::slice::from_mut(scratch));
+    par.run(parts, &|p| {
+        let r = column_block(w, parts, p);
+        let cols = n_range.start + r.start..n_range.start + r.end;
+        // SAFETY: part p alone writes columns `cols` of C (rows 0..m), which `c` holds
+        // (checked by `sgemm_packed_raw`) and which stays exclusively borrowed until `run`
+        // returns; part 0 alone uses the caller's scratch, the others their thread's.
+        let run = |s: &mut Vec<f32>| unsafe {
+            sgemm_packed_raw(m, cols.clone(), alpha, a, lda, b, beta, cb, ldc, s)
+        };
+        if p == 0 {
+            // SAFETY: slot 0 is used by part 0 only.
+            run(unsafe { own.get(0) });
+        } else {
+            PART_SCRATCH.with(|s| run(&mut s.borrow_mut()));
+        }
+    })
 }
 
 /// [`sgemm`] over `par`: split by column blocks when the call has at least
@@ -40,13 +100,8 @@ pub fn sgemm_par(
     ldc: usize,
     par: &dyn Parallel,
 ) -> Result<(), String> {
-    let macs = m.saturating_mul(n).saturating_mul(k);
-    let blocks = if par.threads() > 1 && macs > 0 && macs >= par.min_parallel_macs() {
-        column_blocks(n, par.threads().min(n / NR))
-    } else {
-        Vec::new()
-    };
-    if blocks.len() <= 1 {
+    let parts = column_parts(m, n, k, par);
+    if parts <= 1 {
         sgemm(
             trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,
         );
@@ -58,8 +113,8 @@ pub fn sgemm_par(
     check_operand("B", b.len(), br, bc, ldb);
     check_operand("C", c.len(), m, n, ldc);
     let cb = RawBuf::new(c);
-    par.run(blocks.len(), &|p| {
-        let r = &blocks[p];
+    par.run(parts, &|p| {
+        let r = column_block(n, parts, p);
         // Column block j0.. of op(B): B[:, j0..] (no transpose) or rows j0.. of B (transpose).
         let b_off = if trans_b { r.start * ldb } else { r.start };
         let mut scratch = Vec::new();
@@ -84,7 +139,7 @@ pub fn sgemm_par(
 
 #[cfg(test)]
 mod tests {
-    use super::{column_blocks, sgemm_par};
+    use super::{column_block, sgemm_packed_par, sgemm_par};
     use crate::gemm::sgemm;
     use crate::gemm::tests::fill;
     use crate::par::Threads;
@@ -141,19 +196,78 @@ mod tests {
         }
     }
 
+    /// The packed-B variant: every column range (NR-aligned or not), beta 0 and not, split over
+    /// real threads, is bitwise one call of `sgemm_packed_with`.
+    #[test]
+    fn packed_parallel_columns_are_bitwise_identical_to_one_call() {
+        use crate::gemm::{sgemm_packed_with, PackedB};
+        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        for &(m, n, k) in &[
+            (1, 33, 5),
+            (3, 9, 300),
+            (4, 16, 7),
+            (16, 64, 40),
+            (17, 41, 13),
+        ] {
+            let b = PackedB::new(true, k, n, &fill(k * n, 2), k);
+            let a = fill(m * k, 1);
+            for range in [0..n, 8..n, 3..n.min(30)] {
+                for beta in [0.0, 1.5] {
+                    let ldc = n + 3;
+                    let c0 = fill(m * ldc, 3);
+                    let mut want = c0.clone();
+                    let mut s = Vec::new();
+                    sgemm_packed_with(
+                        m,
+                        range.clone(),
+                        0.7,
+                        &a,
+                        k,
+                        &b,
+                        beta,
+                        &mut want,
+                        ldc,
+                        &mut s,
+                    );
+                    for threads in [2, 3] {
+                        let mut c = c0.clone();
+                        sgemm_packed_par(
+                            m,
+                            range.clone(),
+                            0.7,
+                            &a,
+                            k,
+                            &b,
+                            beta,
+                            &mut c,
+                            ldc,
+                            &mut s,
+                            &Threads(threads),
+                        )
+                        .unwrap();
+                        assert_eq!(
+                            bits(&c),
+                            bits(&want),
+                            "m {m} n {n} k {k} {range:?} beta {beta}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn column_blocks_cover_exactly_and_align() {
         for n in 0..70 {
             for parts in 1..6 {
-                let rs = column_blocks(n, parts);
                 let mut next = 0;
-                for r in &rs {
+                for p in 0..parts {
+                    let r = column_block(n, parts, p);
                     assert_eq!(r.start, next);
                     assert_eq!(r.start % super::NR, 0);
                     next = r.end;
                 }
                 assert_eq!(next, n);
-                assert!(rs.len() <= parts);
             }
         }
     }
