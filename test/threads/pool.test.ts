@@ -141,6 +141,6 @@ describe('worker pool (2 threads)', () => {
     const one = withThreads(1, grads);
     const two = grads();
     expect(two.length).toBe(one.length);
-    two.forEach((g, i) => expect(bits(g), `gradient ${i}`).toEqual(bits(one[i] as Float32Array)));
+    for (const [i, g] of two.entries()) expect(bits(g), `gradient ${i}`).toEqual(bits(one[i] as Float32Array));
   });
 });
