@@ -131,8 +131,9 @@ pub(crate) fn block_ranges(blocks: usize, parts: usize, p: usize) -> Range<usize
 }
 
 /// Runs time step `t`: `xproj_t` (`n` rows of `G*hp` packed gate columns, the input
-/// projection without biases, or computed here from `input`) receives `h_prev · Wh^T` in place, then the biases and the
-/// nonlinearities update the states and write the outputs. Rows with `t >= valid[b]` keep their state and output zeros.
+/// projection without biases, or computed here from `input`) receives `h_prev · Wh^T` in
+/// place, then the biases and the nonlinearities update the states and write the outputs.
+/// Rows with `t >= valid[b]` keep their state and output zeros.
 /// The unit blocks are split over `parts` parts of `par` (`nbuf` holds one block buffer
 /// per part).
 #[allow(clippy::too_many_arguments)]
