@@ -6,7 +6,10 @@ import { backend, ensureRoom, guarded } from '../backend/index.js';
 import { NDArray, type Shape, shapeSize } from '../ndarray/ndarray.js';
 import type { BackwardFn } from './tape.js';
 
-/** C (m x n) = op(A) op(B) on the wasm SGEMM (row-major). @internal */
+/**
+ * C (m x n) = op(A) op(B) on the wasm SGEMM (row-major): `a` is (m x k) or, transposed,
+ * (k x m); `b` is (k x n) or (n x k). `what` names the operation in a memory error. @internal
+ */
 export function gemm(
   transA: boolean,
   transB: boolean,
@@ -15,13 +18,12 @@ export function gemm(
   k: number,
   a: Float32Array,
   b: Float32Array,
+  what = 'dot backward',
 ): Float32Array {
   const c = new Float32Array(m * n);
   if (m === 0 || n === 0 || k === 0) return c;
-  ensureRoom('dot backward', (a.length + b.length + c.length) * 4, Math.max(a.length, b.length, c.length) * 4, null);
-  guarded('dot backward', () =>
-    backend().sgemm(transA, transB, m, n, k, 1, a, transA ? m : k, b, transB ? k : n, 0, c, n),
-  );
+  ensureRoom(what, (a.length + b.length + c.length) * 4, Math.max(a.length, b.length, c.length) * 4, null);
+  guarded(what, () => backend().sgemm(transA, transB, m, n, k, 1, a, transA ? m : k, b, transB ? k : n, 0, c, n));
   return c;
 }
 

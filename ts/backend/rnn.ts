@@ -137,7 +137,30 @@ function bytesOf(...arrays: ArrayLike<number>[]): { total: number; largest: numb
   return { total, largest };
 }
 
-function concat(parts: Float32Array[]): Float32Array {
+/** The lengths of a fused stack's `[output | hn | cn]` for a (T, N) call (cn: LSTM only). */
+function outputSizes(s: FusedRnnSpec, T: number, N: number): { out: number; hn: number; total: number } {
+  const dirs = s.bidirectional ? 2 : 1;
+  const out = T * N * dirs * (s.projection ?? s.hidden);
+  const hn = s.numLayers * dirs * N * (s.projection ?? s.hidden);
+  const cn = s.mode === 'lstm' ? s.numLayers * dirs * N * s.hidden : 0;
+  return { out, hn, total: out + hn + cn };
+}
+
+/** Views of `[output | hn | cn]` in one copied-out buffer. */
+function splitOutputs(
+  s: FusedRnnSpec,
+  buf: Float32Array,
+  o: { out: number; hn: number },
+): { out: Float32Array; hn: Float32Array; cn: Float32Array | null } {
+  return {
+    out: buf.subarray(0, o.out),
+    hn: buf.subarray(o.out, o.out + o.hn),
+    cn: s.mode === 'lstm' ? buf.subarray(o.out + o.hn) : null,
+  };
+}
+
+/** The arrays one after the other in one new array. @internal */
+export function concat(parts: readonly Float32Array[]): Float32Array {
   let n = 0;
   for (const p of parts) n += p.length;
   const out = new Float32Array(n);
@@ -177,21 +200,12 @@ export class FusedRnnKernel extends Kernel<WasmFused> {
     validLength: Float32Array | null,
   ): { out: Float32Array; hn: Float32Array; cn: Float32Array | null } {
     const handle = this.live('FusedRnnKernel');
-    const s = this.spec;
     const vl = validLength ?? EMPTY;
-    const hp = s.projection ?? s.hidden;
-    const dirs = s.bidirectional ? 2 : 1;
-    const outLen = T * N * dirs * hp;
-    const hnLen = s.numLayers * dirs * N * hp;
-    const cnLen = s.mode === 'lstm' ? s.numLayers * dirs * N * s.hidden : 0;
-    const buf = this.staged('forward', handle, [x, h0 ?? EMPTY, c0 ?? EMPTY, vl], outLen + hnLen + cnLen, () =>
+    const o = outputSizes(this.spec, T, N);
+    const buf = this.staged('forward', handle, [x, h0 ?? EMPTY, c0 ?? EMPTY, vl], o.total, () =>
       handle.forward(layout === 'NTC', T, N, x.length, h0?.length ?? 0, c0?.length ?? 0, vl.length),
     );
-    return {
-      out: buf.subarray(0, outLen),
-      hn: buf.subarray(outLen, outLen + hnLen),
-      cn: s.mode === 'lstm' ? buf.subarray(outLen + hnLen) : null,
-    };
+    return splitOutputs(this.spec, buf, o);
   }
 }
 
@@ -287,19 +301,14 @@ export class FusedRnnTrainer extends Kernel<WasmTrainer> {
     masks: Float32Array | null,
   ): TrainForwardResult {
     const handle = this.live('FusedRnnTrainer');
-    const s = this.spec;
     const vl = validLength ?? EMPTY;
     const m = masks ?? EMPTY;
-    const dirs = s.bidirectional ? 2 : 1;
-    const hp = s.projection ?? s.hidden;
-    const outLen = T * N * dirs * hp;
-    const hnLen = s.numLayers * dirs * N * hp;
-    const cnLen = s.mode === 'lstm' ? s.numLayers * dirs * N * s.hidden : 0;
+    const o = outputSizes(this.spec, T, N);
     const ins = [weights, x, h0 ?? EMPTY, c0 ?? EMPTY, vl, m];
     // The reserve space grows with the call: about 8 floats per output value and layer.
-    ensureRoom('training forward', 8 * outLen * 4 * s.numLayers, outLen * 4 * 4, this);
+    ensureRoom('training forward', 8 * o.out * 4 * this.spec.numLayers, o.out * 4 * 4, this);
     let generation = 0;
-    const buf = this.staged('training forward', handle, ins, outLen + hnLen + cnLen, () => {
+    const buf = this.staged('training forward', handle, ins, o.total, () => {
       generation = handle.forward(
         layout === 'NTC',
         T,
@@ -312,12 +321,7 @@ export class FusedRnnTrainer extends Kernel<WasmTrainer> {
         m.length,
       );
     });
-    return {
-      generation,
-      out: buf.subarray(0, outLen),
-      hn: buf.subarray(outLen, outLen + hnLen),
-      cn: s.mode === 'lstm' ? buf.subarray(outLen + hnLen) : null,
-    };
+    return { generation, ...splitOutputs(this.spec, buf, o) };
   }
 
   /** Backward of forward `generation` (which must be `savedGeneration`); null state gradients are zeros. */

@@ -7,12 +7,12 @@ import {
   embeddingGrad,
   fullyConnectedGrad,
   gatherGrad,
+  gemm,
   maskGrad,
   whereGrad,
 } from '../autograd/grads.js';
 import { tapeArith, tapeUnary } from '../autograd/hooks.js';
 import { isTraining, tape } from '../autograd/tape.js';
-import { backend, ensureRoom, guarded } from '../backend/index.js';
 import { nextUniform } from '../random.js';
 import { type PositionalArgs, parseArgs } from '../util/options.js';
 import { NDArray, normAxis, shapeSize, shapeStr } from './ndarray.js';
@@ -25,27 +25,6 @@ function checkNd(where: string, what: string, x: unknown): NDArray {
     );
   }
   return x;
-}
-
-/**
- * C (m x n) = op(A) op(B), row-major, on the wasm SGEMM. `a` is (m x k) or, transposed, (k x m);
- * `b` is (k x n) or (n x k).
- */
-function matmul(
-  transA: boolean,
-  transB: boolean,
-  m: number,
-  n: number,
-  k: number,
-  a: Float32Array,
-  b: Float32Array,
-): Float32Array {
-  const c = new Float32Array(m * n);
-  if (m === 0 || n === 0 || k === 0) return c;
-  const bytes = (a.length + b.length + c.length) * 4;
-  ensureRoom('dot', bytes, Math.max(a.length, b.length, c.length) * 4, null);
-  guarded('dot', () => backend().sgemm(transA, transB, m, n, k, 1, a, transA ? m : k, b, transB ? k : n, 0, c, n));
-  return c;
 }
 
 /** Keyword options of {@link dot} (`nd.dot(lhs, rhs, transpose_a=False, transpose_b=False)`). */
@@ -97,7 +76,7 @@ export function dot(...args: unknown[]): NDArray {
   }
   const m = shapeSize(aRest);
   const n = shapeSize(bRest);
-  const out = matmul(ta, tb, m, n, ka, a.data, b.data);
+  const out = gemm(ta, tb, m, n, ka, a.data, b.data, 'dot');
   const shape = [...aRest, ...bRest];
   return tape('dot', [a, b], new NDArray(out, shape.length === 0 ? [1] : shape), () => dotGrad(a, b, ta, tb, m, n, ka));
 }
@@ -163,7 +142,7 @@ export function FullyConnected(...args: unknown[]): NDArray {
     );
   }
   const m = shapeSize(lead);
-  const out = matmul(false, true, m, units, k, x.data, w.data);
+  const out = gemm(false, true, m, units, k, x.data, w.data, 'dot');
   let b: NDArray | null = null;
   if (!o.noBias && o.bias !== null && o.bias !== undefined) {
     b = checkNd('nd.FullyConnected', 'bias', o.bias);

@@ -5,7 +5,7 @@
 // keeps the differentiable-op path (rnn_layer_ops.ts), which refuses it with a clear error.
 
 import { tape } from '../../autograd/tape.js';
-import { type FusedRnnSpec, FusedRnnTrainer } from '../../backend/rnn.js';
+import { concat, type FusedRnnSpec, FusedRnnTrainer } from '../../backend/rnn.js';
 import * as nd from '../../ndarray/index.js';
 import { NDArray } from '../../ndarray/ndarray.js';
 import { nextUniform } from '../../random.js';
@@ -76,18 +76,6 @@ function dropoutMasks(spec: FusedRnnSpec, T: number, N: number, p: number): Floa
   const scale = 1 / keep;
   for (let i = 0; i < masks.length; i++) masks[i] = (nextUniform() < keep ? 1 : 0) * scale;
   return masks;
-}
-
-function concat(parts: readonly Float32Array[]): Float32Array {
-  let n = 0;
-  for (const q of parts) n += q.length;
-  const out = new Float32Array(n);
-  let o = 0;
-  for (const q of parts) {
-    out.set(q, o);
-    o += q.length;
-  }
-  return out;
 }
 
 /**
