@@ -98,6 +98,30 @@ export interface Pool1dGeometry {
   readonly nwc: boolean;
 }
 
+/** Offsets of element (n, ch, t) of a pooling's data and of its output, in either layout. */
+export function poolOffsets(geo: Pool1dGeometry): {
+  inAt: (n: number, ch: number, t: number) => number;
+  outAt: (n: number, ch: number, t: number) => number;
+} {
+  const { c, width, wout, nwc } = geo;
+  return nwc
+    ? { inAt: (n, ch, t) => (n * width + t) * c + ch, outAt: (n, ch, t) => (n * wout + t) * c + ch }
+    : { inAt: (n, ch, t) => (n * c + ch) * width + t, outAt: (n, ch, t) => (n * c + ch) * wout + t };
+}
+
+/**
+ * The window of output `t`: data elements `start..end` (padding cut off) and the divisor of
+ * avg pooling, which counts the padding when `includePad` (pool.h).
+ */
+export function poolWindow(geo: Pool1dGeometry, t: number): { start: number; end: number; size: number } {
+  const { width, k, s, p, includePad } = geo;
+  const from = t * s - p;
+  const to = Math.min(from + k, width + p);
+  const start = Math.max(from, 0);
+  const end = Math.min(to, width);
+  return { start, end, size: includePad ? to - from : end - start };
+}
+
 /**
  * Backward of Pooling (pool.h unpool_*_1d): max sends each output's gradient to the first
  * element of its window (scan order) equal to the output; avg divides by the same window size
@@ -105,24 +129,14 @@ export interface Pool1dGeometry {
  */
 export function pooling1dGrad(x: NDArray, y: NDArray, geo: Pool1dGeometry): BackwardFn {
   return (g) => {
-    const { nb, c, width, wout, k, s, p, type, includePad, nwc } = geo;
-    const inAt = nwc
-      ? (n: number, ch: number, t: number) => (n * width + t) * c + ch
-      : (n: number, ch: number, t: number) => (n * c + ch) * width + t;
-    const outAt = nwc
-      ? (n: number, ch: number, t: number) => (n * wout + t) * c + ch
-      : (n: number, ch: number, t: number) => (n * c + ch) * wout + t;
+    const { nb, c, wout, type } = geo;
+    const { inAt, outAt } = poolOffsets(geo);
     const gx = new Float32Array(x.size);
     const xd = x.data;
     for (let n = 0; n < nb; n++) {
       for (let ch = 0; ch < c; ch++) {
         for (let t = 0; t < wout; t++) {
-          let start = t * s - p;
-          let end = Math.min(start + k, width + p);
-          let size = end - start;
-          start = Math.max(start, 0);
-          end = Math.min(end, width);
-          if (!includePad) size = end - start;
+          const { start, end, size } = poolWindow(geo, t);
           const o = outAt(n, ch, t);
           const gv = g[o] as number;
           if (type === 'max') {

@@ -2,7 +2,15 @@
 // pooling-inl.h, pool.h): the 1-d cases Gluon's Conv1D / *Pool1D layers use. Convolution runs
 // as im2col + the wasm SGEMM, one product per sample and group.
 
-import { type Conv1dGeometry, convolution1dGrad, im2col1d, pooling1dGrad } from '../../autograd/nn_grads.js';
+import {
+  type Conv1dGeometry,
+  convolution1dGrad,
+  im2col1d,
+  type Pool1dGeometry,
+  pooling1dGrad,
+  poolOffsets,
+  poolWindow,
+} from '../../autograd/nn_grads.js';
 import { tape } from '../../autograd/tape.js';
 import { backend } from '../../backend/index.js';
 import { parseArgs } from '../../util/options.js';
@@ -231,22 +239,12 @@ export function Pooling(...args: unknown[]): NDArray {
     wout = conv === 'valid' ? Math.floor((width + 2 * p - k) / s) + 1 : Math.floor((width + 2 * p - k + s - 1) / s) + 1;
   }
   const out = new Float32Array(nb * c * wout);
-  // Element (n, ch, t) of data and output in either layout.
-  const inAt = nwc
-    ? (n: number, ch: number, t: number) => (n * width + t) * c + ch
-    : (n: number, ch: number, t: number) => (n * c + ch) * width + t;
-  const outAt = nwc
-    ? (n: number, ch: number, t: number) => (n * wout + t) * c + ch
-    : (n: number, ch: number, t: number) => (n * c + ch) * wout + t;
+  const geo: Pool1dGeometry = { nb, c, width, wout, k, s, p, type, includePad, nwc };
+  const { inAt, outAt } = poolOffsets(geo);
   for (let n = 0; n < nb; n++) {
     for (let ch = 0; ch < c; ch++) {
       for (let t = 0; t < wout; t++) {
-        let start = t * s - p;
-        let end = Math.min(start + k, width + p);
-        let size = end - start;
-        start = Math.max(start, 0);
-        end = Math.min(end, width);
-        if (!includePad) size = end - start;
+        const { start, end, size } = poolWindow(geo, t);
         let acc = type === 'max' ? -Infinity : 0;
         for (let i = start; i < end; i++) {
           const v = x.data[inAt(n, ch, i)] as number;
@@ -258,5 +256,5 @@ export function Pooling(...args: unknown[]): NDArray {
     }
   }
   const y = new NDArray(out, nwc ? [nb, wout, c] : [nb, c, wout]);
-  return tape('Pooling', [x], y, () => pooling1dGrad(x, y, { nb, c, width, wout, k, s, p, type, includePad, nwc }));
+  return tape('Pooling', [x], y, () => pooling1dGrad(x, y, geo));
 }
