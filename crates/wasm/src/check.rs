@@ -15,6 +15,14 @@ pub fn check_matrix(
     gluon_kernels::gemm::operand_fits(what, len, rows, cols, ld).map_err(|e| JsError::new(&e))
 }
 
+/// The product of `dims`, or an error naming `what` when it does not fit `usize` (32 bits on
+/// wasm32).
+pub fn elems(dims: &[usize], what: &str) -> Result<usize, JsError> {
+    dims.iter()
+        .try_fold(1usize, |a, &d| a.checked_mul(d))
+        .ok_or_else(|| JsError::new(&format!("{what}: size overflows")))
+}
+
 /// Checks an exact element count.
 pub fn require_len(what: &str, got: usize, want: usize) -> Result<(), JsError> {
     if got == want {

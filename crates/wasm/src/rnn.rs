@@ -4,7 +4,7 @@
 //! out. Steady-state calls therefore allocate nothing in wasm memory. This crate only checks
 //! sizes and calls the kernels, which decide how to spread the work over the pool.
 
-use crate::check::{kernel_error, require_len};
+use crate::check::{elems, kernel_error, require_len};
 use crate::split;
 use gluon_kernels::alloc;
 use gluon_kernels::rnn::{
@@ -153,6 +153,44 @@ impl Staging {
     }
 }
 
+/// The output lengths of one call of a stack: `[output | hn | cn]` (cn 0 but for LSTM).
+pub(crate) struct StackIo {
+    pub out: usize,
+    pub hn: usize,
+    pub cn: usize,
+}
+
+/// Checks the staged input lengths of a `(t, n)` call of the stack `spec` (`x_len` floats of
+/// x; `h0_len` / `c0_len` 0 for zeros) and returns its output lengths.
+pub(crate) fn check_stack_call(
+    spec: &RnnSpec,
+    t: usize,
+    n: usize,
+    x_len: usize,
+    h0_len: usize,
+    c0_len: usize,
+) -> Result<StackIo, JsError> {
+    let (d, h, hs) = (spec.dirs(), spec.hidden, spec.out_size());
+    let is_lstm = spec.mode == Mode::Lstm;
+    let hn = elems(&[spec.num_layers, d, n, hs], "states")?;
+    let cstates = elems(&[spec.num_layers, d, n, h], "states")?;
+    require_len("input", x_len, elems(&[t, n, spec.input_size], "input")?)?;
+    if h0_len != 0 {
+        require_len("h0", h0_len, hn)?;
+    }
+    if c0_len != 0 {
+        if !is_lstm {
+            return Err(JsError::new("c0: only LSTM has a cell state"));
+        }
+        require_len("c0", c0_len, cstates)?;
+    }
+    Ok(StackIo {
+        out: elems(&[t, n, d, hs], "output")?,
+        hn,
+        cn: if is_lstm { cstates } else { 0 },
+    })
+}
+
 /// Takes `n` floats off the front of `rest`.
 pub(crate) fn take<'a>(rest: &mut &'a [f32], n: usize) -> &'a [f32] {
     let (head, tail) = rest.split_at(n);
@@ -237,32 +275,10 @@ impl FusedRnn {
         vl_len: usize,
     ) -> Result<(), JsError> {
         let spec = *self.packed.spec();
-        let states = spec.num_layers * spec.dirs() * n;
-        let (hp, h) = (spec.out_size(), spec.hidden);
         let is_lstm = spec.mode == Mode::Lstm;
-        let elems = |a: usize, b: usize, what: &str| {
-            a.checked_mul(b)
-                .ok_or_else(|| JsError::new(&format!("{what}: size overflows")))
-        };
-        require_len(
-            "input",
-            x_len,
-            elems(elems(t, n, "input")?, spec.input_size, "input")?,
-        )?;
-        if h0_len != 0 {
-            require_len("h0", h0_len, states * hp)?;
-        }
-        if c0_len != 0 {
-            if !is_lstm {
-                return Err(JsError::new("c0: only LSTM has a cell state"));
-            }
-            require_len("c0", c0_len, states * h)?;
-        }
-        let out_len = elems(t * n, spec.dirs() * hp, "output")?;
-        let hn_len = states * hp;
-        let cn_len = if is_lstm { states * h } else { 0 };
+        let io = check_stack_call(&spec, t, n, x_len, h0_len, c0_len)?;
         let inputs = x_len + h0_len + c0_len + vl_len;
-        let (mut input, outputs) = self.io.split(inputs, out_len + hn_len + cn_len)?;
+        let (mut input, outputs) = self.io.split(inputs, io.out + io.hn + io.cn)?;
         let x = take(&mut input, x_len);
         let h0 = take(&mut input, h0_len);
         let c0 = take(&mut input, c0_len);
@@ -272,8 +288,8 @@ impl FusedRnn {
             parse_lengths(take(&mut input, vl_len), n, t, &mut self.lengths)?;
             Some(&self.lengths[..])
         };
-        let (out, rest) = outputs.split_at_mut(out_len);
-        let (hn, cn) = rest.split_at_mut(hn_len);
+        let (out, rest) = outputs.split_at_mut(io.out);
+        let (hn, cn) = rest.split_at_mut(io.hn);
         rnn::rnn_forward_par(
             &self.packed,
             if ntc { Layout::Ntc } else { Layout::Tnc },
@@ -348,12 +364,8 @@ impl CellKernel {
     ) -> Result<(), JsError> {
         let (mode, hidden, input) = self.packed.shape();
         let is_lstm = mode == Mode::Lstm;
-        let elems = |a: usize, b: usize, what: &str| {
-            a.checked_mul(b)
-                .ok_or_else(|| JsError::new(&format!("{what}: size overflows")))
-        };
-        require_len("input", x_len, elems(n, input, "input")?)?;
-        require_len("h", h_len, elems(n, hidden, "h")?)?;
+        require_len("input", x_len, elems(&[n, input], "input")?)?;
+        require_len("h", h_len, elems(&[n, hidden], "h")?)?;
         if c_len != 0 {
             if !is_lstm {
                 return Err(JsError::new("c: only LSTMCell has a cell state"));

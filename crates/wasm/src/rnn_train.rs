@@ -4,8 +4,8 @@
 //! as one call) and a staging area like [`crate::rnn::FusedRnn`]'s. Weights are passed with
 //! every call (they change at every optimizer step), so nothing is packed ahead.
 
-use crate::check::{kernel_error, require_len};
-use crate::rnn::{parse_lengths, rnn_spec, split_params, take, Staging};
+use crate::check::{elems, kernel_error, require_len};
+use crate::rnn::{check_stack_call, parse_lengths, rnn_spec, split_params, take, Staging};
 use crate::split;
 use gluon_kernels::rnn::{self, Layout, Mode, RnnSpec, StateClip, TrainState};
 use wasm_bindgen::prelude::*;
@@ -28,12 +28,6 @@ pub struct RnnTrainer {
     lengths: Vec<usize>,
     saved: Option<Saved>,
     generation: u32,
-}
-
-fn elems(dims: &[usize], what: &str) -> Result<usize, JsError> {
-    dims.iter()
-        .try_fold(1usize, |a, &d| a.checked_mul(d))
-        .ok_or_else(|| JsError::new(&format!("{what}: size overflows")))
 }
 
 #[wasm_bindgen]
@@ -116,22 +110,10 @@ impl RnnTrainer {
     ) -> Result<u32, JsError> {
         self.saved = None;
         let spec = self.spec;
-        let (d, h, hs) = (spec.dirs(), spec.hidden, spec.out_size());
+        let (d, hs) = (spec.dirs(), spec.out_size());
         let is_lstm = spec.mode == Mode::Lstm;
-        let states = elems(&[spec.num_layers, d, n, hs], "states")?;
-        let cstates = elems(&[spec.num_layers, d, n, h], "states")?;
         require_len("weights", w_len, self.weight_len()?)?;
-        require_len("input", x_len, elems(&[t, n, spec.input_size], "input")?)?;
-        if h0_len != 0 {
-            require_len("h0", h0_len, states)?;
-        }
-        if c0_len != 0 {
-            if !is_lstm {
-                return Err(JsError::new("c0: only LSTM has a cell state"));
-            }
-            require_len("c0", c0_len, cstates)?;
-        }
-        let out_len = elems(&[t, n, d, hs], "output")?;
+        let io = check_stack_call(&spec, t, n, x_len, h0_len, c0_len)?;
         if mask_len != 0 {
             require_len(
                 "masks",
@@ -139,9 +121,8 @@ impl RnnTrainer {
                 elems(&[spec.num_layers - 1, t, n, d, hs], "masks")?,
             )?;
         }
-        let cn_len = if is_lstm { cstates } else { 0 };
         let inputs = w_len + x_len + h0_len + c0_len + vl_len + mask_len;
-        let (mut input, outputs) = self.io.split(inputs, out_len + states + cn_len)?;
+        let (mut input, outputs) = self.io.split(inputs, io.out + io.hn + io.cn)?;
         let weights = take(&mut input, w_len);
         let x = take(&mut input, x_len);
         let h0 = take(&mut input, h0_len);
@@ -154,8 +135,8 @@ impl RnnTrainer {
         };
         let masks = take(&mut input, mask_len);
         let params = split_params(&spec, weights).map_err(|e| JsError::new(&e))?;
-        let (out, rest) = outputs.split_at_mut(out_len);
-        let (hn, cn) = rest.split_at_mut(states);
+        let (out, rest) = outputs.split_at_mut(io.out);
+        let (hn, cn) = rest.split_at_mut(io.hn);
         rnn::train_forward(
             &mut self.state,
             &spec,
