@@ -40,6 +40,61 @@ pub fn grow<'a>(v: &'a mut Vec<f32>, len: usize, what: &str) -> Result<&'a mut [
     Ok(&mut v[..len])
 }
 
+/// Floats per cache line: [`Aligned`] buffers start on one.
+const LINE: usize = 16;
+
+/// A zero-filled float buffer whose first element starts a 64-byte cache line. The
+/// allocator only promises 8 bytes on wasm32, and a 16-byte SIMD load that straddles two
+/// lines costs two: weight streams read from L2 ran 7% slower when misaligned by 8 bytes.
+#[derive(Debug, Default)]
+pub struct Aligned {
+    buf: Vec<f32>,
+    off: usize,
+    len: usize,
+}
+
+impl Aligned {
+    /// `len` zeros, the first on a cache-line boundary.
+    pub fn zeroed(len: usize, what: &str) -> Result<Self, String> {
+        let buf = zeroed(len.saturating_add(LINE - 1), what)?;
+        let off = (buf.as_ptr() as usize / 4).wrapping_neg() % LINE;
+        Ok(Aligned { buf, off, len })
+    }
+
+    /// Floats held, padding included (for memory accounting).
+    pub fn floats(&self) -> usize {
+        self.buf.capacity()
+    }
+}
+
+impl Clone for Aligned {
+    /// A copy on a cache line of its own (the allocation, like `Vec::clone`'s, aborts on
+    /// failure).
+    fn clone(&self) -> Self {
+        let mut buf = vec![0.0; self.len + LINE - 1];
+        let off = (buf.as_ptr() as usize / 4).wrapping_neg() % LINE;
+        buf[off..][..self.len].copy_from_slice(self);
+        Aligned {
+            buf,
+            off,
+            len: self.len,
+        }
+    }
+}
+
+impl core::ops::Deref for Aligned {
+    type Target = [f32];
+    fn deref(&self) -> &[f32] {
+        &self.buf[self.off..][..self.len]
+    }
+}
+
+impl core::ops::DerefMut for Aligned {
+    fn deref_mut(&mut self) -> &mut [f32] {
+        &mut self.buf[self.off..][..self.len]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,5 +108,25 @@ mod tests {
         assert_eq!(v, [1.0; 3], "a failed grow leaves the vector as it was");
         assert_eq!(grow(&mut v, 5, "ok").unwrap(), &[1.0, 1.0, 1.0, 0.0, 0.0]);
         assert!(zeroed(0, "empty").unwrap().is_empty());
+    }
+
+    #[test]
+    fn aligned_buffers_start_on_a_cache_line() {
+        for len in [0, 1, 15, 16, 17, 1000] {
+            // Allocations of odd sizes in between move the allocator's next address around.
+            let _spacer = vec![0u8; len % 7 + 1];
+            let mut a = Aligned::zeroed(len, "test").unwrap();
+            assert_eq!(a.len(), len);
+            assert_eq!(a.as_ptr() as usize % 64, 0, "len {len}");
+            assert!(a.iter().all(|&v| v == 0.0) && a.floats() >= len);
+            a.iter_mut().enumerate().for_each(|(i, v)| *v = i as f32);
+            assert_eq!(a.clone()[..], a[..]);
+            assert_eq!(
+                a.clone().as_ptr() as usize % 64,
+                0,
+                "a clone is aligned too"
+            );
+        }
+        assert!(Aligned::zeroed(usize::MAX / 2, "huge").is_err());
     }
 }

@@ -8,7 +8,7 @@
 //! here means a caller bug). Each assert names the operand it protects.
 
 mod loops;
-mod micro;
+pub mod micro;
 mod pack;
 pub mod params;
 pub mod reference;
@@ -117,13 +117,13 @@ pub fn sgemm(
 pub struct PackedB {
     k: usize,
     n: usize,
-    data: Vec<f32>,
+    data: crate::alloc::Aligned,
 }
 
 impl PackedB {
     /// Floats held (for memory accounting).
     pub fn floats(&self) -> usize {
-        self.data.capacity()
+        self.data.floats()
     }
 
     /// Packs op(B): B stored k x n (`ldb >= n`) when `!trans_b`, else n x k (`ldb >= k`).
@@ -132,7 +132,8 @@ impl PackedB {
         let (br, bc) = if trans_b { (n, k) } else { (k, n) };
         check_operand("B", b.len(), br, bc, ldb);
         let v = op_view(b, ldb, trans_b);
-        let mut data = vec![0.0; n.div_ceil(NR) * NR * k];
+        let mut data = crate::alloc::Aligned::zeroed(n.div_ceil(NR) * NR * k, "packed weights")
+            .expect("packed weights");
         if k > 0 && n > 0 {
             pack::pack_b(v, 0, k, 0, n, &mut data);
         }
@@ -148,7 +149,7 @@ impl PackedB {
     ) -> Result<Self, String> {
         let panels = n.div_ceil(NR);
         let len = (panels * NR).saturating_mul(k);
-        let mut data = crate::alloc::zeroed(len, "packed weights")?;
+        let mut data = crate::alloc::Aligned::zeroed(len, "packed weights")?;
         for jp in 0..panels {
             for p in 0..k {
                 for l in 0..NR {

@@ -14,7 +14,7 @@ use crate::gemm::PackedB;
 pub(crate) struct BlockRows {
     pub k: usize,
     pub width: usize,
-    data: Vec<f32>,
+    data: crate::alloc::Aligned,
 }
 
 impl BlockRows {
@@ -26,7 +26,7 @@ impl BlockRows {
         f: impl Fn(usize, usize) -> f32,
     ) -> Result<Self, String> {
         let len = blocks.saturating_mul(k).saturating_mul(width);
-        let mut data = crate::alloc::zeroed(len, "packed weights")?;
+        let mut data = crate::alloc::Aligned::zeroed(len, "packed weights")?;
         for (i, v) in data.iter_mut().enumerate() {
             let (hb, p, l) = (i / (k * width), i / width % k, i % width);
             *v = f(p, hb * width + l);
@@ -36,7 +36,7 @@ impl BlockRows {
 
     /// Floats held (for memory accounting).
     pub fn floats(&self) -> usize {
-        self.data.capacity()
+        self.data.floats()
     }
 
     /// The `k * width` floats of block `hb`.
