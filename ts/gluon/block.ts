@@ -492,7 +492,9 @@ export class Block {
 
   /** @internal First call with any of `used` still deferred: infer the shapes from the inputs, then initialise. */
   protected _finishDeferredFrom(used: Iterable<Parameter>, x: unknown, args: unknown[]): void {
-    if ([...used].some((p) => !p.isInitialized && p.isDeferred)) {
+    let deferred = false;
+    for (const p of used) deferred ||= !p.isInitialized && p.isDeferred;
+    if (deferred) {
       this._inferShape(x, ...args);
       for (const p of this.params.values()) p._finishDeferredInit();
     }

@@ -348,15 +348,15 @@ export class _RNNLayer extends HybridBlock {
         `${name}.forward: sequenceLength was given but the layer was built without useSequenceLength: true`,
       );
     }
-    const infos = this.stateInfo(N);
-    if (!skipStates && st.length !== infos.length)
-      throw new ValueError(`${name}.forward: expected ${infos.length} state array(s), got ${st.length}`);
-    st.forEach((s, i) => {
-      const want = (infos[i] as StateInfo).shape;
-      if (s.ndim !== want.length || s.shape.some((d, k) => d !== want[k])) {
+    const shapes = this._stateShapes(N);
+    if (!skipStates && st.length !== shapes.length)
+      throw new ValueError(`${name}.forward: expected ${shapes.length} state array(s), got ${st.length}`);
+    for (let i = 0; i < st.length; i++) {
+      const [s, want] = [st[i] as NDArray, shapes[i] as number[]];
+      if (s.ndim !== 3 || s.shape[0] !== want[0] || s.shape[1] !== want[1] || s.shape[2] !== want[2]) {
         throw new ValueError(`Invalid recurrent state shape. Expecting ${shapeStr(want)}, got ${shapeStr(s.shape)}.`);
       }
-    });
+    }
     const groups = this._paramGroups();
     const all = this._allParams ?? groups.flat();
     this._allParams = all;
@@ -367,15 +367,7 @@ export class _RNNLayer extends HybridBlock {
         `${name}.forward: inputs ${shapeStr(inputs.shape)} have ${C} features but l0_i2h_weight expects ${inSize}`,
       );
     }
-    const spec: FusedRnnSpec = {
-      mode: this._mode,
-      hidden: this._hiddenSize,
-      numLayers: this._numLayers,
-      bidirectional: this._dir === 2,
-      inputSize: inSize,
-      projection: this._projectionSize,
-      clip: this._clip,
-    };
+    const spec = this._spec(inSize);
     // Under autograd.record() the fused training kernel (rnn_layer_train.ts) records the layer as
     // one node with a wasm backward; state_clip_nan (no backward), and training mode with
     // inter-layer dropout outside a recording, run on differentiable nd operators
@@ -432,9 +424,33 @@ export class _RNNLayer extends HybridBlock {
     const outC = this._dir * (this._projectionSize ?? this._hiddenSize);
     const out = new NDArray(r.out, this._layout === 'TNC' ? [T, N, outC] : [N, T, outC]);
     if (skipStates) return out;
-    const newStates = [new NDArray(r.hn, (infos[0] as StateInfo).shape)];
-    if (r.cn !== null) newStates.push(new NDArray(r.cn, (infos[1] as StateInfo).shape));
+    const newStates = [new NDArray(r.hn, shapes[0] as number[])];
+    if (r.cn !== null) newStates.push(new NDArray(r.cn, shapes[1] as number[]));
     return [out, newStates];
+  }
+
+  /** The kernel spec for input size `inSize` (made once: a token-by-token caller calls often). */
+  private _specCache: FusedRnnSpec | null = null;
+  private _spec(inSize: number): FusedRnnSpec {
+    if (this._specCache?.inputSize !== inSize) {
+      this._specCache = {
+        mode: this._mode,
+        hidden: this._hiddenSize,
+        numLayers: this._numLayers,
+        bidirectional: this._dir === 2,
+        inputSize: inSize,
+        projection: this._projectionSize,
+        clip: this._clip,
+      };
+    }
+    return this._specCache;
+  }
+
+  /** `stateInfo(N)`'s shapes, kept for the last batch size. */
+  private _shapesCache: { N: number; shapes: number[][] } | null = null;
+  private _stateShapes(N: number): number[][] {
+    if (this._shapesCache?.N !== N) this._shapesCache = { N, shapes: this.stateInfo(N).map((i) => [...i.shape]) };
+    return this._shapesCache.shapes;
   }
 
   protected override _disposeKernels(): void {
