@@ -1,6 +1,6 @@
 //! Fast path vs `reference::sgemm` over a shape table, all transposes, alpha/beta variants.
 
-use super::params::{MR, NR};
+use super::params::{KC, MC, MR, NC, NR};
 use super::*;
 
 /// Deterministic pseudo-random values in [-1, 1).
@@ -17,7 +17,7 @@ pub(crate) fn fill(len: usize, seed: u32) -> Vec<f32> {
 }
 
 fn sizes() -> Vec<usize> {
-    vec![0, 1, 2, MR - 1, MR, MR + 1, NR - 1, NR + 1, 13, 70]
+    vec![0, 1, 2, MR - 1, MR, MR + 1, NR - 1, NR + 1, 13, MC + 1]
 }
 
 fn close(got: &[f32], want: &[f32], k: usize, what: &str) {
@@ -36,8 +36,8 @@ fn sgemm_matches_reference() {
     let ab = [(1.0, 0.0), (0.5, 1.0), (-1.5, 0.25), (0.0, 2.0)];
     for &m in &sizes() {
         for &n in &sizes() {
-            for &k in &[0, 1, 3, 9, 70, 300] {
-                if k == 300 && (m > 13 || n > 13) {
+            for &k in &[0, 1, 3, 9, 70, KC + 1] {
+                if k == KC + 1 && (m > 13 || n > 13) {
                     continue; // deep k is about KC slicing; keep the table fast
                 }
                 for ta in [false, true] {
@@ -94,6 +94,7 @@ fn packed_matches_reference_and_split_is_bitwise_identical() {
         (13, 70, 300),
         (4, 8, 0),
         (70, 33, 257),
+        (MC + 1, NC + 1, KC + 1),
     ] {
         for tb in [false, true] {
             let ldb = if tb { k } else { n };
