@@ -3,6 +3,8 @@
 // Gluon note: the stream differs from MXNet's (mt19937 per device), so equal seeds give
 // different numbers than Python; only reproducibility within this package is promised.
 
+import { backend, backendInfo, guarded } from './backend/index.js';
+
 let a = 0;
 let b = 0;
 let c = 0;
@@ -51,12 +53,41 @@ export function nextUniform(): number {
   return (next32() >>> 8) / 16777216;
 }
 
+/** Fills of at least this many values go to wasm once the backend is running. */
+const WASM_MIN = 4096;
+/** Values per call into wasm: its staging copy stays at 256 KiB of wasm memory. */
+const WASM_CHUNK = 65536;
+
 /**
  * Fills `out` with `lo + (hi - lo) * u`, u as `nextUniform()` draws them in turn (the same
- * stream), with the generator's state in locals: one tight loop, which matters on a cold start
- * (an LSTM's `initialize()` draws ~100k values before the JIT has warmed up). @internal
+ * stream). An LSTM's `initialize()` draws ~100k values on a cold start, when this loop still
+ * runs in V8's interpreter (~3 ms): once `ready()` has run, large fills go to the wasm copy of
+ * the loop (crates/kernels/src/random.rs), whose values are the same. @internal
  */
 export function fillUniform(out: Float32Array, lo: number, hi: number): void {
+  if (out.length >= WASM_MIN && fillUniformWasm(out, lo, hi)) return;
+  fillUniformJs(out, lo, hi);
+}
+
+/** `fillUniform` in wasm; false (nothing drawn) before `ready()` or when wasm memory is short. */
+function fillUniformWasm(out: Float32Array, lo: number, hi: number): boolean {
+  if (backendInfo() === null) return false;
+  const glue = backend();
+  if (glue.heap_headroom_bytes() < 2 * WASM_CHUNK * 4) return false; // never evict packed weights for this
+  const state = new Uint32Array([a, b, c, d]);
+  for (let i = 0; i < out.length; i += WASM_CHUNK) {
+    // The glue copies the filled values back into this view of `out`.
+    guarded('random fill', () => glue.fill_uniform(out.subarray(i, i + WASM_CHUNK), state, lo, hi));
+  }
+  a = state[0] as number;
+  b = state[1] as number;
+  c = state[2] as number;
+  d = state[3] as number;
+  return true;
+}
+
+/** `fillUniform` in JavaScript, with the generator's state in locals (one tight loop). @internal */
+export function fillUniformJs(out: Float32Array, lo: number, hi: number): void {
   const w = hi - lo;
   let sa = a;
   let sb = b;

@@ -111,6 +111,11 @@ abstract class Kernel<H extends Handle> implements CachedKernel {
   }
 }
 
+/** Throws the error a per-token wasm call returned (it returns rather than throws: crates/wasm/src/rnn.rs `returned`). */
+function rethrow(err: unknown): void {
+  if (err !== undefined) throw err;
+}
+
 /** The spec as both wasm constructors take it: mode, sizes, projection (0: none), clipping. */
 function specArgs(s: FusedRnnSpec): [RnnMode, number, number, boolean, number, number, boolean, number, number] {
   const c = s.clip;
@@ -203,7 +208,7 @@ export class FusedRnnKernel extends Kernel<WasmFused> {
     const vl = validLength ?? EMPTY;
     const o = outputSizes(this.spec, T, N);
     const buf = this.staged('forward', handle, [x, h0 ?? EMPTY, c0 ?? EMPTY, vl], o.total, () =>
-      handle.forward(layout === 'NTC', T, N, x.length, h0?.length ?? 0, c0?.length ?? 0, vl.length),
+      rethrow(handle.forward(layout === 'NTC', T, N, x.length, h0?.length ?? 0, c0?.length ?? 0, vl.length)),
     );
     return splitOutputs(this.spec, buf, o);
   }
@@ -245,7 +250,7 @@ export class CellKernel extends Kernel<WasmCell> {
     const n = N * this.hidden;
     const outLen = this.mode === 'lstm' ? 2 * n : n;
     const buf = this.staged('cell step', handle, [x, h, c ?? EMPTY], outLen, () =>
-      handle.step(N, x.length, h.length, c?.length ?? 0),
+      rethrow(handle.step(N, x.length, h.length, c?.length ?? 0)),
     );
     return { h: buf.subarray(0, n), c: this.mode === 'lstm' ? buf.subarray(n) : null };
   }

@@ -24,6 +24,7 @@ pub mod norm;
 pub mod order;
 pub mod par;
 pub mod peak;
+pub mod random;
 pub mod rnn;
 pub mod simd;
 

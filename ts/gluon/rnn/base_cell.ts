@@ -274,22 +274,28 @@ export class RecurrentCell extends Block {
    */
   _checkStepStates(x: NDArray, states: NDArray[]): number {
     const N = x.shape[0] as number;
-    const want = this.stateInfo(N);
+    // `stateInfo(N)`'s shapes, kept for the last batch size (a token-by-token caller steps often).
+    if (this._stepShapes?.N !== N) this._stepShapes = { N, shapes: this.stateInfo(N).map((i) => i.shape) };
+    const want = this._stepShapes.shapes;
     if (states.length !== want.length) {
       throw new RangeError(
         `${className(this)}: expected ${want.length} state${want.length === 1 ? '' : 's'}, got ${states.length}`,
       );
     }
-    states.forEach((s, i) => {
-      const w = (want[i] as StateInfo).shape;
-      if (!(s instanceof NDArray) || s.ndim !== w.length || s.shape.some((d, j) => d !== w[j])) {
+    for (let i = 0; i < states.length; i++) {
+      const [s, w] = [states[i], want[i] as readonly number[]];
+      let same = s instanceof NDArray && s.ndim === w.length;
+      for (let j = 0; same && j < w.length; j++) same = (s as NDArray).shape[j] === w[j];
+      if (!same) {
         throw new RangeError(
           `${className(this)}: state ${i} must have shape ${shapeStr(w)}, got ${s instanceof NDArray ? shapeStr(s.shape) : String(s)}`,
         );
       }
-    });
+    }
     return N;
   }
+
+  private _stepShapes: { N: number; shapes: (readonly number[])[] } | null = null;
 
   /** `beginState(batchSize=0, { func: nd.zeros, ...kwargs })`: the initial states. */
   beginState(...args: BeginStateArgs): NDArray[];
@@ -402,5 +408,7 @@ export class HybridRecurrentCell extends RecurrentCell {
 
 /** Product of the non-batch dimensions: a cell's input size (FullyConnected flattens). */
 export function featureSize(x: NDArray): number {
-  return shapeSize(x.shape.slice(1));
+  let n = 1;
+  for (let i = 1; i < x.shape.length; i++) n *= x.shape[i] as number;
+  return n;
 }

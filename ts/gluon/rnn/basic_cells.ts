@@ -117,6 +117,8 @@ abstract class BasicCell extends HybridRecurrentCell {
   declare h2h_bias: Parameter;
   protected readonly _hiddenSize: number;
   private readonly _kernel = new KernelCache<CellKernel>();
+  /** The kernel's parameters, in its order (fixed once the cell is built). */
+  private _kernelParams: Parameter[] | null = null;
 
   constructor(where: string, o: CellArgs, gates: number) {
     if (!Number.isInteger(o.hiddenSize) || o.hiddenSize <= 0)
@@ -156,7 +158,8 @@ abstract class BasicCell extends HybridRecurrentCell {
     params: Record<string, NDArray>,
   ): [NDArray, NDArray[]] {
     const N = this._checkStepStates(x, states);
-    const ps = [this.i2h_weight, this.h2h_weight, this.i2h_bias, this.h2h_bias];
+    this._kernelParams ??= [this.i2h_weight, this.h2h_weight, this.i2h_bias, this.h2h_bias];
+    const ps = this._kernelParams;
     const inputSize = this.i2h_weight.shape[1] as number;
     // MXNet's FullyConnected checks this for any batch, an empty one included.
     if (featureSize(x) !== inputSize) {

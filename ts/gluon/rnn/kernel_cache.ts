@@ -23,22 +23,19 @@ export class KernelCache<K extends Kernel> {
   /** The cached kernel for `params` (and `key`, any other build input), rebuilt when stale. */
   get(params: Parameter[], key: string, build: () => K): K {
     const k = this.kernel;
-    if (
-      k !== null &&
-      !k.released &&
-      key === this.key &&
-      params.length === this.params.length &&
-      params.every((p, i) => p === this.params[i] && p.version === this.versions[i])
-    ) {
-      return k;
+    let fresh = k !== null && !k.released && key === this.key && params.length === this.params.length;
+    for (let i = 0; fresh && i < params.length; i++) {
+      const p = params[i] as Parameter;
+      fresh = p === this.params[i] && p.version === this.versions[i];
     }
+    if (fresh) return k as K;
     this.dispose();
-    const fresh = build();
-    this.kernel = fresh;
+    const built = build();
+    this.kernel = built;
     this.params = [...params];
     this.versions = params.map((p) => p.version);
     this.key = key;
-    return fresh;
+    return built;
   }
 
   /** Frees the kernel's wasm memory now (it is rebuilt if the block is used again). */
