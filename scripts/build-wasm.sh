@@ -18,6 +18,13 @@ MT_LINK="-C link-arg=--shared-memory -C link-arg=--import-memory -C link-arg=--m
 -C link-arg=--export=__stack_pointer -C link-arg=--export=__wasm_init_tls -C link-arg=--export=__tls_size \
 -C link-arg=--export=__tls_align -C link-arg=--export=__tls_base"
 
+# No multi-value returns (rustc enables them by default): wasm-bindgen then returns a
+# Result through a return pointer instead. Node 20's V8 compiles a JS-to-wasm wrapper for
+# every export signature with several results with TurboFan while it compiles the module
+# (single-result ones use its generic wrapper): 17 such signatures cost ~5 ms of the ~7 ms
+# WebAssembly.compile, on the way to a first result. Newer V8s make wrappers lazily.
+ALL_FLAGS="-C target-feature=-multivalue"
+
 # FEATURES (cargo features) and OUT_ROOT (instead of $OUT) may be set by the caller.
 build_one() { # name rustflags wasm-opt-features...
   local name=$1 flags=$2
@@ -25,7 +32,7 @@ build_one() { # name rustflags wasm-opt-features...
   local features=${FEATURES:-} out=${OUT_ROOT:-$OUT}
   local tdir="target/wasm-$name${features:+-$features}"
   step "cargo build ($name${features:+, features: $features})"
-  RUSTC="$RUSTC_WEB" RUSTDOC="$RUSTDOC_WEB" RUSTC_BOOTSTRAP=1 RUSTFLAGS="$flags" \
+  RUSTC="$RUSTC_WEB" RUSTDOC="$RUSTDOC_WEB" RUSTC_BOOTSTRAP=1 RUSTFLAGS="$flags $ALL_FLAGS" \
     "$CARGO_WEB" build --release -p gluon-wasm --target wasm32-unknown-unknown ${features:+--features "$features"} \
     -Zbuild-std=std,panic_abort --target-dir "$tdir" \
     --config "target.wasm32-unknown-unknown.linker='$WASM_LD'" --quiet
@@ -33,7 +40,8 @@ build_one() { # name rustflags wasm-opt-features...
   local dest="$out/$name"
   local stamp="$dest/.source-sha"
   local sha
-  sha=$(sha256sum "$raw" | cut -d' ' -f1)
+  # The stamp covers wasm-opt's arguments too: a change of flags must re-optimise.
+  sha=$({ sha256sum <"$raw"; echo "$*"; } | sha256sum | cut -d' ' -f1)
   if [[ -f "$stamp" && "$(cat "$stamp")" == "$sha" && -f "$dest/gluon_wasm_bg.wasm" ]]; then
     echo "    $name: unchanged"
     return
@@ -56,14 +64,17 @@ build_one() { # name rustflags wasm-opt-features...
   echo "    $name: $(wc -c <"$dest/gluon_wasm_bg.wasm") bytes"
 }
 
-SIMD_OPT=(--low-memory-unused --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals)
-MT_OPT=(--low-memory-unused --enable-simd --enable-threads --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals)
+# Not `--low-memory-unused`: it lets wasm-opt fold address arithmetic into load offsets, and
+# V8's code for the GEMM then ran 7% slower (SGEMM 1024^3, 512^3, 64x2048x512) and the fused
+# layers 2-5% slower, batch-1 steps unchanged (same-process A/B, docs/performance-log.md).
+SIMD_OPT=(--enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals)
+MT_OPT=(--enable-simd --enable-threads --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals)
 build_one simd "-C target-feature=+simd128" "${SIMD_OPT[@]}"
 build_one simd-threads "-C target-feature=+simd128,+atomics,+bulk-memory,+mutable-globals $MT_LINK" "${MT_OPT[@]}"
-build_one relaxed "-C target-feature=+simd128,+relaxed-simd" --low-memory-unused --enable-simd --enable-relaxed-simd \
+build_one relaxed "-C target-feature=+simd128,+relaxed-simd" --enable-simd --enable-relaxed-simd \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals
 build_one relaxed-threads "-C target-feature=+simd128,+relaxed-simd,+atomics,+bulk-memory,+mutable-globals $MT_LINK" \
-  --low-memory-unused --enable-simd --enable-relaxed-simd --enable-threads --enable-bulk-memory \
+  --enable-simd --enable-relaxed-simd --enable-threads --enable-bulk-memory \
   --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals
 FEATURES=test-hooks OUT_ROOT=target/test-hooks build_one simd "-C target-feature=+simd128" "${SIMD_OPT[@]}"
 FEATURES=test-hooks OUT_ROOT=target/test-hooks build_one simd-threads \

@@ -41,7 +41,7 @@ pub fn grow<'a>(v: &'a mut Vec<f32>, len: usize, what: &str) -> Result<&'a mut [
 }
 
 /// Floats per cache line: [`Aligned`] buffers start on one.
-const LINE: usize = 16;
+pub const LINE: usize = 16;
 
 /// A zero-filled float buffer whose first element starts a 64-byte cache line. The
 /// allocator only promises 8 bytes on wasm32, and a 16-byte SIMD load that straddles two
@@ -65,6 +65,17 @@ impl Aligned {
     pub fn floats(&self) -> usize {
         self.buf.capacity()
     }
+}
+
+/// The first `len` floats of `scratch` from its first cache-line boundary on, growing it as
+/// needed (a packing scratch: the kernels' 16-byte loads then never straddle two lines).
+pub fn line_aligned(scratch: &mut Vec<f32>, len: usize) -> &mut [f32] {
+    let need = len + LINE - 1;
+    if scratch.len() < need {
+        scratch.resize(need, 0.0);
+    }
+    let off = (scratch.as_ptr() as usize / 4).wrapping_neg() % LINE;
+    &mut scratch[off..][..len]
 }
 
 impl Clone for Aligned {
@@ -128,5 +139,16 @@ mod tests {
             );
         }
         assert!(Aligned::zeroed(usize::MAX / 2, "huge").is_err());
+    }
+
+    #[test]
+    fn line_aligned_scratch_grows_and_starts_on_a_line() {
+        let mut v = Vec::new();
+        for len in [0, 1, 17, 300, 5] {
+            let s = line_aligned(&mut v, len);
+            assert_eq!(s.len(), len);
+            assert_eq!(s.as_ptr() as usize % 64, 0, "len {len}");
+        }
+        assert!(v.len() >= 300, "the scratch keeps its largest size");
     }
 }

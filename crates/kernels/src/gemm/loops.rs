@@ -7,6 +7,7 @@ use core::ops::Range;
 use super::micro::{kernel_f32_4x8, kernel_f32_rows, kernel_f32_rows_block, PanelDst};
 use super::pack::{pack_a, pack_b, MatRef};
 use super::params::{KC, MC, MR, NC, NR};
+use crate::alloc::{line_aligned, LINE};
 use crate::par::RawBuf;
 
 /// `true` when a `rows x width` window at `off` with row stride `ld` lies inside `len`
@@ -522,12 +523,10 @@ pub(crate) unsafe fn gemm_raw(
     {
         return;
     }
-    let a_len = m.min(MC).next_multiple_of(MR) * k.min(KC);
+    // Both packed blocks start on a cache line.
+    let a_len = (m.min(MC).next_multiple_of(MR) * k.min(KC)).next_multiple_of(LINE);
     let b_len = n.min(NC).next_multiple_of(NR) * k.min(KC);
-    if scratch.len() < a_len + b_len {
-        scratch.resize(a_len + b_len, 0.0);
-    }
-    let (abuf, bbuf) = scratch.split_at_mut(a_len);
+    let (abuf, bbuf) = line_aligned(scratch, a_len + b_len).split_at_mut(a_len);
     // LOOP 5: NC-wide column blocks of B and C.
     for jc in (0..n).step_by(NC) {
         let nc = NC.min(n - jc);
@@ -594,10 +593,7 @@ pub(crate) unsafe fn gemm_prepacked_raw(
         return unsafe { scale_c_raw(m, cols, beta, c, ldc) };
     }
     let a_len = m.min(MC).next_multiple_of(MR) * k.min(KC);
-    if scratch.len() < a_len {
-        scratch.resize(a_len, 0.0);
-    }
-    let abuf = &mut scratch[..a_len];
+    let abuf = line_aligned(scratch, a_len);
     let panels = cols.start / NR..cols.end.div_ceil(NR);
     // LOOP 4: KC-deep slices; the same slicing for any column range keeps results bitwise
     // independent of how a caller splits columns.
