@@ -140,24 +140,22 @@ impl PackedB {
         PackedB { k, n, data }
     }
 
-    /// Packs the k x n matrix whose element (p, j) is `f(p, j)` (the RNN drivers use this to
-    /// permute and pad gate columns).
-    pub(crate) fn from_fn(
+    /// Packs the k x n matrix whose column j is `col(j)` (`k` values; `None`: zeros). The RNN
+    /// drivers permute and pad gate columns this way: one source row of a Gluon weight per
+    /// packed column, copied with a stride, no index arithmetic per element (the packing
+    /// runs once, on the way to a first result, in the engine's baseline code).
+    pub(crate) fn from_columns<'a>(
         k: usize,
         n: usize,
-        f: impl Fn(usize, usize) -> f32,
+        col: impl Fn(usize) -> Option<&'a [f32]>,
     ) -> Result<Self, String> {
-        let panels = n.div_ceil(NR);
-        let len = (panels * NR).saturating_mul(k);
+        let len = (n.div_ceil(NR) * NR).saturating_mul(k);
         let mut data = crate::alloc::Aligned::zeroed(len, "packed weights")?;
-        for jp in 0..panels {
-            for p in 0..k {
-                for l in 0..NR {
-                    let j = jp * NR + l;
-                    if j < n {
-                        data[(jp * k + p) * NR + l] = f(p, j);
-                    }
-                }
+        for j in 0..n {
+            if let Some(src) = col(j) {
+                // Panel j / NR, lane j % NR: element (q, j) at that + q * NR.
+                let dst = data[(j / NR) * k * NR + j % NR..].iter_mut().step_by(NR);
+                dst.zip(&src[..k]).for_each(|(d, &v)| *d = v);
             }
         }
         Ok(PackedB { k, n, data })

@@ -18,18 +18,24 @@ pub(crate) struct BlockRows {
 }
 
 impl BlockRows {
-    /// Element (p, j) is `f(p, j)`, `j < blocks * width`.
-    fn from_fn(
+    /// Column j (`j < blocks * width`) is `col(j)` (`k` values; `None`: zeros), copied with a
+    /// stride as `PackedB::from_columns`.
+    fn from_columns<'a>(
         k: usize,
         width: usize,
         blocks: usize,
-        f: impl Fn(usize, usize) -> f32,
+        col: impl Fn(usize) -> Option<&'a [f32]>,
     ) -> Result<Self, String> {
         let len = blocks.saturating_mul(k).saturating_mul(width);
         let mut data = crate::alloc::Aligned::zeroed(len, "packed weights")?;
-        for (i, v) in data.iter_mut().enumerate() {
-            let (hb, p, l) = (i / (k * width), i / width % k, i % width);
-            *v = f(p, hb * width + l);
+        for j in 0..blocks * width {
+            if let Some(src) = col(j) {
+                // Block j / width, column j % width: element (q, j) at that + q * width.
+                let dst = data[(j / width) * k * width + j % width..]
+                    .iter_mut()
+                    .step_by(width);
+                dst.zip(&src[..k]).for_each(|(d, &v)| *d = v);
+            }
         }
         Ok(BlockRows { k, width, data })
     }
@@ -149,7 +155,7 @@ impl PackedDir {
                     pr * h,
                     format!("({pr}, {h})"),
                 )?;
-                Some(PackedB::from_fn(h, pr, |j, c| w[c * h + j])?)
+                Some(PackedB::from_columns(h, pr, |c| Some(&w[c * h..][..h]))?)
             }
             (Some(_), None) => {
                 return Err(format!("{name}h2r_weight is required with a projection"))
@@ -159,11 +165,11 @@ impl PackedDir {
         };
         let cols = g * hp;
         let (wi, wh) = (p.i2h_weight, p.h2h_weight);
-        let wi = PackedB::from_fn(ni, cols, |q, c| {
-            gluon_row(c, g, h).map_or(0.0, |r| wi[r * ni + q])
+        let wi = PackedB::from_columns(ni, cols, |c| {
+            gluon_row(c, g, h).map(|r| &wi[r * ni..][..ni])
         })?;
-        let wh = BlockRows::from_fn(kh, g * UNITS, hp / UNITS, |q, c| {
-            gluon_row(c, g, h).map_or(0.0, |r| wh[r * kh + q])
+        let wh = BlockRows::from_columns(kh, g * UNITS, hp / UNITS, |c| {
+            gluon_row(c, g, h).map(|r| &wh[r * kh..][..kh])
         })?;
         let gru = spec.mode == Mode::Gru;
         let bias = (0..cols)
