@@ -1,4 +1,4 @@
-// mx.random's uniform fill in wasm (crates/wasm/src/random.rs) on the single-thread build:
+// mx.random's uniform fill in wasm (crates/kernels/src/random.rs) on the single-thread build:
 // the same values as the JavaScript loop (ts/random.ts), so initializers give the same
 // weights for a seed whether or not `ready()` has run.
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 // Checks shared by the single-thread and threaded tests of `fillUniform`'s wasm path
-// (ts/random.ts, crates/wasm/src/random.rs): the same values and the same generator state
+// (ts/random.ts, crates/kernels/src/random.rs): the same values and the same generator state
 // afterwards as the JavaScript loop, across the wasm threshold and chunk boundaries.
 import { expect } from 'vitest';
 import { backend } from '../../ts/backend/index.js';

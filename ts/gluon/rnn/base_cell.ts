@@ -2,7 +2,7 @@
 // and the generic step-by-step unroll with valid lengths (spec §7).
 
 import * as nd from '../../ndarray/index.js';
-import { NDArray, shapeSize, shapeStr } from '../../ndarray/ndarray.js';
+import { NDArray, shapeStr } from '../../ndarray/ndarray.js';
 import { isSymbolicFill, sym } from '../../symbol/sym_ops.js';
 import { MxSymbol } from '../../symbol/symbol.js';
 import { traceBlock } from '../../symbol/trace.js';
@@ -274,9 +274,7 @@ export class RecurrentCell extends Block {
    */
   _checkStepStates(x: NDArray, states: NDArray[]): number {
     const N = x.shape[0] as number;
-    // `stateInfo(N)`'s shapes, kept for the last batch size (a token-by-token caller steps often).
-    if (this._stepShapes?.N !== N) this._stepShapes = { N, shapes: this.stateInfo(N).map((i) => i.shape) };
-    const want = this._stepShapes.shapes;
+    const want = this._stepShapes.get(this, N);
     if (states.length !== want.length) {
       throw new RangeError(
         `${className(this)}: expected ${want.length} state${want.length === 1 ? '' : 's'}, got ${states.length}`,
@@ -295,7 +293,7 @@ export class RecurrentCell extends Block {
     return N;
   }
 
-  private _stepShapes: { N: number; shapes: (readonly number[])[] } | null = null;
+  private readonly _stepShapes = new StateShapes();
 
   /** `beginState(batchSize=0, { func: nd.zeros, ...kwargs })`: the initial states. */
   beginState(...args: BeginStateArgs): NDArray[];
@@ -403,6 +401,24 @@ export class HybridRecurrentCell extends RecurrentCell {
       );
     }
     return this._callHybridForward(inputs, [states]) as [NDArray, NDArray[]];
+  }
+}
+
+/**
+ * @internal `stateInfo(N)`'s shapes, kept for the last batch size: a token-by-token caller
+ * checks its states on every call. For blocks whose state shapes depend on N alone (the
+ * cells and fused layers, whose sizes are fixed when they are built).
+ */
+export class StateShapes {
+  private n = -1;
+  private shapes: (readonly number[])[] = [];
+
+  get(block: { stateInfo(batchSize: number): StateInfo[] }, N: number): (readonly number[])[] {
+    if (N !== this.n) {
+      this.shapes = block.stateInfo(N).map((i) => i.shape);
+      this.n = N;
+    }
+    return this.shapes;
   }
 }
 

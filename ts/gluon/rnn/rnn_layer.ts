@@ -11,7 +11,7 @@ import { AssertionError, ValueError } from '../../util/errors.js';
 import { type Float32, type PositionalArgs, parseArgs, pyFloat } from '../../util/options.js';
 import { type BlockOptions, className, HybridBlock } from '../block.js';
 import { checkDtypeArg, type Parameter, type ParameterDict } from '../parameter.js';
-import { type BeginStateArgs, makeStates, parseBeginState, type StateInfo } from './base_cell.js';
+import { type BeginStateArgs, makeStates, parseBeginState, type StateInfo, StateShapes } from './base_cell.js';
 import { GRUCell, LSTMCell, RNNCell } from './basic_cells.js';
 import { BidirectionalCell, HybridSequentialRNNCell } from './container_cells.js';
 import { KernelCache } from './kernel_cache.js';
@@ -175,6 +175,7 @@ export class _RNNLayer extends HybridBlock {
   private readonly _inits: [InitLike | null, InitLike | null, InitLike, InitLike];
   private readonly _kernel = new KernelCache<FusedRnnKernel>();
   private readonly _trainer = new TrainerSlot();
+  private readonly _stateShapes = new StateShapes();
 
   constructor(where: string, o: LayerArgs, mode: RnnMode) {
     for (const k of ['hiddenSize', 'numLayers'] as const) {
@@ -348,11 +349,11 @@ export class _RNNLayer extends HybridBlock {
         `${name}.forward: sequenceLength was given but the layer was built without useSequenceLength: true`,
       );
     }
-    const shapes = this._stateShapes(N);
+    const shapes = this._stateShapes.get(this, N);
     if (!skipStates && st.length !== shapes.length)
       throw new ValueError(`${name}.forward: expected ${shapes.length} state array(s), got ${st.length}`);
     for (let i = 0; i < st.length; i++) {
-      const [s, want] = [st[i] as NDArray, shapes[i] as number[]];
+      const [s, want] = [st[i] as NDArray, shapes[i] as readonly number[]];
       if (s.ndim !== 3 || s.shape[0] !== want[0] || s.shape[1] !== want[1] || s.shape[2] !== want[2]) {
         throw new ValueError(`Invalid recurrent state shape. Expecting ${shapeStr(want)}, got ${shapeStr(s.shape)}.`);
       }
@@ -424,8 +425,8 @@ export class _RNNLayer extends HybridBlock {
     const outC = this._dir * (this._projectionSize ?? this._hiddenSize);
     const out = new NDArray(r.out, this._layout === 'TNC' ? [T, N, outC] : [N, T, outC]);
     if (skipStates) return out;
-    const newStates = [new NDArray(r.hn, shapes[0] as number[])];
-    if (r.cn !== null) newStates.push(new NDArray(r.cn, shapes[1] as number[]));
+    const newStates = [new NDArray(r.hn, shapes[0] as readonly number[])];
+    if (r.cn !== null) newStates.push(new NDArray(r.cn, shapes[1] as readonly number[]));
     return [out, newStates];
   }
 
@@ -444,13 +445,6 @@ export class _RNNLayer extends HybridBlock {
       };
     }
     return this._specCache;
-  }
-
-  /** `stateInfo(N)`'s shapes, kept for the last batch size. */
-  private _shapesCache: { N: number; shapes: number[][] } | null = null;
-  private _stateShapes(N: number): number[][] {
-    if (this._shapesCache?.N !== N) this._shapesCache = { N, shapes: this.stateInfo(N).map((i) => [...i.shape]) };
-    return this._shapesCache.shapes;
   }
 
   protected override _disposeKernels(): void {
