@@ -135,6 +135,10 @@ export function array(
   ...args: PositionalArgs<[], [shape: Shape, ctx: Context | null, dtype: CreationDType | null], ArrayOptions>
 ): NDArray;
 export function array(source: unknown, ...rest: unknown[]): NDArray {
+  // `nd.array(float32Array, shape)`, a token-by-token caller's per-call copy: no option parsing.
+  if (rest.length === 1 && source instanceof Float32Array && Array.isArray(rest[0])) {
+    return new NDArray(source.slice(), checkShape(rest[0] as Shape, 'nd.array(shape)'));
+  }
   const o = parseArgs<{ shape: Shape | undefined; ctx: unknown; dtype: unknown }>(
     'nd.array',
     rest,
