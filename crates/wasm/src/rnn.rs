@@ -92,14 +92,20 @@ pub(crate) fn split_params<'a>(spec: &RnnSpec, flat: &'a [f32]) -> Result<RnnPar
     Ok(RnnParams { dirs })
 }
 
-/// Per-sample lengths as float32 (Gluon passes any numeric dtype) into `out` (reused, so a
-/// steady-state call does not allocate); each must be an integer in `1..=t`.
-pub(crate) fn parse_lengths(
-    v: &[f32],
+/// The next `vl_len` staged floats as per-sample lengths (float32: Gluon passes any numeric
+/// dtype) into `out` (reused, so a steady-state call does not allocate); each must be an
+/// integer in `1..=t`, `n` of them. None staged: `None`, the full length.
+pub(crate) fn take_lengths<'a>(
+    input: &mut &[f32],
+    vl_len: usize,
     n: usize,
     t: usize,
-    out: &mut Vec<usize>,
-) -> Result<(), JsError> {
+    out: &'a mut Vec<usize>,
+) -> Result<Option<&'a [usize]>, JsError> {
+    if vl_len == 0 {
+        return Ok(None);
+    }
+    let v = take(input, vl_len);
     require_len("valid_length", v.len(), n)?;
     out.clear();
     out.try_reserve(n)
@@ -112,7 +118,7 @@ pub(crate) fn parse_lengths(
         }
         out.push(x as usize);
     }
-    Ok(())
+    Ok(Some(out))
 }
 
 /// A handle's staging area: `[inputs | outputs]`, grown to the largest call seen.
@@ -276,54 +282,35 @@ impl FusedRnn {
         c0_len: usize,
         vl_len: usize,
     ) -> Option<JsValue> {
-        returned(self.run(ntc, t, n, x_len, h0_len, c0_len, vl_len))
-    }
-}
-
-impl FusedRnn {
-    #[allow(clippy::too_many_arguments)]
-    fn run(
-        &mut self,
-        ntc: bool,
-        t: usize,
-        n: usize,
-        x_len: usize,
-        h0_len: usize,
-        c0_len: usize,
-        vl_len: usize,
-    ) -> Result<(), JsError> {
-        let spec = *self.packed.spec();
-        let is_lstm = spec.mode == Mode::Lstm;
-        let io = check_stack_call(&spec, t, n, x_len, h0_len, c0_len)?;
-        let inputs = x_len + h0_len + c0_len + vl_len;
-        let (mut input, outputs) = self.io.split(inputs, io.out + io.hn + io.cn)?;
-        let x = take(&mut input, x_len);
-        let h0 = take(&mut input, h0_len);
-        let c0 = take(&mut input, c0_len);
-        let lengths = if vl_len == 0 {
-            None
-        } else {
-            parse_lengths(take(&mut input, vl_len), n, t, &mut self.lengths)?;
-            Some(&self.lengths[..])
-        };
-        let (out, rest) = outputs.split_at_mut(io.out);
-        let (hn, cn) = rest.split_at_mut(io.hn);
-        rnn::rnn_forward_par(
-            &self.packed,
-            if ntc { Layout::Ntc } else { Layout::Tnc },
-            t,
-            n,
-            x,
-            (!h0.is_empty()).then_some(h0),
-            (!c0.is_empty()).then_some(c0),
-            lengths,
-            out,
-            hn,
-            is_lstm.then_some(cn),
-            &mut self.ws,
-            &split::Pool,
-        )
-        .map_err(kernel_error)
+        returned((|| {
+            let spec = *self.packed.spec();
+            let is_lstm = spec.mode == Mode::Lstm;
+            let io = check_stack_call(&spec, t, n, x_len, h0_len, c0_len)?;
+            let inputs = x_len + h0_len + c0_len + vl_len;
+            let (mut input, outputs) = self.io.split(inputs, io.out + io.hn + io.cn)?;
+            let x = take(&mut input, x_len);
+            let h0 = take(&mut input, h0_len);
+            let c0 = take(&mut input, c0_len);
+            let lengths = take_lengths(&mut input, vl_len, n, t, &mut self.lengths)?;
+            let (out, rest) = outputs.split_at_mut(io.out);
+            let (hn, cn) = rest.split_at_mut(io.hn);
+            rnn::rnn_forward_par(
+                &self.packed,
+                if ntc { Layout::Ntc } else { Layout::Tnc },
+                t,
+                n,
+                x,
+                (!h0.is_empty()).then_some(h0),
+                (!c0.is_empty()).then_some(c0),
+                lengths,
+                out,
+                hn,
+                is_lstm.then_some(cn),
+                &mut self.ws,
+                &split::Pool,
+            )
+            .map_err(kernel_error)
+        })())
     }
 }
 
@@ -375,44 +362,40 @@ impl CellKernel {
     /// 0 = zeros) writing `[h' | c']` (c' for LSTM only) right after them. Returns the error
     /// instead of throwing it (undefined when the step succeeded): see [`returned`].
     pub fn step(&mut self, n: usize, x_len: usize, h_len: usize, c_len: usize) -> Option<JsValue> {
-        returned(self.run(n, x_len, h_len, c_len))
+        returned((|| {
+            let (mode, hidden, input) = self.packed.shape();
+            let is_lstm = mode == Mode::Lstm;
+            require_len("input", x_len, elems(&[n, input], "input")?)?;
+            require_len("h", h_len, elems(&[n, hidden], "h")?)?;
+            if c_len != 0 {
+                if !is_lstm {
+                    return Err(JsError::new("c: only LSTMCell has a cell state"));
+                }
+                require_len("c", c_len, h_len)?;
+            }
+            let out_len = if is_lstm { 2 * h_len } else { h_len };
+            let (mut staged, outputs) = self.io.split(x_len + h_len + c_len, out_len)?;
+            let x = take(&mut staged, x_len);
+            let h = take(&mut staged, h_len);
+            let c = take(&mut staged, c_len);
+            let (h_out, c_out) = outputs.split_at_mut(h_len);
+            rnn::cell_step(
+                &self.packed,
+                n,
+                x,
+                h,
+                (!c.is_empty()).then_some(c),
+                h_out,
+                is_lstm.then_some(c_out),
+                &mut self.ws,
+            )
+            .map_err(kernel_error)
+        })())
     }
 
     /// Bytes of wasm memory this handle holds (packed weights and scratch).
     pub fn held_bytes(&self) -> f64 {
         (self.packed.floats() + self.ws.capacity() + self.io.capacity()) as f64 * 4.0
-    }
-}
-
-impl CellKernel {
-    fn run(&mut self, n: usize, x_len: usize, h_len: usize, c_len: usize) -> Result<(), JsError> {
-        let (mode, hidden, input) = self.packed.shape();
-        let is_lstm = mode == Mode::Lstm;
-        require_len("input", x_len, elems(&[n, input], "input")?)?;
-        require_len("h", h_len, elems(&[n, hidden], "h")?)?;
-        if c_len != 0 {
-            if !is_lstm {
-                return Err(JsError::new("c: only LSTMCell has a cell state"));
-            }
-            require_len("c", c_len, h_len)?;
-        }
-        let out_len = if is_lstm { 2 * h_len } else { h_len };
-        let (mut staged, outputs) = self.io.split(x_len + h_len + c_len, out_len)?;
-        let x = take(&mut staged, x_len);
-        let h = take(&mut staged, h_len);
-        let c = take(&mut staged, c_len);
-        let (h_out, c_out) = outputs.split_at_mut(h_len);
-        rnn::cell_step(
-            &self.packed,
-            n,
-            x,
-            h,
-            (!c.is_empty()).then_some(c),
-            h_out,
-            is_lstm.then_some(c_out),
-            &mut self.ws,
-        )
-        .map_err(kernel_error)
     }
 }
 

@@ -5,7 +5,7 @@
 //! every call (they change at every optimizer step), so nothing is packed ahead.
 
 use crate::check::{elems, kernel_error, require_len};
-use crate::rnn::{check_stack_call, parse_lengths, rnn_spec, split_params, take, Staging};
+use crate::rnn::{check_stack_call, rnn_spec, split_params, take, take_lengths, Staging};
 use crate::split;
 use gluon_kernels::rnn::{self, Layout, Mode, RnnSpec, StateClip, TrainState};
 use wasm_bindgen::prelude::*;
@@ -127,12 +127,7 @@ impl RnnTrainer {
         let x = take(&mut input, x_len);
         let h0 = take(&mut input, h0_len);
         let c0 = take(&mut input, c0_len);
-        let lengths = if vl_len == 0 {
-            None
-        } else {
-            parse_lengths(take(&mut input, vl_len), n, t, &mut self.lengths)?;
-            Some(&self.lengths[..])
-        };
+        let lengths = take_lengths(&mut input, vl_len, n, t, &mut self.lengths)?;
         let masks = take(&mut input, mask_len);
         let params = split_params(&spec, weights).map_err(|e| JsError::new(&e))?;
         let (out, rest) = outputs.split_at_mut(io.out);
