@@ -13,6 +13,13 @@ fn bytes_of(len: usize) -> String {
     }
 }
 
+/// The product of `dims`, or an error when it does not fit `usize` (32 bits on wasm32).
+pub fn elems(dims: &[usize]) -> Result<usize, String> {
+    dims.iter()
+        .try_fold(1usize, |a, &d| a.checked_mul(d))
+        .ok_or_else(|| format!("size {dims:?} overflows"))
+}
+
 /// Reserves room for `additional` more floats in `v`, or says which buffer could not grow.
 pub fn reserve(v: &mut Vec<f32>, additional: usize, what: &str) -> Result<(), String> {
     v.try_reserve_exact(additional).map_err(|_| {

@@ -18,9 +18,7 @@ pub fn check_matrix(
 /// The product of `dims`, or an error naming `what` when it does not fit `usize` (32 bits on
 /// wasm32).
 pub fn elems(dims: &[usize], what: &str) -> Result<usize, JsError> {
-    dims.iter()
-        .try_fold(1usize, |a, &d| a.checked_mul(d))
-        .ok_or_else(|| JsError::new(&format!("{what}: size overflows")))
+    gluon_kernels::alloc::elems(dims).map_err(|_| JsError::new(&format!("{what}: size overflows")))
 }
 
 /// Checks an exact element count.

@@ -2,31 +2,11 @@
 //! plain per-unit formulas over [`Float`] (f32 or f64, with the standard library's `exp` and
 //! `tanh`), returning owned rows. The f64 versions anchor the finite-difference tests.
 
-use super::reference::Float;
+use super::reference::{clamp, sigmoid, Float};
 use super::StateClip;
-
-fn sigmoid<F: Float>(x: F) -> F {
-    F::of(1.0) / (F::of(1.0) + (F::of(0.0) - x).exp())
-}
 
 fn one<F: Float>() -> F {
     F::of(1.0)
-}
-
-fn clamp<F: Float>(c: F, k: &StateClip) -> F {
-    if c.is_nan() {
-        if k.nan {
-            F::of(k.min)
-        } else {
-            c
-        }
-    } else if c < F::of(k.min) {
-        F::of(k.min)
-    } else if c > F::of(k.max) {
-        F::of(k.max)
-    } else {
-        c
-    }
 }
 
 /// LSTM step: pre-activations `pre` (4H), `c_prev` (H) -> (`[i, f, g, o]`, new c, new h).

@@ -17,7 +17,8 @@
 //! keeps its differentiable-op path, which refuses it).
 
 use super::backward::{gru_bwd, gru_fwd, lstm_bwd, lstm_fwd, vanilla_bwd, vanilla_fwd};
-use super::{DirParams, Layout, Mode, RnnParams, RnnSpec};
+use super::{check_len, DirParams, Layout, Mode, RnnParams, RnnSpec};
+use crate::alloc::elems;
 use crate::gemm::{sgemm_packed_par, sgemm_par, PackedB};
 use crate::par::Parallel;
 
@@ -116,22 +117,16 @@ impl TrainState {
     }
 }
 
+/// `dst` = `src`, or zeros without one (a state or its gradient that the caller left out).
+fn copy_or_zero(dst: &mut [f32], src: Option<&[f32]>) {
+    match src {
+        Some(v) => dst.copy_from_slice(v),
+        None => dst.fill(0.0),
+    }
+}
+
 fn buf(v: &mut Vec<f32>, len: usize) -> Result<&mut [f32], String> {
     crate::alloc::grow(v, len, "recurrent training state")
-}
-
-fn size(dims: &[usize]) -> Result<usize, String> {
-    dims.iter()
-        .try_fold(1usize, |a, &d| a.checked_mul(d))
-        .ok_or_else(|| format!("size {dims:?} overflows"))
-}
-
-fn check(name: &str, got: usize, want: usize) -> Result<(), String> {
-    if got == want {
-        Ok(())
-    } else {
-        Err(format!("{name}: expected {want} values, got {got}"))
-    }
 }
 
 /// Floats saved per row and step.
@@ -166,22 +161,22 @@ pub fn train_supported(spec: &RnnSpec) -> Result<(), String> {
 fn check_params(spec: &RnnSpec, params: &RnnParams) -> Result<(), String> {
     let (gh, h, d) = (spec.mode.gates() * spec.hidden, spec.hidden, spec.dirs());
     let hs = spec.out_size();
-    check("parameter groups", params.dirs.len(), spec.num_layers * d)?;
+    check_len("parameter groups", params.dirs.len(), spec.num_layers * d)?;
     for (idx, p) in params.dirs.iter().enumerate() {
         let name = format!("{}{}", ["l", "r"][idx % d], idx / d);
         let ni = spec.layer_input(idx / d);
-        check(
+        check_len(
             &format!("{name}_i2h_weight"),
             p.i2h_weight.len(),
-            size(&[gh, ni])?,
+            elems(&[gh, ni])?,
         )?;
-        check(
+        check_len(
             &format!("{name}_h2h_weight"),
             p.h2h_weight.len(),
-            size(&[gh, hs])?,
+            elems(&[gh, hs])?,
         )?;
-        check(&format!("{name}_i2h_bias"), p.i2h_bias.len(), gh)?;
-        check(&format!("{name}_h2h_bias"), p.h2h_bias.len(), gh)?;
+        check_len(&format!("{name}_i2h_bias"), p.i2h_bias.len(), gh)?;
+        check_len(&format!("{name}_h2h_bias"), p.h2h_bias.len(), gh)?;
         let want = spec.projection.map(|pp| pp * h);
         if p.h2r_weight.map(<[f32]>::len) != want {
             let show = |v: Option<usize>| v.map_or("none".to_string(), |w| w.to_string());
@@ -199,7 +194,7 @@ fn check_params(spec: &RnnSpec, params: &RnnParams) -> Result<(), String> {
 fn dir_floats(spec: &RnnSpec, l: usize) -> Result<usize, String> {
     let gh = spec.mode.gates() * spec.hidden;
     let proj = spec.projection.map_or(0, |p| p * spec.hidden);
-    size(&[gh, spec.layer_input(l) + spec.out_size() + 2])?
+    elems(&[gh, spec.layer_input(l) + spec.out_size() + 2])?
         .checked_add(proj)
         .ok_or_else(|| "weights: size overflows".to_string())
 }
@@ -272,27 +267,27 @@ pub fn train_forward(
     let lstm = spec.mode == Mode::Lstm;
     let ld = layers * d;
     let width = d * hs;
-    let tnw = size(&[t, n, width])?;
-    check("input", x.len(), size(&[t, n, spec.input_size])?)?;
-    check("output", out.len(), tnw)?;
-    check("final hidden state", hn.len(), size(&[ld, n, hs])?)?;
+    let tnw = elems(&[t, n, width])?;
+    check_len("input", x.len(), elems(&[t, n, spec.input_size])?)?;
+    check_len("output", out.len(), tnw)?;
+    check_len("final hidden state", hn.len(), elems(&[ld, n, hs])?)?;
     if let Some(h0) = h0 {
-        check("initial hidden state", h0.len(), size(&[ld, n, hs])?)?;
+        check_len("initial hidden state", h0.len(), elems(&[ld, n, hs])?)?;
     }
     if !lstm && (c0.is_some() || cn.is_some()) {
         return Err("only LSTM has a cell state".into());
     }
     if let Some(c0) = c0 {
-        check("initial cell state", c0.len(), size(&[ld, n, h])?)?;
+        check_len("initial cell state", c0.len(), elems(&[ld, n, h])?)?;
     }
     if let Some(cn) = cn.as_deref() {
-        check("final cell state", cn.len(), size(&[ld, n, h])?)?;
+        check_len("final cell state", cn.len(), elems(&[ld, n, h])?)?;
     }
     if let Some(m) = masks {
-        check("dropout masks", m.len(), size(&[layers - 1, tnw])?)?;
+        check_len("dropout masks", m.len(), elems(&[layers - 1, tnw])?)?;
     }
     if let Some(v) = valid_len {
-        check("sequence_length", v.len(), n)?;
+        check_len("sequence_length", v.len(), n)?;
         if let Some(bad) = v.iter().find(|&&l| l == 0 || l > t) {
             return Err(format!(
                 "sequence_length values must be in [1, {t}], got {bad}"
@@ -480,15 +475,9 @@ fn run_dir_forward(
     // LSTMP: op(B) = W_hr^T (H x P), the per-step projection r = h W_hr^T.
     let pkr = proj.map(|pp| PackedB::new(true, h, pp, p.h2r_weight.unwrap_or(&[]), h));
     let hc = buf(hcur, n * hs)?;
-    match h0 {
-        Some(v) => hc.copy_from_slice(v),
-        None => hc.fill(0.0),
-    }
+    copy_or_zero(hc, h0);
     let cc = buf(ccur, if lstm { n * h } else { 0 })?;
-    match c0 {
-        Some(v) => cc.copy_from_slice(v),
-        None => cc.fill(0.0),
-    }
+    copy_or_zero(cc, c0);
     let side = if gru {
         n * gh
     } else if proj.is_some() {
@@ -611,27 +600,27 @@ pub fn train_backward(
     let lstm = mode == Mode::Lstm;
     let ld = layers * d;
     let width = d * hs;
-    let tnw = size(&[t, n, width])?;
-    check("output gradient", dout.len(), tnw)?;
-    check("input gradient", dx.len(), size(&[t, n, spec.input_size])?)?;
-    check(
+    let tnw = elems(&[t, n, width])?;
+    check_len("output gradient", dout.len(), tnw)?;
+    check_len("input gradient", dx.len(), elems(&[t, n, spec.input_size])?)?;
+    check_len(
         "initial hidden state gradient",
         dh0.len(),
-        size(&[ld, n, hs])?,
+        elems(&[ld, n, hs])?,
     )?;
     if let Some(v) = dhn {
-        check("final hidden state gradient", v.len(), size(&[ld, n, hs])?)?;
+        check_len("final hidden state gradient", v.len(), elems(&[ld, n, hs])?)?;
     }
     if !lstm && (dcn.is_some() || dc0.is_some()) {
         return Err("only LSTM has a cell state".into());
     }
     if let Some(v) = dcn {
-        check("final cell state gradient", v.len(), size(&[ld, n, h])?)?;
+        check_len("final cell state gradient", v.len(), elems(&[ld, n, h])?)?;
     }
     if let Some(v) = dc0.as_deref() {
-        check("initial cell state gradient", v.len(), size(&[ld, n, h])?)?;
+        check_len("initial cell state gradient", v.len(), elems(&[ld, n, h])?)?;
     }
-    check("weight gradients", dweights.len(), weight_floats(&spec)?)?;
+    check_len("weight gradients", dweights.len(), weight_floats(&spec)?)?;
     let TrainState {
         valid,
         inputs,
@@ -788,16 +777,10 @@ fn run_dir_backward(
     let dpb = buf(dpv, if proj.is_some() { rows * hs } else { 0 })?;
     let dfull = buf(dfv, if proj.is_some() { n * h } else { 0 })?;
     let mut dh = buf(dhv, n * hs)?;
-    match dhn {
-        Some(v) => dh.copy_from_slice(v),
-        None => dh.fill(0.0),
-    }
+    copy_or_zero(dh, dhn);
     let mut dnx = buf(dnv, n * hs)?;
     let dc = buf(dcv, if lstm { n * h } else { 0 })?;
-    match dcn {
-        Some(v) => dc.copy_from_slice(v),
-        None => dc.fill(0.0),
-    }
+    copy_or_zero(dc, dcn);
     // op(B) = W_h (G*H x H'): the recurrent part of each step's state gradient.
     let pk = PackedB::new(false, gh, hs, p.h2h_weight, hs);
     // LSTMP: op(B) = W_hr (P x H), from dr to the gradient of h.

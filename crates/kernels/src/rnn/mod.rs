@@ -126,6 +126,15 @@ pub enum Layout {
     Ntc,
 }
 
+/// An exact length check of a caller's buffer, naming it.
+fn check_len(name: &str, got: usize, want: usize) -> Result<(), String> {
+    if got == want {
+        Ok(())
+    } else {
+        Err(format!("{name}: expected {want} values, got {got}"))
+    }
+}
+
 #[cfg(test)]
 mod bptt_tests;
 #[cfg(test)]

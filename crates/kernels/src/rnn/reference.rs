@@ -2,7 +2,7 @@
 //! (layer, direction), per sample, per step, plain loops. Generic over [`Float`] so the
 //! tests can run it in f64 too. Uses the standard library's `exp`/`tanh`.
 
-use super::{Layout, Mode, RnnParams, RnnSpec};
+use super::{Layout, Mode, RnnParams, RnnSpec, StateClip};
 
 /// The scalar operations the reference needs (implemented for f32 and f64).
 pub trait Float:
@@ -56,7 +56,8 @@ impl Float for f64 {
     }
 }
 
-fn sigmoid<F: Float>(x: F) -> F {
+/// The logistic function, as the activations compute it.
+pub(crate) fn sigmoid<F: Float>(x: F) -> F {
     F::of(1.0) / (F::of(1.0) + (F::of(0.0) - x).exp())
 }
 
@@ -71,6 +72,24 @@ fn affine<F: Float>(w: &[f32], b: Option<&[f32]>, x: &[F], rows: usize) -> Vec<F
             s
         })
         .collect()
+}
+
+/// LSTM state clipping (MXNet's `state_clip_min/max`; a NaN becomes `min` with
+/// `state_clip_nan`, else stays NaN).
+pub(crate) fn clamp<F: Float>(c: F, k: &StateClip) -> F {
+    if c.is_nan() {
+        if k.nan {
+            F::of(k.min)
+        } else {
+            c
+        }
+    } else if c < F::of(k.min) {
+        F::of(k.min)
+    } else if c > F::of(k.max) {
+        F::of(k.max)
+    } else {
+        c
+    }
 }
 
 /// Same contract as [`super::rnn_forward`] but on raw parameters, computing in `F` and
@@ -157,20 +176,8 @@ pub fn rnn_forward<F: Float>(
                                     let gg = (a[2 * h + j] + r[2 * h + j]).tanh();
                                     let o = sigmoid(a[3 * h + j] + r[3 * h + j]);
                                     let mut c = f * cv[j] + i * gg;
-                                    if let Some(k) = spec.clip {
-                                        c = if c.is_nan() {
-                                            if k.nan {
-                                                F::of(k.min)
-                                            } else {
-                                                c
-                                            }
-                                        } else if c < F::of(k.min) {
-                                            F::of(k.min)
-                                        } else if c > F::of(k.max) {
-                                            F::of(k.max)
-                                        } else {
-                                            c
-                                        };
+                                    if let Some(k) = &spec.clip {
+                                        c = clamp(c, k);
                                     }
                                     cv[j] = c;
                                     o * c.tanh()

@@ -5,7 +5,8 @@ use super::gates::UNITS;
 use super::packed::PackedRnn;
 use super::step::{step, OutView, StepBufs, StepCtx, StepInput};
 use super::workspace::{grow, DirScratch, Workspace};
-use super::{Layout, Mode, RnnSpec};
+use super::{check_len, Layout, Mode, RnnSpec};
+use crate::alloc::elems;
 use crate::gemm::params::MR;
 use crate::gemm::sgemm_packed_with;
 use crate::par::{Inline, Parallel, RawBuf, Slots};
@@ -19,22 +20,6 @@ use std::sync::Mutex;
 const XPROJ_FLOATS: usize = 1 << 21;
 #[cfg(test)]
 const XPROJ_FLOATS: usize = 512;
-
-/// Product of sizes, or an error when it does not fit `usize` (32 bits on wasm32).
-fn size(dims: &[usize]) -> Result<usize, String> {
-    dims.iter()
-        .try_fold(1usize, |a, &d| a.checked_mul(d))
-        .ok_or_else(|| format!("size {dims:?} overflows"))
-}
-
-fn check(name: &str, got: usize, want: Result<usize, String>) -> Result<(), String> {
-    let want = want?;
-    if got == want {
-        Ok(())
-    } else {
-        Err(format!("{name}: expected {want} values, got {got}"))
-    }
-}
 
 /// Runs the whole stack over a sequence.
 ///
@@ -123,25 +108,25 @@ pub(crate) fn forward(
     let s = &p.spec;
     let (ld, d, hs, h) = (s.num_layers * s.dirs(), s.dirs(), s.out_size(), s.hidden);
     let lstm = s.mode == Mode::Lstm;
-    check("input", x.len(), size(&[t, n, s.input_size]))?;
-    check("output", out.len(), size(&[t, n, d, hs]))?;
+    check_len("input", x.len(), elems(&[t, n, s.input_size])?)?;
+    check_len("output", out.len(), elems(&[t, n, d, hs])?)?;
     if let Some(h0) = h0 {
-        check("initial hidden state", h0.len(), size(&[ld, n, hs]))?;
+        check_len("initial hidden state", h0.len(), elems(&[ld, n, hs])?)?;
     }
     if let Some(hn) = hn.as_deref() {
-        check("final hidden state", hn.len(), size(&[ld, n, hs]))?;
+        check_len("final hidden state", hn.len(), elems(&[ld, n, hs])?)?;
     }
     if !lstm && (c0.is_some() || cn.is_some()) {
         return Err("only LSTM has a cell state".into());
     }
     if let Some(c0) = c0 {
-        check("initial cell state", c0.len(), size(&[ld, n, h]))?;
+        check_len("initial cell state", c0.len(), elems(&[ld, n, h])?)?;
     }
     if let Some(cn) = cn.as_deref() {
-        check("final cell state", cn.len(), size(&[ld, n, h]))?;
+        check_len("final cell state", cn.len(), elems(&[ld, n, h])?)?;
     }
     if let Some(v) = valid_len {
-        check("sequence_length", v.len(), Ok(n))?;
+        check_len("sequence_length", v.len(), n)?;
         if let Some(bad) = v.iter().find(|&&l| l == 0 || l > t) {
             return Err(format!(
                 "sequence_length values must be in [1, {t}], got {bad}"
@@ -244,11 +229,11 @@ fn reserve(
     let s = &p.spec;
     let hp = p.hp;
     let cols = s.mode.gates() * hp;
-    let layer_out = size(&[t, n, s.dirs(), s.out_size()]).unwrap_or(usize::MAX);
+    let layer_out = elems(&[t, n, s.dirs(), s.out_size()]).unwrap_or(usize::MAX);
     let inner = s.num_layers.saturating_sub(1).min(2);
     let [l0, l1] = &mut ws.layers;
     let xin = match layout {
-        Layout::Ntc => size(&[t, n, s.input_size]).unwrap_or(usize::MAX),
+        Layout::Ntc => elems(&[t, n, s.input_size]).unwrap_or(usize::MAX),
         Layout::Tnc => 0,
     };
     let xproj = chunk_steps(t, n, cols)
