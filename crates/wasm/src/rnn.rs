@@ -176,25 +176,45 @@ pub(crate) fn check_stack_call(
     h0_len: usize,
     c0_len: usize,
 ) -> Result<StackIo, JsError> {
-    let (d, h, hs) = (spec.dirs(), spec.hidden, spec.out_size());
-    let is_lstm = spec.mode == Mode::Lstm;
-    let hn = elems(&[spec.num_layers, d, n, hs], "states")?;
-    let cstates = elems(&[spec.num_layers, d, n, h], "states")?;
+    let (hn, cstates) = state_lens(spec, n)?;
     require_len("input", x_len, elems(&[t, n, spec.input_size], "input")?)?;
-    if h0_len != 0 {
-        require_len("h0", h0_len, hn)?;
-    }
-    if c0_len != 0 {
-        if !is_lstm {
-            return Err(JsError::new("c0: only LSTM has a cell state"));
-        }
-        require_len("c0", c0_len, cstates)?;
-    }
+    check_staged_states(spec, [("h0", h0_len), ("c0", c0_len)], (hn, cstates))?;
     Ok(StackIo {
-        out: elems(&[t, n, d, hs], "output")?,
+        out: elems(&[t, n, spec.dirs(), spec.out_size()], "output")?,
         hn,
-        cn: if is_lstm { cstates } else { 0 },
+        cn: if spec.mode == Mode::Lstm { cstates } else { 0 },
     })
+}
+
+/// The lengths of a stack's hidden and cell states for batch `n`: `(L*D, N, H')` and
+/// `(L*D, N, H)`.
+pub(crate) fn state_lens(spec: &RnnSpec, n: usize) -> Result<(usize, usize), JsError> {
+    let (l, d) = (spec.num_layers, spec.dirs());
+    Ok((
+        elems(&[l, d, n, spec.out_size()], "states")?,
+        elems(&[l, d, n, spec.hidden], "states")?,
+    ))
+}
+
+/// Checks staged states (or their gradients), named `[hidden, cell]` with their lengths:
+/// each empty (zeros) or as long as `lens` says; a cell state for LSTM only.
+pub(crate) fn check_staged_states(
+    spec: &RnnSpec,
+    [(h_name, h_len), (c_name, c_len)]: [(&str, usize); 2],
+    lens: (usize, usize),
+) -> Result<(), JsError> {
+    if h_len != 0 {
+        require_len(h_name, h_len, lens.0)?;
+    }
+    if c_len != 0 {
+        if spec.mode != Mode::Lstm {
+            return Err(JsError::new(&format!(
+                "{c_name}: only LSTM has a cell state"
+            )));
+        }
+        require_len(c_name, c_len, lens.1)?;
+    }
+    Ok(())
 }
 
 /// Takes `n` floats off the front of `rest`.

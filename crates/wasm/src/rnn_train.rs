@@ -5,7 +5,10 @@
 //! every call (they change at every optimizer step), so nothing is packed ahead.
 
 use crate::check::{elems, kernel_error, require_len};
-use crate::rnn::{check_stack_call, rnn_spec, split_params, take, take_lengths, Staging};
+use crate::rnn::{
+    check_stack_call, check_staged_states, rnn_spec, split_params, state_lens, take, take_lengths,
+    Staging,
+};
 use crate::split;
 use gluon_kernels::rnn::{self, Layout, Mode, RnnSpec, StateClip, TrainState};
 use wasm_bindgen::prelude::*;
@@ -181,21 +184,16 @@ impl RnnTrainer {
         };
         let spec = self.spec;
         let (t, n, d) = (saved.t, saved.n, spec.dirs());
-        let (h, hs) = (spec.hidden, spec.out_size());
+        let hs = spec.out_size();
         let is_lstm = spec.mode == Mode::Lstm;
-        let states = elems(&[spec.num_layers, d, n, hs], "states")?;
-        let cstates = elems(&[spec.num_layers, d, n, h], "states")?;
+        let (states, cstates) = state_lens(&spec, n)?;
         require_len("weights", w_len, self.weight_len()?)?;
         require_len("dout", dout_len, elems(&[t, n, d, hs], "dout")?)?;
-        if dhn_len != 0 {
-            require_len("dhn", dhn_len, states)?;
-        }
-        if dcn_len != 0 {
-            if !is_lstm {
-                return Err(JsError::new("dcn: only LSTM has a cell state"));
-            }
-            require_len("dcn", dcn_len, cstates)?;
-        }
+        check_staged_states(
+            &spec,
+            [("dhn", dhn_len), ("dcn", dcn_len)],
+            (states, cstates),
+        )?;
         let dx_len = elems(&[t, n, spec.input_size], "dx")?;
         let dc0_len = if is_lstm { cstates } else { 0 };
         let (mut input, outputs) = self.io.split(
