@@ -2,24 +2,14 @@
 // (mxnet_training/ops.json) do not cover: the loss sum(w * f(x)) is differentiated by the tape
 // and by central differences, for every input element.
 
-import { beforeAll, describe, expect, it } from 'vitest';
-import { autograd, nd, ready } from '../../ts/index.js';
+import { beforeAll, describe, it } from 'vitest';
+import { nd, ready } from '../../ts/index.js';
 import type { NDArray } from '../../ts/ndarray/ndarray.js';
+import { det, fdCheck } from '../helpers/fd_check.js';
 
 beforeAll(async () => {
   await ready();
 });
-
-function det(shape: number[], seed: number, lo = -1, hi = 1): NDArray {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const d = new Float32Array(n);
-  let s = Math.imul(seed, 2654435761) >>> 0; // spread the seeds: nearby seeds give nearby streams
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    d[i] = lo + (s / 2 ** 32) * (hi - lo);
-  }
-  return nd.array(d, shape);
-}
 
 type Case = { inputs: NDArray[]; f: (...x: NDArray[]) => NDArray };
 
@@ -58,32 +48,7 @@ describe('operator backward vs central finite differences', () => {
   for (const [name, make] of Object.entries(CASES)) {
     it(name, () => {
       const { inputs, f } = make();
-      for (const x of inputs) x.attachGrad();
-      const y = autograd.record(() => f(...inputs));
-      const w = det(y.shape, 99);
-      y.backward(w);
-      const loss = (): number => {
-        const out = f(...inputs);
-        let s = 0;
-        for (let i = 0; i < out.size; i++) s += (out.data[i] as number) * (w.data[i] as number);
-        return s;
-      };
-      const eps = 1e-3;
-      inputs.forEach((x, k) => {
-        for (let i = 0; i < x.size; i++) {
-          const v = x.data[i] as number;
-          x.data[i] = v + eps;
-          const up = loss();
-          x.data[i] = v - eps;
-          const down = loss();
-          x.data[i] = v;
-          const fd = (up - down) / (2 * eps);
-          const g = (x.grad as NDArray).data[i] as number;
-          expect(Math.abs(g - fd), `${name} input ${k}[${i}]: analytic ${g}, fd ${fd}`).toBeLessThan(
-            2e-3 * Math.max(1, Math.abs(fd)),
-          );
-        }
-      });
+      fdCheck(name, inputs, f);
     });
   }
 });

@@ -10,6 +10,7 @@ import { SymbolBlock } from '../../ts/gluon/symbol_block.js';
 import { autograd, nd, ready } from '../../ts/index.js';
 import { NDArray } from '../../ts/ndarray/ndarray.js';
 import { expectClose, type Tensor, toNd } from '../gluon/helpers.js';
+import { det, fdCheck } from '../helpers/fd_check.js';
 import { trainingFixture } from './training_fixtures.js';
 
 beforeAll(async () => {
@@ -103,47 +104,6 @@ describe('operator gradients vs MXNet 1.9.1 (mxnet_training/ops_more.json)', () 
     });
   }
 });
-
-function det(shape: number[], seed: number, lo = -1, hi = 1): NDArray {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const d = new Float32Array(n);
-  let s = Math.imul(seed, 2654435761) >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    d[i] = lo + (s / 2 ** 32) * (hi - lo);
-  }
-  return nd.array(d, shape);
-}
-
-/** sum(w * f(x)) differentiated by the tape and by central differences, for every input element. */
-function fdCheck(name: string, inputs: NDArray[], f: (...x: NDArray[]) => NDArray, trainMode = true): void {
-  const [eps, tol] = [1e-3, 2e-3];
-  for (const x of inputs) x.attachGrad();
-  const y = autograd.record(() => f(...inputs), { trainMode });
-  const w = det(y.shape, 99);
-  y.backward(w);
-  const loss = (): number => {
-    const out = f(...inputs);
-    let s = 0;
-    for (let i = 0; i < out.size; i++) s += (out.data[i] as number) * (w.data[i] as number);
-    return s;
-  };
-  inputs.forEach((x, k) => {
-    for (let i = 0; i < x.size; i++) {
-      const v = x.data[i] as number;
-      x.data[i] = v + eps;
-      const up = loss();
-      x.data[i] = v - eps;
-      const down = loss();
-      x.data[i] = v;
-      const fd = (up - down) / (2 * eps);
-      const g = (x.grad as NDArray).data[i] as number;
-      expect(Math.abs(g - fd), `${name} input ${k}[${i}]: analytic ${g}, fd ${fd}`).toBeLessThan(
-        tol * Math.max(1, Math.abs(fd)),
-      );
-    }
-  });
-}
 
 describe('backward vs central finite differences', () => {
   const FD: Record<string, () => [NDArray[], (...x: NDArray[]) => NDArray]> = {

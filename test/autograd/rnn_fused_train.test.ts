@@ -10,6 +10,7 @@ import type { FusedRnnSpec } from '../../ts/backend/rnn.js';
 import { fusedForwardOps } from '../../ts/gluon/rnn/rnn_layer_ops.js';
 import mx, { autograd, gluon, init, nd, ready } from '../../ts/index.js';
 import type { NDArray } from '../../ts/ndarray/ndarray.js';
+import { lcgArray } from '../helpers/fd_check.js';
 
 beforeAll(async () => {
   await ready();
@@ -96,18 +97,6 @@ function build(c: Config, dropout = 0): Layer {
   return new rnn.RNN(s.hidden, { ...common, activation: s.mode === 'rnn_relu' ? 'relu' : 'tanh' });
 }
 
-/** A deterministic pseudo-random array (no dependence on the package's generator). */
-function det(shape: number[], seed: number): NDArray {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const d = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    d[i] = (s / 2 ** 32) * 2 - 1;
-  }
-  return nd.array(d, shape);
-}
-
 /** The layer's parameters per (layer, direction): [i2h_w, h2h_w, i2h_b, h2h_b, h2r_w?]. */
 function groups(layer: Layer, spec: FusedRnnSpec): NDArray[][] {
   const params = [...layer.collectParams().entries()];
@@ -139,12 +128,12 @@ function inputs(c: Config): Inputs {
   const D = s.bidirectional ? 2 : 1;
   const st = c.states
     ? [
-        det([s.numLayers * D, N, s.projection ?? s.hidden], 11),
-        ...(s.mode === 'lstm' ? [det([s.numLayers * D, N, s.hidden], 12)] : []),
+        lcgArray([s.numLayers * D, N, s.projection ?? s.hidden], 11),
+        ...(s.mode === 'lstm' ? [lcgArray([s.numLayers * D, N, s.hidden], 12)] : []),
       ]
     : [];
   return {
-    x: det(c.layout === 'TNC' ? [T, N, s.inputSize] : [N, T, s.inputSize], 1),
+    x: lcgArray(c.layout === 'TNC' ? [T, N, s.inputSize] : [N, T, s.inputSize], 1),
     st,
     len: c.useLength ? nd.array([4, 2, 3]) : null,
   };
@@ -176,7 +165,7 @@ function grads(layer: Layer, a: Inputs, f: () => NDArray[], train = true): Float
   const heads = autograd.record(f, { trainMode: train });
   autograd.backward(
     heads,
-    heads.map((h, i) => det(h.shape, 100 + i)),
+    heads.map((h, i) => lcgArray(h.shape, 100 + i)),
   );
   return [
     ...heads.map((h) => h.data.slice()),
@@ -232,7 +221,7 @@ describe('fused training node vs the differentiable-op path', () => {
     const layer = build(c);
     layer.initialize(new init.Uniform(0.5));
     const a = inputs(c);
-    const b = { ...inputs(c), x: det(a.x.shape as number[], 77) };
+    const b = { ...inputs(c), x: lcgArray(a.x.shape as number[], 77) };
     const twice = (f: (x: Inputs) => NDArray[]) => () => {
       const [o1] = f(a) as [NDArray];
       const [o2] = f(b) as [NDArray];

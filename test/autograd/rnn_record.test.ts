@@ -9,6 +9,7 @@ import type { Block } from '../../ts/gluon/block.js';
 import mx, { autograd, gluon, init, nd, ready } from '../../ts/index.js';
 import type { NDArray } from '../../ts/ndarray/ndarray.js';
 import { expectClose } from '../gluon/helpers.js';
+import { lcgArray } from '../helpers/fd_check.js';
 
 beforeAll(async () => {
   await ready();
@@ -54,18 +55,6 @@ const CONFIGS: Config[] = [
   },
 ];
 
-/** A deterministic pseudo-random array (no dependence on the package's generator). */
-function det(shape: number[], seed: number): NDArray {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const d = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    d[i] = (s / 2 ** 32) * 2 - 1;
-  }
-  return nd.array(d, shape);
-}
-
 function run(layer: Block, x: NDArray, st: NDArray[], len: NDArray | null): NDArray[] {
   const l = layer as InstanceType<typeof rnn.LSTM>;
   if (st.length === 0 && len === null) return [l.forward(x)];
@@ -80,8 +69,8 @@ describe('fused layers under record(): forward equals the kernel, gradients equa
       const layer = cfg.build();
       layer.initialize(new init.Uniform(0.5));
       const ntc = layer.toString().includes('NTC');
-      const x = det(ntc ? [3, 4, 4] : [4, 3, 4], 1);
-      const st = cfg.states.map((s, i) => det(s, 10 + i));
+      const x = lcgArray(ntc ? [3, 4, 4] : [4, 3, 4], 1);
+      const st = cfg.states.map((s, i) => lcgArray(s, 10 + i));
       const len = cfg.useLength ? nd.array([4, 2, 3]) : null;
       const plain = run(layer, x, st, len);
       x.attachGrad();
@@ -95,7 +84,7 @@ describe('fused layers under record(): forward equals the kernel, gradients equa
           `head ${i}`,
         );
       });
-      const weights = heads.map((h, i) => det(h.shape, 100 + i));
+      const weights = heads.map((h, i) => lcgArray(h.shape, 100 + i));
       autograd.backward(heads, weights);
       // The probes write into the live weights: touching them makes the kernel re-pack.
       const loss = (): number => {
@@ -137,7 +126,7 @@ describe('inter-layer dropout of the fused layers', () => {
   it('acts in training mode only; predict mode is the fused kernel, bitwise', () => {
     const layer = new rnn.LSTM(6, { numLayers: 2, dropout: 0.5, inputSize: 4 });
     layer.initialize();
-    const x = det([5, 2, 4], 3);
+    const x = lcgArray([5, 2, 4], 3);
     const a = layer.forward(x);
     const b = layer.forward(x);
     expect(Array.from(a.data)).toEqual(Array.from(b.data));
