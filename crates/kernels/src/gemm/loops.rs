@@ -456,6 +456,54 @@ pub(crate) unsafe fn tile_rows_block(
     }
 }
 
+/// `C[0..rows, panel columns] = A_panel · B` for `rows <= MR` rows packed once as one A panel
+/// over all of `k`, against whole pre-packed B panels `panels`: [`gemm_prepacked_raw`]'s KC
+/// slices and 4-panel batches, so the same bits as it with `beta = 0` over those columns,
+/// without its per-call packing and blocking.
+///
+/// # Safety
+/// `c` must view a live buffer that nothing else reads or writes, in rows `0..rows` of the
+/// panels' columns, during the call.
+pub(crate) unsafe fn rows_prepacked_raw(
+    rows: usize,
+    k: usize,
+    a_panel: &[f32],
+    b: &[f32],
+    panels: Range<usize>,
+    c: RawBuf,
+    ldc: usize,
+) {
+    if k == 0 {
+        // SAFETY: the caller's window.
+        return unsafe { scale_c_raw(rows, panels.start * NR..panels.end * NR, 0.0, c, ldc) };
+    }
+    for pc in (0..k).step_by(KC) {
+        let kc = KC.min(k - pc);
+        let beta = if pc == 0 { 0.0 } else { 1.0 };
+        for lo in panels.clone().step_by(4) {
+            let hi = panels.end.min(lo + 4);
+            let jps: [usize; 4] = core::array::from_fn(|j| (lo + j).min(hi - 1));
+            // SAFETY: rows 0..rows of these panels' columns (the caller's contract).
+            unsafe {
+                flush_tail(
+                    kc,
+                    1.0,
+                    &a_panel[pc * MR..][..kc * MR],
+                    rows,
+                    &b[pc * NR..],
+                    k * NR,
+                    &jps[..hi - lo],
+                    0,
+                    beta,
+                    c,
+                    0,
+                    ldc,
+                )
+            };
+        }
+    }
+}
+
 /// `C[m, cols] = beta * C` (the k == 0 case); `beta == 0` writes zeros without reading C.
 ///
 /// # Safety

@@ -273,5 +273,33 @@ pub(crate) unsafe fn sgemm_packed_raw(
     };
 }
 
+/// `C[0..rows, panels' columns] = A · B` for `rows <= MR` rows already packed as one A panel
+/// over all of B's `k` (`pack_a(a, 0, rows, 0, k, ..)`), against whole panels of B: the same
+/// bits as [`sgemm_packed_raw`] with `alpha = 1`, `beta = 0`. A one-step RNN call of a few
+/// rows projects its input this way, without the GEMM's per-call packing and blocking.
+///
+/// # Safety
+/// `c` must view a live buffer that nothing else reads or writes, in rows `0..rows` of the
+/// panels' columns, during the call.
+pub(crate) unsafe fn sgemm_rows_packed_raw(
+    rows: usize,
+    a_panel: &[f32],
+    b: &PackedB,
+    panels: Range<usize>,
+    c: RawBuf,
+    ldc: usize,
+) {
+    assert!(
+        (1..=params::MR).contains(&rows) && a_panel.len() >= b.k * params::MR,
+        "sgemm_rows_packed: A panel"
+    );
+    assert!(
+        panels.start <= panels.end && panels.end <= b.n.div_ceil(NR),
+        "sgemm_rows_packed: panels outside B"
+    );
+    // SAFETY: the caller's window (each tile is bounds-checked against `c`).
+    unsafe { loops::rows_prepacked_raw(rows, b.k, a_panel, &b.data, panels, c, ldc) };
+}
+
 #[cfg(test)]
 pub(crate) mod tests;

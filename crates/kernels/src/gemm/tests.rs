@@ -286,3 +286,66 @@ fn block_rows_kernels_match_scalar_reference() {
         }
     }
 }
+
+/// The one-step projection (`sgemm_rows_packed_raw`: A packed once, whole B panels) gives the
+/// bits of `sgemm_packed` with `beta = 0` over the same columns and stays within the
+/// reference's tolerance; k crosses KC, panel ranges start and end anywhere, other columns
+/// are left alone.
+#[test]
+fn rows_packed_matches_packed_bitwise() {
+    for rows in 1..=MR {
+        for &k in &[0, 1, 3, KC - 1, KC, KC + 1, 2 * KC + 5] {
+            for &n in &[1, NR - 1, NR, NR + 1, 5 * NR + 3, 9 * NR] {
+                let np = n.div_ceil(NR);
+                let (a, b) = (fill(rows * k, 1), fill(k * n, 2));
+                let pb = PackedB::new(false, k, n, &b, n);
+                let ldc = np * NR + 1;
+                let mut want = vec![0.0; rows * ldc];
+                sgemm_packed(rows, 0..n, 1.0, &a, k, &pb, 0.0, &mut want, ldc);
+                let mut refc = vec![0.0; rows * ldc];
+                reference::sgemm(
+                    false, false, rows, n, k, 1.0, &a, k, &b, n, 0.0, &mut refc, ldc,
+                );
+                let mut xa = vec![f32::NAN; k * MR];
+                if k > 0 {
+                    let av = MatRef {
+                        data: &a,
+                        rs: k,
+                        cs: 1,
+                    };
+                    pack_a(av, 0, rows, 0, k, &mut xa);
+                }
+                for panels in [0..np, 1.min(np)..np, 0..np / 2, np / 2..np] {
+                    let mut c = vec![f32::NAN; rows * ldc];
+                    // SAFETY: `c` is this test's own buffer.
+                    unsafe {
+                        sgemm_rows_packed_raw(
+                            rows,
+                            &xa,
+                            &pb,
+                            panels.clone(),
+                            RawBuf::new(&mut c),
+                            ldc,
+                        )
+                    };
+                    let what = format!("rows {rows} k {k} n {n} panels {panels:?}");
+                    let written = panels.start * NR..panels.end * NR;
+                    let cols = written.start..written.end.min(n).max(written.start);
+                    for i in 0..rows {
+                        for j in cols.clone() {
+                            let (g, w) = (c[i * ldc + j], want[i * ldc + j]);
+                            assert_eq!(g.to_bits(), w.to_bits(), "{what} [{i}, {j}]");
+                        }
+                        let at = |v: &[f32]| v[i * ldc..][cols.clone()].to_vec();
+                        close(&at(&c), &at(&refc), k, &what);
+                        let outside = (0..ldc).filter(|j| !written.contains(j));
+                        assert!(
+                            outside.map(|j| c[i * ldc + j]).all(f32::is_nan),
+                            "{what}: wrote outside its panels"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

@@ -689,3 +689,50 @@ fn miri_smoke() {
         assert_close(&out, &a.out, 0.0, "miri par");
     }
 }
+
+/// A one-step call (a token; batches of 1-3 rows project their input panel by panel) gives
+/// the bits of the first step of a longer call from the same states, serial and threaded,
+/// with inputs deep enough to cross the projection's KC slices. Unidirectional: a backward
+/// direction's first step is the sequence's last.
+#[test]
+fn one_step_matches_first_step_of_a_sequence() {
+    let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    for mode in [Mode::Lstm, Mode::Gru, Mode::RnnTanh, Mode::RnnRelu] {
+        for &(h, input) in &[(1, 1), (9, 7), (40, 3), (17, 530)] {
+            let s = spec(mode, h, 2, false, input);
+            let o = Owned::random(s, 21);
+            let p = PackedRnn::new(s, &o.params()).unwrap();
+            let lstm = mode == Mode::Lstm;
+            for n in 1..=5 {
+                let (h0, c0) = (fill(2 * n * h, 6), fill(2 * n * h, 7));
+                let x = fill(2 * n * input, 5);
+                for threads in [1, 2] {
+                    let run = |t: usize| {
+                        let mut out = vec![f32::NAN; t * n * h];
+                        let (mut hn, mut cn) = (vec![0.0; 2 * n * h], vec![0.0; 2 * n * h]);
+                        rnn_forward_par(
+                            &p,
+                            Layout::Tnc,
+                            t,
+                            n,
+                            &x[..t * n * input],
+                            Some(&h0),
+                            lstm.then_some(&c0[..]),
+                            None,
+                            &mut out,
+                            &mut hn,
+                            lstm.then_some(&mut cn[..]),
+                            &mut Workspace::new(),
+                            &Threads(threads),
+                        )
+                        .unwrap();
+                        out
+                    };
+                    let (one, two) = (run(1), run(2));
+                    let what = format!("{mode:?} H{h} I{input} N{n} threads {threads}");
+                    assert_eq!(bits(&one), bits(&two[..n * h]), "{what}");
+                }
+            }
+        }
+    }
+}
