@@ -197,7 +197,7 @@ pub(crate) fn step(
     // projection scratch; the borrowed buffers are not used until `run` returns.
     par.run(parts, &|p| unsafe {
         let r = block_ranges(blocks, parts, p);
-        if let (Some(inp), true) = (input, n < MR) {
+        if let (Some(inp), true) = (input, (1..MR).contains(&n)) {
             // A few rows (a token of batch 1-3): the input packed once, projected panel by
             // panel without the GEMM's blocking (5% of a batch-1 LSTM H128 token).
             let g = cx.mode.gates();

@@ -299,14 +299,15 @@ fn workspace_reuse_is_stable_and_does_not_grow() {
 }
 
 /// Empty sequences and empty batches in both layouts (an NTC input with T = 0 once panicked in
-/// its transposition): outputs are empty and the final states are the initial ones.
+/// its transposition, a token of an empty batch in its projection): outputs are empty and the
+/// final states are the initial ones.
 #[test]
 fn zero_sizes_in_both_layouts() {
     for mode in [Mode::RnnTanh, Mode::Lstm, Mode::Gru] {
         let s = spec(mode, 9, 2, true, 3);
         let o = Owned::random(s, 5);
         for layout in [Layout::Ntc, Layout::Tnc] {
-            for (t, n) in [(0, 3), (4, 0), (0, 0)] {
+            for (t, n) in [(0, 3), (4, 0), (1, 0), (0, 0)] {
                 let ld = s.num_layers * s.dirs();
                 let h0 = fill(ld * n * s.out_size(), 7);
                 let c0 = fill(ld * n * s.hidden, 8);
