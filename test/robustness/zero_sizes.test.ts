@@ -28,6 +28,7 @@ describe('zero sizes', () => {
           for (const [N, T] of [
             [3, 0],
             [0, 5],
+            [0, 1],
             [0, 0],
           ] as const) {
             const a = ntc.forward(mx.nd.zeros([N, T, 4]));
