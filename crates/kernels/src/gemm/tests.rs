@@ -16,6 +16,20 @@ pub(crate) fn fill(len: usize, seed: u32) -> Vec<f32> {
         .collect()
 }
 
+/// Row-major `rows x k` `a` (`rows <= MR`) as one packed A panel of `k * MR` floats.
+fn a_panel(a: &[f32], rows: usize, k: usize) -> Vec<f32> {
+    let mut panel = vec![0.0; k * MR];
+    if k > 0 {
+        let av = MatRef {
+            data: a,
+            rs: k,
+            cs: 1,
+        };
+        pack_a(av, 0, rows, 0, k, &mut panel);
+    }
+    panel
+}
+
 fn sizes() -> Vec<usize> {
     vec![0, 1, 2, MR - 1, MR, MR + 1, NR - 1, NR + 1, 13, MC + 1]
 }
@@ -202,15 +216,7 @@ fn block_rows_kernels_match_scalar_reference() {
                     let rsb = np * NR + extra;
                     for &(alpha, beta) in &[(1.0f32, 0.0f32), (1.0, 1.0), (-1.5, 0.5)] {
                         let a_src = fill(rows * k, 1);
-                        let mut apack = vec![0.0; k * MR];
-                        if k > 0 {
-                            let av = MatRef {
-                                data: &a_src,
-                                rs: k,
-                                cs: 1,
-                            };
-                            pack_a(av, 0, rows, 0, k, &mut apack);
-                        }
+                        let apack = a_panel(&a_src, rows, k);
                         let b = fill(k * rsb, 2);
                         let (ld1, ld2) = (np * NR + 5, NR + 1);
                         let dst = |p: usize| BlockDst {
@@ -306,15 +312,7 @@ fn rows_packed_matches_packed_bitwise() {
                 reference::sgemm(
                     false, false, rows, n, k, 1.0, &a, k, &b, n, 0.0, &mut refc, ldc,
                 );
-                let mut xa = vec![f32::NAN; k * MR];
-                if k > 0 {
-                    let av = MatRef {
-                        data: &a,
-                        rs: k,
-                        cs: 1,
-                    };
-                    pack_a(av, 0, rows, 0, k, &mut xa);
-                }
+                let xa = a_panel(&a, rows, k);
                 for panels in [0..np, 1.min(np)..np, 0..np / 2, np / 2..np] {
                     let mut c = vec![f32::NAN; rows * ldc];
                     // SAFETY: `c` is this test's own buffer.
