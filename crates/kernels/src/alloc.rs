@@ -50,6 +50,11 @@ pub fn grow<'a>(v: &'a mut Vec<f32>, len: usize, what: &str) -> Result<&'a mut [
 /// Floats per cache line: [`Aligned`] buffers start on one.
 pub const LINE: usize = 16;
 
+/// Floats from the start of `buf` to its first cache-line boundary (`< LINE`).
+fn to_line(buf: &[f32]) -> usize {
+    (buf.as_ptr() as usize / 4).wrapping_neg() % LINE
+}
+
 /// A zero-filled float buffer whose first element starts a 64-byte cache line. The
 /// allocator only promises 8 bytes on wasm32, and a 16-byte SIMD load that straddles two
 /// lines costs two: weight streams read from L2 ran 7% slower when misaligned by 8 bytes.
@@ -64,7 +69,7 @@ impl Aligned {
     /// `len` zeros, the first on a cache-line boundary.
     pub fn zeroed(len: usize, what: &str) -> Result<Self, String> {
         let buf = zeroed(len.saturating_add(LINE - 1), what)?;
-        let off = (buf.as_ptr() as usize / 4).wrapping_neg() % LINE;
+        let off = to_line(&buf);
         Ok(Aligned { buf, off, len })
     }
 
@@ -81,7 +86,7 @@ pub fn line_aligned(scratch: &mut Vec<f32>, len: usize) -> &mut [f32] {
     if scratch.len() < need {
         scratch.resize(need, 0.0);
     }
-    let off = (scratch.as_ptr() as usize / 4).wrapping_neg() % LINE;
+    let off = to_line(scratch);
     &mut scratch[off..][..len]
 }
 
@@ -90,7 +95,7 @@ impl Clone for Aligned {
     /// failure).
     fn clone(&self) -> Self {
         let mut buf = vec![0.0; self.len + LINE - 1];
-        let off = (buf.as_ptr() as usize / 4).wrapping_neg() % LINE;
+        let off = to_line(&buf);
         buf[off..][..self.len].copy_from_slice(self);
         Aligned {
             buf,

@@ -24,7 +24,7 @@ pub(crate) use split::sgemm_packed_par;
 pub use split::sgemm_par;
 
 pub(crate) use loops::{tile_full_raw, tile_rows_block, BlockDst};
-pub(crate) use pack::pack_a;
+pub(crate) use pack::{columns_into, pack_a};
 
 /// Checks that `len` elements hold a row-major `rows x cols` operand with leading dimension
 /// `ld`; the error names the operand (`what`). The wasm layer returns it to JavaScript, the
@@ -140,10 +140,8 @@ impl PackedB {
         PackedB { k, n, data }
     }
 
-    /// Packs the k x n matrix whose column j is `col(j)` (`k` values; `None`: zeros). The RNN
-    /// drivers permute and pad gate columns this way: one source row of a Gluon weight per
-    /// packed column, copied with a stride, no index arithmetic per element (the packing
-    /// runs once, on the way to a first result, in the engine's baseline code).
+    /// Packs the k x n matrix whose column j is `col(j)` (`k` values; `None`: zeros): the RNN
+    /// drivers permute and pad gate columns this way (see `pack::columns_into`).
     pub(crate) fn from_columns<'a>(
         k: usize,
         n: usize,
@@ -151,13 +149,7 @@ impl PackedB {
     ) -> Result<Self, String> {
         let len = (n.div_ceil(NR) * NR).saturating_mul(k);
         let mut data = crate::alloc::Aligned::zeroed(len, "packed weights")?;
-        for j in 0..n {
-            if let Some(src) = col(j) {
-                // Panel j / NR, lane j % NR: element (q, j) at that + q * NR.
-                let dst = data[(j / NR) * k * NR + j % NR..].iter_mut().step_by(NR);
-                dst.zip(&src[..k]).for_each(|(d, &v)| *d = v);
-            }
-        }
+        pack::columns_into(&mut data, k, NR, n, col);
         Ok(PackedB { k, n, data })
     }
 

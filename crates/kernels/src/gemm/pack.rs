@@ -59,6 +59,29 @@ fn pack_panel<const W: usize>(
     }
 }
 
+/// Writes column `j < n` of a `k`-row matrix stored as blocks of `width` columns, each block
+/// row-major (`k` rows of `width` floats: B's packed panels when `width = NR`, the RNN's gate
+/// blocks when wider), from `col(j)` (`k` values; `None` leaves the column as it is). One
+/// source row is copied with a stride per column, with no index arithmetic per element: the
+/// packing runs once, on the way to a first result, in the engine's baseline code.
+pub(crate) fn columns_into<'a>(
+    dst: &mut [f32],
+    k: usize,
+    width: usize,
+    n: usize,
+    col: impl Fn(usize) -> Option<&'a [f32]>,
+) {
+    for j in 0..n {
+        if let Some(src) = col(j) {
+            // Block j / width, column j % width: element (q, j) at that + q * width.
+            let d = dst[(j / width) * k * width + j % width..]
+                .iter_mut()
+                .step_by(width);
+            d.zip(&src[..k]).for_each(|(d, &v)| *d = v);
+        }
+    }
+}
+
 /// Packs rows `i0..i0+mc`, columns `p0..p0+kc` of `a` into MR-row panels:
 /// `dst[panel * kc * MR + p * MR + i]`, rows past `mc` zero-filled.
 pub fn pack_a(a: MatRef<'_>, i0: usize, mc: usize, p0: usize, kc: usize, dst: &mut [f32]) {

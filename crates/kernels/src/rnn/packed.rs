@@ -3,7 +3,7 @@
 
 use super::gates::{gate_of, gluon_row, GRU_N, UNITS};
 use super::{DirParams, Mode, RnnParams, RnnSpec};
-use crate::gemm::PackedB;
+use crate::gemm::{columns_into, PackedB};
 
 /// A `k x (blocks * width)` matrix stored block by block, each block row-major: block `hb`
 /// is `k` rows of `width` floats at `data[hb * k * width..]`. For `h2h` the width is one
@@ -18,8 +18,8 @@ pub(crate) struct BlockRows {
 }
 
 impl BlockRows {
-    /// Column j (`j < blocks * width`) is `col(j)` (`k` values; `None`: zeros), copied with a
-    /// stride as `PackedB::from_columns`.
+    /// Column j (`j < blocks * width`) is `col(j)` (`k` values; `None`: zeros), copied as
+    /// `PackedB::from_columns` copies its panels.
     fn from_columns<'a>(
         k: usize,
         width: usize,
@@ -28,15 +28,7 @@ impl BlockRows {
     ) -> Result<Self, String> {
         let len = blocks.saturating_mul(k).saturating_mul(width);
         let mut data = crate::alloc::Aligned::zeroed(len, "packed weights")?;
-        for j in 0..blocks * width {
-            if let Some(src) = col(j) {
-                // Block j / width, column j % width: element (q, j) at that + q * width.
-                let dst = data[(j / width) * k * width + j % width..]
-                    .iter_mut()
-                    .step_by(width);
-                dst.zip(&src[..k]).for_each(|(d, &v)| *d = v);
-            }
-        }
+        columns_into(&mut data, k, width, blocks * width, col);
         Ok(BlockRows { k, width, data })
     }
 
