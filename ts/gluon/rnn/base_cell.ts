@@ -282,9 +282,7 @@ export class RecurrentCell extends Block {
     }
     for (let i = 0; i < states.length; i++) {
       const [s, w] = [states[i], want[i] as readonly number[]];
-      let same = s instanceof NDArray && s.ndim === w.length;
-      for (let j = 0; same && j < w.length; j++) same = (s as NDArray).shape[j] === w[j];
-      if (!same) {
+      if (!hasShape(s, w)) {
         throw new RangeError(
           `${className(this)}: state ${i} must have shape ${shapeStr(w)}, got ${s instanceof NDArray ? shapeStr(s.shape) : String(s)}`,
         );
@@ -402,6 +400,13 @@ export class HybridRecurrentCell extends RecurrentCell {
     }
     return this._callHybridForward(inputs, [states]) as [NDArray, NDArray[]];
   }
+}
+
+/** @internal Whether `x` is an NDArray of exactly `shape` (without allocating: checked per token). */
+export function hasShape(x: unknown, shape: readonly number[]): boolean {
+  let same = x instanceof NDArray && x.ndim === shape.length;
+  for (let j = 0; same && j < shape.length; j++) same = (x as NDArray).shape[j] === shape[j];
+  return same;
 }
 
 /**

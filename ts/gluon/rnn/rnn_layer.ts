@@ -11,7 +11,14 @@ import { AssertionError, ValueError } from '../../util/errors.js';
 import { type Float32, type PositionalArgs, parseArgs, pyFloat } from '../../util/options.js';
 import { type BlockOptions, className, HybridBlock } from '../block.js';
 import { checkDtypeArg, type Parameter, type ParameterDict } from '../parameter.js';
-import { type BeginStateArgs, makeStates, parseBeginState, type StateInfo, StateShapes } from './base_cell.js';
+import {
+  type BeginStateArgs,
+  hasShape,
+  makeStates,
+  parseBeginState,
+  type StateInfo,
+  StateShapes,
+} from './base_cell.js';
 import { GRUCell, LSTMCell, RNNCell } from './basic_cells.js';
 import { BidirectionalCell, HybridSequentialRNNCell } from './container_cells.js';
 import { KernelCache } from './kernel_cache.js';
@@ -354,7 +361,7 @@ export class _RNNLayer extends HybridBlock {
       throw new ValueError(`${name}.forward: expected ${shapes.length} state array(s), got ${st.length}`);
     for (let i = 0; i < st.length; i++) {
       const [s, want] = [st[i] as NDArray, shapes[i] as readonly number[]];
-      if (s.ndim !== 3 || s.shape[0] !== want[0] || s.shape[1] !== want[1] || s.shape[2] !== want[2]) {
+      if (!hasShape(s, want)) {
         throw new ValueError(`Invalid recurrent state shape. Expecting ${shapeStr(want)}, got ${shapeStr(s.shape)}.`);
       }
     }
