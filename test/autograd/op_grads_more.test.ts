@@ -10,7 +10,7 @@ import { SymbolBlock } from '../../ts/gluon/symbol_block.js';
 import { autograd, nd, ready } from '../../ts/index.js';
 import { NDArray } from '../../ts/ndarray/ndarray.js';
 import { expectClose, type Tensor, toNd } from '../gluon/helpers.js';
-import { det, fdCheck } from '../helpers/fd_check.js';
+import { centralDiff, det, fdCheck } from '../helpers/fd_check.js';
 import { trainingFixture } from './training_fixtures.js';
 
 beforeAll(async () => {
@@ -289,14 +289,7 @@ describe('SymbolBlock fine-tuning through the RNN operator', () => {
       };
       // A few entries of each parameter (they are large): the first, middle and last.
       for (const i of [0, Math.floor(data.size / 2), data.size - 1]) {
-        const v = data.data[i] as number;
-        const eps = 1e-2;
-        at(i, v + eps);
-        const up = loss();
-        at(i, v - eps);
-        const down = loss();
-        at(i, v);
-        const fd = (up - down) / (2 * eps);
+        const fd = centralDiff((u) => at(i, u), data.data[i] as number, 1e-2, loss);
         const g = grad.data[i] as number;
         expect(Math.abs(g - fd), `${p.name}[${i}]: analytic ${g}, fd ${fd}`).toBeLessThan(
           5e-3 * Math.max(1, Math.abs(fd)),

@@ -9,7 +9,7 @@ import type { Block } from '../../ts/gluon/block.js';
 import mx, { autograd, gluon, init, nd, ready } from '../../ts/index.js';
 import type { NDArray } from '../../ts/ndarray/ndarray.js';
 import { expectClose } from '../gluon/helpers.js';
-import { lcgArray } from '../helpers/fd_check.js';
+import { centralDiffAt, lcgArray } from '../helpers/fd_check.js';
 
 beforeAll(async () => {
   await ready();
@@ -105,13 +105,7 @@ describe('fused layers under record(): forward equals the kernel, gradients equa
       for (const [what, arr, grad] of targets) {
         for (let probe = 0; probe < 4; probe++) {
           const i = (probe * 7919 + 13) % arr.size;
-          const v = arr.data[i] as number;
-          arr.data[i] = v + eps;
-          const up = loss();
-          arr.data[i] = v - eps;
-          const down = loss();
-          arr.data[i] = v;
-          const fd = (up - down) / (2 * eps);
+          const fd = centralDiffAt(arr, i, eps, loss);
           expect(
             Math.abs((grad.data[i] as number) - fd),
             `${what}[${i}]: analytic ${grad.data[i]}, fd ${fd}`,

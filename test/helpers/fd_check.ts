@@ -22,6 +22,31 @@ export function det(shape: number[], seed: number, lo = -1, hi = 1): NDArray {
   return lcgArray(shape, Math.imul(seed, 2654435761), lo, hi);
 }
 
+/**
+ * The central difference of `loss` in one value, now `v`, that `set` changes; `set(v)` puts it
+ * back at the end.
+ */
+export function centralDiff(set: (u: number) => void, v: number, eps: number, loss: () => number): number {
+  set(v + eps);
+  const up = loss();
+  set(v - eps);
+  const down = loss();
+  set(v);
+  return (up - down) / (2 * eps);
+}
+
+/** `centralDiff` in element `i` of `x`'s data. */
+export function centralDiffAt(x: NDArray, i: number, eps: number, loss: () => number): number {
+  return centralDiff(
+    (u) => {
+      x.data[i] = u;
+    },
+    x.data[i] as number,
+    eps,
+    loss,
+  );
+}
+
 /** sum(w * f(x)) differentiated by the tape and by central differences, for every input element. */
 export function fdCheck(name: string, inputs: NDArray[], f: (...x: NDArray[]) => NDArray, trainMode = true): void {
   const [eps, tol] = [1e-3, 2e-3];
@@ -37,13 +62,7 @@ export function fdCheck(name: string, inputs: NDArray[], f: (...x: NDArray[]) =>
   };
   inputs.forEach((x, k) => {
     for (let i = 0; i < x.size; i++) {
-      const v = x.data[i] as number;
-      x.data[i] = v + eps;
-      const up = loss();
-      x.data[i] = v - eps;
-      const down = loss();
-      x.data[i] = v;
-      const fd = (up - down) / (2 * eps);
+      const fd = centralDiffAt(x, i, eps, loss);
       const g = (x.grad as NDArray).data[i] as number;
       expect(Math.abs(g - fd), `${name} input ${k}[${i}]: analytic ${g}, fd ${fd}`).toBeLessThan(
         tol * Math.max(1, Math.abs(fd)),
