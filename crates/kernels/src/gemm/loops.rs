@@ -236,7 +236,7 @@ pub(crate) unsafe fn macro_kernel(
                 b_stride,
                 jps,
                 col0,
-                beta,
+                |_| beta,
                 c,
                 row0 + full * MR,
                 ldc,
@@ -304,7 +304,8 @@ pub(crate) unsafe fn macro_kernel(
     }
 }
 
-/// The `rows < MR` tail of a row block against the full-width panels `jps`.
+/// The `rows < MR` tail of a row block against the full-width panels `jps`; panel `jp`
+/// with `beta(jp)`.
 ///
 /// # Safety
 /// As [`macro_kernel`], for these rows and panels.
@@ -318,7 +319,7 @@ unsafe fn flush_tail(
     b_stride: usize,
     jps: &[usize],
     col0: usize,
-    beta: f32,
+    beta: impl Fn(usize) -> f32,
     c: RawBuf,
     row: usize,
     ldc: usize,
@@ -327,7 +328,7 @@ unsafe fn flush_tail(
         b_panel: &b[jp * b_stride..][..kc * NR],
         off: row * ldc + col0 + jp * NR,
         ldc,
-        beta,
+        beta: beta(jp),
         second: false,
     };
     let d = [
@@ -409,6 +410,7 @@ pub(crate) struct BlockDst {
 /// `c1`/`c2` must view live buffers that nothing else reads or writes, in the tiles'
 /// windows, during the call.
 #[allow(clippy::too_many_arguments)]
+#[inline(always)]
 pub(crate) unsafe fn tile_rows_block(
     kc: usize,
     alpha: f32,
@@ -456,30 +458,36 @@ pub(crate) unsafe fn tile_rows_block(
     }
 }
 
-/// `C[0..rows, panel columns] = A_panel · B` for `rows <= MR` rows packed once as one A panel
-/// over all of `k`, against whole pre-packed B panels `panels`: [`gemm_prepacked_raw`]'s KC
-/// slices and 4-panel batches, so the same bits as it with `beta = 0` over those columns,
-/// without its per-call packing and blocking.
+/// `C[0..rows, panel columns] = A_panel · B + beta(jp) * C` for `rows <= MR` rows packed once
+/// as one A panel over all of `k`, against whole pre-packed B panels `panels`:
+/// [`gemm_prepacked_raw`]'s KC slices and 4-panel batches, so the same bits as it over those
+/// columns (with `beta(jp)` the first slice's beta of panel `jp`), without its per-call
+/// packing and blocking.
 ///
 /// # Safety
 /// `c` must view a live buffer that nothing else reads or writes, in rows `0..rows` of the
 /// panels' columns, during the call.
+#[allow(clippy::too_many_arguments)]
 pub(crate) unsafe fn rows_prepacked_raw(
     rows: usize,
     k: usize,
     a_panel: &[f32],
     b: &[f32],
     panels: Range<usize>,
+    beta: impl Fn(usize) -> f32,
     c: RawBuf,
     ldc: usize,
 ) {
     if k == 0 {
-        // SAFETY: the caller's window.
-        return unsafe { scale_c_raw(rows, panels.start * NR..panels.end * NR, 0.0, c, ldc) };
+        for jp in panels {
+            // SAFETY: the caller's window.
+            unsafe { scale_c_raw(rows, jp * NR..(jp + 1) * NR, beta(jp), c, ldc) };
+        }
+        return;
     }
     for pc in (0..k).step_by(KC) {
         let kc = KC.min(k - pc);
-        let beta = if pc == 0 { 0.0 } else { 1.0 };
+        let beta = |jp: usize| if pc == 0 { beta(jp) } else { 1.0 };
         for lo in panels.clone().step_by(4) {
             let hi = panels.end.min(lo + 4);
             let jps: [usize; 4] = core::array::from_fn(|j| (lo + j).min(hi - 1));

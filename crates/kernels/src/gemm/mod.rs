@@ -265,10 +265,12 @@ pub(crate) unsafe fn sgemm_packed_raw(
     };
 }
 
-/// `C[0..rows, panels' columns] = A · B` for `rows <= MR` rows already packed as one A panel
-/// over all of B's `k` (`pack_a(a, 0, rows, 0, k, ..)`), against whole panels of B: the same
-/// bits as [`sgemm_packed_raw`] with `alpha = 1`, `beta = 0`. A one-step RNN call of a few
-/// rows projects its input this way, without the GEMM's per-call packing and blocking.
+/// `C[0..rows, panels' columns] = A · B + beta(jp) * C` for `rows <= MR` rows already packed
+/// as one A panel over all of B's `k` (`pack_a(a, 0, rows, 0, k, ..)`), against whole panels
+/// `jp` of B: the same bits as [`sgemm_packed_raw`] with `alpha = 1` and that beta, for
+/// `k <= KC` (deeper, only `beta = 0` is: later KC slices add onto the first). A one-step
+/// RNN call of a few rows projects its input this way, without the GEMM's per-call packing
+/// and blocking; `beta` 1 adds it onto recurrent products computed first.
 ///
 /// # Safety
 /// `c` must view a live buffer that nothing else reads or writes, in rows `0..rows` of the
@@ -278,6 +280,7 @@ pub(crate) unsafe fn sgemm_rows_packed_raw(
     a_panel: &[f32],
     b: &PackedB,
     panels: Range<usize>,
+    beta: impl Fn(usize) -> f32,
     c: RawBuf,
     ldc: usize,
 ) {
@@ -290,7 +293,7 @@ pub(crate) unsafe fn sgemm_rows_packed_raw(
         "sgemm_rows_packed: panels outside B"
     );
     // SAFETY: the caller's window (each tile is bounds-checked against `c`).
-    unsafe { loops::rows_prepacked_raw(rows, b.k, a_panel, &b.data, panels, c, ldc) };
+    unsafe { loops::rows_prepacked_raw(rows, b.k, a_panel, &b.data, panels, beta, c, ldc) };
 }
 
 #[cfg(test)]

@@ -322,6 +322,7 @@ fn rows_packed_matches_packed_bitwise() {
                             &xa,
                             &pb,
                             panels.clone(),
+                            |_| 0.0,
                             RawBuf::new(&mut c),
                             ldc,
                         )
@@ -340,6 +341,52 @@ fn rows_packed_matches_packed_bitwise() {
                         assert!(
                             outside.map(|j| c[i * ldc + j]).all(f32::is_nan),
                             "{what}: wrote outside its panels"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Within one KC slice, a panel with `beta(jp) = 1` adds onto C exactly as `sgemm_packed`
+/// with beta 1 does (the token path adds its projection onto recurrent products computed
+/// first), and a panel with beta 0 overwrites.
+#[test]
+fn rows_packed_beta_per_panel() {
+    for rows in 1..=MR {
+        for &k in &[0, 1, 3, KC - 1, KC] {
+            for &n in &[1, NR - 1, NR + 1, 5 * NR + 3, 9 * NR] {
+                let np = n.div_ceil(NR);
+                let (a, b) = (fill(rows * k, 3), fill(k * n, 4));
+                let pb = PackedB::new(false, k, n, &b, n);
+                let ldc = np * NR;
+                let c0 = fill(rows * ldc, 5);
+                let (mut over, mut add) = (c0.clone(), c0.clone());
+                sgemm_packed(rows, 0..n, 1.0, &a, k, &pb, 0.0, &mut over, ldc);
+                sgemm_packed(rows, 0..n, 1.0, &a, k, &pb, 1.0, &mut add, ldc);
+                let xa = a_panel(&a, rows, k);
+                let mut c = c0.clone();
+                // SAFETY: `c` is this test's own buffer.
+                unsafe {
+                    sgemm_rows_packed_raw(
+                        rows,
+                        &xa,
+                        &pb,
+                        0..np,
+                        |jp| (jp % 2) as f32,
+                        RawBuf::new(&mut c),
+                        ldc,
+                    )
+                };
+                for i in 0..rows {
+                    for j in 0..n {
+                        let want = if (j / NR) % 2 == 1 { &add } else { &over };
+                        let (g, w) = (c[i * ldc + j], want[i * ldc + j]);
+                        assert_eq!(
+                            g.to_bits(),
+                            w.to_bits(),
+                            "rows {rows} k {k} n {n} [{i}, {j}]"
                         );
                     }
                 }

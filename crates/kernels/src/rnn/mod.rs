@@ -18,6 +18,7 @@ mod pointwise;
 pub mod reference;
 mod sequence;
 mod step;
+mod token;
 mod workspace;
 
 pub use bptt::{train_backward, train_forward, train_supported, weight_floats, TrainState};

@@ -4,6 +4,7 @@
 use super::gates::UNITS;
 use super::packed::PackedRnn;
 use super::step::{step, OutView, StepBufs, StepCtx, StepInput};
+use super::token;
 use super::workspace::{grow, DirScratch, Workspace};
 use super::{check_len, Layout, Mode, RnnSpec};
 use crate::alloc::elems;
@@ -134,7 +135,11 @@ pub(crate) fn forward(
         }
     }
 
-    reserve(p, layout, t, n, ws)?;
+    let mirror = token::mirrored(p, t, n, par, &mut ws.token);
+    reserve(p, layout, t, n, mirror, ws)?;
+    if mirror {
+        token::recurrent_first(p, n, h0, &mut ws.token);
+    }
     let Workspace {
         xin,
         layers,
@@ -142,7 +147,9 @@ pub(crate) fn forward(
         dir,
         rows,
         parts,
+        token,
     } = ws;
+    let [per_g, per_n, _] = token::sizes(p, n);
     // Layer 0 reads time-major rows; an NTC input is transposed once.
     let x_tnc: &[f32] = match layout {
         Layout::Tnc => x,
@@ -186,6 +193,10 @@ pub(crate) fn forward(
             let c0 = c0.map(|v| &v[idx * n * h..][..n * h]);
             let hn = hn.as_deref_mut().map(|v| &mut v[idx * n * hs..][..n * hs]);
             let cn = cn.as_deref_mut().map(|v| &mut v[idx * n * h..][..n * h]);
+            let tok = mirror.then(|| TokenDir {
+                gates: &mut token.gates[idx * per_g..][..per_g],
+                nrec: RawBuf::new(&mut token.nrec[idx * per_n..][..per_n]),
+            });
             run_dir(
                 p,
                 idx,
@@ -204,6 +215,7 @@ pub(crate) fn forward(
                     dir,
                     rows,
                     gemm: parts,
+                    token: tok,
                 },
                 par,
             )?;
@@ -224,6 +236,7 @@ fn reserve(
     layout: Layout,
     t: usize,
     n: usize,
+    mirror: bool,
     ws: &mut Workspace,
 ) -> Result<(), String> {
     let s = &p.spec;
@@ -240,7 +253,15 @@ fn reserve(
         .saturating_mul(n)
         .saturating_mul(cols);
     let [d0, d1, d2, d3, d4, d5] = DirSizes::new(s, hp, n, 1).with(&mut ws.dir);
-    let wants: [(&mut Vec<f32>, usize); 10] = [
+    // A mirrored token's buffers: per (layer, direction), and one packed state.
+    let [tg, tn, ta] = if mirror {
+        let ([g, nr, a], dirs) = (token::sizes(p, n), p.dirs.len());
+        [g.saturating_mul(dirs), nr.saturating_mul(dirs), a]
+    } else {
+        [0; 3]
+    };
+    let tok = &mut ws.token;
+    let wants: [(&mut Vec<f32>, usize); 13] = [
         (&mut ws.xin, xin),
         (l0, if inner >= 1 { layer_out } else { 0 }),
         (l1, if inner >= 2 { layer_out } else { 0 }),
@@ -251,6 +272,9 @@ fn reserve(
         d4,
         d5,
         (&mut ws.xproj, xproj),
+        (&mut tok.gates, tg),
+        (&mut tok.nrec, tn),
+        (&mut tok.apack, ta),
     ];
     let total = wants.iter().fold(0usize, |a, (_, w)| a.saturating_add(*w));
     for (v, want) in wants {
@@ -269,14 +293,21 @@ fn reserve(
 /// runs every step of its own samples: one fork-join per chunk of steps), or, when the batch
 /// is too small for that, each step by blocks of hidden units (batch 1 on wide layers).
 /// Either way, only when the work of one fork-join reaches `par.min_parallel_macs()`.
-enum Split {
+pub(super) enum Split {
     Serial,
     /// This many parts of [`row_range`]s.
     Rows(usize),
     Units(usize),
 }
 
-fn plan(par: &dyn Parallel, t: usize, n: usize, cols: usize, kh: usize, hp: usize) -> Split {
+pub(super) fn plan(
+    par: &dyn Parallel,
+    t: usize,
+    n: usize,
+    cols: usize,
+    kh: usize,
+    hp: usize,
+) -> Split {
     let step_macs = n.saturating_mul(cols).saturating_mul(kh);
     let threads = par.threads();
     if threads <= 1 {
@@ -307,6 +338,15 @@ struct Scratch<'a> {
     dir: &'a mut DirScratch,
     rows: &'a mut Vec<DirScratch>,
     gemm: &'a mut Vec<Vec<f32>>,
+    /// A mirrored token: this (layer, direction)'s recurrent products, computed first.
+    token: Option<TokenDir<'a>>,
+}
+
+/// One (layer, direction)'s part of a mirrored token's buffers (`token.rs`): its gate
+/// pre-activations, which already hold the recurrent products, and GRU's `W_hn h`.
+struct TokenDir<'a> {
+    gates: &'a mut [f32],
+    nrec: RawBuf,
 }
 
 /// The fixed operands of one (layer, direction).
@@ -342,7 +382,9 @@ fn run_dir(
         dir: s,
         rows,
         gemm: part_scratch,
+        mut token,
     } = scratch;
+    let recurrent = token.as_ref().map(|tk| tk.nrec);
     let spec = &p.spec;
     let (h, hp, proj) = (spec.hidden, p.hp, spec.projection);
     let cols = spec.mode.gates() * hp;
@@ -383,6 +425,10 @@ fn run_dir(
     let hs = spec.out_size();
     match split {
         Split::Rows(parts) => {
+            assert!(
+                token.is_none(),
+                "a mirrored token runs on the calling thread"
+            );
             while rows.len() < parts {
                 rows.push(DirScratch::default());
             }
@@ -425,11 +471,15 @@ fn run_dir(
         Split::Serial | Split::Units(_) => {
             init_states(spec, hp, n, s, h0, c0, unit_parts)?;
             for (t0, t1) in chunks(t, chunk, backward) {
-                let xp = &mut xproj[..(t1 - t0) * n * cols];
+                let xp = match token.as_mut() {
+                    Some(tk) => &mut *tk.gates,
+                    None => &mut xproj[..(t1 - t0) * n * cols],
+                };
                 let input = if fused {
                     Some(StepInput {
                         x: input,
                         scratch: Slots::new(&mut part_scratch[..unit_parts]),
+                        recurrent,
                     })
                 } else {
                     project(&call, t0, t1, xp, &mut part_scratch[..proj_parts], par)?;

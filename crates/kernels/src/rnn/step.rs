@@ -14,7 +14,7 @@ use super::packed::PackedDir;
 use super::{pointwise, Mode, StateClip};
 use crate::act::Consts;
 use crate::alloc::line_aligned;
-use crate::gemm::params::{MR, NR};
+use crate::gemm::params::{KC, MR, NR};
 use crate::gemm::{
     pack_a, sgemm_packed_raw, sgemm_packed_with, sgemm_rows_packed_raw, tile_full_raw,
     tile_rows_block, BlockDst, MatRef,
@@ -109,6 +109,10 @@ pub(crate) struct StepInput<'a> {
     pub x: &'a [f32],
     /// One GEMM packing scratch per part.
     pub scratch: Slots<Vec<f32>>,
+    /// `Some` when the recurrent products were computed before the step (a mirrored token,
+    /// see `token.rs`): `xproj` already holds `h · Wh^T` of every gate but GRU's n, which
+    /// is in this `(n, hp)` buffer; the projection then adds onto them.
+    pub recurrent: Option<RawBuf>,
 }
 
 /// What the parts of one step share: read-only operands and `RawBuf` views of the buffers
@@ -123,6 +127,8 @@ struct Shared<'a> {
     cstate: RawBuf,
     hfull: RawBuf,
     nbuf: RawBuf,
+    /// See [`StepInput::recurrent`].
+    recurrent: Option<RawBuf>,
     out: RawBuf,
     out_row: [usize; 3],
 }
@@ -155,20 +161,23 @@ pub(crate) fn step(
     let ks = cx.proj.unwrap_or(hp);
     let active = |b: usize| valid.is_none_or(|v| t < v[b]);
 
+    let recurrent = input.and_then(|i| i.recurrent);
     // The previous state becomes the packed A operand, so the states can be updated in
     // place below while later unit blocks still multiply the old values.
-    pack_a(
-        MatRef {
-            data: s.hrec,
-            rs: ks,
-            cs: 1,
-        },
-        0,
-        n,
-        0,
-        kh,
-        s.apack,
-    );
+    if recurrent.is_none() {
+        pack_a(
+            MatRef {
+                data: s.hrec,
+                rs: ks,
+                cs: 1,
+            },
+            0,
+            n,
+            0,
+            kh,
+            s.apack,
+        );
+    }
 
     let blocks = hp / UNITS;
     let parts = parts.clamp(1, blocks);
@@ -186,11 +195,16 @@ pub(crate) fn step(
         cstate: RawBuf::new(s.cstate),
         hfull: RawBuf::new(s.hfull),
         nbuf: RawBuf::new(s.nbuf),
+        recurrent,
         out: out.buf,
         out_row: [out.ts, out.bs, out.off],
     };
     if let Some(inp) = input {
         assert!(inp.x.len() == n * cx.pd.ni, "one step of input");
+        assert!(
+            inp.recurrent.is_none() || ((1..MR).contains(&n) && cx.pd.ni <= KC),
+            "recurrent products first: a token of 1-3 rows, one KC slice of input"
+        );
     }
     // SAFETY: part p touches only unit blocks `block_ranges(.., p)` (disjoint columns of
     // xproj, disjoint units of the states and outputs), its own `nbuf` slot and its own
@@ -209,7 +223,17 @@ pub(crate) fn step(
             };
             pack_a(x, 0, n, 0, cx.pd.ni, xa);
             let panels = r.start * g..r.end * g;
-            sgemm_rows_packed_raw(n, xa, &cx.pd.wi, panels, sh.xproj, g * hp);
+            // Onto recurrent products computed first, except GRU's n gate, whose
+            // projection stays apart from `W_hn h`.
+            let beta = |jp: usize| {
+                let n_gate = cx.mode == Mode::Gru && jp % g == GRU_N;
+                if recurrent.is_some() && !n_gate {
+                    1.0
+                } else {
+                    0.0
+                }
+            };
+            sgemm_rows_packed_raw(n, xa, &cx.pd.wi, panels, beta, sh.xproj, g * hp);
         } else if let Some(inp) = input {
             let w = cx.mode.gates() * UNITS;
             sgemm_packed_raw(
@@ -245,7 +269,112 @@ pub(crate) fn step(
     Ok(())
 }
 
-/// GEMM and nonlinearities for unit blocks `blocks`, using GRU block buffer `part`.
+/// Where a unit block's recurrent products go: its gate columns of `gates` (`(n, G*hp)`;
+/// `beta` 1 adds onto what is there, 0 overwrites it), and GRU's `W_hn h` to column
+/// `n_col` of `nbuf`, whose rows are `n_ld` apart.
+#[derive(Clone, Copy)]
+pub(crate) struct Products {
+    pub gates: RawBuf,
+    pub beta: f32,
+    pub nbuf: RawBuf,
+    pub n_col: usize,
+    pub n_ld: usize,
+}
+
+impl Products {
+    /// Where gate `gi` of unit block `hb` goes for rows from `r0`: GRU's n gate is kept
+    /// apart (the reset gate multiplies `W_hn h + b_hn` only).
+    #[inline(always)]
+    pub(crate) fn dst(&self, cx: &StepCtx, hb: usize, gi: usize, r0: usize) -> BlockDst {
+        if cx.mode == Mode::Gru && gi == GRU_N {
+            BlockDst {
+                off: r0 * self.n_ld + self.n_col,
+                ldc: self.n_ld,
+                beta: 0.0,
+                second: true,
+            }
+        } else {
+            let g = cx.mode.gates();
+            BlockDst {
+                off: r0 * g * cx.hp + (hb * g + gi) * NR,
+                ldc: g * cx.hp,
+                beta: self.beta,
+                second: false,
+            }
+        }
+    }
+
+    /// Row `b` of this block's `W_hn h` (GRU).
+    ///
+    /// # Safety
+    /// As [`RawBuf::slice`]: no other live reference to these elements.
+    #[allow(clippy::mut_from_ref)]
+    unsafe fn n_row(&self, b: usize) -> &mut [f32] {
+        // SAFETY: the caller's contract.
+        unsafe { self.nbuf.slice(b * self.n_ld + self.n_col, UNITS) }
+    }
+}
+
+/// `h_prev · Wh^T` of unit block `hb` for the `n` rows packed in `apack`, into `d`.
+///
+/// # Safety
+/// `d`'s buffers must be live and not otherwise used in this block's columns (and GRU
+/// window) during the call.
+#[inline(always)]
+unsafe fn block_products(cx: &StepCtx, apack: &[f32], hb: usize, d: Products) {
+    let g = cx.mode.gates();
+    let kh = cx.proj.unwrap_or(cx.hidden);
+    let (full, tail) = (cx.n / MR, cx.n % MR);
+    // This block's G panels, side by side in each of its `kh` rows of `G * NR` floats.
+    let b_block = cx.pd.wh.block(hb);
+    let rsb = cx.pd.wh.width;
+    // Row panels outside, gates inside: each A panel meets the block's rows while they are
+    // in cache, and every B cache line is used by adjacent gates at once.
+    for ip in 0..full {
+        let a_panel = &apack[ip * kh * MR..][..kh * MR];
+        for gi in 0..g {
+            let t = d.dst(cx, hb, gi, ip * MR);
+            let c = if t.second { d.nbuf } else { d.gates };
+            // SAFETY: the tile lies in this block's columns (or its GRU window).
+            unsafe {
+                tile_full_raw(
+                    kh,
+                    1.0,
+                    a_panel,
+                    &b_block[gi * NR..],
+                    rsb,
+                    t.beta,
+                    c,
+                    t.off,
+                    t.ldc,
+                )
+            };
+        }
+    }
+    if tail > 0 {
+        // The last rows (all of them when n < MR) go through all G panels at once.
+        let r0 = full * MR;
+        let panels: [BlockDst; 4] = core::array::from_fn(|gi| d.dst(cx, hb, gi, r0));
+        let a_panel = &apack[full * kh * MR..][..kh * MR];
+        // SAFETY: the tiles lie in this block's columns and its GRU window.
+        unsafe {
+            tile_rows_block(
+                kh,
+                1.0,
+                a_panel,
+                tail,
+                b_block,
+                rsb,
+                &panels[..g],
+                d.gates,
+                d.nbuf,
+            )
+        };
+    }
+}
+
+/// GEMM and nonlinearities for unit blocks `blocks`, using GRU block buffer `part` (or,
+/// with the recurrent products computed first, only the nonlinearities).
 ///
 /// # Safety
 /// Concurrent calls must get disjoint `blocks` and distinct `part`s, and the buffers viewed
@@ -255,81 +384,35 @@ unsafe fn run_blocks(sh: &Shared, blocks: Range<usize>, part: usize) {
     let (n, hp, h) = (cx.n, cx.hp, cx.hidden);
     let g = cx.mode.gates();
     let cols = g * hp;
-    let kh = cx.proj.unwrap_or(h);
     let ks = cx.proj.unwrap_or(hp);
-    let (full, tail) = (n / MR, n % MR);
     let active = |b: usize| sh.valid.is_none_or(|v| sh.t < v[b]);
     let [ts, bs, off] = sh.out_row;
-    // SAFETY: this part's own slot of the GRU buffers (distinct `part`s).
-    let nb = RawBuf::new(unsafe { sh.nbuf.slice(part * n * UNITS, n * UNITS) });
     // Activation constants once per part and step, not re-materialised per vector.
     let k = Consts::hoisted();
 
+    // GRU's `W_hn h`: this part's one-block slot, or all blocks' when computed first.
+    let plain = Products {
+        gates: sh.xproj,
+        beta: 1.0,
+        // SAFETY: this part's own slot of the GRU buffers (distinct `part`s).
+        nbuf: RawBuf::new(unsafe { sh.nbuf.slice(part * n * UNITS, n * UNITS) }),
+        n_col: 0,
+        n_ld: UNITS,
+    };
     for hb in blocks {
-        // This block's G panels, side by side in each of its `kh` rows of `G * NR` floats.
-        let b_block = cx.pd.wh.block(hb);
-        let rsb = cx.pd.wh.width;
-        // GRU's n gate is kept apart: the reset gate multiplies (W_hn h + b_hn) only.
-        let dst = |gi: usize, r0: usize| {
-            if cx.mode == Mode::Gru && gi == GRU_N {
-                BlockDst {
-                    off: r0 * UNITS,
-                    ldc: UNITS,
-                    beta: 0.0,
-                    second: true,
-                }
-            } else {
-                BlockDst {
-                    off: r0 * cols + (hb * g + gi) * NR,
-                    ldc: cols,
-                    beta: 1.0,
-                    second: false,
-                }
+        let d = match sh.recurrent {
+            Some(nrec) => Products {
+                nbuf: nrec,
+                n_col: hb * UNITS,
+                n_ld: hp,
+                ..plain
+            },
+            None => {
+                // SAFETY: this block's columns of xproj and this part's GRU slot.
+                unsafe { block_products(cx, sh.apack, hb, plain) };
+                plain
             }
         };
-        // Row panels outside, gates inside: each A panel meets the block's rows while
-        // they are in cache, and every B cache line is used by adjacent gates at once.
-        for ip in 0..full {
-            let a_panel = &sh.apack[ip * kh * MR..][..kh * MR];
-            for gi in 0..g {
-                let d = dst(gi, ip * MR);
-                let c = if d.second { nb } else { sh.xproj };
-                // SAFETY: the tile lies in this block's columns (or this part's nbuf).
-                unsafe {
-                    tile_full_raw(
-                        kh,
-                        1.0,
-                        a_panel,
-                        &b_block[gi * NR..],
-                        rsb,
-                        d.beta,
-                        c,
-                        d.off,
-                        d.ldc,
-                    )
-                };
-            }
-        }
-        if tail > 0 {
-            // The last rows (all of them when n < MR) go through all G panels at once.
-            let r0 = full * MR;
-            let panels = [dst(0, r0), dst(1, r0), dst(2, r0), dst(3, r0)];
-            let a_panel = &sh.apack[full * kh * MR..][..kh * MR];
-            // SAFETY: the tiles lie in this block's columns and this part's nbuf.
-            unsafe {
-                tile_rows_block(
-                    kh,
-                    1.0,
-                    a_panel,
-                    tail,
-                    b_block,
-                    rsb,
-                    &panels[..g],
-                    sh.xproj,
-                    nb,
-                )
-            };
-        }
         // Nonlinearities for the block's units, row by row.
         let u0 = hb * UNITS;
         let w = UNITS.min(h - u0);
@@ -357,7 +440,7 @@ unsafe fn run_blocks(sh: &Shared, blocks: Range<usize>, part: usize) {
                         );
                     }
                     Mode::Gru => {
-                        let hn = nb.slice(b * UNITS, UNITS);
+                        let hn = d.n_row(b);
                         pointwise::gru(
                             gb,
                             bias,

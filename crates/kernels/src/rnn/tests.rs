@@ -737,3 +737,64 @@ fn one_step_matches_first_step_of_a_sequence() {
         }
     }
 }
+
+/// Consecutive tokens on one workspace alternate between the plain walk and the mirrored one
+/// (recurrent products first, `token.rs`): both give the same bits, outputs and final
+/// states, for every mode, stacks and directions, batch 1-3, given or zero initial states;
+/// shapes that cannot mirror (batch 4+, input deeper than KC) never flip.
+#[test]
+fn mirrored_token_matches_the_plain_walk() {
+    use crate::gemm::params::KC;
+    let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    for mode in [Mode::Lstm, Mode::Gru, Mode::RnnTanh, Mode::RnnRelu] {
+        for &(h, input, layers, bidir) in &[
+            (1, 1, 1, false),
+            (9, 7, 2, true),
+            (40, 3, 3, false),
+            (17, KC, 2, false),
+            (17, KC + 1, 1, false),
+        ] {
+            let s = spec(mode, h, layers, bidir, input);
+            let o = Owned::random(s, 31);
+            let p = PackedRnn::new(s, &o.params()).unwrap();
+            let (lstm, ld, d) = (mode == Mode::Lstm, layers * s.dirs(), s.dirs());
+            for n in 1..=5 {
+                let (h0, c0, x) = (fill(ld * n * h, 2), fill(ld * n * h, 3), fill(n * input, 4));
+                for (threads, given) in [(1, true), (1, false), (2, true)] {
+                    let mut ws = Workspace::new();
+                    let run = |ws: &mut Workspace| {
+                        let mut out = vec![f32::NAN; n * d * h];
+                        let (mut hn, mut cn) = (vec![0.0; ld * n * h], vec![0.0; ld * n * h]);
+                        rnn_forward_par(
+                            &p,
+                            Layout::Tnc,
+                            1,
+                            n,
+                            &x,
+                            given.then_some(&h0[..]),
+                            (lstm && given).then_some(&c0[..]),
+                            None,
+                            &mut out,
+                            &mut hn,
+                            lstm.then_some(&mut cn[..]),
+                            ws,
+                            &Threads(threads),
+                        )
+                        .unwrap();
+                        (bits(&out), bits(&hn), bits(&cn), ws.token.odd)
+                    };
+                    let what =
+                        format!("{mode:?} H{h} I{input} L{layers} {bidir} N{n} t{threads} {given}");
+                    let (a, b, c) = (run(&mut ws), run(&mut ws), run(&mut ws));
+                    // (Two threads mirror only the steps too small to split.)
+                    if threads == 1 {
+                        let can = n < 4 && input <= KC;
+                        assert_eq!((a.3, b.3, c.3), (can, false, can), "{what}: walks");
+                    }
+                    let (a, b, c) = ((a.0, a.1, a.2), (b.0, b.1, b.2), (c.0, c.1, c.2));
+                    assert!(a == b && b == c, "{what}");
+                }
+            }
+        }
+    }
+}

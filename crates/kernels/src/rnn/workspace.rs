@@ -17,6 +17,21 @@ pub struct Workspace {
     pub(crate) rows: Vec<DirScratch>,
     /// One GEMM packing scratch per parallel part.
     pub(crate) parts: Vec<Vec<f32>>,
+    /// A token's recurrent products computed first (`token.rs`).
+    pub(crate) token: TokenScratch,
+}
+
+/// Buffers of a mirrored token walk, and which walk the next token takes.
+#[derive(Debug, Default)]
+pub(crate) struct TokenScratch {
+    /// Gate pre-activations of every (layer, direction), `(N, G*Hp)` each.
+    pub gates: Vec<f32>,
+    /// GRU: `W_hn h` of every (layer, direction), `(N, Hp)` each.
+    pub nrec: Vec<f32>,
+    /// One initial state packed as the GEMM's A operand.
+    pub apack: Vec<f32>,
+    /// Whether the last eligible token took the mirrored walk.
+    pub odd: bool,
 }
 
 /// Per-direction buffers (directions run one after the other).
@@ -51,7 +66,10 @@ impl Workspace {
             .map(|v| v.capacity())
             .sum::<usize>();
         let parts = self.parts.iter().map(Vec::capacity).sum::<usize>();
+        let t = &self.token;
+        let token = t.gates.capacity() + t.nrec.capacity() + t.apack.capacity();
         own + parts
+            + token
             + self.dir.capacity()
             + self.rows.iter().map(DirScratch::capacity).sum::<usize>()
     }
