@@ -20,6 +20,7 @@ use crate::gemm::{
     tile_rows_block, BlockDst, MatRef,
 };
 use crate::par::{Parallel, RawBuf, Slots};
+use crate::simd::F32x4;
 
 /// Destination of a direction's outputs: row (t, b) is
 /// `buf[t * ts + b * bs + off..][..width]`. A view over a buffer that parts of a fork-join
@@ -223,17 +224,16 @@ pub(crate) fn step(
             };
             pack_a(x, 0, n, 0, cx.pd.ni, xa);
             let panels = r.start * g..r.end * g;
-            // Onto recurrent products computed first, except GRU's n gate, whose
-            // projection stays apart from `W_hn h`.
-            let beta = |jp: usize| {
-                let n_gate = cx.mode == Mode::Gru && jp % g == GRU_N;
-                if recurrent.is_some() && !n_gate {
-                    1.0
-                } else {
-                    0.0
-                }
-            };
-            sgemm_rows_packed_raw(n, xa, &cx.pd.wi, panels, beta, sh.xproj, g * hp);
+            let (wi, c, ldc) = (&cx.pd.wi, sh.xproj, g * hp);
+            if recurrent.is_some() {
+                // Onto recurrent products computed first, except GRU's n gate, whose
+                // projection stays apart from `W_hn h`.
+                let gru = cx.mode == Mode::Gru;
+                let beta = |jp: usize| if gru && jp % g == GRU_N { 0.0 } else { 1.0 };
+                sgemm_rows_packed_raw(n, xa, wi, panels, beta, c, ldc);
+            } else {
+                sgemm_rows_packed_raw(n, xa, wi, panels, |_| 0.0, c, ldc);
+            }
         } else if let Some(inp) = input {
             let w = cx.mode.gates() * UNITS;
             sgemm_packed_raw(
@@ -381,16 +381,9 @@ unsafe fn block_products(cx: &StepCtx, apack: &[f32], hb: usize, d: Products) {
 /// by `sh` must not be used elsewhere meanwhile.
 unsafe fn run_blocks(sh: &Shared, blocks: Range<usize>, part: usize) {
     let cx = sh.cx;
-    let (n, hp, h) = (cx.n, cx.hp, cx.hidden);
-    let g = cx.mode.gates();
-    let cols = g * hp;
-    let ks = cx.proj.unwrap_or(hp);
-    let active = |b: usize| sh.valid.is_none_or(|v| sh.t < v[b]);
-    let [ts, bs, off] = sh.out_row;
+    let n = cx.n;
     // Activation constants once per part and step, not re-materialised per vector.
     let k = Consts::hoisted();
-
-    // GRU's `W_hn h`: this part's one-block slot, or all blocks' when computed first.
     let plain = Products {
         gates: sh.xproj,
         beta: 1.0,
@@ -399,71 +392,95 @@ unsafe fn run_blocks(sh: &Shared, blocks: Range<usize>, part: usize) {
         n_col: 0,
         n_ld: UNITS,
     };
-    for hb in blocks {
-        let d = match sh.recurrent {
-            Some(nrec) => Products {
-                nbuf: nrec,
-                n_col: hb * UNITS,
-                n_ld: hp,
-                ..plain
-            },
-            None => {
+    // Two loops rather than a branch per block: the plain one is the sequences' hot loop.
+    match sh.recurrent {
+        None => {
+            for hb in blocks {
                 // SAFETY: this block's columns of xproj and this part's GRU slot.
-                unsafe { block_products(cx, sh.apack, hb, plain) };
-                plain
+                unsafe {
+                    block_products(cx, sh.apack, hb, plain);
+                    block_gates(sh, hb, &plain, &k);
+                }
             }
-        };
-        // Nonlinearities for the block's units, row by row.
-        let u0 = hb * UNITS;
-        let w = UNITS.min(h - u0);
-        for b in (0..n).filter(|&b| active(b)) {
-            // SAFETY: all slices below are this block's units of row b (or this part's
-            // nbuf), disjoint from other parts; each is dropped before the next is made
-            // over the same elements.
-            unsafe {
-                let gb = sh.xproj.slice(b * cols + hb * g * UNITS, g * UNITS);
-                let bias = &cx.pd.bias[hb * g * UNITS..][..g * UNITS];
-                match cx.mode {
-                    Mode::Lstm => {
-                        let hdst = if cx.proj.is_some() {
-                            sh.hfull.slice(b * hp + u0, UNITS)
-                        } else {
-                            sh.hrec.slice(b * ks + u0, UNITS)
-                        };
-                        pointwise::lstm(
-                            gb,
-                            bias,
-                            sh.cstate.slice(b * hp + u0, UNITS),
-                            hdst,
-                            cx.clip,
-                            &k,
-                        );
-                    }
-                    Mode::Gru => {
-                        let hn = d.n_row(b);
-                        pointwise::gru(
-                            gb,
-                            bias,
-                            hn,
-                            &cx.pd.bhn[u0..u0 + UNITS],
-                            sh.hrec.slice(b * ks + u0, UNITS),
-                            &k,
-                        );
-                    }
-                    Mode::RnnRelu | Mode::RnnTanh => {
-                        pointwise::vanilla(
-                            gb,
-                            bias,
-                            cx.mode == Mode::RnnRelu,
-                            sh.hrec.slice(b * ks + u0, UNITS),
-                            &k,
-                        );
-                    }
+        }
+        Some(nrec) => {
+            for hb in blocks {
+                // GRU's `W_hn h` of all blocks, computed first.
+                let d = Products {
+                    nbuf: nrec,
+                    n_col: hb * UNITS,
+                    n_ld: cx.hp,
+                    ..plain
+                };
+                // SAFETY: this block's units; `nrec` is this call's own buffer.
+                unsafe { block_gates(sh, hb, &d, &k) };
+            }
+        }
+    }
+}
+
+/// The nonlinearities of unit block `hb`, row by row, from its pre-activations in `sh.xproj`
+/// (and GRU's `W_hn h` in `d`): the states update in place and the outputs are written.
+///
+/// # Safety
+/// As [`run_blocks`], for this block.
+#[inline(always)]
+unsafe fn block_gates(sh: &Shared, hb: usize, d: &Products, k: &Consts<F32x4>) {
+    let cx = sh.cx;
+    let (n, hp, h) = (cx.n, cx.hp, cx.hidden);
+    let g = cx.mode.gates();
+    let cols = g * hp;
+    let ks = cx.proj.unwrap_or(hp);
+    let active = |b: usize| sh.valid.is_none_or(|v| sh.t < v[b]);
+    let [ts, bs, off] = sh.out_row;
+    let u0 = hb * UNITS;
+    let w = UNITS.min(h - u0);
+    for b in (0..n).filter(|&b| active(b)) {
+        // SAFETY: all slices below are this block's units of row b (or its GRU window),
+        // disjoint from other parts; each is dropped before the next is made over the same
+        // elements.
+        unsafe {
+            let gb = sh.xproj.slice(b * cols + hb * g * UNITS, g * UNITS);
+            let bias = &cx.pd.bias[hb * g * UNITS..][..g * UNITS];
+            match cx.mode {
+                Mode::Lstm => {
+                    let hdst = if cx.proj.is_some() {
+                        sh.hfull.slice(b * hp + u0, UNITS)
+                    } else {
+                        sh.hrec.slice(b * ks + u0, UNITS)
+                    };
+                    pointwise::lstm(
+                        gb,
+                        bias,
+                        sh.cstate.slice(b * hp + u0, UNITS),
+                        hdst,
+                        cx.clip,
+                        k,
+                    );
                 }
-                if cx.proj.is_none() {
-                    let dst = sh.out.slice(sh.t * ts + b * bs + off + u0, w);
-                    dst.copy_from_slice(&sh.hrec.slice(b * ks + u0, UNITS)[..w]);
+                Mode::Gru => {
+                    pointwise::gru(
+                        gb,
+                        bias,
+                        d.n_row(b),
+                        &cx.pd.bhn[u0..u0 + UNITS],
+                        sh.hrec.slice(b * ks + u0, UNITS),
+                        k,
+                    );
                 }
+                Mode::RnnRelu | Mode::RnnTanh => {
+                    pointwise::vanilla(
+                        gb,
+                        bias,
+                        cx.mode == Mode::RnnRelu,
+                        sh.hrec.slice(b * ks + u0, UNITS),
+                        k,
+                    );
+                }
+            }
+            if cx.proj.is_none() {
+                let dst = sh.out.slice(sh.t * ts + b * bs + off + u0, w);
+                dst.copy_from_slice(&sh.hrec.slice(b * ks + u0, UNITS)[..w]);
             }
         }
     }
