@@ -38,6 +38,7 @@ impl BlockRows {
     }
 
     /// The `k * width` floats of block `hb`.
+    #[inline(always)]
     pub fn block(&self, hb: usize) -> &[f32] {
         &self.data[hb * self.k * self.width..][..self.k * self.width]
     }
