@@ -44,20 +44,17 @@ pub(super) fn mirrored(
     tok: &mut TokenScratch,
 ) -> bool {
     let s = &p.spec;
+    if t != 1 || !(1..MR).contains(&n) || s.projection.is_some() {
+        return false;
+    }
     let cols = s.mode.gates() * p.hp;
     let bytes: usize = p
         .dirs
         .iter()
         .map(|d| (d.wi.floats() + d.wh.floats()).saturating_mul(4))
         .fold(0, usize::saturating_add);
-    let eligible = t == 1
-        && (1..MR).contains(&n)
-        && s.projection.is_none()
-        && MIRROR_BYTES.contains(&bytes)
-        && p.dirs.iter().all(|d| {
-            d.ni <= KC && matches!(plan(par, 1, n, cols, s.hidden + d.ni, p.hp), Split::Serial)
-        });
-    if !eligible {
+    let serial = |ni: usize| matches!(plan(par, 1, n, cols, s.hidden + ni, p.hp), Split::Serial);
+    if !MIRROR_BYTES.contains(&bytes) || !p.dirs.iter().all(|d| d.ni <= KC && serial(d.ni)) {
         return false;
     }
     tok.odd = !tok.odd;
@@ -116,11 +113,11 @@ pub(super) fn recurrent_first(p: &PackedRnn, n: usize, h0: Option<&[f32]>, tok: 
             };
             let panels: [BlockDst; 4] = core::array::from_fn(|gi| d.dst(&cx, hb, gi, 0));
             let (block, rsb) = (p.dirs[idx].wh.block(hb), p.dirs[idx].wh.width);
-            // All n < MR rows through the block's G panels at once (as the step's tail
-            // rows do; not through the step's own product loop: a second caller of it
-            // keeps wasm-opt from inlining it there, and the batch-1 step then ran 12%
-            // slower). SAFETY: `d` views this function's exclusive borrows of `tok`'s
-            // buffers, and the tiles lie in this block's columns and GRU window.
+            // All n < MR rows through the block's G panels at once, as the step's tail rows
+            // go (not through the step's own product loop: a second caller keeps wasm-opt
+            // from inlining it into the step, whose batch-1 kernel then ran 12% slower).
+            // SAFETY: `d` views this function's exclusive borrows of `tok`'s buffers, and
+            // the tiles lie in this block's columns and GRU window.
             unsafe { tile_rows_block(h, 1.0, apack, n, block, rsb, &panels[..g], d.gates, d.nbuf) };
         }
     }
