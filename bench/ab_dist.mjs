@@ -1,0 +1,85 @@
+// Same-process A/B of whole package builds: two or more copies of dist/ (for example the one of
+// the last commit, copied aside before `npm run build`) imported side by side in one Node
+// process, each with its own wasm instance on one thread, their fused-layer calls alternated
+// round by round in rotated order. The package's wasm is not the bench crate's: the wasm crate
+// around the kernels changes what LLVM and wasm-opt inline, and a change can be neutral in
+// `crates/kernels/wasm-bench/ab.mjs` and 3% slower here (docs/performance-log.md, session 7).
+//
+//   node [--experimental-wasm-relaxed-simd] bench/ab_dist.mjs /path/to/distA /path/to/distB \
+//     ['[["lstm",H,N,T,C,layers],...]'] [rounds]
+//
+// T = 1 runs tokens with the states fed back. Prints each copy's median µs per call and the
+// time ratio to the first copy (> 1: faster than the first).
+
+const args = process.argv.slice(2);
+const dists = args.filter((a) => !a.startsWith('[') && !/^\d+$/.test(a));
+const cfgs = JSON.parse(
+  args.find((a) => a.startsWith('[')) ?? '[["lstm",128,1,32,64,1],["lstm",128,1,1,64,1],["lstm",256,1,1,128,2]]',
+);
+const rounds = Number(args.find((a) => /^\d+$/.test(a)) ?? 31);
+if (dists.length < 2) throw new Error('ab_dist.mjs: give at least two dist/ folders');
+
+const GATES = { rnn_relu: 1, rnn_tanh: 1, lstm: 4, gru: 3 };
+const copies = [];
+for (const d of dists) {
+  const url = new URL(`file://${d.startsWith('/') ? d : `${process.cwd()}/${d}`}/`);
+  const { FusedRnnKernel } = await import(new URL('backend/rnn.js', url).href);
+  const mx = (await import(new URL('index.js', url).href)).default;
+  await mx.ready({ threads: 1 });
+  copies.push({ name: d, FusedRnnKernel });
+}
+
+function rand(n, seed) {
+  const out = new Float32Array(n);
+  let s = seed;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    out[i] = (s / 2 ** 32) * 2 - 1;
+  }
+  return out;
+}
+const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
+
+for (const [mode, H, N, T, C, L] of cfgs) {
+  const spec = { mode, hidden: H, numLayers: L, bidirectional: false, inputSize: C, projection: null, clip: null };
+  const g = GATES[mode];
+  const kernels = copies.map(({ FusedRnnKernel }) => {
+    let seed = 1;
+    const weights = [];
+    for (let l = 0; l < L; l++) {
+      const ni = l === 0 ? C : H;
+      const scaled = (n) => rand(n, seed++).map((v) => v * 0.1);
+      weights.push([scaled(g * H * ni), scaled(g * H * H), rand(g * H, seed++), rand(g * H, seed++)]);
+    }
+    return new FusedRnnKernel(spec, weights);
+  });
+  const x = rand(T * N * C, 7);
+  const lstm = mode === 'lstm';
+  const run = (k, reps) => {
+    let h = new Float32Array(L * N * H);
+    let c = lstm ? new Float32Array(L * N * H) : null;
+    for (let r = 0; r < reps; r++) {
+      const o = k.forward(x, 'TNC', T, N, h, c, null);
+      if (T === 1) [h, c] = [o.hn, o.cn];
+    }
+  };
+  const reps = Math.max(1, Math.round(2e7 / (2 * T * N * g * H * (C + H) * L)));
+  const until = performance.now() + 1000;
+  while (performance.now() < until) for (const k of kernels) run(k, reps);
+  const us = kernels.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (let j = 0; j < kernels.length; j++) {
+      const i = (j + round) % kernels.length;
+      const t0 = performance.now();
+      run(kernels[i], reps);
+      us[i].push(((performance.now() - t0) / reps) * 1e3);
+    }
+  }
+  const base = median(us[0]);
+  const cols = dists.map((d, i) => {
+    const m = median(us[i]);
+    return `${d} ${m.toFixed(2)} µs${i ? ` (${(base / m).toFixed(3)}x)` : ''}`;
+  });
+  console.log(`${mode} H${H} N${N} T${T} C${C} L${L}: ${cols.join(' | ')}`);
+  for (const k of kernels) k.dispose();
+}
