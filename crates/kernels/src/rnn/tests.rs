@@ -740,8 +740,8 @@ fn one_step_matches_first_step_of_a_sequence() {
 
 /// Consecutive tokens on one workspace alternate between the plain walk and the mirrored one
 /// (recurrent products first, `token.rs`): both give the same bits, outputs and final
-/// states, for every mode, stacks and directions, batch 1-3, given or zero initial states;
-/// shapes that cannot mirror (batch 4+, input deeper than KC) never flip.
+/// states, for every mode, stacks and directions, batch 1-3, given or zero initial states,
+/// and cell steps too; shapes that cannot mirror (batch 4+, input deeper than KC) never flip.
 #[test]
 fn mirrored_token_matches_the_plain_walk() {
     use crate::gemm::params::KC;
@@ -793,6 +793,27 @@ fn mirrored_token_matches_the_plain_walk() {
                     }
                     let (a, b, c) = ((a.0, a.1, a.2), (b.0, b.1, b.2), (c.0, c.1, c.2));
                     assert!(a == b && b == c, "{what}");
+                    if layers == 1 && !bidir && given {
+                        // A cell step takes the same two walks, to the same bits.
+                        let d = &o.dirs[0];
+                        let cell =
+                            PackedCell::new(mode, h, input, &d[0], &d[1], &d[2], &d[3]).unwrap();
+                        let mut ws = Workspace::new();
+                        let mut step = || {
+                            let (mut ho, mut co) = (vec![0.0; n * h], vec![0.0; n * h]);
+                            let c_in = lstm.then_some(&c0[..]);
+                            let c_out = lstm.then_some(&mut co[..]);
+                            cell_step(&cell, n, &x, &h0, c_in, &mut ho, c_out, &mut ws).unwrap();
+                            (bits(&ho), if lstm { bits(&co) } else { bits(&[]) })
+                        };
+                        let (one, two) = (step(), step());
+                        assert_eq!(one, two, "{what}: cell");
+                        assert_eq!(
+                            one,
+                            (a.1.clone(), if lstm { a.2.clone() } else { vec![] }),
+                            "{what}: cell"
+                        );
+                    }
                 }
             }
         }
