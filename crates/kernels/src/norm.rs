@@ -60,7 +60,6 @@ pub fn softmax_rows(
         }
     }
     let k = Consts::<F32x4>::hoisted();
-    let ks = Consts::<f32>::plain();
     let t = o.temperature;
     for r in 0..rows {
         let len = lens.map_or(n, |l| l[r]);
@@ -72,6 +71,7 @@ pub fn softmax_rows(
         }
         let mx = row_max(row);
         // (x - max) / t; a temperature of 1 skips the division (exactly the same values).
+        let scaled1 = |v: f32| if t == 1.0 { v - mx } else { (v - mx) / t };
         let scaled = |v: F32x4| {
             let d = v - F32x4::splat(mx);
             if t == 1.0 {
@@ -80,7 +80,6 @@ pub fn softmax_rows(
                 d / F32x4::splat(t)
             }
         };
-        let scaled1 = |v: f32| if t == 1.0 { v - mx } else { (v - mx) / t };
         // exp((x - max) / t) into dst, and its sum
         let mut acc = F32x4::zero();
         let mut sum_tail = 0.0f32;
@@ -91,10 +90,17 @@ pub fn softmax_rows(
             acc = acc + e;
             e.write_to_slice(b);
         }
-        for (a, b) in c_in.remainder().iter().zip(c_out.into_remainder()) {
-            let e = exp_k(scaled1(*a), &ks);
-            sum_tail += e;
-            *b = e;
+        // The tail through one padded vector, as the chunks (the relaxed builds' lanes fuse
+        // multiply-adds the scalar formula rounds twice); summed in order, as before.
+        let (tail_in, tail_out) = (c_in.remainder(), c_out.into_remainder());
+        if !tail_in.is_empty() {
+            let mut pad = [0.0; LANES];
+            pad[..tail_in.len()].copy_from_slice(tail_in);
+            let e = exp_k(scaled(F32x4::from_slice(&pad)), &k).to_array();
+            for (b, &e) in tail_out.iter_mut().zip(&e) {
+                sum_tail += e;
+                *b = e;
+            }
         }
         let sum = acc.to_array().iter().sum::<f32>() + sum_tail;
         if o.log {

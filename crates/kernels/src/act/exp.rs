@@ -30,15 +30,16 @@ pub(super) const H: [f32; 6] = [
 fn reduce<V: Real>(z: V, k: &Consts<V>) -> (V, V) {
     // n = round(z log2 e) by the magic-number trick: `t` holds n in its low mantissa bits
     // (|z log2 e| < 129), and `t - MAGIC` is n exactly.
-    let t = z * k.log2e + k.magic;
+    let t = z.mul_add(k.log2e, k.magic);
     let n = t - k.magic;
-    let r = (z - n * k.ln2_hi) - n * k.ln2_lo;
+    let r = n.mul_add(k.neg_ln2_hi, z);
+    let r = n.mul_add(k.neg_ln2_lo, r);
     let mut h = k.exp_h[5];
     for &c in k.exp_h[..5].iter().rev() {
-        h = h * r + c;
+        h = h.mul_add(r, c);
     }
     // 2^n is exact (n in [-126, 128]; 128 gives +inf).
-    ((r * r) * h + r, t.pow2_of_magic(k.one))
+    ((r * r).mul_add(h, r), t.pow2_of_magic(k.one))
 }
 
 /// `e^z` for activation use. `z` is clamped to `[-87, 89]`: below, the result is about
