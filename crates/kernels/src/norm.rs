@@ -71,7 +71,6 @@ pub fn softmax_rows(
         }
         let mx = row_max(row);
         // (x - max) / t; a temperature of 1 skips the division (exactly the same values).
-        let scaled1 = |v: f32| if t == 1.0 { v - mx } else { (v - mx) / t };
         let scaled = |v: F32x4| {
             let d = v - F32x4::splat(mx);
             if t == 1.0 {
@@ -80,6 +79,7 @@ pub fn softmax_rows(
                 d / F32x4::splat(t)
             }
         };
+        let scaled1 = |v: f32| if t == 1.0 { v - mx } else { (v - mx) / t };
         // exp((x - max) / t) into dst, and its sum
         let mut acc = F32x4::zero();
         let mut sum_tail = 0.0f32;
@@ -94,9 +94,7 @@ pub fn softmax_rows(
         // multiply-adds the scalar formula rounds twice); summed in order, as before.
         let (tail_in, tail_out) = (c_in.remainder(), c_out.into_remainder());
         if !tail_in.is_empty() {
-            let mut pad = [0.0; LANES];
-            pad[..tail_in.len()].copy_from_slice(tail_in);
-            let e = exp_k(scaled(F32x4::from_slice(&pad)), &k).to_array();
+            let e = exp_k(scaled(F32x4::from_prefix(tail_in)), &k).to_array();
             for (b, &e) in tail_out.iter_mut().zip(&e) {
                 sum_tail += e;
                 *b = e;

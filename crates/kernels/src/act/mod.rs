@@ -194,10 +194,7 @@ fn map_slice(xs: &mut [f32], v: impl Fn(F32x4) -> F32x4) {
     }
     let tail = chunks.into_remainder();
     if !tail.is_empty() {
-        let mut pad = [0.0; crate::simd::LANES];
-        pad[..tail.len()].copy_from_slice(tail);
-        let y = v(F32x4::from_slice(&pad)).to_array();
-        tail.copy_from_slice(&y[..tail.len()]);
+        v(F32x4::from_prefix(tail)).write_prefix(tail);
     }
 }
 

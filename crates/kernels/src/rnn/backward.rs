@@ -40,18 +40,10 @@ fn lanes<const NI: usize, const NO: usize>(
         j += LANES;
     }
     if full < h {
-        let rest = h - full;
-        let pad = |s: &[f32]| {
-            let mut a = [0.0f32; LANES];
-            a[..rest].copy_from_slice(&s[full..h]);
-            F32x4::from_slice(&a)
-        };
-        let x = ins.map(pad);
-        let o = core::array::from_fn(|k| pad(outs[k]));
+        let x = ins.map(|s| F32x4::from_prefix(&s[full..h]));
+        let o = core::array::from_fn(|k| F32x4::from_prefix(&outs[k][full..h]));
         for (k, v) in f(x, o).into_iter().enumerate() {
-            let mut a = [0.0f32; LANES];
-            v.write_to_slice(&mut a);
-            outs[k][full..h].copy_from_slice(&a[..rest]);
+            v.write_prefix(&mut outs[k][full..h]);
         }
     }
 }

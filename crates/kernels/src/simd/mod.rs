@@ -48,6 +48,22 @@ impl F32x4 {
         unsafe { self.store(s.as_mut_ptr()) }
     }
 
+    /// Loads `s` (at most four values) into the first lanes, zeros into the others: a slice's
+    /// tail through the same vector arithmetic as the whole vectors before it.
+    #[inline(always)]
+    pub fn from_prefix(s: &[f32]) -> Self {
+        let mut a = [0.0f32; LANES];
+        a[..s.len()].copy_from_slice(s);
+        Self::from_slice(&a)
+    }
+
+    /// Stores the first `s.len()` (at most four) lanes into `s`.
+    #[inline(always)]
+    pub fn write_prefix(self, s: &mut [f32]) {
+        let n = s.len();
+        s.copy_from_slice(&self.to_array()[..n]);
+    }
+
     /// Clamps to `[lo, hi]`; a NaN lane stays NaN (`lo <= hi` assumed).
     #[inline(always)]
     pub fn clamp_keep_nan(self, lo: Self, hi: Self) -> Self {
