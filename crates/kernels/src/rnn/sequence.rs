@@ -138,7 +138,7 @@ pub(crate) fn forward(
     let mirror = token::mirrored(p, t, n, par, &mut ws.token);
     reserve(p, layout, t, n, mirror, ws)?;
     if mirror {
-        token::recurrent_first(p, n, h0, &mut ws.token);
+        token::recurrent_first(p, n, h0, &mut ws.token, &mut ws.dir.apack);
     }
     let Workspace {
         xin,
@@ -149,7 +149,7 @@ pub(crate) fn forward(
         parts,
         token,
     } = ws;
-    let [per_g, per_n, _] = token::sizes(p, n);
+    let [per_g, per_n] = token::sizes(p, n);
     // Layer 0 reads time-major rows; an NTC input is transposed once.
     let x_tnc: &[f32] = match layout {
         Layout::Tnc => x,
@@ -253,15 +253,14 @@ fn reserve(
         .saturating_mul(n)
         .saturating_mul(cols);
     let [d0, d1, d2, d3, d4, d5] = DirSizes::new(s, hp, n, 1).with(&mut ws.dir);
-    // A mirrored token's buffers: per (layer, direction), and one packed state.
-    let [tg, tn, ta] = if mirror {
-        let ([g, nr, a], dirs) = (token::sizes(p, n), p.dirs.len());
-        [g.saturating_mul(dirs), nr.saturating_mul(dirs), a]
+    // A mirrored token's buffers, per (layer, direction).
+    let [tg, tn] = if mirror {
+        token::sizes(p, n).map(|v| v.saturating_mul(p.dirs.len()))
     } else {
-        [0; 3]
+        [0; 2]
     };
     let tok = &mut ws.token;
-    let wants: [(&mut Vec<f32>, usize); 13] = [
+    let wants: [(&mut Vec<f32>, usize); 12] = [
         (&mut ws.xin, xin),
         (l0, if inner >= 1 { layer_out } else { 0 }),
         (l1, if inner >= 2 { layer_out } else { 0 }),
@@ -274,7 +273,6 @@ fn reserve(
         (&mut ws.xproj, xproj),
         (&mut tok.gates, tg),
         (&mut tok.nrec, tn),
-        (&mut tok.apack, ta),
     ];
     let total = wants.iter().fold(0usize, |a, (_, w)| a.saturating_add(*w));
     for (v, want) in wants {

@@ -62,25 +62,31 @@ pub(super) fn mirrored(
 }
 
 /// Floats of the token buffers for `n` rows, per (layer, direction): its gate
-/// pre-activations `(n, G*hp)` and GRU's `W_hn h` `(n, hp)`; and of the one packed state.
-pub(super) fn sizes(p: &PackedRnn, n: usize) -> [usize; 3] {
+/// pre-activations `(n, G*hp)` and GRU's `W_hn h` `(n, hp)`.
+pub(super) fn sizes(p: &PackedRnn, n: usize) -> [usize; 2] {
     let gru = if p.spec.mode == Mode::Gru { p.hp } else { 0 };
     [
         n.saturating_mul(p.spec.mode.gates() * p.hp),
         n.saturating_mul(gru),
-        n.next_multiple_of(MR).saturating_mul(p.spec.hidden),
     ]
 }
 
 /// The recurrent products of every (layer, direction) `idx` from its initial state
 /// (`h0[idx]`, zeros when `None`), the last `idx` first, each from its last unit block
 /// down: into `tok.gates[idx]` and, for GRU's n gate, `tok.nrec[idx]` (each sized by
-/// [`sizes`]).
-pub(super) fn recurrent_first(p: &PackedRnn, n: usize, h0: Option<&[f32]>, tok: &mut TokenScratch) {
+/// [`sizes`]). `apack` holds one packed state: the direction scratch's, which the mirrored
+/// steps do not use (their products are done).
+pub(super) fn recurrent_first(
+    p: &PackedRnn,
+    n: usize,
+    h0: Option<&[f32]>,
+    tok: &mut TokenScratch,
+    apack: &mut [f32],
+) {
     let s = &p.spec;
-    let (h, hp) = (s.hidden, p.hp);
-    let [per_g, per_n, apack] = sizes(p, n);
-    let apack = &mut tok.apack[..apack];
+    let (h, hp, g) = (s.hidden, p.hp, s.mode.gates());
+    let [per_g, per_n] = sizes(p, n);
+    let apack = &mut apack[..n.next_multiple_of(MR) * h];
     for idx in (0..p.dirs.len()).rev() {
         let cx = StepCtx {
             pd: &p.dirs[idx],
@@ -105,14 +111,13 @@ pub(super) fn recurrent_first(p: &PackedRnn, n: usize, h0: Option<&[f32]>, tok: 
             n_col: 0,
             n_ld: hp,
         };
-        let g = s.mode.gates();
         for hb in (0..hp / UNITS).rev() {
             let d = Products {
                 n_col: hb * UNITS,
                 ..d
             };
             let panels: [BlockDst; 4] = core::array::from_fn(|gi| d.dst(&cx, hb, gi, 0));
-            let (block, rsb) = (p.dirs[idx].wh.block(hb), p.dirs[idx].wh.width);
+            let (block, rsb) = (cx.pd.wh.block(hb), cx.pd.wh.width);
             // All n < MR rows through the block's G panels at once, as the step's tail rows
             // go (not through the step's own product loop: a second caller keeps wasm-opt
             // from inlining it into the step, whose batch-1 kernel then ran 12% slower).

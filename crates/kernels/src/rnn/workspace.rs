@@ -28,8 +28,6 @@ pub(crate) struct TokenScratch {
     pub gates: Vec<f32>,
     /// GRU: `W_hn h` of every (layer, direction), `(N, Hp)` each.
     pub nrec: Vec<f32>,
-    /// One initial state packed as the GEMM's A operand.
-    pub apack: Vec<f32>,
     /// Whether the last eligible token took the mirrored walk.
     pub odd: bool,
 }
@@ -67,7 +65,7 @@ impl Workspace {
             .sum::<usize>();
         let parts = self.parts.iter().map(Vec::capacity).sum::<usize>();
         let t = &self.token;
-        let token = t.gates.capacity() + t.nrec.capacity() + t.apack.capacity();
+        let token = t.gates.capacity() + t.nrec.capacity();
         own + parts
             + token
             + self.dir.capacity()
