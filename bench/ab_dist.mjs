@@ -11,6 +11,8 @@
 // T = 1 runs tokens with the states fed back. Prints each copy's median µs per call and the
 // time ratio to the first copy (> 1: faster than the first).
 
+import { median } from './stats.mjs';
+
 const args = process.argv.slice(2);
 const dists = args.filter((a) => !a.startsWith('[') && !/^\d+$/.test(a));
 const cfgs = JSON.parse(
@@ -38,7 +40,6 @@ function rand(n, seed) {
   }
   return out;
 }
-const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
 
 for (const [mode, H, N, T, C, L] of cfgs) {
   const spec = { mode, hidden: H, numLayers: L, bidirectional: false, inputSize: C, projection: null, clip: null };
