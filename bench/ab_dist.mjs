@@ -6,19 +6,21 @@
 // `crates/kernels/wasm-bench/ab.mjs` and 3% slower here (docs/performance-log.md, session 7).
 //
 //   node [--experimental-wasm-relaxed-simd] bench/ab_dist.mjs /path/to/distA /path/to/distB \
-//     ['[["lstm",H,N,T,C,layers],...]'] [rounds]
+//     ['[["lstm",H,N,T,C,layers],...]'] [rounds] [--threads=2]
 //
-// T = 1 runs tokens with the states fed back. Prints each copy's median µs per call and the
-// time ratio to the first copy (> 1: faster than the first).
+// T = 1 runs tokens with the states fed back. `--threads=k` starts each copy's pool on k threads
+// (default 1). Prints each copy's median µs per call and the median over rounds of its time
+// ratio to the first copy (> 1: faster than the first).
 
 import { median } from './stats.mjs';
 
 const args = process.argv.slice(2);
-const dists = args.filter((a) => !a.startsWith('[') && !/^\d+$/.test(a));
+const dists = args.filter((a) => !a.startsWith('[') && !a.startsWith('--') && !/^\d+$/.test(a));
 const cfgs = JSON.parse(
   args.find((a) => a.startsWith('[')) ?? '[["lstm",128,1,32,64,1],["lstm",128,1,1,64,1],["lstm",256,1,1,128,2]]',
 );
 const rounds = Number(args.find((a) => /^\d+$/.test(a)) ?? 31);
+const threads = Number(args.find((a) => a.startsWith('--threads='))?.slice('--threads='.length) ?? 1);
 if (dists.length < 2) throw new Error('ab_dist.mjs: give at least two dist/ folders');
 
 const GATES = { rnn_relu: 1, rnn_tanh: 1, lstm: 4, gru: 3 };
@@ -27,7 +29,7 @@ for (const d of dists) {
   const url = new URL(`file://${d.startsWith('/') ? d : `${process.cwd()}/${d}`}/`);
   const { FusedRnnKernel } = await import(new URL('backend/rnn.js', url).href);
   const mx = (await import(new URL('index.js', url).href)).default;
-  await mx.ready({ threads: 1 });
+  await mx.ready({ threads });
   copies.push({ name: d, FusedRnnKernel });
 }
 
@@ -76,10 +78,11 @@ for (const [mode, H, N, T, C, L] of cfgs) {
       us[i].push(((performance.now() - t0) / reps) * 1e3);
     }
   }
-  const base = median(us[0]);
+  // The ratio is the median of each round's own ratio: these VMs drift in speed between
+  // rounds, and a pair measured within one round shares the drift.
   const cols = dists.map((d, i) => {
-    const m = median(us[i]);
-    return `${d} ${m.toFixed(2)} µs${i ? ` (${(base / m).toFixed(3)}x)` : ''}`;
+    const ratio = median(us[i].map((t, r) => us[0][r] / t));
+    return `${d} ${median(us[i]).toFixed(2)} µs${i ? ` (${ratio.toFixed(3)}x)` : ''}`;
   });
   console.log(`${mode} H${H} N${N} T${T} C${C} L${L}: ${cols.join(' | ')}`);
   for (const k of kernels) k.dispose();

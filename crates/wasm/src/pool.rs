@@ -198,10 +198,18 @@ mod imp {
         TASK.store(&task as *const Task as *mut (), SeqCst);
         PENDING.store(parts as u32, SeqCst);
         let gen = GENERATION.load(SeqCst).wrapping_add(1);
-        CLAIM.store(((gen as u32 as u64) << 32) | ((parts as u64) << 16), SeqCst);
+        // Part 0 is the caller's, claimed before publishing: a spinning worker would otherwise
+        // often win it, and a part would then change cores from one call to the next (a
+        // token step's parts keep their share of the weights in their own core's cache).
+        CLAIM.store(
+            ((gen as u32 as u64) << 32) | ((parts as u64) << 16) | 1,
+            SeqCst,
+        );
         GENERATION.store(gen, SeqCst);
         // SAFETY: GENERATION is a live, aligned i32 in this module's (shared) memory.
         unsafe { memory_atomic_notify(GENERATION.as_ptr(), u32::MAX) };
+        f(0);
+        PENDING.fetch_sub(1, SeqCst);
         work(gen as u32, 0)?;
         // The caller never blocks in memory.atomic.wait (a browser main thread may not):
         // the parts left are already running on workers, so spin until they finish.
