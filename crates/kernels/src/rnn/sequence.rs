@@ -136,9 +136,9 @@ pub(crate) fn forward(
     }
 
     let mirror = token::mirrored(p, t, n, par, &mut ws.token);
-    reserve(p, layout, t, n, mirror, ws)?;
-    if mirror {
-        token::recurrent_first(p, n, h0, &mut ws.token, &mut ws.dir.apack);
+    reserve(p, layout, t, n, mirror.is_some(), ws)?;
+    if let Some(parts) = mirror {
+        token::recurrent_first(p, n, h0, &mut ws.token, par, parts)?;
     }
     let Workspace {
         xin,
@@ -149,7 +149,7 @@ pub(crate) fn forward(
         parts,
         token,
     } = ws;
-    let [per_g, per_n] = token::sizes(p, n);
+    let [per_g, per_n, _] = token::sizes(p, n);
     // Layer 0 reads time-major rows; an NTC input is transposed once.
     let x_tnc: &[f32] = match layout {
         Layout::Tnc => x,
@@ -193,7 +193,7 @@ pub(crate) fn forward(
             let c0 = c0.map(|v| &v[idx * n * h..][..n * h]);
             let hn = hn.as_deref_mut().map(|v| &mut v[idx * n * hs..][..n * hs]);
             let cn = cn.as_deref_mut().map(|v| &mut v[idx * n * h..][..n * h]);
-            let tok = mirror.then(|| TokenDir {
+            let tok = mirror.map(|_| TokenDir {
                 gates: &mut token.gates[idx * per_g..][..per_g],
                 nrec: RawBuf::new(&mut token.nrec[idx * per_n..][..per_n]),
             });
@@ -254,13 +254,13 @@ fn reserve(
         .saturating_mul(cols);
     let [d0, d1, d2, d3, d4, d5] = DirSizes::new(s, hp, n, 1).with(&mut ws.dir);
     // A mirrored token's buffers, per (layer, direction).
-    let [tg, tn] = if mirror {
+    let [tg, tn, ta] = if mirror {
         token::sizes(p, n).map(|v| v.saturating_mul(p.dirs.len()))
     } else {
-        [0; 2]
+        [0; 3]
     };
     let tok = &mut ws.token;
-    let wants: [(&mut Vec<f32>, usize); 12] = [
+    let wants: [(&mut Vec<f32>, usize); 13] = [
         (&mut ws.xin, xin),
         (l0, if inner >= 1 { layer_out } else { 0 }),
         (l1, if inner >= 2 { layer_out } else { 0 }),
@@ -273,6 +273,7 @@ fn reserve(
         (&mut ws.xproj, xproj),
         (&mut tok.gates, tg),
         (&mut tok.nrec, tn),
+        (&mut tok.hpack, ta),
     ];
     let total = wants.iter().fold(0usize, |a, (_, w)| a.saturating_add(*w));
     for (v, want) in wants {
@@ -425,7 +426,7 @@ fn run_dir(
         Split::Rows(parts) => {
             assert!(
                 token.is_none(),
-                "a mirrored token runs on the calling thread"
+                "a mirrored token has too few rows to split by rows"
             );
             while rows.len() < parts {
                 rows.push(DirScratch::default());

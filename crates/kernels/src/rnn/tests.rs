@@ -741,7 +741,8 @@ fn one_step_matches_first_step_of_a_sequence() {
 /// Consecutive tokens on one workspace alternate between the plain walk and the mirrored one
 /// (recurrent products first, `token.rs`): both give the same bits, outputs and final
 /// states, for every mode, stacks and directions, batch 1-3, given or zero initial states,
-/// and cell steps too; shapes that cannot mirror (batch 4+, input deeper than KC) never flip.
+/// on one thread and split over two (the same bits as one), and cell steps too; shapes that
+/// cannot mirror (batch 4+, input deeper than KC) never flip.
 #[test]
 fn mirrored_token_matches_the_plain_walk() {
     use crate::gemm::params::KC;
@@ -760,6 +761,7 @@ fn mirrored_token_matches_the_plain_walk() {
             let (lstm, ld, d) = (mode == Mode::Lstm, layers * s.dirs(), s.dirs());
             for n in 1..=5 {
                 let (h0, c0, x) = (fill(ld * n * h, 2), fill(ld * n * h, 3), fill(n * input, 4));
+                let mut one_thread = None;
                 for (threads, given) in [(1, true), (1, false), (2, true)] {
                     let mut ws = Workspace::new();
                     let run = |ws: &mut Workspace| {
@@ -786,13 +788,14 @@ fn mirrored_token_matches_the_plain_walk() {
                     let what =
                         format!("{mode:?} H{h} I{input} L{layers} {bidir} N{n} t{threads} {given}");
                     let (a, b, c) = (run(&mut ws), run(&mut ws), run(&mut ws));
-                    // (Two threads mirror only the steps too small to split.)
-                    if threads == 1 {
-                        let can = n < 4 && input <= KC;
-                        assert_eq!((a.3, b.3, c.3), (can, false, can), "{what}: walks");
-                    }
+                    let can = n < 4 && input <= KC;
+                    assert_eq!((a.3, b.3, c.3), (can, false, can), "{what}: walks");
                     let (a, b, c) = ((a.0, a.1, a.2), (b.0, b.1, b.2), (c.0, c.1, c.2));
                     assert!(a == b && b == c, "{what}");
+                    if given {
+                        let first = one_thread.get_or_insert_with(|| a.clone());
+                        assert!(*first == a, "{what}: two threads against one");
+                    }
                     if layers == 1 && !bidir && given {
                         // A cell step takes the same two walks, to the same bits.
                         let d = &o.dirs[0];
@@ -817,5 +820,62 @@ fn mirrored_token_matches_the_plain_walk() {
                 }
             }
         }
+    }
+}
+
+/// A split token mirrors only when every layer's step splits over the same parts (each core
+/// then walks its own share of every layer): a stack whose first layer is too small to split
+/// while the second splits keeps the plain walk.
+#[test]
+fn mirrored_token_needs_one_split_for_every_layer() {
+    struct Pool {
+        min_macs: usize,
+    }
+    impl crate::par::Parallel for Pool {
+        fn threads(&self) -> usize {
+            2
+        }
+        fn run(&self, parts: usize, f: &(dyn Fn(usize) + Sync)) -> Result<(), String> {
+            Threads(2).run(parts, f)
+        }
+        fn min_parallel_macs(&self) -> usize {
+            self.min_macs
+        }
+    }
+    // LSTM H16 (two unit blocks), input 1: one step multiplies 64 columns by 17 in layer 0
+    // and by 32 in layer 1.
+    let s = spec(Mode::Lstm, 16, 2, false, 1);
+    let p = PackedRnn::new(s, &Owned::random(s, 5).params()).unwrap();
+    let x = fill(1, 6);
+    for (min_macs, mirrors) in [(0, true), (64 * 20, false), (64 * 40, true)] {
+        let mut ws = Workspace::new();
+        let mut walks = vec![];
+        for _ in 0..3 {
+            let (mut out, mut hn, mut cn) = (vec![0.0; 16], vec![0.0; 32], vec![0.0; 32]);
+            let pool = Pool { min_macs };
+            let (o, h, c) = (&mut out[..], &mut hn[..], Some(&mut cn[..]));
+            rnn_forward_par(
+                &p,
+                Layout::Tnc,
+                1,
+                1,
+                &x,
+                None,
+                None,
+                None,
+                o,
+                h,
+                c,
+                &mut ws,
+                &pool,
+            )
+            .unwrap();
+            walks.push(ws.token.odd);
+        }
+        assert_eq!(
+            walks,
+            [mirrors, false, mirrors],
+            "min_parallel_macs {min_macs}"
+        );
     }
 }

@@ -28,6 +28,8 @@ pub(crate) struct TokenScratch {
     pub gates: Vec<f32>,
     /// GRU: `W_hn h` of every (layer, direction), `(N, Hp)` each.
     pub nrec: Vec<f32>,
+    /// The initial state of every (layer, direction), packed as the GEMM's A operand.
+    pub hpack: Vec<f32>,
     /// Whether the last eligible token took the mirrored walk.
     pub odd: bool,
 }
@@ -65,7 +67,7 @@ impl Workspace {
             .sum::<usize>();
         let parts = self.parts.iter().map(Vec::capacity).sum::<usize>();
         let t = &self.token;
-        let token = t.gates.capacity() + t.nrec.capacity();
+        let token = t.gates.capacity() + t.nrec.capacity() + t.hpack.capacity();
         own + parts
             + token
             + self.dir.capacity()
