@@ -4,32 +4,47 @@
 use super::gates::{gate_of, gluon_row, GRU_N, UNITS};
 use super::{DirParams, Mode, RnnParams, RnnSpec};
 use crate::gemm::{columns_into, PackedB};
+use core::ops::Range;
 
-/// A `k x (blocks * width)` matrix stored block by block, each block row-major: block `hb`
-/// is `k` rows of `width` floats at `data[hb * k * width..]`. For `h2h` the width is one
-/// unit block's `G * NR` gate columns, so the G panels of a block sit side by side in each
-/// row and the few-row (batch 1..3) kernels read all of a k step's B from one pointer with
-/// constant offsets; full 4-row tiles read one panel with row stride `width`.
+/// A `k x (blocks * width)` matrix stored block by block, each block row-major: block `b`
+/// is `k` rows of `width` floats at `data[b * k * width..]`. For `h2h` a block holds
+/// `2^units_shift` unit blocks of `G * NR` gate columns side by side, so the panels of a
+/// block sit side by side in each row and the few-row (batch 1..3) kernels read all of a k
+/// step's B from one pointer with constant offsets; full 4-row tiles read one panel with
+/// row stride `width`.
 #[derive(Clone, Debug)]
 pub(crate) struct BlockRows {
     pub k: usize,
     pub width: usize,
+    /// log2 of the unit blocks in one block: 2 for a one-gate RNN, whose four unit blocks
+    /// then make a block as wide as an LSTM's (a batch-1 step multiplies four panels at
+    /// once: 8 accumulator chains, not 2), 0 otherwise.
+    pub units_shift: u32,
     data: crate::alloc::Aligned,
 }
 
 impl BlockRows {
-    /// Column j (`j < blocks * width`) is `col(j)` (`k` values; `None`: zeros), copied as
+    /// `units` unit blocks of `unit_width` columns, `2^units_shift` to a block; column j
+    /// (`j < blocks * width`) is `col(j)` (`k` values; `None`: zeros), copied as
     /// `PackedB::from_columns` copies its panels.
     fn from_columns<'a>(
         k: usize,
-        width: usize,
-        blocks: usize,
+        unit_width: usize,
+        units: usize,
+        units_shift: u32,
         col: impl Fn(usize) -> Option<&'a [f32]>,
     ) -> Result<Self, String> {
+        let width = unit_width << units_shift;
+        let blocks = units.div_ceil(1 << units_shift);
         let len = blocks.saturating_mul(k).saturating_mul(width);
         let mut data = crate::alloc::Aligned::zeroed(len, "packed weights")?;
         columns_into(&mut data, k, width, blocks * width, col);
-        Ok(BlockRows { k, width, data })
+        Ok(BlockRows {
+            k,
+            width,
+            units_shift,
+            data,
+        })
     }
 
     /// Floats held (for memory accounting).
@@ -37,12 +52,32 @@ impl BlockRows {
         self.data.floats()
     }
 
-    /// The `k * width` floats of block `hb`.
+    /// The `k * width` floats of block `b`.
     // Inlined: called out of line, the batch-1 kernel it feeds compiled with unfolded load
     // offsets (small LSTM 3% slower in the package).
     #[inline(always)]
-    pub fn block(&self, hb: usize) -> &[f32] {
-        &self.data[hb * self.k * self.width..][..self.k * self.width]
+    pub fn block(&self, b: usize) -> &[f32] {
+        &self.data[b * self.k * self.width..][..self.k * self.width]
+    }
+
+    /// Unit block `hb`'s columns: the slice starts at its first column of row 0 and runs to
+    /// its block's end (rows `width` apart), so the unit blocks after it in the same block
+    /// follow at constant offsets.
+    #[inline(always)]
+    pub fn unit(&self, hb: usize) -> &[f32] {
+        let (b, within) = (hb >> self.units_shift, hb & ((1 << self.units_shift) - 1));
+        &self.block(b)[within * (self.width >> self.units_shift)..]
+    }
+
+    /// The unit blocks of `units`, in runs that lie in one block each, in order.
+    pub fn runs(&self, units: Range<usize>) -> impl DoubleEndedIterator<Item = Range<usize>> {
+        let s = self.units_shift;
+        let blocks = if units.is_empty() {
+            0..0
+        } else {
+            units.start >> s..((units.end - 1) >> s) + 1
+        };
+        blocks.map(move |b| (b << s).max(units.start)..((b + 1) << s).min(units.end))
     }
 }
 
@@ -163,7 +198,8 @@ impl PackedDir {
         let wi = PackedB::from_columns(ni, cols, |c| {
             gluon_row(c, g, h).map(|r| &wi[r * ni..][..ni])
         })?;
-        let wh = BlockRows::from_columns(kh, g * UNITS, hp / UNITS, |c| {
+        let shift = if g == 1 { 2 } else { 0 };
+        let wh = BlockRows::from_columns(kh, g * UNITS, hp / UNITS, shift, |c| {
             gluon_row(c, g, h).map(|r| &wh[r * kh..][..kh])
         })?;
         let gru = spec.mode == Mode::Gru;

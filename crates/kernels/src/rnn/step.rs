@@ -207,11 +207,57 @@ pub(crate) fn step(
             "recurrent products first: a token of 1-3 rows, one KC slice of input"
         );
     }
-    // SAFETY: part p touches only unit blocks `block_ranges(.., p)` (disjoint columns of
-    // xproj, disjoint units of the states and outputs), its own `nbuf` slot and its own
-    // projection scratch; the borrowed buffers are not used until `run` returns.
-    par.run(parts, &|p| unsafe {
-        let r = block_ranges(blocks, parts, p);
+    // SAFETY: part p touches only unit blocks `block_ranges(.., p)` (see `step_part`); the
+    // borrowed buffers are not used until `run` returns. One-gate RNN steps run in a closure
+    // of their own: their runs of blocks in the same wasm function made V8 compile LSTM's
+    // batch-1 kernel 3-5% slower.
+    if cx.mode.gates() == 1 {
+        par.run(parts, &|p| unsafe {
+            step_part::<true>(&sh, input, parts, p)
+        })?;
+    } else {
+        par.run(parts, &|p| unsafe {
+            step_part::<false>(&sh, input, parts, p)
+        })?;
+    }
+
+    // LSTMP: r = h · Whr^T becomes the output and the recurrent state of active rows.
+    if let (Some(p), Some(whr)) = (cx.proj, cx.pd.whr.as_ref()) {
+        sgemm_packed_with(n, 0..p, 1.0, s.hfull, hp, whr, 0.0, s.rbuf, p, s.gemm);
+        for b in (0..n).filter(|&b| active(b)) {
+            let r = &s.rbuf[b * p..][..p];
+            s.hrec[b * p..][..p].copy_from_slice(r);
+            // SAFETY: row (t, b) of this call's rows; the parts above have returned.
+            unsafe { out.row(t, b) }.copy_from_slice(r);
+        }
+    }
+    for b in (0..n).filter(|&b| !active(b)) {
+        // SAFETY: as above.
+        unsafe { out.row(t, b) }.fill(0.0);
+    }
+    Ok(())
+}
+
+/// Part `p` of `parts` of a step: the input projection of its unit blocks (a one-step
+/// call), then their products and nonlinearities (`RUNS`: a one-gate RNN's runs of blocks).
+///
+/// # Safety
+/// Part p touches only unit blocks `block_ranges(.., p)` (disjoint columns of xproj,
+/// disjoint units of the states and outputs), its own `nbuf` slot and its own projection
+/// scratch; concurrent parts must have distinct `p`, and the buffers viewed by `sh` must not
+/// be used elsewhere meanwhile.
+#[inline(always)]
+unsafe fn step_part<const RUNS: bool>(
+    sh: &Shared,
+    input: Option<&StepInput>,
+    parts: usize,
+    p: usize,
+) {
+    let cx = sh.cx;
+    let (n, hp, recurrent) = (cx.n, cx.hp, sh.recurrent);
+    let r = block_ranges(hp / UNITS, parts, p);
+    // SAFETY: the caller's contract: this part's scratch slot, its blocks' columns of xproj.
+    unsafe {
         if let (Some(inp), true) = (input, (1..MR).contains(&n)) {
             // A few rows (a token of batch 1-3): the input packed once, projected panel by
             // panel without the GEMM's blocking (5% of a batch-1 LSTM H128 token).
@@ -249,24 +295,8 @@ pub(crate) fn step(
                 inp.scratch.get(p),
             );
         }
-        run_blocks(&sh, r, p)
-    })?;
-
-    // LSTMP: r = h · Whr^T becomes the output and the recurrent state of active rows.
-    if let (Some(p), Some(whr)) = (cx.proj, cx.pd.whr.as_ref()) {
-        sgemm_packed_with(n, 0..p, 1.0, s.hfull, hp, whr, 0.0, s.rbuf, p, s.gemm);
-        for b in (0..n).filter(|&b| active(b)) {
-            let r = &s.rbuf[b * p..][..p];
-            s.hrec[b * p..][..p].copy_from_slice(r);
-            // SAFETY: row (t, b) of this call's rows; the parts above have returned.
-            unsafe { out.row(t, b) }.copy_from_slice(r);
-        }
+        run_blocks::<RUNS>(sh, r, p)
     }
-    for b in (0..n).filter(|&b| !active(b)) {
-        // SAFETY: as above.
-        unsafe { out.row(t, b) }.fill(0.0);
-    }
-    Ok(())
 }
 
 /// Where a unit block's recurrent products go: its gate columns of `gates` (`(n, G*hp)`;
@@ -373,13 +403,98 @@ unsafe fn block_products(cx: &StepCtx, apack: &[f32], hb: usize, d: Products) {
     }
 }
 
+/// [`block_products`] of one-gate unit blocks `run` (in one `h2h` block:
+/// [`BlockRows::runs`]), their panels multiplied at once. Apart from `block_products`: LSTM
+/// and GRU's batch-1 kernel compiled 3-5% slower from one shared version.
+///
+/// # Safety
+/// `d`'s buffers must be live and not otherwise used in these blocks' columns (and GRU
+/// windows) during the call.
+#[inline(always)]
+unsafe fn run_products(cx: &StepCtx, apack: &[f32], run: Range<usize>, d: Products) {
+    let g = cx.mode.gates();
+    let kh = cx.proj.unwrap_or(cx.hidden);
+    let (full, tail) = (cx.n / MR, cx.n % MR);
+    // The run's panels (G per unit block), side by side in each of its `kh` rows.
+    let b_run = cx.pd.wh.unit(run.start);
+    let rsb = cx.pd.wh.width;
+    // Row panels outside, panels inside: each A panel meets the run's rows while they are
+    // in cache, and every B cache line is used by adjacent panels at once.
+    for ip in 0..full {
+        let a_panel = &apack[ip * kh * MR..][..kh * MR];
+        for (j, hb) in run.clone().enumerate() {
+            for gi in 0..g {
+                let t = d.dst(cx, hb, gi, ip * MR);
+                let c = if t.second { d.nbuf } else { d.gates };
+                // SAFETY: the tile lies in this block's columns (or its GRU window).
+                unsafe {
+                    tile_full_raw(
+                        kh,
+                        1.0,
+                        a_panel,
+                        &b_run[(j * g + gi) * NR..],
+                        rsb,
+                        t.beta,
+                        c,
+                        t.off,
+                        t.ldc,
+                    )
+                };
+            }
+        }
+    }
+    if tail > 0 {
+        // The last rows (all of them when n < MR) go through all the run's panels at once.
+        let r0 = full * MR;
+        let panels = run_panels(cx, &d, run.clone(), r0);
+        let a_panel = &apack[full * kh * MR..][..kh * MR];
+        // SAFETY: the tiles lie in these blocks' columns and GRU windows.
+        unsafe {
+            tile_rows_block(
+                kh,
+                1.0,
+                a_panel,
+                tail,
+                b_run,
+                rsb,
+                &panels[..run.len() * g],
+                d.gates,
+                d.nbuf,
+            )
+        };
+    }
+}
+
+/// The destinations of the panels of unit blocks `run` (at most 4 panels: one unit block of
+/// LSTM or GRU, up to four of a one-gate RNN) for rows from `r0`, in the order the run's
+/// panels sit in an `h2h` row.
+#[inline(always)]
+pub(crate) fn run_panels(
+    cx: &StepCtx,
+    d: &Products,
+    run: Range<usize>,
+    r0: usize,
+) -> [BlockDst; 4] {
+    // Either one unit block of G panels or a run of one-panel blocks (no division here:
+    // this builds the batch-1 step's destinations once per block).
+    let one_gate = cx.mode.gates() == 1;
+    core::array::from_fn(|p| {
+        let (j, gi) = if one_gate {
+            (p.min(run.len() - 1), 0)
+        } else {
+            (0, p)
+        };
+        d.dst(cx, run.start + j, gi, r0)
+    })
+}
+
 /// GEMM and nonlinearities for unit blocks `blocks`, using GRU block buffer `part` (or,
 /// with the recurrent products computed first, only the nonlinearities).
 ///
 /// # Safety
 /// Concurrent calls must get disjoint `blocks` and distinct `part`s, and the buffers viewed
 /// by `sh` must not be used elsewhere meanwhile.
-unsafe fn run_blocks(sh: &Shared, blocks: Range<usize>, part: usize) {
+unsafe fn run_blocks<const RUNS: bool>(sh: &Shared, blocks: Range<usize>, part: usize) {
     let cx = sh.cx;
     let n = cx.n;
     // Activation constants once per part and step, not re-materialised per vector.
@@ -394,12 +509,24 @@ unsafe fn run_blocks(sh: &Shared, blocks: Range<usize>, part: usize) {
     };
     // Two loops rather than a branch per block: the plain one is the sequences' hot loop.
     match sh.recurrent {
-        None => {
+        None if !RUNS => {
             for hb in blocks {
                 // SAFETY: this block's columns of xproj and this part's GRU slot.
                 unsafe {
                     block_products(cx, sh.apack, hb, plain);
                     block_gates(sh, hb, &plain, &k);
+                }
+            }
+        }
+        // A one-gate RNN: runs of up to four blocks, multiplied at once.
+        None => {
+            for run in cx.pd.wh.runs(blocks) {
+                // SAFETY: these blocks' columns of xproj and this part's GRU slot.
+                unsafe {
+                    run_products(cx, sh.apack, run.clone(), plain);
+                    for hb in run {
+                        block_gates(sh, hb, &plain, &k);
+                    }
                 }
             }
         }

@@ -16,11 +16,11 @@
 use super::gates::UNITS;
 use super::packed::PackedRnn;
 use super::sequence::{plan, Split};
-use super::step::{block_ranges, Products, StepCtx};
+use super::step::{block_ranges, run_panels, Products, StepCtx};
 use super::workspace::TokenScratch;
 use super::Mode;
 use crate::gemm::params::{KC, MR};
-use crate::gemm::{pack_a, tile_rows_block, BlockDst, MatRef};
+use crate::gemm::{pack_a, tile_rows_block, MatRef};
 use crate::par::{Parallel, RawBuf};
 
 /// Weight bytes per part (per core) for which a token mirrors every other walk: from about
@@ -144,22 +144,23 @@ pub(super) fn recurrent_first(
                 n_col: 0,
                 n_ld: hp,
             };
-            for hb in block_ranges(blocks, parts, part).rev() {
+            for run in cx.pd.wh.runs(block_ranges(blocks, parts, part)).rev() {
                 let d = Products {
-                    n_col: hb * UNITS,
+                    n_col: run.start * UNITS,
                     ..d
                 };
-                let panels: [BlockDst; 4] = core::array::from_fn(|gi| d.dst(&cx, hb, gi, 0));
-                let (block, rsb) = (cx.pd.wh.block(hb), cx.pd.wh.width);
-                // All n < MR rows through the block's G panels at once, as the step's tail
-                // rows go (not through the step's own product loop: a second caller keeps
+                let panels = run_panels(&cx, &d, run.clone(), 0);
+                let (b_run, rsb) = (cx.pd.wh.unit(run.start), cx.pd.wh.width);
+                // All n < MR rows through the run's panels at once, as the step's tail rows
+                // go (not through the step's own product loop: a second caller keeps
                 // wasm-opt from inlining it into the step, whose batch-1 kernel then ran 12%
                 // slower).
                 // SAFETY: the tiles lie in this (layer, direction)'s part of `tok`'s buffers,
-                // in this block's columns and GRU window: the parts' blocks are disjoint, and
-                // the buffers are not otherwise used until `run` returns.
+                // in these blocks' columns and GRU window: the parts' blocks are disjoint,
+                // and the buffers are not otherwise used until `run` returns.
                 unsafe {
-                    tile_rows_block(h, 1.0, apack, n, block, rsb, &panels[..g], d.gates, d.nbuf)
+                    let panels = &panels[..run.len() * g];
+                    tile_rows_block(h, 1.0, apack, n, b_run, rsb, panels, d.gates, d.nbuf)
                 };
             }
         }
