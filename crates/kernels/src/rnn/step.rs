@@ -403,44 +403,39 @@ unsafe fn block_products(cx: &StepCtx, apack: &[f32], hb: usize, d: Products) {
     }
 }
 
-/// [`block_products`] of one-gate unit blocks `run` (in one `h2h` block:
+/// [`block_products`] of a one-gate RNN's unit blocks `run` (in one `h2h` block:
 /// [`BlockRows::runs`]), their panels multiplied at once. Apart from `block_products`: LSTM
 /// and GRU's batch-1 kernel compiled 3-5% slower from one shared version.
 ///
 /// # Safety
-/// `d`'s buffers must be live and not otherwise used in these blocks' columns (and GRU
-/// windows) during the call.
+/// `d`'s buffers must be live and not otherwise used in these blocks' columns during the
+/// call.
 #[inline(always)]
 unsafe fn run_products(cx: &StepCtx, apack: &[f32], run: Range<usize>, d: Products) {
-    let g = cx.mode.gates();
     let kh = cx.proj.unwrap_or(cx.hidden);
     let (full, tail) = (cx.n / MR, cx.n % MR);
-    // The run's panels (G per unit block), side by side in each of its `kh` rows.
+    // The run's panels, side by side in each of its `kh` rows.
     let b_run = cx.pd.wh.unit(run.start);
     let rsb = cx.pd.wh.width;
-    // Row panels outside, panels inside: each A panel meets the run's rows while they are
-    // in cache, and every B cache line is used by adjacent panels at once.
+    // Row panels outside, panels inside, as in `block_products`.
     for ip in 0..full {
         let a_panel = &apack[ip * kh * MR..][..kh * MR];
         for (j, hb) in run.clone().enumerate() {
-            for gi in 0..g {
-                let t = d.dst(cx, hb, gi, ip * MR);
-                let c = if t.second { d.nbuf } else { d.gates };
-                // SAFETY: the tile lies in this block's columns (or its GRU window).
-                unsafe {
-                    tile_full_raw(
-                        kh,
-                        1.0,
-                        a_panel,
-                        &b_run[(j * g + gi) * NR..],
-                        rsb,
-                        t.beta,
-                        c,
-                        t.off,
-                        t.ldc,
-                    )
-                };
-            }
+            let t = d.dst(cx, hb, 0, ip * MR);
+            // SAFETY: the tile lies in this block's columns.
+            unsafe {
+                tile_full_raw(
+                    kh,
+                    1.0,
+                    a_panel,
+                    &b_run[j * NR..],
+                    rsb,
+                    t.beta,
+                    d.gates,
+                    t.off,
+                    t.ldc,
+                )
+            };
         }
     }
     if tail > 0 {
@@ -448,7 +443,7 @@ unsafe fn run_products(cx: &StepCtx, apack: &[f32], run: Range<usize>, d: Produc
         let r0 = full * MR;
         let panels = run_panels(cx, &d, run.clone(), r0);
         let a_panel = &apack[full * kh * MR..][..kh * MR];
-        // SAFETY: the tiles lie in these blocks' columns and GRU windows.
+        // SAFETY: the tiles lie in these blocks' columns.
         unsafe {
             tile_rows_block(
                 kh,
@@ -457,7 +452,7 @@ unsafe fn run_products(cx: &StepCtx, apack: &[f32], run: Range<usize>, d: Produc
                 tail,
                 b_run,
                 rsb,
-                &panels[..run.len() * g],
+                &panels[..run.len()],
                 d.gates,
                 d.nbuf,
             )
