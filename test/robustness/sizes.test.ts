@@ -10,6 +10,18 @@ describe('sizes that cannot fit', () => {
     await mx.ready({ threads: 1 });
   });
 
+  it('an array larger than the runtime can allocate is a RangeError naming the call and the shape', () => {
+    const shape = [1, 2 ** 27, 128]; // 2^34 floats, 64 GiB
+    expect(() => mx.nd.zeros(shape)).toThrow(
+      /^nd\.zeros: shape \(1, 134217728, 128\) holds 17179869184 elements \(68719476736 bytes\), more than this runtime can allocate/,
+    );
+    expect(() => mx.nd.full(shape, 2)).toThrow(/^nd\.full: shape \(1, 134217728, 128\) holds/);
+    expect(() => mx.nd.random.uniform(0, 1, shape)).toThrow(/^nd\.random\.uniform: shape \(1, 134217728, 128\) holds/);
+    const lstm = new mx.gluon.rnn.LSTM(128, { inputSize: 4 });
+    expect(() => lstm.beginState(2 ** 27)).toThrow(RangeError);
+    expect(Array.from(mx.nd.zeros([2]).data)).toEqual([0, 0]);
+  });
+
   it('an input of 2^30 floats (4 GiB) is refused before any copy, and nothing leaks (finding 5)', () => {
     const lstm = new mx.gluon.rnn.LSTM(4, { inputSize: 1, layout: 'NTC' });
     lstm.initialize();

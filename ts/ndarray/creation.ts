@@ -1,7 +1,7 @@
 // Array creation: nd.array, zeros, ones, full, zerosLike, onesLike.
 
 import { type Context, checkCtx, type PositionalArgs, parseArgs } from '../util/options.js';
-import { checkShape, NDArray, type Shape, shapeSize } from './ndarray.js';
+import { checkShape, NDArray, type Shape, zerosOf } from './ndarray.js';
 
 /** Nested arrays of numbers (booleans read as 0 and 1), as Python's nested lists. */
 export type Nested = number | boolean | readonly Nested[];
@@ -185,7 +185,7 @@ function filled(where: string, args: unknown[], value: number | null): NDArray {
   const shape = toShape(`${where}(shape)`, o.shape);
   const v = value ?? o.fillValue;
   if (typeof v !== 'number') throw new TypeError(`${where}: fill value must be a number, got ${String(v)}`);
-  const data = new Float32Array(shapeSize(shape));
+  const data = zerosOf(shape, where);
   const fill = cast === null ? v : cast(v);
   if (fill !== 0) data.fill(fill);
   return new NDArray(data, shape);

@@ -61,6 +61,22 @@ export function shapeSize(shape: Shape): number {
   return n;
 }
 
+/**
+ * A zero-filled Float32Array with `shape`'s size. A size the runtime cannot allocate is a
+ * RangeError that names `where` and the shape, not the engine's bare "Invalid typed array
+ * length". @internal
+ */
+export function zerosOf(shape: Shape, where: string): Float32Array {
+  const n = shapeSize(shape);
+  try {
+    return new Float32Array(n);
+  } catch (e) {
+    throw new RangeError(
+      `${where}: shape ${shapeStr(shape)} holds ${n} elements (${n * 4} bytes), more than this runtime can allocate: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+}
+
 /** Python's str() of a shape tuple: (3,), (2, 3). */
 export function shapeStr(shape: Shape): string {
   return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;

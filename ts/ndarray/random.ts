@@ -3,7 +3,7 @@
 import { nextNormal, nextUniform } from '../random.js';
 import { type Context, checkCtx, type Float32, type PositionalArgs, parseArgs } from '../util/options.js';
 import { checkDtype, toShape } from './creation.js';
-import { NDArray, type Shape, shapeSize } from './ndarray.js';
+import { NDArray, type Shape, zerosOf } from './ndarray.js';
 
 /** Options of `nd.random.uniform`. */
 export interface UniformOptions {
@@ -70,7 +70,7 @@ function draw(
       throw new TypeError(`${where}: ${k} must be a number, got ${String(v)}`);
   }
   const shape = toShape(`${where}(shape)`, d.shape);
-  const out = new Float32Array(shapeSize(shape));
+  const out = zerosOf(shape, where);
   for (let i = 0; i < out.length; i++) out[i] = f(d.a, d.b);
   return new NDArray(out, shape);
 }
