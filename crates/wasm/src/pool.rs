@@ -96,9 +96,11 @@ mod imp {
 
     /// Bumped to publish a task or shutdown; workers wait on it.
     static GENERATION: AtomicI32 = AtomicI32::new(0);
-    /// `generation << 32 | parts << 16 | next part`: claiming a part is one CAS that also
-    /// proves the claim belongs to the current task.
-    static CLAIM: AtomicU64 = AtomicU64::new(0);
+    /// Bit p set: part p of the current task is claimed (bits from `parts` on are set when
+    /// the task is published). Claiming a part is one CAS; TASK is read only after it, and a
+    /// claimed part keeps its task alive (PENDING > 0), so a claim always runs a part of
+    /// the task that is current then.
+    static CLAIMED: AtomicU64 = AtomicU64::new(u64::MAX);
     /// Parts of the current task not yet finished.
     static PENDING: AtomicU32 = AtomicU32::new(0);
     /// `*const Task` of the current task; valid while PENDING > 0.
@@ -159,27 +161,39 @@ mod imp {
         };
     }
 
-    /// Claims and runs parts of generation `gen` until none are left.
-    fn work(gen: u32, me: usize) -> Result<(), String> {
+    /// Claims and runs parts of the current task until none are left: part `me` first (the
+    /// calling thread is 0, worker i prefers part i), so that with as many parts as threads a
+    /// part runs on the same thread call after call (a token step's parts keep their share of
+    /// the weights in their own core's cache), then any part left.
+    fn work(me: usize) -> Result<(), String> {
         loop {
-            let v = CLAIM.load(SeqCst);
-            let (g, parts, next) = ((v >> 32) as u32, (v >> 16) & 0xffff, v & 0xffff);
-            if g != gen || next >= parts {
+            let claimed = CLAIMED.load(SeqCst);
+            let free = !claimed;
+            if free == 0 {
                 return Ok(());
             }
+            let p = if me < 64 && free & (1 << me) != 0 {
+                me
+            } else {
+                free.trailing_zeros() as usize
+            };
             BUSY[me].store(1, SeqCst);
-            if CLAIM.compare_exchange(v, v + 1, SeqCst, SeqCst).is_ok() {
+            if CLAIMED
+                .compare_exchange(claimed, claimed | 1 << p, SeqCst, SeqCst)
+                .is_ok()
+            {
                 if simulated_failure(me) {
                     BUSY[me].store(0, SeqCst);
                     return Err(format!(
                         "worker {me}: simulated failure (pool_debug_fail_worker)"
                     ));
                 }
-                // SAFETY: a successful claim of a part of `gen` keeps PENDING > 0 until the
-                // decrement below, and the publisher keeps TASK (a pointer to a `Task` on its
-                // stack) alive and unchanged until PENDING reaches 0.
+                // SAFETY: a successful claim keeps PENDING > 0 until the decrement below, and
+                // the publisher keeps TASK (a pointer to a `Task` on its stack) alive and
+                // unchanged until PENDING reaches 0; TASK was stored before the mask this
+                // claim was made in.
                 let task = unsafe { *(TASK.load(SeqCst) as *const Task) };
-                task(next as usize);
+                task(p);
                 PENDING.fetch_sub(1, SeqCst);
             }
             BUSY[me].store(0, SeqCst);
@@ -191,26 +205,22 @@ mod imp {
             (0..parts).for_each(f);
             return Ok(());
         }
-        assert!(parts <= 0xffff, "run_parts: at most 65535 parts");
+        assert!(parts <= 64, "run_parts: at most 64 parts, got {parts}");
         // Taken before publishing: a worker may die while this thread runs its own part.
         let dead_before: [i32; MAX_WORKERS] = core::array::from_fn(|i| DEAD[i + 1].load(SeqCst));
         let task: Task = f;
         TASK.store(&task as *const Task as *mut (), SeqCst);
         PENDING.store(parts as u32, SeqCst);
-        let gen = GENERATION.load(SeqCst).wrapping_add(1);
         // Part 0 is the caller's, claimed before publishing: a spinning worker would otherwise
-        // often win it, and a part would then change cores from one call to the next (a
-        // token step's parts keep their share of the weights in their own core's cache).
-        CLAIM.store(
-            ((gen as u32 as u64) << 32) | ((parts as u64) << 16) | 1,
-            SeqCst,
-        );
-        GENERATION.store(gen, SeqCst);
+        // often win it, and a part would then change cores from one call to the next.
+        let beyond = if parts == 64 { 0 } else { u64::MAX << parts };
+        CLAIMED.store(beyond | 1, SeqCst);
+        GENERATION.fetch_add(1, SeqCst);
         // SAFETY: GENERATION is a live, aligned i32 in this module's (shared) memory.
         unsafe { memory_atomic_notify(GENERATION.as_ptr(), u32::MAX) };
         f(0);
         PENDING.fetch_sub(1, SeqCst);
-        work(gen as u32, 0)?;
+        work(0)?;
         // The caller never blocks in memory.atomic.wait (a browser main thread may not):
         // the parts left are already running on workers, so spin until they finish.
         while PENDING.load(SeqCst) > 0 {
@@ -224,7 +234,7 @@ mod imp {
                 {
                     core::hint::spin_loop();
                 }
-                CLAIM.store(0, SeqCst);
+                CLAIMED.store(u64::MAX, SeqCst);
                 return Err(format!("worker {w} died while running part of this call"));
             }
         }
@@ -257,7 +267,7 @@ mod imp {
                 return Ok(());
             }
             if index < threads() {
-                work(seen as u32, index)?;
+                work(index)?;
             }
         }
     }
