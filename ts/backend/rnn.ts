@@ -79,7 +79,8 @@ abstract class Kernel<H extends Handle> implements CachedKernel {
    * One call through the staging area: the inputs are written there one after the other,
    * `run()` computes, and the `outLen` floats after the inputs are copied out. The area is
    * grown (after a memory check) only when a call is larger than any before, so a
-   * steady-state call makes no allocation and no extra call into wasm.
+   * steady-state call makes no allocation and no extra call into wasm. The outputs go into
+   * `into` when given (`outLen` floats; untouched when the call fails), else a new array.
    */
   protected staged(
     what: string,
@@ -87,6 +88,7 @@ abstract class Kernel<H extends Handle> implements CachedKernel {
     inputs: ArrayLike<number>[],
     outLen: number,
     run: () => void,
+    into?: Float32Array,
   ): Float32Array {
     let inLen = 0;
     for (const a of inputs) inLen += a.length;
@@ -105,7 +107,8 @@ abstract class Kernel<H extends Handle> implements CachedKernel {
     }
     guarded(what, run);
     // The buffer may have grown (and been replaced) during the call.
-    const out = new Float32Array(wasmMemory().buffer, ptr + inLen * 4, outLen).slice();
+    const view = new Float32Array(wasmMemory().buffer, ptr + inLen * 4, outLen);
+    const out = into === undefined ? view.slice() : (into.set(view), into);
     touch(this);
     return out;
   }
@@ -211,6 +214,24 @@ export class FusedRnnKernel extends Kernel<WasmFused> {
       rethrow(handle.forward(layout === 'NTC', T, N, x.length, h0?.length ?? 0, c0?.length ?? 0, vl.length)),
     );
     return splitOutputs(this.spec, buf, o);
+  }
+
+  /**
+   * One step (T = 1) of `N` rows from `states` (`[h | c]`, as `into` holds them after a step)
+   * into `into` (`[output | h | c]`, all of a step's outputs): nothing is allocated.
+   */
+  step(x: Float32Array, N: number, states: Float32Array, into: Float32Array): void {
+    const handle = this.live('FusedRnnKernel');
+    const o = outputSizes(this.spec, 1, N);
+    const hLen = o.hn;
+    this.staged(
+      'stream step',
+      handle,
+      [x, states],
+      o.total,
+      () => rethrow(handle.forward(false, 1, N, x.length, hLen, states.length - hLen, 0)),
+      into,
+    );
   }
 }
 

@@ -22,6 +22,7 @@ import {
 import { GRUCell, LSTMCell, RNNCell } from './basic_cells.js';
 import { BidirectionalCell, HybridSequentialRNNCell } from './container_cells.js';
 import { KernelCache } from './kernel_cache.js';
+import { LayerStream, type LayerStreamOptions } from './layer_stream.js';
 import { DropoutCell } from './modifier_cells.js';
 import { fusedForwardOps } from './rnn_layer_ops.js';
 import { fusedForwardTrain, fusedTrainSupported, TrainerSlot } from './rnn_layer_train.js';
@@ -365,17 +366,7 @@ export class _RNNLayer extends HybridBlock {
         throw new ValueError(`Invalid recurrent state shape. Expecting ${shapeStr(want)}, got ${shapeStr(s.shape)}.`);
       }
     }
-    const groups = this._paramGroups();
-    const all = this._allParams ?? groups.flat();
-    this._allParams = all;
-    this._finishDeferredFrom(all, inputs, []);
-    const inSize = (groups[0] as Parameter[])[0]!.shape[1] as number;
-    if (C !== inSize) {
-      throw new RangeError(
-        `${name}.forward: inputs ${shapeStr(inputs.shape)} have ${C} features but l0_i2h_weight expects ${inSize}`,
-      );
-    }
-    const spec = this._spec(inSize);
+    const { groups, spec } = this._prepare(`${name}.forward: inputs ${shapeStr(inputs.shape)}`, () => inputs, C);
     // Under autograd.record() the fused training kernel (rnn_layer_train.ts) records the layer as
     // one node with a wasm backward; state_clip_nan (no backward), and training mode with
     // inter-layer dropout outside a recording, run on differentiable nd operators
@@ -412,15 +403,7 @@ export class _RNNLayer extends HybridBlock {
       );
       return skipStates ? r.out : [r.out, r.cn === null ? [r.hn] : [r.hn, r.cn]];
     }
-    // Everything else in the kernel's spec is fixed at construction; the input size may only
-    // change once, when a deferred shape is filled, so it is the whole cache key.
-    const kernel = this._kernel.get(all, String(inSize), () => {
-      return new FusedRnnKernel(
-        spec,
-        groups.map((g) => g.map((p) => p._live().data)),
-      );
-    });
-    const r = kernel.forward(
+    const r = this._inference(groups, spec).forward(
       inputs.data,
       this._layout as 'TNC' | 'NTC',
       T,
@@ -435,6 +418,71 @@ export class _RNNLayer extends HybridBlock {
     const newStates = [new NDArray(r.hn, shapes[0] as readonly number[])];
     if (r.cn !== null) newStates.push(new NDArray(r.cn, shapes[1] as readonly number[]));
     return [out, newStates];
+  }
+
+  /**
+   * Deferred shapes filled from `inputs()` (called only then), then the parameter groups and
+   * the kernel spec; `what` names the inputs when their `C` features do not fit.
+   */
+  private _prepare(what: string, inputs: () => NDArray, C: number): { groups: Parameter[][]; spec: FusedRnnSpec } {
+    const groups = this._paramGroups();
+    const all = this._allParams ?? groups.flat();
+    this._allParams = all;
+    let deferred = false;
+    for (const p of all) deferred ||= !p.isInitialized && p.isDeferred;
+    if (deferred) this._finishDeferredFrom(all, inputs(), []);
+    const inSize = (groups[0] as Parameter[])[0]!.shape[1] as number;
+    if (C !== inSize) throw new RangeError(`${what} have ${C} features but l0_i2h_weight expects ${inSize}`);
+    return { groups, spec: this._spec(inSize) };
+  }
+
+  /** The packed inference kernel of the current parameter values (rebuilt when one changed). */
+  private _inference(groups: Parameter[][], spec: FusedRnnSpec): FusedRnnKernel {
+    // Everything else in the kernel's spec is fixed at construction; the input size may only
+    // change once, when a deferred shape is filled, so it is the whole cache key.
+    return this._kernel.get(this._allParams as Parameter[], String(spec.inputSize), () => {
+      return new FusedRnnKernel(
+        spec,
+        groups.map((g) => g.map((p) => p._live().data)),
+      );
+    });
+  }
+
+  /**
+   * @internal The inference kernel for one token of `N` rows of `C` features (a
+   * {@link LayerStream}'s step): deferred shapes are filled from `x`; refused where `forward`
+   * would not run this kernel (under `autograd.record()`, dropout in training mode).
+   */
+  _streamKernel(where: string, x: Float32Array, N: number, C: number): FusedRnnKernel {
+    if (isRecording() || (isTraining() && this._dropout > 0)) {
+      throw new Error(
+        `${where}: a stream runs the inference kernel only (no autograd record, no dropout); got ${
+          isRecording() ? 'autograd.record()' : `training mode with dropout ${this._dropout}`
+        }: use forward`,
+      );
+    }
+    const { groups, spec } = this._prepare(`${where}: x`, () => new NDArray(x, [1, N, C]), C);
+    return this._inference(groups, spec);
+  }
+
+  /**
+   * Token by token without the per-call arrays of `forward` (an addition to Gluon): a
+   * {@link LayerStream} keeps the states of `batchSize` rows between calls and writes each
+   * token's output into a caller's array. Same results as `forward` with T = 1 and the states
+   * fed back, to the bit. Not for bidirectional layers (their reverse direction needs the whole
+   * sequence).
+   */
+  stream(options: LayerStreamOptions = {}): LayerStream {
+    return new LayerStream(this, options);
+  }
+
+  /** @internal Throws for a layer that cannot run token by token (a bidirectional one). */
+  _assertStreamable(where: string): void {
+    if (this._dir === 2) {
+      throw new Error(
+        `${where}: a bidirectional layer cannot run token by token (its reverse direction needs the whole sequence): use forward`,
+      );
+    }
   }
 
   /** The kernel spec for input size `inSize` (made once: a token-by-token caller calls often). */

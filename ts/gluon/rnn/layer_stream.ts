@@ -1,0 +1,138 @@
+// Token by token through a fused layer, an addition to Gluon (Python calls the layer with T = 1
+// and feeds the returned states back). The stream keeps its rows' states in two arrays laid out
+// as the kernel writes a step, `[output | h | c]`, and swaps them after each step: a step copies
+// its input and the states into wasm memory and the outputs out, and allocates nothing. The
+// states stay in JavaScript, so a new kernel (changed parameters, a replaced wasm instance)
+// takes them up, and a step that throws leaves them as they were.
+
+import { NDArray, shapeStr } from '../../ndarray/ndarray.js';
+import { className } from '../block.js';
+import { hasShape } from './base_cell.js';
+import type { _RNNLayer } from './rnn_layer.js';
+
+const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+
+/** Options of `layer.stream()`. */
+export interface LayerStreamOptions {
+  /** Rows per token, N (default 1). */
+  batchSize?: number;
+  /**
+   * The first token's states as `forward` takes them: `[h]` (RNN, GRU) or `[h, c]` (LSTM), each
+   * (numLayers, N, H) (h is P wide with a projection). Default: zeros.
+   */
+  states?: NDArray | NDArray[];
+}
+
+/**
+ * A recurrent layer run one token at a time (`layer.stream()`): `step(x)` is `forward(x, states)`
+ * with T = 1 and the states of the previous step, to the bit, without the arrays `forward` makes
+ * on every call. The layer's current parameters are used at each step.
+ */
+export class LayerStream {
+  /** The layer it runs. */
+  readonly layer: _RNNLayer;
+  /** Rows per token, N. */
+  readonly batchSize: number;
+  /** Values in one step's output: N * H (N * P with a projection). */
+  readonly outputSize: number;
+  private readonly where: string;
+  private readonly shapes: (readonly number[])[];
+  /** `[output | h | c]` of the last step (its states are the next step's). */
+  private cur: Float32Array;
+  private spare: Float32Array;
+
+  /** Use `layer.stream(options)`. */
+  constructor(layer: _RNNLayer, options: LayerStreamOptions = {}) {
+    const where = `${className(layer)}.stream`;
+    if (options === null || typeof options !== 'object')
+      throw new TypeError(`${where}: options must be an object, got ${String(options)}`);
+    const N = options.batchSize ?? 1;
+    if (!Number.isInteger(N) || N <= 0) throw new RangeError(`${where}: batchSize must be a positive integer, got ${String(N)}`);
+    layer._assertStreamable(where);
+    this.layer = layer;
+    this.batchSize = N;
+    this.where = where;
+    this.shapes = layer.stateInfo(N).map((i) => i.shape);
+    this.outputSize = N * (this.shapes[0]![2] as number);
+    let total = this.outputSize;
+    for (const s of this.shapes) total += sizeOf(s);
+    this.cur = new Float32Array(total);
+    this.spare = new Float32Array(total);
+    if (options.states !== undefined) this.reset(options.states);
+  }
+
+  /**
+   * Runs one token: `x` holds its N rows of C features (a Float32Array of N * C values, or an
+   * NDArray (N, C), (1, N, C) or (N, 1, C)). The output (N, H) goes into
+   * `out` when given (`outputSize` values), else into a new array; it is returned.
+   */
+  step(x: NDArray | Float32Array, out?: Float32Array): Float32Array {
+    const w = `${this.where}.step`;
+    const N = this.batchSize;
+    let data: Float32Array;
+    if (x instanceof NDArray) {
+      // (1, N, C) and (N, 1, C) hold the same values in the same order: either layout.
+      const s = x.shape;
+      const ok =
+        (s.length === 2 && s[0] === N) ||
+        (s.length === 3 && ((s[0] === 1 && s[1] === N) || (s[0] === N && s[1] === 1)));
+      if (!ok) throw new RangeError(`${w}: x must be (${N}, C), (1, ${N}, C) or (${N}, 1, C), got ${shapeStr(s)}`);
+      data = x.data;
+    } else if (x instanceof Float32Array) {
+      data = x;
+    } else {
+      throw new TypeError(`${w}: x must be an NDArray or a Float32Array, got ${String(x)}`);
+    }
+    const C = data.length / N;
+    if (!Number.isInteger(C) || C === 0)
+      throw new RangeError(`${w}: x must hold ${N} rows (batchSize) of C features, got ${data.length} values`);
+    if (out !== undefined && !(out instanceof Float32Array && out.length === this.outputSize)) {
+      const got = out instanceof Float32Array ? `${out.length} values` : String(out);
+      throw new RangeError(`${w}: out must be a Float32Array of outputSize = ${this.outputSize} values, got ${got}`);
+    }
+    const kernel = this.layer._streamKernel(w, data, N, C);
+    const next = this.spare;
+    kernel.step(data, N, this.cur.subarray(this.outputSize), next);
+    this.spare = this.cur;
+    this.cur = next;
+    const y = next.subarray(0, this.outputSize);
+    if (out === undefined) return y.slice();
+    out.set(y);
+    return out;
+  }
+
+  /** Copies of the current states, shaped as `forward` returns them: `[h]` or `[h, c]`. */
+  states(): NDArray[] {
+    let at = this.outputSize;
+    return this.shapes.map((shape) => {
+      const n = sizeOf(shape);
+      const s = new NDArray(this.cur.slice(at, at + n), shape);
+      at += n;
+      return s;
+    });
+  }
+
+  /** Back to zero states, or to `states` (as the `states` option takes them). */
+  reset(states?: NDArray | NDArray[]): void {
+    if (states === undefined) {
+      this.cur.fill(0);
+      return;
+    }
+    const st = states instanceof NDArray ? [states] : states;
+    if (!Array.isArray(st) || st.length !== this.shapes.length) {
+      throw new RangeError(
+        `${this.where}: states must be ${this.shapes.length} NDArray(s) of shapes ${this.shapes.map(shapeStr).join(', ')}, got ${String(states)}`,
+      );
+    }
+    st.forEach((s, i) => {
+      const want = this.shapes[i] as readonly number[];
+      if (!hasShape(s, want))
+        throw new RangeError(`${this.where}: states[${i}] must be ${shapeStr(want)}, got ${s instanceof NDArray ? shapeStr(s.shape) : String(s)}`);
+    });
+    let at = this.outputSize;
+    for (const s of st) {
+      this.cur.set(s.data, at);
+      at += s.size;
+    }
+  }
+}
