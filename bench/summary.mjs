@@ -21,9 +21,11 @@ const TARGETS = [
   ['large_lstm', 'gluon-2t', 'ort-web-2t', 1.25],
   ['small_lstm', 'gluon-2t', 'gluon-1t', 1],
   // Token by token.
-  ['stream_lstm_small', 'gluon-1t', 'ort-web-1t', 3],
+  // Token by token (gluon: `layer.stream()`; gluon-fwd-1t: `forward` per token, for comparison).
+  ...['gluon-1t', 'gluon-fwd-1t'].map((sys) => ['stream_lstm_small', sys, 'ort-web-1t', 3]),
   ...['stream_lstm', 'stream_gru'].flatMap((c) => [
     [c, 'gluon-1t', 'ort-web-1t', 1.8],
+    [c, 'gluon-fwd-1t', 'ort-web-1t', 1.8],
     [c, 'gluon-1t', 'tfjs-wasm', 4],
     [c, 'gluon-2t', 'gluon-1t', 1.6],
   ]),
@@ -65,7 +67,7 @@ export function summarize(result, probes) {
   lines.push('| config | system | median ms | GFLOP/s | fraction of peak | other cores busy |');
   lines.push('|---|---|---|---|---|---|');
   for (const [name, cfg] of Object.entries(result.configs)) {
-    for (const sys of ['gluon-1t', 'gluon-2t']) {
+    for (const sys of ['gluon-1t', 'gluon-2t', 'gluon-fwd-1t']) {
       const s = cfg.systems[sys];
       if (!s?.medianMs) continue;
       const threads = sys === 'gluon-2t' ? 2 : 1;

@@ -24,11 +24,14 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const SYSTEMS = {
   'gluon-1t': ['gluon', 1],
   'gluon-2t': ['gluon', 2],
+  'gluon-fwd-1t': ['gluon-fwd', 1],
   'ort-web-1t': ['ort-web', 1],
   'ort-web-2t': ['ort-web', 2],
   'tfjs-wasm': ['tfjs-wasm', 1],
 };
 const BASELINES = ['gluon-1t', 'ort-web-1t'];
+/** Systems that differ from another only token by token (gluon-fwd-1t: `forward` per token, not `stream()`). */
+const STREAM_ONLY = new Set(['gluon-fwd-1t']);
 
 function parseArgs(argv) {
   const o = {
@@ -171,7 +174,7 @@ async function runConfig(name, opt, failures) {
   const { maxRef, limit } = toleranceOf(ref);
   const per = {};
   const workers = {};
-  for (const s of opt.systems) {
+  for (const s of opt.systems.filter((x) => cfg.stream || !STREAM_ONLY.has(x))) {
     const w = new Worker(s);
     const r = await w.ready;
     if (!r.ready) {
@@ -279,9 +282,10 @@ async function runConfig(name, opt, failures) {
 
 async function timeToFirstResult(opt, failures) {
   const out = {};
+  const systems = opt.systems.filter((x) => !STREAM_ONLY.has(x));
   for (let r = 0; r < opt.initReps; r++) {
-    for (let i = 0; i < opt.systems.length; i++) {
-      const s = opt.systems[(i + r) % opt.systems.length];
+    for (let i = 0; i < systems.length; i++) {
+      const s = systems[(i + r) % systems.length];
       if (out[s]?.error) continue;
       await sleep(opt.gapMs);
       const w = new Worker(s);

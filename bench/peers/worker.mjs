@@ -12,7 +12,12 @@ import { gluonSystem } from './systems/gluon.mjs';
 import { ortWebSystem } from './systems/ort-web.mjs';
 import { tfjsWasmSystem } from './systems/tfjs-wasm.mjs';
 
-const SYSTEMS = { gluon: gluonSystem, 'ort-web': ortWebSystem, 'tfjs-wasm': tfjsWasmSystem };
+const SYSTEMS = {
+  gluon: gluonSystem,
+  'gluon-fwd': (threads) => gluonSystem(threads, 'forward'),
+  'ort-web': ortWebSystem,
+  'tfjs-wasm': tfjsWasmSystem,
+};
 const [kind, threadsArg] = process.argv.slice(2);
 const threads = Number(threadsArg ?? 1);
 const send = (m) => new Promise((resolve) => process.send(m, resolve));

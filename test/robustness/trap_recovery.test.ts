@@ -48,6 +48,18 @@ describe('trap recovery (1 thread)', () => {
     expect(lstm.forward(mx.nd.ones([3, 5, 4])).shape).toEqual([3, 5, 8]);
   });
 
+  it('a trap between the steps of a layer.stream(): its states survive, the next step continues', () => {
+    const lstm = new mx.gluon.rnn.LSTM(8, { inputSize: 4, numLayers: 2 });
+    lstm.initialize();
+    const s = lstm.stream({ batchSize: 2 });
+    const ref = lstm.stream({ batchSize: 2 });
+    const x = mx.nd.random.uniform(-1, 1, [2, 4]);
+    s.step(x);
+    ref.step(x);
+    expect(trap).toThrow(BackendTrapError);
+    expect(Array.from(s.step(x))).toEqual(Array.from(ref.step(x)));
+  });
+
   it('3,000 traps in a row (each with a fresh layer) leave the process working (finding 3)', () => {
     const keep = new mx.gluon.rnn.GRU(8, { inputSize: 4 });
     keep.initialize();

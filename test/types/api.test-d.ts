@@ -13,6 +13,8 @@ import mx, {
   type DenseOptions,
   type GRUOptions,
   gluon,
+  type LayerStream,
+  type LayerStreamOptions,
   type LoadParametersOptions,
   type LSTMOptions,
   type NDArray,
@@ -212,6 +214,28 @@ anyNet.collectParams().save({ strip_prefix: '' });
 anyNet.collectParams().setattr('gradReq', 'null');
 // @ts-expect-error gradReq is 'write', 'add' or 'null'
 anyNet.collectParams().setattr('gradReq', 'none');
+
+// ---- layer.stream(): token by token -----------------------------------------------------
+
+const streamed = new gluon.rnn.LSTM(100, { inputSize: 20 });
+expectTypeOf(streamed.stream()).toEqualTypeOf<LayerStream>();
+expectTypeOf(streamed.stream).parameter(0).toEqualTypeOf<LayerStreamOptions | undefined>();
+const stream = streamed.stream({ batchSize: 2, states: streamed.beginState(2) });
+expectTypeOf(stream.step(x)).toEqualTypeOf<Float32Array>();
+expectTypeOf(stream.step(new Float32Array(40), new Float32Array(200))).toEqualTypeOf<Float32Array>();
+expectTypeOf(stream.states()).toEqualTypeOf<NDArray[]>();
+expectTypeOf(stream.outputSize).toEqualTypeOf<number>();
+expectTypeOf(stream).toEqualTypeOf<gluon.rnn.LayerStream>();
+// @ts-expect-error a token is a Float32Array or an NDArray, not a number array
+stream.step([1, 2, 3]);
+// @ts-expect-error the output goes into a Float32Array
+stream.step(x, new Float64Array(200));
+// @ts-expect-error batchSize is a number
+streamed.stream({ batchSize: '2' });
+// @ts-expect-error misspelt option (batchSize)
+streamed.stream({ batch_size: 2 });
+// @ts-expect-error outputSize is read-only
+stream.outputSize = 3;
 
 // ---- nd --------------------------------------------------------------------------------------
 

@@ -108,9 +108,10 @@ abstract class Kernel<H extends Handle> implements CachedKernel {
     guarded(what, run);
     // The buffer may have grown (and been replaced) during the call.
     const view = new Float32Array(wasmMemory().buffer, ptr + inLen * 4, outLen);
-    const out = into === undefined ? view.slice() : (into.set(view), into);
     touch(this);
-    return out;
+    if (into === undefined) return view.slice();
+    into.set(view);
+    return into;
   }
 }
 

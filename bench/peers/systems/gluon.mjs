@@ -2,13 +2,14 @@
 // rnn.LSTM / GRU / RNN layer in TNC layout whose parameters are set, under Gluon's own names,
 // from the benchmark's weights (which are already in Gluon's layout).
 // Whole sequence: `net.forward(x).toFloat32Array()`, x made once. Streaming: the same layer
-// with T = 1 and explicit states, `[y, states] = net.forward(x_t, states)` per token.
+// token by token through `net.stream()`, `stream.step(x_t, y_t)` per token (`perToken:
+// 'forward'`: Gluon's own way, `[y, states] = net.forward(x_t, states)` with T = 1).
 import { checkedOutput, dirs, GATES, layerInput, STATE_COUNT, stepInputs } from '../lib/configs.mjs';
 
 const LAYERS = { lstm: 'LSTM', gru: 'GRU', rnn_tanh: 'RNN' };
 
 /** Loads dist/ (in Node or, served from the repository root, in a browser page) and starts it on `threads`. */
-export async function gluonSystem(threads) {
+export async function gluonSystem(threads, perToken = 'stream') {
   const pkg = await readJson(new URL('../../../package.json', import.meta.url));
   // The file the package's "." export names: what `import mx from 'gluon-rnn-wasm'` loads.
   const mod = await import(new URL(`../../../${pkg.exports['.'].default}`, import.meta.url).href);
@@ -16,8 +17,8 @@ export async function gluonSystem(threads) {
   const version = pkg.version;
   const backend = await mx.ready({ threads });
   return {
-    info: { package: `gluon-rnn-wasm@${version} (dist/)`, ready: { threads }, backend },
-    build: (data) => build(mx, data),
+    info: { package: `gluon-rnn-wasm@${version} (dist/)`, ready: { threads }, perToken, backend },
+    build: (data) => build(mx, data, perToken),
   };
 }
 
@@ -53,14 +54,15 @@ function setWeights(mx, net, { cfg, weights }) {
   if (left.size) throw new Error(`parameters the benchmark does not set: ${[...left].join(', ')}`);
 }
 
-function build(mx, data) {
+function build(mx, data, perToken) {
   const { cfg } = data;
   const opts = { numLayers: cfg.layers, bidirectional: cfg.bidir, layout: 'TNC', inputSize: cfg.C, prefix: 'p_' };
   if (cfg.mode === 'rnn_tanh') opts.activation = 'tanh'; // Gluon's RNN defaults to relu
   const net = new mx.gluon.rnn[LAYERS[cfg.mode]](cfg.H, opts);
   net.initialize();
   setWeights(mx, net, data);
-  return cfg.stream ? streaming(mx, net, data) : sequence(mx, net, data);
+  if (!cfg.stream) return sequence(mx, net, data);
+  return perToken === 'stream' ? stream(net, data) : streaming(mx, net, data);
 }
 
 function sequence(mx, net, { cfg, x }) {
@@ -76,6 +78,29 @@ function sequence(mx, net, { cfg, x }) {
   };
 }
 
+/** Token by token through `net.stream()`: each step's output written into its place in `ys`. */
+function stream(net, data) {
+  const { cfg } = data;
+  const { T, N, H, layers } = cfg;
+  const xs = stepInputs(data);
+  const ys = new Float32Array(T * N * H);
+  const s = net.stream({ batchSize: N });
+  return {
+    run() {
+      s.reset();
+      for (let t = 0; t < T; t++) s.step(xs[t], ys.subarray(t * N * H, (t + 1) * N * H));
+      return ys;
+    },
+    checked() {
+      const per = s.states().map((a) => a.toFloat32Array());
+      const layer = (a) => Array.from({ length: layers }, (_, l) => a.slice(l * N * H, (l + 1) * N * H));
+      return checkedOutput(cfg, ys, layer(per[0]), per[1] ? layer(per[1]) : []);
+    },
+    free() {},
+  };
+}
+
+/** Token by token as in Python: `forward` with T = 1, the returned states fed back. */
 function streaming(mx, net, data) {
   const { cfg } = data;
   const { T, N, C, H, layers } = cfg;

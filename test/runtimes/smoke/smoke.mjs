@@ -102,6 +102,23 @@ export async function smoke(mx, fx, hooks = {}) {
     return repr;
   });
 
+  await check('layer.stream(): each token the bits of forward with T = 1 and the states fed back', () => {
+    const layer = new mx.gluon.rnn.GRU(16, { numLayers: 2, inputSize: 8 });
+    layer.initialize();
+    const stream = layer.stream({ batchSize: 2 });
+    const out = new Float32Array(stream.outputSize);
+    let states = layer.beginState(2);
+    for (let t = 0; t < 4; t++) {
+      const x = mx.nd.random.uniform(-1, 1, [1, 2, 8]);
+      const [y, next] = layer.forward(x, states);
+      states = next;
+      stream.step(x, out);
+      const i = out.findIndex((v, j) => v !== y.data[j]);
+      if (i >= 0) throw new Error(`token ${t}, value ${i}: stream ${out[i]}, forward ${y.data[i]}`);
+    }
+    return 'same bits';
+  });
+
   await check('seed: SequentialRNNCell step and unroll with validLength', () => {
     const input = mx.nd.random.uniform(0, 1, [5, 3, 10]);
     const cell = new mx.gluon.rnn.SequentialRNNCell();

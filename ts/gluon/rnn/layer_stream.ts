@@ -47,7 +47,8 @@ export class LayerStream {
     if (options === null || typeof options !== 'object')
       throw new TypeError(`${where}: options must be an object, got ${String(options)}`);
     const N = options.batchSize ?? 1;
-    if (!Number.isInteger(N) || N <= 0) throw new RangeError(`${where}: batchSize must be a positive integer, got ${String(N)}`);
+    if (!Number.isInteger(N) || N <= 0)
+      throw new RangeError(`${where}: batchSize must be a positive integer, got ${String(N)}`);
     layer._assertStreamable(where);
     this.layer = layer;
     this.batchSize = N;
@@ -127,7 +128,9 @@ export class LayerStream {
     st.forEach((s, i) => {
       const want = this.shapes[i] as readonly number[];
       if (!hasShape(s, want))
-        throw new RangeError(`${this.where}: states[${i}] must be ${shapeStr(want)}, got ${s instanceof NDArray ? shapeStr(s.shape) : String(s)}`);
+        throw new RangeError(
+          `${this.where}: states[${i}] must be ${shapeStr(want)}, got ${s instanceof NDArray ? shapeStr(s.shape) : String(s)}`,
+        );
     });
     let at = this.outputSize;
     for (const s of st) {

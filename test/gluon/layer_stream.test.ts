@@ -1,0 +1,208 @@
+// layer.stream(): token by token through a fused layer. Against MXNet 1.9.1 (fixtures
+// fused_{rnn_relu,rnn_tanh,lstm,gru}_l2_uni_{TNC,NTC} and fused_lstmp_l2_uni_TNC: the whole
+// sequence from h0 (and c0), stepped one token at a time), bitwise against `forward` with T = 1
+// and the states fed back, and the errors and failed calls that must leave a stream as it was.
+
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import * as autograd from '../../ts/autograd/index.js';
+import { rnn } from '../../ts/gluon/index.js';
+import type { _RNNLayer } from '../../ts/gluon/rnn/rnn_layer.js';
+import { ready } from '../../ts/index.js';
+import { resetNameCounters } from '../../ts/name.js';
+import * as nd from '../../ts/ndarray/index.js';
+import type { NDArray } from '../../ts/ndarray/ndarray.js';
+import { expectClose, expectCloseList, fixture, input, out, outList, setParams } from './helpers.js';
+
+beforeAll(async () => {
+  await ready();
+});
+beforeEach(() => resetNameCounters());
+
+/** Token t's rows of a (T, N, C) or (N, T, C) sequence, as (N, C) values. */
+function token(x: NDArray, layout: 'TNC' | 'NTC', t: number): Float32Array {
+  const [a, b, C] = x.shape as [number, number, number];
+  if (layout === 'TNC') return x.data.slice(t * b * C, (t + 1) * b * C);
+  const rows = new Float32Array(a * C);
+  for (let n = 0; n < a; n++) rows.set(x.data.subarray((n * b + t) * C, (n * b + t + 1) * C), n * C);
+  return rows;
+}
+
+/** The stream's outputs of every token, laid out as `forward`'s output in `layout`. */
+function streamAll(s: rnn.LayerStream, x: NDArray, layout: 'TNC' | 'NTC', width: number): NDArray {
+  const T = x.shape[layout === 'TNC' ? 0 : 1] as number;
+  const N = s.batchSize;
+  const y = new Float32Array(T * N * width);
+  const o = new Float32Array(N * width);
+  for (let t = 0; t < T; t++) {
+    s.step(token(x, layout, t), o);
+    for (let n = 0; n < N; n++) {
+      const at = layout === 'TNC' ? (t * N + n) * width : (n * T + t) * width;
+      y.set(o.subarray(n * width, (n + 1) * width), at);
+    }
+  }
+  return nd.array(y, layout === 'TNC' ? [T, N, width] : [N, T, width]);
+}
+
+function layerOf(mode: string, H: number, extra: Record<string, unknown>): _RNNLayer {
+  if (mode === 'lstm') return new rnn.LSTM(H, extra);
+  if (mode === 'gru') return new rnn.GRU(H, extra);
+  return new rnn.RNN(H, { activation: mode === 'rnn_relu' ? 'relu' : 'tanh', ...extra });
+}
+
+describe('layer.stream() vs MXNet (a fused sequence stepped token by token)', () => {
+  for (const mode of ['rnn_relu', 'rnn_tanh', 'lstm', 'gru']) {
+    for (const layout of ['TNC', 'NTC'] as const) {
+      const name = `fused_${mode}_l2_uni_${layout}`;
+      it(name, () => {
+        const f = fixture(name);
+        const layer = layerOf(mode, 3, { numLayers: 2, layout });
+        layer.initialize();
+        setParams(layer, f);
+        const x = input(f, 'x');
+        const states = mode === 'lstm' ? [input(f, 'h0'), input(f, 'c0')] : [input(f, 'h0')];
+        const s = layer.stream({ batchSize: x.shape[layout === 'TNC' ? 1 : 0] as number, states });
+        expectClose(streamAll(s, x, layout, 3), out(f, 'out'), 1e-5, 'out');
+        expectCloseList(s.states(), outList(f, 'states'), 1e-5, 'states');
+      });
+    }
+  }
+  it('fused_lstmp_l2_uni_TNC (projection)', () => {
+    const f = fixture('fused_lstmp_l2_uni_TNC');
+    const layer = new rnn.LSTM(5, { numLayers: 2, projectionSize: 3 });
+    layer.initialize();
+    setParams(layer, f);
+    const x = input(f, 'x');
+    const s = layer.stream({ batchSize: x.shape[1] as number, states: [input(f, 'h0'), input(f, 'c0')] });
+    expect(s.outputSize).toBe((x.shape[1] as number) * 3);
+    expectClose(streamAll(s, x, 'TNC', 3), out(f, 'out'), 1e-5, 'out');
+    expectCloseList(s.states(), outList(f, 'states'), 1e-5, 'states');
+  });
+});
+
+describe('layer.stream() is forward with T = 1, to the bit', () => {
+  const cases: [string, 'TNC' | 'NTC', () => _RNNLayer][] = [
+    ['LSTM, 2 layers', 'TNC', () => new rnn.LSTM(16, { numLayers: 2, inputSize: 5 })],
+    [
+      'LSTM, projection and state clipping',
+      'TNC',
+      () => new rnn.LSTM(12, { inputSize: 5, projectionSize: 7, stateClipMin: -0.3, stateClipMax: 0.4 }),
+    ],
+    ['GRU, NTC', 'NTC', () => new rnn.GRU(9, { numLayers: 3, inputSize: 5, layout: 'NTC' })],
+    ['RNN relu', 'TNC', () => new rnn.RNN(33, { inputSize: 5 })],
+  ];
+  for (const [what, layout, make] of cases) {
+    it(what, () => {
+      const layer = make();
+      layer.initialize();
+      const N = 3;
+      const s = layer.stream({ batchSize: N });
+      let states = layer.beginState(N);
+      for (let t = 0; t < 6; t++) {
+        const x = nd.random.uniform(-2, 2, [N, 5]);
+        const x3 = nd.reshape(x, layout === 'NTC' ? [N, 1, 5] : [1, N, 5]);
+        const [want, next] = layer.forward(x3, states);
+        states = next;
+        // a new array from an NDArray, then into the caller's array from a Float32Array
+        const got = t % 2 === 0 ? s.step(x) : s.step(x.toFloat32Array(), new Float32Array(s.outputSize));
+        expect(Array.from(got)).toEqual(Array.from(want.data));
+      }
+      expect(s.states().map((a) => Array.from(a.data))).toEqual(states.map((a) => Array.from(a.data)));
+      expect(s.states().map((a) => a.shape)).toEqual(states.map((a) => a.shape));
+    });
+  }
+
+  it('uses the parameters current at each step; reset() goes back to zeros or to given states', () => {
+    const layer = new rnn.LSTM(8, { inputSize: 4 });
+    layer.initialize();
+    const s = layer.stream();
+    const x = nd.random.uniform(-1, 1, [1, 4]);
+    const first = s.step(x);
+    const [h, c] = s.states() as [NDArray, NDArray];
+    const w = layer.l0_h2h_weight;
+    w.setData(nd.multiply(w.data(), 0.5));
+    const [want] = layer.forward(nd.reshape(x, [1, 1, 4]), [h, c]);
+    expect(Array.from(s.step(x))).toEqual(Array.from(want.data));
+    s.reset();
+    const [fromZero] = layer.forward(nd.reshape(x, [1, 1, 4]), layer.beginState(1));
+    expect(Array.from(s.step(x))).toEqual(Array.from(fromZero.data));
+    s.reset([h, c]);
+    expect(Array.from(s.step(x))).toEqual(Array.from(want.data));
+    expect(first.length).toBe(8);
+  });
+
+  it('fills a deferred input size from the first token', () => {
+    const layer = new rnn.GRU(6);
+    layer.initialize();
+    const s = layer.stream({ batchSize: 2 });
+    expect(s.step(new Float32Array(2 * 7).fill(0.5)).length).toBe(12);
+    expect(layer.l0_i2h_weight.shape).toEqual([18, 7]);
+  });
+
+  it('keeps working across dispose() of the layer (the kernel is packed again)', () => {
+    const layer = new rnn.RNN(5, { inputSize: 3 });
+    layer.initialize();
+    const s = layer.stream();
+    const x = new Float32Array([0.1, -0.2, 0.3]);
+    s.step(x);
+    const [h] = s.states() as [NDArray];
+    layer.dispose();
+    const [want] = layer.forward(nd.array(x, [1, 1, 3]), [h]);
+    expect(Array.from(s.step(x))).toEqual(Array.from(want.data));
+  });
+});
+
+describe('layer.stream() refuses bad input and leaves the stream as it was', () => {
+  it('names the argument, the expected and the actual value', () => {
+    const layer = new rnn.LSTM(4, { inputSize: 3 });
+    layer.initialize();
+    expect(() => layer.stream({ batchSize: 0 })).toThrow(/LSTM\.stream: batchSize must be a positive integer, got 0/);
+    expect(() => layer.stream({ batchSize: 1.5 })).toThrow(/batchSize must be a positive integer, got 1.5/);
+    expect(() => layer.stream({ states: [nd.zeros([1, 1, 4])] })).toThrow(
+      /LSTM\.stream: states must be 2 NDArray\(s\) of shapes \(1, 1, 4\), \(1, 1, 4\)/,
+    );
+    expect(() => layer.stream({ states: [nd.zeros([1, 1, 4]), nd.zeros([1, 2, 4])] })).toThrow(
+      /states\[1\] must be \(1, 1, 4\), got \(1, 2, 4\)/,
+    );
+    const bi = new rnn.GRU(4, { inputSize: 3, bidirectional: true });
+    expect(() => bi.stream()).toThrow(/GRU\.stream: a bidirectional layer cannot run token by token/);
+    const s = layer.stream({ batchSize: 2 });
+    expect(() => s.step(new Float32Array(5))).toThrow(
+      /LSTM\.stream\.step: x must hold 2 rows \(batchSize\) of C features, got 5 values/,
+    );
+    expect(() => s.step(new Float32Array(8))).toThrow(/x have 4 features but l0_i2h_weight expects 3/);
+    expect(() => s.step(nd.zeros([2, 2, 3]))).toThrow(
+      /x must be \(2, C\), \(1, 2, C\) or \(2, 1, C\), got \(2, 2, 3\)/,
+    );
+    expect(() => s.step([1, 2, 3, 4, 5, 6] as unknown as Float32Array)).toThrow(
+      /x must be an NDArray or a Float32Array, got 1,2,3,4,5,6/,
+    );
+    expect(() => s.step(new Float32Array(6), new Float32Array(7))).toThrow(
+      /out must be a Float32Array of outputSize = 8 values, got 7 values/,
+    );
+  });
+
+  it('runs the inference kernel only: refused under autograd.record() and with dropout in training mode', () => {
+    const layer = new rnn.GRU(4, { inputSize: 3, numLayers: 2, dropout: 0.5 });
+    layer.initialize();
+    const s = layer.stream();
+    const x = new Float32Array(3);
+    expect(() => autograd.record(() => s.step(x))).toThrow(
+      /GRU\.stream\.step: .*got autograd\.record\(\): use forward/,
+    );
+    expect(() => autograd.trainMode(() => s.step(x))).toThrow(/training mode with dropout 0\.5: use forward/);
+    expect(s.step(x).length).toBe(4);
+  });
+
+  it('a refused step changes no state; the next step continues from the last good one', () => {
+    const layer = new rnn.LSTM(6, { inputSize: 2 });
+    layer.initialize();
+    const s = layer.stream();
+    const ref = layer.stream();
+    const x = new Float32Array([0.4, -0.7]);
+    s.step(x);
+    ref.step(x);
+    expect(() => s.step(new Float32Array(3))).toThrow(RangeError);
+    expect(() => s.step(x, new Float32Array(2))).toThrow(RangeError);
+    expect(Array.from(s.step(x))).toEqual(Array.from(ref.step(x)));
+  });
+});
