@@ -29,19 +29,19 @@ export interface LayerStreamOptions {
  * on every call. The layer's current parameters are used at each step.
  */
 export class LayerStream {
-  /** The layer it runs. */
-  readonly layer: _RNNLayer;
   /** Rows per token, N. */
   readonly batchSize: number;
   /** Values in one step's output: N * H (N * P with a projection). */
   readonly outputSize: number;
+  private readonly layer: _RNNLayer;
   private readonly where: string;
+  private readonly stepWhere: string;
   private readonly shapes: (readonly number[])[];
   /** `[output | h | c]` of the last step (its states are the next step's). */
   private cur: Float32Array;
   private spare: Float32Array;
 
-  /** Use `layer.stream(options)`. */
+  /** @internal Use `layer.stream(options)`. */
   constructor(layer: _RNNLayer, options: LayerStreamOptions = {}) {
     const where = `${className(layer)}.stream`;
     if (options === null || typeof options !== 'object')
@@ -53,6 +53,7 @@ export class LayerStream {
     this.layer = layer;
     this.batchSize = N;
     this.where = where;
+    this.stepWhere = `${where}.step`;
     this.shapes = layer.stateInfo(N).map((i) => i.shape);
     this.outputSize = N * (this.shapes[0]![2] as number);
     let total = this.outputSize;
@@ -68,7 +69,7 @@ export class LayerStream {
    * `out` when given (`outputSize` values), else into a new array; it is returned.
    */
   step(x: NDArray | Float32Array, out?: Float32Array): Float32Array {
-    const w = `${this.where}.step`;
+    const w = this.stepWhere;
     const N = this.batchSize;
     let data: Float32Array;
     if (x instanceof NDArray) {
