@@ -169,7 +169,9 @@ describe('layer.stream() refuses bad input and leaves the stream as it was', () 
     expect(() => s.step(new Float32Array(5))).toThrow(
       /LSTM\.stream\.step: x must hold 2 rows \(batchSize\) of C features, got 5 values/,
     );
-    expect(() => s.step(new Float32Array(8))).toThrow(/x have 4 features but l0_i2h_weight expects 3/);
+    expect(() => s.step(new Float32Array(8))).toThrow(
+      /x has 4 features per row \(8 values, 2 rows\) but l0_i2h_weight expects 3/,
+    );
     expect(() => s.step(nd.zeros([2, 2, 3]))).toThrow(
       /x must be \(2, C\), \(1, 2, C\) or \(2, 1, C\), got \(2, 2, 3\)/,
     );

@@ -366,7 +366,12 @@ export class _RNNLayer extends HybridBlock {
         throw new ValueError(`Invalid recurrent state shape. Expecting ${shapeStr(want)}, got ${shapeStr(s.shape)}.`);
       }
     }
-    const { groups, spec } = this._prepare(`${name}.forward: inputs ${shapeStr(inputs.shape)}`, () => inputs, C);
+    const { groups, spec } = this._prepare(inputs);
+    if (C !== spec.inputSize) {
+      throw new RangeError(
+        `${name}.forward: inputs ${shapeStr(inputs.shape)} have ${C} features but l0_i2h_weight expects ${spec.inputSize}`,
+      );
+    }
     // Under autograd.record() the fused training kernel (rnn_layer_train.ts) records the layer as
     // one node with a wasm backward; state_clip_nan (no backward), and training mode with
     // inter-layer dropout outside a recording, run on differentiable nd operators
@@ -421,19 +426,17 @@ export class _RNNLayer extends HybridBlock {
   }
 
   /**
-   * Deferred shapes filled from `inputs()` (called only then), then the parameter groups and
-   * the kernel spec; `what` names the inputs when their `C` features do not fit.
+   * Deferred shapes filled from `inputs` (a function of them: called only then), then the
+   * parameter groups and the kernel spec (its `inputSize` is what the inputs must have).
    */
-  private _prepare(what: string, inputs: () => NDArray, C: number): { groups: Parameter[][]; spec: FusedRnnSpec } {
+  private _prepare(inputs: NDArray | (() => NDArray)): { groups: Parameter[][]; spec: FusedRnnSpec } {
     const groups = this._paramGroups();
     const all = this._allParams ?? groups.flat();
     this._allParams = all;
     let deferred = false;
     for (const p of all) deferred ||= !p.isInitialized && p.isDeferred;
-    if (deferred) this._finishDeferredFrom(all, inputs(), []);
-    const inSize = (groups[0] as Parameter[])[0]!.shape[1] as number;
-    if (C !== inSize) throw new RangeError(`${what} have ${C} features but l0_i2h_weight expects ${inSize}`);
-    return { groups, spec: this._spec(inSize) };
+    if (deferred) this._finishDeferredFrom(all, typeof inputs === 'function' ? inputs() : inputs, []);
+    return { groups, spec: this._spec((groups[0] as Parameter[])[0]!.shape[1] as number) };
   }
 
   /** The packed inference kernel of the current parameter values (rebuilt when one changed). */
@@ -461,7 +464,12 @@ export class _RNNLayer extends HybridBlock {
         }: use forward`,
       );
     }
-    const { groups, spec } = this._prepare(`${where}: x`, () => new NDArray(x, [1, N, C]), C);
+    const { groups, spec } = this._prepare(() => new NDArray(x, [1, N, C]));
+    if (C !== spec.inputSize) {
+      throw new RangeError(
+        `${where}: x has ${C} features per row (${x.length} values, ${N} rows) but l0_i2h_weight expects ${spec.inputSize}`,
+      );
+    }
     return this._inference(groups, spec);
   }
 
