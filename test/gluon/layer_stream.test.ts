@@ -158,7 +158,7 @@ describe('layer.stream() refuses bad input and leaves the stream as it was', () 
     expect(() => layer.stream({ batchSize: 0 })).toThrow(/LSTM\.stream: batchSize must be a positive integer, got 0/);
     expect(() => layer.stream({ batchSize: 1.5 })).toThrow(/batchSize must be a positive integer, got 1.5/);
     expect(() => layer.stream({ states: [nd.zeros([1, 1, 4])] })).toThrow(
-      /LSTM\.stream: states must be 2 NDArray\(s\) of shapes \(1, 1, 4\), \(1, 1, 4\)/,
+      /LSTM\.stream: states must be 2 NDArray\(s\) of shapes \(1, 1, 4\), \(1, 1, 4\), got 1$/,
     );
     expect(() => layer.stream({ states: [nd.zeros([1, 1, 4]), nd.zeros([1, 2, 4])] })).toThrow(
       /states\[1\] must be \(1, 1, 4\), got \(1, 2, 4\)/,

@@ -12,6 +12,18 @@ import type { _RNNLayer } from './rnn_layer.js';
 
 const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
+/** One step's `[output | h | c]` and views of its two parts, made once. */
+interface StepBuffer {
+  all: Float32Array;
+  output: Float32Array;
+  states: Float32Array;
+}
+
+function stepBuffer(total: number, outputSize: number): StepBuffer {
+  const all = new Float32Array(total);
+  return { all, output: all.subarray(0, outputSize), states: all.subarray(outputSize) };
+}
+
 /** Options of `layer.stream()`. */
 export interface LayerStreamOptions {
   /** Rows per token, N (default 1). */
@@ -37,9 +49,9 @@ export class LayerStream {
   private readonly where: string;
   private readonly stepWhere: string;
   private readonly shapes: (readonly number[])[];
-  /** `[output | h | c]` of the last step (its states are the next step's). */
-  private cur: Float32Array;
-  private spare: Float32Array;
+  /** `[output | h | c]` of the last step (its states are the next step's), and the other one. */
+  private cur: StepBuffer;
+  private spare: StepBuffer;
 
   /** @internal Use `layer.stream(options)`. */
   constructor(layer: _RNNLayer, options: LayerStreamOptions = {}) {
@@ -58,8 +70,8 @@ export class LayerStream {
     this.outputSize = N * (this.shapes[0]![2] as number);
     let total = this.outputSize;
     for (const s of this.shapes) total += sizeOf(s);
-    this.cur = new Float32Array(total);
-    this.spare = new Float32Array(total);
+    this.cur = stepBuffer(total, this.outputSize);
+    this.spare = stepBuffer(total, this.outputSize);
     if (options.states !== undefined) this.reset(options.states);
   }
 
@@ -94,12 +106,11 @@ export class LayerStream {
     }
     const kernel = this.layer._streamKernel(w, data, N, C);
     const next = this.spare;
-    kernel.step(data, N, this.cur.subarray(this.outputSize), next);
+    kernel.step(data, N, this.cur.states, next.all);
     this.spare = this.cur;
     this.cur = next;
-    const y = next.subarray(0, this.outputSize);
-    if (out === undefined) return y.slice();
-    out.set(y);
+    if (out === undefined) return next.output.slice();
+    out.set(next.output);
     return out;
   }
 
@@ -108,7 +119,7 @@ export class LayerStream {
     let at = this.outputSize;
     return this.shapes.map((shape) => {
       const n = sizeOf(shape);
-      const s = new NDArray(this.cur.slice(at, at + n), shape);
+      const s = new NDArray(this.cur.all.slice(at, at + n), shape);
       at += n;
       return s;
     });
@@ -117,13 +128,14 @@ export class LayerStream {
   /** Back to zero states, or to `states` (as the `states` option takes them). */
   reset(states?: NDArray | NDArray[]): void {
     if (states === undefined) {
-      this.cur.fill(0);
+      this.cur.states.fill(0);
       return;
     }
     const st = states instanceof NDArray ? [states] : states;
     if (!Array.isArray(st) || st.length !== this.shapes.length) {
+      const got = Array.isArray(st) ? `${st.length}` : String(states);
       throw new RangeError(
-        `${this.where}: states must be ${this.shapes.length} NDArray(s) of shapes ${this.shapes.map(shapeStr).join(', ')}, got ${String(states)}`,
+        `${this.where}: states must be ${this.shapes.length} NDArray(s) of shapes ${this.shapes.map(shapeStr).join(', ')}, got ${got}`,
       );
     }
     st.forEach((s, i) => {
@@ -133,9 +145,9 @@ export class LayerStream {
           `${this.where}: states[${i}] must be ${shapeStr(want)}, got ${s instanceof NDArray ? shapeStr(s.shape) : String(s)}`,
         );
     });
-    let at = this.outputSize;
+    let at = 0;
     for (const s of st) {
-      this.cur.set(s.data, at);
+      this.cur.states.set(s.data, at);
       at += s.size;
     }
   }
