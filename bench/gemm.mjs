@@ -102,7 +102,7 @@ export async function runGemmBench(threads = 2) {
   }
   const overhead = measureCallOverhead();
   console.log(
-    `\nPer-call overhead (one token through LSTM(1) and LSTMCell(1), input 1, states fed back; median of 7 rounds of ${overhead.calls} calls): layer ${overhead.layerUs.toFixed(2)} us, cell ${overhead.cellUs.toFixed(2)} us`,
+    `\nPer-call overhead (one token through LSTM(1) and LSTMCell(1), input 1, states fed back; median of 7 rounds of ${overhead.calls} calls): layer ${overhead.layerUs.toFixed(2)} us, cell ${overhead.cellUs.toFixed(2)} us, layer.stream() ${overhead.streamUs.toFixed(2)} us`,
   );
   return { peak: p, rows, bandwidth, overhead };
 }
@@ -122,7 +122,7 @@ export function measureStreamBounds() {
 /**
  * Microseconds per call of a token step that does almost no work, through the public API as a
  * streaming caller uses it: `layer.forward(x, states)` and `cell.forward(x, states)` with the
- * returned states fed back (median of 7 rounds).
+ * returned states fed back, and `stream.step(x, out)` of `layer.stream()` (median of 7 rounds).
  */
 export function measureCallOverhead(calls = 20000) {
   const layer = new mx.gluon.rnn.LSTM(1, { inputSize: 1 });
@@ -148,9 +148,13 @@ export function measureCallOverhead(calls = 20000) {
   const cellUs = perCall(() => {
     cs = cell.forward(x2, cs)[1];
   });
+  const stream = layer.stream();
+  const x1 = new Float32Array(1);
+  const out = new Float32Array(1);
+  const streamUs = perCall(() => stream.step(x1, out));
   layer.dispose();
   cell.dispose();
-  return { calls, layerUs, cellUs };
+  return { calls, layerUs, cellUs, streamUs };
 }
 
 /** GB/s of summing a `mib` MiB buffer (about 256 MiB read per round), fastest of `rounds`. */

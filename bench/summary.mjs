@@ -57,7 +57,7 @@ function speedup(cfg, sys, base) {
   return r.length % 2 ? r[m] : (r[m - 1] + r[m]) / 2;
 }
 
-/** `probes`: { peak, bandwidth: [{ name, boundUs, gbs }], overhead: { layerUs, cellUs } }. */
+/** `probes`: { peak, bandwidth: [{ name, boundUs, gbs }], overhead: { layerUs, cellUs, streamUs } }. */
 export function summarize(result, probes) {
   const { peak } = probes;
   const lines = [];
@@ -108,5 +108,6 @@ export function summarize(result, probes) {
   lines.push(
     `| per-call overhead, layer / cell (us) | ${o.layerUs.toFixed(2)} / ${o.cellUs.toFixed(2)} | <= ${OVERHEAD_US} | ${verdict(Math.max(o.layerUs, o.cellUs) <= OVERHEAD_US, `${((Math.max(o.layerUs, o.cellUs) / OVERHEAD_US - 1) * 100).toFixed(0)}%`)} |`,
   );
+  lines.push(`| per-call overhead of layer.stream() step (us; not a goal) | ${o.streamUs.toFixed(2)} | | |`);
   return lines.join('\n');
 }
