@@ -2,7 +2,7 @@
 // rnn.LSTM / GRU / RNN layer in TNC layout whose parameters are set, under Gluon's own names,
 // from the benchmark's weights (which are already in Gluon's layout).
 // Whole sequence: `net.forward(x).toFloat32Array()`, x made once. Streaming: the same layer
-// token by token through `net.stream()`, `stream.step(x_t, y_t)` per token (`perToken:
+// token by token through `net.stream()`, `stream.step(x_t, y)` per token (`perToken:
 // 'forward'`: Gluon's own way, `[y, states] = net.forward(x_t, states)` with T = 1).
 import { checkedOutput, dirs, GATES, layerInput, STATE_COUNT, stepInputs } from '../lib/configs.mjs';
 
@@ -62,7 +62,7 @@ function build(mx, data, perToken) {
   net.initialize();
   setWeights(mx, net, data);
   if (!cfg.stream) return sequence(mx, net, data);
-  return perToken === 'stream' ? stream(net, data) : streaming(mx, net, data);
+  return perToken === 'stream' ? streamPerToken(net, data) : forwardPerToken(mx, net, data);
 }
 
 function sequence(mx, net, { cfg, x }) {
@@ -78,30 +78,35 @@ function sequence(mx, net, { cfg, x }) {
   };
 }
 
-/** Token by token through `net.stream()`: each step's output written into its place in `ys`. */
-function stream(net, data) {
+/** What the accuracy check reads: every step's output `ys`, then the final states split per layer. */
+function checkedStates(cfg, ys, states) {
+  const { N, H, layers } = cfg;
+  const per = states.map((s) => s.toFloat32Array());
+  const layer = (a) => Array.from({ length: layers }, (_, l) => a.slice(l * N * H, (l + 1) * N * H));
+  return checkedOutput(cfg, ys, layer(per[0]), per[1] ? layer(per[1]) : []);
+}
+
+/** Token by token through `net.stream()`: each step's output into one array, then copied to `ys`. */
+function streamPerToken(net, data) {
   const { cfg } = data;
-  const { T, N, H, layers } = cfg;
+  const { T, N, H } = cfg;
   const xs = stepInputs(data);
   const ys = new Float32Array(T * N * H);
   const s = net.stream({ batchSize: N });
+  const y = new Float32Array(s.outputSize);
   return {
     run() {
       s.reset();
-      for (let t = 0; t < T; t++) s.step(xs[t], ys.subarray(t * N * H, (t + 1) * N * H));
+      for (let t = 0; t < T; t++) ys.set(s.step(xs[t], y), t * N * H);
       return ys;
     },
-    checked() {
-      const per = s.states().map((a) => a.toFloat32Array());
-      const layer = (a) => Array.from({ length: layers }, (_, l) => a.slice(l * N * H, (l + 1) * N * H));
-      return checkedOutput(cfg, ys, layer(per[0]), per[1] ? layer(per[1]) : []);
-    },
+    checked: () => checkedStates(cfg, ys, s.states()),
     free() {},
   };
 }
 
 /** Token by token as in Python: `forward` with T = 1, the returned states fed back. */
-function streaming(mx, net, data) {
+function forwardPerToken(mx, net, data) {
   const { cfg } = data;
   const { T, N, C, H, layers } = cfg;
   const xs = stepInputs(data);
@@ -118,11 +123,7 @@ function streaming(mx, net, data) {
       }
       return ys;
     },
-    checked() {
-      const per = states.map((s) => s.toFloat32Array());
-      const layer = (a) => Array.from({ length: layers }, (_, l) => a.slice(l * N * H, (l + 1) * N * H));
-      return checkedOutput(cfg, ys, layer(per[0]), per[1] ? layer(per[1]) : []);
-    },
+    checked: () => checkedStates(cfg, ys, states),
     free() {},
   };
 }
