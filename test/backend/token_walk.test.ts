@@ -2,7 +2,8 @@
 // weight walk every other call (crates/kernels/src/rnn/token.rs: all recurrent products
 // first, the last layer's first), on one thread or with each step's hidden units split over
 // two (each core then mirrors its own share). Each token must still give the bits of the same
-// step of a whole-sequence call, outputs and final states, whichever walk it took.
+// step of a whole-sequence call, outputs and final states, whichever walk it took; through the
+// kernel and through the public `layer.stream()`.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FusedRnnSpec } from '../../ts/backend/rnn.js';
 import mx from '../../ts/index.js';
@@ -59,5 +60,26 @@ describe('tokens of a stack larger than L2 (mirrored walk every other call)', ()
   for (const s of [spec('lstm', 384, 256), spec('gru', 384, 384), spec('rnn_tanh', 512, 512)]) {
     it(`${s.mode} H${s.hidden}, two threads: each token equals that step of the sequence, bitwise`, () =>
       tokensMatchTheSequence(s, 2));
+  }
+});
+
+describe('layer.stream() over a stack larger than L2', () => {
+  for (const threads of [1, 2]) {
+    it(`LSTM H384, 2 layers, ${threads} thread(s): each step equals that step of forward over the sequence, bitwise`, () =>
+      withThreads(threads, () => {
+        const [T, N, C, H] = [5, 2, 256, 384];
+        const net = new mx.gluon.rnn.LSTM(H, { numLayers: 2, inputSize: C });
+        net.initialize();
+        const x = mx.nd.array(rand(T * N * C, 3), [T, N, C]);
+        const [whole, last] = net.forward(x, net.beginState(N));
+        const s = net.stream({ batchSize: N });
+        const y = new Float32Array(s.outputSize);
+        for (let t = 0; t < T; t++) {
+          s.step(x.data.subarray(t * N * C, (t + 1) * N * C), y);
+          expect(bits(y), `token ${t}`).toEqual(bits(whole.data.subarray(t * N * H, (t + 1) * N * H)));
+        }
+        expect(s.states().map((a) => bits(a.data))).toEqual(last.map((a) => bits(a.data)));
+        net.dispose();
+      }));
   }
 });
