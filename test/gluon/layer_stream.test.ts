@@ -157,6 +157,10 @@ describe('layer.stream() refuses bad input and leaves the stream as it was', () 
     layer.initialize();
     expect(() => layer.stream({ batchSize: 0 })).toThrow(/LSTM\.stream: batchSize must be a positive integer, got 0/);
     expect(() => layer.stream({ batchSize: 1.5 })).toThrow(/batchSize must be a positive integer, got 1.5/);
+    expect(() => layer.stream({ batch_size: 2 } as never)).toThrow(
+      /LSTM\.stream: unknown option 'batch_size' \(did you mean 'batchSize'\?\); expected one of: batchSize, states/,
+    );
+    expect(() => layer.stream(2 as never)).toThrow(/LSTM\.stream: options must be an object, got 2/);
     expect(() => layer.stream({ states: [nd.zeros([1, 1, 4])] })).toThrow(
       /LSTM\.stream: states must be 2 NDArray\(s\) of shapes \(1, 1, 4\), \(1, 1, 4\), got 1$/,
     );

@@ -6,6 +6,7 @@
 // takes them up, and a step that throws leaves them as they were.
 
 import { NDArray, shapeStr } from '../../ndarray/ndarray.js';
+import { isPlainObject, parseArgs } from '../../util/options.js';
 import { className } from '../block.js';
 import { hasShape } from './base_cell.js';
 import type { _RNNLayer } from './rnn_layer.js';
@@ -56,9 +57,9 @@ export class LayerStream {
   /** @internal Use `layer.stream(options)`. */
   constructor(layer: _RNNLayer, options: LayerStreamOptions = {}) {
     const where = `${className(layer)}.stream`;
-    if (options === null || typeof options !== 'object')
-      throw new TypeError(`${where}: options must be an object, got ${String(options)}`);
-    const N = options.batchSize ?? 1;
+    if (!isPlainObject(options)) throw new TypeError(`${where}: options must be an object, got ${String(options)}`);
+    const o = parseArgs<LayerStreamOptions>(where, [options], ['batchSize', 'states'], {});
+    const N = o.batchSize ?? 1;
     if (!Number.isInteger(N) || N <= 0)
       throw new RangeError(`${where}: batchSize must be a positive integer, got ${String(N)}`);
     layer._assertStreamable(where);
@@ -72,7 +73,7 @@ export class LayerStream {
     for (const s of this.shapes) total += sizeOf(s);
     this.cur = stepBuffer(total, this.outputSize);
     this.spare = stepBuffer(total, this.outputSize);
-    if (options.states !== undefined) this.reset(options.states);
+    if (o.states !== undefined) this.reset(o.states);
   }
 
   /**
