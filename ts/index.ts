@@ -81,8 +81,8 @@ export type {
   RNNCellOptions,
 } from './gluon/rnn/basic_cells.js';
 export type { BidirectionalCellOptions } from './gluon/rnn/container_cells.js';
-export type { LayerStream, LayerStreamOptions } from './gluon/rnn/layer_stream.js';
 export type { DropoutCellOptions, ZoneoutCellOptions } from './gluon/rnn/modifier_cells.js';
+export type { RecurrentStream, RecurrentStreamOptions } from './gluon/rnn/recurrent_stream.js';
 export type { GRUOptions, LSTMOptions, RNNLayerOptions, RNNOptions } from './gluon/rnn/rnn_layer.js';
 export type { Layout, Seq } from './gluon/rnn/sequence.js';
 export type { StatesSource, StepOptions, TrainerOptions } from './gluon/trainer.js';

@@ -13,8 +13,6 @@ import mx, {
   type DenseOptions,
   type GRUOptions,
   gluon,
-  type LayerStream,
-  type LayerStreamOptions,
   type LoadParametersOptions,
   type LSTMOptions,
   type NDArray,
@@ -22,6 +20,8 @@ import mx, {
   NotImplementedError,
   nd,
   type ReadyOptions,
+  type RecurrentStream,
+  type RecurrentStreamOptions,
   type UnrollOptions,
   ValueError,
 } from 'gluon-rnn-wasm';
@@ -218,14 +218,14 @@ anyNet.collectParams().setattr('gradReq', 'none');
 // ---- layer.stream(): token by token -----------------------------------------------------
 
 const streamed = new gluon.rnn.LSTM(100, { inputSize: 20 });
-expectTypeOf(streamed.stream()).toEqualTypeOf<LayerStream>();
-expectTypeOf(streamed.stream).parameter(0).toEqualTypeOf<LayerStreamOptions | undefined>();
+expectTypeOf(streamed.stream()).toEqualTypeOf<RecurrentStream>();
+expectTypeOf(streamed.stream).parameter(0).toEqualTypeOf<RecurrentStreamOptions | undefined>();
 const stream = streamed.stream({ batchSize: 2, states: streamed.beginState(2) });
 expectTypeOf(stream.step(x)).toEqualTypeOf<Float32Array>();
 expectTypeOf(stream.step(new Float32Array(40), new Float32Array(200))).toEqualTypeOf<Float32Array>();
 expectTypeOf(stream.states()).toEqualTypeOf<NDArray[]>();
 expectTypeOf(stream.outputSize).toEqualTypeOf<number>();
-expectTypeOf(stream).toEqualTypeOf<gluon.rnn.LayerStream>();
+expectTypeOf(stream).toEqualTypeOf<gluon.rnn.RecurrentStream>();
 // @ts-expect-error a token is a Float32Array or an NDArray, not a number array
 stream.step([1, 2, 3]);
 // @ts-expect-error the output goes into a Float32Array

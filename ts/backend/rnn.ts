@@ -276,6 +276,20 @@ export class CellKernel extends Kernel<WasmCell> {
     );
     return { h: buf.subarray(0, n), c: this.mode === 'lstm' ? buf.subarray(n) : null };
   }
+
+  /** One step of `N` rows from `states` (`[h | c]`) into `into` (the next `[h | c]`): nothing is allocated. */
+  stepInto(x: Float32Array, N: number, states: Float32Array, into: Float32Array): void {
+    const handle = this.live('CellKernel');
+    const n = N * this.hidden;
+    this.staged(
+      'stream step',
+      handle,
+      [x, states],
+      states.length,
+      () => rethrow(handle.step(N, x.length, n, states.length - n)),
+      into,
+    );
+  }
 }
 
 /** What a training forward returns: the outputs and the generation its backward must name. */

@@ -12,6 +12,7 @@ import type { BlockOptions } from '../block.js';
 import type { Parameter, ParameterDict } from '../parameter.js';
 import { featureSize, HybridRecurrentCell, type StateInfo } from './base_cell.js';
 import { KernelCache } from './kernel_cache.js';
+import { RecurrentStream, type RecurrentStreamOptions } from './recurrent_stream.js';
 
 /**
  * A cell activation: an Activation act type, or a function of an NDArray.
@@ -150,16 +151,27 @@ abstract class BasicCell extends HybridRecurrentCell {
     this.i2h_weight.shape = [this.i2h_weight.shape[0] as number, featureSize(x)];
   }
 
-  /** One step on the wasm cell kernel. */
-  protected _kernelStep(
-    mode: RnnMode,
-    x: NDArray,
-    states: NDArray[],
-    params: Record<string, NDArray>,
-  ): [NDArray, NDArray[]] {
-    const N = this._checkStepStates(x, states);
+  /** The wasm kernel's mode for this cell's activations, or null where it has none (nd operators). */
+  protected abstract _kernelMode(): RnnMode | null;
+
+  /** The packed kernel of the current parameter values (rebuilt when one changed). */
+  private _cellKernel(mode: RnnMode, inputSize: number): CellKernel {
     this._kernelParams ??= [this.i2h_weight, this.h2h_weight, this.i2h_bias, this.h2h_bias];
     const ps = this._kernelParams;
+    return this._kernel.get(ps, mode, () => {
+      const [wi, wh, bi, bh] = ps.map((p) => p._live().data) as [
+        Float32Array,
+        Float32Array,
+        Float32Array,
+        Float32Array,
+      ];
+      return new CellKernel(mode, this._hiddenSize, inputSize, wi, wh, bi, bh);
+    });
+  }
+
+  /** One step on the wasm cell kernel. */
+  protected _kernelStep(mode: RnnMode, x: NDArray, states: NDArray[]): [NDArray, NDArray[]] {
+    const N = this._checkStepStates(x, states);
     const inputSize = this.i2h_weight.shape[1] as number;
     // MXNet's FullyConnected checks this for any batch, an empty one included.
     if (featureSize(x) !== inputSize) {
@@ -167,23 +179,52 @@ abstract class BasicCell extends HybridRecurrentCell {
         `${this.name}: inputs of shape ${shapeStr(x.shape)} have ${featureSize(x)} features but i2h_weight expects ${inputSize}`,
       );
     }
-    const k = this._kernel.get(
-      ps,
-      mode,
-      () =>
-        new CellKernel(
-          mode,
-          this._hiddenSize,
-          inputSize,
-          (params.i2h_weight as NDArray).data,
-          (params.h2h_weight as NDArray).data,
-          (params.i2h_bias as NDArray).data,
-          (params.h2h_bias as NDArray).data,
-        ),
-    );
+    const k = this._cellKernel(mode, inputSize);
     const r = k.step(x.data, N, (states[0] as NDArray).data, states[1] ? states[1].data : null);
     const h = new NDArray(r.h, [N, this._hiddenSize]);
     return [h, r.c === null ? [h] : [h, new NDArray(r.c, [N, this._hiddenSize])]];
+  }
+
+  /**
+   * Token by token without the per-call arrays of `forward` (an addition to Gluon): a
+   * {@link RecurrentStream} keeps the states of `batchSize` rows between calls and writes each
+   * step's output (h) into a caller's array, from `step(x, out?)`. Same results as `forward`
+   * with the states fed back, to the bit. Not for activations without a wasm kernel.
+   */
+  stream(options: RecurrentStreamOptions = {}): RecurrentStream {
+    return new RecurrentStream(this, options);
+  }
+
+  /** @internal Throws for a cell whose activations have no wasm kernel. */
+  _assertStreamable(where: string): void {
+    if (this._kernelMode() === null) {
+      throw new Error(
+        `${where}: its activations have no wasm kernel to stream (RNNCell 'tanh' or 'relu', LSTMCell 'tanh' with 'sigmoid' gates, GRUCell): use forward`,
+      );
+    }
+  }
+
+  /** @internal A stream's output: h, the first of its states. */
+  _streamOutput(N: number): { size: number; inStates: boolean } {
+    return { size: N * this._hiddenSize, inStates: true };
+  }
+
+  /** @internal One step of a {@link RecurrentStream}: `states` ([h | c]) into `into` (the next). */
+  _streamStep(where: string, x: Float32Array, N: number, C: number, states: Float32Array, into: Float32Array): void {
+    if (isRecording())
+      throw new Error(`${where}: a stream is not recorded by autograd; got autograd.record(): use forward`);
+    const mode = this._kernelMode() as RnnMode;
+    const reg = this._regParams;
+    let deferred = false;
+    for (const p of reg.values()) deferred ||= !p.isInitialized && p.isDeferred;
+    if (deferred) this._finishDeferredFrom(reg.values(), new NDArray(x, [N, C]), []);
+    const inputSize = this.i2h_weight.shape[1] as number;
+    if (C !== inputSize) {
+      throw new RangeError(
+        `${where}: x has ${C} features per row (${x.length} values, ${N} rows) but i2h_weight expects ${inputSize}`,
+      );
+    }
+    this._cellKernel(mode, inputSize).stepInto(x, N, states, into);
   }
 
   protected override _disposeKernels(): void {
@@ -229,6 +270,9 @@ export class RNNCell extends BasicCell {
     super('RNNCell', o, 1);
     this._activation = act;
   }
+  protected override _kernelMode(): RnnMode | null {
+    return this._activation === 'tanh' ? 'rnn_tanh' : this._activation === 'relu' ? 'rnn_relu' : null;
+  }
   protected override _alias(): string {
     return 'rnn';
   }
@@ -239,9 +283,8 @@ export class RNNCell extends BasicCell {
     params: Record<string, NDArray>,
   ): [NDArray, NDArray[]] {
     // Under autograd.record() the step runs on nd operators, which the tape differentiates.
-    if ((this._activation === 'tanh' || this._activation === 'relu') && !isRecording()) {
-      return this._kernelStep(this._activation === 'tanh' ? 'rnn_tanh' : 'rnn_relu', x, states, params);
-    }
+    const mode = this._kernelMode();
+    if (mode !== null && !isRecording()) return this._kernelStep(mode, x, states);
     // Gluon note: other activations (sigmoid, softsign, softrelu, functions) have no wasm
     // kernel; they run on nd operators with the same arithmetic.
     this._checkStepStates(x, states);
@@ -299,6 +342,9 @@ export class LSTMCell extends BasicCell {
     this._activation = act;
     this._recurrentActivation = ract;
   }
+  protected override _kernelMode(): RnnMode | null {
+    return this._activation === 'tanh' && this._recurrentActivation === 'sigmoid' ? 'lstm' : null;
+  }
   protected override _alias(): string {
     return 'lstm';
   }
@@ -313,8 +359,7 @@ export class LSTMCell extends BasicCell {
     params: Record<string, NDArray>,
   ): [NDArray, NDArray[]] {
     // Under autograd.record() the step runs on nd operators, which the tape differentiates.
-    if (this._activation === 'tanh' && this._recurrentActivation === 'sigmoid' && !isRecording())
-      return this._kernelStep('lstm', x, states, params);
+    if (this._kernelMode() !== null && !isRecording()) return this._kernelStep('lstm', x, states);
     // Gluon note: non-default activations have no wasm kernel; they run on nd operators.
     this._checkStepStates(x, states);
     const H = this._hiddenSize;
@@ -365,6 +410,9 @@ export class GRUCell extends BasicCell {
     const o = parseCellArgs('GRUCell', args, ['hiddenSize', ...CELL_COMMON]);
     super('GRUCell', o, 3);
   }
+  protected override _kernelMode(): RnnMode | null {
+    return 'gru';
+  }
   protected override _alias(): string {
     return 'gru';
   }
@@ -374,7 +422,7 @@ export class GRUCell extends BasicCell {
     states: NDArray[],
     params: Record<string, NDArray>,
   ): [NDArray, NDArray[]] {
-    if (!isRecording()) return this._kernelStep('gru', x, states, params);
+    if (!isRecording()) return this._kernelStep('gru', x, states);
     // Under autograd.record(): GRUCell.hybrid_forward of rnn_cell.py on nd operators.
     this._checkStepStates(x, states);
     const H = this._hiddenSize;

@@ -22,8 +22,8 @@ import {
 import { GRUCell, LSTMCell, RNNCell } from './basic_cells.js';
 import { BidirectionalCell, HybridSequentialRNNCell } from './container_cells.js';
 import { KernelCache } from './kernel_cache.js';
-import { LayerStream, type LayerStreamOptions } from './layer_stream.js';
 import { DropoutCell } from './modifier_cells.js';
+import { RecurrentStream, type RecurrentStreamOptions } from './recurrent_stream.js';
 import { fusedForwardOps } from './rnn_layer_ops.js';
 import { fusedForwardTrain, fusedTrainSupported, TrainerSlot } from './rnn_layer_train.js';
 import { checkLayout, type Layout } from './sequence.js';
@@ -452,11 +452,12 @@ export class _RNNLayer extends HybridBlock {
   }
 
   /**
-   * @internal The inference kernel for one token of `N` rows of `C` features (a
-   * {@link LayerStream}'s step): deferred shapes are filled from `x`; refused where `forward`
-   * would not run this kernel (under `autograd.record()`, dropout in training mode).
+   * @internal One token of `N` rows of `C` features on the inference kernel (a
+   * {@link RecurrentStream}'s step) into `into` (`[output | h | c]`): deferred shapes are filled
+   * from `x`; refused where `forward` would not run this kernel (under `autograd.record()`,
+   * dropout in training mode).
    */
-  _streamKernel(where: string, x: Float32Array, N: number, C: number): FusedRnnKernel {
+  _streamStep(where: string, x: Float32Array, N: number, C: number, states: Float32Array, into: Float32Array): void {
     if (isRecording() || (isTraining() && this._dropout > 0)) {
       throw new Error(
         `${where}: a stream runs the inference kernel only (no autograd record, no dropout); got ${
@@ -470,18 +471,23 @@ export class _RNNLayer extends HybridBlock {
         `${where}: x has ${C} features per row (${x.length} values, ${N} rows) but l0_i2h_weight expects ${spec.inputSize}`,
       );
     }
-    return this._inference(groups, spec);
+    this._inference(groups, spec).step(x, N, states, into);
+  }
+
+  /** @internal A stream's output: N rows of D * P, before the states. */
+  _streamOutput(N: number): { size: number; inStates: boolean } {
+    return { size: N * (this._projectionSize ?? this._hiddenSize), inStates: false };
   }
 
   /**
    * Token by token without the per-call arrays of `forward` (an addition to Gluon): a
-   * {@link LayerStream} keeps the states of `batchSize` rows between calls and writes each
-   * token's output into a caller's array. Same results as `forward` with T = 1 and the states
+   * {@link RecurrentStream} keeps the states of `batchSize` rows between calls and writes each
+   * token's output into a caller's array, from `step(x, out?)`. Same results as `forward` with T = 1 and the states
    * fed back, to the bit. Not for bidirectional layers (their reverse direction needs the whole
    * sequence).
    */
-  stream(options: LayerStreamOptions = {}): LayerStream {
-    return new LayerStream(this, options);
+  stream(options: RecurrentStreamOptions = {}): RecurrentStream {
+    return new RecurrentStream(this, options);
   }
 
   /** @internal Throws for a layer that cannot run token by token (a bidirectional one). */

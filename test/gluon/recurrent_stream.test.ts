@@ -1,6 +1,7 @@
-// layer.stream(): token by token through a fused layer. Against MXNet 1.9.1 (fixtures
-// fused_{rnn_relu,rnn_tanh,lstm,gru}_l2_uni_{TNC,NTC} and fused_lstmp_l2_uni_TNC: the whole
-// sequence from h0 (and c0), stepped one token at a time), bitwise against `forward` with T = 1
+// layer.stream() and cell.stream(): token by token through a fused layer or a basic cell.
+// Against MXNet 1.9.1 (fixtures fused_{rnn_relu,rnn_tanh,lstm,gru}_l2_uni_{TNC,NTC},
+// fused_lstmp_l2_uni_TNC and cell_unroll_{rnn_relu,rnn_tanh,lstm,gru}_TNC: the whole sequence
+// from its begin states, stepped one token at a time), bitwise against `forward` with one step
 // and the states fed back, and the errors and failed calls that must leave a stream as it was.
 
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -28,7 +29,7 @@ function token(x: NDArray, layout: 'TNC' | 'NTC', t: number): Float32Array {
 }
 
 /** The stream's outputs of every token, laid out as `forward`'s output in `layout`. */
-function streamAll(s: rnn.LayerStream, x: NDArray, layout: 'TNC' | 'NTC', width: number): NDArray {
+function streamAll(s: rnn.RecurrentStream, x: NDArray, layout: 'TNC' | 'NTC', width: number): NDArray {
   const T = x.shape[layout === 'TNC' ? 0 : 1] as number;
   const N = s.batchSize;
   const y = new Float32Array(T * N * width);
@@ -79,7 +80,29 @@ describe('layer.stream() vs MXNet (a fused sequence stepped token by token)', ()
   });
 });
 
-describe('layer.stream() is forward with T = 1, to the bit', () => {
+describe('cell.stream() vs MXNet (an unrolled sequence stepped token by token)', () => {
+  const cells: Record<string, () => rnn.RNNCell | rnn.LSTMCell | rnn.GRUCell> = {
+    rnn_tanh: () => new rnn.RNNCell(4),
+    rnn_relu: () => new rnn.RNNCell(4, { activation: 'relu' }),
+    lstm: () => new rnn.LSTMCell(4),
+    gru: () => new rnn.GRUCell(4),
+  };
+  for (const [kind, make] of Object.entries(cells)) {
+    it(`cell_unroll_${kind}_TNC`, () => {
+      const f = fixture(`cell_unroll_${kind}_TNC`);
+      const cell = make();
+      cell.initialize();
+      setParams(cell, f);
+      const x = input(f, 'x');
+      const states = kind === 'lstm' ? [input(f, 's0'), input(f, 's1')] : [input(f, 's0')];
+      const s = cell.stream({ batchSize: x.shape[1] as number, states });
+      expectClose(streamAll(s, x, 'TNC', 4), out(f, 'outputs_merge_True'), 1e-5, 'outputs');
+      expectCloseList(s.states(), outList(f, 'states_merge_True'), 1e-5, 'states');
+    });
+  }
+});
+
+describe('layer.stream() and cell.stream() are forward with one step, to the bit', () => {
   const cases: [string, 'TNC' | 'NTC', () => _RNNLayer][] = [
     ['LSTM, 2 layers', 'TNC', () => new rnn.LSTM(16, { numLayers: 2, inputSize: 5 })],
     [
@@ -103,6 +126,29 @@ describe('layer.stream() is forward with T = 1, to the bit', () => {
         const [want, next] = layer.forward(x3, states);
         states = next;
         // a new array from an NDArray, then into the caller's array from a Float32Array
+        const got = t % 2 === 0 ? s.step(x) : s.step(x.toFloat32Array(), new Float32Array(s.outputSize));
+        expect(Array.from(got)).toEqual(Array.from(want.data));
+      }
+      expect(s.states().map((a) => Array.from(a.data))).toEqual(states.map((a) => Array.from(a.data)));
+      expect(s.states().map((a) => a.shape)).toEqual(states.map((a) => a.shape));
+    });
+  }
+
+  for (const [what, make] of [
+    ['LSTMCell', () => new rnn.LSTMCell(10, { inputSize: 5 })],
+    ['GRUCell', () => new rnn.GRUCell(7, { inputSize: 5 })],
+    ['RNNCell relu', () => new rnn.RNNCell(33, { activation: 'relu', inputSize: 5 })],
+  ] as const) {
+    it(what, () => {
+      const cell = make();
+      cell.initialize();
+      const N = 3;
+      const s = cell.stream({ batchSize: N });
+      let states = cell.beginState(N);
+      for (let t = 0; t < 6; t++) {
+        const x = nd.random.uniform(-2, 2, [N, 5]);
+        const [want, next] = cell.forward(x, states);
+        states = next;
         const got = t % 2 === 0 ? s.step(x) : s.step(x.toFloat32Array(), new Float32Array(s.outputSize));
         expect(Array.from(got)).toEqual(Array.from(want.data));
       }
@@ -185,6 +231,27 @@ describe('layer.stream() refuses bad input and leaves the stream as it was', () 
     expect(() => s.step(new Float32Array(6), new Float32Array(7))).toThrow(
       /out must be a Float32Array of outputSize = 8 values, got 7 values/,
     );
+  });
+
+  it('a cell without a wasm kernel for its activations, or under autograd.record(), is refused', () => {
+    const sig = new rnn.RNNCell(4, { activation: 'sigmoid', inputSize: 3 });
+    expect(() => sig.stream()).toThrow(/RNNCell\.stream: its activations have no wasm kernel to stream/);
+    const lstm = new rnn.LSTMCell(4, { inputSize: 3, recurrentActivation: 'tanh' });
+    expect(() => lstm.stream()).toThrow(/LSTMCell\.stream: its activations have no wasm kernel/);
+    const gru = new rnn.GRUCell(4, { inputSize: 3 });
+    gru.initialize();
+    const s = gru.stream({ batchSize: 2 });
+    expect(() => autograd.record(() => s.step(new Float32Array(6)))).toThrow(
+      /GRUCell\.stream\.step: a stream is not recorded by autograd/,
+    );
+    expect(() => s.step(new Float32Array(8))).toThrow(
+      /GRUCell\.stream\.step: x has 4 features per row \(8 values, 2 rows\) but i2h_weight expects 3/,
+    );
+    expect(s.step(new Float32Array(6)).length).toBe(8);
+    const deferred = new rnn.LSTMCell(5);
+    deferred.initialize();
+    expect(deferred.stream().step(new Float32Array(9)).length).toBe(5);
+    expect(deferred.i2h_weight.shape).toEqual([20, 9]);
   });
 
   it('runs the inference kernel only: refused under autograd.record() and with dropout in training mode', () => {

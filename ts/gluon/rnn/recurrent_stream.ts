@@ -1,78 +1,93 @@
-// Token by token through a fused layer, an addition to Gluon (Python calls the layer with T = 1
-// and feeds the returned states back). The stream keeps its rows' states in two arrays laid out
-// as the kernel writes a step, `[output | h | c]`, and swaps them after each step: a step copies
-// its input and the states into wasm memory and the outputs out, and allocates nothing. The
-// states stay in JavaScript, so a new kernel (changed parameters, a replaced wasm instance)
-// takes them up, and a step that throws leaves them as they were.
+// Token by token through a fused layer or a basic cell, an addition to Gluon (Python calls the
+// block with one step and feeds the returned states back). The stream keeps its rows' states in
+// two arrays laid out as the kernel writes a step (a layer's `[output | h | c]`, a cell's
+// `[h | c]`, whose h is the output) and swaps them after each step: a step copies its input and
+// the states into wasm memory and the outputs out, and allocates nothing. The states stay in
+// JavaScript, so a new kernel (changed parameters, a replaced wasm instance) takes them up, and
+// a step that throws leaves them as they were.
 
 import { NDArray, shapeStr } from '../../ndarray/ndarray.js';
 import { isPlainObject, parseArgs } from '../../util/options.js';
-import { className } from '../block.js';
-import { hasShape } from './base_cell.js';
-import type { _RNNLayer } from './rnn_layer.js';
+import { type Block, className } from '../block.js';
+import { hasShape, type StateInfo } from './base_cell.js';
+
+/** @internal What a stream runs: a fused layer or a basic cell (their `stream()`). */
+export interface StreamHost extends Block {
+  stateInfo(batchSize: number): StateInfo[];
+  /** Throws, naming `where`, for a block that cannot run token by token. */
+  _assertStreamable(where: string): void;
+  /** A step's output size for N rows, and whether it is the first state (a cell's h). */
+  _streamOutput(N: number): { size: number; inStates: boolean };
+  /** One step of N rows of C features from `states` into `into`, all of the step's outputs. */
+  _streamStep(where: string, x: Float32Array, N: number, C: number, states: Float32Array, into: Float32Array): void;
+}
 
 const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
-/** One step's `[output | h | c]` and views of its two parts, made once. */
+/** All of one step's outputs, and views of its output and its states, made once. */
 interface StepBuffer {
   all: Float32Array;
   output: Float32Array;
   states: Float32Array;
 }
 
-function stepBuffer(total: number, outputSize: number): StepBuffer {
-  const all = new Float32Array(total);
-  return { all, output: all.subarray(0, outputSize), states: all.subarray(outputSize) };
+function stepBuffer(stateSize: number, outputSize: number, inStates: boolean): StepBuffer {
+  const all = new Float32Array(stateSize + (inStates ? 0 : outputSize));
+  const states = inStates ? all : all.subarray(outputSize);
+  return { all, output: all.subarray(0, outputSize), states };
 }
 
-/** Options of `layer.stream()`. */
-export interface LayerStreamOptions {
+/** Options of `layer.stream()` and `cell.stream()`. */
+export interface RecurrentStreamOptions {
   /** Rows per token, N (default 1). */
   batchSize?: number;
   /**
    * The first token's states as `forward` takes them: `[h]` (RNN, GRU) or `[h, c]` (LSTM), each
-   * (numLayers, N, H) (h is P wide with a projection). Default: zeros.
+   * (numLayers, N, H) for a layer (h is P wide with a projection), (N, H) for a cell. Default:
+   * zeros.
    */
   states?: NDArray | NDArray[];
 }
 
 /**
- * A recurrent layer run one token at a time (`layer.stream()`): `step(x)` is `forward(x, states)`
- * with T = 1 and the states of the previous step, to the bit, without the arrays `forward` makes
- * on every call. The layer's current parameters are used at each step.
+ * A recurrent layer or cell run one token at a time (`layer.stream()`, `cell.stream()`):
+ * `step(x)` is `forward(x, states)` with one step and the states of the previous one, to the
+ * bit, without the arrays `forward` makes on every call. The block's current parameters are
+ * used at each step.
  */
-export class LayerStream {
+export class RecurrentStream {
   /** Rows per token, N. */
   readonly batchSize: number;
-  /** Values in one step's output: N * H (N * P with a projection). */
+  /** Values in one step's output: N * H (N * P for a layer with a projection). */
   readonly outputSize: number;
-  private readonly layer: _RNNLayer;
+  private readonly host: StreamHost;
   private readonly where: string;
   private readonly stepWhere: string;
   private readonly shapes: (readonly number[])[];
-  /** `[output | h | c]` of the last step (its states are the next step's), and the other one. */
+  /** The outputs of the last step (its states are the next step's), and the other buffer. */
   private cur: StepBuffer;
   private spare: StepBuffer;
 
-  /** @internal Use `layer.stream(options)`. */
-  constructor(layer: _RNNLayer, options: LayerStreamOptions = {}) {
-    const where = `${className(layer)}.stream`;
+  /** @internal Use `layer.stream(options)` or `cell.stream(options)`. */
+  constructor(host: StreamHost, options: RecurrentStreamOptions = {}) {
+    const where = `${className(host)}.stream`;
     if (!isPlainObject(options)) throw new TypeError(`${where}: options must be an object, got ${String(options)}`);
-    const o = parseArgs<LayerStreamOptions>(where, [options], ['batchSize', 'states'], {});
+    const o = parseArgs<RecurrentStreamOptions>(where, [options], ['batchSize', 'states'], {});
     const N = o.batchSize ?? 1;
     if (!Number.isInteger(N) || N <= 0)
       throw new RangeError(`${where}: batchSize must be a positive integer, got ${String(N)}`);
-    layer._assertStreamable(where);
-    this.layer = layer;
+    host._assertStreamable(where);
+    this.host = host;
     this.batchSize = N;
     this.where = where;
     this.stepWhere = `${where}.step`;
-    this.shapes = layer.stateInfo(N).map((i) => i.shape);
-    this.outputSize = N * (this.shapes[0]![2] as number);
-    let total = this.outputSize;
-    for (const s of this.shapes) total += sizeOf(s);
-    this.cur = stepBuffer(total, this.outputSize);
-    this.spare = stepBuffer(total, this.outputSize);
+    this.shapes = host.stateInfo(N).map((i) => i.shape);
+    const out = host._streamOutput(N);
+    this.outputSize = out.size;
+    let stateSize = 0;
+    for (const s of this.shapes) stateSize += sizeOf(s);
+    this.cur = stepBuffer(stateSize, out.size, out.inStates);
+    this.spare = stepBuffer(stateSize, out.size, out.inStates);
     if (o.states !== undefined) this.reset(o.states);
   }
 
@@ -105,9 +120,8 @@ export class LayerStream {
       const got = out instanceof Float32Array ? `${out.length} values` : String(out);
       throw new RangeError(`${w}: out must be a Float32Array of outputSize = ${this.outputSize} values, got ${got}`);
     }
-    const kernel = this.layer._streamKernel(w, data, N, C);
     const next = this.spare;
-    kernel.step(data, N, this.cur.states, next.all);
+    this.host._streamStep(w, data, N, C, this.cur.states, next.all);
     this.spare = this.cur;
     this.cur = next;
     if (out === undefined) return next.output.slice();
@@ -117,10 +131,10 @@ export class LayerStream {
 
   /** Copies of the current states, shaped as `forward` returns them: `[h]` or `[h, c]`. */
   states(): NDArray[] {
-    let at = this.outputSize;
+    let at = 0;
     return this.shapes.map((shape) => {
       const n = sizeOf(shape);
-      const s = new NDArray(this.cur.all.slice(at, at + n), shape);
+      const s = new NDArray(this.cur.states.slice(at, at + n), shape);
       at += n;
       return s;
     });
