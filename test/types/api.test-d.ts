@@ -236,6 +236,9 @@ streamed.stream({ batchSize: '2' });
 streamed.stream({ batch_size: 2 });
 // @ts-expect-error outputSize is read-only
 stream.outputSize = 3;
+expectTypeOf(new gluon.rnn.GRUCell(10).stream({ batchSize: 4 })).toEqualTypeOf<RecurrentStream>();
+// @ts-expect-error a stack of cells has no stream (its basic cells and the fused layers do)
+new gluon.rnn.SequentialRNNCell().stream();
 
 // ---- nd --------------------------------------------------------------------------------------
 
