@@ -102,7 +102,7 @@ export async function smoke(mx, fx, hooks = {}) {
     return repr;
   });
 
-  await check('layer.stream(): each token the bits of forward with T = 1 and the states fed back', () => {
+  await check('layer.stream() and cell.stream(): each token the bits of forward with the states fed back', () => {
     const layer = new mx.gluon.rnn.GRU(16, { numLayers: 2, inputSize: 8 });
     layer.initialize();
     const stream = layer.stream({ batchSize: 2 });
@@ -116,7 +116,19 @@ export async function smoke(mx, fx, hooks = {}) {
       const i = out.findIndex((v, j) => v !== y.data[j]);
       if (i >= 0) throw new Error(`token ${t}, value ${i}: stream ${out[i]}, forward ${y.data[i]}`);
     }
-    return 'same bits';
+    const cell = new mx.gluon.rnn.LSTMCell(6, { inputSize: 8 });
+    cell.initialize();
+    const cellStream = cell.stream({ batchSize: 2 });
+    let cellStates = cell.beginState(2);
+    for (let t = 0; t < 3; t++) {
+      const x = mx.nd.random.uniform(-1, 1, [2, 8]);
+      const [h, next] = cell.forward(x, cellStates);
+      cellStates = next;
+      const got = cellStream.step(x);
+      const i = got.findIndex((v, j) => v !== h.data[j]);
+      if (i >= 0) throw new Error(`cell token ${t}, value ${i}: stream ${got[i]}, forward ${h.data[i]}`);
+    }
+    return 'same bits (layer and cell)';
   });
 
   await check('seed: SequentialRNNCell step and unroll with validLength', () => {
