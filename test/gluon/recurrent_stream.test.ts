@@ -207,6 +207,10 @@ describe('layer.stream() refuses bad input and leaves the stream as it was', () 
       /LSTM\.stream: unknown option 'batch_size' \(did you mean 'batchSize'\?\); expected one of: batchSize, states/,
     );
     expect(() => layer.stream(2 as never)).toThrow(/LSTM\.stream: options must be an object, got 2/);
+    // 4 output + 2 * 8 state floats per row staged: 1e8 rows cannot fit one wasm32 allocation
+    expect(() => layer.stream({ batchSize: 1e8 })).toThrow(
+      /LSTM\.stream: batchSize 100000000 needs 8000000000 bytes of states and outputs per step, more than the 2147483647/,
+    );
     expect(() => layer.stream({ states: [nd.zeros([1, 1, 4])] })).toThrow(
       /LSTM\.stream: states must be 2 NDArray\(s\) of shapes \(1, 1, 4\), \(1, 1, 4\), got 1$/,
     );

@@ -295,7 +295,8 @@ function replaceInstance(): void {
 }
 
 /** One wasm32 buffer cannot exceed 2 GiB (Rust's isize limit). */
-const MAX_BUFFER_BYTES = 2 ** 31 - 1;
+/** @internal The largest single wasm32 allocation (a call's staging area is one). */
+export const MAX_BUFFER_BYTES = 2 ** 31 - 1;
 /** Allocator overhead and the call's small allocations. */
 const SLACK_BYTES = 2 ** 20;
 

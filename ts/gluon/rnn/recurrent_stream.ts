@@ -6,6 +6,7 @@
 // JavaScript, so a new kernel (changed parameters, a replaced wasm instance) takes them up, and
 // a step that throws leaves them as they were.
 
+import { MAX_BUFFER_BYTES } from '../../backend/index.js';
 import { NDArray, shapeStr } from '../../ndarray/ndarray.js';
 import { isPlainObject, parseArgs } from '../../util/options.js';
 import { type Block, className } from '../block.js';
@@ -86,6 +87,14 @@ export class RecurrentStream {
     this.outputSize = out.size;
     let stateSize = 0;
     for (const s of this.shapes) stateSize += sizeOf(s);
+    // A step stages the states in and the outputs out in one wasm allocation: refuse a batch
+    // that can never step before making its buffers.
+    const staged = 4 * (2 * stateSize + (out.inStates ? 0 : out.size));
+    if (staged > MAX_BUFFER_BYTES) {
+      throw new RangeError(
+        `${where}: batchSize ${N} needs ${staged} bytes of states and outputs per step, more than the ${MAX_BUFFER_BYTES} one wasm32 allocation holds`,
+      );
+    }
     this.cur = stepBuffer(stateSize, out.size, out.inStates);
     this.spare = stepBuffer(stateSize, out.size, out.inStates);
     if (o.states !== undefined) this.reset(o.states);
