@@ -252,6 +252,15 @@ describe('layer.stream() refuses bad input and leaves the stream as it was', () 
       /GRUCell\.stream\.step: x has 4 features per row \(8 values, 2 rows\) but i2h_weight expects 3/,
     );
     expect(s.step(new Float32Array(6)).length).toBe(8);
+    expect(() => s.step(nd.zeros([1, 2, 3]))).toThrow(
+      /GRUCell\.stream\.step: x must be \(2, C\) or \(2, \.\.\.\), got \(1, 2, 3\)/,
+    );
+    // a cell flattens the features of (N, ...) as its forward (FullyConnected) does
+    const flat = new rnn.LSTMCell(10, { inputSize: 6 });
+    flat.initialize();
+    const x = nd.random.uniform(-1, 1, [3, 2, 3]);
+    const [want] = flat.forward(x, flat.beginState(3));
+    expect(Array.from(flat.stream({ batchSize: 3 }).step(x))).toEqual(Array.from(want.data));
     const deferred = new rnn.LSTMCell(5);
     deferred.initialize();
     expect(deferred.stream().step(new Float32Array(9)).length).toBe(5);

@@ -204,6 +204,11 @@ abstract class BasicCell extends HybridRecurrentCell {
     }
   }
 
+  /** @internal One token of N rows: (N, ...), its features flattened as FullyConnected does. */
+  _streamInput(shape: readonly number[], N: number): string | null {
+    return shape.length >= 2 && shape[0] === N ? null : `(${N}, C) or (${N}, ...)`;
+  }
+
   /** @internal A stream's output: h, the first of its states. */
   _streamOutput(N: number): { size: number; inStates: boolean } {
     return { size: N * this._hiddenSize, inStates: true };

@@ -17,6 +17,8 @@ export interface StreamHost extends Block {
   stateInfo(batchSize: number): StateInfo[];
   /** Throws, naming `where`, for a block that cannot run token by token. */
   _assertStreamable(where: string): void;
+  /** Null when an NDArray of `shape` holds one token of N rows, else the shapes it takes. */
+  _streamInput(shape: readonly number[], N: number): string | null;
   /** A step's output size for N rows, and whether it is the first state (a cell's h). */
   _streamOutput(N: number): { size: number; inStates: boolean };
   /** One step of N rows of C features from `states` into `into`, all of the step's outputs. */
@@ -101,8 +103,9 @@ export class RecurrentStream {
   }
 
   /**
-   * Runs one token: `x` holds its N rows of C features (a Float32Array of N * C values, or an
-   * NDArray (N, C), (1, N, C) or (N, 1, C)). The output (N, H) goes into
+   * Runs one token: `x` holds its N rows of C features, a Float32Array of N * C values or an
+   * NDArray: (N, C), (1, N, C) or (N, 1, C) for a layer; (N, ...) for a cell, whose features
+   * are flattened as in `forward`. The output, N rows of H (P with a projection), goes into
    * `out` when given (`outputSize` values), else into a new array; it is returned.
    */
   step(x: NDArray | Float32Array, out?: Float32Array): Float32Array {
@@ -110,12 +113,8 @@ export class RecurrentStream {
     const N = this.batchSize;
     let data: Float32Array;
     if (x instanceof NDArray) {
-      // (1, N, C) and (N, 1, C) hold the same values in the same order: either layout.
-      const s = x.shape;
-      const ok =
-        (s.length === 2 && s[0] === N) ||
-        (s.length === 3 && ((s[0] === 1 && s[1] === N) || (s[0] === N && s[1] === 1)));
-      if (!ok) throw new RangeError(`${w}: x must be (${N}, C), (1, ${N}, C) or (${N}, 1, C), got ${shapeStr(s)}`);
+      const want = this.host._streamInput(x.shape, N);
+      if (want !== null) throw new RangeError(`${w}: x must be ${want}, got ${shapeStr(x.shape)}`);
       data = x.data;
     } else if (x instanceof Float32Array) {
       data = x;

@@ -474,6 +474,14 @@ export class _RNNLayer extends HybridBlock {
     this._inference(groups, spec).step(x, N, states, into);
   }
 
+  /** @internal One token of N rows: (N, C), or (1, N, C) / (N, 1, C), the same values in the same order. */
+  _streamInput(shape: readonly number[], N: number): string | null {
+    const [a, b] = shape;
+    const ok =
+      (shape.length === 2 && a === N) || (shape.length === 3 && ((a === 1 && b === N) || (a === N && b === 1)));
+    return ok ? null : `(${N}, C), (1, ${N}, C) or (${N}, 1, C)`;
+  }
+
   /** @internal A stream's output: N rows of D * P, before the states. */
   _streamOutput(N: number): { size: number; inStates: boolean } {
     return { size: N * (this._projectionSize ?? this._hiddenSize), inStates: false };
