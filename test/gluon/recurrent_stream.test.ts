@@ -7,6 +7,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as autograd from '../../ts/autograd/index.js';
 import { rnn } from '../../ts/gluon/index.js';
+import type { RecurrentStreamOptions } from '../../ts/gluon/rnn/recurrent_stream.js';
 import type { _RNNLayer } from '../../ts/gluon/rnn/rnn_layer.js';
 import { ready } from '../../ts/index.js';
 import { resetNameCounters } from '../../ts/name.js';
@@ -102,6 +103,26 @@ describe('cell.stream() vs MXNet (an unrolled sequence stepped token by token)',
   }
 });
 
+/** Six steps of 3 rows of 5 features through `block.stream()` against `forward` with the states fed back, bitwise. */
+function stepsMatchForward(
+  block: { stream(o: RecurrentStreamOptions): rnn.RecurrentStream; beginState(batchSize: number): NDArray[] },
+  forward: (x: NDArray, states: NDArray[]) => [NDArray, NDArray[]],
+): void {
+  const N = 3;
+  const s = block.stream({ batchSize: N });
+  let states = block.beginState(N);
+  for (let t = 0; t < 6; t++) {
+    const x = nd.random.uniform(-2, 2, [N, 5]);
+    const [want, next] = forward(x, states);
+    states = next;
+    // a new array from an NDArray, then into the caller's array from a Float32Array
+    const got = t % 2 === 0 ? s.step(x) : s.step(x.toFloat32Array(), new Float32Array(s.outputSize));
+    expect(Array.from(got)).toEqual(Array.from(want.data));
+  }
+  expect(s.states().map((a) => Array.from(a.data))).toEqual(states.map((a) => Array.from(a.data)));
+  expect(s.states().map((a) => a.shape)).toEqual(states.map((a) => a.shape));
+}
+
 describe('layer.stream() and cell.stream() are forward with one step, to the bit', () => {
   const cases: [string, 'TNC' | 'NTC', () => _RNNLayer][] = [
     ['LSTM, 2 layers', 'TNC', () => new rnn.LSTM(16, { numLayers: 2, inputSize: 5 })],
@@ -117,20 +138,9 @@ describe('layer.stream() and cell.stream() are forward with one step, to the bit
     it(what, () => {
       const layer = make();
       layer.initialize();
-      const N = 3;
-      const s = layer.stream({ batchSize: N });
-      let states = layer.beginState(N);
-      for (let t = 0; t < 6; t++) {
-        const x = nd.random.uniform(-2, 2, [N, 5]);
-        const x3 = nd.reshape(x, layout === 'NTC' ? [N, 1, 5] : [1, N, 5]);
-        const [want, next] = layer.forward(x3, states);
-        states = next;
-        // a new array from an NDArray, then into the caller's array from a Float32Array
-        const got = t % 2 === 0 ? s.step(x) : s.step(x.toFloat32Array(), new Float32Array(s.outputSize));
-        expect(Array.from(got)).toEqual(Array.from(want.data));
-      }
-      expect(s.states().map((a) => Array.from(a.data))).toEqual(states.map((a) => Array.from(a.data)));
-      expect(s.states().map((a) => a.shape)).toEqual(states.map((a) => a.shape));
+      stepsMatchForward(layer, (x, states) =>
+        layer.forward(nd.reshape(x, layout === 'NTC' ? [x.shape[0] as number, 1, 5] : [1, ...x.shape]), states),
+      );
     });
   }
 
@@ -142,18 +152,7 @@ describe('layer.stream() and cell.stream() are forward with one step, to the bit
     it(what, () => {
       const cell = make();
       cell.initialize();
-      const N = 3;
-      const s = cell.stream({ batchSize: N });
-      let states = cell.beginState(N);
-      for (let t = 0; t < 6; t++) {
-        const x = nd.random.uniform(-2, 2, [N, 5]);
-        const [want, next] = cell.forward(x, states);
-        states = next;
-        const got = t % 2 === 0 ? s.step(x) : s.step(x.toFloat32Array(), new Float32Array(s.outputSize));
-        expect(Array.from(got)).toEqual(Array.from(want.data));
-      }
-      expect(s.states().map((a) => Array.from(a.data))).toEqual(states.map((a) => Array.from(a.data)));
-      expect(s.states().map((a) => a.shape)).toEqual(states.map((a) => a.shape));
+      stepsMatchForward(cell, (x, states) => cell.forward(x, states));
     });
   }
 
