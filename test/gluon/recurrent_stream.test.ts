@@ -4,12 +4,13 @@
 // from its begin states, stepped one token at a time), bitwise against `forward` with one step
 // and the states fed back, and the errors and failed calls that must leave a stream as it was.
 
+import fc from 'fast-check';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as autograd from '../../ts/autograd/index.js';
 import { rnn } from '../../ts/gluon/index.js';
 import type { RecurrentStreamOptions } from '../../ts/gluon/rnn/recurrent_stream.js';
 import type { _RNNLayer } from '../../ts/gluon/rnn/rnn_layer.js';
-import { ready } from '../../ts/index.js';
+import mx, { ready } from '../../ts/index.js';
 import { resetNameCounters } from '../../ts/name.js';
 import * as nd from '../../ts/ndarray/index.js';
 import type { NDArray } from '../../ts/ndarray/ndarray.js';
@@ -289,5 +290,62 @@ describe('layer.stream() refuses bad input and leaves the stream as it was', () 
     expect(() => s.step(new Float32Array(3))).toThrow(RangeError);
     expect(() => s.step(x, new Float32Array(2))).toThrow(RangeError);
     expect(Array.from(s.step(x))).toEqual(Array.from(ref.step(x)));
+  });
+});
+
+describe('layer.stream() and cell.stream() under random sizes and broken steps (fast-check)', () => {
+  it('a valid step equals forward bitwise; a broken one throws an Error and changes nothing', () => {
+    const stepArb = fc.record({
+      fault: fc.constantFrom('none', 'none', 'x-size', 'out-size', 'x-type'),
+      seed: fc.nat(),
+    });
+    const caseArb = fc.record({
+      mode: fc.constantFrom('rnn_relu', 'rnn_tanh', 'lstm', 'gru'),
+      cell: fc.boolean(),
+      numLayers: fc.integer({ min: 1, max: 3 }),
+      N: fc.integer({ min: 1, max: 5 }),
+      C: fc.integer({ min: 1, max: 9 }),
+      H: fc.integer({ min: 1, max: 17 }),
+      steps: fc.array(stepArb, { minLength: 1, maxLength: 6 }),
+    });
+    fc.assert(
+      fc.property(caseArb, ({ mode, cell, numLayers, N, C, H, steps }) => {
+        const act = mode === 'rnn_relu' ? 'relu' : 'tanh';
+        const block = cell
+          ? mode === 'lstm'
+            ? new rnn.LSTMCell(H, { inputSize: C })
+            : mode === 'gru'
+              ? new rnn.GRUCell(H, { inputSize: C })
+              : new rnn.RNNCell(H, { activation: act, inputSize: C })
+          : layerOf(mode, H, { numLayers, inputSize: C });
+        block.initialize();
+        const forward = (x: NDArray, st: NDArray[]): [NDArray, NDArray[]] =>
+          block instanceof rnn.LSTMCell || block instanceof rnn.GRUCell || block instanceof rnn.RNNCell
+            ? block.forward(x, st)
+            : (block as _RNNLayer).forward(nd.reshape(x, [1, N, C]), st);
+        const s = block.stream({ batchSize: N });
+        let states = block.beginState(N);
+        for (const { fault, seed } of steps) {
+          mx.random.seed(seed);
+          const x = nd.random.uniform(-3, 3, [N, C]);
+          if (fault !== 'none') {
+            const bad = () =>
+              fault === 'x-size'
+                ? s.step(new Float32Array(N * C + 1))
+                : fault === 'out-size'
+                  ? s.step(x, new Float32Array(s.outputSize + 1))
+                  : s.step(Array.from(x.data) as unknown as Float32Array);
+            expect(bad).toThrow(Error);
+            continue;
+          }
+          const [want, next] = forward(x, states);
+          states = next;
+          expect(Array.from(s.step(x))).toEqual(Array.from(want.data));
+        }
+        expect(s.states().map((a) => Array.from(a.data))).toEqual(states.map((a) => Array.from(a.data)));
+        block.dispose();
+      }),
+      { numRuns: 60, seed: 9 },
+    );
   });
 });
