@@ -219,7 +219,7 @@ export class FusedRnnKernel extends Kernel<WasmFused> {
 
   /**
    * One step (T = 1) of `N` rows from `states` (`[h | c]`, as `into` holds them after a step)
-   * into `into` (`[output | h | c]`, all of a step's outputs): nothing is allocated.
+   * into `into` (`[output | h | c]`, all of a step's outputs): no array is made.
    */
   step(x: Float32Array, N: number, states: Float32Array, into: Float32Array): void {
     const handle = this.live('FusedRnnKernel');
@@ -277,7 +277,7 @@ export class CellKernel extends Kernel<WasmCell> {
     return { h: buf.subarray(0, n), c: this.mode === 'lstm' ? buf.subarray(n) : null };
   }
 
-  /** One step of `N` rows from `states` (`[h | c]`) into `into` (the next `[h | c]`): nothing is allocated. */
+  /** One step of `N` rows from `states` (`[h | c]`) into `into` (the next `[h | c]`): no array is made. */
   stepInto(x: Float32Array, N: number, states: Float32Array, into: Float32Array): void {
     const handle = this.live('CellKernel');
     const n = N * this.hidden;

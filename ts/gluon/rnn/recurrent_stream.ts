@@ -2,7 +2,7 @@
 // block with one step and feeds the returned states back). The stream keeps its rows' states in
 // two arrays laid out as the kernel writes a step (a layer's `[output | h | c]`, a cell's
 // `[h | c]`, whose h is the output) and swaps them after each step: a step copies its input and
-// the states into wasm memory and the outputs out, and allocates nothing. The states stay in
+// the states into wasm memory and the outputs out, and makes no array. The states stay in
 // JavaScript, so a new kernel (changed parameters, a replaced wasm instance) takes them up, and
 // a step that throws leaves them as they were.
 
