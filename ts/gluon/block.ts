@@ -492,12 +492,20 @@ export class Block {
 
   /** @internal First call with any of `used` still deferred: infer the shapes from the inputs, then initialise. */
   protected _finishDeferredFrom(used: Iterable<Parameter>, x: unknown, args: unknown[]): void {
+    if (this._anyDeferred(used)) this._inferDeferred(x, args);
+  }
+
+  /** @internal Whether any of `used` still waits for its shape (deferred initialisation). */
+  protected _anyDeferred(used: Iterable<Parameter>): boolean {
     let deferred = false;
     for (const p of used) deferred ||= !p.isInitialized && p.isDeferred;
-    if (deferred) {
-      this._inferShape(x, ...args);
-      for (const p of this.params.values()) p._finishDeferredInit();
-    }
+    return deferred;
+  }
+
+  /** @internal Infers the deferred shapes from the inputs, then initialises the parameters. */
+  protected _inferDeferred(x: unknown, args: unknown[]): void {
+    this._inferShape(x, ...args);
+    for (const p of this.params.values()) p._finishDeferredInit();
   }
 
   /** @internal HybridBlock.forward: deferred init, then `hybridForward(nd, x, ...args, params)`. */

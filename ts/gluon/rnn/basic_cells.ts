@@ -219,10 +219,7 @@ abstract class BasicCell extends HybridRecurrentCell {
     if (isRecording())
       throw new Error(`${where}: a stream is not recorded by autograd; got autograd.record(): use forward`);
     const mode = this._kernelMode() as RnnMode;
-    const reg = this._regParams;
-    let deferred = false;
-    for (const p of reg.values()) deferred ||= !p.isInitialized && p.isDeferred;
-    if (deferred) this._finishDeferredFrom(reg.values(), new NDArray(x, [N, C]), []);
+    if (this._anyDeferred(this._regParams.values())) this._inferDeferred(new NDArray(x, [N, C]), []);
     const inputSize = this.i2h_weight.shape[1] as number;
     if (C !== inputSize) {
       throw new RangeError(

@@ -7,7 +7,7 @@
 // a step that throws leaves them as they were.
 
 import { MAX_BUFFER_BYTES } from '../../backend/index.js';
-import { NDArray, shapeStr } from '../../ndarray/ndarray.js';
+import { NDArray, shapeSize, shapeStr } from '../../ndarray/ndarray.js';
 import { isPlainObject, parseArgs } from '../../util/options.js';
 import { type Block, className } from '../block.js';
 import { hasShape, type StateInfo } from './base_cell.js';
@@ -24,8 +24,6 @@ export interface StreamHost extends Block {
   /** One step of N rows of C features from `states` into `into`, all of the step's outputs. */
   _streamStep(where: string, x: Float32Array, N: number, C: number, states: Float32Array, into: Float32Array): void;
 }
-
-const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 /** All of one step's outputs, and views of its output and its states, made once. */
 interface StepBuffer {
@@ -88,7 +86,7 @@ export class RecurrentStream {
     const out = host._streamOutput(N);
     this.outputSize = out.size;
     let stateSize = 0;
-    for (const s of this.shapes) stateSize += sizeOf(s);
+    for (const s of this.shapes) stateSize += shapeSize(s);
     // A step stages the states in and the outputs out in one wasm allocation: refuse a batch
     // that can never step before making its buffers.
     const staged = 4 * (2 * stateSize + (out.inStates ? 0 : out.size));
@@ -141,7 +139,7 @@ export class RecurrentStream {
   states(): NDArray[] {
     let at = 0;
     return this.shapes.map((shape) => {
-      const n = sizeOf(shape);
+      const n = shapeSize(shape);
       const s = new NDArray(this.cur.states.slice(at, at + n), shape);
       at += n;
       return s;

@@ -433,9 +433,7 @@ export class _RNNLayer extends HybridBlock {
     const groups = this._paramGroups();
     const all = this._allParams ?? groups.flat();
     this._allParams = all;
-    let deferred = false;
-    for (const p of all) deferred ||= !p.isInitialized && p.isDeferred;
-    if (deferred) this._finishDeferredFrom(all, typeof inputs === 'function' ? inputs() : inputs, []);
+    if (this._anyDeferred(all)) this._inferDeferred(typeof inputs === 'function' ? inputs() : inputs, []);
     return { groups, spec: this._spec((groups[0] as Parameter[])[0]!.shape[1] as number) };
   }
 
@@ -490,9 +488,9 @@ export class _RNNLayer extends HybridBlock {
   /**
    * Token by token without the per-call arrays of `forward` (an addition to Gluon): a
    * {@link RecurrentStream} keeps the states of `batchSize` rows between calls and writes each
-   * token's output into a caller's array, from `step(x, out?)`. Same results as `forward` with T = 1 and the states
-   * fed back, to the bit. Not for bidirectional layers (their reverse direction needs the whole
-   * sequence).
+   * token's output into a caller's array, from `step(x, out?)`. Same results as `forward` with
+   * T = 1 and the states fed back, to the bit. Not for bidirectional layers (their reverse
+   * direction needs the whole sequence).
    */
   stream(options: RecurrentStreamOptions = {}): RecurrentStream {
     return new RecurrentStream(this, options);
