@@ -125,6 +125,24 @@ export function FullyConnected(...args: unknown[]): NDArray {
     { noBias: false, flatten: true, bias: null },
     ['data', 'weight'],
   );
+  return fullyConnected(o, null);
+}
+
+/**
+ * `y (m x units) = x W^T + b` for `m` rows of `x` from a weight and bias packed ahead (Dense's
+ * wasm kernel). @internal
+ */
+export type PackedFullyConnected = (x: Float32Array, m: number) => Float32Array;
+
+/**
+ * nd.FullyConnected's checks and result over parsed options: the product (and bias) from
+ * `packed` when given (its weight and bias must be `o.weight` and `o.bias`), else the SGEMM.
+ * @internal
+ */
+export function fullyConnected(
+  o: { data: unknown; weight: unknown; bias: unknown; numHidden?: number; noBias: boolean; flatten: boolean },
+  packed: PackedFullyConnected | null,
+): NDArray {
   const x = checkNd('nd.FullyConnected', 'data', o.data);
   const w = checkNd('nd.FullyConnected', 'weight', o.weight);
   if (w.ndim !== 2)
@@ -141,17 +159,24 @@ export function FullyConnected(...args: unknown[]): NDArray {
       `nd.FullyConnected: input ${shapeStr(x.shape)} has ${inDim} features${o.flatten ? ' (flattened)' : ''} but weight ${shapeStr(w.shape)} expects ${k}`,
     );
   }
-  const m = shapeSize(lead);
-  const out = gemm(false, true, m, units, k, x.data, w.data, 'dot');
   let b: NDArray | null = null;
   if (!o.noBias && o.bias !== null && o.bias !== undefined) {
     b = checkNd('nd.FullyConnected', 'bias', o.bias);
     if (b.size !== units)
       throw new RangeError(`nd.FullyConnected: bias ${shapeStr(b.shape)} does not match ${units} hidden units`);
-    const bd = b.data;
-    for (let r = 0; r < m; r++) {
-      const off = r * units;
-      for (let j = 0; j < units; j++) out[off + j] = (out[off + j] as number) + (bd[j] as number);
+  }
+  const m = shapeSize(lead);
+  let out: Float32Array;
+  if (packed !== null) {
+    out = packed(x.data, m);
+  } else {
+    out = gemm(false, true, m, units, k, x.data, w.data, 'dot');
+    if (b !== null) {
+      const bd = b.data;
+      for (let r = 0; r < m; r++) {
+        const off = r * units;
+        for (let j = 0; j < units; j++) out[off + j] = (out[off + j] as number) + (bd[j] as number);
+      }
     }
   }
   return tape('FullyConnected', [x, w, b], new NDArray(out, [...lead, units]), () =>

@@ -4,6 +4,7 @@
 //! - [`simd`]: the `F32x4` vocabulary (wasm SIMD128 or a portable emulation).
 //! - [`act`]: sigmoid / tanh (scalar and `F32x4`, one formula each, documented error).
 //! - [`gemm`]: BLIS-style SGEMM, pre-packed B, naive reference.
+//! - [`dense`]: `FullyConnected` with its weight packed once.
 //! - [`rnn`]: fused RNN/LSTM/GRU stacks and single-step cells, with a scalar reference.
 //! - [`norm`]: softmax / log-softmax and layer normalisation over rows, with references.
 //! - [`order`]: topk / sort / argsort index orders, replaying libstdc++ as MXNet does.
@@ -19,6 +20,7 @@
 
 pub mod act;
 pub mod alloc;
+pub mod dense;
 pub mod gemm;
 pub mod norm;
 pub mod order;

@@ -6,6 +6,7 @@
 
 mod alloc;
 mod check;
+mod dense;
 mod gemm;
 #[cfg(feature = "test-hooks")]
 mod hooks;
@@ -17,8 +18,10 @@ mod rnn;
 mod rnn_train;
 mod selftest;
 mod split;
+mod staging;
 
 pub use alloc::*;
+pub use dense::*;
 pub use gemm::*;
 #[cfg(feature = "test-hooks")]
 pub use hooks::*;

@@ -7,9 +7,9 @@
 use crate::check::{elems, kernel_error, require_len};
 use crate::rnn::{
     check_stack_call, check_staged_states, rnn_spec, split_params, state_lens, take, take_lengths,
-    Staging,
 };
 use crate::split;
+use crate::staging::Staging;
 use gluon_kernels::rnn::{self, Layout, Mode, RnnSpec, StateClip, TrainState};
 use wasm_bindgen::prelude::*;
 

@@ -1,12 +1,15 @@
 // nn.Sequential, HybridSequential, Dense, Dropout, Embedding (gluon/nn/basic_layers.py).
 
+import { isRecording } from '../../autograd/tape.js';
+import { DenseKernel } from '../../backend/dense.js';
 import type { InitLike } from '../../init/initializer.js';
-import type * as nd from '../../ndarray/index.js';
+import * as nd from '../../ndarray/index.js';
 import { NDArray, shapeSize } from '../../ndarray/ndarray.js';
-import type { ActType } from '../../ndarray/ops.js';
+import { type ActType, fullyConnected, type PackedFullyConnected } from '../../ndarray/ops.js';
 import { type Float32, type PositionalArgs, parseArgs, pyFloat, pyTuple } from '../../util/options.js';
 import { Block, type BlockArgs, type BlockOptions, className, HybridBlock } from '../block.js';
 import { checkDtypeArg, type Parameter, type ParameterDict } from '../parameter.js';
+import { KernelCache } from '../rnn/kernel_cache.js';
 import { Activation } from './activations.js';
 
 function chain(blocks: Iterable<Block>, x: unknown, args: unknown[]): unknown {
@@ -169,6 +172,7 @@ export class Dense extends HybridBlock {
   declare act: Activation | null;
   private readonly _units: number;
   private readonly _flatten: boolean;
+  private readonly _kernel = new KernelCache<DenseKernel>();
 
   constructor(
     ...args:
@@ -256,15 +260,36 @@ export class Dense extends HybridBlock {
   }
 
   override hybridForward(F: typeof nd, x: NDArray, params: Record<string, NDArray>): NDArray {
-    const out = F.FullyConnected(
-      x,
-      params.weight as NDArray,
-      params.bias ?? null,
-      this._units,
-      params.bias === undefined,
-      this._flatten,
-    );
+    const o = {
+      data: x,
+      weight: params.weight as NDArray,
+      bias: params.bias ?? null,
+      numHidden: this._units,
+      noBias: params.bias === undefined,
+      flatten: this._flatten,
+    };
+    // Imperatively, the weight stays packed in wasm memory between calls (a decoder applied
+    // token by token would otherwise copy and pack all of it on every call); under
+    // autograd.record() nd's operator runs, whose backward the tape keeps.
+    const out =
+      F === nd && !isRecording()
+        ? fullyConnected(o, this._packed(o.weight, o.bias))
+        : F.FullyConnected(o.data, o.weight, o.bias, o.numHidden, o.noBias, o.flatten);
     return this.act ? (this.act.forward(out) as NDArray) : out;
+  }
+
+  /** The packed product of `weight` and `bias` (this layer's data), rebuilt when either changes. */
+  private _packed(weight: NDArray, bias: NDArray | null): PackedFullyConnected | null {
+    // A malformed weight is left to FullyConnected's checks (it names the problem).
+    if (weight.ndim !== 2 || (bias !== null && bias.size !== weight.shape[0])) return null;
+    const [units, inUnits] = weight.shape as [number, number];
+    const params = this.bias === null ? [this.weight] : [this.weight, this.bias];
+    const k = this._kernel.get(params, '', () => new DenseKernel(units, inUnits, weight.data, bias?.data ?? null));
+    return (x, m) => k.forward(x, m);
+  }
+
+  protected override _disposeKernels(): void {
+    this._kernel.dispose();
   }
 
   override toString(): string {

@@ -20,7 +20,7 @@ use core::ops::Range;
 use crate::par::RawBuf;
 pub use pack::MatRef;
 use params::NR;
-pub(crate) use split::sgemm_packed_par;
+pub use split::sgemm_packed_par;
 pub use split::sgemm_par;
 
 pub(crate) use loops::{tile_full_raw, tile_rows_block, BlockDst};
@@ -127,17 +127,21 @@ impl PackedB {
     }
 
     /// Packs op(B): B stored k x n (`ldb >= n`) when `!trans_b`, else n x k (`ldb >= k`).
-    /// Panics if `b` is too short for that shape.
+    /// Panics if `b` is too short for that shape or the memory cannot be had.
     pub fn new(trans_b: bool, k: usize, n: usize, b: &[f32], ldb: usize) -> Self {
+        Self::try_new(trans_b, k, n, b, ldb).unwrap_or_else(|e| panic!("PackedB: {e}"))
+    }
+
+    /// [`PackedB::new`] returning an error, naming B, instead of panicking.
+    pub fn try_new(trans_b: bool, k: usize, n: usize, b: &[f32], ldb: usize) -> Result<Self, String> {
         let (br, bc) = if trans_b { (n, k) } else { (k, n) };
-        check_operand("B", b.len(), br, bc, ldb);
-        let v = op_view(b, ldb, trans_b);
-        let mut data = crate::alloc::Aligned::zeroed(n.div_ceil(NR) * NR * k, "packed weights")
-            .expect("packed weights");
+        operand_fits("B", b.len(), br, bc, ldb)?;
+        let len = n.div_ceil(NR).saturating_mul(NR).saturating_mul(k);
+        let mut data = crate::alloc::Aligned::zeroed(len, "packed weights")?;
         if k > 0 && n > 0 {
-            pack::pack_b(v, 0, k, 0, n, &mut data);
+            pack::pack_b(op_view(b, ldb, trans_b), 0, k, 0, n, &mut data);
         }
-        PackedB { k, n, data }
+        Ok(PackedB { k, n, data })
     }
 
     /// Packs the k x n matrix whose column j is `col(j)` (`k` values; `None`: zeros): the RNN

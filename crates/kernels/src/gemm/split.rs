@@ -42,7 +42,7 @@ thread_local! {
 /// `scratch`, the others into their thread's own scratch. Calls under
 /// `par.min_parallel_macs()` run on the calling thread.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn sgemm_packed_par(
+pub fn sgemm_packed_par(
     m: usize,
     n_range: Range<usize>,
     alpha: f32,
