@@ -100,11 +100,65 @@ export async function runGemmBench(threads = 2) {
       `- ${b.name}: ${(b.bytes / 2 ** 20).toFixed(2)} MiB of weights per token; ${b.gbs.toFixed(1)} GB/s, so at least ${b.boundUs.toFixed(1)} us per token`,
     );
   }
+  printDecoder(measureDecoder(info.threads));
   const overhead = measureCallOverhead();
   console.log(
     `\nPer-call overhead (one token through LSTM(1) and LSTMCell(1), input 1, states fed back; median of 7 rounds of ${overhead.calls} calls): layer ${overhead.layerUs.toFixed(2)} us, cell ${overhead.cellUs.toFixed(2)} us, layer.stream() ${overhead.streamUs.toFixed(2)} us`,
   );
   return { peak: p, rows, bandwidth, overhead };
+}
+
+/** A word-level language model's output layer: hidden 256 to a vocabulary of 10,000. */
+const DECODER = { units: 10000, inUnits: 256 };
+
+/**
+ * One token through the decoder, batch 1, on 1..maxThreads threads: `nn.Dense` (its weight
+ * packed in wasm memory once) against `nd.FullyConnected` on the same weight (copied in and
+ * packed by every call), and the bound of reading the weight once at the load bandwidth of a
+ * buffer of its size. Medians of 7 rounds, the two interleaved round by round.
+ */
+export function measureDecoder(maxThreads) {
+  const { units, inUnits } = DECODER;
+  const dense = new mx.gluon.nn.Dense(units, { inUnits, flatten: false });
+  dense.initialize();
+  const w = dense.weight.data();
+  const b = dense.bias.data();
+  const x = mx.nd.random.uniform(-1, 1, [1, inUnits]);
+  const bytes = w.size * 4;
+  const bw = measureBandwidth(bytes / 2 ** 20);
+  const rows = [];
+  for (let t = 1; t <= maxThreads; t++) {
+    backend().pool_set_threads(t);
+    const ours = [];
+    const fc = [];
+    for (let r = 0; r < 8; r++) {
+      const a = median(timeCalls(() => dense.forward(x), 40));
+      const c = median(timeCalls(() => mx.nd.FullyConnected(x, w, b, units), 40));
+      if (r > 0) {
+        ours.push(a * 1000);
+        fc.push(c * 1000);
+      }
+    }
+    rows.push({ threads: t, denseUs: median(ours), fullyConnectedUs: median(fc) });
+  }
+  backend().pool_set_threads(maxThreads);
+  dense.dispose();
+  return { ...DECODER, bytes, gbs: bw.gbs, boundUs: (bytes / (bw.gbs * 1e9)) * 1e6, rows };
+}
+
+function printDecoder(d) {
+  console.log(
+    `\nDecoder per token: Dense(${d.units}, in ${d.inUnits}) on one row, ${(d.bytes / 2 ** 20).toFixed(2)} MiB of weights; one core reads a buffer that size at ${d.gbs.toFixed(1)} GB/s, so at least ${d.boundUs.toFixed(0)} us (medians of 7 rounds):`,
+  );
+  console.log(
+    '| threads | nn.Dense (packed once) us | nd.FullyConnected (packs every call) us | ratio | bound / Dense (1 thread) |',
+  );
+  console.log('|---|---|---|---|---|');
+  for (const r of d.rows) {
+    console.log(
+      `| ${r.threads} | ${r.denseUs.toFixed(0)} | ${r.fullyConnectedUs.toFixed(0)} | ${(r.fullyConnectedUs / r.denseUs).toFixed(2)}x | ${r.threads === 1 ? (d.boundUs / r.denseUs).toFixed(2) : '-'} |`,
+    );
+  }
 }
 
 /**
@@ -177,6 +231,9 @@ if (import.meta.url === `file://${process.argv[1]}` && process.argv.includes('--
   const peak = measurePeak();
   const build = mx.backendInfo().build;
   console.log(JSON.stringify({ build, peak, bandwidth: measureStreamBounds(), overhead: measureCallOverhead() }));
+} else if (import.meta.url === `file://${process.argv[1]}` && process.argv.includes('--decoder-only')) {
+  const info = await mx.ready({ threads: 2 });
+  printDecoder(measureDecoder(info.threads));
 } else if (import.meta.url === `file://${process.argv[1]}`) {
   const i = process.argv.indexOf('--threads');
   await runGemmBench(i > 0 ? Number(process.argv[i + 1]) : 2);

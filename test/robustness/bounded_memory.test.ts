@@ -31,6 +31,21 @@ describe('bounded memory without dispose()', () => {
     expect(memory()).toBeLessThan(BUDGET + 4 * 2 ** 20);
   });
 
+  it('1,000 create -> forward -> drop cycles of Dense(512, inUnits 512): wasm memory stops growing', () => {
+    const x = mx.nd.random.uniform(-1, 1, [2, 512]);
+    const memory = () => backend().heap_live_bytes();
+    let atWarm = 0;
+    for (let i = 0; i < 1000; i++) {
+      const d = new mx.gluon.nn.Dense(512, { inUnits: 512 });
+      d.initialize();
+      d.forward(x);
+      if (i === 300) atWarm = memory();
+      expect(cacheStats().bytes).toBeLessThanOrEqual(BUDGET + 2 ** 20);
+    }
+    expect(memory()).toBeLessThanOrEqual(atWarm + 2 ** 20);
+    expect(memory()).toBeLessThan(BUDGET + 4 * 2 ** 20);
+  });
+
   it('the JS heap stays flat too: nothing keeps dropped kernels reachable until the event loop turns', () => {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;

@@ -108,6 +108,11 @@ impl<T> Slots<T> {
         }
     }
 
+    /// Number of slots.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
     /// Slot `i` (bounds-checked).
     ///
     /// # Safety

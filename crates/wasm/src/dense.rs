@@ -54,7 +54,9 @@ impl DenseKernel {
             let (units, in_units) = self.packed.shape();
             let x_len = elems(&[m, in_units], "x")?;
             let (x, y) = self.io.split(x_len, elems(&[m, units], "output")?)?;
-            self.packed.forward(m, x, y, &split::Pool).map_err(kernel_error)
+            self.packed
+                .forward(m, x, y, &split::Pool)
+                .map_err(kernel_error)
         })())
     }
 }

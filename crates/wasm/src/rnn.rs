@@ -122,7 +122,6 @@ pub(crate) fn take_lengths<'a>(
     Ok(Some(out))
 }
 
-
 /// The output lengths of one call of a stack: `[output | hn | cn]` (cn 0 but for LSTM).
 pub(crate) struct StackIo {
     pub out: usize,

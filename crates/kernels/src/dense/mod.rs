@@ -11,7 +11,8 @@ use crate::par::Parallel;
 pub struct PackedDense {
     w: PackedB,
     bias: Option<Vec<f32>>,
-    scratch: Vec<f32>,
+    /// One per thread that may take a part: a call allocates nothing once each has grown.
+    scratch: Vec<Vec<f32>>,
 }
 
 impl PackedDense {
@@ -60,7 +61,8 @@ impl PackedDense {
 
     /// Floats held: packed weight, bias and scratch (for memory accounting).
     pub fn floats(&self) -> usize {
-        self.w.floats() + self.bias.as_ref().map_or(0, Vec::capacity) + self.scratch.capacity()
+        let scratch: usize = self.scratch.iter().map(Vec::capacity).sum();
+        self.w.floats() + self.bias.as_ref().map_or(0, Vec::capacity) + scratch
     }
 
     /// `out (m x units) = x (m x in_units) W^T + b`, the columns spread over `par` (bitwise
@@ -82,10 +84,20 @@ impl PackedDense {
             ));
         }
         if out.len() != need(m, units)? {
-            return Err(format!("out: expected {m}x{units} elements, got {}", out.len()));
+            return Err(format!(
+                "out: expected {m}x{units} elements, got {}",
+                out.len()
+            ));
         }
         if m == 0 {
             return Ok(());
+        }
+        let slots = par.threads().max(1);
+        if self.scratch.len() < slots {
+            self.scratch
+                .try_reserve_exact(slots - self.scratch.len())
+                .map_err(|_| format!("{}: scratch", crate::alloc::OUT_OF_MEMORY))?;
+            self.scratch.resize_with(slots, Vec::new);
         }
         sgemm_packed_par(
             m,

@@ -133,7 +133,13 @@ impl PackedB {
     }
 
     /// [`PackedB::new`] returning an error, naming B, instead of panicking.
-    pub fn try_new(trans_b: bool, k: usize, n: usize, b: &[f32], ldb: usize) -> Result<Self, String> {
+    pub fn try_new(
+        trans_b: bool,
+        k: usize,
+        n: usize,
+        b: &[f32],
+        ldb: usize,
+    ) -> Result<Self, String> {
         let (br, bc) = if trans_b { (n, k) } else { (k, n) };
         operand_fits("B", b.len(), br, bc, ldb)?;
         let len = n.div_ceil(NR).saturating_mul(NR).saturating_mul(k);

@@ -38,9 +38,11 @@ thread_local! {
 }
 
 /// [`sgemm_packed_with`] over `par`: the columns `n_range` in NR-aligned blocks, each part
-/// writing its block of C in place (bitwise the result of one call). Part 0 packs into
-/// `scratch`, the others into their thread's own scratch. Calls under
-/// `par.min_parallel_macs()` run on the calling thread.
+/// writing its block of C in place (bitwise the result of one call). Part `p` packs into
+/// `scratch[p]`, parts past the slots into their thread's own scratch: an owner that keeps
+/// one slot per thread makes no allocation once every slot has grown, whichever thread runs
+/// which part. Calls under `par.min_parallel_macs()` run on the calling thread, in slot 0.
+/// Panics without a slot.
 #[allow(clippy::too_many_arguments)]
 pub fn sgemm_packed_par(
     m: usize,
@@ -52,29 +54,30 @@ pub fn sgemm_packed_par(
     beta: f32,
     c: &mut [f32],
     ldc: usize,
-    scratch: &mut Vec<f32>,
+    scratch: &mut [Vec<f32>],
     par: &dyn Parallel,
 ) -> Result<(), String> {
     let w = n_range.len();
     let parts = column_parts(m, w, b.k(), par);
     if parts <= 1 {
-        sgemm_packed_with(m, n_range, alpha, a, lda, b, beta, c, ldc, scratch);
+        sgemm_packed_with(m, n_range, alpha, a, lda, b, beta, c, ldc, &mut scratch[0]);
         return Ok(());
     }
     let cb = RawBuf::new(c);
-    let own = Slots::new(core::slice::from_mut(scratch));
+    let own = Slots::new(scratch);
+    let slots = own.len();
     par.run(parts, &|p| {
         let r = column_block(w, parts, p);
         let cols = n_range.start + r.start..n_range.start + r.end;
         // SAFETY: part p alone writes columns `cols` of C (rows 0..m), which `c` holds
         // (checked by `sgemm_packed_raw`) and which stays exclusively borrowed until `run`
-        // returns; part 0 alone uses the caller's scratch, the others their thread's.
+        // returns; part p alone uses slot p, parts past the slots their thread's scratch.
         let run = |s: &mut Vec<f32>| unsafe {
             sgemm_packed_raw(m, cols.clone(), alpha, a, lda, b, beta, cb, ldc, s)
         };
-        if p == 0 {
-            // SAFETY: slot 0 is used by part 0 only.
-            run(unsafe { own.get(0) });
+        if p < slots {
+            // SAFETY: slot p is used by part p only.
+            run(unsafe { own.get(p) });
         } else {
             PART_SCRATCH.with(|s| run(&mut s.borrow_mut()));
         }
@@ -229,7 +232,8 @@ mod tests {
                         ldc,
                         &mut s,
                     );
-                    for threads in [2, 3] {
+                    // One slot (the other parts use their thread's scratch) or one per part.
+                    for (threads, slots) in [(2, 1), (2, 2), (3, 1), (3, 3)] {
                         let mut c = c0.clone();
                         sgemm_packed_par(
                             m,
@@ -241,7 +245,7 @@ mod tests {
                             beta,
                             &mut c,
                             ldc,
-                            &mut s,
+                            &mut vec![Vec::new(); slots],
                             &Threads(threads),
                         )
                         .unwrap();

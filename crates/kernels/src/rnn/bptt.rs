@@ -495,9 +495,33 @@ fn run_dir_forward(
         }
         let a = &mut act[tt * n * s..(tt + 1) * n * s];
         if gru {
-            sgemm_packed_par(n, 0..gh, 1.0, hc, hs, &pk, 0.0, rb, gh, gemm, par)?;
+            sgemm_packed_par(
+                n,
+                0..gh,
+                1.0,
+                hc,
+                hs,
+                &pk,
+                0.0,
+                rb,
+                gh,
+                core::slice::from_mut(gemm),
+                par,
+            )?;
         } else {
-            sgemm_packed_par(n, 0..gh, 1.0, hc, hs, &pk, 1.0, a, s, gemm, par)?;
+            sgemm_packed_par(
+                n,
+                0..gh,
+                1.0,
+                hc,
+                hs,
+                &pk,
+                1.0,
+                a,
+                s,
+                core::slice::from_mut(gemm),
+                par,
+            )?;
         }
         for b in 0..n {
             let arow = &mut a[b * s..(b + 1) * s];
@@ -530,7 +554,19 @@ fn run_dir_forward(
         }
         if let (Some(pp), Some(pkr)) = (proj, &pkr) {
             let hf = &hfull[cblock];
-            sgemm_packed_par(n, 0..pp, 1.0, hf, h, pkr, 0.0, rb, pp, gemm, par)?;
+            sgemm_packed_par(
+                n,
+                0..pp,
+                1.0,
+                hf,
+                h,
+                pkr,
+                0.0,
+                rb,
+                pp,
+                core::slice::from_mut(gemm),
+                par,
+            )?;
             for b in 0..n {
                 if active(valid, b, tt) {
                     hc[b * hs..(b + 1) * hs].copy_from_slice(&rb[b * hs..(b + 1) * hs]);
@@ -807,7 +843,19 @@ fn run_dir_backward(
         // With a projection, dh is dr: h's gradient is dr W_hr (zero rows stay zero).
         let dht: &[f32] = if let Some(pkr) = &pkr {
             dpb[tt * n * hs..(tt + 1) * n * hs].copy_from_slice(dh);
-            sgemm_packed_par(n, 0..h, 1.0, dh, hs, pkr, 0.0, dfull, h, gemm, par)?;
+            sgemm_packed_par(
+                n,
+                0..h,
+                1.0,
+                dh,
+                hs,
+                pkr,
+                0.0,
+                dfull,
+                h,
+                core::slice::from_mut(gemm),
+                par,
+            )?;
             dfull
         } else {
             dh
@@ -846,7 +894,19 @@ fn run_dir_backward(
             }
         }
         let drt = if gru { &drb[blk] } else { &da[blk] };
-        sgemm_packed_par(n, 0..hs, 1.0, drt, gh, &pk, 1.0, dnx, hs, gemm, par)?;
+        sgemm_packed_par(
+            n,
+            0..hs,
+            1.0,
+            drt,
+            gh,
+            &pk,
+            1.0,
+            dnx,
+            hs,
+            core::slice::from_mut(gemm),
+            par,
+        )?;
         core::mem::swap(&mut dh, &mut dnx);
     }
     dh0.copy_from_slice(dh);
