@@ -84,7 +84,7 @@ describe('nn.Dense through its packed kernel', () => {
     expect(bits(d.forward(x))).not.toEqual(before);
   });
 
-  it('under autograd.record() the tape differentiates it (gradients as nd.FullyConnected gives them)', () => {
+  it('under autograd.record() too: the tape differentiates it, gradients as nd.FullyConnected gives them', () => {
     const d = new nn.Dense(3, { inUnits: 5, flatten: false });
     d.initialize();
     const x = mx.nd.random.uniform(-1, 1, [2, 4, 5]);

@@ -88,6 +88,8 @@ export class SymbolBlock extends HybridBlock {
   private readonly _executor: GraphExecutor;
   private readonly _inputNodes: number[];
   private readonly _paramNodes: [number, Parameter][];
+  /** The parameters' versions when the nodes' kernels were last valid (see `_releaseStaleKernels`). */
+  private _seenVersions: number[] = [];
 
   /**
    * `SymbolBlock(symbol, inputNames)`: `symbol` is the graph's JSON text (or its parsed form);
@@ -232,8 +234,24 @@ export class SymbolBlock extends HybridBlock {
     });
     if (this._paramNodes.some(([, p]) => !p.isInitialized && p.isDeferred)) this._finishDeferred(bound);
     for (const [i, p] of this._paramNodes) bound[i] = p._live();
+    this._releaseStaleKernels();
     const outs = this._executor.run(bound);
     return outs.length === 1 ? (outs[0] as NDArray) : outs;
+  }
+
+  /**
+   * The nodes' packed kernels hold copies of the parameters they were built from. An optimizer
+   * step changes a parameter's array in place (only its `version` moves), so on any version
+   * change since the last call they are released and rebuilt from the current arrays.
+   */
+  private _releaseStaleKernels(): void {
+    const seen = this._seenVersions;
+    const nodes = this._paramNodes;
+    let stale = seen.length !== nodes.length;
+    for (let k = 0; !stale && k < nodes.length; k++) stale = seen[k] !== (nodes[k] as [number, Parameter])[1].version;
+    if (!stale) return;
+    this._executor.dispose();
+    this._seenVersions = nodes.map(([, p]) => p.version);
   }
 
   /**

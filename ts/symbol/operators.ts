@@ -3,13 +3,15 @@
 // package's `mx.nd` implementations, so each operator has one implementation.
 // Names and attributes: MXNet 1.9.1's registrations (src/operator/**, NNVM_REGISTER_OP).
 
+import { DenseKernel } from '../backend/dense.js';
 import * as nd from '../ndarray/index.js';
 import { NDArray, shapeSize, shapeStr } from '../ndarray/ndarray.js';
 import { broadcastShape } from '../ndarray/ops/broadcast.js';
 import { reshapeShape } from '../ndarray/ops/shape.js';
+import { fullyConnected, type PackedFullyConnected } from '../ndarray/ops.js';
 import { ValueError } from '../util/errors.js';
 import { foreachOp } from './control_flow.js';
-import { isKnown, type OpFactory, type PreparedOp, type PShape, type ShapeIO } from './op.js';
+import { type ForwardContext, isKnown, type OpFactory, type PreparedOp, type PShape, type ShapeIO } from './op.js';
 import { rnnOp } from './rnn_op.js';
 
 type Forward = PreparedOp['forward'];
@@ -117,7 +119,43 @@ function likeOp(value: number): OpFactory {
   };
 }
 
-const fullyConnected: OpFactory = (r) => {
+/**
+ * A FullyConnected node's weight and bias packed in wasm memory, rebuilt when they are other
+ * arrays than on the last call. A SymbolBlock binds its parameters' own arrays, which an
+ * optimizer step changes in place: SymbolBlock._releaseStaleKernels then releases the slot.
+ */
+class DenseSlot {
+  weight: NDArray | null = null;
+  bias: NDArray | null = null;
+  kernel: DenseKernel | null = null;
+  dispose(): void {
+    this.kernel?.dispose();
+    this.kernel = null;
+  }
+}
+
+/** The node's packed product of `w` and `b`, or null for operands FullyConnected refuses. */
+function packedFor(ctx: ForwardContext, w: NDArray, b: NDArray | null): PackedFullyConnected | null {
+  // Malformed operands are left to FullyConnected's checks (they name the problem).
+  if (w.ndim !== 2 || (b !== null && b.size !== w.shape[0])) return null;
+  let s = ctx.slot.value;
+  if (!(s instanceof DenseSlot)) {
+    s?.dispose();
+    s = new DenseSlot();
+    ctx.slot.value = s;
+  }
+  const slot = s as DenseSlot;
+  if (slot.kernel === null || slot.kernel.released || slot.weight !== w || slot.bias !== b) {
+    slot.dispose();
+    slot.kernel = new DenseKernel(w.shape[0] as number, w.shape[1] as number, w.data, b?.data ?? null);
+    slot.weight = w;
+    slot.bias = b;
+  }
+  const k = slot.kernel;
+  return (x, m) => k.forward(x, m);
+}
+
+const fullyConnectedOp: OpFactory = (r) => {
   const numHidden = r.int('num_hidden');
   const noBias = r.bool('no_bias', false);
   const flatten = r.bool('flatten', true);
@@ -140,16 +178,17 @@ const fullyConnected: OpFactory = (r) => {
       io.setIn(1, [numHidden, inner]);
       if (!noBias) io.setIn(2, [numHidden]);
     },
-    (ins) => [
-      nd.FullyConnected(
-        ins[0] as NDArray,
-        ins[1] as NDArray,
-        noBias ? null : (ins[2] as NDArray),
+    (ins, ctx) => {
+      const o = {
+        data: ins[0],
+        weight: ins[1] as NDArray,
+        bias: noBias ? null : (ins[2] as NDArray),
         numHidden,
         noBias,
         flatten,
-      ),
-    ],
+      };
+      return [fullyConnected(o, packedFor(ctx, o.weight, o.bias))];
+    },
   );
 };
 
@@ -608,7 +647,7 @@ const identity = unaryOp((x) => x);
 export const OPERATORS: ReadonlyMap<string, OpFactory> = new Map<string, OpFactory>([
   ['RNN', rnnOp],
   ['_foreach', foreachOp],
-  ['FullyConnected', fullyConnected],
+  ['FullyConnected', fullyConnectedOp],
   ['Embedding', embedding],
   ['Activation', activation],
   ['LeakyReLU', leakyRelu],

@@ -1,6 +1,5 @@
 // nn.Sequential, HybridSequential, Dense, Dropout, Embedding (gluon/nn/basic_layers.py).
 
-import { isRecording } from '../../autograd/tape.js';
 import { DenseKernel } from '../../backend/dense.js';
 import type { InitLike } from '../../init/initializer.js';
 import * as nd from '../../ndarray/index.js';
@@ -269,10 +268,10 @@ export class Dense extends HybridBlock {
       flatten: this._flatten,
     };
     // Imperatively, the weight stays packed in wasm memory between calls (a decoder applied
-    // token by token would otherwise copy and pack all of it on every call); under
-    // autograd.record() nd's operator runs, whose backward the tape keeps.
+    // token by token would otherwise copy and pack all of it on every call). Under
+    // autograd.record() too: the tape keeps FullyConnected's backward either way.
     const out =
-      F === nd && !isRecording()
+      F === nd
         ? fullyConnected(o, this._packed(o.weight, o.bias))
         : F.FullyConnected(o.data, o.weight, o.bias, o.numHidden, o.noBias, o.flatten);
     return this.act ? (this.act.forward(out) as NDArray) : out;
