@@ -108,8 +108,8 @@ export async function runGemmBench(threads = 2) {
   return { peak: p, rows, bandwidth, overhead };
 }
 
-/** A word-level language model's output layer: hidden 256 to a vocabulary of 10,000. */
-const DECODER = { units: 10000, inUnits: 256 };
+/** A word-level language model's output layer: the peer harness's stream_decoder. */
+const DECODER = { units: CONFIGS.stream_decoder.V, inUnits: CONFIGS.stream_decoder.C };
 
 /**
  * One token through the decoder, batch 1, on 1..maxThreads threads: `nn.Dense` (its weight

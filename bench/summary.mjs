@@ -33,6 +33,13 @@ const TARGETS = [
   ['large_lstm', 'gluon-2t', 'gluon-1t', 1.85],
 ];
 
+/** Measured for the record, not issue targets: a decoder (Dense over a vocabulary) per token. */
+const RECORDED = [
+  ['stream_decoder', 'gluon-1t', 'ort-web-1t'],
+  ['stream_decoder', 'gluon-1t', 'tfjs-wasm'],
+  ['stream_decoder', 'gluon-2t', 'gluon-1t'],
+];
+
 /** Minimum fraction of the measured peak, per config, single thread. */
 const PEAK_TARGETS = { small_lstm: 0.55, medium_lstm: 0.85, large_lstm: 0.85, medium_gru: 0.85, medium_rnn: 0.85 };
 /**
@@ -86,6 +93,10 @@ export function summarize(result, probes) {
       s === null ? 'not measured' : s >= goal ? 'met' : `missed by ${(((goal - s) / goal) * 100).toFixed(0)}%`;
     lines.push(`| ${c}: ${sys} vs ${base} | ${s === null ? '-' : `${s.toFixed(2)}x`} | >= ${goal}x | ${verdict} |`);
   }
+  for (const [c, sys, base] of RECORDED) {
+    const s = result.configs[c] ? speedup(result.configs[c], sys, base) : null;
+    if (s !== null) lines.push(`| ${c}: ${sys} vs ${base} (not a goal) | ${s.toFixed(2)}x | | |`);
+  }
   for (const [c, goal] of Object.entries(PEAK_TARGETS)) {
     const s = result.configs[c]?.systems['gluon-1t'];
     if (!s?.gflops) continue;
@@ -94,14 +105,17 @@ export function summarize(result, probes) {
       `| ${c}: gluon-1t fraction of peak | ${f.toFixed(2)} | >= ${goal} | ${verdict(f >= goal, (goal - f).toFixed(2))} |`,
     );
   }
-  for (const b of probes.bandwidth.filter((p) => BOUND_CONFIGS.includes(p.name))) {
+  for (const b of probes.bandwidth.filter((p) => BOUND_CONFIGS.includes(p.name) || p.name === 'stream_decoder')) {
     const cfg = result.configs[b.name];
     const s = cfg?.systems['gluon-1t'];
     if (!s?.medianMs) continue;
     const us = s.usPerToken;
     const r = us / b.boundUs;
+    const what = `${b.name}: gluon-1t us/token over weight bytes / ${b.gbs.toFixed(1)} GB/s (${b.boundUs.toFixed(1)} us)`;
     lines.push(
-      `| ${b.name}: gluon-1t us/token over weight bytes / ${b.gbs.toFixed(1)} GB/s (${b.boundUs.toFixed(1)} us) | ${r.toFixed(2)} | <= ${BOUND_SLACK} | ${verdict(r <= BOUND_SLACK, `${((r / BOUND_SLACK - 1) * 100).toFixed(0)}%`)} |`,
+      BOUND_CONFIGS.includes(b.name)
+        ? `| ${what} | ${r.toFixed(2)} | <= ${BOUND_SLACK} | ${verdict(r <= BOUND_SLACK, `${((r / BOUND_SLACK - 1) * 100).toFixed(0)}%`)} |`
+        : `| ${what} (not a goal) | ${r.toFixed(2)} | | |`,
     );
   }
   const o = probes.overhead;

@@ -174,7 +174,8 @@ async function runConfig(name, opt, failures) {
   const { maxRef, limit } = toleranceOf(ref);
   const per = {};
   const workers = {};
-  for (const s of opt.systems.filter((x) => cfg.stream || !STREAM_ONLY.has(x))) {
+  // gluon-fwd-1t differs only in its recurrent layers' token loop: a decoder runs the same calls
+  for (const s of opt.systems.filter((x) => (cfg.stream && cfg.mode !== 'dense') || !STREAM_ONLY.has(x))) {
     const w = new Worker(s);
     const r = await w.ready;
     if (!r.ready) {
@@ -332,7 +333,7 @@ export function report(result) {
   for (const [name, R] of Object.entries(result.configs)) {
     const st = !!R.cfg.stream;
     L.push(
-      `## ${name} (${R.cfg.mode}, H ${R.cfg.H}, ${R.cfg.layers} layer(s)${R.cfg.bidir ? ', bidirectional' : ''}, ` +
+      `## ${name} (${R.cfg.mode === 'dense' ? `dense, V ${R.cfg.V}` : `${R.cfg.mode}, H ${R.cfg.H}, ${R.cfg.layers} layer(s)`}${R.cfg.bidir ? ', bidirectional' : ''}, ` +
         `T ${R.cfg.T}, N ${R.cfg.N}, C ${R.cfg.C}${st ? ', token by token' : ''}; ${f(R.gflopPerCall, 4)} GFLOP per call; ` +
         `other processes kept ${f(R.otherCores)} cores busy)`,
       '',

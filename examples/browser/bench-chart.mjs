@@ -9,7 +9,8 @@ const BAD = '#a11';
 
 const fixed = (x, d) => (Number.isFinite(x) ? x.toFixed(d) : '–');
 const ms = (x) => (!Number.isFinite(x) ? '–' : x < 1 ? x.toFixed(3) : x < 100 ? x.toFixed(2) : x.toFixed(0));
-const shape = (c) => `${c.mode} H${c.H} L${c.layers}${c.bidir ? ' bi' : ''} T${c.T} N${c.N} C${c.C}`;
+const shape = (c) =>
+  `${c.mode === 'dense' ? `dense V${c.V}` : `${c.mode} H${c.H} L${c.layers}`}${c.bidir ? ' bi' : ''} T${c.T} N${c.N} C${c.C}`;
 
 /** One line of a bar's label: GFLOP/s, ms (and µs per token), the time ratio to this package, accuracy. */
 function barLabel(r, stream, baseline) {

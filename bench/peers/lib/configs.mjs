@@ -10,6 +10,8 @@ export const STATE_COUNT = { lstm: 2, gru: 1, rnn_tanh: 1 };
 // Input (T, N, C) in TNC layout; `layers` stacked layers of H units, two directions when
 // `bidir`; output (T, N, D*H). `stream`: token by token, one runtime call per step with the
 // states fed back (T steps of a batch of N), from zero states in every timed call.
+// `mode: 'dense'`: a language model's output layer (Gluon nn.Dense, ONNX Gemm) applied token by
+// token: V units over C features, T calls of a batch of N, no states; output (T, N, V).
 export const CONFIGS = {
   small_lstm: { mode: 'lstm', H: 128, layers: 1, T: 32, N: 1, C: 64, bidir: false },
   medium_lstm: { mode: 'lstm', H: 256, layers: 2, T: 64, N: 16, C: 128, bidir: false },
@@ -20,6 +22,7 @@ export const CONFIGS = {
   stream_lstm: { mode: 'lstm', H: 256, layers: 2, T: 64, N: 1, C: 128, bidir: false, stream: true },
   stream_gru: { mode: 'gru', H: 256, layers: 2, T: 64, N: 1, C: 128, bidir: false, stream: true },
   stream_lstm_small: { mode: 'lstm', H: 128, layers: 1, T: 64, N: 1, C: 64, bidir: false, stream: true },
+  stream_decoder: { mode: 'dense', V: 10000, T: 64, N: 1, C: 256, stream: true },
 };
 
 export const SEED = 20261206;
@@ -31,6 +34,7 @@ export const layerInput = (cfg, l) => (l === 0 ? cfg.C : dirs(cfg) * cfg.H);
 
 /** Multiply-adds x 2 of every GEMM in one forward call (the pointwise gate math not counted). */
 export function flopsPerCall(cfg) {
+  if (cfg.mode === 'dense') return cfg.T * 2 * cfg.N * cfg.C * cfg.V;
   let f = 0;
   for (let l = 0; l < cfg.layers; l++) {
     f += dirs(cfg) * cfg.T * 2 * cfg.N * (layerInput(cfg, l) + cfg.H) * GATES[cfg.mode] * cfg.H;
@@ -40,6 +44,7 @@ export function flopsPerCall(cfg) {
 
 /** Float32 bytes of all weights and biases: what a token-by-token step reads once per token. */
 export function weightBytes(cfg) {
+  if (cfg.mode === 'dense') return 4 * cfg.V * (cfg.C + 1);
   let b = 0;
   for (let l = 0; l < cfg.layers; l++) {
     b += dirs(cfg) * 4 * GATES[cfg.mode] * cfg.H * (layerInput(cfg, l) + cfg.H + 2);
@@ -71,7 +76,7 @@ function fill(next, n, scale) {
 }
 
 /**
- * Weights in MXNet Gluon's own layout (what `rnn.LSTM/GRU/RNN` hold and save):
+ * Weights in MXNet Gluon's own layout (a 'dense' config: `weights` = { weight (V, C), bias (V) }) (what `rnn.LSTM/GRU/RNN` hold and save):
  * `weights[l][d]` = { i2h_weight (G*H, C_l), h2h_weight (G*H, H), i2h_bias (G*H), h2h_bias (G*H) },
  * uniform in ±1/sqrt(H) (PyTorch's and Keras' default scale); input x uniform in ±1.
  */
@@ -79,6 +84,12 @@ export function makeData(name) {
   const cfg = CONFIGS[name];
   if (!cfg) throw new Error(`unknown config ${name} (${Object.keys(CONFIGS).join(', ')})`);
   const next = uniformSource(SEED + Object.keys(CONFIGS).indexOf(name));
+  if (cfg.mode === 'dense') {
+    // weight (V, C) as nn.Dense holds it, bias (V); both uniform in ±1/sqrt(C)
+    const k = 1 / Math.sqrt(cfg.C);
+    const weights = { weight: fill(next, cfg.V * cfg.C, k), bias: fill(next, cfg.V, k) };
+    return { name, cfg, weights, x: fill(next, cfg.T * cfg.N * cfg.C, 1) };
+  }
   const G = GATES[cfg.mode];
   const k = 1 / Math.sqrt(cfg.H);
   const weights = [];
@@ -107,10 +118,11 @@ export function stepInputs({ cfg, x }) {
 /**
  * What a system returns for the accuracy check. Whole-sequence configs: the output (T, N, D*H).
  * Streaming configs: every step's output (T, N, H), then h_n of each layer (N, H) and, for LSTM,
- * c_n of each layer: the states after the last step must be right too.
+ * c_n of each layer: the states after the last step must be right too. A 'dense' config: the
+ * logits of every call (T, N, V).
  */
 export function checkedOutput(cfg, y, hPerLayer = [], cPerLayer = []) {
-  if (!cfg.stream) return y;
+  if (!cfg.stream || cfg.mode === 'dense') return y;
   const parts = [y, ...hPerLayer, ...(STATE_COUNT[cfg.mode] === 2 ? cPerLayer : [])];
   const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
   let o = 0;

@@ -237,3 +237,14 @@ export function stepModel({ cfg, weights }) {
   }
   return model({ nodes, inits, inputs, outputs });
 }
+
+/** A 'dense' config's layer: X (N, C) -> Y (N, V) = X W^T + B, one Gemm with W kept (V, C). */
+export function decoderModel({ cfg, weights }) {
+  const { N, C, V } = cfg;
+  return model({
+    nodes: [node('Gemm', ['X', 'W', 'B'], ['Y'], { transB: 1 })],
+    inits: [initializer('W', [V, C], weights.weight), initializer('B', [V], weights.bias)],
+    inputs: [floatValue('X', [N, C])],
+    outputs: [floatValue('Y', [N, V])],
+  });
+}

@@ -6,7 +6,8 @@
 //         h' = (1 - z) n + z h                    (reset applied after the h2h product)
 //   RNN   h' = tanh(W x + b_i + U h + b_h)
 // Bidirectional layers run the second direction from t = T-1 down and concatenate [fwd, bwd].
-// Streaming configs are checked against the same whole-sequence pass plus its final states.
+// Streaming configs are checked against the same whole-sequence pass plus its final states; a
+// 'dense' config (a decoder) against x W^T + b.
 import { dirs, GATES, layerInput } from './configs.mjs';
 
 const sigmoid = (v) => 1 / (1 + Math.exp(-v));
@@ -104,8 +105,24 @@ export function referenceForward({ cfg, weights, x }) {
   return { y: xin, h: hs, c: cs };
 }
 
+/** A 'dense' config's logits (T*N rows of V): x W^T + b. */
+function referenceDense({ cfg, weights, x }) {
+  const { V, C } = cfg;
+  const rows = cfg.T * cfg.N;
+  const y = new Float64Array(rows * V);
+  for (let r = 0; r < rows; r++) {
+    for (let v = 0; v < V; v++) {
+      let s = weights.bias[v];
+      for (let k = 0; k < C; k++) s += x[r * C + k] * weights.weight[v * C + k];
+      y[r * V + v] = s;
+    }
+  }
+  return y;
+}
+
 /** The reference in the shape `checkedOutput` gives a system's result. */
 export function referenceChecked(data) {
+  if (data.cfg.mode === 'dense') return referenceDense(data);
   const { y, h, c } = referenceForward(data);
   if (!data.cfg.stream) return y;
   const parts = [y, ...h, ...(data.cfg.mode === 'lstm' ? c : [])];

@@ -56,6 +56,7 @@ function setWeights(mx, net, { cfg, weights }) {
 
 function build(mx, data, perToken) {
   const { cfg } = data;
+  if (cfg.mode === 'dense') return decoder(mx, data);
   const opts = { numLayers: cfg.layers, bidirectional: cfg.bidir, layout: 'TNC', inputSize: cfg.C, prefix: 'p_' };
   if (cfg.mode === 'rnn_tanh') opts.activation = 'tanh'; // Gluon's RNN defaults to relu
   const net = new mx.gluon.rnn[LAYERS[cfg.mode]](cfg.H, opts);
@@ -125,5 +126,28 @@ function forwardPerToken(mx, net, data) {
     },
     checked: () => checkedStates(cfg, ys, states),
     free() {},
+  };
+}
+
+/**
+ * A 'dense' config: nn.Dense(V) over C features, as a language model applies its output layer
+ * to each token: `net.forward(mx.nd.array(x_t)).toFloat32Array()`.
+ */
+function decoder(mx, data) {
+  const { cfg, weights } = data;
+  const { V, C, T, N } = cfg;
+  const net = new mx.gluon.nn.Dense(V, { inUnits: C, flatten: false, prefix: 'p_' });
+  net.initialize();
+  net.weight.setData(mx.nd.array(weights.weight, [V, C]));
+  net.bias.setData(mx.nd.array(weights.bias, [V]));
+  const xs = stepInputs(data);
+  const ys = new Float32Array(T * N * V);
+  return {
+    run() {
+      for (let t = 0; t < T; t++) ys.set(net.forward(mx.nd.array(xs[t], [N, C])).toFloat32Array(), t * N * V);
+      return ys;
+    },
+    checked: () => ys,
+    free: () => net.dispose(),
   };
 }

@@ -5,7 +5,7 @@
 // reading Y. Streaming: a one-step model whose state outputs feed the next run's state inputs.
 // Browser-safe: the benchmark page (examples/browser/bench.mjs) passes the module it loaded.
 import { checkedOutput, stepInputs } from '../lib/configs.mjs';
-import { sequenceModel, stepModel, stepStateNames } from '../lib/onnx.mjs';
+import { decoderModel, sequenceModel, stepModel, stepStateNames } from '../lib/onnx.mjs';
 
 /** ONNX Runtime Web on `threads` wasm threads; `ort`: the loaded module (default: import it, in Node). */
 export async function ortWebSystem(threads, ort) {
@@ -19,7 +19,8 @@ export async function ortWebSystem(threads, ort) {
 
 async function build(ort, data) {
   const { cfg } = data;
-  const bytes = cfg.stream ? stepModel(data) : sequenceModel(data);
+  const dense = cfg.mode === 'dense';
+  const bytes = dense ? decoderModel(data) : cfg.stream ? stepModel(data) : sequenceModel(data);
   const session = await ort.InferenceSession.create(bytes, {
     executionProviders: ['wasm'],
     graphOptimizationLevel: 'all',
@@ -27,7 +28,11 @@ async function build(ort, data) {
   });
   // what the runtime settled on once its wasm module started (it falls back to 1 thread when it must)
   const effective = { numThreads: ort.env.wasm.numThreads, modelBytes: bytes.length };
-  const model = cfg.stream ? streaming(ort, session, data) : sequence(ort, session, data);
+  const model = dense
+    ? decoder(ort, session, data)
+    : cfg.stream
+      ? streaming(ort, session, data)
+      : sequence(ort, session, data);
   return { ...model, effective, free: () => session.release() };
 }
 
@@ -71,5 +76,22 @@ function streaming(ort, session, data) {
       const c = S === 2 ? Array.from({ length: layers }, (_, l) => states[l * S + 1].data) : [];
       return checkedOutput(cfg, ys, h, c);
     },
+  };
+}
+
+/** A 'dense' config: one Gemm run per token, its logits read back. */
+function decoder(ort, session, data) {
+  const { T, N, C, V } = data.cfg;
+  const xs = stepInputs(data);
+  const ys = new Float32Array(T * N * V);
+  return {
+    async run() {
+      for (let t = 0; t < T; t++) {
+        const out = await session.run({ X: new ort.Tensor('float32', xs[t], [N, C]) });
+        ys.set(out.Y.data, t * N * V);
+      }
+      return ys;
+    },
+    checked: () => ys,
   };
 }
