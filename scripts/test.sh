@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 . scripts/toolchain.sh
 step "cargo test (host: scalar references vs emulated-SIMD kernels)"
 cargo test --workspace --release --quiet
+step "cargo test (host: the FMA builds' 5-row register tile)"
+cargo test -p gluon-kernels --release --quiet --features wide-tile
 # The runtime and browser suites load dist/: make sure it is current (seconds when it is).
 step "build (npm run build)"
 npm run build --silent

@@ -4,7 +4,7 @@
 
 use core::ops::Range;
 
-use super::micro::{kernel_f32_4x8, kernel_f32_rows, kernel_f32_rows_block, PanelDst};
+use super::micro::{kernel_f32_rows, kernel_f32_rows_block, kernel_f32_tile, PanelDst};
 use super::pack::{pack_a, pack_b, MatRef};
 use super::params::{KC, MC, MR, NC, NR};
 use crate::alloc::{line_aligned, LINE};
@@ -58,7 +58,7 @@ pub(crate) unsafe fn tile(
         // SAFETY: panel lengths and the C extent are asserted just above; exclusivity of
         // the window is the caller's contract.
         unsafe {
-            kernel_f32_4x8(
+            kernel_f32_tile(
                 kc,
                 alpha,
                 a_panel.as_ptr(),
@@ -74,7 +74,7 @@ pub(crate) unsafe fn tile(
     let mut t = [0.0f32; MR * NR];
     // SAFETY: `t` is exactly one MR x NR tile with ldc = NR; panels asserted above.
     unsafe {
-        kernel_f32_4x8(
+        kernel_f32_tile(
             kc,
             alpha,
             a_panel.as_ptr(),
@@ -100,7 +100,7 @@ pub(crate) unsafe fn tile(
 /// B panels one rows-kernel call takes for `rows` rows: at most 8 accumulators
 /// (`rows * panels * 2`).
 fn panels_per_call(rows: usize) -> usize {
-    [0, 4, 2, 1, 1][rows]
+    [0, 4, 2, 1, 1, 1][rows]
 }
 
 /// The rows kernels' destination for a `rows` x NR tile at `off` (row stride `ldc`) of `c2`
@@ -192,7 +192,8 @@ pub(crate) unsafe fn tile_rows(
                     kernel_f32_rows::<2, 2>(kc, rsb, alpha, a, [bs[0], bs[1]], [dsts[0], dsts[1]])
                 }
                 (3, _) => kernel_f32_rows::<3, 1>(kc, rsb, alpha, a, [bs[0]], [dsts[0]]),
-                _ => kernel_f32_rows::<4, 1>(kc, rsb, alpha, a, [bs[0]], [dsts[0]]),
+                (4, _) => kernel_f32_rows::<4, 1>(kc, rsb, alpha, a, [bs[0]], [dsts[0]]),
+                _ => kernel_f32_rows::<5, 1>(kc, rsb, alpha, a, [bs[0]], [dsts[0]]),
             }
         }
     }
@@ -291,7 +292,7 @@ pub(crate) unsafe fn macro_kernel(
             continue;
         }
         // Batch the tail rows of up to 4 panels: a 1-row tile alone would waste 3/4 of
-        // the 4x8 kernel on padding (the m = 1 GEMV case).
+        // the full-tile kernel on padding (the m = 1 GEMV case).
         tail_panels[n_tail] = jp;
         n_tail += 1;
         if n_tail == tail_panels.len() {
@@ -377,7 +378,7 @@ pub(crate) unsafe fn tile_full_raw(
     // SAFETY: A, B and the C window are bounds-checked above; exclusivity of the window
     // is the caller's contract.
     unsafe {
-        kernel_f32_4x8(
+        kernel_f32_tile(
             kc,
             alpha,
             a_panel.as_ptr(),
@@ -454,7 +455,8 @@ pub(crate) unsafe fn tile_rows_block(
                 (2, 1) => kernel_f32_rows_block::<2, 1>(kc, rsb, alpha, a, bb, [pd[0]]),
                 (2, _) => kernel_f32_rows_block::<2, 2>(kc, rsb, alpha, a, bb, [pd[0], pd[1]]),
                 (3, _) => kernel_f32_rows_block::<3, 1>(kc, rsb, alpha, a, bb, [pd[0]]),
-                _ => kernel_f32_rows_block::<4, 1>(kc, rsb, alpha, a, bb, [pd[0]]),
+                (4, _) => kernel_f32_rows_block::<4, 1>(kc, rsb, alpha, a, bb, [pd[0]]),
+                _ => kernel_f32_rows_block::<5, 1>(kc, rsb, alpha, a, bb, [pd[0]]),
             }
         }
     }

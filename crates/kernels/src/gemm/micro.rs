@@ -1,4 +1,4 @@
-//! The MR x NR register-tile microkernel, written once over `F32x4` (real SIMD on wasm,
+//! The MR x NR register-tile microkernel (5 x 8 with FMA, 4 x 8 without: `params::MR`), written once over `F32x4` (real SIMD on wasm,
 //! emulated on the host). Both operands are packed; the tile is always full — partial
 //! tiles go through `loops::edge_tile`, which calls this kernel on a scratch tile.
 
@@ -16,9 +16,21 @@ use crate::simd::F32x4;
 /// `b[p * rsb + j]` for `p < k`, `j < NR` (`rsb = NR` for a packed panel; the RNN step's
 /// block rows use `G * NR`), and `c` writable (and readable if `beta != 0`) at
 /// `c[i * ldc + j]` for `i < MR`, `j < NR`.
-#[inline(always)]
+// Inlined into `macro_kernel`, V8 schedules all of a k step's loads
+// ahead of its FMAs, and the 5-row tile's 17 live vectors spill an accumulator (its x64 has a
+// stack round trip per k step: SGEMM 35 against 44 GF/s). Compiled as a function of its own
+// it interleaves them and does not; the call is one per tile and KC slice. The 4-row tile of
+// the plain builds stays inlined, as measured before.
+#[cfg_attr(
+    any(target_feature = "relaxed-simd", feature = "wide-tile"),
+    inline(never)
+)]
+#[cfg_attr(
+    not(any(target_feature = "relaxed-simd", feature = "wide-tile")),
+    inline(always)
+)]
 #[allow(clippy::too_many_arguments)]
-pub unsafe fn kernel_f32_4x8(
+pub unsafe fn kernel_f32_tile(
     k: usize,
     alpha: f32,
     a: *const f32,
@@ -73,9 +85,9 @@ pub struct PanelDst {
 
 /// Partial-height tiles without padding work: `R <= MR` rows of a packed A panel against
 /// `P` B panels at once (`R * P * 2 <= 8` accumulators), each panel with its own C and
-/// beta. With one row (batch 1, the common inference case) the 4x8 kernel would spend 3/4
+/// beta. With one row (batch 1, the common inference case) the MR x 8 kernel would spend most
 /// of its multiplies on padding; here 1 x 4 panels keeps 8 chains busy instead.
-/// Per element the arithmetic equals [`kernel_f32_4x8`]'s (k-order sum, `ab * alpha + c *
+/// Per element the arithmetic equals [`kernel_f32_tile`]'s (k-order sum, `ab * alpha + c *
 /// beta`).
 ///
 /// # Safety
@@ -122,7 +134,7 @@ pub unsafe fn kernel_f32_rows<const R: usize, const P: usize>(
 /// columns `p * NR..p * NR + NR` of rows `b[kk * rsb..]`. All B loads of a k step then use
 /// one pointer plus constant offsets (the RNN step's gate panels of one unit block; with
 /// separate panel pointers every load needs its own address add, which bounds the batch-1
-/// GEMV). Per element the arithmetic equals [`kernel_f32_4x8`]'s.
+/// GEMV). Per element the arithmetic equals [`kernel_f32_tile`]'s.
 ///
 /// # Safety
 /// `a` readable for `k * MR` f32 (rows `0..R` used), `b` at `kk * rsb + j` for `kk < k`,

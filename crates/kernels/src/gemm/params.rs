@@ -1,10 +1,17 @@
 //! GEMM blocking parameters (BLIS names). Tuned for wasm SIMD128 under V8 on x64, which has
-//! 16 xmm registers: a 12-chain multiply-add loop reaches the peak, 16 chains spill.
+//! 16 xmm registers (15 allocatable): 16 accumulator chains spill.
 
-/// Rows of the register tile (LOOP 1 step). MR x NR = 4 x 8 keeps 8 accumulators, 2 B
-/// vectors and 1 broadcast A value live: 11 of 16 registers, no spills, and 8 independent
-/// add chains, enough to cover the add latency.
-pub const MR: usize = 4;
+/// Rows of the register tile (LOOP 1 step). With FMA (`+relaxed-simd` builds) 5: 10
+/// accumulator chains, 2 more than FMA latency (4) x ports (2) need, and 10 + 2 B vectors + 1
+/// broadcast = 13 of V8's 15 allocatable xmm registers; SGEMM and the fused layers at N >= 16
+/// ran 4-8% faster than with 4 (docs/performance-log.md, session 10). With separate mul and add
+/// (plain SIMD128) 4: 8 chains cover the add latency, and 5 rows measured 13% slower. The
+/// `wide-tile` feature gives the host's tests the FMA builds' tile.
+pub const MR: usize = if cfg!(any(target_feature = "relaxed-simd", feature = "wide-tile")) {
+    5
+} else {
+    4
+};
 
 /// Columns of the register tile (LOOP 2 step): two `F32x4`.
 pub const NR: usize = 8;
@@ -13,11 +20,11 @@ pub const NR: usize = 8;
 /// LOOP 1 walks the rows of the A block over it.
 pub const KC: usize = 512;
 
-/// Rows of A packed at a time (LOOP 3 step). The MC x KC block (128 KiB) lives in L2.
+/// Rows of A packed at a time (LOOP 3 step). The MC x KC block (120-128 KiB) lives in L2.
 /// Deeper and narrower than the 256 x 128 it replaced, with the same block size: SGEMM
 /// 1024^3 ran 12-15% faster, the large LSTM layer 5-7% (same-process A/B of the wasm builds,
-/// plain and relaxed; docs/performance-log.md).
-pub const MC: usize = 64;
+/// plain and relaxed; docs/performance-log.md). A multiple of MR.
+pub const MC: usize = if MR == 5 { 60 } else { 64 };
 
 /// Columns of B packed at a time (LOOP 5 step). The KC x NC block (1 MiB) lives in L2.
 pub const NC: usize = 512;

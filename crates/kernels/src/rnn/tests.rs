@@ -742,10 +742,10 @@ fn one_step_matches_first_step_of_a_sequence() {
 /// (recurrent products first, `token.rs`): both give the same bits, outputs and final
 /// states, for every mode, stacks and directions, batch 1-3, given or zero initial states,
 /// on one thread and split over two (the same bits as one), and cell steps too; shapes that
-/// cannot mirror (batch 4+, input deeper than KC) never flip.
+/// cannot mirror (batch MR+, input deeper than KC) never flip.
 #[test]
 fn mirrored_token_matches_the_plain_walk() {
-    use crate::gemm::params::KC;
+    use crate::gemm::params::{KC, MR};
     let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
     for mode in [Mode::Lstm, Mode::Gru, Mode::RnnTanh, Mode::RnnRelu] {
         for &(h, input, layers, bidir) in &[
@@ -788,7 +788,7 @@ fn mirrored_token_matches_the_plain_walk() {
                     let what =
                         format!("{mode:?} H{h} I{input} L{layers} {bidir} N{n} t{threads} {given}");
                     let (a, b, c) = (run(&mut ws), run(&mut ws), run(&mut ws));
-                    let can = n < 4 && input <= KC;
+                    let can = n < MR && input <= KC;
                     assert_eq!((a.3, b.3, c.3), (can, false, can), "{what}: walks");
                     let (a, b, c) = ((a.0, a.1, a.2), (b.0, b.1, b.2), (c.0, c.1, c.2));
                     assert!(a == b && b == c, "{what}");
