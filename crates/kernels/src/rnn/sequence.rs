@@ -324,11 +324,10 @@ pub(super) fn plan(
     Split::Serial
 }
 
-/// Part `k` of `n` rows in `parts` contiguous ranges starting at multiples of MR (computed,
-/// not collected: a steady-state call allocates nothing).
+/// Part `k` of `n` rows in `parts` contiguous ranges of (nearly) equal length (computed, not
+/// collected: a steady-state call allocates nothing).
 fn row_range(n: usize, parts: usize, k: usize) -> Range<usize> {
-    let tiles = n.div_ceil(MR);
-    (tiles * k / parts * MR).min(n)..(tiles * (k + 1) / parts * MR).min(n)
+    n * k / parts..n * (k + 1) / parts
 }
 
 /// The workspace buffers one (layer, direction) uses.
