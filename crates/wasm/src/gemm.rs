@@ -62,6 +62,19 @@ pub fn simd_peak_probe_flops(iters: usize) -> f64 {
     gluon_kernels::peak::simd_peak_probe_flops(iters)
 }
 
+/// A 5 x 8 multiply-add register tile over L1-resident panels, `passes` times (the other peak
+/// probe: the benchmark takes the faster of the two).
+#[wasm_bindgen]
+pub fn simd_tile_probe(passes: usize) -> f32 {
+    gluon_kernels::peak::tile_peak_probe(passes)
+}
+
+/// Floating-point operations `simd_tile_probe(passes)` performs.
+#[wasm_bindgen]
+pub fn simd_tile_probe_flops(passes: usize) -> f64 {
+    gluon_kernels::peak::tile_peak_probe_flops(passes)
+}
+
 /// A buffer of `floats` values to time [`BandwidthProbe::stream`] over (memory bandwidth when
 /// larger than the caches).
 #[wasm_bindgen]

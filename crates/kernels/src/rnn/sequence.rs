@@ -312,8 +312,9 @@ pub(super) fn plan(
     if threads <= 1 {
         return Split::Serial;
     }
-    // Rows split at multiples of the GEMM's row tile, so every row meets the same kernel code
-    // whatever the split (bitwise identical results).
+    // At least one row tile per part. Every kernel (full tile, rows tail) reduces an element
+    // in the same k order with the same instructions, so any split gives bitwise identical
+    // results, and `row_range` cuts equal halves.
     let row_parts = threads.min(n / MR);
     if row_parts >= 2 && step_macs.saturating_mul(t) >= par.min_parallel_macs() {
         return Split::Rows(row_parts);
