@@ -417,6 +417,8 @@ fn run_dir_forward(
     [hcur, ccur, rbuf, gemm]: [&mut Vec<f32>; 4],
     par: &dyn Parallel,
 ) -> Result<(), String> {
+    // One packing scratch: the parts past it use their thread's own.
+    let gemm = core::slice::from_mut(gemm);
     let DirIo {
         reverse,
         xin,
@@ -494,35 +496,13 @@ fn run_dir_forward(
             cprev[cblock.clone()].copy_from_slice(cc);
         }
         let a = &mut act[tt * n * s..(tt + 1) * n * s];
-        if gru {
-            sgemm_packed_par(
-                n,
-                0..gh,
-                1.0,
-                hc,
-                hs,
-                &pk,
-                0.0,
-                rb,
-                gh,
-                core::slice::from_mut(gemm),
-                par,
-            )?;
+        // GRU keeps h W_h^T apart (its reset gate scales a part of it); the others add it on.
+        let (c, beta, ldc) = if gru {
+            (&mut *rb, 0.0, gh)
         } else {
-            sgemm_packed_par(
-                n,
-                0..gh,
-                1.0,
-                hc,
-                hs,
-                &pk,
-                1.0,
-                a,
-                s,
-                core::slice::from_mut(gemm),
-                par,
-            )?;
-        }
+            (&mut *a, 1.0, s)
+        };
+        sgemm_packed_par(n, 0..gh, 1.0, hc, hs, &pk, beta, c, ldc, gemm, par)?;
         for b in 0..n {
             let arow = &mut a[b * s..(b + 1) * s];
             let (hrow, crow) = (b * hs..(b + 1) * hs, b * h..(b + 1) * h);
@@ -554,19 +534,7 @@ fn run_dir_forward(
         }
         if let (Some(pp), Some(pkr)) = (proj, &pkr) {
             let hf = &hfull[cblock];
-            sgemm_packed_par(
-                n,
-                0..pp,
-                1.0,
-                hf,
-                h,
-                pkr,
-                0.0,
-                rb,
-                pp,
-                core::slice::from_mut(gemm),
-                par,
-            )?;
+            sgemm_packed_par(n, 0..pp, 1.0, hf, h, pkr, 0.0, rb, pp, gemm, par)?;
             for b in 0..n {
                 if active(valid, b, tt) {
                     hc[b * hs..(b + 1) * hs].copy_from_slice(&rb[b * hs..(b + 1) * hs]);
@@ -789,6 +757,8 @@ fn run_dir_backward(
     [dav, drv, dpv, dhv, dnv, dcv, dfv, gemm]: [&mut Vec<f32>; 8],
     par: &dyn Parallel,
 ) -> Result<(), String> {
+    // One packing scratch: the parts past it use their thread's own.
+    let gemm = core::slice::from_mut(gemm);
     let BwdIo {
         reverse,
         xin,
@@ -843,19 +813,7 @@ fn run_dir_backward(
         // With a projection, dh is dr: h's gradient is dr W_hr (zero rows stay zero).
         let dht: &[f32] = if let Some(pkr) = &pkr {
             dpb[tt * n * hs..(tt + 1) * n * hs].copy_from_slice(dh);
-            sgemm_packed_par(
-                n,
-                0..h,
-                1.0,
-                dh,
-                hs,
-                pkr,
-                0.0,
-                dfull,
-                h,
-                core::slice::from_mut(gemm),
-                par,
-            )?;
+            sgemm_packed_par(n, 0..h, 1.0, dh, hs, pkr, 0.0, dfull, h, gemm, par)?;
             dfull
         } else {
             dh
@@ -894,19 +852,7 @@ fn run_dir_backward(
             }
         }
         let drt = if gru { &drb[blk] } else { &da[blk] };
-        sgemm_packed_par(
-            n,
-            0..hs,
-            1.0,
-            drt,
-            gh,
-            &pk,
-            1.0,
-            dnx,
-            hs,
-            core::slice::from_mut(gemm),
-            par,
-        )?;
+        sgemm_packed_par(n, 0..hs, 1.0, drt, gh, &pk, 1.0, dnx, hs, gemm, par)?;
         core::mem::swap(&mut dh, &mut dnx);
     }
     dh0.copy_from_slice(dh);
