@@ -159,6 +159,11 @@ interface DenseArgs {
 /**
  * `Dense(units, activation=null, useBias=true, flatten=true, dtype='float32',
  * weightInitializer=null, biasInitializer='zeros', inUnits=0)`: y = act(x W^T + b).
+ *
+ * Like the recurrent layers, it computes with a copy of its weight packed in wasm memory,
+ * built on the first call and rebuilt when a parameter changes, so a decoder applied token by
+ * token reads the weight once per call instead of copying it in; `dispose()` frees the copy at
+ * once (the packed-weight budget frees it otherwise).
  */
 export class Dense extends HybridBlock {
   /** The Python class name, for `toString()` and error messages. */
