@@ -171,6 +171,9 @@ fn table() -> Vec<(RnnSpec, usize, usize, bool, bool)> {
             // batches of two or more row tiles: the threaded path splits them by rows
             (17, 2, true, 5, 3, 9),
             (9, 1, false, 3, 4, 13),
+            // 8 and 12 rows: a 5-row tile with tails of 3 and 2 (the FMA builds' tile)
+            (9, 2, false, 5, 3, 8),
+            (17, 1, true, 4, 2, 12),
             // one-step calls (tokens): the input projection runs inside the step's unit
             // blocks (several blocks, rows below, at and above one row tile)
             (33, 2, true, 7, 1, 1),
