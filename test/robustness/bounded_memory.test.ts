@@ -6,7 +6,9 @@ import { runInNewContext } from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { backend } from '../../ts/backend/index.js';
 import { cacheStats } from '../../ts/backend/packed_cache.js';
+import type { Block } from '../../ts/gluon/block.js';
 import mx from '../../ts/index.js';
+import type { NDArray } from '../../ts/ndarray/ndarray.js';
 
 const BUDGET = 8 * 2 ** 20;
 
@@ -15,35 +17,28 @@ describe('bounded memory without dispose()', () => {
     await mx.ready({ threads: 1, cacheBytes: BUDGET });
   });
 
-  it('1,000 create -> forward -> drop cycles of LSTM(128, input 64): wasm memory stops growing', () => {
-    const x = mx.nd.random.uniform(-1, 1, [4, 2, 64]);
+  /** 1,000 cycles of `make()` -> initialize -> forward(x) -> drop: the wasm heap stops growing. */
+  function cyclesStayBounded(make: () => Block, x: NDArray): void {
     const memory = () => backend().heap_live_bytes();
     let atWarm = 0;
     for (let i = 0; i < 1000; i++) {
-      const l = new mx.gluon.rnn.LSTM(128, { inputSize: 64 });
-      l.initialize();
-      l.forward(x);
+      const b = make();
+      b.initialize();
+      b.forward(x);
       if (i === 300) atWarm = memory();
       expect(cacheStats().bytes).toBeLessThanOrEqual(BUDGET + 2 ** 20);
     }
     // the live heap holds at most the budget plus one kernel, and does not creep
     expect(memory()).toBeLessThanOrEqual(atWarm + 2 ** 20);
     expect(memory()).toBeLessThan(BUDGET + 4 * 2 ** 20);
+  }
+
+  it('1,000 create -> forward -> drop cycles of LSTM(128, input 64): wasm memory stops growing', () => {
+    cyclesStayBounded(() => new mx.gluon.rnn.LSTM(128, { inputSize: 64 }), mx.nd.random.uniform(-1, 1, [4, 2, 64]));
   });
 
   it('1,000 create -> forward -> drop cycles of Dense(512, inUnits 512): wasm memory stops growing', () => {
-    const x = mx.nd.random.uniform(-1, 1, [2, 512]);
-    const memory = () => backend().heap_live_bytes();
-    let atWarm = 0;
-    for (let i = 0; i < 1000; i++) {
-      const d = new mx.gluon.nn.Dense(512, { inUnits: 512 });
-      d.initialize();
-      d.forward(x);
-      if (i === 300) atWarm = memory();
-      expect(cacheStats().bytes).toBeLessThanOrEqual(BUDGET + 2 ** 20);
-    }
-    expect(memory()).toBeLessThanOrEqual(atWarm + 2 ** 20);
-    expect(memory()).toBeLessThan(BUDGET + 4 * 2 ** 20);
+    cyclesStayBounded(() => new mx.gluon.nn.Dense(512, { inUnits: 512 }), mx.nd.random.uniform(-1, 1, [2, 512]));
   });
 
   it('the JS heap stays flat too: nothing keeps dropped kernels reachable until the event loop turns', () => {
