@@ -22,8 +22,8 @@ function filled(n, seed) {
 }
 
 /**
- * GFLOP/s of the engine's SIMD multiply-add peak: the faster of the 12-chain f32x4 loop and a
- * 5 x 8 register tile over L1-resident panels (the fastest round of each; on some CPUs the
+ * GFLOP/s of the engine's SIMD multiply-add peak: the faster of the 12-chain f32x4 loop and the
+ * GEMM's register tile over L1-resident panels (the fastest round of each; on some CPUs the
  * GEMM-shaped loop is the faster, and a peak a kernel can exceed would flatter it).
  */
 export function measurePeak(rounds = 7) {
@@ -116,7 +116,12 @@ export async function runGemmBench(threads = 2) {
       `- ${b.name}: ${(b.bytes / 2 ** 20).toFixed(2)} MiB of weights per token; ${b.gbs.toFixed(1)} GB/s, so at least ${b.boundUs.toFixed(1)} us per token`,
     );
   }
-  printDecoder(measureDecoder(info.threads));
+  printDecoder(
+    measureDecoder(
+      info.threads,
+      bandwidth.find((b) => b.name === 'stream_decoder'),
+    ),
+  );
   const overhead = measureCallOverhead();
   console.log(
     `\nPer-call overhead (one token through LSTM(1) and LSTMCell(1), input 1, states fed back; median of 7 rounds of ${overhead.calls} calls): layer ${overhead.layerUs.toFixed(2)} us, cell ${overhead.cellUs.toFixed(2)} us, layer.stream() ${overhead.streamUs.toFixed(2)} us`,
@@ -130,18 +135,17 @@ const DECODER = { units: CONFIGS.stream_decoder.V, inUnits: CONFIGS.stream_decod
 /**
  * One token through the decoder, batch 1, on 1..maxThreads threads: `nn.Dense` (its weight
  * packed in wasm memory once) against `nd.FullyConnected` on the same weight (copied in and
- * packed by every call), and the bound of reading the weight once at the load bandwidth of a
- * buffer of its size. Medians of 7 rounds, the two interleaved round by round.
+ * packed by every call), and `bound`, stream_decoder's from `measureStreamBounds` (reading the
+ * weights once at the load bandwidth of a buffer of their size). Medians of 7 rounds, the two
+ * interleaved round by round.
  */
-export function measureDecoder(maxThreads) {
+export function measureDecoder(maxThreads, bound = streamBound('stream_decoder')) {
   const { units, inUnits } = DECODER;
   const dense = new mx.gluon.nn.Dense(units, { inUnits, flatten: false });
   dense.initialize();
   const w = dense.weight.data();
   const b = dense.bias.data();
   const x = mx.nd.random.uniform(-1, 1, [1, inUnits]);
-  const bytes = w.size * 4;
-  const bw = measureBandwidth(bytes / 2 ** 20);
   const rows = [];
   for (let t = 1; t <= maxThreads; t++) {
     backend().pool_set_threads(t);
@@ -159,7 +163,7 @@ export function measureDecoder(maxThreads) {
   }
   backend().pool_set_threads(maxThreads);
   dense.dispose();
-  return { ...DECODER, bytes, gbs: bw.gbs, boundUs: (bytes / (bw.gbs * 1e9)) * 1e6, rows };
+  return { ...DECODER, bytes: bound.bytes, gbs: bound.gbs, boundUs: bound.boundUs, rows };
 }
 
 function printDecoder(d) {
@@ -182,11 +186,14 @@ function printDecoder(d) {
  * the same size (same cache level) bounds a token from below, per streaming config.
  */
 export function measureStreamBounds() {
-  return STREAM_CONFIGS.map((name) => {
-    const bytes = weightBytes(CONFIGS[name]);
-    const bw = measureBandwidth(bytes / 2 ** 20);
-    return { name, bytes, ...bw, boundUs: (bytes / (bw.gbs * 1e9)) * 1e6 };
-  });
+  return STREAM_CONFIGS.map(streamBound);
+}
+
+/** One streaming config's weight bytes, the bandwidth probed over that many, and the bound. */
+function streamBound(name) {
+  const bytes = weightBytes(CONFIGS[name]);
+  const bw = measureBandwidth(bytes / 2 ** 20);
+  return { name, bytes, ...bw, boundUs: (bytes / (bw.gbs * 1e9)) * 1e6 };
 }
 
 /**

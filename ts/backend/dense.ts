@@ -13,13 +13,11 @@ const EMPTY = new Float32Array(0);
 /** A packed `FullyConnected` weight and bias in wasm memory. */
 export class DenseKernel extends Kernel<WasmDense> {
   readonly units: number;
-  readonly inUnits: number;
 
   /** `weight` (units x inUnits, row-major as MXNet stores it); `bias` (units) or null. */
   constructor(units: number, inUnits: number, weight: Float32Array, bias: Float32Array | null) {
     super();
     this.units = units;
-    this.inUnits = inUnits;
     const bytes = (weight.length + (bias?.length ?? 0)) * 4;
     // The weight is copied in, then packed beside it.
     ensureRoom('packing the Dense weight', 2 * bytes, weight.length * 4, null);

@@ -62,7 +62,7 @@ pub fn simd_peak_probe_flops(iters: usize) -> f64 {
     gluon_kernels::peak::simd_peak_probe_flops(iters)
 }
 
-/// A 5 x 8 multiply-add register tile over L1-resident panels, `passes` times (the other peak
+/// The GEMM's register tile (MR x 8) over L1-resident panels, `passes` times (the other peak
 /// probe: the benchmark takes the faster of the two).
 #[wasm_bindgen]
 pub fn simd_tile_probe(passes: usize) -> f32 {

@@ -66,8 +66,9 @@ impl PackedDense {
     }
 
     /// `out (m x units) = x (m x in_units) W^T + b`, the columns spread over `par` (bitwise
-    /// the result on one thread). The product is `sgemm`'s (the same k order and KC slices),
-    /// the bias is added after it: the bits of `sgemm(false, true, ..)` followed by `+ b`.
+    /// the result on one thread). The product is `sgemm_packed`'s, every element reduced in k
+    /// order whatever `m` (unlike `sgemm`'s few-row path, whose dot products sum in another
+    /// order), the bias added after it.
     pub fn forward(
         &mut self,
         m: usize,

@@ -17,11 +17,11 @@ use crate::simd::F32x4;
 /// `b[p * rsb + j]` for `p < k`, `j < NR` (`rsb = NR` for a packed panel; the RNN step's
 /// block rows use `G * NR`), and `c` writable (and readable if `beta != 0`) at
 /// `c[i * ldc + j]` for `i < MR`, `j < NR`.
-// Inlined into `macro_kernel`, V8 schedules all of a k step's loads
-// ahead of its FMAs, and the 5-row tile's 17 live vectors spill an accumulator (its x64 has a
-// stack round trip per k step: SGEMM 35 against 44 GF/s). Compiled as a function of its own
-// it interleaves them and does not; the call is one per tile and KC slice. The 4-row tile of
-// the plain builds stays inlined, as measured before.
+// Inlined into `macro_kernel`, V8 schedules all of a k step's loads ahead of its FMAs, and the
+// 5-row tile's 17 live vectors spill an accumulator (its x64 has a stack round trip per k step:
+// SGEMM 35 against 44 GF/s). Compiled as a function of its own it interleaves them and does
+// not; the call is one per tile and KC slice. The 4-row tile of the plain builds stays
+// inlined, as measured before.
 #[cfg_attr(
     any(target_feature = "relaxed-simd", feature = "wide-tile"),
     inline(never)
