@@ -299,6 +299,11 @@ pub(super) enum Split {
     Units(usize),
 }
 
+/// Multiply-adds per part and step above which a batch too thin for two row tiles per part
+/// splits each step by units instead (medium LSTM, N 16 on two threads: 1.05x, GRU 1.02x;
+/// a one-gate RNN's step, a quarter of LSTM's, ran 0.87x: docs/performance-log.md).
+const UNIT_SPLIT_MACS: usize = 1 << 20;
+
 pub(super) fn plan(
     par: &dyn Parallel,
     t: usize,
@@ -316,10 +321,18 @@ pub(super) fn plan(
     // in the same k order with the same instructions, so any split gives bitwise identical
     // results, and `row_range` cuts equal halves.
     let row_parts = threads.min(n / MR);
-    if row_parts >= 2 && step_macs.saturating_mul(t) >= par.min_parallel_macs() {
+    let units_ok = hp / UNITS >= 2;
+    // Parts of fewer than two row tiles run a tile and a short tail each, slower per row
+    // than one thread's tiles; a unit split keeps every part on all rows, at the price of a
+    // fork-join and an exchange of h per step, which a step of enough work repays.
+    let thin = n < 2 * MR * threads && step_macs >= threads.saturating_mul(UNIT_SPLIT_MACS);
+    if row_parts >= 2
+        && !(thin && units_ok)
+        && step_macs.saturating_mul(t) >= par.min_parallel_macs()
+    {
         return Split::Rows(row_parts);
     }
-    if step_macs >= par.min_parallel_macs() && hp / UNITS >= 2 {
+    if step_macs >= par.min_parallel_macs() && units_ok {
         return Split::Units(threads.min(hp / UNITS));
     }
     Split::Serial

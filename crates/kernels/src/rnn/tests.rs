@@ -636,6 +636,73 @@ fn parallel_is_bitwise_identical_to_serial() {
     }
 }
 
+/// A batch too thin for two row tiles per part splits each step by units once a step has
+/// enough work (`plan`), and gives bitwise the serial result.
+#[test]
+fn thin_batches_split_steps_by_units() {
+    use super::sequence::{plan, Split};
+    use crate::gemm::params::MR;
+    let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    let pool = Threads(2);
+    // H 256: a step multiplies G * 256 gate columns by 256 recurrent inputs per row.
+    let split = |g: usize, n: usize| plan(&pool, 4, n, g * 256, 256, 256);
+    assert!(
+        matches!(split(4, 3 * MR), Split::Units(2)),
+        "LSTM, 3 row tiles"
+    );
+    assert!(
+        matches!(split(4, 4 * MR), Split::Rows(2)),
+        "LSTM, 4 row tiles"
+    );
+    assert!(
+        matches!(split(1, 3 * MR), Split::Rows(2)),
+        "one-gate step: too little work"
+    );
+    for mode in [Mode::Lstm, Mode::Gru] {
+        let s = spec(mode, 256, 1, false, 3);
+        let o = Owned::random(s, 7);
+        let p = PackedRnn::new(s, &o.params()).unwrap();
+        let (t, n) = (2, 3 * MR);
+        let x = fill(t * n * 3, 3);
+        let (h0, c0, v) = (fill(n * 256, 8), fill(n * 256, 9), lengths(t, n));
+        let lstm = mode == Mode::Lstm;
+        let call = Call {
+            layout: Layout::Tnc,
+            t,
+            n,
+            x: &x,
+            h0: Some(&h0),
+            c0: lstm.then_some(&c0[..]),
+            valid: Some(&v),
+        };
+        let serial = run_fast(&o, &call, &mut Workspace::new());
+        let (lo, lh, lc) = sizes(&s, &call);
+        let (mut out, mut hn, mut cn) = (vec![0.0; lo], vec![0.0; lh], vec![0.0; lc]);
+        let cnr = lstm.then_some(&mut cn[..]);
+        rnn_forward_par(
+            &p,
+            Layout::Tnc,
+            t,
+            n,
+            &x,
+            call.h0,
+            call.c0,
+            call.valid,
+            &mut out,
+            &mut hn,
+            cnr,
+            &mut Workspace::new(),
+            &pool,
+        )
+        .unwrap();
+        assert_eq!(bits(&out), bits(&serial.out), "{mode:?} out");
+        assert_eq!(bits(&hn), bits(&serial.hn), "{mode:?} hn");
+        if lstm {
+            assert_eq!(bits(&cn), bits(&serial.cn), "{mode:?} cn");
+        }
+    }
+}
+
 /// Small enough for `cargo +nightly miri test miri_smoke`, which checks the unsafe code
 /// (raw tile writers, `RawBuf` parts, packing) for undefined behaviour.
 #[test]
