@@ -118,6 +118,24 @@ describe('mx.nd.dot (wasm SGEMM) vs float64 reference', () => {
     expectClose(cn, ref, 'beta=0 over NaN');
   });
 
+  it('raw export sgemm_new: op(A) op(B) as a new array, every transpose, empty sizes', () => {
+    const [m, n, k] = [7, 11, 5];
+    const a = rand(m * k, 4);
+    const b = rand(k * n, 5);
+    for (const [ta, tb] of [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ] as const) {
+      const c = backend().sgemm_new(ta, tb, m, n, k, a, ta ? m : k, b, tb ? k : n);
+      expect(c).toBeInstanceOf(Float32Array);
+      expectClose(c, refDot(a, b, m, n, k, ta, tb), `sgemm_new ta=${ta} tb=${tb}`);
+    }
+    expect(backend().sgemm_new(false, false, 3, 0, 2, a, 2, b, 0).length).toBe(0);
+    expect([...backend().sgemm_new(false, false, 2, 2, 0, a, 0, b, 2)]).toEqual([0, 0, 0, 0]);
+  });
+
   it('SIMD microkernel equals the scalar reference inside wasm (selftest_sgemm)', () => {
     expect(backend().selftest_sgemm()).toBeGreaterThan(1000);
   });
@@ -162,5 +180,18 @@ describe('bad input to dot', () => {
       2,
     );
     expect([...c]).toEqual([1, 2, 3, 4]);
+  });
+
+  it('sgemm_new rejects short operands and overflowing sizes without trapping', () => {
+    const id = new Float32Array([1, 0, 0, 1]);
+    expect(() => backend().sgemm_new(false, false, 2, 2, 2, id, 2, new Float32Array(3), 2)).toThrow(
+      /B: a 2x2 matrix.*needs 4 elements, got 3/,
+    );
+    expect(() => backend().sgemm_new(false, false, 2 ** 20, 2 ** 20, 0, id, 0, id, 2 ** 20)).toThrow(
+      /sgemm: C of 1048576 x 1048576 floats overflows/,
+    );
+    expect([...backend().sgemm_new(false, false, 2, 2, 2, id, 2, new Float32Array([1, 2, 3, 4]), 2)]).toEqual([
+      1, 2, 3, 4,
+    ]);
   });
 });

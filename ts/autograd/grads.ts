@@ -20,11 +20,10 @@ export function gemm(
   b: Float32Array,
   what = 'dot backward',
 ): Float32Array {
-  const c = new Float32Array(m * n);
-  if (m === 0 || n === 0 || k === 0) return c;
-  ensureRoom(what, (a.length + b.length + c.length) * 4, Math.max(a.length, b.length, c.length) * 4, null);
-  guarded(what, () => backend().sgemm(transA, transB, m, n, k, 1, a, transA ? m : k, b, transB ? k : n, 0, c, n));
-  return c;
+  if (m === 0 || n === 0 || k === 0) return new Float32Array(m * n);
+  ensureRoom(what, (a.length + b.length + m * n) * 4, Math.max(a.length, b.length, m * n) * 4, null);
+  // The result comes back as a new array: no zero-filled C to copy in and back out.
+  return guarded(what, () => backend().sgemm_new(transA, transB, m, n, k, a, transA ? m : k, b, transB ? k : n));
 }
 
 /** For every element of the broadcast `out` shape, the offset of the element of `inShape` it reads. */

@@ -49,6 +49,50 @@ pub fn sgemm(
     .map_err(kernel_error)
 }
 
+/// `op(A) * op(B)` (m x n, row-major) as a new array: the operation behind `nd.dot`, whose
+/// output is fresh, so no C is copied in (beta = 0 never reads it) and JavaScript allocates
+/// only the result wasm-bindgen copies out.
+#[allow(clippy::too_many_arguments)]
+#[wasm_bindgen]
+pub fn sgemm_new(
+    trans_a: bool,
+    trans_b: bool,
+    m: usize,
+    n: usize,
+    k: usize,
+    a: &[f32],
+    lda: usize,
+    b: &[f32],
+    ldb: usize,
+) -> Result<Vec<f32>, JsError> {
+    let (ar, ac) = if trans_a { (k, m) } else { (m, k) };
+    let (br, bc) = if trans_b { (n, k) } else { (k, n) };
+    check_matrix("sgemm: A", a.len(), ar, ac, lda)?;
+    check_matrix("sgemm: B", b.len(), br, bc, ldb)?;
+    let len = m
+        .checked_mul(n)
+        .ok_or_else(|| JsError::new(&format!("sgemm: C of {m} x {n} floats overflows")))?;
+    let mut c = gluon_kernels::alloc::zeroed(len, "sgemm: C").map_err(kernel_error)?;
+    gemm::sgemm_par(
+        trans_a,
+        trans_b,
+        m,
+        n,
+        k,
+        1.0,
+        a,
+        lda,
+        b,
+        ldb,
+        0.0,
+        &mut c,
+        n,
+        &split::Pool,
+    )
+    .map_err(kernel_error)?;
+    Ok(c)
+}
+
 /// The synthetic f32x4 multiply-add loop that measures this runtime's SIMD peak
 /// (12 independent chains); returns a value derived from the accumulators.
 #[wasm_bindgen]
