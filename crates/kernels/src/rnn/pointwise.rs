@@ -10,9 +10,21 @@ use crate::simd::{F32x4, LANES};
 
 /// Pre-activation of gate `which`, lanes `v`: both matrix products plus the bias.
 #[inline(always)]
-fn gate(g: &[f32], bias: &[f32], which: usize, v: usize) -> F32x4 {
+fn gate<const N: usize>(g: &[f32; N], bias: &[f32; N], which: usize, v: usize) -> F32x4 {
     F32x4::from_slice(&g[which * UNITS + v * LANES..])
         + F32x4::from_slice(&bias[which * UNITS + v * LANES..])
+}
+
+/// The first `N` values of `s` as an array: one bounds check for the block, none per vector.
+#[inline(always)]
+fn block<const N: usize>(s: &[f32]) -> &[f32; N] {
+    s[..N].try_into().expect("one block")
+}
+
+/// [`block`], writable.
+#[inline(always)]
+fn block_mut<const N: usize>(s: &mut [f32]) -> &mut [f32; N] {
+    (&mut s[..N]).try_into().expect("one block")
 }
 
 /// LSTM: `c = f*c + i*g~` (then clipped), `h = o * tanh(c)`; updates `c` in place, writes `h`.
@@ -25,6 +37,8 @@ pub(crate) fn lstm(
     clip: Option<StateClip>,
     k: &Consts<F32x4>,
 ) {
+    let (g, bias) = (block::<{ 4 * UNITS }>(g), block::<{ 4 * UNITS }>(bias));
+    let (c, h) = (block_mut::<UNITS>(c), block_mut::<UNITS>(h));
     for v in 0..UNITS / LANES {
         let i = sigmoid_k(gate(g, bias, LSTM_I, v), k);
         let f = sigmoid_k(gate(g, bias, LSTM_F, v), k);
@@ -58,6 +72,12 @@ pub(crate) fn gru(
     k: &Consts<F32x4>,
 ) {
     let one = k.one;
+    let (g, bias) = (block::<{ 3 * UNITS }>(g), block::<{ 3 * UNITS }>(bias));
+    let (hn, bhn, h) = (
+        block::<UNITS>(hn),
+        block::<UNITS>(bhn),
+        block_mut::<UNITS>(h),
+    );
     for v in 0..UNITS / LANES {
         let r = sigmoid_k(gate(g, bias, GRU_R, v), k);
         let z = sigmoid_k(gate(g, bias, GRU_Z, v), k);
@@ -71,6 +91,11 @@ pub(crate) fn gru(
 /// Vanilla RNN: `h = tanh(g)` or MXNet's `relu(g) = g > 0 ? g : 0` (so relu(NaN) = 0).
 #[inline(always)]
 pub(crate) fn vanilla(g: &[f32], bias: &[f32], relu: bool, h: &mut [f32], k: &Consts<F32x4>) {
+    let (g, bias, h) = (
+        block::<UNITS>(g),
+        block::<UNITS>(bias),
+        block_mut::<UNITS>(h),
+    );
     for v in 0..UNITS / LANES {
         let x = gate(g, bias, 0, v);
         let zero = F32x4::zero();

@@ -602,7 +602,17 @@ unsafe fn block_gates(sh: &Shared, hb: usize, d: &Products, k: &Consts<F32x4>) {
             }
             if cx.proj.is_none() {
                 let dst = sh.out.slice(sh.t * ts + b * bs + off + u0, w);
-                dst.copy_from_slice(&sh.hrec.slice(b * ks + u0, UNITS)[..w]);
+                let src = sh.hrec.slice(b * ks + u0, UNITS);
+                if let (Ok(d), Ok(s)) = (
+                    <&mut [f32; UNITS]>::try_from(&mut *dst),
+                    <&[f32; UNITS]>::try_from(&*src),
+                ) {
+                    // A whole block: vector moves (a copy of run-time length is a call to
+                    // memcpy, per row and block).
+                    *d = *s;
+                } else {
+                    dst.copy_from_slice(&src[..w]);
+                }
             }
         }
     }
