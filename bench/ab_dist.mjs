@@ -6,9 +6,9 @@
 // `crates/kernels/wasm-bench/ab.mjs` and 3% slower here (docs/performance-log.md, session 7).
 //
 //   node [--experimental-wasm-relaxed-simd] bench/ab_dist.mjs /path/to/distA /path/to/distB \
-//     ['[["lstm",H,N,T,C,layers],...]'] [rounds] [--threads=2]
+//     ['[["lstm",H,N,T,C,layers],["dot",S],...]'] [rounds] [--threads=2]
 //
-// T = 1 runs tokens with the states fed back. `--threads=k` starts each copy's pool on k threads
+// T = 1 runs tokens with the states fed back; ["dot", S] times `nd.dot` of two S x S arrays. `--threads=k` starts each copy's pool on k threads
 // (default 1). Prints each copy's median µs per call and the median over rounds of its time
 // ratio to the first copy (> 1: faster than the first).
 
@@ -30,7 +30,7 @@ for (const d of dists) {
   const { FusedRnnKernel } = await import(new URL('backend/rnn.js', url).href);
   const mx = (await import(new URL('index.js', url).href)).default;
   await mx.ready({ threads });
-  copies.push({ name: d, FusedRnnKernel });
+  copies.push({ name: d, FusedRnnKernel, mx });
 }
 
 function rand(n, seed) {
@@ -43,7 +43,20 @@ function rand(n, seed) {
   return out;
 }
 
-for (const [mode, H, N, T, C, L] of cfgs) {
+/** One case: its label, the FLOPs of one call, one runner per copy and a cleanup. */
+function makeCase(cfg) {
+  if (cfg[0] === 'dot') {
+    const S = cfg[1];
+    const [a, b] = [rand(S * S, 1), rand(S * S, 2)];
+    const runners = copies.map(({ mx }) => {
+      const [x, y] = [mx.nd.array(a, [S, S]), mx.nd.array(b, [S, S])];
+      return (reps) => {
+        for (let r = 0; r < reps; r++) mx.nd.dot(x, y);
+      };
+    });
+    return { label: `dot ${S}^3`, flops: 2 * S ** 3, runners, dispose() {} };
+  }
+  const [mode, H, N, T, C, L] = cfg;
   const spec = { mode, hidden: H, numLayers: L, bidirectional: false, inputSize: C, projection: null, clip: null };
   const g = GATES[mode];
   const kernels = copies.map(({ FusedRnnKernel }) => {
@@ -58,23 +71,35 @@ for (const [mode, H, N, T, C, L] of cfgs) {
   });
   const x = rand(T * N * C, 7);
   const lstm = mode === 'lstm';
-  const run = (k, reps) => {
+  const runners = kernels.map((k) => (reps) => {
     let h = new Float32Array(L * N * H);
     let c = lstm ? new Float32Array(L * N * H) : null;
     for (let r = 0; r < reps; r++) {
       const o = k.forward(x, 'TNC', T, N, h, c, null);
       if (T === 1) [h, c] = [o.hn, o.cn];
     }
+  });
+  return {
+    label: `${mode} H${H} N${N} T${T} C${C} L${L}`,
+    flops: 2 * T * N * g * H * (C + H) * L,
+    runners,
+    dispose: () => {
+      for (const k of kernels) k.dispose();
+    },
   };
-  const reps = Math.max(1, Math.round(2e7 / (2 * T * N * g * H * (C + H) * L)));
+}
+
+for (const cfg of cfgs) {
+  const { label, flops, runners, dispose } = makeCase(cfg);
+  const reps = Math.max(1, Math.round(2e7 / flops));
   const until = performance.now() + 1000;
-  while (performance.now() < until) for (const k of kernels) run(k, reps);
-  const us = kernels.map(() => []);
+  while (performance.now() < until) for (const run of runners) run(reps);
+  const us = runners.map(() => []);
   for (let round = 0; round < rounds; round++) {
-    for (let j = 0; j < kernels.length; j++) {
-      const i = (j + round) % kernels.length;
+    for (let j = 0; j < runners.length; j++) {
+      const i = (j + round) % runners.length;
       const t0 = performance.now();
-      run(kernels[i], reps);
+      runners[i](reps);
       us[i].push(((performance.now() - t0) / reps) * 1e3);
     }
   }
@@ -84,6 +109,6 @@ for (const [mode, H, N, T, C, L] of cfgs) {
     const ratio = median(us[i].map((t, r) => us[0][r] / t));
     return `${d} ${median(us[i]).toFixed(2)} µs${i ? ` (${ratio.toFixed(3)}x)` : ''}`;
   });
-  console.log(`${mode} H${H} N${N} T${T} C${C} L${L}: ${cols.join(' | ')}`);
-  for (const k of kernels) k.dispose();
+  console.log(`${label}: ${cols.join(' | ')}`);
+  dispose();
 }
