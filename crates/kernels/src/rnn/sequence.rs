@@ -300,8 +300,8 @@ pub(super) enum Split {
 }
 
 /// Multiply-adds per part and step above which a batch too thin for two row tiles per part
-/// splits each step by units instead (medium LSTM, N 16 on two threads: 1.05x, GRU 1.02x;
-/// a one-gate RNN's step, a quarter of LSTM's, ran 0.87x: docs/performance-log.md).
+/// splits each step by units instead (medium LSTM, N 16 on two threads: 1.05x, GRU
+/// 0.99-1.04x; a one-gate RNN's step, a quarter of LSTM's, ran 0.87x: docs/performance-log.md).
 const UNIT_SPLIT_MACS: usize = 1 << 20;
 
 pub(super) fn plan(
