@@ -69,6 +69,44 @@ export abstract class Kernel<H extends Handle> implements CachedKernel {
     run: () => void,
     into?: Float32Array,
   ): Float32Array {
+    const view = this.exchange(what, handle, inputs, outLen, run);
+    if (into === undefined) return view.slice();
+    into.set(view);
+    return into;
+  }
+
+  /**
+   * {@link staged} with consecutive outputs of lengths `lens`, each copied out into an array
+   * of its own: views into one copied-out array would make V8 move a small array's data off
+   * its heap (a new backing store, and garbage, on every token).
+   */
+  protected stagedParts(
+    what: string,
+    handle: H,
+    inputs: ArrayLike<number>[],
+    lens: readonly number[],
+    run: () => void,
+  ): Float32Array[] {
+    let total = 0;
+    for (const l of lens) total += l;
+    const view = this.exchange(what, handle, inputs, total, run);
+    const parts: Float32Array[] = [];
+    let at = 0;
+    for (const l of lens) {
+      parts.push(view.slice(at, at + l));
+      at += l;
+    }
+    return parts;
+  }
+
+  /** Writes the inputs, runs the call, and returns a view of its `outLen` outputs in wasm memory. */
+  private exchange(
+    what: string,
+    handle: H,
+    inputs: ArrayLike<number>[],
+    outLen: number,
+    run: () => void,
+  ): Float32Array {
     let inLen = 0;
     for (const a of inputs) inLen += a.length;
     const len = inLen + outLen;
@@ -85,12 +123,9 @@ export abstract class Kernel<H extends Handle> implements CachedKernel {
       at += a.length;
     }
     guarded(what, run);
-    // The buffer may have grown (and been replaced) during the call.
-    const view = new Float32Array(wasmMemory().buffer, ptr + inLen * 4, outLen);
     touch(this);
-    if (into === undefined) return view.slice();
-    into.set(view);
-    return into;
+    // The buffer may have grown (and been replaced) during the call.
+    return new Float32Array(wasmMemory().buffer, ptr + inLen * 4, outLen);
   }
 }
 

@@ -54,25 +54,21 @@ function bytesOf(...arrays: ArrayLike<number>[]): { total: number; largest: numb
 }
 
 /** The lengths of a fused stack's `[output | hn | cn]` for a (T, N) call (cn: LSTM only). */
-function outputSizes(s: FusedRnnSpec, T: number, N: number): { out: number; hn: number; total: number } {
+function outputSizes(s: FusedRnnSpec, T: number, N: number): { out: number; hn: number; cn: number; total: number } {
   const dirs = s.bidirectional ? 2 : 1;
   const out = T * N * dirs * (s.projection ?? s.hidden);
   const hn = s.numLayers * dirs * N * (s.projection ?? s.hidden);
   const cn = s.mode === 'lstm' ? s.numLayers * dirs * N * s.hidden : 0;
-  return { out, hn, total: out + hn + cn };
+  return { out, hn, cn, total: out + hn + cn };
 }
 
-/** Views of `[output | hn | cn]` in one copied-out buffer. */
-function splitOutputs(
+/** `[output, hn, cn]` as copied out by `stagedParts` (cn: LSTM only). */
+function namedOutputs(
   s: FusedRnnSpec,
-  buf: Float32Array,
-  o: { out: number; hn: number },
+  parts: Float32Array[],
 ): { out: Float32Array; hn: Float32Array; cn: Float32Array | null } {
-  return {
-    out: buf.subarray(0, o.out),
-    hn: buf.subarray(o.out, o.out + o.hn),
-    cn: s.mode === 'lstm' ? buf.subarray(o.out + o.hn) : null,
-  };
+  const [out, hn, cn] = parts as [Float32Array, Float32Array, Float32Array];
+  return { out, hn, cn: s.mode === 'lstm' ? cn : null };
 }
 
 /** The arrays one after the other in one new array. @internal */
@@ -118,10 +114,10 @@ export class FusedRnnKernel extends Kernel<WasmFused> {
     const handle = this.live('FusedRnnKernel');
     const vl = validLength ?? EMPTY;
     const o = outputSizes(this.spec, T, N);
-    const buf = this.staged('forward', handle, [x, h0 ?? EMPTY, c0 ?? EMPTY, vl], o.total, () =>
+    const parts = this.stagedParts('forward', handle, [x, h0 ?? EMPTY, c0 ?? EMPTY, vl], [o.out, o.hn, o.cn], () =>
       rethrow(handle.forward(layout === 'NTC', T, N, x.length, h0?.length ?? 0, c0?.length ?? 0, vl.length)),
     );
-    return splitOutputs(this.spec, buf, o);
+    return namedOutputs(this.spec, parts);
   }
 
   /**
@@ -177,11 +173,11 @@ export class CellKernel extends Kernel<WasmCell> {
   ): { h: Float32Array; c: Float32Array | null } {
     const handle = this.live('CellKernel');
     const n = N * this.hidden;
-    const outLen = this.mode === 'lstm' ? 2 * n : n;
-    const buf = this.staged('cell step', handle, [x, h, c ?? EMPTY], outLen, () =>
+    const lstm = this.mode === 'lstm';
+    const [hOut, cOut] = this.stagedParts('cell step', handle, [x, h, c ?? EMPTY], [n, lstm ? n : 0], () =>
       rethrow(handle.step(N, x.length, h.length, c?.length ?? 0)),
-    );
-    return { h: buf.subarray(0, n), c: this.mode === 'lstm' ? buf.subarray(n) : null };
+    ) as [Float32Array, Float32Array];
+    return { h: hOut, c: lstm ? cOut : null };
   }
 
   /** One step of `N` rows from `states` (`[h | c]`) into `into` (the next `[h | c]`): no array is made. */
@@ -256,7 +252,7 @@ export class FusedRnnTrainer extends Kernel<WasmTrainer> {
     // The reserve space grows with the call: about 8 floats per output value and layer.
     ensureRoom('training forward', 8 * o.out * 4 * this.spec.numLayers, o.out * 4 * 4, this);
     let generation = 0;
-    const buf = this.staged('training forward', handle, ins, o.total, () => {
+    const parts = this.stagedParts('training forward', handle, ins, [o.out, o.hn, o.cn], () => {
       generation = handle.forward(
         layout === 'NTC',
         T,
@@ -269,7 +265,7 @@ export class FusedRnnTrainer extends Kernel<WasmTrainer> {
         m.length,
       );
     });
-    return { generation, ...splitOutputs(this.spec, buf, o) };
+    return { generation, ...namedOutputs(this.spec, parts) };
   }
 
   /** Backward of forward `generation` (which must be `savedGeneration`); null state gradients are zeros. */
@@ -288,18 +284,13 @@ export class FusedRnnTrainer extends Kernel<WasmTrainer> {
     const dxLen = T * N * s.inputSize;
     const sLen = s.numLayers * dirs * N * (s.projection ?? s.hidden);
     const dcLen = s.mode === 'lstm' ? s.numLayers * dirs * N * s.hidden : 0;
-    const outLen = dxLen + sLen + dcLen + weights.length;
     const ins = [weights, dout, dhn ?? EMPTY, dcn ?? EMPTY];
     // The backward's scratch: about 4 floats per output value.
     ensureRoom('training backward', 4 * dout.length * 4, dout.length * 4 * 4, this);
-    const buf = this.staged('training backward', handle, ins, outLen, () =>
+    const lens = [dxLen, sLen, dcLen, weights.length];
+    const [dx, dh0, dc0, dw] = this.stagedParts('training backward', handle, ins, lens, () =>
       handle.backward(generation, weights.length, dout.length, dhn?.length ?? 0, dcn?.length ?? 0),
-    );
-    return {
-      dx: buf.subarray(0, dxLen),
-      dh0: buf.subarray(dxLen, dxLen + sLen),
-      dc0: s.mode === 'lstm' ? buf.subarray(dxLen + sLen, dxLen + sLen + dcLen) : null,
-      dw: buf.subarray(dxLen + sLen + dcLen),
-    };
+    ) as [Float32Array, Float32Array, Float32Array, Float32Array];
+    return { dx, dh0, dc0: s.mode === 'lstm' ? dc0 : null, dw };
   }
 }
