@@ -25,10 +25,7 @@ pub fn sgemm(
     c: &mut [f32],
     ldc: usize,
 ) -> Result<(), JsError> {
-    let (ar, ac) = if trans_a { (k, m) } else { (m, k) };
-    let (br, bc) = if trans_b { (n, k) } else { (k, n) };
-    check_matrix("sgemm: A", a.len(), ar, ac, lda)?;
-    check_matrix("sgemm: B", b.len(), br, bc, ldb)?;
+    check_ab(trans_a, trans_b, m, n, k, a, lda, b, ldb)?;
     check_matrix("sgemm: C", c.len(), m, n, ldc)?;
     gemm::sgemm_par(
         trans_a,
@@ -65,32 +62,35 @@ pub fn sgemm_new(
     b: &[f32],
     ldb: usize,
 ) -> Result<Vec<f32>, JsError> {
-    let (ar, ac) = if trans_a { (k, m) } else { (m, k) };
-    let (br, bc) = if trans_b { (n, k) } else { (k, n) };
-    check_matrix("sgemm: A", a.len(), ar, ac, lda)?;
-    check_matrix("sgemm: B", b.len(), br, bc, ldb)?;
+    // A and B are checked before C is allocated: a bad call does no work.
+    check_ab(trans_a, trans_b, m, n, k, a, lda, b, ldb)?;
     let len = m
         .checked_mul(n)
         .ok_or_else(|| JsError::new(&format!("sgemm: C of {m} x {n} floats overflows")))?;
     let mut c = gluon_kernels::alloc::zeroed(len, "sgemm: C").map_err(kernel_error)?;
-    gemm::sgemm_par(
-        trans_a,
-        trans_b,
-        m,
-        n,
-        k,
-        1.0,
-        a,
-        lda,
-        b,
-        ldb,
-        0.0,
-        &mut c,
-        n,
-        &split::Pool,
-    )
-    .map_err(kernel_error)?;
+    sgemm(
+        trans_a, trans_b, m, n, k, 1.0, a, lda, b, ldb, 0.0, &mut c, n,
+    )?;
     Ok(c)
+}
+
+/// Checks that `a` holds op(A) (m x k) and `b` op(B) (k x n) with their leading dimensions.
+#[allow(clippy::too_many_arguments)]
+fn check_ab(
+    trans_a: bool,
+    trans_b: bool,
+    m: usize,
+    n: usize,
+    k: usize,
+    a: &[f32],
+    lda: usize,
+    b: &[f32],
+    ldb: usize,
+) -> Result<(), JsError> {
+    let (ar, ac) = if trans_a { (k, m) } else { (m, k) };
+    let (br, bc) = if trans_b { (n, k) } else { (k, n) };
+    check_matrix("sgemm: A", a.len(), ar, ac, lda)?;
+    check_matrix("sgemm: B", b.len(), br, bc, ldb)
 }
 
 /// The synthetic f32x4 multiply-add loop that measures this runtime's SIMD peak
