@@ -77,6 +77,16 @@ export interface NodeSlot {
   value: { dispose(): void } | null;
 }
 
+/** The node's state as a `Kind`, made on first use (whatever else the slot held is disposed). */
+export function slotOf<T extends { dispose(): void }>(ctx: ForwardContext, Kind: new () => T): T {
+  const v = ctx.slot.value;
+  if (v instanceof Kind) return v;
+  v?.dispose();
+  const s = new Kind();
+  ctx.slot.value = s;
+  return s;
+}
+
 /** One node's operator with its attributes parsed. */
 export interface PreparedOp {
   /** How many outputs the node has. */

@@ -11,7 +11,15 @@ import { reshapeShape } from '../ndarray/ops/shape.js';
 import { fullyConnected, type PackedFullyConnected } from '../ndarray/ops.js';
 import { ValueError } from '../util/errors.js';
 import { foreachOp } from './control_flow.js';
-import { type ForwardContext, isKnown, type OpFactory, type PreparedOp, type PShape, type ShapeIO } from './op.js';
+import {
+  type ForwardContext,
+  isKnown,
+  type OpFactory,
+  type PreparedOp,
+  type PShape,
+  type ShapeIO,
+  slotOf,
+} from './op.js';
 import { rnnOp } from './rnn_op.js';
 
 type Forward = PreparedOp['forward'];
@@ -138,13 +146,7 @@ class DenseSlot {
 function packedFor(ctx: ForwardContext, w: NDArray, b: NDArray | null): PackedFullyConnected | null {
   // Malformed operands are left to FullyConnected's checks (they name the problem).
   if (w.ndim !== 2 || (b !== null && b.size !== w.shape[0])) return null;
-  let s = ctx.slot.value;
-  if (!(s instanceof DenseSlot)) {
-    s?.dispose();
-    s = new DenseSlot();
-    ctx.slot.value = s;
-  }
-  const slot = s as DenseSlot;
+  const slot = slotOf(ctx, DenseSlot);
   if (slot.kernel === null || slot.kernel.released || slot.weight !== w || slot.bias !== b) {
     slot.dispose();
     slot.kernel = new DenseKernel(w.shape[0] as number, w.shape[1] as number, w.data, b?.data ?? null);

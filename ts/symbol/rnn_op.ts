@@ -11,7 +11,7 @@ import { fusedForwardTrainFlat, fusedTrainSupported, TrainerSlot } from '../gluo
 import { NDArray, shapeStr } from '../ndarray/ndarray.js';
 import { ValueError } from '../util/errors.js';
 import type { AttrReader } from './attrs.js';
-import type { ForwardContext, OpFactory, PreparedOp, ShapeIO } from './op.js';
+import { type ForwardContext, type OpFactory, type PreparedOp, type ShapeIO, slotOf } from './op.js';
 
 const GATES: Record<RnnMode, number> = { rnn_relu: 1, rnn_tanh: 1, lstm: 4, gru: 3 };
 
@@ -121,16 +121,6 @@ class RnnSlot {
   }
 }
 
-/** The node's {@link RnnSlot}, made on first use. */
-function rnnSlot(ctx: ForwardContext): RnnSlot {
-  const v = ctx.slot.value;
-  if (v instanceof RnnSlot) return v;
-  v?.dispose();
-  const s = new RnnSlot();
-  ctx.slot.value = s;
-  return s;
-}
-
 /**
  * The kernel's packed weight gradient (per layer and direction: i2h_w, h2h_w, i2h_b, h2h_b,
  * h2r_w?) back in MXNet's flat layout (all weights, then all biases).
@@ -194,7 +184,7 @@ function forward(a: RnnAttrs, where: string, ins: readonly NDArray[], ctx: Forwa
       vl[b] = v;
     }
   }
-  const held = rnnSlot(ctx);
+  const held = slotOf(ctx, RnnSlot);
   const spec: FusedRnnSpec = {
     mode: a.mode,
     hidden: a.hidden,
