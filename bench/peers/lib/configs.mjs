@@ -76,9 +76,10 @@ function fill(next, n, scale) {
 }
 
 /**
- * Weights in MXNet Gluon's own layout (a 'dense' config: `weights` = { weight (V, C), bias (V) }) (what `rnn.LSTM/GRU/RNN` hold and save):
+ * Weights in MXNet Gluon's own layout (what `rnn.LSTM/GRU/RNN` hold and save):
  * `weights[l][d]` = { i2h_weight (G*H, C_l), h2h_weight (G*H, H), i2h_bias (G*H), h2h_bias (G*H) },
- * uniform in ±1/sqrt(H) (PyTorch's and Keras' default scale); input x uniform in ±1.
+ * uniform in ±1/sqrt(H) (PyTorch's and Keras' default scale); input x uniform in ±1. A 'dense'
+ * config's `weights` = { weight (V, C), bias (V) }, as nn.Dense holds them.
  */
 export function makeData(name) {
   const cfg = CONFIGS[name];

@@ -1,6 +1,6 @@
 //! The MR x NR register-tile microkernel (5 x 8 with FMA, 4 x 8 without: `params::MR`),
 //! written once over `F32x4` (real SIMD on wasm, emulated on the host). Both operands are
-//! packed; the tile is always full — partial tiles go through `loops::edge_tile`, which calls
+//! packed; the tile is always full — partial tiles go through `loops::tile`, which calls
 //! this kernel on a scratch tile.
 
 use super::params::{MR, NR};
