@@ -1,8 +1,10 @@
 // Time to first result of the built package (dist/): import, `ready({ threads: 1 })`, building
 // small_lstm (bench/startup_measure.mjs) and its first forward call, each repetition in a fresh
 // Node process and in a fresh headless Chromium page (cold HTTP cache, new renderer), medians.
-// `node bench/startup.mjs [--reps N] [--entry <file under the repo>] [--no-browser]`; the default
-// entry is the file the package's "." export resolves to. Prints a Markdown table.
+// Node: the running one, then the LTS lines and the newest Node the runtime tests pin
+// (test/runtimes/tools, installed on first use).
+// `node bench/startup.mjs [--reps N] [--entry <file under the repo>] [--no-browser] [--this-node]`;
+// the default entry is the file the package's "." export resolves to. Prints a Markdown table.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -35,10 +37,10 @@ const median = (a) => {
 };
 const summarize = (runs) => Object.fromEntries(PHASES.map((k) => [k, median(runs.map((r) => r[k]))]));
 
-function nodeRuns() {
+function nodeRuns(node) {
   const runs = [];
   for (let i = 0; i < reps; i++) {
-    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', '--entry', entry], {
+    const r = spawnSync(node, [fileURLToPath(import.meta.url), '--child', '--entry', entry], {
       encoding: 'utf8',
     });
     if (r.status !== 0) throw new Error(`startup child failed: ${r.stderr}`);
@@ -71,7 +73,16 @@ async function chromiumRuns() {
   }
 }
 
-const rows = [['Node', process.version, summarize(nodeRuns())]];
+const rows = [['Node', process.version, summarize(nodeRuns(process.execPath))]];
+if (!args.includes('--this-node')) {
+  const { ensureTools, NODE_LINES } = await import('../test/runtimes/harness.mjs');
+  const failed = await ensureTools();
+  if (failed) console.warn(`startup: the other Node lines skipped: ${failed}`);
+  for (const node of failed ? [] : Object.values(NODE_LINES)) {
+    const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+    rows.push(['Node', version, summarize(nodeRuns(node))]);
+  }
+}
 if (!args.includes('--no-browser')) {
   const c = await chromiumRuns();
   if (c.skipped) console.warn(`startup: Chromium skipped: ${c.skipped}`);

@@ -31,6 +31,7 @@ export function chromiumMissing(): string | null;
 export function serveStatic(root: string, options?: { isolated?: boolean }): Promise<{ url: string; close(): Promise<void> }>;
 export function withChromium<T>(fn: (browser: import('playwright-core').Browser) => Promise<T>): Promise<T>;
 export const TOOLS: string;
+export const NODE_LINES: Record<'node22' | 'node24' | 'node-latest', string>;
 export function ensureTools(): Promise<string | null>;
 export function run(
   cmd: string,

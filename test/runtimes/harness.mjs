@@ -58,10 +58,16 @@ function must(r, what) {
   return r;
 }
 
-const toolBin = {
-  node: path.join(TOOLS, 'node_modules/node/bin/node'),
+/** The pinned Node lines of tools/package.json beside the system Node, by runtime name. */
+export const NODE_LINES = {
   node22: path.join(TOOLS, 'node_modules/node22/bin/node'),
   node24: path.join(TOOLS, 'node_modules/node24/bin/node'),
+  'node-latest': path.join(TOOLS, 'node_modules/node/bin/node'),
+};
+const toolBin = {
+  node: NODE_LINES['node-latest'],
+  node22: NODE_LINES.node22,
+  node24: NODE_LINES.node24,
   deno: path.join(TOOLS, 'node_modules/.bin/deno'),
   bun: path.join(TOOLS, 'node_modules/.bin/bun'),
   vite: path.join(TOOLS, 'node_modules/vite/bin/vite.js'),
