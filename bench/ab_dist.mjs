@@ -6,9 +6,10 @@
 // `crates/kernels/wasm-bench/ab.mjs` and 3% slower here (docs/performance-log.md, session 7).
 //
 //   node [--experimental-wasm-relaxed-simd] bench/ab_dist.mjs /path/to/distA /path/to/distB \
-//     ['[["lstm",H,N,T,C,layers],["dot",S],...]'] [rounds] [--threads=2]
+//     ['[["lstm",H,N,T,C,layers],["dot",S],["dense",U,C,m],...]'] [rounds] [--threads=2]
 //
-// T = 1 runs tokens with the states fed back; ["dot", S] times `nd.dot` of two S x S arrays. `--threads=k` starts each copy's pool on k threads
+// T = 1 runs tokens with the states fed back; ["dot", S] times `nd.dot` of two S x S arrays,
+// ["dense", units, in, m] `nn.Dense(units)` on m rows. `--threads=k` starts each copy's pool on k threads
 // (default 1). Prints each copy's median µs per call and the median over rounds of its time
 // ratio to the first copy (> 1: faster than the first).
 
@@ -55,6 +56,20 @@ function makeCase(cfg) {
       };
     });
     return { label: `dot ${S}^3`, flops: 2 * S ** 3, runners, dispose() {} };
+  }
+  if (cfg[0] === 'dense') {
+    // Dense(units, in): its forward on m rows, the weight packed once.
+    const [, units, inUnits, m] = cfg;
+    const x = rand(m * inUnits, 3);
+    const runners = copies.map(({ mx }) => {
+      const net = new mx.gluon.nn.Dense(units, { inUnits });
+      net.initialize();
+      const xs = mx.nd.array(x, [m, inUnits]);
+      return (reps) => {
+        for (let r = 0; r < reps; r++) net.forward(xs);
+      };
+    });
+    return { label: `dense ${units}x${inUnits} m${m}`, flops: 2 * units * inUnits * m, runners, dispose() {} };
   }
   const [mode, H, N, T, C, L] = cfg;
   const spec = { mode, hidden: H, numLayers: L, bidirectional: false, inputSize: C, projection: null, clip: null };
