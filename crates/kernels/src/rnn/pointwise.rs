@@ -88,22 +88,40 @@ pub(crate) fn gru(
     }
 }
 
-/// Vanilla RNN: `h = tanh(g)` or MXNet's `relu(g) = g > 0 ? g : 0` (so relu(NaN) = 0).
+/// Vanilla RNN: `h = tanh(g)` or MXNet's `relu(g) = g > 0 ? g : 0` (so relu(NaN) = 0), over
+/// one row of unit blocks (`g`, `bias` and `h` of equal length, a multiple of `LANES`);
+/// the first `out.len()` units of the new h also go to `out` (a one-gate RNN's run of
+/// blocks writes its output row this way: units past the hidden size are padding).
 #[inline(always)]
-pub(crate) fn vanilla(g: &[f32], bias: &[f32], relu: bool, h: &mut [f32], k: &Consts<F32x4>) {
-    let (g, bias, h) = (
-        block::<UNITS>(g),
-        block::<UNITS>(bias),
-        block_mut::<UNITS>(h),
-    );
-    for v in 0..UNITS / LANES {
-        let x = gate(g, bias, 0, v);
-        let zero = F32x4::zero();
+pub(crate) fn vanilla(
+    g: &[f32],
+    bias: &[f32],
+    relu: bool,
+    h: &mut [f32],
+    out: &mut [f32],
+    k: &Consts<F32x4>,
+) {
+    let zero = F32x4::zero();
+    let full = out.len() / LANES;
+    let (out_full, out_tail) = out.split_at_mut(full * LANES);
+    let mut outs = out_full.chunks_exact_mut(LANES);
+    for (v, ((gv, bv), hv)) in g
+        .chunks_exact(LANES)
+        .zip(bias.chunks_exact(LANES))
+        .zip(h.chunks_exact_mut(LANES))
+        .enumerate()
+    {
+        let x = F32x4::from_slice(gv) + F32x4::from_slice(bv);
         let y = if relu {
             zero.select_lt(x, x, zero)
         } else {
             tanh_k(x, k)
         };
-        y.write_to_slice(&mut h[v * LANES..]);
+        y.write_to_slice(hv);
+        if let Some(o) = outs.next() {
+            y.write_to_slice(o);
+        } else if v == full {
+            out_tail.copy_from_slice(&hv[..out_tail.len()]);
+        }
     }
 }
