@@ -51,6 +51,12 @@ impl F32x4 {
         Self::splat(unsafe { p.read() })
     }
 
+    /// Lane `L` in all four lanes.
+    #[inline(always)]
+    pub fn splat_lane<const L: usize>(self) -> Self {
+        Self::splat(self.to_array()[L])
+    }
+
     /// Unaligned store of four lanes.
     ///
     /// # Safety

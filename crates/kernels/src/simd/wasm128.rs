@@ -41,6 +41,17 @@ impl F32x4 {
         F32x4(unsafe { v128_load32_splat(p.cast::<u32>()) })
     }
 
+    /// Lane `L` in all four lanes (`i32x4.shuffle`).
+    #[inline(always)]
+    pub fn splat_lane<const L: usize>(self) -> Self {
+        F32x4(match L {
+            0 => i32x4_shuffle::<0, 0, 0, 0>(self.0, self.0),
+            1 => i32x4_shuffle::<1, 1, 1, 1>(self.0, self.0),
+            2 => i32x4_shuffle::<2, 2, 2, 2>(self.0, self.0),
+            _ => i32x4_shuffle::<3, 3, 3, 3>(self.0, self.0),
+        })
+    }
+
     /// Unaligned store of four lanes.
     ///
     /// # Safety
