@@ -67,12 +67,12 @@ build_one() { # name rustflags wasm-opt-features...
 # Not `--low-memory-unused`: it lets wasm-opt fold address arithmetic into load offsets, and
 # V8's code for the GEMM then ran 7% slower (SGEMM 1024^3, 512^3, 64x2048x512) and the fused
 # layers 2-5% slower, batch-1 steps unchanged (same-process A/B, docs/performance-log.md).
-# The relaxed (FMA) builds keep LLVM's instructions in source order. V8 from 13.x (Node 24,
-# current Chromium) compiles wasm with Turboshaft, which keeps a function's instruction order,
-# and LLVM's own order of the 5-row register tile (a k step's multiply-adds grouped by B
-# vector, all five A broadcasts live across both groups) spills two accumulators there: SGEMM
-# 30 against 51 GF/s under V8 12 (Node 22), which reschedules. In source order the tile takes
-# each A value once, for both of its multiply-adds (micro.rs), and runs 50-52 GF/s under both.
+# The relaxed (FMA) builds keep LLVM's instructions in source order. V8 from 13 (Node 24,
+# current Chromium) keeps a wasm function's instruction order, and LLVM's own order of the
+# 5-row register tile (a k step's multiply-adds grouped by B vector, all five A broadcasts live
+# across both groups) spills two accumulators there: SGEMM 30 against 51 GF/s under V8 12
+# (Node 22), which reschedules. In source order the tile uses each A value for both of its
+# multiply-adds at once (micro.rs): 50-57 GF/s under both (docs/performance-log.md, session 12).
 RELAXED_SCHED="-C llvm-args=-pre-RA-sched=source"
 SIMD_OPT=(--enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals)
 MT_OPT=(--enable-simd --enable-threads --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals)

@@ -118,5 +118,10 @@ mod tests {
         let mut out = [0.0; 4];
         F32x4::splat(7.0).write_to_slice(&mut out);
         assert_eq!(out, [7.0; 4]);
+        let v = F32x4::from_slice(&[1.0, -2.0, 3.5, -0.0]);
+        assert_eq!(v.splat_lane::<0>().to_array(), [1.0; 4]);
+        assert_eq!(v.splat_lane::<2>().to_array(), [3.5; 4]);
+        let z = v.splat_lane::<3>().to_array().map(f32::to_bits);
+        assert_eq!(z, [(-0.0f32).to_bits(); 4]);
     }
 }
