@@ -65,9 +65,6 @@ export const NODE_LINES = {
   'node-latest': path.join(TOOLS, 'node_modules/node/bin/node'),
 };
 const toolBin = {
-  node: NODE_LINES['node-latest'],
-  node22: NODE_LINES.node22,
-  node24: NODE_LINES.node24,
   deno: path.join(TOOLS, 'node_modules/.bin/deno'),
   bun: path.join(TOOLS, 'node_modules/.bin/bun'),
   vite: path.join(TOOLS, 'node_modules/vite/bin/vite.js'),
@@ -274,13 +271,13 @@ export const RUNTIMES = {
   },
   // The LTS lines (npm's `node` package, aliased node22 / node24 in tools/package.json).
   async node22() {
-    return serverRuntime('node22', toolBin.node22, []);
+    return serverRuntime('node22', NODE_LINES.node22, []);
   },
   async node24() {
-    return serverRuntime('node24', toolBin.node24, []);
+    return serverRuntime('node24', NODE_LINES.node24, []);
   },
   async 'node-latest'() {
-    return serverRuntime('node-latest', toolBin.node, []);
+    return serverRuntime('node-latest', NODE_LINES['node-latest'], []);
   },
   async deno() {
     // Only the project folder is readable/writable: the package needs no other permission.
