@@ -86,6 +86,7 @@ const CASES: Record<string, (i: In, moving: { mean: NDArray; var: NDArray } | nu
   sequence_last_axis1: (i) => nd.SequenceLast(I(i, 'x'), I(i, 'l'), true, 1),
   pick: (i) => nd.pick(I(i, 'x'), I(i, 'i'), { axis: -1 }),
   where: (i) => nd.where(I(i, 'c'), I(i, 'x'), I(i, 'y')),
+  where_rows: (i) => nd.where(I(i, 'c'), I(i, 'x'), I(i, 'y')),
 };
 
 describe('operator gradients vs MXNet 1.9.1 (mxnet_training/ops.json)', () => {

@@ -67,6 +67,33 @@ describe('options and aliases', () => {
   });
 });
 
+describe('nd.where (MXNet WhereOpShape: x and y alike; condition alike or a row vector)', () => {
+  const { nd } = mx;
+  const x = nd.array([
+    [1, 2],
+    [3, 4],
+    [5, 6],
+  ]);
+  const y = nd.zeros([3, 2]);
+  it('a vector condition picks whole rows (the fixture where_rows covers the gradients)', () => {
+    expect(nd.where(nd.array([1, 0, 2]), x, y).toArray()).toEqual([
+      [1, 2],
+      [0, 0],
+      [5, 6],
+    ]);
+  });
+  it('names the argument and both shapes when they do not fit', () => {
+    expect(() => (nd.where as (...a: unknown[]) => unknown)(x, x)).toThrow(
+      /nd\.where: y must be an NDArray, got undefined/,
+    );
+    expect(() => nd.where(x, x, nd.zeros([2, 3]))).toThrow(
+      /x and y must have the same shape, got \(3, 2\) and \(2, 3\)/,
+    );
+    expect(() => nd.where(nd.zeros([6]), x, y)).toThrow(/condition must have x's shape \(3, 2\) .* got \(6,\)/);
+    expect(() => nd.where(nd.zeros([2, 3]), x, y)).toThrow(/condition must have x's shape/);
+  });
+});
+
 describe('API contract examples (docs/design/api.md, Operators)', () => {
   const nd = mx.nd;
   it('the documented calls run and return what MXNet returns', () => {

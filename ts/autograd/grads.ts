@@ -3,7 +3,7 @@
 // it captures just what its backward reads.
 
 import { backend, ensureRoom, guarded } from '../backend/index.js';
-import { NDArray, type Shape, shapeSize } from '../ndarray/ndarray.js';
+import { NDArray, type Shape, sameShape, shapeSize } from '../ndarray/ndarray.js';
 import type { BackwardFn } from './tape.js';
 
 /**
@@ -52,8 +52,6 @@ function broadcastIndex(outShape: Shape, inShape: Shape): Int32Array {
   }
   return map;
 }
-
-const sameShape = (a: Shape, b: Shape): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /** An elementwise operand: an array, or a number (a scalar that takes no gradient). */
 type Side = NDArray | number;
@@ -421,13 +419,16 @@ export function maskGrad(mask: Float32Array, maskShape: Shape, xShape: Shape): B
   };
 }
 
-/** Backward of `where(cond, x, y)`: the gradient goes to x where cond is non-zero, else to y. */
-export function whereGrad(cond: NDArray): BackwardFn {
+/**
+ * Backward of `where(cond, x, y)`: the gradient goes to x where cond is non-zero, else to y;
+ * each cond value covers `m` elements (1, or a row when cond is a vector of x's first dimension).
+ */
+export function whereGrad(cond: NDArray, m = 1): BackwardFn {
   return (g) => {
     const gx = new Float32Array(g.length);
     const gy = new Float32Array(g.length);
     for (let i = 0; i < g.length; i++) {
-      if ((cond.data[i] as number) !== 0) gx[i] = g[i] as number;
+      if ((cond.data[Math.floor(i / m)] as number) !== 0) gx[i] = g[i] as number;
       else gy[i] = g[i] as number;
     }
     return [null, gx, gy];

@@ -2,6 +2,7 @@
 
 import { type Context, checkCtx, type PositionalArgs, parseArgs } from '../util/options.js';
 import { checkShape, NDArray, type Shape, zerosOf } from './ndarray.js';
+import { checkNd } from './ops/common.js';
 
 /** Nested arrays of numbers (booleans read as 0 and 1), as Python's nested lists. */
 export type Nested = number | boolean | readonly Nested[];
@@ -226,9 +227,11 @@ export function full(...args: unknown[]): NDArray {
 }
 /** `nd.zeros_like(x)`: zeros of `x`'s shape. */
 export function zerosLike(x: NDArray): NDArray {
+  checkNd('nd.zeros_like', 'data', x);
   return new NDArray(new Float32Array(x.size), x.shape);
 }
 /** `nd.ones_like(x)`: ones of `x`'s shape. */
 export function onesLike(x: NDArray): NDArray {
+  checkNd('nd.ones_like', 'data', x);
   return new NDArray(new Float32Array(x.size).fill(1), x.shape);
 }

@@ -15,17 +15,9 @@ import { tapeArith, tapeUnary } from '../autograd/hooks.js';
 import { isTraining, tape } from '../autograd/tape.js';
 import { nextUniform } from '../random.js';
 import { type PositionalArgs, parseArgs } from '../util/options.js';
-import { NDArray, normAxis, shapeSize, shapeStr } from './ndarray.js';
+import { NDArray, normAxis, sameShape, shapeSize, shapeStr } from './ndarray.js';
 import { broadcastBinary } from './ops/broadcast.js';
-
-function checkNd(where: string, what: string, x: unknown): NDArray {
-  if (!(x instanceof NDArray)) {
-    throw new TypeError(
-      `${where}: ${what} must be an NDArray, got ${x === null ? 'null' : typeof x === 'object' ? ((x as object).constructor?.name ?? 'object') : typeof x}`,
-    );
-  }
-  return x;
-}
+import { checkNd } from './ops/common.js';
 
 /** Keyword options of {@link dot} (`nd.dot(lhs, rhs, transpose_a=False, transpose_b=False)`). */
 export interface DotOptions {
@@ -599,21 +591,38 @@ export function Embedding(...args: unknown[]): NDArray {
   return tape('Embedding', [x, w], new NDArray(out, [...x.shape, dim]), () => embeddingGrad(ids, rows, dim));
 }
 
-/** `nd.where(condition, x, y)`: elementwise x where condition is non-zero, else y (same shapes). */
+/**
+ * `nd.where(condition, x, y)`: x where condition is non-zero, else y. x and y have one shape;
+ * condition has that shape too (element by element), or is a vector of x's first dimension
+ * (row by row), as MXNet's `WhereOpShape` (src/operator/tensor/control_flow_op.h) allows.
+ */
 export function where(condition: NDArray, x: NDArray, y: NDArray): NDArray {
-  if (condition.size !== x.size || x.size !== y.size) {
+  const c = checkNd('nd.where', 'condition', condition);
+  checkNd('nd.where', 'x', x);
+  checkNd('nd.where', 'y', y);
+  if (!sameShape(x.shape, y.shape))
     throw new RangeError(
-      `nd.where: shapes must match, got ${shapeStr(condition.shape)}, ${shapeStr(x.shape)}, ${shapeStr(y.shape)}`,
+      `nd.where: x and y must have the same shape, got ${shapeStr(x.shape)} and ${shapeStr(y.shape)}`,
+    );
+  const rows = c.ndim !== x.ndim;
+  if (rows ? c.ndim !== 1 || c.size !== x.shape[0] : !sameShape(c.shape, x.shape)) {
+    throw new RangeError(
+      `nd.where: condition must have x's shape ${shapeStr(x.shape)} or be a vector of its first dimension, got ${shapeStr(c.shape)}`,
     );
   }
+  // Elements per condition value: 1, or a row of x.
+  const m = rows ? x.size / Math.max(1, c.size) : 1;
   const out = new Float32Array(x.size);
-  for (let i = 0; i < out.length; i++)
-    out[i] = (condition.data[i] as number) !== 0 ? (x.data[i] as number) : (y.data[i] as number);
-  return tape('where', [condition, x, y], new NDArray(out, x.shape), () => whereGrad(condition));
+  for (let i = 0; i < out.length; i++) {
+    const from = (c.data[Math.floor(i / m)] as number) !== 0 ? x : y;
+    out[i] = from.data[i] as number;
+  }
+  return tape('where', [c, x, y], new NDArray(out, x.shape), () => whereGrad(c, m));
 }
 
 /** `nd.flip(data, axis)`: reverses one axis. */
 export function flip(x: NDArray, axis: number): NDArray {
+  checkNd('nd.flip', 'data', x);
   const ax = normAxis(axis, x.ndim, 'nd.flip(axis)');
   const n = x.shape[ax] as number;
   const outer = shapeSize(x.shape.slice(0, ax));

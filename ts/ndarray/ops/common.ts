@@ -7,8 +7,8 @@ import { NDArray, type Shape, shapeSize, shapeStr } from '../ndarray.js';
 export function checkNd(where: string, what: string, x: unknown): NDArray {
   if (!(x instanceof NDArray)) {
     const got =
-      x === null
-        ? 'null'
+      x === null || x === undefined
+        ? String(x)
         : typeof x === 'object'
           ? ((x as object).constructor?.name ?? 'object')
           : `${typeof x} ${String(x)}`;
