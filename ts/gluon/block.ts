@@ -7,6 +7,7 @@ import * as nd from '../ndarray/index.js';
 import type { NDArray } from '../ndarray/ndarray.js';
 import { MxSymbol } from '../symbol/symbol.js';
 import { type ExportedGraph, exportBlock, type HybridExportOptions, traceBlock } from '../symbol/trace.js';
+import { describe } from '../util/describe.js';
 import { indent, NotImplementedError, ValueError } from '../util/errors.js';
 import { type Context, checkCtx, type PositionalArgs, parseArgs } from '../util/options.js';
 import { checkDtypeArg, type InitializeOptions, Parameter, ParameterDict } from './parameter.js';
@@ -133,6 +134,11 @@ interface ChildEntry {
 export function className(b: object): string {
   const c = b.constructor as { gluonName?: string; name: string };
   return Object.hasOwn(c, 'gluonName') && c.gluonName ? c.gluonName : c.name;
+}
+
+/** Whether `v` is an NDArray or a Symbol, or an array holding one at any depth. */
+function hasArray(v: unknown): boolean {
+  return v instanceof nd.NDArray || v instanceof MxSymbol || (Array.isArray(v) && v.some(hasArray));
 }
 
 /** The base of every layer and model. Override `forward`. */
@@ -490,6 +496,20 @@ export class Block {
     );
   }
 
+  /**
+   * @internal The input a built-in layer reads its deferred shapes from: an NDArray with at
+   * least `minDims` dimensions, else an Error naming the layer and what it got.
+   */
+  protected _shapeSource(x: unknown, minDims = 1): NDArray {
+    if (!(x instanceof nd.NDArray))
+      throw new TypeError(`${className(this)}.forward: the input must be an NDArray, got ${describe(x)}`);
+    if (x.ndim < minDims)
+      throw new RangeError(
+        `${className(this)}.forward: the input must have at least ${minDims} dimension(s) to infer the parameters' shapes from, got shape (${x.shape.join(', ')})`,
+      );
+    return x;
+  }
+
   /** @internal First call with any of `used` still deferred: infer the shapes from the inputs, then initialise. */
   protected _finishDeferredFrom(used: Iterable<Parameter>, x: unknown, args: unknown[]): void {
     if (this._anyDeferred(used)) this._inferDeferred(x, args);
@@ -512,6 +532,12 @@ export class Block {
   protected _callHybridForward(x: unknown, args: unknown[]): unknown {
     // Symbols trace the block into a graph (HybridBlock.export): ts/symbol/trace.ts.
     if (x instanceof MxSymbol) return traceBlock(this, x, args);
+    // MXNet's HybridBlock.forward (gluon/block.py, _gather_type_ctx_info) asks the same.
+    if (!hasArray([x, ...args])) {
+      throw new ValueError(
+        `${className(this)}.forward: In HybridBlock, there must be one NDArray or one Symbol in the input. Please check the type of the args. Got (${[x, ...args].map(describe).join(', ')})`,
+      );
+    }
     this._recordCallInputs(x, args);
     const reg = this._regParams;
     this._finishDeferredFrom(reg.values(), x, args);

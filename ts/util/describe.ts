@@ -3,11 +3,16 @@
 
 const MAX_CHARS = 80;
 
+/** An array's item in a message: objects by their class (an NDArray prints many lines). */
+function item(v: unknown): string {
+  return v !== null && typeof v === 'object' ? ((v as object).constructor?.name ?? 'object') : String(v);
+}
+
 /** `String(value)` (arrays and objects summarised by kind and length), at most 80 characters. */
 export function describe(value: unknown): string {
   let s: string;
   if (Array.isArray(value))
-    s = `an array of length ${value.length} [${value.slice(0, 4).map(String).join(', ')}${value.length > 4 ? ', ...' : ''}]`;
+    s = `an array of length ${value.length} [${value.slice(0, 4).map(item).join(', ')}${value.length > 4 ? ', ...' : ''}]`;
   else if (ArrayBuffer.isView(value)) s = `a ${value.constructor.name} of ${value.byteLength} bytes`;
   else if (typeof value === 'string') s = JSON.stringify(value);
   else s = String(value);

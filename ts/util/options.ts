@@ -2,6 +2,8 @@
 // order, and any keyword parameter may instead come in ONE trailing plain object with
 // camelCase keys. Unknown keys throw (nothing is silently ignored).
 
+import { describe } from './describe.js';
+
 /**
  * The argument lists of a function that follows rule 2 of docs/design/api.md: the required
  * parameters `Req`, then any leading run of the optional parameters `Opt` (Python's positional
@@ -116,4 +118,11 @@ export function checkCtx(where: string, ctx: unknown): void {
       throw new TypeError(`${where}: ctx must be a cpu context (this package runs on the wasm CPU), got ${s}`);
     }
   }
+}
+
+/** A list of integer axes (Python's `axes` tuple), or a TypeError naming the option. */
+export function checkAxes(where: string, axes: unknown): number[] {
+  if (!Array.isArray(axes) || !axes.every((a) => Number.isInteger(a)))
+    throw new TypeError(`${where}: axes must be an array of integer axes, got ${describe(axes)}`);
+  return [...axes];
 }

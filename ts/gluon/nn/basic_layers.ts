@@ -5,7 +5,7 @@ import type { InitLike } from '../../init/initializer.js';
 import * as nd from '../../ndarray/index.js';
 import { NDArray, shapeSize } from '../../ndarray/ndarray.js';
 import { type ActType, fullyConnected, type PackedFullyConnected } from '../../ndarray/ops.js';
-import { type Float32, type PositionalArgs, parseArgs, pyFloat, pyTuple } from '../../util/options.js';
+import { checkAxes, type Float32, type PositionalArgs, parseArgs, pyFloat, pyTuple } from '../../util/options.js';
 import { Block, type BlockArgs, type BlockOptions, className, HybridBlock } from '../block.js';
 import { checkDtypeArg, type Parameter, type ParameterDict } from '../parameter.js';
 import { KernelCache } from '../rnn/kernel_cache.js';
@@ -252,7 +252,8 @@ export class Dense extends HybridBlock {
     });
   }
 
-  override _inferShape(x: NDArray): void {
+  override _inferShape(input: NDArray): void {
+    const x = this._shapeSource(input);
     const inUnits = this._flatten ? shapeSize(x.shape.slice(1)) : (x.shape[x.ndim - 1] as number);
     this.weight.shape = [this._units, inUnits];
   }
@@ -337,7 +338,7 @@ export class Dropout extends HybridBlock {
       throw new RangeError(`nn.Dropout: rate must be a number in [0, 1], got ${String(o.rate)}`);
     super({ prefix: o.prefix, params: o.params });
     this._rate = o.rate;
-    this._axes = [...o.axes];
+    this._axes = checkAxes('nn.Dropout', o.axes);
   }
   protected override _alias(): string {
     return 'dropout';

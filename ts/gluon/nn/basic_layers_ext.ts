@@ -210,7 +210,8 @@ export class BatchNorm extends HybridBlock {
     });
   }
 
-  override _inferShape(x: NDArray): void {
+  override _inferShape(input: NDArray): void {
+    const x = this._shapeSource(input);
     const ax = this._axis < 0 ? this._axis + x.ndim : this._axis;
     const c = x.shape[ax];
     if (c === undefined)
@@ -350,7 +351,8 @@ export class LayerNorm extends HybridBlock {
     });
   }
 
-  override _inferShape(x: NDArray): void {
+  override _inferShape(input: NDArray): void {
+    const x = this._shapeSource(input);
     const ax = this._axis < 0 ? this._axis + x.ndim : this._axis;
     const c = x.shape[ax];
     if (c === undefined)

@@ -187,7 +187,8 @@ export class Conv1D extends HybridBlock {
     return 'conv';
   }
 
-  override _inferShape(x: NDArray): void {
+  override _inferShape(input: NDArray): void {
+    const x = this._shapeSource(input);
     if (x.ndim !== 3) throw new RangeError(`Conv1D: input must be 3-d (N, C, W), got shape [${x.shape.join(', ')}]`);
     this.weight.shape = [this._channels, (x.shape[1] as number) / this._groups, this._kernel];
   }

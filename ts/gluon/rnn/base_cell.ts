@@ -6,6 +6,7 @@ import { NDArray, shapeStr } from '../../ndarray/ndarray.js';
 import { isSymbolicFill, sym } from '../../symbol/sym_ops.js';
 import { MxSymbol } from '../../symbol/symbol.js';
 import { traceBlock } from '../../symbol/trace.js';
+import { describe } from '../../util/describe.js';
 import { AssertionError, NotImplementedError } from '../../util/errors.js';
 import type { Context } from '../../util/options.js';
 import { isPlainObject, type PositionalArgs, parseArgs, snakeToCamel } from '../../util/options.js';
@@ -213,7 +214,10 @@ export function assertNotModified(cell: RecurrentCell): void {
 }
 
 export function asCell(where: string, b: Block): RecurrentCell {
-  if (!(b instanceof RecurrentCell)) throw new TypeError(`${where}: expected a recurrent cell, got ${className(b)}`);
+  if (!(b instanceof RecurrentCell)) {
+    const got = b !== null && typeof b === 'object' ? className(b) : describe(b);
+    throw new TypeError(`${where}: expected a recurrent cell, got ${got}`);
+  }
   return b;
 }
 

@@ -8,7 +8,7 @@ import { NDArray } from '../../ndarray/ndarray.js';
 import { sym } from '../../symbol/sym_ops.js';
 import { MxSymbol } from '../../symbol/symbol.js';
 import { AssertionError, NotImplementedError } from '../../util/errors.js';
-import { type PositionalArgs, parseArgs, pyFloat, pyTuple } from '../../util/options.js';
+import { checkAxes, type PositionalArgs, parseArgs, pyFloat, pyTuple } from '../../util/options.js';
 import { type BlockOptions, className } from '../block.js';
 import type { ParameterDict } from '../parameter.js';
 import {
@@ -64,7 +64,7 @@ export class DropoutCell extends HybridRecurrentCell {
     if (typeof o.rate !== 'number') throw new AssertionError('rate must be a number');
     super({ prefix: o.prefix, params: o.params });
     this._rate = o.rate;
-    this._axes = [...o.axes];
+    this._axes = checkAxes('DropoutCell', o.axes);
   }
   protected override _alias(): string {
     return 'dropout';

@@ -8,6 +8,7 @@
 
 import { MAX_BUFFER_BYTES } from '../../backend/index.js';
 import { NDArray, shapeSize, shapeStr } from '../../ndarray/ndarray.js';
+import { describe } from '../../util/describe.js';
 import { isPlainObject, parseArgs } from '../../util/options.js';
 import { type Block, className } from '../block.js';
 import { hasShape, type StateInfo } from './base_cell.js';
@@ -71,6 +72,11 @@ export class RecurrentStream {
 
   /** @internal Use `layer.stream(options)` or `cell.stream(options)`. */
   constructor(host: StreamHost, options: RecurrentStreamOptions = {}) {
+    if (typeof (host as Partial<StreamHost> | null)?._assertStreamable !== 'function') {
+      throw new TypeError(
+        `RecurrentStream: expected a recurrent layer or cell (use layer.stream() or cell.stream()), got ${host !== null && typeof host === 'object' ? className(host) : describe(host)}`,
+      );
+    }
     const where = `${className(host)}.stream`;
     if (!isPlainObject(options)) throw new TypeError(`${where}: options must be an object, got ${String(options)}`);
     const o = parseArgs<RecurrentStreamOptions>(where, [options], ['batchSize', 'states'], {});
