@@ -40,6 +40,20 @@ describe('Gluon block inputs', () => {
     expect(d.forward(nd.ones([2, 4])).shape).toEqual([2, 3]);
   });
 
+  it('a built-in layer given more inputs than it takes says how many it takes', () => {
+    for (const [b, x] of [
+      [new nn.Dense(3), nd.ones([2, 4])],
+      [new nn.PReLU(), nd.ones([2, 4])],
+      [new nn.LayerNorm(), nd.ones([2, 4])],
+    ] as const) {
+      b.initialize();
+      const call = b.forward as (...a: unknown[]) => unknown;
+      expect(() => call.call(b, x, nd.ones([2]))).toThrow(/forward: takes 1 input\(s\), got 2/);
+      expect(() => call.call(b, x, null, nd.ones([2]))).toThrow(/takes 1 input\(s\), got 3/);
+      expect((b.forward(x) as { shape: number[] }).shape).toEqual([2, b instanceof nn.Dense ? 3 : 4]);
+    }
+  });
+
   it('modifier cells name what they got instead of a cell', () => {
     const make = [
       (c: unknown) => new rnn.ResidualCell(c as never),

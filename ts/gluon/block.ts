@@ -538,8 +538,14 @@ export class Block {
         `${className(this)}.forward: In HybridBlock, there must be one NDArray or one Symbol in the input. Please check the type of the args. Got (${[x, ...args].map(describe).join(', ')})`,
       );
     }
-    this._recordCallInputs(x, args);
     const reg = this._regParams;
+    // A built-in layer's hybridForward(F, x, ..., params) takes its parameters last: more
+    // inputs than it declares would take their place (MXNet: a TypeError, "got multiple values
+    // for argument"). Subclasses outside this package may declare rest parameters.
+    const declared = this.hybridForward.length - 2;
+    if (reg.size > 0 && declared >= 1 && 1 + args.length > declared && Object.hasOwn(this.constructor, 'gluonName'))
+      throw new TypeError(`${className(this)}.forward: takes ${declared} input(s), got ${1 + args.length}`);
+    this._recordCallInputs(x, args);
     this._finishDeferredFrom(reg.values(), x, args);
     const kw: Record<string, NDArray> = {};
     for (const [k, p] of reg) kw[k] = p._live();
