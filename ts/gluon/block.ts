@@ -533,7 +533,7 @@ export class Block {
     // Symbols trace the block into a graph (HybridBlock.export): ts/symbol/trace.ts.
     if (x instanceof MxSymbol) return traceBlock(this, x, args);
     // MXNet's HybridBlock.forward (gluon/block.py, _gather_type_ctx_info) asks the same.
-    if (!hasArray([x, ...args])) {
+    if (!hasArray(x) && !args.some(hasArray)) {
       throw new ValueError(
         `${className(this)}.forward: In HybridBlock, there must be one NDArray or one Symbol in the input. Please check the type of the args. Got (${[x, ...args].map(describe).join(', ')})`,
       );

@@ -77,12 +77,12 @@ export function zerosOf(shape: Shape, where: string): Float32Array {
   }
 }
 
-/** Python's str() of a shape tuple: (3,), (2, 3). */
 /** True when two shapes have the same dimensions. */
 export function sameShape(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
+/** Python's str() of a shape tuple: (3,), (2, 3). */
 export function shapeStr(shape: Shape): string {
   return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
 }
