@@ -60,6 +60,7 @@ describe('Gluon block inputs', () => {
       (c: unknown) => new rnn.ZoneoutCell(c as never),
       (c: unknown) => new rnn.BidirectionalCell(c as never, c as never),
     ];
+    expect(() => make[0]?.(null)).toThrow(/^ResidualCell\(baseCell\): expected a recurrent cell, got null/);
     for (const f of make) {
       expect(() => f(null)).toThrow(/expected a recurrent cell, got null/);
       expect(() => f(undefined)).toThrow(/expected a recurrent cell, got undefined/);

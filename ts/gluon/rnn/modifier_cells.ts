@@ -112,7 +112,7 @@ export class ModifierCell extends HybridRecurrentCell {
   /** The wrapped cell (child 'base_cell'). */
   readonly baseCell: RecurrentCell;
   constructor(baseCell: RecurrentCell, alias: string) {
-    const base = asCell('ModifierCell(baseCell)', baseCell);
+    const base = asCell(`${new.target.gluonName}(baseCell)`, baseCell);
     if (base._modified)
       throw new AssertionError(`Cell ${base.name} is already modified. One cell cannot be modified twice`);
     base._modified = true;
