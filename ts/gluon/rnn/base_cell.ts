@@ -214,10 +214,7 @@ export function assertNotModified(cell: RecurrentCell): void {
 }
 
 export function asCell(where: string, b: Block): RecurrentCell {
-  if (!(b instanceof RecurrentCell)) {
-    const got = b !== null && typeof b === 'object' ? className(b) : describe(b);
-    throw new TypeError(`${where}: expected a recurrent cell, got ${got}`);
-  }
+  if (!(b instanceof RecurrentCell)) throw new TypeError(`${where}: expected a recurrent cell, got ${describe(b)}`);
   return b;
 }
 

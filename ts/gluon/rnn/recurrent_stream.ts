@@ -74,7 +74,7 @@ export class RecurrentStream {
   constructor(host: StreamHost, options: RecurrentStreamOptions = {}) {
     if (typeof (host as Partial<StreamHost> | null)?._assertStreamable !== 'function') {
       throw new TypeError(
-        `RecurrentStream: expected a recurrent layer or cell (use layer.stream() or cell.stream()), got ${host !== null && typeof host === 'object' ? className(host) : describe(host)}`,
+        `RecurrentStream: expected a recurrent layer or cell (use layer.stream() or cell.stream()), got ${describe(host)}`,
       );
     }
     const where = `${className(host)}.stream`;
