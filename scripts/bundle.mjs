@@ -10,8 +10,8 @@
 // `new URL('./generated/...', import.meta.url)` and `new URL('./pool_worker.js', ...)` must
 // resolve from the bundle as from the module they came from. The wasm-bindgen glue of each
 // build stays a file of its own (the loader imports only the build that will run), and so do
-// the .wasm files. The bundles are minified (whitespace and local names; class and function
-// names kept): the parse of the bundle is the largest part of `import` in Node.
+// the .wasm files. The bundles are minified (whitespace and local names; the names a user can
+// read kept, see `build`): the parse of the bundle is the largest part of `import` in Node.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -47,25 +47,97 @@ const common = {
   format: 'esm',
   platform: 'neutral',
   target: 'es2022',
-  // Whitespace and local names minified: the bundle is parsed on every start (V8 parses
-  // ~490 KB as written in ~13 ms in Node 20; minified, ~290 KB, ~2 ms less: bench/startup.mjs).
-  // Syntax is left as written. The source map leads back to ts/.
-  minifyWhitespace: true,
-  minifyIdentifiers: true,
-  // Class and function names are API (error names, `describe()` in messages): renaming
-  // must not change them.
+  // Class and function names are what `keepNames` keeps through minification; see `build`.
   keepNames: true,
-  sourcemap: 'linked',
-  sourcesContent: false, // as tsc's maps: they point into ts/, which the package does not ship
   legalComments: 'none',
   logLevel: 'warning',
   plugins: [external],
 };
 
-await esbuild.build({ ...common, entryPoints: [path.join(DIST, 'index.js')], outfile: path.join(OUT, 'bundle.js') });
-await esbuild.build({
-  ...common,
-  entryPoints: [path.join(DIST, 'edge.js')],
-  outfile: path.join(OUT, 'bundle_edge.js'),
-});
+/**
+ * esbuild's `keepNames` after each function declaration: `__name(f, "f");`, on a line of its
+ * own in unminified output. Not the classes' `static { __name(this, "X"); }`.
+ */
+const FUNCTION_NAME = /^[ \t]*__name\(((?!this\b)[A-Za-z_$][\w$]*), "[^"\n]*"\);$/gm;
+
+/**
+ * esbuild's `keepNames` in a class: `static {` / `__name(this, "X");` / `}`. It redefines the
+ * class's `name`, and V8 then keeps the class's properties in dictionary mode: every
+ * `x instanceof X` looks `Symbol.hasInstance` up the slow way (19 against 2.2 ns, Node 20).
+ */
+const CLASS_NAME = /^([ \t]*)static \{\n[ \t]*__name\(this, ("[^"\n]*")\);\n[ \t]*\}$/gm;
+
+/**
+ * The class's name as a static getter of its body, on the same three lines (the first pass's
+ * source map still holds): part of the class as created, so V8 keeps it in fast mode. A class
+ * with its own static `name` gets no `name` property of its own, and a subclass that has none
+ * gets its own as usual.
+ */
+const classNameGetter = (_block, indent, name) =>
+  `${indent}static get name() {\n${indent}  return ${name};\n${indent}}`;
+
+/**
+ * The bindings that unminified esbuild output puts in an object or list on a line of their
+ * own: its namespace objects (`name: () => binding`, as `mx.nd`), the package's own API
+ * objects (`var: variable`, `uniform,`, as `mx.sym` and `mx.nd.random`) and the final
+ * `export { ... }`. A superset of what a user can reach (a few internal ones too).
+ */
+function listedBindings(text) {
+  return new Set([...text.matchAll(/^[ \t]+(?:[\w$]+: (?:\(\) => )?)?([\w$]+)(?: as [\w$]+)?,?$/gm)].map((m) => m[1]));
+}
+
+/**
+ * `entry` bundled into `outfile`, in two passes. Names are API where a user can read them:
+ * classes' (error messages, `describe()`, Gluon's block prefixes) and exported functions'.
+ * esbuild's `keepNames` keeps them, but also those of ~350 internal functions, each by a call
+ * at the top level. Dropping those calls takes ~1.5 ms off the bundle's compile and top-level
+ * run in Node 22 and 24, ~1 ms in Node 20 (25 alternating rounds in one process: 14.4 -> 12.9,
+ * 13.8 -> 12.3, 14.3 -> 13.3 ms; docs/performance-log.md, session 15). So the first pass
+ * bundles unminified with `keepNames`, those calls are blanked (lines kept, so its inline
+ * source map still holds), and the second pass minifies whitespace and local names, its
+ * source map leading back to ts/ through the first pass's. Syntax is left as written.
+ */
+async function build(entry, outfile) {
+  const first = await esbuild.build({ ...common, entryPoints: [entry], outfile, sourcemap: 'inline', write: false });
+  const text = first.outputFiles[0].text;
+  const keep = listedBindings(text);
+  let dropped = 0;
+  let classes = 0;
+  const stripped = text
+    .replace(FUNCTION_NAME, (line, binding) => {
+      if (keep.has(binding)) return line;
+      dropped++;
+      return '';
+    })
+    .replace(CLASS_NAME, (...m) => {
+      classes++;
+      return classNameGetter(...m);
+    });
+  // The edge entry is a few lines over the main bundle; the main one has hundreds.
+  if (entry.endsWith('index.js') && (dropped < 100 || classes < 100 || stripped.includes('__name(this,')))
+    throw new Error(
+      `bundle: ${outfile}: esbuild's keepNames output changed (${dropped} functions, ${classes} classes)`,
+    );
+  await esbuild.build({
+    stdin: {
+      contents: stripped,
+      sourcefile: `${path.basename(outfile, '.js')}.unminified.js`,
+      resolveDir: OUT,
+      loader: 'js',
+    },
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    outfile,
+    minifyWhitespace: true,
+    minifyIdentifiers: true,
+    sourcemap: 'linked',
+    sourcesContent: false, // as tsc's maps: they point into ts/, which the package does not ship
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+}
+
+await build(path.join(DIST, 'index.js'), path.join(OUT, 'bundle.js'));
+await build(path.join(DIST, 'edge.js'), path.join(OUT, 'bundle_edge.js'));
 console.log('bundle: dist/backend/bundle.js, dist/backend/bundle_edge.js');
