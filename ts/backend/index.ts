@@ -361,6 +361,25 @@ export function wasmMemory(): WebAssembly.Memory {
   return loaded.memory;
 }
 
+/** The view `wasmHeapF32` hands out, and the instance whose memory it views. */
+let heapF32 = new Float32Array(0);
+let heapOf: Loaded | null = null;
+
+/**
+ * A Float32Array over all of the running instance's memory, reaching at least float index
+ * `end`: calls copy in and out of their staging areas through it, making no view of their
+ * own. It is made again only when the memory grew past it (growing detaches a memory's old
+ * buffer, whose views then have length 0; a shared memory's old buffer keeps its length) or
+ * the instance was replaced.
+ */
+export function wasmHeapF32(end: number): Float32Array {
+  if (end > heapF32.length || heapOf !== loaded) {
+    heapF32 = new Float32Array(wasmMemory().buffer);
+    heapOf = loaded;
+  }
+  return heapF32;
+}
+
 /** Current size of the wasm memory in bytes (it grows, never shrinks), and the live Rust heap. */
 export function wasmMemoryStats(): { memoryBytes: number; heapLiveBytes: number } {
   if (loaded === null) return { memoryBytes: 0, heapLiveBytes: 0 };

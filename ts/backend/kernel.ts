@@ -2,7 +2,7 @@
 // training handle, Dense): membership in the packed-weight cache (./packed_cache.ts), release
 // and abandonment, and calls through the handle's staging area.
 
-import { backendGeneration, ensureRoom, guarded, wasmMemory } from './index.js';
+import { backendGeneration, ensureRoom, guarded, wasmHeapF32 } from './index.js';
 import { type CachedKernel, forget, touch } from './packed_cache.js';
 
 /**
@@ -69,9 +69,10 @@ export abstract class Kernel<H extends Handle> implements CachedKernel {
     run: () => void,
     into?: Float32Array,
   ): Float32Array {
-    const view = this.exchange(what, handle, inputs, outLen, run);
-    if (into === undefined) return view.slice();
-    into.set(view);
+    const at = this.exchange(what, handle, inputs, outLen, run);
+    const heap = wasmHeapF32(at + outLen);
+    if (into === undefined) return heap.slice(at, at + outLen);
+    into.set(heap.subarray(at, at + outLen));
     return into;
   }
 
@@ -89,24 +90,27 @@ export abstract class Kernel<H extends Handle> implements CachedKernel {
   ): Float32Array[] {
     let total = 0;
     for (const l of lens) total += l;
-    const view = this.exchange(what, handle, inputs, total, run);
+    let at = this.exchange(what, handle, inputs, total, run);
+    const heap = wasmHeapF32(at + total);
     const parts: Float32Array[] = [];
-    let at = 0;
     for (const l of lens) {
-      parts.push(view.slice(at, at + l));
+      parts.push(heap.slice(at, at + l));
       at += l;
     }
     return parts;
   }
 
-  /** Writes the inputs, runs the call, and returns a view of its `outLen` outputs in wasm memory. */
+  /**
+   * Writes the inputs, runs the call, and returns where its `outLen` outputs start in
+   * {@link wasmHeapF32} (a float index).
+   */
   private exchange(
     what: string,
     handle: H,
     inputs: ArrayLike<number>[],
     outLen: number,
     run: () => void,
-  ): Float32Array {
+  ): number {
     let inLen = 0;
     for (const a of inputs) inLen += a.length;
     const len = inLen + outLen;
@@ -115,17 +119,16 @@ export abstract class Kernel<H extends Handle> implements CachedKernel {
       this.areaPtr = guarded(what, () => handle.stage(len));
       this.areaFloats = len;
     }
-    const ptr = this.areaPtr;
-    const area = new Float32Array(wasmMemory().buffer, ptr, inLen);
-    let at = 0;
+    const base = this.areaPtr / 4;
+    const heap = wasmHeapF32(base + len);
+    let at = base;
     for (const a of inputs) {
-      area.set(a, at);
+      heap.set(a, at);
       at += a.length;
     }
     guarded(what, run);
     touch(this);
-    // The buffer may have grown (and been replaced) during the call.
-    return new Float32Array(wasmMemory().buffer, ptr + inLen * 4, outLen);
+    return base + inLen;
   }
 }
 
