@@ -549,6 +549,9 @@ export class Block {
     this._finishDeferredFrom(reg.values(), x, args);
     const kw: Record<string, NDArray> = {};
     for (const [k, p] of reg) kw[k] = p._live();
+    // Without a spread for the usual one or two inputs: this runs on every token.
+    if (args.length === 0) return this.hybridForward(nd, x, kw);
+    if (args.length === 1) return this.hybridForward(nd, x, args[0], kw);
     return this.hybridForward(nd, x, ...args, kw);
   }
 
