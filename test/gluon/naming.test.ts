@@ -337,6 +337,44 @@ describe('Block machinery (test_gluon.py ports)', () => {
     expect(new rnn.SequentialRNNCell() instanceof HybridBlock).toBe(false);
   });
 
+  it('a Parameter property registers when assigned, also after a forward (Python __setattr__)', () => {
+    class Affine extends HybridBlock {
+      declare a: unknown;
+      declare b: unknown;
+      declare c: unknown;
+      seen: string[] = [];
+      constructor() {
+        super({ prefix: 'affine_' });
+        this.a = this.params.get('a', { shape: [2], init: 'ones' });
+        this.b = 'not a parameter';
+        this.c = this.params.get('c', { shape: [2], init: 'zeros' });
+      }
+      override hybridForward(_F: typeof nd, x: NDArray, params: Record<string, NDArray>): NDArray {
+        this.seen = Object.keys(params);
+        return x;
+      }
+    }
+    const m = new Affine();
+    m.initialize();
+    const x = nd.array([1, 2]);
+    const keys = () => {
+      m.forward(x);
+      return [m.seen, [...m._regParams.keys()], [...m._regParams.values()].map((p) => p.name)];
+    };
+    expect(keys()).toEqual([['a', 'c'], ['a', 'c'], ['affine_a', 'affine_c']]);
+    const [a, c] = [m.a, m.c];
+    // Moved to another property, swapped, removed, added: each read anew.
+    [m.b, m.a] = [a, 'moved'];
+    expect(keys()).toEqual([['b', 'c'], ['b', 'c'], ['affine_a', 'affine_c']]);
+    [m.b, m.c] = [c, a];
+    expect(keys()).toEqual([['b', 'c'], ['b', 'c'], ['affine_c', 'affine_a']]);
+    m.c = null;
+    expect(keys()).toEqual([['b'], ['b'], ['affine_c']]);
+    (m as unknown as { d: unknown }).d = a;
+    expect(keys()).toEqual([['b', 'd'], ['b', 'd'], ['affine_c', 'affine_a']]);
+    expect(keys()).toEqual([['b', 'd'], ['b', 'd'], ['affine_c', 'affine_a']]);
+  });
+
   it('custom blocks: children are named after the property holding them', () => {
     class Model extends Block {
       declare encoder: rnn.LSTM;

@@ -157,6 +157,9 @@ export class Block {
   _lastCallInputs: readonly boolean[] | null = null;
   /** The last `_regParams` answer (a true private field: not an own enumerable property). */
   #regParams: Map<string, Parameter> | null = null;
+  /** Its keys and values in order, checked against the own properties without a Map lookup. */
+  #regKeys: string[] = [];
+  #regValues: Parameter[] = [];
 
   /** `Block(prefix=null, params=null)`, or `Block({ prefix, params })`. */
   constructor(...args: BlockArgs);
@@ -257,19 +260,27 @@ export class Block {
     // allocating: this runs on every forward call).
     const cached = this.#regParams;
     if (cached !== null) {
-      let same = 0;
-      let seen = 0;
+      // The same Parameters under the same keys, in the order the Map has them (own
+      // properties enumerate in creation order, as Object.entries below).
+      const keys = this.#regKeys;
+      const values = this.#regValues;
+      let i = 0;
       for (const k in this) {
         const v: unknown = this[k];
         if (!(v instanceof Parameter)) continue;
-        seen++;
-        if (cached.get(k) === v) same++;
+        if (i === keys.length || keys[i] !== k || values[i] !== v) {
+          i = -1;
+          break;
+        }
+        i++;
       }
-      if (same === seen && seen === cached.size) return cached;
+      if (i === keys.length) return cached;
     }
     const out = new Map<string, Parameter>();
     for (const [k, v] of Object.entries(this)) if (v instanceof Parameter) out.set(k, v);
     this.#regParams = out;
+    this.#regKeys = [...out.keys()];
+    this.#regValues = [...out.values()];
     return out;
   }
 
