@@ -260,8 +260,8 @@ export class Block {
     // allocating: this runs on every forward call).
     const cached = this.#regParams;
     if (cached !== null) {
-      // The same Parameters under the same keys, in the order the Map has them (own
-      // properties enumerate in creation order, as Object.entries below).
+      // The same Parameters under the same keys, in the Map's order: for-in visits the own
+      // properties in the order Object.entries (below) lists them.
       const keys = this.#regKeys;
       const values = this.#regValues;
       let i = 0;
