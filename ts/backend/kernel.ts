@@ -104,13 +104,7 @@ export abstract class Kernel<H extends Handle> implements CachedKernel {
    * Writes the inputs, runs the call, and returns where its `outLen` outputs start in
    * {@link wasmHeapF32} (a float index).
    */
-  private exchange(
-    what: string,
-    handle: H,
-    inputs: ArrayLike<number>[],
-    outLen: number,
-    run: () => void,
-  ): number {
+  private exchange(what: string, handle: H, inputs: ArrayLike<number>[], outLen: number, run: () => void): number {
     let inLen = 0;
     for (const a of inputs) inLen += a.length;
     const len = inLen + outLen;
