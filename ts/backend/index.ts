@@ -270,6 +270,7 @@ function replaceInstance(): void {
   pool?.kill();
   pool = null;
   loaded = reinstantiate(old);
+  heapF32 = new Float32Array(0); // it viewed the old memory, which it must not keep alive
   generation++;
   const want = wantThreads;
   info = {
@@ -361,9 +362,8 @@ export function wasmMemory(): WebAssembly.Memory {
   return loaded.memory;
 }
 
-/** The view `wasmHeapF32` hands out, and the instance whose memory it views. */
+/** The view `wasmHeapF32` hands out (emptied when the instance is replaced). */
 let heapF32 = new Float32Array(0);
-let heapOf: Loaded | null = null;
 
 /**
  * A Float32Array over all of the running instance's memory, reaching at least float index
@@ -373,10 +373,7 @@ let heapOf: Loaded | null = null;
  * the instance was replaced.
  */
 export function wasmHeapF32(end: number): Float32Array {
-  if (end > heapF32.length || heapOf !== loaded) {
-    heapF32 = new Float32Array(wasmMemory().buffer);
-    heapOf = loaded;
-  }
+  if (end > heapF32.length) heapF32 = new Float32Array(wasmMemory().buffer);
   return heapF32;
 }
 
