@@ -42,17 +42,8 @@ const external = {
   },
 };
 
-const common = {
-  bundle: true,
-  format: 'esm',
-  platform: 'neutral',
-  target: 'es2022',
-  // Class and function names are what `keepNames` keeps through minification; see `build`.
-  keepNames: true,
-  legalComments: 'none',
-  logLevel: 'warning',
-  plugins: [external],
-};
+/** What both passes of `build` write: ES modules for any runtime, syntax left as written. */
+const output = { format: 'esm', platform: 'neutral', target: 'es2022', legalComments: 'none', logLevel: 'warning' };
 
 /**
  * esbuild's `keepNames` after each function declaration: `__name(f, "f");`, on a line of its
@@ -98,7 +89,16 @@ function listedBindings(text) {
  * source map leading back to ts/ through the first pass's. Syntax is left as written.
  */
 async function build(entry, outfile) {
-  const first = await esbuild.build({ ...common, entryPoints: [entry], outfile, sourcemap: 'inline', write: false });
+  const first = await esbuild.build({
+    ...output,
+    bundle: true,
+    keepNames: true,
+    plugins: [external],
+    entryPoints: [entry],
+    outfile,
+    sourcemap: 'inline',
+    write: false,
+  });
   const text = first.outputFiles[0].text;
   const keep = listedBindings(text);
   let dropped = 0;
@@ -125,16 +125,12 @@ async function build(entry, outfile) {
       resolveDir: OUT,
       loader: 'js',
     },
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
+    ...output,
     outfile,
     minifyWhitespace: true,
     minifyIdentifiers: true,
     sourcemap: 'linked',
     sourcesContent: false, // as tsc's maps: they point into ts/, which the package does not ship
-    legalComments: 'none',
-    logLevel: 'warning',
   });
 }
 

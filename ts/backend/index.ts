@@ -348,18 +348,15 @@ export function testHooks(): TestHooks {
 
 /** The instantiated exports; throws when `ready()` has not completed. */
 export function backend(): WasmExports {
-  if (loaded === null) {
-    throw new Error('gluon-rnn-wasm is not initialised: call `await mx.ready()` before computing');
-  }
-  return loaded.glue;
+  return running().glue;
 }
 
-/** The running instance's memory (its buffer changes when it grows: view it after each call). */
-export function wasmMemory(): WebAssembly.Memory {
+/** The running instance, or the error that asks for `ready()`. */
+function running(): Loaded {
   if (loaded === null) {
     throw new Error('gluon-rnn-wasm is not initialised: call `await mx.ready()` before computing');
   }
-  return loaded.memory;
+  return loaded;
 }
 
 /** The view `wasmHeapF32` hands out (emptied when the instance is replaced). */
@@ -373,7 +370,7 @@ let heapF32 = new Float32Array(0);
  * the instance was replaced.
  */
 export function wasmHeapF32(end: number): Float32Array {
-  if (end > heapF32.length) heapF32 = new Float32Array(wasmMemory().buffer);
+  if (end > heapF32.length) heapF32 = new Float32Array(running().memory.buffer);
   return heapF32;
 }
 
