@@ -3,7 +3,7 @@
 
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DeferredInitializationError, nn, Parameter, ParameterDict, rnn } from '../../ts/gluon/index.js';
-import { ready } from '../../ts/index.js';
+import { autograd, ready } from '../../ts/index.js';
 import * as init from '../../ts/init/index.js';
 import { resetNameCounters } from '../../ts/name.js';
 import * as nd from '../../ts/ndarray/index.js';
@@ -49,6 +49,31 @@ describe('Parameter', () => {
     p.setData(nd.ones([2]));
     p._loadInit(nd.zeros([2]));
     expect(p.version).toBe(v0 + 3);
+  });
+  it("a layer's weight gradient stays bound across calls outside record, setData, gradReq and other arrays' attachGrad", () => {
+    // Dense(2, inUnits 3): y = x W^T + b, so d sum(y) / dW[i, j] = sum over rows of x[:, j].
+    const dense = new nn.Dense(2, { inUnits: 3 });
+    dense.initialize();
+    const x = nd.array([1, 2, 3, -1, 0.5, 4], [2, 3]);
+    const gradOfSum = () => {
+      autograd.backward(autograd.record(() => dense.forward(x).sum()));
+      return Array.from(dense.weight.grad().toFloat32Array());
+    };
+    const want = [0, 2.5, 7, 0, 2.5, 7];
+    dense.forward(x);
+    dense.forward(x);
+    expect(gradOfSum()).toEqual(want);
+    dense.forward(x); // nothing recorded after this call: a new array must still be bound
+    dense.weight.setData(nd.array([1, 0, 0, 0, 1, 0], [2, 3]));
+    expect(Array.from(dense.forward(x).toFloat32Array())).toEqual([1, 2, -1, 0.5]);
+    dense.weight.zeroGrad();
+    expect(gradOfSum()).toEqual(want);
+    nd.ones([2]).attachGrad();
+    dense.weight.gradReq = 'null';
+    dense.forward(x);
+    dense.weight.gradReq = 'write';
+    dense.weight.zeroGrad();
+    expect(gradOfSum()).toEqual(want);
   });
 });
 

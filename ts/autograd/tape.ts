@@ -38,6 +38,8 @@ export class AutogradError extends Error {
 }
 
 const entries = new WeakMap<NDArray, Entry>();
+/** How many times `entries` was written: a lookup's answer holds while this stays put. */
+let entryWrites = 0;
 let nextId = 0;
 let recording = false;
 let training = false;
@@ -95,6 +97,7 @@ export function tape(
   if (!any) return output;
   const node: TapeNode = { id: nextId++, op, inputs: inputs.map((x) => x ?? null), backward: makeBackward() };
   entries.set(output, { node });
+  entryWrites++;
   return output;
 }
 
@@ -121,12 +124,19 @@ export function attachGrad(x: NDArray, req: GradReqKind, grad?: NDArray): Variab
     fresh: false,
   };
   entries.set(x, { variable });
+  entryWrites++;
   return variable;
 }
 
 /** @internal Makes `x` a leaf that writes into an existing variable record (a Parameter's gradient). */
 export function bindVariable(x: NDArray, variable: Variable): void {
   entries.set(x, { variable });
+  entryWrites++;
+}
+
+/** @internal How many times any array's variable or graph entry was set: unchanged, so are all lookups. */
+export function tapeWrites(): number {
+  return entryWrites;
 }
 
 /** @internal The variable record of `x`, if it has an attached gradient. */

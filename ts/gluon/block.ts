@@ -158,8 +158,7 @@ export class Block {
   /** The last `_regParams` answer (a true private field: not an own enumerable property). */
   #regParams: Map<string, Parameter> | null = null;
   /** Its keys and values in order, checked against the own properties without a Map lookup. */
-  #regKeys: string[] = [];
-  #regValues: Parameter[] = [];
+  #regLists: { readonly keys: readonly string[]; readonly values: readonly Parameter[] } = { keys: [], values: [] };
 
   /** `Block(prefix=null, params=null)`, or `Block({ prefix, params })`. */
   constructor(...args: BlockArgs);
@@ -255,15 +254,22 @@ export class Block {
 
   /** Parameters held by properties of this block, by property name (Python's `_reg_params`). */
   get _regParams(): Map<string, Parameter> {
+    this._regParamLists();
+    return this.#regParams as Map<string, Parameter>;
+  }
+
+  /**
+   * @internal {@link _regParams}'s keys and values as two lists in its order (the Map's
+   * iterators cost a forward call more than these).
+   */
+  _regParamLists(): { readonly keys: readonly string[]; readonly values: readonly Parameter[] } {
     // Python registers a Parameter attribute in __setattr__; here the own properties are the
     // truth. The last answer is reused while they hold the same Parameters (checked without
     // allocating: this runs on every forward call).
-    const cached = this.#regParams;
-    if (cached !== null) {
+    if (this.#regParams !== null) {
       // The same Parameters under the same keys, in the Map's order: for-in visits the own
       // properties in the order Object.entries (below) lists them.
-      const keys = this.#regKeys;
-      const values = this.#regValues;
+      const { keys, values } = this.#regLists;
       let i = 0;
       for (const k in this) {
         const v: unknown = this[k];
@@ -274,14 +280,13 @@ export class Block {
         }
         i++;
       }
-      if (i === keys.length) return cached;
+      if (i === keys.length) return this.#regLists;
     }
     const out = new Map<string, Parameter>();
     for (const [k, v] of Object.entries(this)) if (v instanceof Parameter) out.set(k, v);
     this.#regParams = out;
-    this.#regKeys = [...out.keys()];
-    this.#regValues = [...out.values()];
-    return out;
+    this.#regLists = { keys: [...out.keys()], values: [...out.values()] };
+    return this.#regLists;
   }
 
   /**
@@ -549,17 +554,17 @@ export class Block {
         `${className(this)}.forward: In HybridBlock, there must be one NDArray or one Symbol in the input. Please check the type of the args. Got (${[x, ...args].map(describe).join(', ')})`,
       );
     }
-    const reg = this._regParams;
+    const { keys, values } = this._regParamLists();
     // A built-in layer's hybridForward(F, x, ..., params) takes its parameters last: more
     // inputs than it declares would take their place (MXNet: a TypeError, "got multiple values
     // for argument"). Subclasses outside this package may declare rest parameters.
     const declared = this.hybridForward.length - 2;
-    if (reg.size > 0 && declared >= 1 && 1 + args.length > declared && Object.hasOwn(this.constructor, 'gluonName'))
+    if (keys.length > 0 && declared >= 1 && 1 + args.length > declared && Object.hasOwn(this.constructor, 'gluonName'))
       throw new TypeError(`${className(this)}.forward: takes ${declared} input(s), got ${1 + args.length}`);
     this._recordCallInputs(x, args);
-    this._finishDeferredFrom(reg.values(), x, args);
+    this._finishDeferredFrom(values, x, args);
     const kw: Record<string, NDArray> = {};
-    for (const [k, p] of reg) kw[k] = p._live();
+    for (let i = 0; i < keys.length; i++) kw[keys[i] as string] = (values[i] as Parameter)._live();
     // Without a spread for the usual one or two inputs: this runs on every token.
     if (args.length === 0) return this.hybridForward(nd, x, kw);
     if (args.length === 1) return this.hybridForward(nd, x, args[0], kw);

@@ -2,7 +2,7 @@
 // dimensions read 0), initialisation with MXNet's "own initializer wins" rule, shared dicts,
 // and the loading seam (`_loadInit`, `_loadDict`) used by the .params reader.
 
-import { bindVariable, type Variable, variableOf } from '../autograd/tape.js';
+import { bindVariable, tapeWrites, type Variable, variableOf } from '../autograd/tape.js';
 import { create as createInit, Initializer, type InitLike, initEquals, Uniform } from '../init/initializer.js';
 import { NDArray, shapeStr } from '../ndarray/ndarray.js';
 import { describe } from '../util/describe.js';
@@ -197,6 +197,9 @@ export class Parameter {
   private _deferredInit: DeferredInit | null = null;
   /** The gradient buffer and its freshness, shared by every data array this parameter had. */
   private _var: Variable | null = null;
+  /** The live array `_live` last saw bound to a variable, and `tapeWrites()` then. */
+  private _bound: NDArray | null = null;
+  private _boundAt = -1;
 
   /** `Parameter(name, gradReq='write', shape=null, dtype='float32', lrMult=1, wdMult=1, init=null, allowDeferredInit=false, ...)`. */
   constructor(
@@ -271,6 +274,10 @@ export class Parameter {
   /** The shape; unknown (deferred) dimensions read 0, as in MXNet. */
   get shape(): number[] {
     return this._shape === null ? [] : [...this._shape];
+  }
+  /** @internal Dimension `i` of {@link shape} without copying the shape (per-call checks). */
+  _dim(i: number): number {
+    return this._shape?.[i] ?? 0;
   }
   /** Fills unknown dimensions; known dimensions must match (MXNet's shape setter). */
   set shape(newShape: readonly number[]) {
@@ -394,7 +401,13 @@ export class Parameter {
     const d = this._data;
     if (d !== null) {
       // The live array is the autograd variable: ops recorded on it send gradients to `grad()`.
-      if (this._gradReq !== 'null' && variableOf(d) === undefined) bindVariable(d, this._variable());
+      // Looked up again only for a new array or after the tape changed: these lookups were
+      // a few percent of a no-work forward call.
+      if (this._gradReq !== 'null' && (d !== this._bound || this._boundAt !== tapeWrites())) {
+        if (variableOf(d) === undefined) bindVariable(d, this._variable());
+        this._bound = d;
+        this._boundAt = tapeWrites();
+      }
       return d;
     }
     if (this._deferredInit !== null) {

@@ -172,7 +172,7 @@ abstract class BasicCell extends HybridRecurrentCell {
   /** One step on the wasm cell kernel. */
   protected _kernelStep(mode: RnnMode, x: NDArray, states: NDArray[]): [NDArray, NDArray[]] {
     const N = this._checkStepStates(x, states);
-    const inputSize = this.i2h_weight.shape[1] as number;
+    const inputSize = this.i2h_weight._dim(1);
     // MXNet's FullyConnected checks this for any batch, an empty one included.
     if (featureSize(x) !== inputSize) {
       throw new RangeError(
@@ -219,8 +219,8 @@ abstract class BasicCell extends HybridRecurrentCell {
     if (isRecording())
       throw new Error(`${where}: a stream is not recorded by autograd; got autograd.record(): use forward`);
     const mode = this._kernelMode() as RnnMode;
-    if (this._anyDeferred(this._regParams.values())) this._inferDeferred(new NDArray(x, [N, C]), []);
-    const inputSize = this.i2h_weight.shape[1] as number;
+    if (this._anyDeferred(this._regParamLists().values)) this._inferDeferred(new NDArray(x, [N, C]), []);
+    const inputSize = this.i2h_weight._dim(1);
     if (C !== inputSize) {
       throw new RangeError(
         `${where}: x has ${C} features per row (${x.length} values, ${N} rows) but i2h_weight expects ${inputSize}`,

@@ -434,7 +434,7 @@ export class _RNNLayer extends HybridBlock {
     const all = this._allParams ?? groups.flat();
     this._allParams = all;
     if (this._anyDeferred(all)) this._inferDeferred(typeof inputs === 'function' ? inputs() : inputs, []);
-    return { groups, spec: this._spec((groups[0] as Parameter[])[0]!.shape[1] as number) };
+    return { groups, spec: this._spec((groups[0] as Parameter[])[0]!._dim(1)) };
   }
 
   /** The packed inference kernel of the current parameter values (rebuilt when one changed). */
