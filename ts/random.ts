@@ -11,6 +11,27 @@ let c = 0;
 let d = 0;
 let spare: number | null = null;
 
+/**
+ * A uniform fill that a Parameter's `initialize()` asked for and nobody has read yet: its
+ * values are drawn when they are read or when the generator is next used, in the order the
+ * fills were asked for, so every value is what an immediate fill would have given. `out` is
+ * null once the Parameter dropped the array (`setData`, a load): its draws still advance the
+ * generator, but only when something draws after them.
+ */
+interface OwedFill {
+  out: Float32Array | null;
+  readonly lo: number;
+  readonly hi: number;
+  readonly n: number;
+}
+
+const owed: OwedFill[] = [];
+/** Floats of the owed fills whose arrays are still wanted. */
+let owedFloats = 0;
+/** Beyond these, owed fills are drawn at once: they hold arrays a dropped model may have held alone. */
+const OWED_MAX_FLOATS = 1 << 24;
+const OWED_MAX_FILLS = 4096;
+
 function splitmix32(state: number): () => number {
   let s = state >>> 0;
   return () => {
@@ -23,6 +44,7 @@ function splitmix32(state: number): () => number {
 }
 
 function next32(): number {
+  if (owed.length !== 0) settleOwed();
   const t = (((a + b) >>> 0) + d) >>> 0;
   d = (d + 1) >>> 0;
   a = b ^ (b >>> 9);
@@ -37,6 +59,10 @@ export function seed(seedState: number): void {
   if (typeof seedState !== 'number' || !Number.isInteger(seedState)) {
     throw new TypeError(`random.seed(seedState): expected an integer, got ${String(seedState)}`);
   }
+  // Fills owed from the old stream are drawn from it first; those nobody will read are not
+  // drawn at all, since the new seed restarts the stream anyway.
+  if (owedFloats === 0) owed.length = 0;
+  else settleOwed();
   const sm = splitmix32(seedState);
   a = sm();
   b = sm();
@@ -65,6 +91,7 @@ const WASM_CHUNK = 65536;
  * the loop (crates/kernels/src/random.rs), whose values are the same. @internal
  */
 export function fillUniform(out: Float32Array, lo: number, hi: number): void {
+  if (owed.length !== 0) settleOwed();
   if (out.length >= WASM_MIN && fillUniformWasm(out, lo, hi)) return;
   fillUniformJs(out, lo, hi);
 }
@@ -88,6 +115,7 @@ function fillUniformWasm(out: Float32Array, lo: number, hi: number): boolean {
 
 /** `fillUniform` in JavaScript, with the generator's state in locals (one tight loop). @internal */
 export function fillUniformJs(out: Float32Array, lo: number, hi: number): void {
+  if (owed.length !== 0) settleOwed();
   const w = hi - lo;
   let sa = a;
   let sb = b;
@@ -122,4 +150,47 @@ export function nextNormal(): number {
   const r = Math.sqrt(-2 * Math.log(u));
   spare = r * Math.sin(2 * Math.PI * v);
   return r * Math.cos(2 * Math.PI * v);
+}
+
+/**
+ * `fillUniform(out, lo, hi)`, drawn when first needed (see {@link settleOwed}). Only for an
+ * array that nothing reads except through {@link settleOwed}'s callers: a Parameter's data,
+ * which it reads through one accessor. An initializer that loads weights right after
+ * `initialize()` then never pays for the draws. @internal
+ */
+export function fillUniformOwed(out: Float32Array, lo: number, hi: number): void {
+  owed.push({ out, lo, hi, n: out.length });
+  owedFloats += out.length;
+  if (owedFloats > OWED_MAX_FLOATS || owed.length > OWED_MAX_FILLS) settleOwed();
+}
+
+/** Whether an owed fill still has to write an array (its reader must {@link settleOwed} first). @internal */
+export function owesFills(): boolean {
+  return owedFloats !== 0;
+}
+
+/** Forgets the owed fill of `out`, if any: its draws stay owed, its values are not written. @internal */
+export function dropOwed(out: Float32Array): void {
+  if (owedFloats === 0) return;
+  for (const f of owed) {
+    if (f.out === out) {
+      f.out = null;
+      owedFloats -= f.n;
+    }
+  }
+}
+
+/** Draws every owed fill in order: into its array, or (dropped) only advancing the generator. @internal */
+export function settleOwed(): void {
+  const fills = owed.splice(0);
+  owedFloats = 0;
+  let scratch: Float32Array | null = null;
+  for (const f of fills) {
+    if (f.out !== null) {
+      fillUniform(f.out, f.lo, f.hi);
+      continue;
+    }
+    scratch ??= new Float32Array(Math.min(f.n, WASM_CHUNK));
+    for (let left = f.n; left > 0; left -= scratch.length) fillUniform(scratch.subarray(0, left), 0, 1);
+  }
 }

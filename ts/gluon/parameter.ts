@@ -5,6 +5,7 @@
 import { bindVariable, tapeWrites, type Variable, variableOf } from '../autograd/tape.js';
 import { create as createInit, Initializer, type InitLike, initEquals, Uniform } from '../init/initializer.js';
 import { NDArray, shapeStr } from '../ndarray/ndarray.js';
+import { dropOwed, fillUniformOwed, owesFills, settleOwed } from '../random.js';
 import { describe } from '../util/describe.js';
 import { AssertionError, RuntimeError, ValueError, warn } from '../util/errors.js';
 import { type Context, checkCtx, type Float32, type PositionalArgs, parseArgs } from '../util/options.js';
@@ -193,7 +194,12 @@ export class Parameter {
   private _shape: number[] | null;
   private _gradReq: GradReq;
   private readonly _dtypeRepr: string;
-  private _data: NDArray | null = null;
+  /**
+   * The data. Its values may still be owed by the generator (`fillUniformOwed`): read them
+   * through `_live` (which settles them), test it against null directly, replace it through
+   * `#replaceData`.
+   */
+  #data: NDArray | null = null;
   private _deferredInit: DeferredInit | null = null;
   /** The gradient buffer and its freshness, shared by every data array this parameter had. */
   private _var: Variable | null = null;
@@ -298,7 +304,7 @@ export class Parameter {
   }
   /** True after `initialize` completed (data exists). */
   get isInitialized(): boolean {
-    return this._data !== null;
+    return this.#data !== null;
   }
   /** True while initialisation waits for the shape. */
   get isDeferred(): boolean {
@@ -345,11 +351,11 @@ export class Parameter {
     checkCtx('Parameter.initialize', o.ctx);
     checkInit('Parameter.initialize(init)', o.init);
     checkInit('Parameter.initialize(defaultInit)', o.defaultInit);
-    if (this._data !== null && !o.forceReinit) {
+    if (this.#data !== null && !o.forceReinit) {
       warn(`Parameter '${this.name}' is already initialized, ignoring. Set forceReinit: true to re-initialize.`);
       return;
     }
-    this._data = null;
+    this.#replaceData(null);
     const init = o.init ?? this.init ?? o.defaultInit;
     this._deferredInit = { init, defaultInit: o.defaultInit, data: null };
     if (!this.shapeIsKnown) {
@@ -375,11 +381,16 @@ export class Parameter {
     let data = d.data;
     if (data === null) {
       data = new NDArray(new Float32Array(this.shape.reduce((a, b) => a * b, 1)), this.shape);
-      createInit(d.init).initWeight(this.name, data);
+      const init = createInit(d.init);
+      // A plain uniform fill is owed until read: weights loaded right after initialize()
+      // then cost no draws (an LSTM's are most of a cold start's initialize()).
+      const range = init._uniformRange(this.name, this.shape);
+      if (range === null) init.initWeight(this.name, data);
+      else fillUniformOwed(data.data, range[0], range[1]);
     } else {
       data = new NDArray(data.data.slice(), this.shape);
     }
-    this._data = data;
+    this.#replaceData(data);
     this.version++;
   }
 
@@ -398,8 +409,9 @@ export class Parameter {
 
   /** @internal The parameter's own array (not a copy): for the package's code, which never writes into it. */
   _live(): NDArray {
-    const d = this._data;
+    const d = this.#data;
     if (d !== null) {
+      if (owesFills()) settleOwed();
       // The live array is the autograd variable: ops recorded on it send gradients to `grad()`.
       // Looked up again only for a new array or after the tape changed: these lookups were
       // a few percent of a no-work forward call.
@@ -435,12 +447,12 @@ export class Parameter {
       throw new TypeError(`Parameter '${this.name}'.setData: expected an NDArray, got ${describe(data)}`);
     checkKnown(`Parameter '${this.name}'.setData`, data);
     this.shape = data.shape;
-    if (this._data === null) {
+    if (this.#data === null) {
       if (this._deferredInit === null) throw new AssertionError(`Parameter '${this.name}' has not been initialized`);
       this._deferredInit = { ...this._deferredInit, data: data.copy() };
       return;
     }
-    this._data = new NDArray(data.data.slice(), this.shape);
+    this.#replaceData(new NDArray(data.data.slice(), this.shape));
     this.version++;
   }
 
@@ -466,7 +478,7 @@ export class Parameter {
     this._checkLoad(data);
     this._shape = [...data.shape];
     this._deferredInit = null;
-    this._data = new NDArray(data.data.slice(), data.shape);
+    this.#replaceData(new NDArray(data.data.slice(), data.shape));
     this.version++;
   }
 
@@ -484,9 +496,15 @@ export class Parameter {
     return this._var;
   }
 
+  /** The data for its size and shape (its values may be owed): without `_live`'s variable binding. */
   private _live0(): NDArray {
-    if (this._data === null) this._live(); // throws the not-initialized errors
-    return this._data as NDArray;
+    return this.#data ?? this._live(); // _live throws the not-initialized errors
+  }
+
+  /** Sets the data; an owed fill of the array it replaces is not written. */
+  #replaceData(data: NDArray | null): void {
+    if (this.#data !== null && this.#data !== data) dropOwed(this.#data.data);
+    this.#data = data;
   }
 
   /**
@@ -508,7 +526,7 @@ export class Parameter {
 
   /** Sets the gradient buffer to zeros (`zero_grad`); nothing happens for gradReq 'null'. */
   zeroGrad(): void {
-    if (this._gradReq === 'null' || this._data === null) return;
+    if (this._gradReq === 'null' || this.#data === null) return;
     this._variable().grad?.data.fill(0);
   }
 

@@ -29,6 +29,15 @@ export abstract class Initializer {
   /** Fills `arr` in place; `name` is the parameter's full name (for error messages). */
   abstract initWeight(name: string, arr: InitTarget): void;
 
+  /**
+   * @internal `[lo, hi]` when `initWeight(name, arr)` of this exact initializer is one uniform
+   * fill of `arr` from U(lo, hi) and nothing else (a Parameter may then owe the draws:
+   * `fillUniformOwed`); otherwise null. Throws what `initWeight` would for this shape.
+   */
+  _uniformRange(_name: string, _shape: readonly number[]): readonly [number, number] | null {
+    return null;
+  }
+
   /** JSON form `'["xavier", {"rnd_type": "uniform", ...}]'` as Python's `dumps()`. */
   dumps(): string {
     return JSON.stringify([this.kind, this.kwargs]);
@@ -144,6 +153,10 @@ export class Uniform extends Initializer {
   initWeight(_name: string, arr: InitTarget): void {
     fillUniform(arr.data, -this.scale, this.scale);
   }
+  override _uniformRange(): readonly [number, number] | null {
+    // A subclass may write after the fill: only this class's own initWeight is known.
+    return Object.getPrototypeOf(this) === Uniform.prototype ? [-this.scale, this.scale] : null;
+  }
 }
 
 /** Options of `Normal(sigma=0.01)`. */
@@ -219,7 +232,16 @@ export class Xavier extends Initializer {
     return { rnd_type: this.rndType, factor_type: this.factorType, magnitude: this.magnitude };
   }
   initWeight(name: string, arr: InitTarget): void {
-    const shape = arr.shape;
+    const scale = this._scale(name, arr.shape);
+    if (this.rndType === 'uniform') fillUniform(arr.data, -scale, scale);
+    else fillNormal(arr.data, 0, scale);
+  }
+  override _uniformRange(name: string, shape: readonly number[]): readonly [number, number] | null {
+    const scale = this._scale(name, shape);
+    return this.rndType === 'uniform' && Object.getPrototypeOf(this) === Xavier.prototype ? [-scale, scale] : null;
+  }
+  /** The draws' scale for a weight of `shape`; throws for a vector. */
+  private _scale(name: string, shape: readonly number[]): number {
     if (shape.length < 2) {
       throw new RangeError(`Xavier initializer cannot be applied to vector ${name}. It requires at least 2D.`);
     }
@@ -228,9 +250,7 @@ export class Xavier extends Initializer {
     const fanIn = (shape[1] as number) * hw;
     const fanOut = (shape[0] as number) * hw;
     const factor = this.factorType === 'avg' ? (fanIn + fanOut) / 2 : this.factorType === 'in' ? fanIn : fanOut;
-    const scale = Math.sqrt(this.magnitude / factor);
-    if (this.rndType === 'uniform') fillUniform(arr.data, -scale, scale);
-    else fillNormal(arr.data, 0, scale);
+    return Math.sqrt(this.magnitude / factor);
   }
 }
 
