@@ -74,6 +74,7 @@ impl<'a> OutView<'a> {
 }
 
 /// Fixed facts of a direction.
+#[derive(Clone, Copy)]
 pub(crate) struct StepCtx<'a> {
     pub pd: &'a PackedDir,
     pub mode: Mode,
@@ -118,6 +119,7 @@ pub(crate) struct StepInput<'a> {
 
 /// What the parts of one step share: read-only operands and `RawBuf` views of the buffers
 /// they write (each part only its own unit blocks).
+#[derive(Clone, Copy)]
 struct Shared<'a> {
     cx: &'a StepCtx<'a>,
     t: usize,
@@ -132,6 +134,25 @@ struct Shared<'a> {
     recurrent: Option<RawBuf>,
     out: RawBuf,
     out_row: [usize; 3],
+}
+
+/// The step's mode as the parts' code knows it: fixed at compile time (`LSTM`, `GRU`), or
+/// read from the context (`ANY`, the one-gate RNNs).
+const ANY: u8 = 0;
+const LSTM: u8 = 1;
+const GRU: u8 = 2;
+
+/// `sh` with its context's mode fixed to `M`'s: the code inlined below then keeps only that
+/// mode's branches, so each mode's step is a wasm function of its own.
+#[inline(always)]
+fn fixed_mode<'a, const M: u8>(cx: &'a StepCtx<'a>) -> StepCtx<'a> {
+    let mode = match M {
+        LSTM => Mode::Lstm,
+        GRU => Mode::Gru,
+        _ => cx.mode,
+    };
+    debug_assert!(mode == cx.mode, "a step's fixed mode is its context's");
+    StepCtx { mode, ..*cx }
 }
 
 /// Unit blocks per part: the blocks of a step split into `parts` contiguous ranges.
@@ -208,17 +229,19 @@ pub(crate) fn step(
         );
     }
     // SAFETY: part p touches only unit blocks `block_ranges(.., p)` (see `step_part`); the
-    // borrowed buffers are not used until `run` returns. One-gate RNN steps run in a closure
-    // of their own: their runs of blocks in the same wasm function made V8 compile LSTM's
-    // batch-1 kernel 3-5% slower.
-    if cx.mode.gates() == 1 {
-        par.run(parts, &|p| unsafe {
-            step_part::<true>(&sh, input, parts, p)
-        })?;
-    } else {
-        par.run(parts, &|p| unsafe {
-            step_part::<false>(&sh, input, parts, p)
-        })?;
+    // borrowed buffers are not used until `run` returns. Each mode's step is a closure of its
+    // own: one-gate RNNs' runs of blocks in the same wasm function made V8 compile LSTM's
+    // batch-1 kernel 3-5% slower, and a model's first call compiles only its own mode.
+    match cx.mode {
+        Mode::Lstm => par.run(parts, &|p| unsafe {
+            step_part::<false, LSTM>(&sh, input, parts, p)
+        })?,
+        Mode::Gru => par.run(parts, &|p| unsafe {
+            step_part::<false, GRU>(&sh, input, parts, p)
+        })?,
+        Mode::RnnRelu | Mode::RnnTanh => par.run(parts, &|p| unsafe {
+            step_part::<true, ANY>(&sh, input, parts, p)
+        })?,
     }
 
     // LSTMP: r = h · Whr^T becomes the output and the recurrent state of active rows.
@@ -247,13 +270,13 @@ pub(crate) fn step(
 /// scratch; concurrent parts must have distinct `p`, and the buffers viewed by `sh` must not
 /// be used elsewhere meanwhile.
 #[inline(always)]
-unsafe fn step_part<const RUNS: bool>(
+unsafe fn step_part<const RUNS: bool, const M: u8>(
     sh: &Shared,
     input: Option<&StepInput>,
     parts: usize,
     p: usize,
 ) {
-    let cx = sh.cx;
+    let cx = &fixed_mode::<M>(sh.cx);
     let (n, hp, recurrent) = (cx.n, cx.hp, sh.recurrent);
     let r = block_ranges(hp / UNITS, parts, p);
     // SAFETY: the caller's contract: this part's scratch slot, its blocks' columns of xproj.
@@ -295,7 +318,7 @@ unsafe fn step_part<const RUNS: bool>(
                 inp.scratch.get(p),
             );
         }
-        run_blocks::<RUNS>(sh, r, p)
+        run_blocks::<RUNS, M>(sh, r, p)
     }
 }
 
@@ -489,8 +512,13 @@ pub(crate) fn run_panels(
 /// # Safety
 /// Concurrent calls must get disjoint `blocks` and distinct `part`s, and the buffers viewed
 /// by `sh` must not be used elsewhere meanwhile.
-unsafe fn run_blocks<const RUNS: bool>(sh: &Shared, blocks: Range<usize>, part: usize) {
-    let cx = sh.cx;
+unsafe fn run_blocks<const RUNS: bool, const M: u8>(
+    sh: &Shared,
+    blocks: Range<usize>,
+    part: usize,
+) {
+    let cx = &fixed_mode::<M>(sh.cx);
+    let sh = &Shared { cx, ..*sh };
     let n = cx.n;
     // Activation constants once per part and step, not re-materialised per vector.
     let k = Consts::hoisted();
