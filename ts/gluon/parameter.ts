@@ -333,6 +333,9 @@ export class Parameter {
   /**
    * `initialize(init=null, ctx=null, defaultInit=Uniform(), forceReinit=false)`: the
    * parameter's own `init` wins over `defaultInit`; `init` (when given) wins over both.
+   * A plain uniform draw (`Uniform`, `Xavier` with uniform draws) is made when the values
+   * are first read or the generator is next used, in the order asked: the same values as
+   * drawing at once, and none drawn for weights loaded or set right after.
    */
   initialize(
     ...args: PositionalArgs<
