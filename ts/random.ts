@@ -22,7 +22,8 @@ interface OwedFill {
   out: Float32Array | null;
   readonly lo: number;
   readonly hi: number;
-  readonly n: number;
+  /** Draws still owed. */
+  n: number;
 }
 
 const owed: OwedFill[] = [];
@@ -92,8 +93,13 @@ const WASM_CHUNK = 65536;
  */
 export function fillUniform(out: Float32Array, lo: number, hi: number): void {
   if (owed.length !== 0) settleOwed();
+  drawUniform(out, lo, hi);
+}
+
+/** `fillUniform` without drawing the owed fills first (they are drawn by this). */
+function drawUniform(out: Float32Array, lo: number, hi: number): void {
   if (out.length >= WASM_MIN && fillUniformWasm(out, lo, hi)) return;
-  fillUniformJs(out, lo, hi);
+  drawUniformJs(out, lo, hi);
 }
 
 /** `fillUniform` in wasm; false (nothing drawn) before `ready()` or when wasm memory is short. */
@@ -113,9 +119,14 @@ function fillUniformWasm(out: Float32Array, lo: number, hi: number): boolean {
   return true;
 }
 
-/** `fillUniform` in JavaScript, with the generator's state in locals (one tight loop). @internal */
+/** `fillUniform` in JavaScript (the reference of the wasm fill). @internal */
 export function fillUniformJs(out: Float32Array, lo: number, hi: number): void {
   if (owed.length !== 0) settleOwed();
+  drawUniformJs(out, lo, hi);
+}
+
+/** The JavaScript fill, with the generator's state in locals (one tight loop). */
+function drawUniformJs(out: Float32Array, lo: number, hi: number): void {
   const w = hi - lo;
   let sa = a;
   let sb = b;
@@ -154,9 +165,9 @@ export function nextNormal(): number {
 
 /**
  * `fillUniform(out, lo, hi)`, drawn when first needed (see {@link settleOwed}). Only for an
- * array that nothing reads except through {@link settleOwed}'s callers: a Parameter's data,
- * which it reads through one accessor. An initializer that loads weights right after
- * `initialize()` then never pays for the draws. @internal
+ * array that nothing reads except after {@link settleOwed}: a Parameter's data, which it
+ * reads through one accessor. A script that loads weights right after `initialize()` then
+ * never pays for the draws. @internal
  */
 export function fillUniformOwed(out: Float32Array, lo: number, hi: number): void {
   owed.push({ out, lo, hi, n: out.length });
@@ -180,17 +191,31 @@ export function dropOwed(out: Float32Array): void {
   }
 }
 
-/** Draws every owed fill in order: into its array, or (dropped) only advancing the generator. @internal */
+/**
+ * Draws every owed fill in order: into its array, or (dropped) only advancing the generator.
+ * A fill that throws (a trapped wasm fill, which leaves the generator as it was) stays owed
+ * with those after it. @internal
+ */
 export function settleOwed(): void {
-  const fills = owed.splice(0);
-  owedFloats = 0;
+  let done = 0;
   let scratch: Float32Array | null = null;
-  for (const f of fills) {
-    if (f.out !== null) {
-      fillUniform(f.out, f.lo, f.hi);
-      continue;
+  try {
+    for (const f of owed) {
+      if (f.out !== null) {
+        drawUniform(f.out, f.lo, f.hi);
+      } else {
+        scratch ??= new Float32Array(Math.min(f.n, WASM_CHUNK));
+        while (f.n > 0) {
+          const k = Math.min(f.n, scratch.length);
+          drawUniform(scratch.subarray(0, k), 0, 1);
+          f.n -= k; // each chunk advanced the generator for good
+        }
+      }
+      done++;
     }
-    scratch ??= new Float32Array(Math.min(f.n, WASM_CHUNK));
-    for (let left = f.n; left > 0; left -= scratch.length) fillUniform(scratch.subarray(0, left), 0, 1);
+  } finally {
+    owed.splice(0, done);
+    owedFloats = 0;
+    for (const f of owed) if (f.out !== null) owedFloats += f.n;
   }
 }

@@ -142,8 +142,8 @@ const ANY: u8 = 0;
 const LSTM: u8 = 1;
 const GRU: u8 = 2;
 
-/// `sh` with its context's mode fixed to `M`'s: the code inlined below then keeps only that
-/// mode's branches, so each mode's step is a wasm function of its own.
+/// `cx` with its mode fixed to `M`'s: the code inlined below then keeps only that mode's
+/// branches, so each mode's step is a wasm function of its own.
 #[inline(always)]
 fn fixed_mode<'a, const M: u8>(cx: &'a StepCtx<'a>) -> StepCtx<'a> {
     let mode = match M {
