@@ -10,7 +10,7 @@ import * as init from './init/index.js';
 import * as lr_scheduler from './lr_scheduler.js';
 import * as nd from './ndarray/index.js';
 import * as optimizer from './optimizer/index.js';
-import * as random from './random.js';
+import * as random from './random_api.js';
 import { sym } from './symbol/sym_ops.js';
 
 export { AutogradError, type BackwardOptions, type PauseOptions, type RecordOptions } from './autograd/index.js';
