@@ -9,11 +9,12 @@
 //     ['[["lstm",H,N,T,C,layers],["dot",S],["dense",U,C,m],...]'] [rounds] [--threads=2]
 //
 // T = 1 runs tokens with the states fed back; ["dot", S] times `nd.dot` of two S x S arrays,
-// ["dense", units, in, m] `nn.Dense(units)` on m rows, ["call", "layer" | "cell"] the summary's
-// no-work call (`LSTM(1)` or `LSTMCell(1)` through `forward`, states fed back). `--threads=k` starts each copy's pool on k threads
+// ["dense", units, in, m] `nn.Dense(units)` on m rows, ["call", "layer" | "cell" | "stream"]
+// the summary's no-work calls (bench/no_work_calls.mjs). `--threads=k` starts each copy's pool on k threads
 // (default 1). Prints each copy's median µs per call and the median over rounds of its time
 // ratio to the first copy (> 1: faster than the first).
 
+import { noWorkCalls } from './no_work_calls.mjs';
 import { median } from './stats.mjs';
 
 const args = process.argv.slice(2);
@@ -73,19 +74,22 @@ function makeCase(cfg) {
     return { label: `dense ${units}x${inUnits} m${m}`, flops: 2 * units * inUnits * m, runners, dispose() {} };
   }
   if (cfg[0] === 'call') {
-    // As bench/gemm.mjs measureCallOverhead: 10^4 calls a round.
-    const layer = cfg[1] === 'layer';
-    const runners = copies.map(({ mx }) => {
-      const net = layer ? new mx.gluon.rnn.LSTM(1, { inputSize: 1 }) : new mx.gluon.rnn.LSTMCell(1, { inputSize: 1 });
-      net.initialize();
-      const shape = layer ? [1, 1, 1] : [1, 1];
-      const x = mx.nd.ones(shape);
-      let states = [mx.nd.zeros(shape), mx.nd.zeros(shape)];
+    // The summary probe's no-work calls (bench/no_work_calls.mjs), 10^4 a round.
+    const calls = copies.map(({ mx }) => noWorkCalls(mx));
+    const runners = calls.map((c) => {
+      const f = c[cfg[1]];
       return (reps) => {
-        for (let r = 0; r < reps; r++) states = net.forward(x, states)[1];
+        for (let r = 0; r < reps; r++) f();
       };
     });
-    return { label: `no-work ${cfg[1]} call`, flops: 2e3, runners, dispose() {} };
+    return {
+      label: `no-work ${cfg[1]} call`,
+      flops: 2e3,
+      runners,
+      dispose: () => {
+        for (const c of calls) c.dispose();
+      },
+    };
   }
   const [mode, H, N, T, C, L] = cfg;
   const spec = { mode, hidden: H, numLayers: L, bidirectional: false, inputSize: C, projection: null, clip: null };

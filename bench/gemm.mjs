@@ -5,6 +5,7 @@
 
 import { backend } from '../dist/backend/index.js';
 import mx from '../dist/index.js';
+import { noWorkCalls } from './no_work_calls.mjs';
 import { CONFIGS, weightBytes } from './peers/lib/configs.mjs';
 import { median, timeCalls } from './stats.mjs';
 
@@ -202,14 +203,7 @@ function streamBound(name) {
  * returned states fed back, and `stream.step(x, out)` of `layer.stream()` (median of 7 rounds).
  */
 export function measureCallOverhead(calls = 20000) {
-  const layer = new mx.gluon.rnn.LSTM(1, { inputSize: 1 });
-  const cell = new mx.gluon.rnn.LSTMCell(1, { inputSize: 1 });
-  layer.initialize();
-  cell.initialize();
-  const x3 = mx.nd.ones([1, 1, 1]);
-  const x2 = mx.nd.ones([1, 1]);
-  let ls = [mx.nd.zeros([1, 1, 1]), mx.nd.zeros([1, 1, 1])];
-  let cs = [mx.nd.zeros([1, 1]), mx.nd.zeros([1, 1])];
+  const c = noWorkCalls(mx);
   const perCall = (f) => {
     const us = [];
     for (let r = 0; r < 8; r++) {
@@ -219,18 +213,10 @@ export function measureCallOverhead(calls = 20000) {
     }
     return median(us);
   };
-  const layerUs = perCall(() => {
-    ls = layer.forward(x3, ls)[1];
-  });
-  const cellUs = perCall(() => {
-    cs = cell.forward(x2, cs)[1];
-  });
-  const stream = layer.stream();
-  const x1 = new Float32Array(1);
-  const out = new Float32Array(1);
-  const streamUs = perCall(() => stream.step(x1, out));
-  layer.dispose();
-  cell.dispose();
+  const layerUs = perCall(c.layer);
+  const cellUs = perCall(c.cell);
+  const streamUs = perCall(c.stream);
+  c.dispose();
   return { calls, layerUs, cellUs, streamUs };
 }
 

@@ -40,6 +40,12 @@ export class AutogradError extends Error {
 const entries = new WeakMap<NDArray, Entry>();
 /** How many times `entries` was written: a lookup's answer holds while this stays put. */
 let entryWrites = 0;
+
+/** The one writer of `entries`, counting its writes. */
+function setEntry(x: NDArray, e: Entry): void {
+  entries.set(x, e);
+  entryWrites++;
+}
 let nextId = 0;
 let recording = false;
 let training = false;
@@ -96,8 +102,7 @@ export function tape(
   }
   if (!any) return output;
   const node: TapeNode = { id: nextId++, op, inputs: inputs.map((x) => x ?? null), backward: makeBackward() };
-  entries.set(output, { node });
-  entryWrites++;
+  setEntry(output, { node });
   return output;
 }
 
@@ -123,15 +128,13 @@ export function attachGrad(x: NDArray, req: GradReqKind, grad?: NDArray): Variab
     req,
     fresh: false,
   };
-  entries.set(x, { variable });
-  entryWrites++;
+  setEntry(x, { variable });
   return variable;
 }
 
 /** @internal Makes `x` a leaf that writes into an existing variable record (a Parameter's gradient). */
 export function bindVariable(x: NDArray, variable: Variable): void {
-  entries.set(x, { variable });
-  entryWrites++;
+  setEntry(x, { variable });
 }
 
 /** @internal How many times any array's variable or graph entry was set: unchanged, so are all lookups. */

@@ -387,7 +387,7 @@ export class Parameter {
       const init = createInit(d.init);
       // A plain uniform fill is owed until read: weights loaded right after initialize()
       // then cost no draws (an LSTM's are most of a cold start's initialize()).
-      const range = init._uniformRange(this.name, this.shape);
+      const range = init._uniformRange(this.name, data.shape);
       if (range === null) init.initWeight(this.name, data);
       else fillUniformOwed(data.data, range[0], range[1]);
     } else {

@@ -32,7 +32,8 @@ export abstract class Initializer {
   /**
    * @internal `[lo, hi]` when `initWeight(name, arr)` of this exact initializer is one uniform
    * fill of `arr` from U(lo, hi) and nothing else (a Parameter may then owe the draws:
-   * `fillUniformOwed`); otherwise null. Throws what `initWeight` would for this shape.
+   * `fillUniformOwed`), after the checks `initWeight` makes (throwing as it would);
+   * otherwise null, and `initWeight` runs instead.
    */
   _uniformRange(_name: string, _shape: readonly number[]): readonly [number, number] | null {
     return null;
@@ -237,8 +238,9 @@ export class Xavier extends Initializer {
     else fillNormal(arr.data, 0, scale);
   }
   override _uniformRange(name: string, shape: readonly number[]): readonly [number, number] | null {
+    if (this.rndType !== 'uniform' || Object.getPrototypeOf(this) !== Xavier.prototype) return null;
     const scale = this._scale(name, shape);
-    return this.rndType === 'uniform' && Object.getPrototypeOf(this) === Xavier.prototype ? [-scale, scale] : null;
+    return [-scale, scale];
   }
   /** The draws' scale for a weight of `shape`; throws for a vector. */
   private _scale(name: string, shape: readonly number[]): number {
