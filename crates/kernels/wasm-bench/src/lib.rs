@@ -106,3 +106,74 @@ thread_local! { static RNN: RefCell<Option<RnnBufs>> = const { RefCell::new(None
     for _ in 0..iters { if which == 0 { gluon_kernels::act::sigmoid_slice(&mut v) } else { gluon_kernels::act::tanh_slice(&mut v) } }
     v[0]
 }
+/// The plain builds' 4 x 8 register tile with its A operand taken three ways, on L1-resident
+/// panels of `tile_a::K` steps (docs/performance-log.md, session 17): 0 = the crate's tile
+/// (`kernel_f32_tile`: a `load32_splat` per row; in a relaxed build its 5-row tile, see
+/// `tile_variant_rows`), 1 = A packed with each value repeated four times (plain vector loads),
+/// 2 = one vector load of four rows and lane shuffles. Returns the tile's sum.
+#[no_mangle] pub extern "C" fn tile_variant(variant: u32, passes: usize) -> f32 {
+    use gluon_kernels::gemm::{micro::kernel_f32_tile, params::{MR, NR}};
+    let k = tile_a::K;
+    let a = fill(k * MR, 1);
+    let wide: Vec<f32> = a.chunks(MR).flat_map(|s| s[..4].iter().flat_map(|&x| [x; 4])).collect();
+    let b = fill(k * NR, 2);
+    let mut c = [0.0f32; 5 * 8];
+    for _ in 0..passes {
+        let ap = core::hint::black_box(a.as_ptr());
+        // SAFETY: `a` holds k * MR floats, `wide` k * 16, `b` k * NR, `c` MR (<= 5) x NR.
+        unsafe { match variant {
+            0 => kernel_f32_tile(k, 1.0, ap, b.as_ptr(), NR, 1.0, c.as_mut_ptr(), NR),
+            1 => tile_a::four_rows::<true>(k, core::hint::black_box(wide.as_ptr()), 16, b.as_ptr(), c.as_mut_ptr()),
+            _ => tile_a::four_rows::<false>(k, ap, MR, b.as_ptr(), c.as_mut_ptr()),
+        } }
+    }
+    c.iter().sum()
+}
+/// Rows of the tile `tile_variant(variant, ..)` computes (flops per pass: rows * 8 * 2 * K).
+#[no_mangle] pub extern "C" fn tile_variant_rows(variant: u32) -> usize {
+    if variant == 0 { gluon_kernels::gemm::params::MR } else { 4 }
+}
+/// `tile_variant`'s K (floats per row of the A panel it walks).
+#[no_mangle] pub extern "C" fn tile_variant_k() -> usize { tile_a::K }
+mod tile_a {
+    use gluon_kernels::simd::F32x4;
+    pub const K: usize = 128;
+    /// `C[0..4, 0..8] += A · B` with the rows' A values from one vector each (`WIDE`: A packed
+    /// four times over, `a_step` 16) or from one vector load and lane shuffles (`a_step` MR).
+    ///
+    /// # Safety
+    /// `a` readable for `k * a_step` floats (16 per step when `WIDE`, else 4 used), `b` for
+    /// `k * 8`, `c` writable and readable for 4 x 8.
+    #[inline(never)]
+    pub unsafe fn four_rows<const WIDE: bool>(k: usize, a: *const f32, a_step: usize, b: *const f32, c: *mut f32) {
+        let mut acc = [[F32x4::zero(); 2]; 4];
+        let (mut a, mut b) = (a, b);
+        for _ in 0..k {
+            // SAFETY: inside the panels the caller vouched for (one k step).
+            let (b0, b1, rows) = unsafe {
+                let rows = if WIDE {
+                    [F32x4::load(a), F32x4::load(a.add(4)), F32x4::load(a.add(8)), F32x4::load(a.add(12))]
+                } else {
+                    let a4 = F32x4::load(a);
+                    [a4.splat_lane::<0>(), a4.splat_lane::<1>(), a4.splat_lane::<2>(), a4.splat_lane::<3>()]
+                };
+                (F32x4::load(b), F32x4::load(b.add(4)), rows)
+            };
+            for (row, ai) in acc.iter_mut().zip(rows) {
+                row[0] = ai.mul_add(b0, row[0]);
+                row[1] = ai.mul_add(b1, row[1]);
+            }
+            a = a.add(a_step);
+            b = b.add(8);
+        }
+        for (i, row) in acc.iter().enumerate() {
+            for (h, v) in row.iter().enumerate() {
+                // SAFETY: i < 4, h < 2: inside the 4 x 8 tile at `c` (row stride 8).
+                unsafe {
+                    let p = c.add(i * 8 + h * 4);
+                    (F32x4::load(p) + *v).store(p);
+                }
+            }
+        }
+    }
+}
