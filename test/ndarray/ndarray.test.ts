@@ -4,6 +4,7 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import mx, { ready } from '../../ts/index.js';
+import { NDArray } from '../../ts/ndarray/ndarray.js';
 import * as random from '../../ts/random.js';
 
 const nd = mx.nd;
@@ -81,6 +82,31 @@ describe('creation and NDArray methods', () => {
     const mean = Array.from(n.data).reduce((s, v) => s + v, 0) / n.size;
     expect(Math.abs(mean - 2)).toBeLessThan(0.05);
     expect(() => nd.random.uniform(0, 1, [2], { sahpe: 3 } as never)).toThrow(/unknown option 'sahpe'/);
+  });
+});
+
+describe('kernel outputs', () => {
+  // The layers and cells build their outputs with ndarrayOver (ts/ndarray/ndarray.ts), which
+  // skips the constructor's checks for the one array it makes.
+  it('own their shapes, and the next NDArray is checked again', () => {
+    const layer = new mx.gluon.rnn.LSTM(3, { inputSize: 2 });
+    const cell = new mx.gluon.rnn.LSTMCell(3, { inputSize: 2 });
+    layer.initialize();
+    cell.initialize();
+    const [out, [h, c]] = layer.forward(nd.ones([4, 1, 2]), layer.beginState(1)) as [NDArray, NDArray[]];
+    expect([out.shape, h?.shape, c?.shape]).toEqual([
+      [4, 1, 3],
+      [1, 1, 3],
+      [1, 1, 3],
+    ]);
+    (h as NDArray).shape[0] = 7; // a caller's edit of one output's shape reaches no other array
+    const [, [h2]] = layer.forward(nd.ones([4, 1, 2]), layer.beginState(1)) as [NDArray, NDArray[]];
+    expect(h2?.shape).toEqual([1, 1, 3]);
+    expect(c?.shape).toEqual([1, 1, 3]);
+    const [ch, [, cc]] = cell.forward(nd.ones([1, 2]), cell.beginState(1)) as [NDArray, NDArray[]];
+    expect(ch.shape).not.toBe(cc?.shape);
+    expect(() => new NDArray(new Float32Array(3), [2, 2])).toThrow(/data has 3 elements but shape \(2, 2\) needs 4/);
+    expect(() => new NDArray(new Float32Array(2), [2, 1.5])).toThrow(/non-negative integers/);
   });
 });
 

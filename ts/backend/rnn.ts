@@ -174,10 +174,10 @@ export class CellKernel extends Kernel<WasmCell> {
     const handle = this.live('CellKernel');
     const n = N * this.hidden;
     const lstm = this.mode === 'lstm';
-    const [hOut, cOut] = this.stagedParts('cell step', handle, [x, h, c ?? EMPTY], [n, lstm ? n : 0], () =>
+    const parts = this.stagedParts('cell step', handle, [x, h, c ?? EMPTY], [n, lstm ? n : 0], () =>
       rethrow(handle.step(N, x.length, h.length, c?.length ?? 0)),
-    ) as [Float32Array, Float32Array];
-    return { h: hOut, c: lstm ? cOut : null };
+    );
+    return { h: parts[0] as Float32Array, c: lstm ? (parts[1] as Float32Array) : null };
   }
 
   /** One step of `N` rows from `states` (`[h | c]`) into `into` (the next `[h | c]`): no array is made. */

@@ -120,6 +120,19 @@ function fwd<R>(f: (...a: never[]) => R, self: NDArray, args: unknown[]): R {
   return (f as unknown as (...a: unknown[]) => R)(self, ...args);
 }
 
+/** Set by {@link ndarrayOver} for the one construction it makes (see there). */
+let checkedByCaller = false;
+
+/**
+ * @internal An NDArray over a kernel's output: `shape` is an array made for this array alone,
+ * of valid dimensions whose product is `data.length`, so the constructor's checks and its
+ * copy of the shape are skipped (a token's forward makes two or three of these per call).
+ */
+export function ndarrayOver(data: Float32Array, shape: number[]): NDArray {
+  checkedByCaller = true;
+  return new NDArray(data, shape);
+}
+
 /**
  * An n-dimensional float32 array (`mx.nd.NDArray`): row-major data in a `Float32Array` plus a
  * shape, in JavaScript memory, so there is nothing to free. Create one with `mx.nd.array`,
@@ -132,6 +145,12 @@ export class NDArray {
   readonly shape: number[];
 
   constructor(data: Float32Array, shape: Shape) {
+    if (checkedByCaller) {
+      checkedByCaller = false;
+      this.data = data;
+      this.shape = shape as number[];
+      return;
+    }
     const s = checkShape(shape, 'NDArray shape');
     if (data.length !== shapeSize(s)) {
       throw new RangeError(`NDArray: data has ${data.length} elements but shape ${shapeStr(s)} needs ${shapeSize(s)}`);

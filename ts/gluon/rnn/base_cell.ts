@@ -282,7 +282,8 @@ export class RecurrentCell extends Block {
       );
     }
     for (let i = 0; i < states.length; i++) {
-      const [s, w] = [states[i], want[i] as readonly number[]];
+      const s = states[i];
+      const w = want[i] as readonly number[];
       if (!hasShape(s, w)) {
         throw new RangeError(
           `${className(this)}: state ${i} must have shape ${shapeStr(w)}, got ${s instanceof NDArray ? shapeStr(s.shape) : String(s)}`,

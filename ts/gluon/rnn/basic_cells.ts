@@ -5,7 +5,7 @@ import { isRecording } from '../../autograd/tape.js';
 import { CellKernel, type RnnMode } from '../../backend/rnn.js';
 import type { InitLike } from '../../init/initializer.js';
 import type * as nd from '../../ndarray/index.js';
-import { NDArray, shapeStr } from '../../ndarray/ndarray.js';
+import { NDArray, ndarrayOver, shapeStr } from '../../ndarray/ndarray.js';
 import { ACTIVATIONS, type ActType } from '../../ndarray/ops.js';
 import { type PositionalArgs, parseArgs } from '../../util/options.js';
 import type { BlockOptions } from '../block.js';
@@ -181,8 +181,8 @@ abstract class BasicCell extends HybridRecurrentCell {
     }
     const k = this._cellKernel(mode, inputSize);
     const r = k.step(x.data, N, (states[0] as NDArray).data, states[1] ? states[1].data : null);
-    const h = new NDArray(r.h, [N, this._hiddenSize]);
-    return [h, r.c === null ? [h] : [h, new NDArray(r.c, [N, this._hiddenSize])]];
+    const h = ndarrayOver(r.h, [N, this._hiddenSize]);
+    return [h, r.c === null ? [h] : [h, ndarrayOver(r.c, [N, this._hiddenSize])]];
   }
 
   /**

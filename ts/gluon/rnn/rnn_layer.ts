@@ -4,7 +4,7 @@
 import { isRecording, isTraining } from '../../autograd/tape.js';
 import { FusedRnnKernel, type FusedRnnSpec, type RnnMode } from '../../backend/rnn.js';
 import type { InitLike } from '../../init/initializer.js';
-import { NDArray, shapeStr } from '../../ndarray/ndarray.js';
+import { NDArray, ndarrayOver, shapeStr } from '../../ndarray/ndarray.js';
 import { MxSymbol } from '../../symbol/symbol.js';
 import { traceBlock } from '../../symbol/trace.js';
 import { AssertionError, ValueError } from '../../util/errors.js';
@@ -418,10 +418,11 @@ export class _RNNLayer extends HybridBlock {
       vl,
     );
     const outC = this._dir * (this._projectionSize ?? this._hiddenSize);
-    const out = new NDArray(r.out, this._layout === 'TNC' ? [T, N, outC] : [N, T, outC]);
+    const out = ndarrayOver(r.out, this._layout === 'TNC' ? [T, N, outC] : [N, T, outC]);
     if (skipStates) return out;
-    const newStates = [new NDArray(r.hn, shapes[0] as readonly number[])];
-    if (r.cn !== null) newStates.push(new NDArray(r.cn, shapes[1] as readonly number[]));
+    // The state shapes are kept between calls: each array gets a copy of its own.
+    const newStates = [ndarrayOver(r.hn, (shapes[0] as readonly number[]).slice())];
+    if (r.cn !== null) newStates.push(ndarrayOver(r.cn, (shapes[1] as readonly number[]).slice()));
     return [out, newStates];
   }
 
