@@ -361,7 +361,8 @@ export class _RNNLayer extends HybridBlock {
     if (!skipStates && st.length !== shapes.length)
       throw new ValueError(`${name}.forward: expected ${shapes.length} state array(s), got ${st.length}`);
     for (let i = 0; i < st.length; i++) {
-      const [s, want] = [st[i] as NDArray, shapes[i] as readonly number[]];
+      const s = st[i] as NDArray;
+      const want = shapes[i] as readonly number[];
       if (!hasShape(s, want)) {
         throw new ValueError(`Invalid recurrent state shape. Expecting ${shapeStr(want)}, got ${shapeStr(s.shape)}.`);
       }
