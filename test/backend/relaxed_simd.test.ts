@@ -5,15 +5,16 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { engineVersions, v8KeepsWasmOrder } from '../../dist/backend/features.js';
 
 const script = fileURLToPath(new URL('./workers/relaxed_probe.mjs', import.meta.url));
-type Probe = {
+type Outputs = { selftest: number; lstm: number[]; gru: number[] };
+type Probe = Outputs & {
   info: { relaxedSimd: boolean };
   validatesBefore: boolean;
   validatesAfter: boolean;
-  selftest: number;
-  lstm: number[];
-  gru: number[];
+  tileSplat: boolean;
+  other: Outputs;
 };
 // Each run is a fresh Node process (the V8 flag is process-wide); the tests share the runs.
 const runs = new Map<string, Probe>();
@@ -72,5 +73,30 @@ describe('relaxed-SIMD builds', () => {
     expect(opted.validatesAfter).toBe(true);
     expect(opted.lstm).toEqual(flagged.lstm);
     expect(opted.gru).toEqual(flagged.gru);
+  });
+
+  it('read A in the register tile as chosen for the engine, with the same numbers either way', () => {
+    const plain = probe([], 'plain');
+    const relaxed = major < 22 ? probe(['--experimental-wasm-relaxed-simd'], 'auto') : probe([], 'auto');
+    expect(plain.tileSplat).toBe(false);
+    expect(relaxed.tileSplat).toBe(v8KeepsWasmOrder());
+    for (const r of [plain, relaxed]) {
+      expect(r.other.selftest).toBeGreaterThan(1000);
+      expect(r.other.lstm).toEqual(r.lstm);
+      expect(r.other.gru).toEqual(r.gru);
+    }
+  });
+
+  it("take V8 from 13.6 (Node 24, Chromium 136) as keeping a wasm function's order, and nothing else", () => {
+    expect(v8KeepsWasmOrder({ v8: '11.3.244.8-node.33' })).toBe(false); // Node 20
+    expect(v8KeepsWasmOrder({ v8: '12.4.254.21-node.33' })).toBe(false); // Node 22
+    expect(v8KeepsWasmOrder({ v8: '13.5.212.10' })).toBe(false);
+    expect(v8KeepsWasmOrder({ v8: '13.6.233.10-node.30' })).toBe(true); // Node 24
+    expect(v8KeepsWasmOrder({ v8: '14.1.146.11' })).toBe(true);
+    expect(v8KeepsWasmOrder({ chromium: 135 })).toBe(false);
+    expect(v8KeepsWasmOrder({ chromium: 136 })).toBe(true);
+    expect(v8KeepsWasmOrder({})).toBe(false); // JavaScriptCore (Bun), Firefox, unknown engines
+    expect(v8KeepsWasmOrder({ v8: 'not a version' })).toBe(false);
+    expect(engineVersions()).toEqual({ v8: process.versions.v8 });
   });
 });

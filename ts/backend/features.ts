@@ -88,6 +88,47 @@ export function coreCount(): number {
   return typeof m === 'number' && m > 0 ? m : 1;
 }
 
+/** The engine facts that {@link v8KeepsWasmOrder} reads (see {@link engineVersions}). */
+export interface EngineVersions {
+  /** V8's version (`process.versions.v8` in Node, `Deno.version.v8`), if the engine is V8. */
+  v8?: string;
+  /** Chromium's major version (the browser's brand list or user agent), if a Chromium browser. */
+  chromium?: number;
+}
+
+/** What this runtime says about its engine; nothing for JavaScriptCore (Bun) or the unknown. */
+export function engineVersions(): EngineVersions {
+  const g = globalThis as {
+    Deno?: { version?: { v8?: string } };
+    Bun?: unknown;
+    process?: { versions?: { v8?: string; bun?: string } };
+    navigator?: { userAgent?: string; userAgentData?: { brands?: { brand: string; version: string }[] } };
+  };
+  if (typeof g.Deno?.version?.v8 === 'string') return { v8: g.Deno.version.v8 };
+  // Bun reports a Node-compatible `process.versions.v8` but runs JavaScriptCore.
+  if (g.Bun || g.process?.versions?.bun) return {};
+  if (typeof g.process?.versions?.v8 === 'string') return { v8: g.process.versions.v8 };
+  const brand = g.navigator?.userAgentData?.brands?.find((b) => b.brand === 'Chromium');
+  const major = Number(brand?.version ?? /\bChrom(?:e|ium)\/(\d+)/.exec(g.navigator?.userAgent ?? '')?.[1]);
+  return Number.isInteger(major) && major > 0 ? { chromium: major } : {};
+}
+
+/**
+ * Whether the engine compiles a wasm function keeping its instruction order: V8 from 13.6
+ * (Node 24, Chromium 136). The FMA builds' register tile then reads A by one broadcast per row,
+ * which older V8s (12.4 in Node 22) schedule into spills (`set_splat_rows` in
+ * crates/kernels/src/gemm/micro.rs). A choice of speed alone (results are the same bit for
+ * bit), which no module can validate, hence the version; an unknown engine keeps the read that
+ * spills nowhere.
+ */
+export function v8KeepsWasmOrder(env: EngineVersions = engineVersions()): boolean {
+  if (env.v8 !== undefined) {
+    const [major = Number.NaN, minor = Number.NaN] = env.v8.split('.').map(Number);
+    return major > 13 || (major === 13 && minor >= 6);
+  }
+  return env.chromium !== undefined && env.chromium >= 136;
+}
+
 /** Deno and Bun keep a process alive while a Web Worker exists. */
 export function workersHoldProcess(): boolean {
   const g = globalThis as { Deno?: unknown; Bun?: unknown };

@@ -1,13 +1,13 @@
 // Finds, compiles and instantiates the .wasm build the runtime supports, once.
 
-import { canReadFiles, hasSimd, hasWasm } from './features.js';
+import { canReadFiles, hasSimd, hasWasm, v8KeepsWasmOrder } from './features.js';
 import type * as Glue from './generated/simd/gluon_wasm.js';
 import { importedMemoryLimits } from './wasm_imports.js';
 
 export type WasmExports = typeof Glue;
 
 /** The ABI version this TypeScript layer was written against (crates/wasm/src/info.rs). */
-const ABI_VERSION = 1;
+const ABI_VERSION = 2;
 
 /** A build: 'simd' (one thread) or 'simd-threads' (shared memory and a worker pool). */
 export type BuildName = 'simd' | 'simd-threads';
@@ -236,7 +236,16 @@ export function reinstantiate(l: Loaded): Loaded {
   };
   const mem = memory ?? out.memory;
   if (!mem) throw new Error('gluon-rnn-wasm: the instance exposes no memory');
+  chooseTile(l.glue, l.relaxed);
   return { ...l, memory: mem, exports: out as WebAssembly.Exports };
+}
+
+/**
+ * How a fresh instance's register tile reads A, for this engine (an FMA build's choice only;
+ * the threaded build's workers share the setting through the shared memory).
+ */
+function chooseTile(glue: WasmExports, relaxed: boolean): void {
+  glue.set_tile_splat_rows(relaxed && v8KeepsWasmOrder());
 }
 
 /** Imports the glue of `build` and instantiates it on this thread. */
@@ -294,6 +303,8 @@ export async function loadBuild(build: BuildName, relaxed: boolean, options: Rea
   }
   const mem = memory ?? out.memory;
   if (!mem) throw new Error('gluon-rnn-wasm: the instance exposes no memory');
+  const relaxedBuild = folder === 'relaxed' || folder === 'relaxed-threads';
+  chooseTile(glue, relaxedBuild);
   return {
     glue,
     module,
@@ -301,6 +312,6 @@ export async function loadBuild(build: BuildName, relaxed: boolean, options: Rea
     exports: out as WebAssembly.Exports,
     sharedMemory,
     bytes,
-    relaxed: folder === 'relaxed' || folder === 'relaxed-threads',
+    relaxed: relaxedBuild,
   };
 }

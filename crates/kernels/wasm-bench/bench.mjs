@@ -8,8 +8,8 @@
 //
 // Prints the peak probe (same run), GEMM and fused-RNN GFLOP/s (best of 25 runs, since the
 // 2-core machines are shared), and `check()`: 0 when real SIMD agrees with the scalar paths.
-// `tile`: the register tile alone on L1-resident panels, its A operand taken three ways
-// (`tile_variant` in src/lib.rs), four rounds each beside the peak probe.
+// `tile`: register tiles alone on L1-resident panels (the crate's, A read two ways, and
+// variants: `tile_variant` in src/lib.rs), four rounds each beside the peak probe.
 import fs from 'fs';
 const {instance} = await WebAssembly.instantiate(fs.readFileSync(process.argv[2]));
 const e = instance.exports;
@@ -30,9 +30,12 @@ if (what==='all'||what==='rnn') for (const [mode,h,n,t,i] of JSON.parse(process.
   const tt = time(()=>e.run_rnn(n,t,it));
   console.log(`${['lstm','gru','rnn'][mode]} H${h} N${n} T${t} I${i}: ${(fl*it/tt/1e9).toFixed(1)} GF/s  ${(tt/it*1e3).toFixed(2)} ms/call`);
 }
-if (what==='tile') for (let round=0; round<4; round++) {
-  const passes = 20000, k = e.tile_variant_k();
-  const gf = (v) => (passes*k*e.tile_variant_rows(v)*8*2)/time(()=>e.tile_variant(v, passes), 15)/1e9;
-  const pk = pi*96/time(()=>e.peak(pi), 15)/1e9;
-  console.log(`tile GF/s: peak ${pk.toFixed(1)}  crate tile (${e.tile_variant_rows(0)} rows) ${gf(0).toFixed(1)}  A packed x4 ${gf(1).toFixed(1)}  A by lane shuffles ${gf(2).toFixed(1)}`);
+if (what==='tile') {
+  const names = ['crate tile', 'crate tile, splat rows', '4x8 A packed x4', '4x8 A by lane shuffles', '4x8 k x2', '4x8 k x4', '3x12', '6x8 splat', '5x8 rows 0-2 shuffled', '5x8 rows 0-1 shuffled'];
+  for (let round=0; round<4; round++) {
+    const passes = 20000;
+    const gf = (v) => (passes*e.tile_variant_flops(v))/time(()=>e.tile_variant(v, passes), 15)/1e9;
+    const pk = pi*96/time(()=>e.peak(pi), 15)/1e9;
+    console.log(`tile GF/s: peak ${pk.toFixed(1)}  ` + names.map((n, v) => `${n} ${gf(v).toFixed(1)}`).join('  '));
+  }
 }

@@ -1,5 +1,6 @@
 // Run by relaxed_simd.test.ts in a child Node (with or without relaxed SIMD): prints the
-// backend info, the in-wasm SIMD-vs-scalar self-test and a seeded LSTM/GRU's outputs.
+// backend info, the in-wasm SIMD-vs-scalar self-test and a seeded LSTM/GRU's outputs, with the
+// register tile's A read the loader chose and then with the other one.
 
 import { readFileSync } from 'node:fs';
 import { hasRelaxedSimd } from '../../../dist/backend/features.js';
@@ -29,13 +30,13 @@ lstm.initialize(new mx.init.Uniform(0.3));
 const gru = new mx.gluon.rnn.GRU(21, { inputSize: 19, layout: 'NTC' });
 gru.initialize(new mx.init.Uniform(0.3));
 const x = mx.nd.random.uniform(-1, 1, [9, 5, 19]);
-console.log(
-  JSON.stringify({
-    info,
-    validatesBefore,
-    validatesAfter: hasRelaxedSimd(),
-    selftest: backend().selftest_sgemm(),
-    lstm: Array.from(lstm.forward(x).toFloat32Array()),
-    gru: Array.from(gru.forward(x).toFloat32Array()),
-  }),
-);
+const tileSplat = backend().tile_splat_rows();
+const outputs = () => ({
+  selftest: backend().selftest_sgemm(),
+  lstm: Array.from(lstm.forward(x).toFloat32Array()),
+  gru: Array.from(gru.forward(x).toFloat32Array()),
+});
+const chosen = outputs();
+backend().set_tile_splat_rows(!tileSplat);
+const other = outputs();
+console.log(JSON.stringify({ info, validatesBefore, validatesAfter: hasRelaxedSimd(), tileSplat, ...chosen, other }));

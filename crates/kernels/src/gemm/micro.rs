@@ -5,9 +5,34 @@
 
 use super::params::{MR, NR};
 use crate::simd::F32x4;
+use core::sync::atomic::{AtomicBool, Ordering};
+
+/// How the FMA builds' 5-row tile takes its A values: by one `load32_splat` per row when set,
+/// else rows 0-3 from one vector load and lane shuffles (see [`kernel_f32_tile`]).
+static SPLAT_ROWS: AtomicBool = AtomicBool::new(false);
+
+/// Chooses how the FMA builds' 5-row tile reads A (the plain builds' 4-row tile always
+/// broadcasts). Results are the same bit for bit either way: each row's A value is the same
+/// float, multiplied and added in the same order. Set once per instance, before any work,
+/// by the engine's loader.
+///
+/// V8 12 (Node 22) schedules all of a k step's loads ahead of its multiply-adds: five
+/// broadcasts, two B vectors and ten accumulators are 17 live vectors, and the tile spills
+/// (19.8 against 44.5 GFLOP/s). V8 13.6 (Node 24, current Chromium) keeps the wasm's order,
+/// and there the shuffles, which share the FMA ports on AMD Zen 3, cost what the broadcasts do
+/// not (48.4 against 45.7 GFLOP/s, tile alone; docs/performance-log.md, session 18).
+pub fn set_splat_rows(on: bool) {
+    SPLAT_ROWS.store(on, Ordering::Relaxed);
+}
+
+/// Whether [`set_splat_rows`] chose one broadcast per row.
+pub fn splat_rows() -> bool {
+    SPLAT_ROWS.load(Ordering::Relaxed)
+}
 
 /// `C[0..MR, 0..NR] = alpha * (A_panel · B_panel) + beta * C`; with `beta == 0` C is not
-/// read (NaNs are overwritten).
+/// read (NaNs are overwritten). The FMA builds take their A values as [`set_splat_rows`]
+/// chose.
 ///
 /// Each C element is reduced in plain k order (one add per k), so the result does not
 /// depend on where the tile sits in C.
@@ -17,6 +42,33 @@ use crate::simd::F32x4;
 /// `b[p * rsb + j]` for `p < k`, `j < NR` (`rsb = NR` for a packed panel; the RNN step's
 /// block rows use `G * NR`), and `c` writable (and readable if `beta != 0`) at
 /// `c[i * ldc + j]` for `i < MR`, `j < NR`.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe fn kernel_f32_tile(
+    k: usize,
+    alpha: f32,
+    a: *const f32,
+    b: *const f32,
+    rsb: usize,
+    beta: f32,
+    c: *mut f32,
+    ldc: usize,
+) {
+    // SAFETY: forwarded: the caller's contract is the tile's.
+    unsafe {
+        if MR == 5 && splat_rows() {
+            tile_f32::<true>(k, alpha, a, b, rsb, beta, c, ldc)
+        } else {
+            tile_f32::<false>(k, alpha, a, b, rsb, beta, c, ldc)
+        }
+    }
+}
+
+/// [`kernel_f32_tile`] with its A values taken by one broadcast per row (`SPLAT`, and always
+/// in the 4-row tile) or, in the 5-row tile, rows 0-3 by lane shuffles.
+///
+/// # Safety
+/// As [`kernel_f32_tile`].
 // Inlined into `macro_kernel`, V8 schedules all of a k step's loads ahead of its FMAs, and the
 // 5-row tile's 17 live vectors spill an accumulator (its x64 has a stack round trip per k step:
 // SGEMM 35 against 44 GF/s). Compiled as a function of its own it interleaves them and does
@@ -31,7 +83,7 @@ use crate::simd::F32x4;
     inline(always)
 )]
 #[allow(clippy::too_many_arguments)]
-pub unsafe fn kernel_f32_tile(
+pub unsafe fn tile_f32<const SPLAT: bool>(
     k: usize,
     alpha: f32,
     a: *const f32,
@@ -46,11 +98,11 @@ pub unsafe fn kernel_f32_tile(
     for _ in 0..k {
         // SAFETY: p < k, so the reads stay inside the caller's B rows / `k * MR` A panel.
         let (b0, b1) = unsafe { (F32x4::load(b), F32x4::load(b.add(4))) };
-        // The 5-row tile (FMA builds) takes rows 0-3 from one load and lane shuffles, which
+        // Unless `SPLAT`, the 5-row tile (FMA builds) takes rows 0-3 from one load and lane shuffles, which
         // the engine places next to their multiply-adds: a k step then holds 4 loaded values,
         // not 7 (V8 12 schedules a step's loads first; V8 13 keeps the wasm's order, see
         // scripts/build-wasm.sh). The plain builds' inlined 4-row tile ran 17% slower so.
-        let lanes = if MR == 5 {
+        let lanes = if MR == 5 && !SPLAT {
             // SAFETY: MR >= 4 floats of the current k step of the A panel.
             let a4 = unsafe { F32x4::load(a) };
             Some([

@@ -394,3 +394,61 @@ fn rows_packed_beta_per_panel() {
         }
     }
 }
+
+#[test]
+fn tile_a_reads_agree_bitwise_and_with_reference() {
+    // Both ways of reading A (`micro::set_splat_rows`) against the scalar reference, and bit
+    // for bit against each other, over depths 0, 1, odd and past KC.
+    for &k in &[0, 1, 2, 7, 64, KC + 1] {
+        for &(alpha, beta) in &[(1.0, 0.0), (-0.5, 1.5)] {
+            let a = fill(MR * k, 11);
+            let b = fill(k * NR, 12);
+            let ldc = NR + 3;
+            let c0 = fill(MR * ldc, 13);
+            let mut want = c0.clone();
+            reference::sgemm(
+                false, false, MR, NR, k, alpha, &a, k, &b, NR, beta, &mut want, ldc,
+            );
+            let panel = a_panel(&a, MR, k);
+            let run = |splat: bool| {
+                let mut c = c0.clone();
+                // SAFETY: `panel` holds k * MR floats, `b` k rows of NR, `c` MR rows of `ldc`.
+                unsafe {
+                    if splat {
+                        micro::tile_f32::<true>(
+                            k,
+                            alpha,
+                            panel.as_ptr(),
+                            b.as_ptr(),
+                            NR,
+                            beta,
+                            c.as_mut_ptr(),
+                            ldc,
+                        )
+                    } else {
+                        micro::tile_f32::<false>(
+                            k,
+                            alpha,
+                            panel.as_ptr(),
+                            b.as_ptr(),
+                            NR,
+                            beta,
+                            c.as_mut_ptr(),
+                            ldc,
+                        )
+                    }
+                };
+                c
+            };
+            let (splat, shuffled) = (run(true), run(false));
+            let what = format!("MR {MR} k {k} alpha {alpha} beta {beta}");
+            let bits = |c: &[f32]| c.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+            assert_eq!(
+                bits(&splat),
+                bits(&shuffled),
+                "{what}: the two A reads differ"
+            );
+            close(&splat, &want, k, &what);
+        }
+    }
+}

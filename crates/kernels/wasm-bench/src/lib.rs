@@ -106,38 +106,159 @@ thread_local! { static RNN: RefCell<Option<RnnBufs>> = const { RefCell::new(None
     for _ in 0..iters { if which == 0 { gluon_kernels::act::sigmoid_slice(&mut v) } else { gluon_kernels::act::tanh_slice(&mut v) } }
     v[0]
 }
-/// The plain builds' 4 x 8 register tile with its A operand taken three ways, on L1-resident
-/// panels of `tile_a::K` steps (docs/performance-log.md, session 17): 0 = the crate's tile
-/// (`kernel_f32_tile`: a `load32_splat` per row; in a relaxed build its 5-row tile, see
-/// `tile_variant_rows`), 1 = A packed with each value repeated four times (plain vector loads),
-/// 2 = one vector load of four rows and lane shuffles. Returns the tile's sum.
+/// Register tiles on L1-resident panels of `tile_a::K` steps (docs/performance-log.md,
+/// sessions 17-18); `bench.mjs` names them. 0 = the crate's tile as `kernel_f32_tile` runs it
+/// by default (FMA builds: 5 rows, rows 0-3 by lane shuffles; plain builds: 4 rows, a
+/// `load32_splat` per row), 1 = the crate's tile with a `load32_splat` per row
+/// (`micro::set_splat_rows`), 2 = 4 x 8 with A packed four times over (plain vector loads),
+/// 3 = 4 x 8 from one vector load and lane shuffles, 4 / 5 = 4 x 8 by `load32_splat` with the
+/// k loop unrolled 2 / 4 times, 6 = 3 x 12, 7 = 6 x 8 by `load32_splat`, 8 / 9 = 5 x 8 with
+/// rows 0-2 / 0-1 by lane shuffles. Returns the tile's sum.
 #[no_mangle] pub extern "C" fn tile_variant(variant: u32, passes: usize) -> f32 {
-    use gluon_kernels::gemm::{micro::kernel_f32_tile, params::{MR, NR}};
+    use gluon_kernels::gemm::{micro::{kernel_f32_tile, tile_f32}, params::{MR, NR}};
     let k = tile_a::K;
-    let a = fill(k * MR, 1);
-    let wide: Vec<f32> = a.chunks(MR).flat_map(|s| s[..4].iter().flat_map(|&x| [x; 4])).collect();
-    let b = fill(k * NR, 2);
-    let mut c = [0.0f32; 5 * 8];
+    let a = fill(k * 6 + 4, 1);
+    let wide: Vec<f32> = a[..k * MR].chunks(MR).flat_map(|s| s[..4].iter().flat_map(|&x| [x; 4])).collect();
+    let b = fill(k * 12, 2);
+    let mut c = [0.0f32; 6 * 12];
     for _ in 0..passes {
         let ap = core::hint::black_box(a.as_ptr());
-        // SAFETY: `a` holds k * MR floats, `wide` k * 16, `b` k * NR, `c` MR (<= 5) x NR.
+        let (bp, cp) = (b.as_ptr(), c.as_mut_ptr());
+        // SAFETY: `a` holds k * 6 + 4 floats, `wide` k * 16, `b` k * 12, `c` 6 x 12.
         unsafe { match variant {
-            0 => kernel_f32_tile(k, 1.0, ap, b.as_ptr(), NR, 1.0, c.as_mut_ptr(), NR),
-            1 => tile_a::four_rows::<true>(k, core::hint::black_box(wide.as_ptr()), 16, b.as_ptr(), c.as_mut_ptr()),
-            _ => tile_a::four_rows::<false>(k, ap, MR, b.as_ptr(), c.as_mut_ptr()),
+            0 => kernel_f32_tile(k, 1.0, ap, bp, NR, 1.0, cp, NR),
+            1 => tile_f32::<true>(k, 1.0, ap, bp, NR, 1.0, cp, NR),
+            2 => tile_a::four_rows::<true>(k, core::hint::black_box(wide.as_ptr()), 16, bp, cp),
+            3 => tile_a::four_rows::<false>(k, ap, MR, bp, cp),
+            4 => tile_a::splat_unrolled::<2>(k, ap, MR, bp, cp),
+            5 => tile_a::splat_unrolled::<4>(k, ap, MR, bp, cp),
+            6 => tile_a::three_by_twelve(k, core::hint::black_box(bp), ap, cp),
+            7 => tile_a::splat_rows::<6>(k, ap, bp, cp),
+            8 => tile_a::mixed5::<3>(k, ap, bp, cp),
+            _ => tile_a::mixed5::<2>(k, ap, bp, cp),
         } }
     }
     c.iter().sum()
 }
-/// Rows of the tile `tile_variant(variant, ..)` computes (flops per pass: rows * 8 * 2 * K).
-#[no_mangle] pub extern "C" fn tile_variant_rows(variant: u32) -> usize {
-    if variant == 0 { gluon_kernels::gemm::params::MR } else { 4 }
+/// Flops of one pass of `tile_variant(variant, ..)`.
+#[no_mangle] pub extern "C" fn tile_variant_flops(variant: u32) -> f64 {
+    let k = tile_a::K;
+    let rows = match variant { 0 | 1 => gluon_kernels::gemm::params::MR, 7 => 6, 8 | 9 => 5, _ => 4 };
+    (if variant == 6 { (k * 8 / 9) * 3 * 12 * 2 } else { k * rows * 8 * 2 }) as f64
 }
-/// `tile_variant`'s K (floats per row of the A panel it walks).
-#[no_mangle] pub extern "C" fn tile_variant_k() -> usize { tile_a::K }
 mod tile_a {
     use gluon_kernels::simd::F32x4;
     pub const K: usize = 128;
+    /// The crate's 4 x 8 tile (`load32_splat` per row) with its k loop unrolled `U` times.
+    ///
+    /// # Safety
+    /// `a` readable for `k * a_step` floats, `b` for `k * 8`, `c` for 4 x 8 (`k % U == 0`).
+    #[inline(never)]
+    pub unsafe fn splat_unrolled<const U: usize>(k: usize, a: *const f32, a_step: usize, b: *const f32, c: *mut f32) {
+        let mut acc = [[F32x4::zero(); 2]; 4];
+        let (mut a, mut b) = (a, b);
+        for _ in 0..k / U {
+            for u in 0..U {
+                // SAFETY: one k step inside the panels the caller vouched for.
+                unsafe {
+                    let (b0, b1) = (F32x4::load(b.add(u * 8)), F32x4::load(b.add(u * 8 + 4)));
+                    for (i, row) in acc.iter_mut().enumerate() {
+                        let ai = F32x4::load_splat(a.add(u * a_step + i));
+                        row[0] = ai.mul_add(b0, row[0]);
+                        row[1] = ai.mul_add(b1, row[1]);
+                    }
+                }
+            }
+            a = a.add(U * a_step);
+            b = b.add(U * 8);
+        }
+        store_add(&acc, c, 8);
+    }
+    /// An R x 8 tile, each row's A value by `load32_splat` (A read with a step of R floats).
+    ///
+    /// # Safety
+    /// `a` readable for `k * R` floats, `b` for `k * 8`, `c` for R x 8 (row stride 12).
+    #[inline(never)]
+    pub unsafe fn splat_rows<const R: usize>(k: usize, a: *const f32, b: *const f32, c: *mut f32) {
+        let mut acc = [[F32x4::zero(); 2]; R];
+        let (mut a, mut b) = (a, b);
+        for _ in 0..k {
+            // SAFETY: one k step inside the panels the caller vouched for.
+            unsafe {
+                let (b0, b1) = (F32x4::load(b), F32x4::load(b.add(4)));
+                for (i, row) in acc.iter_mut().enumerate() {
+                    let ai = F32x4::load_splat(a.add(i));
+                    row[0] = ai.mul_add(b0, row[0]);
+                    row[1] = ai.mul_add(b1, row[1]);
+                }
+            }
+            a = a.add(R);
+            b = b.add(8);
+        }
+        store_add(&acc, c, 12);
+    }
+    /// A 5 x 8 tile: rows `0..S` from one vector load of A and lane shuffles, the others by
+    /// `load32_splat` (A panel with a step of 5 floats, as the crate packs it).
+    ///
+    /// # Safety
+    /// `a` readable for `k * 5 + 3` floats, `b` for `k * 8`, `c` for 5 x 8 (row stride 12).
+    #[inline(never)]
+    pub unsafe fn mixed5<const S: usize>(k: usize, a: *const f32, b: *const f32, c: *mut f32) {
+        let mut acc = [[F32x4::zero(); 2]; 5];
+        let (mut a, mut b) = (a, b);
+        for _ in 0..k {
+            // SAFETY: one k step inside the panels the caller vouched for.
+            unsafe {
+                let (b0, b1) = (F32x4::load(b), F32x4::load(b.add(4)));
+                let a4 = F32x4::load(a);
+                let lanes = [a4.splat_lane::<0>(), a4.splat_lane::<1>(), a4.splat_lane::<2>()];
+                for (i, row) in acc.iter_mut().enumerate() {
+                    let ai = if i < S { lanes[i] } else { F32x4::load_splat(a.add(i)) };
+                    row[0] = ai.mul_add(b0, row[0]);
+                    row[1] = ai.mul_add(b1, row[1]);
+                }
+            }
+            a = a.add(5);
+            b = b.add(8);
+        }
+        store_add(&acc, c, 12);
+    }
+    /// A 3 x 12 tile (9 accumulators, 3 B vectors): 18 multiply-adds per 6 loads.
+    ///
+    /// # Safety
+    /// `b` readable for `k * 8` floats (read as `k * 2/3` steps of 12), `a` for `k * MR`,
+    /// `c` for 3 x 12.
+    #[inline(never)]
+    pub unsafe fn three_by_twelve(k: usize, b: *const f32, a: *const f32, c: *mut f32) {
+        let mut acc = [[F32x4::zero(); 3]; 3];
+        let (mut a, mut b) = (a, b);
+        // Same flop count as the 4 x 8 variants: k * 4 * 8 = (k * 8 / 9) * 3 * 12.
+        for _ in 0..k * 8 / 9 {
+            // SAFETY: one k step inside the panels the caller vouched for.
+            unsafe {
+                let bv = [F32x4::load(b), F32x4::load(b.add(4)), F32x4::load(b.add(8))];
+                for (i, row) in acc.iter_mut().enumerate() {
+                    let ai = F32x4::load_splat(a.add(i));
+                    for (r, bj) in row.iter_mut().zip(bv) { *r = ai.mul_add(bj, *r); }
+                }
+            }
+            a = a.add(3);
+            b = b.add(12);
+        }
+        store_add(&acc, c, 12);
+    }
+    /// `C += acc` for a tile of `acc.len()` rows, row stride `ldc`.
+    unsafe fn store_add<const W: usize>(acc: &[[F32x4; W]], c: *mut f32, ldc: usize) {
+        for (i, row) in acc.iter().enumerate() {
+            for (h, v) in row.iter().enumerate() {
+                // SAFETY: inside the caller's tile.
+                unsafe {
+                    let p = c.add(i * ldc + h * 4);
+                    (F32x4::load(p) + *v).store(p);
+                }
+            }
+        }
+    }
     /// `C[0..4, 0..8] += A · B` with the rows' A values from one vector each (`WIDE`: A packed
     /// four times over, `a_step` 16) or from one vector load and lane shuffles (`a_step` MR).
     ///
