@@ -96,7 +96,7 @@ export async function runGemmBench(threads = 2) {
   const peakAfter = measurePeak();
   const p = Math.max(peak, peakAfter);
   console.log(
-    `\nSGEMM (${info.build}${info.relaxedSimd ? `, relaxed SIMD, A read ${backend().tile_splat_rows() ? 'by a broadcast per row' : 'by lane shuffles'}` : ''}, Node ${process.versions.node}); wasm SIMD peak of one core measured in this run: ${p.toFixed(1)} GFLOP/s (before ${peak.toFixed(1)}, after ${peakAfter.toFixed(1)})`,
+    `\nSGEMM (${info.build}${info.relaxedSimd ? `, relaxed SIMD, kernels for ${backend().wasm_order_kept() ? 'an engine that keeps' : 'engines that reorder'} wasm's order` : ''}, Node ${process.versions.node}); wasm SIMD peak of one core measured in this run: ${p.toFixed(1)} GFLOP/s (before ${peak.toFixed(1)}, after ${peakAfter.toFixed(1)})`,
   );
   console.log(
     '| M=N=K | threads | median ms | GFLOP/s | fraction of peak (x threads; per round, vs the probe just before) | speed-up vs 1 thread |',

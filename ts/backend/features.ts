@@ -115,8 +115,8 @@ export function engineVersions(): EngineVersions {
 
 /**
  * Whether the engine compiles a wasm function keeping its instruction order: V8 from 13.6
- * (Node 24, Chromium 136). The FMA builds' register tile then reads A by one broadcast per row,
- * which older V8s (12.4 in Node 22) schedule into spills (`set_splat_rows` in
+ * (Node 24, Chromium 136). The FMA builds' kernels then read their operands in an order that
+ * older V8s (12.4 in Node 22) schedule into spills (`set_order_kept` in
  * crates/kernels/src/gemm/micro.rs). A choice of speed alone (results are the same bit for
  * bit), which no module can validate, hence the version; an unknown engine keeps the read that
  * spills nowhere.

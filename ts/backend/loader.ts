@@ -236,16 +236,17 @@ export function reinstantiate(l: Loaded): Loaded {
   };
   const mem = memory ?? out.memory;
   if (!mem) throw new Error('gluon-rnn-wasm: the instance exposes no memory');
-  chooseTile(l.glue, l.relaxed);
+  tellOrderKept(l.glue, l.relaxed);
   return { ...l, memory: mem, exports: out as WebAssembly.Exports };
 }
 
 /**
- * How a fresh instance's register tile reads A, for this engine (an FMA build's choice only;
- * the threaded build's workers share the setting through the shared memory).
+ * Tells a fresh instance's kernels whether the engine keeps a wasm function's order (an FMA
+ * build's choice only; the threaded build's workers share the setting through the shared
+ * memory).
  */
-function chooseTile(glue: WasmExports, relaxed: boolean): void {
-  glue.set_tile_splat_rows(relaxed && v8KeepsWasmOrder());
+function tellOrderKept(glue: WasmExports, relaxed: boolean): void {
+  glue.set_wasm_order_kept(relaxed && v8KeepsWasmOrder());
 }
 
 /** Imports the glue of `build` and instantiates it on this thread. */
@@ -304,7 +305,7 @@ export async function loadBuild(build: BuildName, relaxed: boolean, options: Rea
   const mem = memory ?? out.memory;
   if (!mem) throw new Error('gluon-rnn-wasm: the instance exposes no memory');
   const relaxedBuild = folder === 'relaxed' || folder === 'relaxed-threads';
-  chooseTile(glue, relaxedBuild);
+  tellOrderKept(glue, relaxedBuild);
   return {
     glue,
     module,

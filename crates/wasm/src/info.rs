@@ -20,15 +20,16 @@ pub fn threads_enabled() -> bool {
     cfg!(target_feature = "atomics")
 }
 
-/// How the FMA builds' register tile reads A (`gluon_kernels::gemm::micro::set_splat_rows`):
-/// the loader's choice for the engine, made once after instantiation. Same results either way.
+/// Whether the engine keeps a wasm function's instruction order, for the FMA builds' kernels
+/// (`gluon_kernels::gemm::micro::set_order_kept`): the loader's finding, set once after
+/// instantiation. Same results either way.
 #[wasm_bindgen]
-pub fn set_tile_splat_rows(on: bool) {
-    gluon_kernels::gemm::micro::set_splat_rows(on);
+pub fn set_wasm_order_kept(on: bool) {
+    gluon_kernels::gemm::micro::set_order_kept(on);
 }
 
-/// The choice [`set_tile_splat_rows`] made (the benchmarks print it).
+/// What [`set_wasm_order_kept`] was told (the benchmarks print it).
 #[wasm_bindgen]
-pub fn tile_splat_rows() -> bool {
-    gluon_kernels::gemm::micro::splat_rows()
+pub fn wasm_order_kept() -> bool {
+    gluon_kernels::gemm::micro::order_kept()
 }

@@ -30,13 +30,22 @@ lstm.initialize(new mx.init.Uniform(0.3));
 const gru = new mx.gluon.rnn.GRU(21, { inputSize: 19, layout: 'NTC' });
 gru.initialize(new mx.init.Uniform(0.3));
 const x = mx.nd.random.uniform(-1, 1, [9, 5, 19]);
-const tileSplat = backend().tile_splat_rows();
+// One row: the batch-1 paths (the 1-row x 4-panel rows kernels).
+const cell = new mx.gluon.rnn.LSTM(64, { inputSize: 19 });
+cell.initialize(new mx.init.Uniform(0.3));
+const x1 = mx.nd.random.uniform(-1, 1, [3, 1, 19]);
+const dense = new mx.gluon.nn.Dense(40, { inUnits: 19 });
+dense.initialize(new mx.init.Uniform(0.3));
+const row = mx.nd.random.uniform(-1, 1, [1, 19]);
+const orderKept = backend().wasm_order_kept();
 const outputs = () => ({
   selftest: backend().selftest_sgemm(),
   lstm: Array.from(lstm.forward(x).toFloat32Array()),
   gru: Array.from(gru.forward(x).toFloat32Array()),
+  token: Array.from(cell.forward(x1).toFloat32Array()),
+  dense: Array.from(dense.forward(row).toFloat32Array()),
 });
 const chosen = outputs();
-backend().set_tile_splat_rows(!tileSplat);
+backend().set_wasm_order_kept(!orderKept);
 const other = outputs();
-console.log(JSON.stringify({ info, validatesBefore, validatesAfter: hasRelaxedSimd(), tileSplat, ...chosen, other }));
+console.log(JSON.stringify({ info, validatesBefore, validatesAfter: hasRelaxedSimd(), orderKept, ...chosen, other }));

@@ -4,7 +4,7 @@
 
 use core::ops::Range;
 
-use super::micro::{kernel_f32_rows, kernel_f32_rows_block, kernel_f32_tile, PanelDst};
+use super::micro::{kernel_f32_rows, kernel_f32_rows_block, kernel_f32_tile, order_kept, PanelDst};
 use super::pack::{pack_a, pack_b, MatRef};
 use super::params::{KC, MC, MR, NC, NR};
 use crate::alloc::{line_aligned, LINE};
@@ -174,11 +174,16 @@ pub(crate) unsafe fn tile_rows(
         // exclusivity of the C windows is the caller's contract.
         unsafe {
             match (rows, chunk.len()) {
-                (1, 1) => kernel_f32_rows::<1, 1>(kc, rsb, alpha, a, [bs[0]], [dsts[0]]),
-                (1, 2) => {
-                    kernel_f32_rows::<1, 2>(kc, rsb, alpha, a, [bs[0], bs[1]], [dsts[0], dsts[1]])
-                }
-                (1, 3) => kernel_f32_rows::<1, 3>(
+                (1, 1) => kernel_f32_rows::<1, 1, false>(kc, rsb, alpha, a, [bs[0]], [dsts[0]]),
+                (1, 2) => kernel_f32_rows::<1, 2, false>(
+                    kc,
+                    rsb,
+                    alpha,
+                    a,
+                    [bs[0], bs[1]],
+                    [dsts[0], dsts[1]],
+                ),
+                (1, 3) => kernel_f32_rows::<1, 3, false>(
                     kc,
                     rsb,
                     alpha,
@@ -186,14 +191,24 @@ pub(crate) unsafe fn tile_rows(
                     [bs[0], bs[1], bs[2]],
                     [dsts[0], dsts[1], dsts[2]],
                 ),
-                (1, _) => kernel_f32_rows::<1, 4>(kc, rsb, alpha, a, bs, dsts),
-                (2, 1) => kernel_f32_rows::<2, 1>(kc, rsb, alpha, a, [bs[0]], [dsts[0]]),
-                (2, _) => {
-                    kernel_f32_rows::<2, 2>(kc, rsb, alpha, a, [bs[0], bs[1]], [dsts[0], dsts[1]])
+                // Without pinning stores where the engine keeps the wasm's order (the FMA
+                // builds only, `micro::set_order_kept`: the plain builds keep one copy).
+                (1, _) if MR == 5 && order_kept() => {
+                    kernel_f32_rows::<1, 4, true>(kc, rsb, alpha, a, bs, dsts)
                 }
-                (3, _) => kernel_f32_rows::<3, 1>(kc, rsb, alpha, a, [bs[0]], [dsts[0]]),
-                (4, _) => kernel_f32_rows::<4, 1>(kc, rsb, alpha, a, [bs[0]], [dsts[0]]),
-                _ => kernel_f32_rows::<5, 1>(kc, rsb, alpha, a, [bs[0]], [dsts[0]]),
+                (1, _) => kernel_f32_rows::<1, 4, false>(kc, rsb, alpha, a, bs, dsts),
+                (2, 1) => kernel_f32_rows::<2, 1, false>(kc, rsb, alpha, a, [bs[0]], [dsts[0]]),
+                (2, _) => kernel_f32_rows::<2, 2, false>(
+                    kc,
+                    rsb,
+                    alpha,
+                    a,
+                    [bs[0], bs[1]],
+                    [dsts[0], dsts[1]],
+                ),
+                (3, _) => kernel_f32_rows::<3, 1, false>(kc, rsb, alpha, a, [bs[0]], [dsts[0]]),
+                (4, _) => kernel_f32_rows::<4, 1, false>(kc, rsb, alpha, a, [bs[0]], [dsts[0]]),
+                _ => kernel_f32_rows::<5, 1, false>(kc, rsb, alpha, a, [bs[0]], [dsts[0]]),
             }
         }
     }
@@ -446,17 +461,30 @@ pub(crate) unsafe fn tile_rows_block(
         // windows is the caller's contract.
         unsafe {
             match (rows, chunk.len()) {
-                (1, 1) => kernel_f32_rows_block::<1, 1>(kc, rsb, alpha, a, bb, [pd[0]]),
-                (1, 2) => kernel_f32_rows_block::<1, 2>(kc, rsb, alpha, a, bb, [pd[0], pd[1]]),
-                (1, 3) => {
-                    kernel_f32_rows_block::<1, 3>(kc, rsb, alpha, a, bb, [pd[0], pd[1], pd[2]])
+                (1, 1) => kernel_f32_rows_block::<1, 1, false>(kc, rsb, alpha, a, bb, [pd[0]]),
+                (1, 2) => {
+                    kernel_f32_rows_block::<1, 2, false>(kc, rsb, alpha, a, bb, [pd[0], pd[1]])
                 }
-                (1, _) => kernel_f32_rows_block::<1, 4>(kc, rsb, alpha, a, bb, pd),
-                (2, 1) => kernel_f32_rows_block::<2, 1>(kc, rsb, alpha, a, bb, [pd[0]]),
-                (2, _) => kernel_f32_rows_block::<2, 2>(kc, rsb, alpha, a, bb, [pd[0], pd[1]]),
-                (3, _) => kernel_f32_rows_block::<3, 1>(kc, rsb, alpha, a, bb, [pd[0]]),
-                (4, _) => kernel_f32_rows_block::<4, 1>(kc, rsb, alpha, a, bb, [pd[0]]),
-                _ => kernel_f32_rows_block::<5, 1>(kc, rsb, alpha, a, bb, [pd[0]]),
+                (1, 3) => kernel_f32_rows_block::<1, 3, false>(
+                    kc,
+                    rsb,
+                    alpha,
+                    a,
+                    bb,
+                    [pd[0], pd[1], pd[2]],
+                ),
+                // As in `tile_rows`.
+                (1, _) if MR == 5 && order_kept() => {
+                    kernel_f32_rows_block::<1, 4, true>(kc, rsb, alpha, a, bb, pd)
+                }
+                (1, _) => kernel_f32_rows_block::<1, 4, false>(kc, rsb, alpha, a, bb, pd),
+                (2, 1) => kernel_f32_rows_block::<2, 1, false>(kc, rsb, alpha, a, bb, [pd[0]]),
+                (2, _) => {
+                    kernel_f32_rows_block::<2, 2, false>(kc, rsb, alpha, a, bb, [pd[0], pd[1]])
+                }
+                (3, _) => kernel_f32_rows_block::<3, 1, false>(kc, rsb, alpha, a, bb, [pd[0]]),
+                (4, _) => kernel_f32_rows_block::<4, 1, false>(kc, rsb, alpha, a, bb, [pd[0]]),
+                _ => kernel_f32_rows_block::<5, 1, false>(kc, rsb, alpha, a, bb, [pd[0]]),
             }
         }
     }

@@ -7,32 +7,35 @@ use super::params::{MR, NR};
 use crate::simd::F32x4;
 use core::sync::atomic::{AtomicBool, Ordering};
 
-/// How the FMA builds' 5-row tile takes its A values: by one `load32_splat` per row when set,
-/// else rows 0-3 from one vector load and lane shuffles (see [`kernel_f32_tile`]).
-static SPLAT_ROWS: AtomicBool = AtomicBool::new(false);
+/// Whether the engine keeps a wasm function's instruction order (see [`set_order_kept`]).
+static ORDER_KEPT: AtomicBool = AtomicBool::new(false);
 
-/// Chooses how the FMA builds' 5-row tile reads A (the plain builds' 4-row tile always
-/// broadcasts). Results are the same bit for bit either way: each row's A value is the same
-/// float, multiplied and added in the same order. Set once per instance, before any work,
-/// by the engine's loader.
+/// Tells the FMA builds' kernels whether the engine compiles a wasm function keeping its
+/// instruction order, as V8 does from 13.6 (Node 24, current Chromium). Set once per
+/// instance, before any work, by the engine's loader. Results are the same bit for bit
+/// either way; only the order of the same operations changes:
 ///
-/// V8 12 (Node 22) schedules all of a k step's loads ahead of its multiply-adds: five
-/// broadcasts, two B vectors and ten accumulators are 17 live vectors, and the tile spills
-/// (19.8 against 44.5 GFLOP/s). V8 13.6 (Node 24, current Chromium) keeps the wasm's order,
-/// and there the shuffles, which share the FMA ports on AMD Zen 3, cost what the broadcasts do
-/// not (48.4 against 45.7 GFLOP/s, tile alone; docs/performance-log.md, session 18).
-pub fn set_splat_rows(on: bool) {
-    SPLAT_ROWS.store(on, Ordering::Relaxed);
+/// - the 5-row tile reads A by one `load32_splat` per row when set, else rows 0-3 from one
+///   vector load and lane shuffles. V8 12 (Node 22) issues all of a k step's loads ahead of
+///   its multiply-adds: five broadcasts, two B vectors and ten accumulators are 17 live
+///   vectors, and the tile spills (19.8 against 44.5 GFLOP/s). In order, the shuffles, which
+///   share the FMA ports on AMD Zen 3, cost what the broadcasts do not (48.4 against 45.7
+///   GFLOP/s, tile alone);
+/// - the 1-row x 4-panel rows kernels skip [`pin_first_half`]'s stores when set: in order
+///   nothing needs pinning, and the batch-1 paths ran 2-6% faster without them (V8 12
+///   without them: 0.61-0.69x). docs/performance-log.md, session 18.
+pub fn set_order_kept(on: bool) {
+    ORDER_KEPT.store(on, Ordering::Relaxed);
 }
 
-/// Whether [`set_splat_rows`] chose one broadcast per row.
-pub fn splat_rows() -> bool {
-    SPLAT_ROWS.load(Ordering::Relaxed)
+/// What [`set_order_kept`] was told.
+pub fn order_kept() -> bool {
+    ORDER_KEPT.load(Ordering::Relaxed)
 }
 
 /// `C[0..MR, 0..NR] = alpha * (A_panel · B_panel) + beta * C`; with `beta == 0` C is not
-/// read (NaNs are overwritten). The FMA builds take their A values as [`set_splat_rows`]
-/// chose.
+/// read (NaNs are overwritten). The FMA builds take their A values as [`set_order_kept`]
+/// has it.
 ///
 /// Each C element is reduced in plain k order (one add per k), so the result does not
 /// depend on where the tile sits in C.
@@ -56,7 +59,7 @@ pub unsafe fn kernel_f32_tile(
 ) {
     // SAFETY: forwarded: the caller's contract is the tile's.
     unsafe {
-        if MR == 5 && splat_rows() {
+        if MR == 5 && order_kept() {
             tile_f32::<true>(k, alpha, a, b, rsb, beta, c, ldc)
         } else {
             tile_f32::<false>(k, alpha, a, b, rsb, beta, c, ldc)
@@ -167,7 +170,7 @@ pub struct PanelDst {
 /// `kk < k`, `j < NR` (`rsb = NR` for packed panels, `ldb` for B read in place), each
 /// `dst[p].c` writable (readable when its beta != 0) at `i * ldc + j`, `i < R`, `j < NR`.
 #[inline(always)]
-pub unsafe fn kernel_f32_rows<const R: usize, const P: usize>(
+pub unsafe fn kernel_f32_rows<const R: usize, const P: usize, const ORDER_KEPT: bool>(
     k: usize,
     rsb: usize,
     alpha: f32,
@@ -195,7 +198,7 @@ pub unsafe fn kernel_f32_rows<const R: usize, const P: usize>(
                 acc[i][p][0] = ai[i].mul_add(b0, acc[i][p][0]);
                 acc[i][p][1] = ai[i].mul_add(b1, acc[i][p][1]);
             }
-            pin_first_half(p, &acc, &mut sink);
+            pin_first_half::<R, P, ORDER_KEPT>(p, &acc, &mut sink);
         }
     }
     // SAFETY: the destination tiles are the caller's contract (same as `store_rows`').
@@ -214,7 +217,7 @@ pub unsafe fn kernel_f32_rows<const R: usize, const P: usize>(
 /// `i < R`, `j < NR`.
 #[inline(always)]
 #[allow(clippy::needless_range_loop)] // acc[i][p]: same shape as `kernel_f32_rows`
-pub unsafe fn kernel_f32_rows_block<const R: usize, const P: usize>(
+pub unsafe fn kernel_f32_rows_block<const R: usize, const P: usize, const ORDER_KEPT: bool>(
     k: usize,
     rsb: usize,
     alpha: f32,
@@ -238,7 +241,7 @@ pub unsafe fn kernel_f32_rows_block<const R: usize, const P: usize>(
                 acc[i][p][0] = ai[i].mul_add(b0, acc[i][p][0]);
                 acc[i][p][1] = ai[i].mul_add(b1, acc[i][p][1]);
             }
-            pin_first_half(p, &acc, &mut sink);
+            pin_first_half::<R, P, ORDER_KEPT>(p, &acc, &mut sink);
         }
         // Wrapping: the last advance may point past B's allocation (never read).
         a = a.wrapping_add(MR);
@@ -261,14 +264,15 @@ pub unsafe fn kernel_f32_rows_block<const R: usize, const P: usize>(
 /// has no spills.
 ///
 /// Called after each panel `p` of a k step; acts only for the 1-row x 4-panel shape, after
-/// panel 1.
+/// panel 1, and not where the engine keeps the wasm's order (`ORDER_KEPT`, see
+/// [`set_order_kept`]).
 #[inline(always)]
-fn pin_first_half<const R: usize, const P: usize>(
+fn pin_first_half<const R: usize, const P: usize, const ORDER_KEPT: bool>(
     p: usize,
     acc: &[[[F32x4; 2]; P]; R],
     sink: &mut [F32x4; 2],
 ) {
-    if !(R == 1 && P == 4 && p == 1) {
+    if ORDER_KEPT || !(R == 1 && P == 4 && p == 1) {
         return;
     }
     for (s, v) in sink.iter_mut().zip(acc[0][1]) {

@@ -397,7 +397,7 @@ fn rows_packed_beta_per_panel() {
 
 #[test]
 fn tile_a_reads_agree_bitwise_and_with_reference() {
-    // Both ways of reading A (`micro::set_splat_rows`) against the scalar reference, and bit
+    // Both ways of reading A (`micro::set_order_kept`) against the scalar reference, and bit
     // for bit against each other, over depths 0, 1, odd and past KC.
     for &k in &[0, 1, 2, 7, 64, KC + 1] {
         for &(alpha, beta) in &[(1.0, 0.0), (-0.5, 1.5)] {
@@ -449,6 +449,84 @@ fn tile_a_reads_agree_bitwise_and_with_reference() {
                 "{what}: the two A reads differ"
             );
             close(&splat, &want, k, &what);
+        }
+    }
+}
+
+#[test]
+fn one_row_kernels_agree_bitwise_whether_or_not_order_is_kept() {
+    // `micro::set_order_kept` drops the 1-row x 4-panel kernels' pinning stores: the same
+    // products either way, over depths 0, 1, odd and past KC.
+    use micro::{kernel_f32_rows, kernel_f32_rows_block, PanelDst};
+    for &k in &[0, 1, 3, 8, KC + 1] {
+        let a = a_panel(&fill(k, 21), 1, k);
+        let block = fill(k * 4 * NR, 22); // 4 panels side by side, row stride 4 * NR
+        let panels: Vec<Vec<f32>> = (0..4)
+            .map(|p| {
+                (0..k)
+                    .flat_map(|kk| block[kk * 4 * NR + p * NR..][..NR].to_vec())
+                    .collect()
+            })
+            .collect();
+        let mut want = vec![0.0; 4 * NR];
+        let a_row: Vec<f32> = (0..k).map(|kk| a[kk * MR]).collect();
+        reference::sgemm(
+            false,
+            false,
+            1,
+            4 * NR,
+            k,
+            0.5,
+            &a_row,
+            k,
+            &block,
+            4 * NR,
+            0.0,
+            &mut want,
+            4 * NR,
+        );
+        let run = |kept: bool, blocked: bool| {
+            let mut c = vec![f32::NAN; 4 * NR];
+            let dst: [PanelDst; 4] = core::array::from_fn(|p| PanelDst {
+                c: c[p * NR..].as_mut_ptr(),
+                ldc: 4 * NR,
+                beta: 0.0,
+            });
+            let bs: [*const f32; 4] = core::array::from_fn(|p| panels[p].as_ptr());
+            // SAFETY: `a` holds k * MR floats, each panel k rows of NR (the block k rows of
+            // 4 * NR), and each destination one row of NR inside `c`.
+            unsafe {
+                match (kept, blocked) {
+                    (true, false) => kernel_f32_rows::<1, 4, true>(k, NR, 0.5, a.as_ptr(), bs, dst),
+                    (false, false) => {
+                        kernel_f32_rows::<1, 4, false>(k, NR, 0.5, a.as_ptr(), bs, dst)
+                    }
+                    (true, true) => kernel_f32_rows_block::<1, 4, true>(
+                        k,
+                        4 * NR,
+                        0.5,
+                        a.as_ptr(),
+                        block.as_ptr(),
+                        dst,
+                    ),
+                    (false, true) => kernel_f32_rows_block::<1, 4, false>(
+                        k,
+                        4 * NR,
+                        0.5,
+                        a.as_ptr(),
+                        block.as_ptr(),
+                        dst,
+                    ),
+                }
+            };
+            c
+        };
+        let bits = |c: &[f32]| c.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+        for blocked in [false, true] {
+            let (kept, pinned) = (run(true, blocked), run(false, blocked));
+            let what = format!("k {k} blocked {blocked}");
+            assert_eq!(bits(&kept), bits(&pinned), "{what}: the two orders differ");
+            close(&kept, &want, k, &what);
         }
     }
 }

@@ -110,7 +110,7 @@ thread_local! { static RNN: RefCell<Option<RnnBufs>> = const { RefCell::new(None
 /// sessions 17-18); `bench.mjs` names them. 0 = the crate's tile as `kernel_f32_tile` runs it
 /// by default (FMA builds: 5 rows, rows 0-3 by lane shuffles; plain builds: 4 rows, a
 /// `load32_splat` per row), 1 = the crate's tile with a `load32_splat` per row
-/// (`micro::set_splat_rows`), 2 = 4 x 8 with A packed four times over (plain vector loads),
+/// (`micro::set_order_kept`), 2 = 4 x 8 with A packed four times over (plain vector loads),
 /// 3 = 4 x 8 from one vector load and lane shuffles, 4 / 5 = 4 x 8 by `load32_splat` with the
 /// k loop unrolled 2 / 4 times, 6 = 3 x 12, 7 = 6 x 8 by `load32_splat`, 8 / 9 = 5 x 8 with
 /// rows 0-2 / 0-1 by lane shuffles. Returns the tile's sum.
