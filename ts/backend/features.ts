@@ -118,7 +118,7 @@ export function engineVersions(): EngineVersions {
  * (Node 24, Chromium 136). The FMA builds' kernels then read their operands in an order that
  * older V8s (12.4 in Node 22) schedule into spills (`set_order_kept` in
  * crates/kernels/src/gemm/micro.rs). A choice of speed alone (results are the same bit for
- * bit), which no module can validate, hence the version; an unknown engine keeps the read that
+ * bit), which no module can validate, hence the version; an unknown engine gets the order that
  * spills nowhere.
  */
 export function v8KeepsWasmOrder(env: EngineVersions = engineVersions()): boolean {

@@ -1,6 +1,6 @@
 // Run by relaxed_simd.test.ts in a child Node (with or without relaxed SIMD): prints the
-// backend info, the in-wasm SIMD-vs-scalar self-test and a seeded LSTM/GRU's outputs, with the
-// register tile's A read the loader chose and then with the other one.
+// backend info, the in-wasm SIMD-vs-scalar self-test and seeded layers' outputs, with the
+// kernels' order the loader chose for the engine and then with the other one.
 
 import { readFileSync } from 'node:fs';
 import { hasRelaxedSimd } from '../../../dist/backend/features.js';

@@ -22,7 +22,7 @@ static ORDER_KEPT: AtomicBool = AtomicBool::new(false);
 ///   share the FMA ports on AMD Zen 3, cost what the broadcasts do not (48.4 against 45.7
 ///   GFLOP/s, tile alone);
 /// - the 1-row x 4-panel rows kernels skip [`pin_first_half`]'s stores when set: in order
-///   nothing needs pinning, and the batch-1 paths ran 2-6% faster without them (V8 12
+///   nothing needs pinning, and the batch-1 paths ran 1-6% faster without them (V8 12
 ///   without them: 0.61-0.69x). docs/performance-log.md, session 18.
 pub fn set_order_kept(on: bool) {
     ORDER_KEPT.store(on, Ordering::Relaxed);
@@ -101,10 +101,11 @@ pub unsafe fn tile_f32<const SPLAT: bool>(
     for _ in 0..k {
         // SAFETY: p < k, so the reads stay inside the caller's B rows / `k * MR` A panel.
         let (b0, b1) = unsafe { (F32x4::load(b), F32x4::load(b.add(4))) };
-        // Unless `SPLAT`, the 5-row tile (FMA builds) takes rows 0-3 from one load and lane shuffles, which
-        // the engine places next to their multiply-adds: a k step then holds 4 loaded values,
-        // not 7 (V8 12 schedules a step's loads first; V8 13 keeps the wasm's order, see
-        // scripts/build-wasm.sh). The plain builds' inlined 4-row tile ran 17% slower so.
+        // Unless `SPLAT`, the 5-row tile (FMA builds) takes rows 0-3 from one load and lane
+        // shuffles, which the engine places next to their multiply-adds: a k step then holds
+        // 4 loaded values, not 7 (V8 12 schedules a step's loads first; V8 13.6 keeps the
+        // wasm's order, see `set_order_kept` and scripts/build-wasm.sh). The plain builds'
+        // inlined 4-row tile ran 17% slower so.
         let lanes = if MR == 5 && !SPLAT {
             // SAFETY: MR >= 4 floats of the current k step of the A panel.
             let a4 = unsafe { F32x4::load(a) };

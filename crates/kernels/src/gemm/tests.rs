@@ -395,10 +395,14 @@ fn rows_packed_beta_per_panel() {
     }
 }
 
+/// [`micro::tile_f32`]'s signature, to pick one of its instances at run time.
+type TileFn = unsafe fn(usize, f32, *const f32, *const f32, usize, f32, *mut f32, usize);
+
 #[test]
 fn tile_a_reads_agree_bitwise_and_with_reference() {
     // Both ways of reading A (`micro::set_order_kept`) against the scalar reference, and bit
     // for bit against each other, over depths 0, 1, odd and past KC.
+    let bits = |c: &[f32]| c.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
     for &k in &[0, 1, 2, 7, 64, KC + 1] {
         for &(alpha, beta) in &[(1.0, 0.0), (-0.5, 1.5)] {
             let a = fill(MR * k, 11);
@@ -410,42 +414,28 @@ fn tile_a_reads_agree_bitwise_and_with_reference() {
                 false, false, MR, NR, k, alpha, &a, k, &b, NR, beta, &mut want, ldc,
             );
             let panel = a_panel(&a, MR, k);
-            let run = |splat: bool| {
+            let run = |tile: TileFn| {
                 let mut c = c0.clone();
                 // SAFETY: `panel` holds k * MR floats, `b` k rows of NR, `c` MR rows of `ldc`.
                 unsafe {
-                    if splat {
-                        micro::tile_f32::<true>(
-                            k,
-                            alpha,
-                            panel.as_ptr(),
-                            b.as_ptr(),
-                            NR,
-                            beta,
-                            c.as_mut_ptr(),
-                            ldc,
-                        )
-                    } else {
-                        micro::tile_f32::<false>(
-                            k,
-                            alpha,
-                            panel.as_ptr(),
-                            b.as_ptr(),
-                            NR,
-                            beta,
-                            c.as_mut_ptr(),
-                            ldc,
-                        )
-                    }
+                    tile(
+                        k,
+                        alpha,
+                        panel.as_ptr(),
+                        b.as_ptr(),
+                        NR,
+                        beta,
+                        c.as_mut_ptr(),
+                        ldc,
+                    )
                 };
                 c
             };
-            let (splat, shuffled) = (run(true), run(false));
+            let splat = run(micro::tile_f32::<true>);
             let what = format!("MR {MR} k {k} alpha {alpha} beta {beta}");
-            let bits = |c: &[f32]| c.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
             assert_eq!(
                 bits(&splat),
-                bits(&shuffled),
+                bits(&run(micro::tile_f32::<false>)),
                 "{what}: the two A reads differ"
             );
             close(&splat, &want, k, &what);
@@ -458,6 +448,10 @@ fn one_row_kernels_agree_bitwise_whether_or_not_order_is_kept() {
     // `micro::set_order_kept` drops the 1-row x 4-panel kernels' pinning stores: the same
     // products either way, over depths 0, 1, odd and past KC.
     use micro::{kernel_f32_rows, kernel_f32_rows_block, PanelDst};
+    type Dsts = [PanelDst; 4];
+    type RowsFn = unsafe fn(usize, usize, f32, *const f32, [*const f32; 4], Dsts);
+    type BlockFn = unsafe fn(usize, usize, f32, *const f32, *const f32, Dsts);
+    let bits = |c: &[f32]| c.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
     for &k in &[0, 1, 3, 8, KC + 1] {
         let a = a_panel(&fill(k, 21), 1, k);
         let block = fill(k * 4 * NR, 22); // 4 panels side by side, row stride 4 * NR
@@ -468,65 +462,41 @@ fn one_row_kernels_agree_bitwise_whether_or_not_order_is_kept() {
                     .collect()
             })
             .collect();
-        let mut want = vec![0.0; 4 * NR];
         let a_row: Vec<f32> = (0..k).map(|kk| a[kk * MR]).collect();
+        let mut want = vec![0.0; 4 * NR];
+        let n = 4 * NR;
         reference::sgemm(
-            false,
-            false,
-            1,
-            4 * NR,
-            k,
-            0.5,
-            &a_row,
-            k,
-            &block,
-            4 * NR,
-            0.0,
-            &mut want,
-            4 * NR,
+            false, false, 1, n, k, 0.5, &a_row, k, &block, n, 0.0, &mut want, n,
         );
-        let run = |kept: bool, blocked: bool| {
-            let mut c = vec![f32::NAN; 4 * NR];
-            let dst: [PanelDst; 4] = core::array::from_fn(|p| PanelDst {
+        // Runs `f` with destinations for the 4 panels in one row of `c`.
+        let run = |f: &dyn Fn(Dsts)| {
+            let mut c = vec![f32::NAN; n];
+            f(core::array::from_fn(|p| PanelDst {
                 c: c[p * NR..].as_mut_ptr(),
-                ldc: 4 * NR,
+                ldc: n,
                 beta: 0.0,
-            });
-            let bs: [*const f32; 4] = core::array::from_fn(|p| panels[p].as_ptr());
-            // SAFETY: `a` holds k * MR floats, each panel k rows of NR (the block k rows of
-            // 4 * NR), and each destination one row of NR inside `c`.
-            unsafe {
-                match (kept, blocked) {
-                    (true, false) => kernel_f32_rows::<1, 4, true>(k, NR, 0.5, a.as_ptr(), bs, dst),
-                    (false, false) => {
-                        kernel_f32_rows::<1, 4, false>(k, NR, 0.5, a.as_ptr(), bs, dst)
-                    }
-                    (true, true) => kernel_f32_rows_block::<1, 4, true>(
-                        k,
-                        4 * NR,
-                        0.5,
-                        a.as_ptr(),
-                        block.as_ptr(),
-                        dst,
-                    ),
-                    (false, true) => kernel_f32_rows_block::<1, 4, false>(
-                        k,
-                        4 * NR,
-                        0.5,
-                        a.as_ptr(),
-                        block.as_ptr(),
-                        dst,
-                    ),
-                }
-            };
+            }));
             c
         };
-        let bits = |c: &[f32]| c.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
-        for blocked in [false, true] {
-            let (kept, pinned) = (run(true, blocked), run(false, blocked));
-            let what = format!("k {k} blocked {blocked}");
-            assert_eq!(bits(&kept), bits(&pinned), "{what}: the two orders differ");
-            close(&kept, &want, k, &what);
+        let bs: [*const f32; 4] = core::array::from_fn(|p| panels[p].as_ptr());
+        // SAFETY (both): `a` holds k * MR floats, each panel k rows of NR (the block k rows of
+        // 4 * NR), and each destination one row of NR inside `c`.
+        let rows = |f: RowsFn| run(&|d| unsafe { f(k, NR, 0.5, a.as_ptr(), bs, d) });
+        let blocked = |f: BlockFn| run(&|d| unsafe { f(k, n, 0.5, a.as_ptr(), block.as_ptr(), d) });
+        let kept = [
+            (
+                rows(kernel_f32_rows::<1, 4, true>),
+                rows(kernel_f32_rows::<1, 4, false>),
+            ),
+            (
+                blocked(kernel_f32_rows_block::<1, 4, true>),
+                blocked(kernel_f32_rows_block::<1, 4, false>),
+            ),
+        ];
+        for (i, (kept, pinned)) in kept.iter().enumerate() {
+            let what = format!("k {k} kernel {i}");
+            assert_eq!(bits(kept), bits(pinned), "{what}: the two orders differ");
+            close(kept, &want, k, &what);
         }
     }
 }
