@@ -100,5 +100,31 @@ describe('relaxed-SIMD builds', () => {
     expect(v8KeepsWasmOrder({})).toBe(false); // JavaScriptCore (Bun), Firefox, unknown engines
     expect(v8KeepsWasmOrder({ v8: 'not a version' })).toBe(false);
     expect(engineVersions()).toEqual({ v8: process.versions.v8 });
+    // What each runtime's globals say, and globals a polyfill may have made odd.
+    expect(
+      engineVersions({ Deno: { version: { v8: '15.0.245.2-rusty' } }, process: { versions: { v8: '1' } } }),
+    ).toEqual({
+      v8: '15.0.245.2-rusty',
+    });
+    expect(engineVersions({ Bun: {}, process: { versions: { v8: '13.6.0-node.1', bun: '1.3.0' } } })).toEqual({});
+    const chromium = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0';
+    expect(engineVersions({ navigator: { userAgent: chromium } })).toEqual({ chromium: 156 });
+    const brands = [
+      { brand: 'Not)A;Brand', version: '8' },
+      { brand: 'Chromium', version: '137' },
+    ];
+    expect(engineVersions({ navigator: { userAgent: chromium, userAgentData: { brands } } })).toEqual({
+      chromium: 137,
+    });
+    expect(engineVersions({ navigator: { userAgent: 'Cloudflare-Workers' } })).toEqual({});
+    expect(engineVersions({ navigator: { userAgent: 'Mozilla/5.0 (iPhone) CriOS/137.0 Safari/604.1' } })).toEqual({});
+    expect(engineVersions({ navigator: { userAgent: 42, userAgentData: { brands: 'Chromium' } } })).toEqual({});
+    expect(engineVersions({ process: { versions: { v8: 13.6 } } })).toEqual({});
+    const throwing = Object.defineProperty({}, 'navigator', {
+      get() {
+        throw new Error('no navigator here');
+      },
+    });
+    expect(engineVersions(throwing)).toEqual({});
   });
 });

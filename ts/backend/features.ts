@@ -96,21 +96,35 @@ export interface EngineVersions {
   chromium?: number;
 }
 
-/** What this runtime says about its engine; nothing for JavaScriptCore (Bun) or the unknown. */
-export function engineVersions(): EngineVersions {
-  const g = globalThis as {
-    Deno?: { version?: { v8?: string } };
+/**
+ * What this runtime says about its engine (read from `global`, the runtime's global object);
+ * nothing for JavaScriptCore (Bun) or the unknown, and nothing where the globals it reads are
+ * not what the engines define (a polyfill's).
+ */
+export function engineVersions(global: object = globalThis): EngineVersions {
+  const g = global as {
+    Deno?: { version?: { v8?: unknown } };
     Bun?: unknown;
-    process?: { versions?: { v8?: string; bun?: string } };
-    navigator?: { userAgent?: string; userAgentData?: { brands?: { brand: string; version: string }[] } };
+    process?: { versions?: { v8?: unknown; bun?: unknown } };
+    navigator?: { userAgent?: unknown; userAgentData?: { brands?: unknown } };
   };
-  if (typeof g.Deno?.version?.v8 === 'string') return { v8: g.Deno.version.v8 };
-  // Bun reports a Node-compatible `process.versions.v8` but runs JavaScriptCore.
-  if (g.Bun || g.process?.versions?.bun) return {};
-  if (typeof g.process?.versions?.v8 === 'string') return { v8: g.process.versions.v8 };
-  const brand = g.navigator?.userAgentData?.brands?.find((b) => b.brand === 'Chromium');
-  const major = Number(brand?.version ?? /\bChrom(?:e|ium)\/(\d+)/.exec(g.navigator?.userAgent ?? '')?.[1]);
-  return Number.isInteger(major) && major > 0 ? { chromium: major } : {};
+  try {
+    const denoV8 = g.Deno?.version?.v8;
+    if (typeof denoV8 === 'string') return { v8: denoV8 };
+    // Bun reports a Node-compatible `process.versions.v8` but runs JavaScriptCore.
+    if (g.Bun || g.process?.versions?.bun) return {};
+    const nodeV8 = g.process?.versions?.v8;
+    if (typeof nodeV8 === 'string') return { v8: nodeV8 };
+    const brands = g.navigator?.userAgentData?.brands;
+    const brand = Array.isArray(brands) ? brands.find((b) => b?.brand === 'Chromium') : undefined;
+    const ua = g.navigator?.userAgent;
+    const major = Number(
+      brand?.version ?? (typeof ua === 'string' ? /\b(?:Headless)?Chrom(?:e|ium)\/(\d+)/.exec(ua)?.[1] : NaN),
+    );
+    return Number.isInteger(major) && major > 0 ? { chromium: major } : {};
+  } catch {
+    return {}; // a getter that throws
+  }
 }
 
 /**
