@@ -4,7 +4,7 @@
 //   RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 RUSTFLAGS='-C target-feature=+simd128' /usr/bin/cargo build \
 //     --release --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort --target-dir /tmp/kern-wasm-target \
 //     --config "target.wasm32-unknown-unknown.linker='wasm-ld-22'"
-//   node bench.mjs /tmp/kern-wasm-target/wasm32-unknown-unknown/release/gluon_kernels_wasm_bench.wasm [all|gemm|rnn|tile|none]
+//   [ORDER_KEPT=1] node bench.mjs /tmp/kern-wasm-target/wasm32-unknown-unknown/release/gluon_kernels_wasm_bench.wasm [all|gemm|rnn|tile|none]
 //
 // Prints the peak probe (same run), GEMM and fused-RNN GFLOP/s (best of 25 runs, since the
 // 2-core machines are shared), and `check()`: 0 when real SIMD agrees with the scalar paths.
@@ -18,6 +18,8 @@ const pi=1_000_000; const tp=time(()=>e.peak(pi)); const peak = pi*96/tp/1e9;
 console.log('peak probe GFLOP/s', peak.toFixed(1), ' hoisted-variant', (pi*96/time(()=>e.peak_hoisted(pi))/1e9).toFixed(1));
 console.log('wasm check (0 = ok):', e.check());
 const what = process.argv[3] || 'all';
+// ORDER_KEPT=1: the kernels as the package runs them where V8 keeps a wasm function's order (13.6+).
+e.set_order_kept(Number(process.env.ORDER_KEPT ?? 0));
 if (what==='all'||what==='gemm') for (const [m,n,k] of [[512,512,512],[1024,1024,1024],[64,2048,512],[256,2048,512],[1,2048,512],[4,2048,512],[1,512,512]]) {
   e.setup(m,n,k);
   const fl = 2*m*n*k; const it = Math.max(1, Math.round(6e7/fl));

@@ -7,6 +7,8 @@ fn fill(len: usize, seed: u32) -> Vec<f32> {
     (0..len).map(|_| { s ^= s << 13; s ^= s >> 17; s ^= s << 5; (s >> 8) as f32 / (1u32 << 23) as f32 - 1.0 }).collect()
 }
 #[no_mangle] pub extern "C" fn peak(iters: usize) -> f32 { gluon_kernels::simd_peak_probe(iters) }
+/// The package loader's setting for engines that keep a wasm function's order (`micro::set_order_kept`).
+#[no_mangle] pub extern "C" fn set_order_kept(on: u32) { gluon_kernels::gemm::micro::set_order_kept(on != 0) }
 use std::cell::RefCell;
 type GemmBufs = (Vec<f32>, Vec<f32>, Vec<f32>, Option<PackedB>);
 // Per-instance state between the JS calls (no `static mut`, so no unsafe).
