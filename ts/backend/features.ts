@@ -130,9 +130,9 @@ export function engineVersions(global: object = globalThis): EngineVersions {
 
 /**
  * Whether the engine compiles a wasm function keeping its instruction order: V8 from 13.6
- * (Node 24, Chromium 136; measured in Node 24 and 26 and Chromium 156). The FMA builds' kernels then read their operands in an order that
- * older V8s (12.4 in Node 22) schedule into spills (`set_order_kept` in
- * crates/kernels/src/gemm/micro.rs). A choice of speed alone (results are the same bit for
+ * (Node 24, Chromium 136; measured in Node 24 and 26 and Chromium 156). The FMA builds'
+ * kernels then read their operands in an order that older V8s (12.4 in Node 22) schedule into
+ * spills (`set_order_kept` in crates/kernels/src/gemm/micro.rs). A choice of speed alone (results are the same bit for
  * bit), which no module can validate, hence the version; an unknown engine gets the order that
  * spills nowhere.
  */

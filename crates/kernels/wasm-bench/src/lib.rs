@@ -132,10 +132,10 @@ thread_local! { static RNN: RefCell<Option<RnnBufs>> = const { RefCell::new(None
             1 => tile_f32::<true>(k, 1.0, ap, bp, NR, 1.0, cp, NR),
             2 => tile_a::four_rows::<true>(k, core::hint::black_box(wide.as_ptr()), 16, bp, cp),
             3 => tile_a::four_rows::<false>(k, ap, MR, bp, cp),
-            4 => tile_a::splat_unrolled::<2>(k, ap, MR, bp, cp),
-            5 => tile_a::splat_unrolled::<4>(k, ap, MR, bp, cp),
+            4 => tile_a::splat::<4, 2>(k, ap, MR, bp, cp),
+            5 => tile_a::splat::<4, 4>(k, ap, MR, bp, cp),
             6 => tile_a::three_by_twelve(k, core::hint::black_box(bp), ap, cp),
-            7 => tile_a::splat_rows::<6>(k, ap, bp, cp),
+            7 => tile_a::splat::<6, 1>(k, ap, 6, bp, cp),
             8 => tile_a::mixed5::<3>(k, ap, bp, cp),
             _ => tile_a::mixed5::<2>(k, ap, bp, cp),
         } }
@@ -151,13 +151,15 @@ thread_local! { static RNN: RefCell<Option<RnnBufs>> = const { RefCell::new(None
 mod tile_a {
     use gluon_kernels::simd::F32x4;
     pub const K: usize = 128;
-    /// The crate's 4 x 8 tile (`load32_splat` per row) with its k loop unrolled `U` times.
+    /// An R x 8 tile, each row's A value by `load32_splat` (A read with a step of `a_step`
+    /// floats), its k loop unrolled `U` times (the crate's 4-row tile at R 4, U 1).
     ///
     /// # Safety
-    /// `a` readable for `k * a_step` floats, `b` for `k * 8`, `c` for 4 x 8 (`k % U == 0`).
+    /// `a` readable for `k * a_step` floats, `b` for `k * 8`, `c` for R x 8 (row stride 12),
+    /// `k % U == 0`.
     #[inline(never)]
-    pub unsafe fn splat_unrolled<const U: usize>(k: usize, a: *const f32, a_step: usize, b: *const f32, c: *mut f32) {
-        let mut acc = [[F32x4::zero(); 2]; 4];
+    pub unsafe fn splat<const R: usize, const U: usize>(k: usize, a: *const f32, a_step: usize, b: *const f32, c: *mut f32) {
+        let mut acc = [[F32x4::zero(); 2]; R];
         let (mut a, mut b) = (a, b);
         for _ in 0..k / U {
             for u in 0..U {
@@ -173,29 +175,6 @@ mod tile_a {
             }
             a = a.add(U * a_step);
             b = b.add(U * 8);
-        }
-        store_add(&acc, c, 8);
-    }
-    /// An R x 8 tile, each row's A value by `load32_splat` (A read with a step of R floats).
-    ///
-    /// # Safety
-    /// `a` readable for `k * R` floats, `b` for `k * 8`, `c` for R x 8 (row stride 12).
-    #[inline(never)]
-    pub unsafe fn splat_rows<const R: usize>(k: usize, a: *const f32, b: *const f32, c: *mut f32) {
-        let mut acc = [[F32x4::zero(); 2]; R];
-        let (mut a, mut b) = (a, b);
-        for _ in 0..k {
-            // SAFETY: one k step inside the panels the caller vouched for.
-            unsafe {
-                let (b0, b1) = (F32x4::load(b), F32x4::load(b.add(4)));
-                for (i, row) in acc.iter_mut().enumerate() {
-                    let ai = F32x4::load_splat(a.add(i));
-                    row[0] = ai.mul_add(b0, row[0]);
-                    row[1] = ai.mul_add(b1, row[1]);
-                }
-            }
-            a = a.add(R);
-            b = b.add(8);
         }
         store_add(&acc, c, 12);
     }
@@ -228,8 +207,8 @@ mod tile_a {
     /// A 3 x 12 tile (9 accumulators, 3 B vectors): 18 multiply-adds per 6 loads.
     ///
     /// # Safety
-    /// `b` readable for `k * 8` floats (read as `k * 2/3` steps of 12), `a` for `k * MR`,
-    /// `c` for 3 x 12.
+    /// `b` readable for `k * 8 / 9` steps of 12 floats, `a` for `k * 8 / 9 * 3`, `c` for 3 x 12
+    /// (row stride 12).
     #[inline(never)]
     pub unsafe fn three_by_twelve(k: usize, b: *const f32, a: *const f32, c: *mut f32) {
         let mut acc = [[F32x4::zero(); 3]; 3];
@@ -266,7 +245,7 @@ mod tile_a {
     ///
     /// # Safety
     /// `a` readable for `k * a_step` floats (16 per step when `WIDE`, else 4 used), `b` for
-    /// `k * 8`, `c` writable and readable for 4 x 8.
+    /// `k * 8`, `c` writable and readable for 4 x 8 (row stride 12).
     #[inline(never)]
     pub unsafe fn four_rows<const WIDE: bool>(k: usize, a: *const f32, a_step: usize, b: *const f32, c: *mut f32) {
         let mut acc = [[F32x4::zero(); 2]; 4];
@@ -289,14 +268,6 @@ mod tile_a {
             a = a.add(a_step);
             b = b.add(8);
         }
-        for (i, row) in acc.iter().enumerate() {
-            for (h, v) in row.iter().enumerate() {
-                // SAFETY: i < 4, h < 2: inside the 4 x 8 tile at `c` (row stride 8).
-                unsafe {
-                    let p = c.add(i * 8 + h * 4);
-                    (F32x4::load(p) + *v).store(p);
-                }
-            }
-        }
+        store_add(&acc, c, 12);
     }
 }
