@@ -9,7 +9,7 @@
 // and train_roundtrip_continued.params.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -165,13 +165,17 @@ describe('training round trip with MXNet 1.9.1 (char-LSTM, Adam, saveParameters)
   if ('reason' in mxnet) console.log(`train_roundtrip: live MXNet check skipped: ${mxnet.reason}`);
   it.skipIf('reason' in mxnet)('live: MXNet loads our file, continues training, and we load its file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gluon-train-'));
-    writeFileSync(join(dir, MANIFEST.params_file), ours);
-    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(MANIFEST));
-    const args = [SCRIPT, join(dir, 'manifest.json'), dir];
-    if (process.env.GLUON_RECORD_TRAINING === '1') args.push('--record');
-    const r = spawnSync((mxnet as { python: string }).python, args, { encoding: 'utf8' });
-    expect(r.status, r.stderr).toBe(0);
-    const result = JSON.parse(r.stdout.trim().split('\n').at(-1) as string) as MxResult;
-    checkAgainstMxnet(result, new Uint8Array(readFileSync(join(dir, 'mxnet_continued.params'))));
+    try {
+      writeFileSync(join(dir, MANIFEST.params_file), ours);
+      writeFileSync(join(dir, 'manifest.json'), JSON.stringify(MANIFEST));
+      const args = [SCRIPT, join(dir, 'manifest.json'), dir];
+      if (process.env.GLUON_RECORD_TRAINING === '1') args.push('--record');
+      const r = spawnSync((mxnet as { python: string }).python, args, { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      const result = JSON.parse(r.stdout.trim().split('\n').at(-1) as string) as MxResult;
+      checkAgainstMxnet(result, new Uint8Array(readFileSync(join(dir, 'mxnet_continued.params'))));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,7 +1,7 @@
 // Block.saveParameters / loadParameters and ParameterDict.save / load over MXNet 1.9.1 files
 // (fixture bin/api_seq_embed_lstm_dense.params, written by MXNet's save_parameters).
 
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -32,13 +32,17 @@ describe('saveParameters / loadParameters', () => {
     again.loadParameters(ours.buffer, { allowMissing: false, ignoreExtra: false });
     expect((again.forward(input(f, 'x')) as NDArray).data).toEqual((net.forward(input(f, 'x')) as NDArray).data);
     const dir = mkdtempSync(join(tmpdir(), 'gluon-'));
-    const path = join(dir, 'model.params');
-    net.saveParameters(path);
-    expect(sameBytes(readFileSync(path), mxBytes)).toBe(true);
-    resetNameCounters();
-    const fromFile = build();
-    fromFile.loadParameters(path);
-    expect((fromFile.forward(input(f, 'x')) as NDArray).data).toEqual((net.forward(input(f, 'x')) as NDArray).data);
+    try {
+      const path = join(dir, 'model.params');
+      net.saveParameters(path);
+      expect(sameBytes(readFileSync(path), mxBytes)).toBe(true);
+      resetNameCounters();
+      const fromFile = build();
+      fromFile.loadParameters(path);
+      expect((fromFile.forward(input(f, 'x')) as NDArray).data).toEqual((net.forward(input(f, 'x')) as NDArray).data);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     expect(() => build().loadParameters(mx.nd.save({ '0.weight': mx.nd.ones([30, 10]) }))).toThrow(
       /Parameter '1._unfused.0.i2h_weight' is missing in file '<bytes>'/,
     );

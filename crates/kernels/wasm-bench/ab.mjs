@@ -5,7 +5,8 @@
 // its GF/s, and the time ratio to the first build (> 1: faster than the first).
 //
 //   node [--experimental-wasm-relaxed-simd] ab.mjs A.wasm B.wasm [C.wasm ...] ['[[mode,H,N,T,I],...]'] [rounds]
-//   mode: 0 LSTM, 1 GRU, 2 RNN-tanh (one layer); INSTANCES=3 and WARM_MS=500 in the environment
+//   mode: 0 LSTM, 1 GRU, 2 RNN-tanh (one layer); INSTANCES=3, WARM_MS=500 and ORDER_KEPT=0 in the
+//   environment (ORDER_KEPT=1: the FMA kernels as the package runs them under V8 13.6+, bench.mjs)
 // Build each side as bench.mjs says; for the FMA builds use
 // RUSTFLAGS='-C target-feature=+simd128,+relaxed-simd' and pass the flag above.
 //
@@ -31,7 +32,11 @@ if (files.length < 2) throw new Error('ab.mjs: give at least two .wasm builds');
 const runs = [];
 for (const [build, f] of files.entries()) {
   const bytes = fs.readFileSync(f);
-  for (let k = 0; k < instances; k++) runs.push({ build, e: (await WebAssembly.instantiate(bytes)).instance.exports });
+  for (let k = 0; k < instances; k++) {
+    const e = (await WebAssembly.instantiate(bytes)).instance.exports;
+    e.set_order_kept(Number(process.env.ORDER_KEPT ?? 0));
+    runs.push({ build, e });
+  }
 }
 const median = (a) => {
   const s = [...a].sort((x, y) => x - y);
