@@ -367,10 +367,11 @@ let heapF32 = new Float32Array(0);
  * `end`: calls copy in and out of their staging areas through it, making no view of their
  * own. It is made again only when the memory grew past it (growing detaches a memory's old
  * buffer, whose views then have length 0; a shared memory's old buffer keeps its length) or
- * the instance was replaced.
+ * the instance was replaced. An empty view is always made again: a detached one throws even
+ * for a call that copies nothing (`end` 0: zero sizes, no staging area yet).
  */
 export function wasmHeapF32(end: number): Float32Array {
-  if (end > heapF32.length) heapF32 = new Float32Array(running().memory.buffer);
+  if (end > heapF32.length || heapF32.length === 0) heapF32 = new Float32Array(running().memory.buffer);
   return heapF32;
 }
 
