@@ -10,6 +10,7 @@ import type { FusedRnnSpec } from '../../ts/backend/rnn.js';
 import mx from '../../ts/index.js';
 import type { NDArray } from '../../ts/ndarray/ndarray.js';
 import { refFused } from '../gluon/reference_rnn.js';
+import { fuzzSeed } from './fuzz_seed.js';
 
 type Mode = FusedRnnSpec['mode'];
 
@@ -274,10 +275,12 @@ export const bigCaseArb: fc.Arbitrary<Case> = caseArb.map((c) => ({
 
 /**
  * The fuzz suite on `threads` threads: FUZZ_RUNS cases (default 1000; `npm run fuzz` runs
- * 10^5 in all), seeded by FUZZ_SEED, each valid or broken per `runCase`, with no trap.
+ * 10^5 in all), seeded by FUZZ_SEED (see `fuzzSeed`), each valid or broken per `runCase`, with
+ * no trap.
  */
 export function fuzzSuite(threads: number, arb: fc.Arbitrary<Case>): void {
   const runs = Number(process.env.FUZZ_RUNS ?? 1000);
+  const seed = fuzzSeed(process.env.FUZZ_SEED, 20261206);
   describe(`fuzz: layers and cells, ${threads} thread(s)`, () => {
     beforeAll(async () => {
       await mx.ready({ threads });
@@ -289,10 +292,10 @@ export function fuzzSuite(threads: number, arb: fc.Arbitrary<Case>): void {
         fc.property(arb, (c) => {
           counts[runCase(c)]++;
         }),
-        { numRuns: runs, seed: Number(process.env.FUZZ_SEED ?? 20261206) },
+        { numRuns: runs, seed },
       );
       console.log(
-        `fuzz ${threads} thread(s): ${runs} cases, ${counts.ok} valid, ${counts.error} rejected, restarts ${mx.backendInfo()!.restarts}`,
+        `fuzz ${threads} thread(s), seed ${seed}: ${runs} cases, ${counts.ok} valid, ${counts.error} rejected, restarts ${mx.backendInfo()!.restarts}`,
       );
       expect(counts.ok + counts.error).toBe(runs);
       expect(mx.backendInfo()!.restarts).toBe(0);

@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import mx, { ready } from '../../ts/index.js';
 import type { NDArray } from '../../ts/ndarray/ndarray.js';
+import { fuzzSeed } from './fuzz_seed.js';
 
 beforeAll(async () => {
   await ready({ threads: 1 });
@@ -131,8 +132,14 @@ function argsFor(g: ReturnType<typeof generator>): unknown[] {
   });
 }
 
+/** ND_FUZZ_SEEDS seeds (default 3) from FUZZ_SEED's (see `fuzzSeed`; default 1). */
+function seeds(): number[] {
+  const first = fuzzSeed(process.env.FUZZ_SEED, 1);
+  return Array.from({ length: Number(process.env.ND_FUZZ_SEEDS ?? 3) }, (_, i) => first + i);
+}
+
 describe('mx.nd functions under random arguments', () => {
-  for (const seed of [1, 2, 3]) {
+  for (const seed of seeds()) {
     it(`seed ${seed}: failures are our own Errors and the backend keeps working`, () => {
       const { nd } = mx;
       const g = generator(seed);
