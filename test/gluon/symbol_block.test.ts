@@ -293,6 +293,26 @@ describe('SymbolBlock errors', () => {
     );
   });
 
+  it("SliceChannel's num_outputs outside 1 to 2^20 is refused at import and by sym.split (2^40 parts of an empty axis would exhaust the heap)", () => {
+    for (const k of ['0', '-1', '1048577', '4294967296', '1099511627776']) {
+      const g = {
+        nodes: [
+          { op: 'null', name: 'data', inputs: [] },
+          { op: 'SliceChannel', name: 'sp', attrs: { num_outputs: k, axis: '0' }, inputs: [[0, 0, 0]] },
+        ],
+        arg_nodes: [0],
+        node_row_ptr: [0, 1, 2],
+        heads: [[1, 0, 0]],
+        attrs: { mxnet_version: ['int', 10901] },
+      };
+      expect(() => SymbolBlock.imports(JSON.stringify(g), ['data'])).toThrow(
+        `SliceChannel node 'sp': attribute 'num_outputs' must be from 1 to 1048576, got '${k}'`,
+      );
+    }
+    expect(() => mx.sym.split(mx.sym.var('data'), 2 ** 40)).toThrow(/'num_outputs' must be from 1 to 1048576/);
+    expect(mx.sym.split(mx.sym.var('data'), 3, 0)).toHaveLength(3);
+  });
+
   it('an unknown operator attribute is refused, naming the node', () => {
     const g = JSON.parse(text());
     g.nodes.find((n: { op: string }) => n.op === 'FullyConnected').attrs.num_hiden = '3';

@@ -181,6 +181,11 @@ describe('operators', () => {
     ]);
     expect(nd.split(a, 2, { axis: 0, squeezeAxis: true }).map((p) => p.shape)).toEqual([[2], [2]]);
     expect(() => nd.split(a, 3, { axis: 1 })).toThrow(/evenly divide/);
+    // an empty axis divides into any number of parts, up to a bound on the arrays returned
+    expect(nd.split(nd.zeros([0, 3]), 1000, { axis: 0 }).map((p) => p.shape)).toEqual(Array(1000).fill([0, 3]));
+    expect(() => nd.split(nd.zeros([0, 3]), 2 ** 40, { axis: 0 })).toThrow(
+      /^nd\.split: numOutputs 1099511627776 is more than the 1048576 arrays one call returns$/,
+    );
     expect(() => nd.concat(a, nd.ones([3, 3]), { dim: 1 })).toThrow(/differ/);
   });
 

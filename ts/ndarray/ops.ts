@@ -276,7 +276,15 @@ export interface SplitOptions {
 }
 
 /**
- * `nd.split(data, numOutputs, { axis: 1, squeezeAxis: false })`.
+ * The most arrays one `nd.split` (or `SliceChannel`) returns. Each is a JavaScript object of
+ * its own (2^20 of them hold ~300 MB of heap); an empty axis divides into any number of parts,
+ * so without a bound a count like 2^40 would exhaust the heap instead of being refused.
+ */
+export const MAX_SPLIT_OUTPUTS = 2 ** 20;
+
+/**
+ * `nd.split(data, numOutputs, { axis: 1, squeezeAxis: false })`. More than 2^20 parts are
+ * refused with a RangeError (an empty axis divides into any number).
  * Gluon note: always returns an array, also for numOutputs = 1 (Python returns the bare NDArray).
  */
 export function split(
@@ -296,6 +304,8 @@ export function split(...args: unknown[]): NDArray[] {
   const ax = normAxis(o.axis, x.ndim, 'nd.split(axis)');
   const n = x.shape[ax] as number;
   const k = o.numOutputs;
+  if (k > MAX_SPLIT_OUTPUTS)
+    throw new RangeError(`nd.split: numOutputs ${k} is more than the ${MAX_SPLIT_OUTPUTS} arrays one call returns`);
   if (!Number.isInteger(k) || k < 1 || n % k !== 0) {
     throw new RangeError(
       `nd.split: numOutputs ${String(k)} does not evenly divide axis ${ax} of shape ${shapeStr(x.shape)}`,

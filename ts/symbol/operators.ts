@@ -8,7 +8,7 @@ import * as nd from '../ndarray/index.js';
 import { NDArray, shapeSize, shapeStr } from '../ndarray/ndarray.js';
 import { broadcastShape } from '../ndarray/ops/broadcast.js';
 import { reshapeShape } from '../ndarray/ops/shape.js';
-import { fullyConnected, type PackedFullyConnected } from '../ndarray/ops.js';
+import { fullyConnected, MAX_SPLIT_OUTPUTS, type PackedFullyConnected } from '../ndarray/ops.js';
 import { ValueError } from '../util/errors.js';
 import { foreachOp } from './control_flow.js';
 import {
@@ -384,6 +384,10 @@ function allSameInputs(io: ShapeIO): void {
 
 const sliceChannel: OpFactory = (r) => {
   const numOutputs = r.int('num_outputs');
+  if (numOutputs < 1 || numOutputs > MAX_SPLIT_OUTPUTS)
+    throw new ValueError(
+      `${r.where}: attribute 'num_outputs' must be from 1 to ${MAX_SPLIT_OUTPUTS}, got '${numOutputs}'`,
+    );
   const axis = r.int('axis', 1);
   const squeezeAxis = r.bool('squeeze_axis', false);
   r.done();
