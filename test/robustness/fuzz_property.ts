@@ -108,9 +108,18 @@ function close(got: ArrayLike<number>, want: ArrayLike<number>, what: string): v
 /** What one case did: 'ok' (matched), 'error' (a clear Error, then a valid call matched). */
 export type Outcome = 'ok' | 'error';
 
-/** Runs one case; throws (fails the property) on a mismatch, a trap, or a bad error. */
-export function runCase(c: Case): Outcome {
-  const restarts = mx.backendInfo()!.restarts;
+/** A case's block with its weights set, and what the fuzz does with it. */
+export interface FuzzBlock {
+  /** A valid call of `T` steps (cells: one) and `N` rows, checked against the reference. */
+  check(T: number, N: number): void;
+  /** The call broken as `fault` says; 'error' when it threw a clear Error, 'skip' when that
+   *  fault does not apply to these sizes (throws when it was accepted or trapped). */
+  fault(fault: Case['fault'], T: number, N: number): Outcome | 'skip';
+  dispose(): void;
+}
+
+/** Builds case `c`'s block and sets its weights (drawn from `c.seed`). */
+export function fuzzBlock(c: Case): FuzzBlock {
   const G = { rnn_relu: 1, rnn_tanh: 1, lstm: 4, gru: 3 }[c.mode];
   const act = c.mode === 'rnn_relu' ? 'relu' : 'tanh';
   const spec: FusedRnnSpec = {
@@ -235,28 +244,40 @@ export function runCase(c: Case): Outcome {
     if (got.cn && want.cn) close(got.cn, want.cn, 'cn');
   };
 
-  const T = c.cell ? 1 : c.T;
-  const faultApplies =
-    c.fault !== 'none' &&
-    !(c.fault.startsWith('length') && (c.cell || !c.validLength || c.N === 0 || c.T === 0)) &&
-    !(c.fault === 'state-size' && c.N === 0 && c.cell) &&
-    // a cell's FullyConnected flattens (N, C, 1) to (N, C), as MXNet's does: not a fault
-    !(c.fault === 'rank' && c.cell);
-  let outcome: Outcome = 'ok';
-  if (faultApplies) {
-    try {
-      call(valid(T, c.N), c.fault);
-    } catch (e) {
-      if (!(e instanceof Error) || e.name === 'BackendTrapError' || e instanceof WebAssembly.RuntimeError)
-        throw new Error(`fault ${c.fault} gave ${String(e)}`);
-      if (e.message.length < 10) throw new Error(`fault ${c.fault}: message too short: ${e.message}`);
-      outcome = 'error';
-    }
-    if (outcome === 'ok') throw new Error(`fault ${c.fault} was accepted`);
-  }
-  check(valid(T, c.N));
-  if (c.N > 0) check(valid(T, Math.max(1, c.N - 1))); // another batch size after the first
-  block.dispose();
+  // lengths lie in [1, T]: with T = 0 only an empty batch has valid ones (caseArb's rule)
+  const stepsOf = (T: number, N: number) => (c.cell ? 1 : c.validLength && T === 0 && N > 0 ? 1 : T);
+  return {
+    check: (T, N) => check(valid(stepsOf(T, N), N)),
+    fault(fault, T, N) {
+      const applies =
+        fault !== 'none' &&
+        !(fault.startsWith('length') && (c.cell || !c.validLength || N === 0 || T === 0)) &&
+        !(fault === 'state-size' && N === 0 && c.cell) &&
+        // a cell's FullyConnected flattens (N, C, 1) to (N, C), as MXNet's does: not a fault
+        !(fault === 'rank' && c.cell);
+      if (!applies) return 'skip';
+      try {
+        call(valid(stepsOf(T, N), N), fault);
+      } catch (e) {
+        if (!(e instanceof Error) || e.name === 'BackendTrapError' || e instanceof WebAssembly.RuntimeError)
+          throw new Error(`fault ${fault} gave ${String(e)}`);
+        if (e.message.length < 10) throw new Error(`fault ${fault}: message too short: ${e.message}`);
+        return 'error';
+      }
+      throw new Error(`fault ${fault} was accepted`);
+    },
+    dispose: () => block.dispose(),
+  };
+}
+
+/** Runs one case; throws (fails the property) on a mismatch, a trap, or a bad error. */
+export function runCase(c: Case): Outcome {
+  const restarts = mx.backendInfo()!.restarts;
+  const b = fuzzBlock(c);
+  const outcome = b.fault(c.fault, c.T, c.N) === 'error' ? 'error' : 'ok';
+  b.check(c.T, c.N);
+  if (c.N > 0) b.check(c.T, Math.max(1, c.N - 1)); // another batch size after the first
+  b.dispose();
   if (mx.backendInfo()!.restarts !== restarts) throw new Error('a call trapped');
   return outcome;
 }
