@@ -104,8 +104,10 @@ const GOOD: unknown[] = [
   true,
   false,
 ];
-// Messages of JavaScript's own TypeErrors: a call got this far without a check of its own.
-const UNCHECKED = /Cannot read prop|Cannot set prop|is not a function|is not iterable|undefined is not|null is not/;
+// Messages of the engine's own TypeErrors and allocation RangeErrors: a call got this far
+// without a check of its own.
+const UNCHECKED =
+  /Cannot read prop|Cannot set prop|is not a function|is not iterable|undefined is not|null is not|^Invalid (typed )?array length|^Array buffer allocation failed/;
 
 function argsFor(g: ReturnType<typeof generator>): unknown[] {
   const { nd } = mx;

@@ -60,6 +60,36 @@ describe('sizes that cannot fit', () => {
     expect(lstm.forward(mx.nd.ones([3, 64, 16])).shape).toEqual([3, 64, 256]);
   });
 
+  it('an output sized by a parameter or by broadcasting, too large to allocate, is a RangeError naming the call and the shape', () => {
+    const { nd } = mx;
+    const big = 2 ** 40;
+    const cases: [() => unknown, string][] = [
+      [() => nd.one_hot(nd.array([1, 2]), big), 'nd.one_hot: shape (2, 1099511627776)'],
+      [() => nd.tile(nd.ones([2, 3]), [2 ** 20, 2 ** 20]), 'nd.tile: shape (2097152, 3145728)'],
+      [() => nd.repeat(nd.ones([2, 3]), big), 'nd.repeat: shape (6597069766656,)'],
+      [() => nd.arange(0, big), 'nd.arange: shape (1099511627776,)'],
+      [
+        () => nd.broadcast_add(nd.zeros([2 ** 20, 1]), nd.zeros([1, 2 ** 20])),
+        'nd.broadcast_add: shape (1048576, 1048576)',
+      ],
+      [
+        () => nd.batch_dot(nd.zeros([1, 2 ** 20, 1]), nd.zeros([1, 1, 2 ** 20])),
+        'nd.batch_dot: shape (1, 1048576, 1048576)',
+      ],
+      [() => nd.Embedding(nd.zeros([2 ** 20]), nd.zeros([2, 2 ** 20])), 'nd.Embedding: shape (1048576, 1048576)'],
+      [() => nd.random.multinomial(nd.array([[0.5, 0.5]]), [big]), 'nd.random.multinomial: shape (1, 1099511627776)'],
+    ];
+    for (const [call, start] of cases) {
+      expect(call).toThrow(RangeError);
+      expect(call).toThrow(
+        new RegExp(
+          `^${start.replace(/[().]/g, '\\$&')} holds \\d+ elements \\(\\d+ bytes\\), more than this runtime can allocate`,
+        ),
+      );
+    }
+    expect(Array.from(nd.one_hot(nd.array([1]), 3).data)).toEqual([0, 1, 0]);
+  });
+
   it('a matrix product too large for wasm memory is refused (nd.dot)', () => {
     const a = mx.nd.zeros([2 ** 15, 2 ** 15]); // 4 GiB
     expect(() => mx.nd.dot(a, mx.nd.zeros([2 ** 15, 1]))).toThrow(/dot: one buffer of 4096\.0 MiB/);

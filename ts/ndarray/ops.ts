@@ -15,7 +15,7 @@ import { tapeArith, tapeUnary } from '../autograd/hooks.js';
 import { isTraining, tape } from '../autograd/tape.js';
 import { nextUniform } from '../random.js';
 import { type PositionalArgs, parseArgs } from '../util/options.js';
-import { NDArray, normAxis, sameShape, shapeSize, shapeStr } from './ndarray.js';
+import { NDArray, normAxis, sameShape, shapeSize, shapeStr, zerosOf } from './ndarray.js';
 import { broadcastBinary } from './ops/broadcast.js';
 import { checkNd } from './ops/common.js';
 
@@ -589,7 +589,7 @@ export function Embedding(...args: unknown[]): NDArray {
       `nd.Embedding: weight ${shapeStr(w.shape)} does not match inputDim ${String(o.inputDim)}, outputDim ${String(o.outputDim)}`,
     );
   }
-  const out = new Float32Array(x.size * dim);
+  const out = zerosOf([...x.shape, dim], 'nd.Embedding');
   const ids = new Int32Array(x.size);
   for (let i = 0; i < x.size; i++) {
     let id = Math.trunc(x.data[i] as number);

@@ -2,7 +2,7 @@
 // MXNet's Python-level maximum/minimum/subtract/multiply/divide, which also take scalars.
 
 import { tapeArith } from '../../autograd/hooks.js';
-import { NDArray, type Shape, shapeSize, shapeStr } from '../ndarray.js';
+import { NDArray, type Shape, shapeStr, zerosOf } from '../ndarray.js';
 import { checkNd } from './common.js';
 
 /** A binary operand of the scalar-accepting operators: an NDArray or a number. */
@@ -48,7 +48,7 @@ export function broadcastBinary(where: string, a: NDArray, b: NDArray, f: (x: nu
   };
   const sa = strideFor(a.shape);
   const sb = strideFor(b.shape);
-  const out = new Float32Array(shapeSize(shape));
+  const out = zerosOf(shape, where);
   const idx = new Array<number>(nd).fill(0);
   let oa = 0;
   let ob = 0;

@@ -5,7 +5,7 @@
 import { gatherGrad } from '../../autograd/grads.js';
 import { tape } from '../../autograd/tape.js';
 import { parseArgs } from '../../util/options.js';
-import { NDArray, shapeSize, shapeStr } from '../ndarray.js';
+import { NDArray, shapeSize, shapeStr, zerosOf } from '../ndarray.js';
 import { around, axisOf, checkBool, checkChoice, checkInt, checkNd, checkNum } from './common.js';
 
 /** Out-of-range index handling of {@link pick} and {@link take}: clamp (default) or modulo. */
@@ -149,7 +149,7 @@ export function one_hot(...args: unknown[]): NDArray {
   const off = checkNum(where, 'offValue', o.offValue);
   if (o.dtype !== undefined && o.dtype !== 'float32')
     throw new TypeError(`${where}: dtype must be 'float32', got ${String(o.dtype)}`);
-  const out = new Float32Array(ind.size * depth).fill(off);
+  const out = zerosOf([...ind.shape, depth], where).fill(off);
   for (let i = 0; i < ind.size; i++) {
     const k = Math.trunc(ind.data[i] as number);
     if (k >= 0 && k < depth) out[i * depth + k] = on;

@@ -1,7 +1,7 @@
 // Creation operators with parameters (src/operator/tensor/init_op.h): arange.
 
 import { checkCtx, parseArgs } from '../../util/options.js';
-import { NDArray } from '../ndarray.js';
+import { NDArray, zerosOf } from '../ndarray.js';
 import { checkInt, checkNum } from './common.js';
 
 /** Keyword options of {@link arange} (`nd.arange(start, stop=None, step=1.0, repeat=1, infer_range=None, ctx=None, dtype='float32')`). */
@@ -54,7 +54,7 @@ export function arange(...args: unknown[]): NDArray {
   const repeat = checkInt(where, 'repeat', o.repeat);
   if (repeat < 1) throw new RangeError(`${where}: repeat must be at least 1, got ${repeat}`);
   const n = Math.max(0, Math.ceil((stop - start) / step));
-  const out = new Float32Array(n * repeat);
+  const out = zerosOf([n * repeat], where);
   for (let i = 0; i < out.length; i++) out[i] = start + Math.floor(i / repeat) * step;
   return new NDArray(out, [out.length]);
 }

@@ -7,7 +7,7 @@ import { isTraining, tape } from '../../autograd/tape.js';
 import { backend } from '../../backend/index.js';
 import { layerNormRows } from '../../backend/norm.js';
 import { parseArgs } from '../../util/options.js';
-import { NDArray, shapeSize, shapeStr } from '../ndarray.js';
+import { NDArray, shapeSize, shapeStr, zerosOf } from '../ndarray.js';
 import { around, axisOf, checkBool, checkChoice, checkNd, checkNum } from './common.js';
 
 /** Keyword options of {@link L2Normalization} (`nd.L2Normalization(data, eps=1e-10, mode='instance')`). */
@@ -226,7 +226,7 @@ export function batch_dot(...args: unknown[]): NDArray {
   const n = tb ? br : bc;
   if (k !== kb) throw new RangeError(`${where}: shape mismatch: ${shapes} contract ${k} with ${kb}`);
   const batch = shapeSize(a.shape.slice(0, -2));
-  const out = new Float32Array(batch * m * n);
+  const out = zerosOf([...a.shape.slice(0, -2), m, n], where);
   if (m > 0 && n > 0 && k > 0) {
     const g = backend();
     for (let i = 0; i < batch; i++) {

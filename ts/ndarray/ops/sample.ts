@@ -3,7 +3,7 @@
 
 import { nextUniform } from '../../random.js';
 import { parseArgs } from '../../util/options.js';
-import { NDArray, shapeSize, shapeStr } from '../ndarray.js';
+import { NDArray, shapeSize, shapeStr, zerosOf } from '../ndarray.js';
 import { checkBool, checkNd, intTuple } from './common.js';
 
 /** Keyword options of `nd.random.multinomial` (`nd.random.multinomial(data, shape=_Null, get_prob=False, dtype='int32')`). */
@@ -54,7 +54,7 @@ export function multinomial(...args: unknown[]): NDArray | [NDArray, NDArray] {
     throw new RangeError(`${where}: data must have a non-empty last axis, got ${shapeStr(p.shape)}`);
   const rows = p.size / k;
   const per = shapeSize(extra);
-  const out = new Float32Array(rows * per);
+  const out = zerosOf([...p.shape.slice(0, -1), ...extra], where);
   const logp = getProb ? new Float32Array(out.length) : null;
   for (let r = 0; r < rows; r++) {
     for (let s = 0; s < per; s++) {

@@ -4,7 +4,7 @@
 import { gatherGrad, identityGrad, sliceAxisGrad } from '../../autograd/grads.js';
 import { tape } from '../../autograd/tape.js';
 import { parseArgs } from '../../util/options.js';
-import { NDArray, type Shape, shapeSize, shapeStr } from '../ndarray.js';
+import { NDArray, type Shape, shapeSize, shapeStr, zerosOf } from '../ndarray.js';
 import { around, axisOf, checkBool, checkInt, checkNd, intTuple, stridesOf } from './common.js';
 
 /** Keyword options of {@link reshape} (`nd.reshape(data, shape, reverse=False)`). */
@@ -391,7 +391,7 @@ export function tile(...args: unknown[]): NDArray {
   const rp = [...new Array<number>(nd - reps.length).fill(1), ...reps];
   const outShape = src.map((d, i) => d * (rp[i] as number));
   const inStrides = stridesOf(src);
-  const out = new Float32Array(shapeSize(outShape));
+  const out = zerosOf(outShape, where);
   const idx = new Array<number>(nd).fill(0);
   for (let o2 = 0; o2 < out.length; o2++) {
     let off = 0;
@@ -422,7 +422,9 @@ export function repeat(...args: unknown[]): NDArray {
   if (o.axis === null || o.axis === undefined) x = x.reshape([x.size]);
   else ax = axisOf(where, 'axis', o.axis, x.shape);
   const [outer, n, inner] = around(x.shape, ax);
-  const out = new Float32Array(outer * n * r * inner);
+  const shape = [...x.shape];
+  shape[ax] = n * r;
+  const out = zerosOf(shape, where);
   let w = 0;
   for (let p = 0; p < outer; p++) {
     for (let k = 0; k < n; k++) {
@@ -433,8 +435,6 @@ export function repeat(...args: unknown[]): NDArray {
       }
     }
   }
-  const shape = [...x.shape];
-  shape[ax] = n * r;
   const src = x;
   return tape('repeat', [src], new NDArray(out, shape), () => gatherGrad(src, (i) => repeat(i, r, ax)));
 }
