@@ -88,6 +88,10 @@ describe('sizes that cannot fit', () => {
       );
     }
     expect(Array.from(nd.one_hot(nd.array([1]), 3).data)).toEqual([0, 1, 0]);
+    expect(() => nd.arange(0, Number.POSITIVE_INFINITY)).toThrow(/^nd\.arange: stop must be finite, got Infinity$/);
+    expect(() => nd.arange(Number.NaN)).toThrow(/^nd\.arange: start must be a number, got NaN$/);
+    expect(() => nd.arange(0, 4, Number.NEGATIVE_INFINITY)).toThrow(/^nd\.arange: step must be finite/);
+    expect(Array.from(nd.arange(0, 4, 2).data)).toEqual([0, 2]);
   });
 
   it('a matrix product too large for wasm memory is refused (nd.dot)', () => {

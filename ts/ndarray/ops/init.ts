@@ -51,6 +51,13 @@ export function arange(...args: unknown[]): NDArray {
   } else stop = checkNum(where, 'stop', o.stop);
   const step = checkNum(where, 'step', o.step);
   if (step === 0) throw new RangeError(`${where}: step cannot be 0`);
+  for (const [name, v] of [
+    ['start', start],
+    ['stop', stop],
+    ['step', step],
+  ] as const) {
+    if (!Number.isFinite(v)) throw new RangeError(`${where}: ${name} must be finite, got ${v}`);
+  }
   const repeat = checkInt(where, 'repeat', o.repeat);
   if (repeat < 1) throw new RangeError(`${where}: repeat must be at least 1, got ${repeat}`);
   const n = Math.max(0, Math.ceil((stop - start) / step));
