@@ -293,6 +293,29 @@ describe('SymbolBlock errors', () => {
     );
   });
 
+  it('an entry reading an output its node does not have is refused at import, in the inputs and in the heads', () => {
+    const graph = (input: number[], head: number[]) =>
+      JSON.stringify({
+        nodes: [
+          { op: 'null', name: 'data', inputs: [] },
+          { op: 'relu', name: 'r', attrs: {}, inputs: [input] },
+        ],
+        arg_nodes: [0],
+        node_row_ptr: [0, 1, 2],
+        heads: [head],
+        attrs: { mxnet_version: ['int', 10901] },
+      });
+    expect(() => SymbolBlock.imports(graph([0, 2, 0], [1, 0, 0]), ['data'])).toThrow(
+      "SymbolBlock: node 'r' reads output 2 of 'data', which has 1",
+    );
+    expect(() => SymbolBlock.imports(graph([0, 0, 0], [1, 3, 0]), ['data'])).toThrow(
+      "SymbolBlock: the graph (heads) reads output 3 of 'r', which has 1",
+    );
+    expect(
+      (SymbolBlock.imports(graph([0, 0, 0], [1, 0, 0]), ['data']).forward(mx.nd.array([-1, 2])) as NDArray).toArray(),
+    ).toEqual([0, 2]);
+  });
+
   it("SliceChannel's num_outputs outside 1 to 2^20 is refused at import and by sym.split (2^40 parts of an empty axis would exhaust the heap)", () => {
     for (const k of ['0', '-1', '1048577', '4294967296', '1099511627776']) {
       const g = {

@@ -61,18 +61,18 @@ export class GraphExecutor {
       const r = new AttrReader(`${where}: ${n.op} node '${n.name}'`, n.attrs);
       return (OPERATORS.get(n.op) as NonNullable<ReturnType<typeof OPERATORS.get>>)(r, n, graph);
     });
+    const checkEntry = (reader: string, e: SymbolGraph['heads'][number]): void => {
+      const src = this.ops[e.node];
+      const count = src === null || src === undefined ? 1 : src.numOutputs;
+      if (e.index >= count)
+        throw new ValueError(
+          `${where}: ${reader} reads output ${e.index} of '${nodes[e.node]?.name}', which has ${count}`,
+        );
+    };
     nodes.forEach((n, i) => {
-      const p = this.ops[i];
-      if (p === null || p === undefined) return;
-      for (const e of n.inputs) {
-        const src = this.ops[e.node];
-        const count = src === null || src === undefined ? 1 : src.numOutputs;
-        if (e.index >= count)
-          throw new ValueError(
-            `${where}: node '${n.name}' reads output ${e.index} of '${nodes[e.node]?.name}', which has ${count}`,
-          );
-      }
+      if (this.ops[i] !== null) for (const e of n.inputs) checkEntry(`node '${n.name}'`, e);
     });
+    for (const h of graph.heads) checkEntry('the graph (heads)', h);
     this.slots = nodes.map(() => ({ value: null }));
     this.subs = nodes.map((n) =>
       n.subgraphs.map((g, k) => new GraphExecutor(`${where}: ${n.op} node '${n.name}' subgraph ${k}`, g)),
