@@ -5,7 +5,7 @@
 // same, so a fused layer's packed kernel is reused across calls.
 
 import { isRecording } from '../autograd/tape.js';
-import { NDArray, type Shape, shapeStr } from '../ndarray/ndarray.js';
+import { NDArray, type Shape, shapeStr, zerosOf } from '../ndarray/ndarray.js';
 import { ValueError } from '../util/errors.js';
 import { AttrReader } from './attrs.js';
 import type { SymbolGraph } from './graph.js';
@@ -256,7 +256,7 @@ export class GraphExecutor {
 
 /** Shape inference of an operator without its own: run it on zeros of the known input shapes. */
 function inferByRunning(p: PreparedOp, io: ShapeIO, ins: readonly Shape[]): void {
-  const zeros = ins.map((s) => new NDArray(new Float32Array(s.reduce((a, b) => a * b, 1)), s));
+  const zeros = ins.map((s) => new NDArray(zerosOf(s, io.where), s));
   const outs = p.forward(zeros, {
     outShapes: null,
     slot: { value: null },
