@@ -8,7 +8,7 @@ import { isRecording } from '../autograd/tape.js';
 import { NDArray, type Shape, shapeStr, zerosOf } from '../ndarray/ndarray.js';
 import { ValueError } from '../util/errors.js';
 import { AttrReader } from './attrs.js';
-import type { SymbolGraph } from './graph.js';
+import type { EntryRef, SymbolGraph } from './graph.js';
 import { type ForwardContext, isKnown, type NodeSlot, type PreparedOp, type PShape, ShapeIO } from './op.js';
 import { OPERATORS } from './operators.js';
 
@@ -61,7 +61,7 @@ export class GraphExecutor {
       const r = new AttrReader(`${where}: ${n.op} node '${n.name}'`, n.attrs);
       return (OPERATORS.get(n.op) as NonNullable<ReturnType<typeof OPERATORS.get>>)(r, n, graph);
     });
-    const checkEntry = (reader: string, e: SymbolGraph['heads'][number]): void => {
+    const checkEntry = (reader: string, e: EntryRef): void => {
       const src = this.ops[e.node];
       const count = src === null || src === undefined ? 1 : src.numOutputs;
       if (e.index >= count)
