@@ -2,6 +2,7 @@
 // updates, with MXNet's stateful stepping (FactorScheduler and MultiFactorScheduler keep their
 // own base_lr) and warmup.
 
+import { describe } from './util/describe.js';
 import { ValueError } from './util/errors.js';
 import { type PositionalArgs, parseArgs } from './util/options.js';
 
@@ -33,7 +34,8 @@ export abstract class LRScheduler {
   protected constructor(where: string, o: WarmupOptions) {
     const baseLr = o.baseLr ?? 0.01;
     const steps = o.warmupSteps ?? 0;
-    if (!Number.isInteger(steps)) throw new TypeError(`${where}: warmupSteps must be an integer, got ${String(steps)}`);
+    if (!Number.isInteger(steps))
+      throw new TypeError(`${where}: warmupSteps must be an integer, got ${describe(steps)}`);
     this.baseLr = baseLr;
     this.warmupSteps = steps;
     this.warmupFinalLr = baseLr;
@@ -162,7 +164,7 @@ export class MultiFactorScheduler extends LRScheduler {
     super('MultiFactorScheduler', o);
     const steps = o.step as readonly number[];
     if (!Array.isArray(steps) || steps.length < 1)
-      throw new TypeError(`MultiFactorScheduler: step must be a non-empty array, got ${String(steps)}`);
+      throw new TypeError(`MultiFactorScheduler: step must be a non-empty array, got ${describe(steps)}`);
     steps.forEach((s, i) => {
       if (i !== 0 && s <= (steps[i - 1] as number))
         throw new ValueError('Schedule step must be an increasing integer list');
@@ -230,7 +232,7 @@ export class PolyScheduler extends LRScheduler {
     );
     super('PolyScheduler', o);
     if (!Number.isInteger(o.maxUpdate))
-      throw new TypeError(`PolyScheduler: maxUpdate must be an integer, got ${String(o.maxUpdate)}`);
+      throw new TypeError(`PolyScheduler: maxUpdate must be an integer, got ${describe(o.maxUpdate)}`);
     if ((o.maxUpdate as number) < 1) throw new ValueError('maximum number of updates must be strictly positive');
     this.power = o.pwr as number;
     this.baseLrOrig = this.baseLr;
@@ -290,7 +292,7 @@ export class CosineScheduler extends LRScheduler {
     );
     super('CosineScheduler', o);
     if (!Number.isInteger(o.maxUpdate))
-      throw new TypeError(`CosineScheduler: maxUpdate must be an integer, got ${String(o.maxUpdate)}`);
+      throw new TypeError(`CosineScheduler: maxUpdate must be an integer, got ${describe(o.maxUpdate)}`);
     if ((o.maxUpdate as number) < 1) throw new ValueError('maximum number of updates must be strictly positive');
     // MXNet keeps the constructor's base_lr here, even when the optimizer overwrites base_lr.
     this.baseLrOrig = o.baseLr ?? 0.01;

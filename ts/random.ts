@@ -4,6 +4,7 @@
 // different numbers than Python; only reproducibility within this package is promised.
 
 import { backend, backendInfo, guarded } from './backend/index.js';
+import { describe } from './util/describe.js';
 
 let a = 0;
 let b = 0;
@@ -58,7 +59,7 @@ function next32(): number {
 /** `mx.random.seed(n)`: reseeds the generator (any integer; only the low 32 bits are used). */
 export function seed(seedState: number): void {
   if (typeof seedState !== 'number' || !Number.isInteger(seedState)) {
-    throw new TypeError(`random.seed(seedState): expected an integer, got ${String(seedState)}`);
+    throw new TypeError(`random.seed(seedState): expected an integer, got ${describe(seedState)}`);
   }
   // Fills owed from the old stream are drawn from it first; those nobody will read are not
   // drawn at all, since the new seed restarts the stream anyway.

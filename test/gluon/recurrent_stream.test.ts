@@ -230,7 +230,7 @@ describe('layer.stream() refuses bad input and leaves the stream as it was', () 
       /x must be \(2, C\), \(1, 2, C\) or \(2, 1, C\), got \(2, 2, 3\)/,
     );
     expect(() => s.step([1, 2, 3, 4, 5, 6] as unknown as Float32Array)).toThrow(
-      /x must be an NDArray or a Float32Array, got 1,2,3,4,5,6/,
+      /x must be an NDArray or a Float32Array, got an array of length 6 \[1, 2, 3, 4, \.\.\.\]$/,
     );
     expect(() => s.step(new Float32Array(6), new Float32Array(7))).toThrow(
       /out must be a Float32Array of outputSize = 8 values, got 7 values/,

@@ -53,10 +53,10 @@ describe('integer and bool dtypes convert as MXNet does, into float32 storage', 
 
   it('other dtypes and values without an integer throw, naming the function and the value', () => {
     expect(() => nd.array([1], { dtype: 'float64' } as never)).toThrow(
-      /nd\.array: dtype must be 'float32', an integer dtype \(int8, uint8, int32, int64\) or 'bool' \(stored as float32\), got float64/,
+      /nd\.array: dtype must be 'float32', an integer dtype \(int8, uint8, int32, int64\) or 'bool' \(stored as float32\), got "float64"$/,
     );
     expect(() => nd.zeros([1], { dtype: 'float16' } as never)).toThrow(
-      /nd\.zeros: dtype must be 'float32'.*got float16/,
+      /nd\.zeros: dtype must be 'float32'.*got "float16"$/,
     );
     expect(() => nd.array([Number.NaN], { dtype: 'int32' })).toThrow('nd.array: cannot convert NaN to int32');
     expect(() => nd.full([1], Number.POSITIVE_INFINITY, { dtype: 'int64' })).toThrow(

@@ -2,6 +2,7 @@
 // becomes `record(() => ...)`), whose return value is returned.
 
 import type { NDArray } from '../ndarray/ndarray.js';
+import { describe } from '../util/describe.js';
 import { backwardImpl, isRecording as isRecordingNow, withFlags } from './tape.js';
 
 export { AutogradError, isRecording, isTraining } from './tape.js';
@@ -36,13 +37,13 @@ function flag(
   if (options === undefined) return dflt;
   if (typeof options === 'boolean') return options; // Python's positional train_mode
   if (options === null || typeof options !== 'object')
-    throw new TypeError(`${where}: expected an options object or a boolean, got ${String(options)}`);
+    throw new TypeError(`${where}: expected an options object or a boolean, got ${describe(options)}`);
   for (const k of Object.keys(options)) {
     if (!keys.includes(k)) throw new TypeError(`${where}: unknown option '${k}'; expected one of: ${keys.join(', ')}`);
   }
   const v = (options as Record<string, unknown>)[key];
   if (v === undefined) return dflt;
-  if (typeof v !== 'boolean') throw new TypeError(`${where}: ${key} must be a boolean, got ${String(v)}`);
+  if (typeof v !== 'boolean') throw new TypeError(`${where}: ${key} must be a boolean, got ${describe(v)}`);
   return v;
 }
 

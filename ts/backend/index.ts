@@ -1,5 +1,6 @@
 // The one active backend: `ready()` sets it, everything that computes asks `backend()`.
 
+import { describe } from '../util/describe.js';
 import {
   coreCount,
   enableNodeRelaxedSimd,
@@ -41,7 +42,8 @@ function optionsKey(o: ReadyOptions): string {
 const OPTION_NAMES = ['threads', 'wasmPath', 'wasmModule', 'relaxedSimd', 'cacheBytes'];
 
 function checkOptions(o: ReadyOptions): void {
-  if (o === null || typeof o !== 'object') throw new TypeError(`ready(options): expected an object, got ${String(o)}`);
+  if (o === null || typeof o !== 'object')
+    throw new TypeError(`ready(options): expected an object, got ${describe(o)}`);
   for (const k of Object.keys(o)) {
     if (!OPTION_NAMES.includes(k)) {
       throw new TypeError(`ready(options): unknown option '${k}' (known: ${OPTION_NAMES.join(', ')})`);
@@ -49,15 +51,15 @@ function checkOptions(o: ReadyOptions): void {
   }
   const r = o.relaxedSimd;
   if (r !== undefined && typeof r !== 'boolean' && r !== 'enable-node-flag') {
-    throw new TypeError(`ready(options): relaxedSimd must be true, false or 'enable-node-flag', got ${String(r)}`);
+    throw new TypeError(`ready(options): relaxedSimd must be true, false or 'enable-node-flag', got ${describe(r)}`);
   }
   const t = o.threads;
   if (t !== undefined && (!Number.isInteger(t) || t < 1 || t > MAX_THREADS)) {
-    throw new RangeError(`ready(options): threads must be an integer from 1 to ${MAX_THREADS}, got ${String(t)}`);
+    throw new RangeError(`ready(options): threads must be an integer from 1 to ${MAX_THREADS}, got ${describe(t)}`);
   }
   const c = o.cacheBytes;
   if (c !== undefined && (typeof c !== 'number' || !Number.isFinite(c) || c < 0)) {
-    throw new RangeError(`ready(options): cacheBytes must be a non-negative number of bytes, got ${String(c)}`);
+    throw new RangeError(`ready(options): cacheBytes must be a non-negative number of bytes, got ${describe(c)}`);
   }
 }
 

@@ -170,9 +170,9 @@ export class Block {
       params: null,
     });
     if (o.prefix !== null && typeof o.prefix !== 'string')
-      throw new TypeError(`Block: prefix must be a string, got ${String(o.prefix)}`);
+      throw new TypeError(`Block: prefix must be a string, got ${describe(o.prefix)}`);
     if (o.params !== null && !(o.params instanceof ParameterDict))
-      throw new TypeError(`Block: params must be a ParameterDict, got ${String(o.params)}`);
+      throw new TypeError(`Block: params must be a ParameterDict, got ${describe(o.params)}`);
     this._emptyPrefix = o.prefix === '';
     [this._prefix, this._paramDict] = BlockScope.create(o.prefix, o.params, alias ?? this._alias());
     this._name = this._prefix.endsWith('_') ? this._prefix.slice(0, -1) : this._prefix;
@@ -224,7 +224,7 @@ export class Block {
    * (`registerChild(cell, 'base_cell')`): it becomes part of the saved parameter names.
    */
   registerChild<B extends Block>(block: B, name?: string | null): B {
-    if (!(block instanceof Block)) throw new TypeError(`registerChild: expected a Block, got ${String(block)}`);
+    if (!(block instanceof Block)) throw new TypeError(`registerChild: expected a Block, got ${describe(block)}`);
     const index = String(this._childList.length);
     if (name !== undefined && name !== null) {
       const at = this._childList.findIndex((c) => c.name === name);
@@ -352,7 +352,7 @@ export class Block {
       { filename: null, deduplicate: false },
     );
     if (o.filename !== null && typeof o.filename !== 'string')
-      throw new TypeError(`saveParameters: filename must be a string path, got ${String(o.filename)}`);
+      throw new TypeError(`saveParameters: filename must be a string path, got ${describe(o.filename)}`);
     return saveBlockParameters(this, o.filename, !!o.deduplicate);
   }
 

@@ -5,6 +5,7 @@
 
 import * as nd from '../ndarray/index.js';
 import { NDArray, shapeStr } from '../ndarray/ndarray.js';
+import { describe } from '../util/describe.js';
 import { AssertionError, ValueError } from '../util/errors.js';
 import { type PositionalArgs, parseArgs, pyFloat } from '../util/options.js';
 import { type BlockOptions, className, HybridBlock } from './block.js';
@@ -19,7 +20,7 @@ export interface LossOptions extends BlockOptions {
 }
 
 function checkNd(where: string, what: string, x: unknown): NDArray {
-  if (!(x instanceof NDArray)) throw new TypeError(`${where}: ${what} must be an NDArray, got ${String(x)}`);
+  if (!(x instanceof NDArray)) throw new TypeError(`${where}: ${what} must be an NDArray, got ${describe(x)}`);
   return x;
 }
 
@@ -45,9 +46,9 @@ export abstract class Loss extends HybridBlock {
 
   constructor(where: string, weight: unknown, batchAxis: unknown, prefix: string | null, params: ParameterDict | null) {
     if (weight !== null && weight !== undefined && typeof weight !== 'number')
-      throw new TypeError(`${where}: weight must be a number or null, got ${String(weight)}`);
+      throw new TypeError(`${where}: weight must be a number or null, got ${describe(weight)}`);
     if (!Number.isInteger(batchAxis))
-      throw new TypeError(`${where}: batchAxis must be an integer, got ${String(batchAxis)}`);
+      throw new TypeError(`${where}: batchAxis must be an integer, got ${describe(batchAxis)}`);
     super({ prefix, params });
     this._weight = (weight as number | null | undefined) ?? null;
     this._batchAxis = batchAxis as number;
@@ -174,7 +175,9 @@ export class SigmoidBinaryCrossEntropyLoss extends Loss {
     });
     super('SigmoidBinaryCrossEntropyLoss', o.weight, o.batchAxis, o.prefix ?? null, o.params ?? null);
     if (typeof o.fromSigmoid !== 'boolean')
-      throw new TypeError(`SigmoidBinaryCrossEntropyLoss: fromSigmoid must be a boolean, got ${String(o.fromSigmoid)}`);
+      throw new TypeError(
+        `SigmoidBinaryCrossEntropyLoss: fromSigmoid must be a boolean, got ${describe(o.fromSigmoid)}`,
+      );
     this._fromSigmoid = o.fromSigmoid;
   }
   /** `loss(pred, label, sample_weight=None, pos_weight=None)`. */
@@ -249,7 +252,7 @@ export class SoftmaxCrossEntropyLoss extends Loss {
     );
     super('SoftmaxCrossEntropyLoss', o.weight, o.batchAxis, o.prefix ?? null, o.params ?? null);
     if (!Number.isInteger(o.axis))
-      throw new TypeError(`SoftmaxCrossEntropyLoss: axis must be an integer, got ${String(o.axis)}`);
+      throw new TypeError(`SoftmaxCrossEntropyLoss: axis must be an integer, got ${describe(o.axis)}`);
     this._axis = o.axis as number;
     this._sparseLabel = !!o.sparseLabel;
     this._fromLogits = !!o.fromLogits;
@@ -317,7 +320,7 @@ export class KLDivLoss extends Loss {
       params: null,
     });
     super('KLDivLoss', o.weight, o.batchAxis, o.prefix ?? null, o.params ?? null);
-    if (!Number.isInteger(o.axis)) throw new TypeError(`KLDivLoss: axis must be an integer, got ${String(o.axis)}`);
+    if (!Number.isInteger(o.axis)) throw new TypeError(`KLDivLoss: axis must be an integer, got ${describe(o.axis)}`);
     this._fromLogits = !!o.fromLogits;
     this._axis = o.axis as number;
   }
@@ -363,7 +366,7 @@ export class HuberLoss extends Loss {
     });
     super('HuberLoss', o.weight, o.batchAxis, o.prefix ?? null, o.params ?? null);
     if (typeof o.rho !== 'number' || !(o.rho > 0))
-      throw new RangeError(`HuberLoss: rho must be a positive number, got ${String(o.rho)}`);
+      throw new RangeError(`HuberLoss: rho must be a positive number, got ${describe(o.rho)}`);
     this._rho = o.rho;
   }
   protected _loss(where: string, pred: NDArray, label: NDArray, sw: NDArray | null): NDArray {

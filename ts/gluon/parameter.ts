@@ -159,14 +159,14 @@ function checkInit(where: string, init: unknown): InitLike | null {
     createInit(init); // validates the name now rather than at initialisation
     return init;
   }
-  throw new TypeError(`${where}: init must be an Initializer or an initializer name, got ${String(init)}`);
+  throw new TypeError(`${where}: init must be an Initializer or an initializer name, got ${describe(init)}`);
 }
 
 /** Gluon note: everything computes in float32; MXNet's other dtypes (float16, float64, ...) throw. */
 export function checkDtypeArg(where: string, dtype: unknown): void {
   if (dtype === undefined || dtype === null || dtype === 'float32') return;
   throw new TypeError(
-    `${where}: dtype must be 'float32' (the only dtype this package computes in), got ${String(dtype)}`,
+    `${where}: dtype must be 'float32' (the only dtype this package computes in), got ${describe(dtype)}`,
   );
 }
 
@@ -237,7 +237,7 @@ export class Parameter {
       stype: 'default',
       gradStype: 'default',
     });
-    if (typeof name !== 'string') throw new TypeError(`Parameter: name must be a string, got ${String(name)}`);
+    if (typeof name !== 'string') throw new TypeError(`Parameter: name must be a string, got ${describe(name)}`);
     checkDtypeArg(`Parameter '${name}'`, o.dtype);
     if (o.stype !== 'default' || o.gradStype !== 'default') {
       throw new TypeError(
@@ -583,7 +583,8 @@ export class ParameterDict {
    * returned (and nothing is created).
    */
   get(name: string, options?: ParameterOptions): Parameter {
-    if (typeof name !== 'string') throw new TypeError(`ParameterDict.get: name must be a string, got ${String(name)}`);
+    if (typeof name !== 'string')
+      throw new TypeError(`ParameterDict.get: name must be a string, got ${describe(name)}`);
     const full = this.prefix + name;
     let p = this._getImpl(full);
     if (p === undefined && this._params.has(name) && options === undefined) return this._params.get(name) as Parameter;
@@ -720,7 +721,7 @@ export class ParameterDict {
       { filename: null, stripPrefix: '' },
     );
     if (o.filename !== null && typeof o.filename !== 'string')
-      throw new TypeError(`ParameterDict.save: filename must be a string path, got ${String(o.filename)}`);
+      throw new TypeError(`ParameterDict.save: filename must be a string path, got ${describe(o.filename)}`);
     return saveParameterDict(this, o.filename, String(o.stripPrefix));
   }
 
@@ -760,7 +761,7 @@ export class ParameterDict {
     );
     checkCtx('ParameterDict.load', o.ctx);
     if (typeof o.restorePrefix !== 'string')
-      throw new TypeError(`ParameterDict.load: restorePrefix must be a string, got ${String(o.restorePrefix)}`);
+      throw new TypeError(`ParameterDict.load: restorePrefix must be a string, got ${describe(o.restorePrefix)}`);
     loadParameterDict(this, source, o);
   }
 

@@ -9,6 +9,7 @@ import { GraphExecutor } from '../symbol/executor.js';
 import { parseSymbolJson, type SymbolGraph } from '../symbol/graph.js';
 import { graphToJson } from '../symbol/json_writer.js';
 import { isKnown } from '../symbol/op.js';
+import { describe } from '../util/describe.js';
 import { ValueError } from '../util/errors.js';
 import { readBytes, writeBytes } from '../util/files.js';
 import { type Context, checkCtx, type PositionalArgs, parseArgs } from '../util/options.js';
@@ -104,7 +105,7 @@ export class SymbolBlock extends HybridBlock {
       typeof inputNames === 'string' ? [inputNames] : Array.isArray(inputNames) ? [...inputNames] : [];
     if (names.length === 0 || !names.every((n): n is string => typeof n === 'string'))
       throw new TypeError(
-        `${where}: inputNames must be a string or a non-empty array of strings, got ${String(inputNames)}`,
+        `${where}: inputNames must be a string or a non-empty array of strings, got ${describe(inputNames)}`,
       );
     const vars = new Map<string, number>();
     for (const i of graph.argNodes) vars.set((graph.nodes[i] as { name: string }).name, i);
@@ -189,9 +190,9 @@ export class SymbolBlock extends HybridBlock {
     const where = 'SymbolBlock.export';
     const o = parseArgs<{ path: unknown; epoch: unknown }>(where, args, ['path', 'epoch'], { path: null, epoch: 0 });
     if (o.path !== null && typeof o.path !== 'string')
-      throw new TypeError(`${where}: path must be a string or null, got ${String(o.path)}`);
+      throw new TypeError(`${where}: path must be a string or null, got ${describe(o.path)}`);
     if (!Number.isInteger(o.epoch) || (o.epoch as number) < 0 || (o.epoch as number) > 9999)
-      throw new RangeError(`${where}: epoch must be an integer in [0, 9999], got ${String(o.epoch)}`);
+      throw new RangeError(`${where}: epoch must be an integer in [0, 9999], got ${describe(o.epoch)}`);
     const exec = this._executor;
     const symbol = graphToJson(this.graph, (g) => exec.rowPtrOf(g) ?? exec.rowPtr());
     const aux = auxVariables(this.graph);
@@ -229,7 +230,7 @@ export class SymbolBlock extends HybridBlock {
     const bound: (NDArray | undefined)[] = new Array(this.graph.nodes.length);
     inputs.forEach((x, k) => {
       if (!(x instanceof NDArray))
-        throw new TypeError(`${where}: input '${this.inputNames[k]}' must be an NDArray, got ${String(x)}`);
+        throw new TypeError(`${where}: input '${this.inputNames[k]}' must be an NDArray, got ${describe(x)}`);
       bound[this._inputNodes[k] as number] = x;
     });
     if (this._paramNodes.some(([, p]) => !p.isInitialized && p.isDeferred)) this._finishDeferred(bound);

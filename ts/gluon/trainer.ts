@@ -5,6 +5,7 @@
 import { type NDArrayDict, load as ndLoad, save as ndSave } from '../io/nd_io.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import { create, type Optimizer } from '../optimizer/optimizer.js';
+import { describe } from '../util/describe.js';
 import { AssertionError, ValueError } from '../util/errors.js';
 import { readBytes, sourceBytes, writeBytes } from '../util/files.js';
 import { isPlainObject, type PositionalArgs, parseArgs } from '../util/options.js';
@@ -57,13 +58,15 @@ export class Trainer {
       { kvstore: 'device', compressionParams: null, updateOnKvstore: null },
     );
     if (optimizerParams !== undefined && optimizerParams !== null && !isPlainObject(optimizerParams))
-      throw new TypeError(`Trainer: optimizerParams must be a plain object, got ${String(optimizerParams)}`);
+      throw new TypeError(`Trainer: optimizerParams must be a plain object, got ${describe(optimizerParams)}`);
     if (o.kvstore !== 'device' && o.kvstore !== 'local' && o.kvstore !== null)
-      throw new ValueError(`Trainer: kvstore must be 'device', 'local' or null (one device), got ${String(o.kvstore)}`);
+      throw new ValueError(
+        `Trainer: kvstore must be 'device', 'local' or null (one device), got ${describe(o.kvstore)}`,
+      );
     if (o.compressionParams !== null && o.compressionParams !== undefined)
       throw new ValueError('Trainer: compressionParams needs several devices; only null is supported');
     if (o.updateOnKvstore !== null && o.updateOnKvstore !== undefined && typeof o.updateOnKvstore !== 'boolean')
-      throw new TypeError(`Trainer: updateOnKvstore must be a boolean or null, got ${String(o.updateOnKvstore)}`);
+      throw new TypeError(`Trainer: updateOnKvstore must be a boolean or null, got ${describe(o.updateOnKvstore)}`);
     let list: unknown[];
     if (params instanceof ParameterDict) list = [...params.values()];
     else if (Array.isArray(params)) list = [...params];
@@ -85,7 +88,7 @@ export class Trainer {
     const optParams = { ...((optimizerParams as Record<string, unknown> | null | undefined) ?? {}) };
     const rescale = optParams.rescaleGrad ?? optParams.rescale_grad ?? 1;
     if (typeof rescale !== 'number')
-      throw new TypeError(`Trainer: rescaleGrad must be a number, got ${String(rescale)}`);
+      throw new TypeError(`Trainer: rescaleGrad must be a number, got ${describe(rescale)}`);
     this._scale = rescale;
     if (typeof optimizer === 'string') {
       this._optimizer = create(optimizer, optParams);
@@ -99,7 +102,7 @@ export class Trainer {
         throw new ValueError('optimizer_params must be None if optimizer is an instance of Optimizer instead of str');
       this._optimizer = optimizer as Optimizer;
     } else {
-      throw new TypeError(`Trainer: optimizer must be a name or an Optimizer, got ${String(optimizer)}`);
+      throw new TypeError(`Trainer: optimizer must be a name or an Optimizer, got ${describe(optimizer)}`);
     }
     // Gluon passes param_dict: lrMult and wdMult of each Parameter, by index.
     this._params.forEach((p, i) => {
@@ -140,7 +143,7 @@ export class Trainer {
   update(batchSize: number, ...args: unknown[]): void {
     const o = parseArgs<StepOptions>('Trainer.step', args, ['ignoreStaleGrad'], { ignoreStaleGrad: false });
     if (typeof batchSize !== 'number' || !(batchSize > 0))
-      throw new TypeError(`Trainer.step: batchSize must be a positive number, got ${String(batchSize)}`);
+      throw new TypeError(`Trainer.step: batchSize must be a positive number, got ${describe(batchSize)}`);
     const ignore = o.ignoreStaleGrad === true;
     // Everything is checked before anything changes: a throwing step leaves all as it was.
     const work: [number, Parameter][] = [];

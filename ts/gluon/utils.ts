@@ -1,6 +1,7 @@
 // gluon.utils (python/mxnet/gluon/utils.py): clip_global_norm.
 
 import { NDArray } from '../ndarray/ndarray.js';
+import { describe } from '../util/describe.js';
 import { warn } from '../util/errors.js';
 
 /**
@@ -18,7 +19,7 @@ export function clipGlobalNorm(arrays: readonly NDArray[], maxNorm: number, chec
     if (!(a instanceof NDArray)) throw new TypeError(`clipGlobalNorm: arrays[${i}] must be an NDArray`);
   });
   if (typeof maxNorm !== 'number' || Number.isNaN(maxNorm))
-    throw new TypeError(`clipGlobalNorm: maxNorm must be a number, got ${String(maxNorm)}`);
+    throw new TypeError(`clipGlobalNorm: maxNorm must be a number, got ${describe(maxNorm)}`);
   // Each array's dot(x, x) is a float32 value in MXNet; their sum and sqrt too.
   let total = 0;
   for (const a of arrays) {

@@ -3,6 +3,7 @@
 // weight/bias name-suffix dispatch of `Initializer.__call__` (spec §3.2).
 
 import { fillUniform, nextNormal, nextUniform } from '../random.js';
+import { describe } from '../util/describe.js';
 import { type PositionalArgs, parseArgs } from '../util/options.js';
 
 /** What an initializer fills: row-major float32 data of a known shape. */
@@ -401,7 +402,7 @@ export function create(init: InitLike): Initializer;
 export function create(init: unknown): Initializer {
   if (init instanceof Initializer) return init;
   if (typeof init !== 'string') {
-    throw new TypeError(`init.create: expected an Initializer or an initializer name, got ${String(init)}`);
+    throw new TypeError(`init.create: expected an Initializer or an initializer name, got ${describe(init)}`);
   }
   let name = init;
   let kw: Record<string, unknown> = {};

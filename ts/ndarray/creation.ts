@@ -1,5 +1,6 @@
 // Array creation: nd.array, zeros, ones, full, zerosLike, onesLike.
 
+import { describe } from '../util/describe.js';
 import { type Context, checkCtx, type PositionalArgs, parseArgs } from '../util/options.js';
 import { checkShape, NDArray, type Shape, zerosOf } from './ndarray.js';
 import { checkNd } from './ops/common.js';
@@ -59,7 +60,7 @@ export interface FullOptions extends CreationOptions {
 export function checkDtype(where: string, dtype: unknown): void {
   if (dtype === undefined || dtype === null || dtype === 'float32') return;
   throw new TypeError(
-    `${where}: dtype must be 'float32' (the only dtype this package computes in), got ${String(dtype)}`,
+    `${where}: dtype must be 'float32' (the only dtype this package computes in), got ${describe(dtype)}`,
   );
 }
 
@@ -85,7 +86,7 @@ export function creationCast(where: string, dtype: unknown): ((v: number) => num
   const cast = typeof dtype === 'string' ? INT_CASTS[dtype] : undefined;
   if (cast === undefined) {
     throw new TypeError(
-      `${where}: dtype must be 'float32', an integer dtype (${Object.keys(INT_CASTS).join(', ')}) or 'bool' (stored as float32), got ${String(dtype)}`,
+      `${where}: dtype must be 'float32', an integer dtype (${Object.keys(INT_CASTS).join(', ')}) or 'bool' (stored as float32), got ${describe(dtype)}`,
     );
   }
   return (v) => {
@@ -162,7 +163,7 @@ export function array(source: unknown, ...rest: unknown[]): NDArray {
   }
   if (!Array.isArray(source)) {
     throw new TypeError(
-      `nd.array(source): expected nested number arrays, a typed array or an NDArray, got ${String(source)}`,
+      `nd.array(source): expected nested number arrays, a typed array or an NDArray, got ${describe(source)}`,
     );
   }
   const shape: number[] = [];
@@ -185,7 +186,7 @@ function filled(where: string, args: unknown[], value: number | null): NDArray {
   const cast = creationCast(where, o.dtype);
   const shape = toShape(`${where}(shape)`, o.shape);
   const v = value ?? o.fillValue;
-  if (typeof v !== 'number') throw new TypeError(`${where}: fill value must be a number, got ${String(v)}`);
+  if (typeof v !== 'number') throw new TypeError(`${where}: fill value must be a number, got ${describe(v)}`);
   const data = zerosOf(shape, where);
   const fill = cast === null ? v : cast(v);
   if (fill !== 0) data.fill(fill);

@@ -4,6 +4,7 @@
 import { gatherGrad, identityGrad, sliceAxisGrad } from '../autograd/grads.js';
 import { tapeUnary } from '../autograd/hooks.js';
 import { attachGrad, backwardImpl, detached, type GradReqKind, tape, variableOf } from '../autograd/tape.js';
+import { describe } from '../util/describe.js';
 import { isPlainObject, type PositionalArgs, parseArgs } from '../util/options.js';
 import {
   type IndexMode,
@@ -88,7 +89,7 @@ export function shapeStr(shape: Shape): string {
 }
 
 export function checkShape(shape: Shape, what: string): number[] {
-  if (!Array.isArray(shape)) throw new TypeError(`${what}: expected an array of dimensions, got ${String(shape)}`);
+  if (!Array.isArray(shape)) throw new TypeError(`${what}: expected an array of dimensions, got ${describe(shape)}`);
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) {
       throw new RangeError(`${what}: dimensions must be non-negative integers, got [${shape.join(', ')}]`);
@@ -346,7 +347,7 @@ export class NDArray {
     const n = this.shape[ax] as number;
     const norm = (v: number | null, dflt: number): number => {
       if (v === null) return dflt;
-      if (!Number.isInteger(v)) throw new TypeError(`sliceAxis: indices must be integers, got ${String(v)}`);
+      if (!Number.isInteger(v)) throw new TypeError(`sliceAxis: indices must be integers, got ${describe(v)}`);
       return Math.min(Math.max(v < 0 ? v + n : v, 0), n);
     };
     const b = norm(begin, 0);
@@ -587,7 +588,7 @@ export class NDArray {
     if (o.gradReq !== 'write' && o.gradReq !== 'add' && o.gradReq !== 'null')
       throw new RangeError(`attachGrad: gradReq must be 'write', 'add' or 'null', got '${String(o.gradReq)}'`);
     if (o.stype !== null && o.stype !== undefined && o.stype !== 'default')
-      throw new TypeError(`attachGrad: stype must be 'default' (dense gradients) or null, got ${String(o.stype)}`);
+      throw new TypeError(`attachGrad: stype must be 'default' (dense gradients) or null, got ${describe(o.stype)}`);
     attachGrad(this, o.gradReq);
   }
 
@@ -616,9 +617,9 @@ export class NDArray {
       { outGrad: null, retainGraph: false, trainMode: true },
     );
     if (o.outGrad !== null && !(o.outGrad instanceof NDArray))
-      throw new TypeError(`backward: outGrad must be an NDArray or null, got ${String(o.outGrad)}`);
+      throw new TypeError(`backward: outGrad must be an NDArray or null, got ${describe(o.outGrad)}`);
     for (const k of ['retainGraph', 'trainMode'] as const) {
-      if (typeof o[k] !== 'boolean') throw new TypeError(`backward: ${k} must be a boolean, got ${String(o[k])}`);
+      if (typeof o[k] !== 'boolean') throw new TypeError(`backward: ${k} must be a boolean, got ${describe(o[k])}`);
     }
     backwardImpl([this], [o.outGrad], o.retainGraph === true, o.trainMode === true);
   }

@@ -14,6 +14,7 @@ import {
 import { tapeArith, tapeUnary } from '../autograd/hooks.js';
 import { isTraining, tape } from '../autograd/tape.js';
 import { nextUniform } from '../random.js';
+import { describe } from '../util/describe.js';
 import { type PositionalArgs, parseArgs } from '../util/options.js';
 import { NDArray, normAxis, sameShape, shapeSize, shapeStr, zerosOf } from './ndarray.js';
 import { broadcastBinary } from './ops/broadcast.js';
@@ -455,7 +456,7 @@ export function clip(...args: unknown[]): NDArray {
     ['aMax', hi],
   ] as const) {
     if (typeof v !== 'number' || Number.isNaN(v))
-      throw new TypeError(`nd.clip: ${k} must be a number, got ${String(v)}`);
+      throw new TypeError(`nd.clip: ${k} must be a number, got ${describe(v)}`);
   }
   const x = checkNd('nd.clip', 'data', o.data);
   const y = unary('nd.clip', x, (v) => Math.min(Math.max(v, lo as number), hi as number));
@@ -532,10 +533,10 @@ export function Dropout(...args: unknown[]): NDArray {
   if (o.mode !== 'training' && o.mode !== 'always')
     throw new RangeError(`nd.Dropout: mode must be 'training' or 'always', got '${o.mode}'`);
   if (typeof o.p !== 'number' || !(o.p >= 0 && o.p <= 1))
-    throw new RangeError(`nd.Dropout: p must be a number in [0, 1], got ${String(o.p)}`);
+    throw new RangeError(`nd.Dropout: p must be a number in [0, 1], got ${describe(o.p)}`);
   const x = checkNd('nd.Dropout', 'data', o.data);
   if (!Array.isArray(o.axes))
-    throw new TypeError(`nd.Dropout: axes must be an array of integers, got ${String(o.axes)}`);
+    throw new TypeError(`nd.Dropout: axes must be an array of integers, got ${describe(o.axes)}`);
   const axes = (o.axes as unknown[]).map((a) => normAxis(a as number, x.ndim, 'nd.Dropout(axes)'));
   if (o.p === 0 || (o.mode === 'training' && !isTraining())) return x;
   const maskShape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));

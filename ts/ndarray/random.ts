@@ -1,6 +1,7 @@
 // nd.random: uniform and normal draws from the seedable generator of ts/random.ts.
 
 import { nextNormal, nextUniform } from '../random.js';
+import { describe } from '../util/describe.js';
 import { type Context, checkCtx, type Float32, type PositionalArgs, parseArgs } from '../util/options.js';
 import { checkDtype, toShape } from './creation.js';
 import { NDArray, type Shape, zerosOf } from './ndarray.js';
@@ -67,7 +68,7 @@ function draw(
     [names[1], d.b],
   ] as const) {
     if (typeof v !== 'number' || Number.isNaN(v))
-      throw new TypeError(`${where}: ${k} must be a number, got ${String(v)}`);
+      throw new TypeError(`${where}: ${k} must be a number, got ${describe(v)}`);
   }
   const shape = toShape(`${where}(shape)`, d.shape);
   const out = zerosOf(shape, where);

@@ -3,6 +3,7 @@
 
 import { gatherGrad, identityGrad } from '../autograd/grads.js';
 import { tape } from '../autograd/tape.js';
+import { describe } from '../util/describe.js';
 import { type PositionalArgs, parseArgs } from '../util/options.js';
 import { NDArray, shapeSize, shapeStr } from './ndarray.js';
 
@@ -22,10 +23,10 @@ function prepare(where: string, args: unknown[], names: (keyof SeqArgs & string)
     { useSequenceLength: false, value: 0, axis: 0, sequenceLength: null },
     ['data'],
   );
-  if (!(o.data instanceof NDArray)) throw new TypeError(`${where}: data must be an NDArray, got ${String(o.data)}`);
+  if (!(o.data instanceof NDArray)) throw new TypeError(`${where}: data must be an NDArray, got ${describe(o.data)}`);
   const x = o.data;
   if (!axes.includes(o.axis))
-    throw new RangeError(`${where}: axis must be ${axes.join(' or ')}, got ${String(o.axis)}`);
+    throw new RangeError(`${where}: axis must be ${axes.join(' or ')}, got ${describe(o.axis)}`);
   if (x.ndim < 2)
     throw new RangeError(`${where}: data must have at least 2 dimensions (time and batch), got ${shapeStr(x.shape)}`);
   const T = x.shape[o.axis] as number;

@@ -9,6 +9,7 @@
 // NaN or Inf in a gradient flows into the weights and states as in MXNet (no check is made).
 
 import type { LRScheduler } from '../lr_scheduler.js';
+import { describe } from '../util/describe.js';
 import { ValueError } from '../util/errors.js';
 import { isPlainObject, snakeToCamel } from '../util/options.js';
 
@@ -51,7 +52,7 @@ const BASE_KEYS = [
 /** @internal Normalises snake_case keys to camelCase and rejects unknown ones (naming the optimizer). */
 export function normalizeOptions(where: string, raw: unknown, keys: readonly string[]): Record<string, unknown> {
   if (raw === undefined || raw === null) return {};
-  if (!isPlainObject(raw)) throw new TypeError(`${where}: options must be a plain object, got ${String(raw)}`);
+  if (!isPlainObject(raw)) throw new TypeError(`${where}: options must be a plain object, got ${describe(raw)}`);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) {
     const camel = snakeToCamel(k);
@@ -65,7 +66,7 @@ export function normalizeOptions(where: string, raw: unknown, keys: readonly str
 
 function num(where: string, what: string, v: unknown): number {
   if (typeof v !== 'number' || Number.isNaN(v))
-    throw new TypeError(`${where}: ${what} must be a number, got ${String(v)}`);
+    throw new TypeError(`${where}: ${what} must be a number, got ${describe(v)}`);
   return v;
 }
 
@@ -98,7 +99,7 @@ export abstract class Optimizer {
     this.clipGradient = clip === null ? null : num(where, 'clipGradient', clip);
     const sched = (o.lrScheduler ?? null) as LRScheduler | null;
     if (sched !== null && typeof (sched as { call?: unknown }).call !== 'function')
-      throw new TypeError(`${where}: lrScheduler must be an LRScheduler, got ${String(sched)}`);
+      throw new TypeError(`${where}: lrScheduler must be an LRScheduler, got ${describe(sched)}`);
     this.lrScheduler = sched;
     let lr = o.learningRate === undefined ? defaultLr : (o.learningRate as number | null);
     if (sched === null && lr === null) lr = 0.01;
@@ -109,7 +110,7 @@ export abstract class Optimizer {
     this.beginNumUpdate = num(where, 'beginNumUpdate', o.beginNumUpdate ?? 0);
     this.numUpdate = this.beginNumUpdate;
     if (o.multiPrecision !== undefined && typeof o.multiPrecision !== 'boolean')
-      throw new TypeError(`${where}: multiPrecision must be a boolean, got ${String(o.multiPrecision)}`);
+      throw new TypeError(`${where}: multiPrecision must be a boolean, got ${describe(o.multiPrecision)}`);
   }
 
   /** The current learning rate (the scheduler's at `numUpdate`, if any). */
@@ -342,7 +343,7 @@ export class RMSProp extends Optimizer {
     this.gamma2 = num('RMSProp', 'gamma2', o.gamma2 ?? 0.9);
     this.epsilon = num('RMSProp', 'epsilon', o.epsilon ?? 1e-8);
     if (o.centered !== undefined && typeof o.centered !== 'boolean')
-      throw new TypeError(`RMSProp: centered must be a boolean, got ${String(o.centered)}`);
+      throw new TypeError(`RMSProp: centered must be a boolean, got ${describe(o.centered)}`);
     this.centered = o.centered === true;
     const cw = o.clipWeights ?? null;
     this.clipWeights = cw === null ? null : num('RMSProp', 'clipWeights', cw);
@@ -433,7 +434,7 @@ const REGISTRY: Readonly<Record<string, new (o: Record<string, unknown>) => Opti
 
 /** `mx.optimizer.create(name, **kwargs)`: an optimizer by its (case-insensitive) name. */
 export function create(name: string, options: Record<string, unknown> = {}): Optimizer {
-  if (typeof name !== 'string') throw new TypeError(`optimizer.create: name must be a string, got ${String(name)}`);
+  if (typeof name !== 'string') throw new TypeError(`optimizer.create: name must be a string, got ${describe(name)}`);
   const cls = REGISTRY[name.toLowerCase()];
   if (cls === undefined) {
     throw new ValueError(`Cannot find optimizer ${name} (available: ${Object.keys(REGISTRY).join(', ')})`);

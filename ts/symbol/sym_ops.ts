@@ -5,6 +5,7 @@
 // arguments of a call: `F.softmax(x)` has no attributes, `F.softmax(x, { axis: -1 })` has
 // axis '-1'. The attributes are checked by the operator table (one definition per operator).
 
+import { describe } from '../util/describe.js';
 import { isPlainObject, parseArgs } from '../util/options.js';
 import { bindSymbolMethods, MxSymbol, makeNode, makeVar, pyAttr } from './symbol.js';
 
@@ -61,7 +62,7 @@ function build(spec: OpSpec, args: readonly unknown[]): MxSymbol[] {
   for (const k of spec.inputs) {
     const v = o[k];
     if (v === null || v === undefined) continue;
-    if (!(v instanceof MxSymbol)) throw new TypeError(`${where}: ${k} must be a MxSymbol, got ${String(v)}`);
+    if (!(v instanceof MxSymbol)) throw new TypeError(`${where}: ${k} must be a MxSymbol, got ${describe(v)}`);
     inputs.push(v);
   }
   const attrs: Record<string, string> = { ...spec.fixed };
@@ -134,7 +135,7 @@ function arith(
         name,
         rscalar[1],
       )[0] as MxSymbol;
-    throw new TypeError(`${where}: expected Symbols or numbers, got ${String(lhs)} and ${String(rhs)}`);
+    throw new TypeError(`${where}: expected Symbols or numbers, got ${describe(lhs)} and ${String(rhs)}`);
   };
 }
 
@@ -144,7 +145,7 @@ function variable(
   options: { shape?: readonly number[] | null; attr?: Record<string, string> | null } = {},
 ): MxSymbol {
   if (typeof name !== 'string' || name === '')
-    throw new TypeError(`sym.var: name must be a non-empty string, got ${String(name)}`);
+    throw new TypeError(`sym.var: name must be a non-empty string, got ${describe(name)}`);
   const o = parseArgs<{ shape: readonly number[] | null; attr: Record<string, string> | null }>(
     'sym.var',
     [options],
@@ -167,7 +168,7 @@ function filled(
   return (shape, options = {}) => {
     const where = `sym.${fn}`;
     const all = Array.isArray(shape) ? { ...options, shape } : shape;
-    if (!isPlainObject(all)) throw new TypeError(`${where}: expected a shape and options, got ${String(shape)}`);
+    if (!isPlainObject(all)) throw new TypeError(`${where}: expected a shape and options, got ${describe(shape)}`);
     const o = parseArgs<FillOptions>(where, [all], ['shape', 'dtype', 'name', 'attr'], {}, ['shape']);
     // python/mxnet/symbol/symbol.py zeros(): dtype defaults to float32 and is always written.
     const attrs = { ...o.attr, shape: pyAttr(where, 'shape', [...(o.shape as number[])]), dtype: o.dtype ?? 'float32' };

@@ -5,6 +5,7 @@
 // `-symbol.json`. Every node is checked against the operator table (ts/symbol/operators.ts):
 // its attributes are parsed there, so an unknown or malformed attribute throws when traced.
 
+import { describe } from '../util/describe.js';
 import { ValueError } from '../util/errors.js';
 import { AttrReader, type StringAttrs } from './attrs.js';
 import type { EntryRef, SymbolGraph, SymbolNode } from './graph.js';
@@ -153,7 +154,7 @@ export function pyAttr(where: string, key: string, v: unknown): string {
   if (Array.isArray(v) && v.every((d) => typeof d === 'number'))
     return v.length === 1 ? `(${pyNumber(v[0] as number)},)` : `(${v.map(pyNumber).join(', ')})`;
   throw new TypeError(
-    `${where}: attribute '${key}' must be a number, boolean, string, null or number tuple, got ${String(v)}`,
+    `${where}: attribute '${key}' must be a number, boolean, string, null or number tuple, got ${describe(v)}`,
   );
 }
 
@@ -238,7 +239,7 @@ export function makeNode(
   const factory = OPERATORS.get(op);
   if (factory === undefined) throw new ValueError(`${where}: operator '${op}' is not supported`);
   for (const [i, s] of inputs.entries())
-    if (!(s instanceof MxSymbol)) throw new TypeError(`${where}: input ${i} must be a MxSymbol, got ${String(s)}`);
+    if (!(s instanceof MxSymbol)) throw new TypeError(`${where}: input ${i} must be a MxSymbol, got ${describe(s)}`);
   const sorted: Record<string, string> = {};
   for (const k of Object.keys(attrs).sort()) sorted[k] = attrs[k] as string;
   const full = currentNames.get(name, hint);

@@ -9,6 +9,7 @@ import type { Block } from '../gluon/block.js';
 import type { Parameter } from '../gluon/parameter.js';
 import { saveNDArrayFile } from '../io/params.js';
 import type { NDArray } from '../ndarray/ndarray.js';
+import { describe } from '../util/describe.js';
 import { ValueError } from '../util/errors.js';
 import { writeBytes } from '../util/files.js';
 import { isPlainObject, parseArgs, pyFloat } from '../util/options.js';
@@ -114,7 +115,7 @@ function flattenOutputs(where: string, out: unknown): MxSymbol[] {
   if (out instanceof MxSymbol) return [out];
   if (Array.isArray(out)) return out.flatMap((o) => flattenOutputs(where, o));
   throw new TypeError(
-    `${where}: the traced forward must return Symbols (or nested arrays of them), got ${String(out)}`,
+    `${where}: the traced forward must return Symbols (or nested arrays of them), got ${describe(out)}`,
   );
 }
 
@@ -153,9 +154,9 @@ export function exportBlock(
     { path: null, epoch: 0, inputNames: null },
   );
   if (o.path !== null && typeof o.path !== 'string')
-    throw new TypeError(`${where}: path must be a string or null, got ${String(o.path)}`);
+    throw new TypeError(`${where}: path must be a string or null, got ${describe(o.path)}`);
   if (!Number.isInteger(o.epoch) || (o.epoch as number) < 0 || (o.epoch as number) > 9999)
-    throw new RangeError(`${where}: epoch must be an integer in [0, 9999], got ${String(o.epoch)}`);
+    throw new RangeError(`${where}: epoch must be an integer in [0, 9999], got ${describe(o.epoch)}`);
   let names: string[];
   let mask: boolean[];
   if (o.inputNames !== null) {
@@ -164,7 +165,7 @@ export function exportBlock(
       o.inputNames.length === 0 ||
       !o.inputNames.every((n) => typeof n === 'string' && n !== '')
     )
-      throw new TypeError(`${where}: inputNames must be a non-empty array of names, got ${String(o.inputNames)}`);
+      throw new TypeError(`${where}: inputNames must be a non-empty array of names, got ${describe(o.inputNames)}`);
     names = [...(o.inputNames as string[])];
     mask =
       lastInputs !== null && lastInputs.filter(Boolean).length === names.length

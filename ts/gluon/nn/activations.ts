@@ -3,6 +3,7 @@
 import type * as nd from '../../ndarray/index.js';
 import type { NDArray } from '../../ndarray/ndarray.js';
 import { ACTIVATIONS, type ActType } from '../../ndarray/ops.js';
+import { describe } from '../../util/describe.js';
 import { type PositionalArgs, parseArgs } from '../../util/options.js';
 import { ALIAS, type BlockOptions, HybridBlock } from '../block.js';
 import type { ParameterDict } from '../parameter.js';
@@ -34,7 +35,7 @@ export class Activation extends HybridBlock {
     );
     if (typeof o.activation !== 'string' || ACTIVATIONS[o.activation] === undefined) {
       throw new TypeError(
-        `nn.Activation: activation must be one of ${Object.keys(ACTIVATIONS).join(', ')}, got ${String(o.activation)}`,
+        `nn.Activation: activation must be one of ${Object.keys(ACTIVATIONS).join(', ')}, got ${describe(o.activation)}`,
       );
     }
     super({ prefix: o.prefix, params: o.params, [ALIAS]: o.activation });

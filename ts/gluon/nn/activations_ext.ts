@@ -4,6 +4,7 @@
 import { Constant, type InitLike } from '../../init/initializer.js';
 import type * as nd from '../../ndarray/index.js';
 import type { NDArray } from '../../ndarray/ndarray.js';
+import { describe } from '../../util/describe.js';
 import { AssertionError } from '../../util/errors.js';
 import { type PositionalArgs, parseArgs } from '../../util/options.js';
 import { type BlockOptions, HybridBlock } from '../block.js';
@@ -13,7 +14,7 @@ type BlockOpts = { prefix: string | null; params: ParameterDict | null };
 
 function numberArg(where: string, what: string, v: unknown): number {
   if (typeof v !== 'number' || Number.isNaN(v))
-    throw new TypeError(`${where}: ${what} must be a number, got ${String(v)}`);
+    throw new TypeError(`${where}: ${what} must be a number, got ${describe(v)}`);
   return v;
 }
 
@@ -85,7 +86,7 @@ export class PReLU extends HybridBlock {
       { alphaInitializer: new Constant(0.25), inChannels: 1, prefix: null, params: null },
     );
     if (!Number.isInteger(o.inChannels) || o.inChannels < 1)
-      throw new RangeError(`nn.PReLU: inChannels must be a positive integer, got ${String(o.inChannels)}`);
+      throw new RangeError(`nn.PReLU: inChannels must be a positive integer, got ${describe(o.inChannels)}`);
     super({ prefix: o.prefix, params: o.params });
     this.nameScope(() => {
       this.alpha = this.params.get('alpha', { shape: [o.inChannels], init: o.alphaInitializer });

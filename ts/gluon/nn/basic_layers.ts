@@ -5,6 +5,7 @@ import type { InitLike } from '../../init/initializer.js';
 import * as nd from '../../ndarray/index.js';
 import { NDArray, shapeSize } from '../../ndarray/ndarray.js';
 import { type ActType, fullyConnected, type PackedFullyConnected } from '../../ndarray/ops.js';
+import { describe } from '../../util/describe.js';
 import { checkAxes, type Float32, type PositionalArgs, parseArgs, pyFloat, pyTuple } from '../../util/options.js';
 import { Block, type BlockArgs, type BlockOptions, className, HybridBlock } from '../block.js';
 import { checkDtypeArg, type Parameter, type ParameterDict } from '../parameter.js';
@@ -225,7 +226,7 @@ export class Dense extends HybridBlock {
       ['units'],
     );
     if (!Number.isInteger(o.units) || o.units <= 0)
-      throw new RangeError(`nn.Dense: units must be a positive integer, got ${String(o.units)}`);
+      throw new RangeError(`nn.Dense: units must be a positive integer, got ${describe(o.units)}`);
     checkDtypeArg('nn.Dense', o.dtype);
     super({ prefix: o.prefix, params: o.params });
     this._units = o.units;
@@ -335,7 +336,7 @@ export class Dropout extends HybridBlock {
       ['rate'],
     );
     if (typeof o.rate !== 'number' || o.rate < 0 || o.rate > 1)
-      throw new RangeError(`nn.Dropout: rate must be a number in [0, 1], got ${String(o.rate)}`);
+      throw new RangeError(`nn.Dropout: rate must be a number in [0, 1], got ${describe(o.rate)}`);
     super({ prefix: o.prefix, params: o.params });
     this._rate = o.rate;
     this._axes = checkAxes('nn.Dropout', o.axes);
@@ -408,7 +409,7 @@ export class Embedding extends HybridBlock {
     );
     for (const k of ['inputDim', 'outputDim'] as const) {
       if (!Number.isInteger(o[k]) || o[k] <= 0)
-        throw new RangeError(`nn.Embedding: ${k} must be a positive integer, got ${String(o[k])}`);
+        throw new RangeError(`nn.Embedding: ${k} must be a positive integer, got ${describe(o[k])}`);
     }
     checkDtypeArg('nn.Embedding', o.dtype);
     // Gluon note: MXNet accepts sparseGrad (row_sparse gradients); with no gradients here it throws.
@@ -430,7 +431,8 @@ export class Embedding extends HybridBlock {
     return super.forward(x, ...args);
   }
   override hybridForward(F: typeof nd, x: NDArray, params: Record<string, NDArray>): NDArray {
-    if (!(x instanceof NDArray)) throw new TypeError(`Embedding.forward: expected an NDArray of ids, got ${String(x)}`);
+    if (!(x instanceof NDArray))
+      throw new TypeError(`Embedding.forward: expected an NDArray of ids, got ${describe(x)}`);
     return F.Embedding(x, params.weight as NDArray, this._inputDim, this._outputDim);
   }
   override toString(): string {

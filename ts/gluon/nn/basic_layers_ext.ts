@@ -5,6 +5,7 @@
 import type { InitLike } from '../../init/initializer.js';
 import * as ndModule from '../../ndarray/index.js';
 import type { NDArray } from '../../ndarray/ndarray.js';
+import { describe } from '../../util/describe.js';
 import { type PositionalArgs, parseArgs } from '../../util/options.js';
 import { Block, type BlockOptions, HybridBlock } from '../block.js';
 import type { Parameter, ParameterDict } from '../parameter.js';
@@ -27,18 +28,18 @@ const pyBool = (b: boolean): string => (b ? 'True' : 'False');
 
 function checkPositiveOrZero(where: string, what: string, v: unknown): number {
   if (!Number.isInteger(v) || (v as number) < 0)
-    throw new RangeError(`${where}: ${what} must be a non-negative integer, got ${String(v)}`);
+    throw new RangeError(`${where}: ${what} must be a non-negative integer, got ${describe(v)}`);
   return v as number;
 }
 
 function checkNumber(where: string, what: string, v: unknown): number {
   if (typeof v !== 'number' || Number.isNaN(v))
-    throw new TypeError(`${where}: ${what} must be a number, got ${String(v)}`);
+    throw new TypeError(`${where}: ${what} must be a number, got ${describe(v)}`);
   return v;
 }
 
 function checkBoolean(where: string, what: string, v: unknown): boolean {
-  if (typeof v !== 'boolean') throw new TypeError(`${where}: ${what} must be a boolean, got ${String(v)}`);
+  if (typeof v !== 'boolean') throw new TypeError(`${where}: ${what} must be a boolean, got ${describe(v)}`);
   return v;
 }
 
@@ -167,7 +168,7 @@ export class BatchNorm extends HybridBlock {
         params: null,
       },
     );
-    if (!Number.isInteger(o.axis)) throw new TypeError(`${where}: axis must be an integer, got ${String(o.axis)}`);
+    if (!Number.isInteger(o.axis)) throw new TypeError(`${where}: axis must be an integer, got ${describe(o.axis)}`);
     const eps = checkNumber(where, 'epsilon', o.epsilon);
     const momentum = checkNumber(where, 'momentum', o.momentum);
     const center = checkBoolean(where, 'center', o.center);
@@ -327,7 +328,7 @@ export class LayerNorm extends HybridBlock {
         params: null,
       },
     );
-    if (!Number.isInteger(o.axis)) throw new TypeError(`${where}: axis must be an integer, got ${String(o.axis)}`);
+    if (!Number.isInteger(o.axis)) throw new TypeError(`${where}: axis must be an integer, got ${describe(o.axis)}`);
     const eps = checkNumber(where, 'epsilon', o.epsilon);
     const center = checkBoolean(where, 'center', o.center);
     const scale = checkBoolean(where, 'scale', o.scale);

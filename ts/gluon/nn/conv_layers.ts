@@ -5,6 +5,7 @@ import type { InitLike } from '../../init/initializer.js';
 import type * as nd from '../../ndarray/index.js';
 import type { NDArray } from '../../ndarray/ndarray.js';
 import type { ActType } from '../../ndarray/ops.js';
+import { describe } from '../../util/describe.js';
 import { type PositionalArgs, parseArgs, pyTuple } from '../../util/options.js';
 import { type BlockOptions, className, HybridBlock } from '../block.js';
 import type { Parameter, ParameterDict } from '../parameter.js';
@@ -150,7 +151,7 @@ export class Conv1D extends HybridBlock {
       ['channels', 'kernelSize'],
     );
     if (o.layout !== 'NCW')
-      throw new RangeError(`${where}: only 'NCW' layout is supported (as in MXNet), got ${String(o.layout)}`);
+      throw new RangeError(`${where}: only 'NCW' layout is supported (as in MXNet), got ${describe(o.layout)}`);
     const channels = size1(where, 'channels', o.channels, 1);
     const kernel = size1(where, 'kernelSize', o.kernelSize, 1);
     const stride = size1(where, 'strides', o.strides, 1);
@@ -281,7 +282,7 @@ abstract class Pooling1D extends HybridBlock {
 
 function layoutOf(where: string, v: unknown): Pool1DLayout {
   if (v !== 'NCW' && v !== 'NWC')
-    throw new RangeError(`${where}: Only NCW and NWC layouts are valid for 1D Pooling, got ${String(v)}`);
+    throw new RangeError(`${where}: Only NCW and NWC layouts are valid for 1D Pooling, got ${describe(v)}`);
   return v;
 }
 
@@ -339,9 +340,9 @@ function poolArgs(
   const stride = o.strides === null || o.strides === undefined ? kernel : size1(where, 'strides', o.strides, 1);
   const pad = size1(where, 'padding', o.padding, 0);
   if (typeof o.ceilMode !== 'boolean')
-    throw new TypeError(`${where}: ceilMode must be a boolean, got ${String(o.ceilMode)}`);
+    throw new TypeError(`${where}: ceilMode must be a boolean, got ${describe(o.ceilMode)}`);
   if (avg && typeof o.countIncludePad !== 'boolean')
-    throw new TypeError(`${where}: countIncludePad must be a boolean, got ${String(o.countIncludePad)}`);
+    throw new TypeError(`${where}: countIncludePad must be a boolean, got ${describe(o.countIncludePad)}`);
   return [
     {
       kernel,

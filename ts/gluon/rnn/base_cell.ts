@@ -163,8 +163,8 @@ export function parseBeginState(
     }
   }
   if (!Number.isInteger(batchSize) || batchSize < 0)
-    throw new TypeError(`${where}: batchSize must be a non-negative integer, got ${String(batchSize)}`);
-  if (typeof func !== 'function') throw new TypeError(`${where}: func must be a function, got ${String(func)}`);
+    throw new TypeError(`${where}: batchSize must be a non-negative integer, got ${describe(batchSize)}`);
+  if (typeof func !== 'function') throw new TypeError(`${where}: func must be a function, got ${describe(func)}`);
   return { batchSize, func, kwargs: kw };
 }
 
@@ -227,13 +227,13 @@ export function parseUnroll(where: string, args: unknown[]): ParsedUnroll {
     ['length', 'inputs'],
   );
   if (!Number.isInteger(o.length) || o.length < 1)
-    throw new TypeError(`${where}: length must be a positive integer, got ${String(o.length)}`);
+    throw new TypeError(`${where}: length must be a positive integer, got ${describe(o.length)}`);
   checkLayout(where, o.layout);
   if (o.mergeOutputs !== null && typeof o.mergeOutputs !== 'boolean') {
-    throw new TypeError(`${where}: mergeOutputs must be true, false or null, got ${String(o.mergeOutputs)}`);
+    throw new TypeError(`${where}: mergeOutputs must be true, false or null, got ${describe(o.mergeOutputs)}`);
   }
   if (o.beginState !== null && !Array.isArray(o.beginState)) {
-    throw new TypeError(`${where}: beginState must be an array of NDArrays, got ${String(o.beginState)}`);
+    throw new TypeError(`${where}: beginState must be an array of NDArrays, got ${describe(o.beginState)}`);
   }
   return o;
 }
@@ -394,10 +394,10 @@ export class HybridRecurrentCell extends RecurrentCell {
     // Symbols trace the step (HybridBlock.export; ts/gluon/symbolic_layers.ts).
     if (inputs instanceof MxSymbol) return traceBlock(this, inputs, [states]) as [NDArray, NDArray[]];
     if (!(inputs instanceof NDArray))
-      throw new TypeError(`${className(this)}.forward: inputs must be an NDArray, got ${String(inputs)}`);
+      throw new TypeError(`${className(this)}.forward: inputs must be an NDArray, got ${describe(inputs)}`);
     if (!Array.isArray(states)) {
       throw new TypeError(
-        `${className(this)}.forward: states must be an array of NDArrays (e.g. cell.beginState(batchSize)), got ${String(states)}`,
+        `${className(this)}.forward: states must be an array of NDArrays (e.g. cell.beginState(batchSize)), got ${describe(states)}`,
       );
     }
     return this._callHybridForward(inputs, [states]) as [NDArray, NDArray[]];

@@ -7,6 +7,7 @@ import type { InitLike } from '../../init/initializer.js';
 import type * as nd from '../../ndarray/index.js';
 import { NDArray, ndarrayOver, shapeStr } from '../../ndarray/ndarray.js';
 import { ACTIVATIONS, type ActType } from '../../ndarray/ops.js';
+import { describe } from '../../util/describe.js';
 import { type PositionalArgs, parseArgs } from '../../util/options.js';
 import type { BlockOptions } from '../block.js';
 import type { Parameter, ParameterDict } from '../parameter.js';
@@ -24,7 +25,7 @@ function checkActivation(where: string, name: string, act: unknown, stringOnly =
   if (typeof act === 'string' && ACTIVATIONS[act] !== undefined) return act as ActType;
   if (typeof act === 'function' && !stringOnly) return act as (x: NDArray) => NDArray;
   throw new TypeError(
-    `${where}: ${name} must be one of ${Object.keys(ACTIVATIONS).join(', ')}${stringOnly ? '' : ' or a function of an NDArray'}, got ${String(act)}`,
+    `${where}: ${name} must be one of ${Object.keys(ACTIVATIONS).join(', ')}${stringOnly ? '' : ' or a function of an NDArray'}, got ${describe(act)}`,
   );
 }
 
@@ -123,9 +124,9 @@ abstract class BasicCell extends HybridRecurrentCell {
 
   constructor(where: string, o: CellArgs, gates: number) {
     if (!Number.isInteger(o.hiddenSize) || o.hiddenSize <= 0)
-      throw new RangeError(`${where}: hiddenSize must be a positive integer, got ${String(o.hiddenSize)}`);
+      throw new RangeError(`${where}: hiddenSize must be a positive integer, got ${describe(o.hiddenSize)}`);
     if (!Number.isInteger(o.inputSize) || o.inputSize < 0)
-      throw new RangeError(`${where}: inputSize must be a non-negative integer, got ${String(o.inputSize)}`);
+      throw new RangeError(`${where}: inputSize must be a non-negative integer, got ${describe(o.inputSize)}`);
     super({ prefix: o.prefix, params: o.params });
     const gh = gates * o.hiddenSize;
     this._hiddenSize = o.hiddenSize;

@@ -78,11 +78,11 @@ export class RecurrentStream {
       );
     }
     const where = `${className(host)}.stream`;
-    if (!isPlainObject(options)) throw new TypeError(`${where}: options must be an object, got ${String(options)}`);
+    if (!isPlainObject(options)) throw new TypeError(`${where}: options must be an object, got ${describe(options)}`);
     const o = parseArgs<RecurrentStreamOptions>(where, [options], ['batchSize', 'states'], {});
     const N = o.batchSize ?? 1;
     if (!Number.isInteger(N) || N <= 0)
-      throw new RangeError(`${where}: batchSize must be a positive integer, got ${String(N)}`);
+      throw new RangeError(`${where}: batchSize must be a positive integer, got ${describe(N)}`);
     host._assertStreamable(where);
     this.host = host;
     this.batchSize = N;
@@ -123,7 +123,7 @@ export class RecurrentStream {
     } else if (x instanceof Float32Array) {
       data = x;
     } else {
-      throw new TypeError(`${w}: x must be an NDArray or a Float32Array, got ${String(x)}`);
+      throw new TypeError(`${w}: x must be an NDArray or a Float32Array, got ${describe(x)}`);
     }
     const C = data.length / N;
     if (!Number.isInteger(C) || C === 0)

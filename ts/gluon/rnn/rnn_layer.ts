@@ -7,6 +7,7 @@ import type { InitLike } from '../../init/initializer.js';
 import { NDArray, ndarrayOver, shapeStr } from '../../ndarray/ndarray.js';
 import { MxSymbol } from '../../symbol/symbol.js';
 import { traceBlock } from '../../symbol/trace.js';
+import { describe } from '../../util/describe.js';
 import { AssertionError, ValueError } from '../../util/errors.js';
 import { type Float32, type PositionalArgs, parseArgs, pyFloat } from '../../util/options.js';
 import { type BlockOptions, className, HybridBlock } from '../block.js';
@@ -188,24 +189,24 @@ export class _RNNLayer extends HybridBlock {
   constructor(where: string, o: LayerArgs, mode: RnnMode) {
     for (const k of ['hiddenSize', 'numLayers'] as const) {
       if (!Number.isInteger(o[k]) || o[k] <= 0)
-        throw new RangeError(`${where}: ${k} must be a positive integer, got ${String(o[k])}`);
+        throw new RangeError(`${where}: ${k} must be a positive integer, got ${describe(o[k])}`);
     }
     if (!Number.isInteger(o.inputSize) || o.inputSize < 0)
-      throw new RangeError(`${where}: inputSize must be a non-negative integer, got ${String(o.inputSize)}`);
+      throw new RangeError(`${where}: inputSize must be a non-negative integer, got ${describe(o.inputSize)}`);
     checkLayout(where, o.layout);
     if (typeof o.dropout !== 'number' || !(o.dropout >= 0 && o.dropout <= 1))
-      throw new RangeError(`${where}: dropout must be a number in [0, 1], got ${String(o.dropout)}`);
+      throw new RangeError(`${where}: dropout must be a number in [0, 1], got ${describe(o.dropout)}`);
     checkDtypeArg(where, o.dtype);
     // MXNet tests `if projection_size` (python/mxnet/gluon/rnn/rnn_layer.py): 0 means none.
     const proj =
       o.projectionSize === null || o.projectionSize === undefined || o.projectionSize === 0 ? null : o.projectionSize;
     if (proj !== null && (!Number.isInteger(proj) || proj <= 0))
-      throw new RangeError(`${where}: projectionSize must be a positive integer, got ${String(proj)}`);
+      throw new RangeError(`${where}: projectionSize must be a positive integer, got ${describe(proj)}`);
     let clip: FusedRnnSpec['clip'] = null;
     if (o.stateClipMin !== null || o.stateClipMax !== null) {
       if (typeof o.stateClipMin !== 'number' || typeof o.stateClipMax !== 'number') {
         throw new ValueError(
-          `${where}: state clipping needs both stateClipMin and stateClipMax, got ${String(o.stateClipMin)} and ${String(o.stateClipMax)}`,
+          `${where}: state clipping needs both stateClipMin and stateClipMax, got ${describe(o.stateClipMin)} and ${String(o.stateClipMax)}`,
         );
       }
       if (Number.isNaN(o.stateClipMin) || Number.isNaN(o.stateClipMax))
@@ -320,7 +321,7 @@ export class _RNNLayer extends HybridBlock {
     if (inputs instanceof MxSymbol) return traceBlock(this, inputs, [states, sequenceLength]) as NDArray;
     const name = className(this);
     if (!(inputs instanceof NDArray))
-      throw new TypeError(`${name}.forward: inputs must be an NDArray, got ${String(inputs)}`);
+      throw new TypeError(`${name}.forward: inputs must be an NDArray, got ${describe(inputs)}`);
     if (inputs.ndim !== 3)
       throw new RangeError(`${name}.forward: inputs must be 3-d (${this._layout}), got ${shapeStr(inputs.shape)}`);
     const T = inputs.shape[this._layout.indexOf('T')] as number;
@@ -330,13 +331,15 @@ export class _RNNLayer extends HybridBlock {
     // Without states the kernel starts from zeros itself: no begin-state arrays to make and copy.
     const st: NDArray[] = skipStates ? [] : states instanceof NDArray ? [states] : (states as NDArray[]);
     if (!Array.isArray(st) || !st.every((s) => s instanceof NDArray)) {
-      throw new TypeError(`${name}.forward: states must be an NDArray or an array of NDArrays, got ${String(states)}`);
+      throw new TypeError(
+        `${name}.forward: states must be an NDArray or an array of NDArrays, got ${describe(states)}`,
+      );
     }
     let vl: Float32Array | null = null;
     if (this._useSequenceLength) {
       if (!(sequenceLength instanceof NDArray)) {
         throw new TypeError(
-          `${name}.forward: useSequenceLength is true, so sequenceLength (an NDArray of ${N} lengths) is required, got ${String(sequenceLength)}`,
+          `${name}.forward: useSequenceLength is true, so sequenceLength (an NDArray of ${N} lengths) is required, got ${describe(sequenceLength)}`,
         );
       }
       if (sequenceLength.size !== N)
@@ -651,7 +654,7 @@ export class RNN extends _RNNLayer {
       'dtype',
     ]);
     if (o.activation !== 'relu' && o.activation !== 'tanh')
-      throw new RangeError(`RNN: activation must be 'relu' or 'tanh', got ${String(o.activation)}`);
+      throw new RangeError(`RNN: activation must be 'relu' or 'tanh', got ${describe(o.activation)}`);
     super('RNN', o, o.activation === 'relu' ? 'rnn_relu' : 'rnn_tanh');
   }
   protected override _alias(): string {

@@ -5,6 +5,7 @@ import * as nd from '../../ndarray/index.js';
 import { NDArray, shapeStr } from '../../ndarray/ndarray.js';
 import { sym } from '../../symbol/sym_ops.js';
 import { MxSymbol } from '../../symbol/symbol.js';
+import { describe } from '../../util/describe.js';
 import { AssertionError } from '../../util/errors.js';
 
 /** A sequence: one merged tensor, or a list of per-step (N, C) tensors. */
@@ -94,7 +95,7 @@ export function reverseSequences(sequences: NDArray[], unrollStep: number, valid
 /** Checks a valid-length vector: one entry per sample, each in [1, length]. */
 export function checkValidLength(where: string, validLength: unknown, batchSize: number, length: number): NDArray {
   if (!(validLength instanceof NDArray))
-    throw new TypeError(`${where}: validLength must be an NDArray, got ${String(validLength)}`);
+    throw new TypeError(`${where}: validLength must be an NDArray, got ${describe(validLength)}`);
   if (validLength.size !== batchSize) {
     throw new RangeError(
       `${where}: validLength ${shapeStr(validLength.shape)} must have one entry per batch element (${batchSize})`,

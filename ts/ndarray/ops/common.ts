@@ -1,6 +1,7 @@
 // Shared checks for the operator families in ts/ndarray/ops/: argument validation with errors
 // that name the operator, the argument and the shapes, and axis normalisation as MXNet does it.
 
+import { describe } from '../../util/describe.js';
 import { NDArray, type Shape, shapeSize, shapeStr } from '../ndarray.js';
 
 /** A value that is an NDArray, or a TypeError naming the argument. @internal */
@@ -29,14 +30,14 @@ export function checkInt(where: string, what: string, v: unknown): number {
 
 /** A boolean, or a TypeError naming the argument. @internal */
 export function checkBool(where: string, what: string, v: unknown): boolean {
-  if (typeof v !== 'boolean') throw new TypeError(`${where}: ${what} must be a boolean, got ${String(v)}`);
+  if (typeof v !== 'boolean') throw new TypeError(`${where}: ${what} must be a boolean, got ${describe(v)}`);
   return v;
 }
 
 /** A finite or infinite number (not NaN), or a TypeError naming the argument. @internal */
 export function checkNum(where: string, what: string, v: unknown): number {
   if (typeof v !== 'number' || Number.isNaN(v))
-    throw new TypeError(`${where}: ${what} must be a number, got ${String(v)}`);
+    throw new TypeError(`${where}: ${what} must be a number, got ${describe(v)}`);
   return v;
 }
 
@@ -44,7 +45,7 @@ export function checkNum(where: string, what: string, v: unknown): number {
 export function checkChoice<T extends string>(where: string, what: string, v: unknown, choices: readonly T[]): T {
   if (typeof v !== 'string' || !(choices as readonly string[]).includes(v)) {
     throw new RangeError(
-      `${where}: ${what} must be one of ${choices.map((c) => `'${c}'`).join(', ')}, got ${String(v)}`,
+      `${where}: ${what} must be one of ${choices.map((c) => `'${c}'`).join(', ')}, got ${describe(v)}`,
     );
   }
   return v as T;
@@ -69,7 +70,7 @@ export function axisOf(where: string, what: string, axis: unknown, shape: Shape,
 export function intTuple(where: string, what: string, v: unknown): number[] {
   if (typeof v === 'number') return [checkInt(where, what, v)];
   if (!Array.isArray(v))
-    throw new TypeError(`${where}: ${what} must be an integer or an array of integers, got ${String(v)}`);
+    throw new TypeError(`${where}: ${what} must be an integer or an array of integers, got ${describe(v)}`);
   return v.map((x, i) => checkInt(where, `${what}[${i}]`, x));
 }
 

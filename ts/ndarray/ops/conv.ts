@@ -13,6 +13,7 @@ import {
 } from '../../autograd/nn_grads.js';
 import { tape } from '../../autograd/tape.js';
 import { backend } from '../../backend/index.js';
+import { describe } from '../../util/describe.js';
 import { parseArgs } from '../../util/options.js';
 import { NDArray, shapeStr } from '../ndarray.js';
 import { checkBool, checkChoice, checkInt, checkNd, intTuple } from './common.js';
@@ -122,7 +123,7 @@ export function Convolution(...args: unknown[]): NDArray {
   checkBool(where, 'cudnnOff', o.cudnnOff);
   if (o.cudnnTune !== null && o.cudnnTune !== undefined) throw new RangeError(`${where}: cudnnTune must be null here`);
   if (o.layout !== null && o.layout !== undefined && o.layout !== 'NCW')
-    throw new RangeError(`${where}: layout must be 'NCW', got ${String(o.layout)}`);
+    throw new RangeError(`${where}: layout must be 'NCW', got ${describe(o.layout)}`);
   if (k < 1 || s < 1 || dl < 1 || p < 0 || groups < 1 || f < 1)
     throw new RangeError(`${where}: kernel, stride, dilate, numFilter and numGroup must be positive and pad >= 0`);
   if (x.ndim !== 3) throw new RangeError(`${where}: data must be 3-d (N, C, W), got ${shapeStr(x.shape)}`);

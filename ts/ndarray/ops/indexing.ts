@@ -4,6 +4,7 @@
 
 import { gatherGrad } from '../../autograd/grads.js';
 import { tape } from '../../autograd/tape.js';
+import { describe } from '../../util/describe.js';
 import { parseArgs } from '../../util/options.js';
 import { NDArray, shapeSize, shapeStr, zerosOf } from '../ndarray.js';
 import { around, axisOf, checkBool, checkChoice, checkInt, checkNd, checkNum } from './common.js';
@@ -148,7 +149,7 @@ export function one_hot(...args: unknown[]): NDArray {
   const on = checkNum(where, 'onValue', o.onValue);
   const off = checkNum(where, 'offValue', o.offValue);
   if (o.dtype !== undefined && o.dtype !== 'float32')
-    throw new TypeError(`${where}: dtype must be 'float32', got ${String(o.dtype)}`);
+    throw new TypeError(`${where}: dtype must be 'float32', got ${describe(o.dtype)}`);
   const out = zerosOf([...ind.shape, depth], where).fill(off);
   for (let i = 0; i < ind.size; i++) {
     const k = Math.trunc(ind.data[i] as number);

@@ -1,5 +1,6 @@
 // Creation operators with parameters (src/operator/tensor/init_op.h): arange.
 
+import { describe } from '../../util/describe.js';
 import { checkCtx, parseArgs } from '../../util/options.js';
 import { NDArray, zerosOf } from '../ndarray.js';
 import { checkInt, checkNum } from './common.js';
@@ -41,7 +42,7 @@ export function arange(...args: unknown[]): NDArray {
   );
   checkCtx(where, o.ctx);
   if (o.dtype !== undefined && o.dtype !== 'float32')
-    throw new TypeError(`${where}: dtype must be 'float32', got ${String(o.dtype)}`);
+    throw new TypeError(`${where}: dtype must be 'float32', got ${describe(o.dtype)}`);
   if (o.inferRange) throw new RangeError(`${where}: inferRange is only meaningful for symbols`);
   let start = checkNum(where, 'start', o.start);
   let stop: number;

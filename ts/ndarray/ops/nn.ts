@@ -6,6 +6,7 @@ import { l2NormalizationGrad, leakyReluGrad } from '../../autograd/nn_grads.js';
 import { isTraining, tape } from '../../autograd/tape.js';
 import { backend } from '../../backend/index.js';
 import { layerNormRows } from '../../backend/norm.js';
+import { describe } from '../../util/describe.js';
 import { parseArgs } from '../../util/options.js';
 import { NDArray, shapeSize, shapeStr, zerosOf } from '../ndarray.js';
 import { around, axisOf, checkBool, checkChoice, checkNd, checkNum } from './common.js';
@@ -209,7 +210,7 @@ export function batch_dot(...args: unknown[]): NDArray {
   const ta = checkBool(where, 'transposeA', o.transposeA);
   const tb = checkBool(where, 'transposeB', o.transposeB);
   if (o.forwardStype !== null && o.forwardStype !== undefined && o.forwardStype !== 'default')
-    throw new RangeError(`${where}: forwardStype must be 'default' (dense), got ${String(o.forwardStype)}`);
+    throw new RangeError(`${where}: forwardStype must be 'default' (dense), got ${describe(o.forwardStype)}`);
   const shapes = `lhs ${shapeStr(a.shape)}${ta ? ' (transposed)' : ''} and rhs ${shapeStr(b.shape)}${tb ? ' (transposed)' : ''}`;
   if (a.ndim < 3 || a.ndim !== b.ndim)
     throw new RangeError(`${where}: lhs and rhs must have the same number (>= 3) of dimensions, got ${shapes}`);

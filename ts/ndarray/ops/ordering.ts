@@ -4,6 +4,7 @@
 // values come out in MXNet's order (neither algorithm is stable).
 
 import { orderRows } from '../../backend/norm.js';
+import { describe } from '../../util/describe.js';
 import { parseArgs } from '../../util/options.js';
 import { NDArray, shapeStr } from '../ndarray.js';
 import { around, axisOf, checkBool, checkChoice, checkInt, checkNd } from './common.js';
@@ -97,7 +98,7 @@ function laneOrders(where: string, L: Lanes, k: number, ascend: boolean): (p: nu
 
 function dtypeCheck(where: string, d: unknown): void {
   if (d !== undefined && d !== 'float32')
-    throw new TypeError(`${where}: dtype must be 'float32' (indices are float32 here), got ${String(d)}`);
+    throw new TypeError(`${where}: dtype must be 'float32' (indices are float32 here), got ${describe(d)}`);
 }
 
 /**

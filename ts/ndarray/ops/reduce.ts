@@ -4,6 +4,7 @@
 
 import { reduceGrad } from '../../autograd/grads.js';
 import { tape } from '../../autograd/tape.js';
+import { describe } from '../../util/describe.js';
 import { parseArgs } from '../../util/options.js';
 import { NDArray, shapeSize, shapeStr } from '../ndarray.js';
 import { around, axisOf, checkBool, checkInt, checkNd, intTuple, scalarShape } from './common.js';
@@ -172,7 +173,7 @@ export function norm(...args: unknown[]): NDArray {
   const ord = checkInt(where, 'ord', o.ord);
   if (ord !== 1 && ord !== 2) throw new RangeError(`${where}: ord must be 1 or 2 (as in MXNet), got ${ord}`);
   if (o.outDtype !== null && o.outDtype !== undefined && o.outDtype !== 'float32')
-    throw new TypeError(`${where}: outDtype must be 'float32', got ${String(o.outDtype)}`);
+    throw new TypeError(`${where}: outDtype must be 'float32', got ${describe(o.outDtype)}`);
   const keepdims = checkBool(where, 'keepdims', o.keepdims);
   const axes = reducedAxes(where, x.shape, o.axis, false);
   const y = reduceGroups(x, axes, keepdims, (s, off, len) => {

@@ -2,6 +2,7 @@
 // from the package's seedable generator (mx.random.seed, ts/random.ts).
 
 import { nextUniform } from '../../random.js';
+import { describe } from '../../util/describe.js';
 import { parseArgs } from '../../util/options.js';
 import { NDArray, shapeSize, shapeStr, zerosOf } from '../ndarray.js';
 import { checkBool, checkNd, intTuple } from './common.js';
@@ -46,7 +47,7 @@ export function multinomial(...args: unknown[]): NDArray | [NDArray, NDArray] {
   const p = checkNd(where, 'data', o.data);
   const getProb = checkBool(where, 'getProb', o.getProb);
   if (o.dtype !== undefined && o.dtype !== 'float32')
-    throw new TypeError(`${where}: dtype must be 'float32' (category ids are float32 here), got ${String(o.dtype)}`);
+    throw new TypeError(`${where}: dtype must be 'float32' (category ids are float32 here), got ${describe(o.dtype)}`);
   const extra = o.shape === undefined ? [] : intTuple(where, 'shape', o.shape);
   if (extra.some((d) => d < 0)) throw new RangeError(`${where}: shape ${shapeStr(extra)} must be non-negative`);
   const k = p.shape[p.ndim - 1] as number;

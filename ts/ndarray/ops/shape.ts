@@ -3,6 +3,7 @@
 
 import { gatherGrad, identityGrad, sliceAxisGrad } from '../../autograd/grads.js';
 import { tape } from '../../autograd/tape.js';
+import { describe } from '../../util/describe.js';
 import { parseArgs } from '../../util/options.js';
 import { NDArray, type Shape, shapeSize, shapeStr, zerosOf } from '../ndarray.js';
 import { around, axisOf, checkBool, checkInt, checkNd, intTuple, stridesOf } from './common.js';
@@ -171,7 +172,7 @@ export function reshape(...args: unknown[]): NDArray {
   );
   const x = checkNd(where, 'data', o.data);
   if (!Array.isArray(o.shape))
-    throw new TypeError(`${where}: shape must be an array of integers, got ${String(o.shape)}`);
+    throw new TypeError(`${where}: shape must be an array of integers, got ${describe(o.shape)}`);
   const shape = reshapeShape(where, x.shape, o.shape, checkBool(where, 'reverse', o.reverse));
   return tape('reshape', [x], new NDArray(x.data, shape), () => identityGrad);
 }
@@ -301,7 +302,7 @@ export function slice(...args: unknown[]): NDArray {
   const x = checkNd(where, 'data', o.data);
   const list = (what: string, v: unknown): SliceIndex[] => {
     if (!Array.isArray(v))
-      throw new TypeError(`${where}: ${what} must be an array of integers or nulls, got ${String(v)}`);
+      throw new TypeError(`${where}: ${what} must be an array of integers or nulls, got ${describe(v)}`);
     return v.map((e, i) => (e === null ? null : checkInt(where, `${what}[${i}]`, e)));
   };
   const begin = list('begin', o.begin);

@@ -4,6 +4,7 @@
 import { softmaxGrad } from '../../autograd/grads.js';
 import { tape } from '../../autograd/tape.js';
 import { softmaxRows } from '../../backend/norm.js';
+import { describe } from '../../util/describe.js';
 import { parseArgs } from '../../util/options.js';
 import { NDArray, shapeStr } from '../ndarray.js';
 import { around, axisOf, checkBool, checkNd, checkNum } from './common.js';
@@ -127,7 +128,7 @@ function temperatureOf(where: string, t: unknown): number {
 
 function dtypeOf(where: string, d: unknown): void {
   if (d !== null && d !== undefined && d !== 'float32')
-    throw new TypeError(`${where}: dtype must be 'float32' (the only dtype of this package), got ${String(d)}`);
+    throw new TypeError(`${where}: dtype must be 'float32' (the only dtype of this package), got ${describe(d)}`);
 }
 
 /**

@@ -9,6 +9,7 @@ import type { InitLike } from '../../../init/initializer.js';
 import type * as nd from '../../../ndarray/index.js';
 import * as ndOps from '../../../ndarray/index.js';
 import { NDArray, shapeStr } from '../../../ndarray/ndarray.js';
+import { describe } from '../../../util/describe.js';
 import { AssertionError } from '../../../util/errors.js';
 import { type PositionalArgs, parseArgs, pyFloat } from '../../../util/options.js';
 import type { BlockOptions } from '../../block.js';
@@ -73,7 +74,7 @@ export class VariationalDropoutCell extends ModifierCell {
     for (const [k, v] of Object.entries(o)) {
       // MXNet's Dropout takes p in [0, 1].
       if (typeof v !== 'number' || !(v >= 0 && v <= 1))
-        throw new RangeError(`VariationalDropoutCell: ${k} must be a rate in [0, 1], got ${String(v)}`);
+        throw new RangeError(`VariationalDropoutCell: ${k} must be a rate in [0, 1], got ${describe(v)}`);
     }
     if (o.dropStates && baseCell instanceof BidirectionalCell) {
       throw new AssertionError(
@@ -203,7 +204,7 @@ const DEFAULTS: Partial<LSTMPArgs> = {
 
 function positiveInt(name: string, v: number): void {
   if (!Number.isInteger(v) || v <= 0)
-    throw new RangeError(`LSTMPCell: ${name} must be a positive integer, got ${String(v)}`);
+    throw new RangeError(`LSTMPCell: ${name} must be a positive integer, got ${describe(v)}`);
 }
 
 /**
@@ -252,7 +253,7 @@ export class LSTMPCell extends HybridRecurrentCell {
     positiveInt('hiddenSize', o.hiddenSize);
     positiveInt('projectionSize', o.projectionSize);
     if (!Number.isInteger(o.inputSize) || o.inputSize < 0)
-      throw new RangeError(`LSTMPCell: inputSize must be a non-negative integer, got ${String(o.inputSize)}`);
+      throw new RangeError(`LSTMPCell: inputSize must be a non-negative integer, got ${describe(o.inputSize)}`);
     super({ prefix: o.prefix, params: o.params });
     const [H, P] = [o.hiddenSize, o.projectionSize];
     this._hiddenSize = H;
