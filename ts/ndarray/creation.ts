@@ -120,7 +120,7 @@ function inferNested(where: string, v: Nested, shape: number[], depth: number): 
     }
     for (const e of v as readonly Nested[]) inferNested(where, e, shape, depth + 1);
   } else if (typeof v !== 'number' && typeof v !== 'boolean') {
-    throw new TypeError(`${where}: expected numbers in the nested array, got ${typeof v} (${String(v)})`);
+    throw new TypeError(`${where}: expected numbers in the nested array, got ${typeof v} (${describe(v)})`);
   } else if (depth !== shape.length) {
     throw new RangeError(`${where}: ragged nested array (a number at depth ${depth}, expected depth ${shape.length})`);
   }

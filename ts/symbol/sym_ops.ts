@@ -135,7 +135,7 @@ function arith(
         name,
         rscalar[1],
       )[0] as MxSymbol;
-    throw new TypeError(`${where}: expected Symbols or numbers, got ${describe(lhs)} and ${String(rhs)}`);
+    throw new TypeError(`${where}: expected Symbols or numbers, got ${describe(lhs)} and ${describe(rhs)}`);
   };
 }
 
