@@ -313,6 +313,23 @@ describe('mx.sym', () => {
     expect(() => sym.softmax(x, { axes: 1 } as never)).toThrow(/unknown option 'axes'/);
     expect(() => sym.Activation(x, 'gelu' as never)).toThrow(/act_type' must be one of/);
   });
+
+  it('sym.var checks its shape and attributes (found by test/robustness/sym_fuzz)', () => {
+    expect(JSON.parse(sym.var('w', { shape: [0, 3], attr: { lr_mult: '2' } }).toJson()).nodes[0].attrs).toEqual({
+      __shape__: '(0, 3)',
+      lr_mult: '2',
+    });
+    expect(() => sym.var('w', { shape: 5 as never })).toThrow(
+      'sym.var: shape must be an array of non-negative integers (0: unknown), got 5',
+    );
+    expect(() => sym.var('w', { shape: [2, -1] })).toThrow(/shape must be an array of non-negative integers/);
+    expect(() => sym.var('w', { attr: { lr_mult: 2 } as never })).toThrow(
+      'sym.var: attr must be an object of string values, got Object',
+    );
+    expect(() => sym.var('w', { attr: 'ab' as never })).toThrow(
+      'sym.var: attr must be an object of string values, got "ab"',
+    );
+  });
 });
 
 describe('HybridBlock.export loads in MXNet 1.9.1', () => {

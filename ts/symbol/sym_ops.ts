@@ -152,8 +152,25 @@ function variable(
     ['shape', 'attr'],
     {},
   );
-  const attrs: Record<string, string> = { ...o.attr };
-  if (o.shape !== null && o.shape !== undefined) attrs.__shape__ = pyAttr('sym.var', 'shape', [...o.shape]);
+  const attr: unknown = o.attr ?? {};
+  if (
+    typeof attr !== 'object' ||
+    attr === null ||
+    Array.isArray(attr) ||
+    Object.values(attr).some((v) => typeof v !== 'string')
+  )
+    throw new TypeError(`sym.var: attr must be an object of string values, got ${describe(attr)}`);
+  const shape: unknown = o.shape;
+  if (
+    shape !== null &&
+    shape !== undefined &&
+    !(Array.isArray(shape) && shape.every((d) => Number.isInteger(d) && d >= 0))
+  )
+    throw new TypeError(
+      `sym.var: shape must be an array of non-negative integers (0: unknown), got ${describe(shape)}`,
+    );
+  const attrs: Record<string, string> = { ...(attr as Record<string, string>) };
+  if (Array.isArray(shape)) attrs.__shape__ = pyAttr('sym.var', 'shape', [...shape]);
   return makeVar(name, attrs);
 }
 
