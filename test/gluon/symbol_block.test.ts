@@ -316,6 +316,38 @@ describe('SymbolBlock errors', () => {
     ).toEqual([0, 2]);
   });
 
+  it('a FullyConnected node without the bias its no_bias = False asks for is refused at import, as by sym.FullyConnected (found by sym_fuzz)', () => {
+    const g = {
+      nodes: [
+        { op: 'null', name: 'data', inputs: [] },
+        { op: 'null', name: 'w', inputs: [] },
+        {
+          op: 'FullyConnected',
+          name: 'fc',
+          attrs: { num_hidden: '2' },
+          inputs: [
+            [0, 0, 0],
+            [1, 0, 0],
+          ],
+        },
+      ],
+      arg_nodes: [0, 1],
+      node_row_ptr: [0, 1, 2, 3],
+      heads: [[2, 0, 0]],
+      attrs: { mxnet_version: ['int', 10901] },
+    };
+    expect(() => SymbolBlock.imports(JSON.stringify(g), ['data', 'w'])).toThrow(
+      "SymbolBlock: FullyConnected node 'fc': no_bias = False asks for 3 inputs (data, weight, bias), the node has 2",
+    );
+    expect(() => mx.sym.FullyConnected(mx.sym.var('data'), mx.sym.var('w'), undefined, 2)).toThrow(
+      /FullyConnected node 'fullyconnected\d+'\): no_bias = False asks for 3 inputs/,
+    );
+    expect(mx.sym.FullyConnected(mx.sym.var('data'), mx.sym.var('w'), undefined, 2, true).listArguments()).toEqual([
+      'data',
+      'w',
+    ]);
+  });
+
   it("SliceChannel's num_outputs outside 1 to 2^20 is refused at import and by sym.split (2^40 parts of an empty axis would exhaust the heap)", () => {
     for (const k of ['0', '-1', '1048577', '4294967296', '1099511627776']) {
       const g = {

@@ -10,7 +10,9 @@ import { broadcastShape } from '../ndarray/ops/broadcast.js';
 import { reshapeShape } from '../ndarray/ops/shape.js';
 import { fullyConnected, MAX_SPLIT_OUTPUTS, type PackedFullyConnected } from '../ndarray/ops.js';
 import { ValueError } from '../util/errors.js';
+import type { AttrReader } from './attrs.js';
 import { foreachOp } from './control_flow.js';
+import type { SymbolNode } from './graph.js';
 import {
   type ForwardContext,
   isKnown,
@@ -145,7 +147,8 @@ class DenseSlot {
 /** The node's packed product of `w` and `b`, or null for operands FullyConnected refuses. */
 function packedFor(ctx: ForwardContext, w: NDArray, b: NDArray | null): PackedFullyConnected | null {
   // Malformed operands are left to FullyConnected's checks (they name the problem).
-  if (w.ndim !== 2 || (b !== null && b.size !== w.shape[0])) return null;
+  if (!(w instanceof NDArray) || w.ndim !== 2 || (b !== null && (!(b instanceof NDArray) || b.size !== w.shape[0])))
+    return null;
   const slot = slotOf(ctx, DenseSlot);
   if (slot.kernel === null || slot.kernel.released || slot.weight !== w || slot.bias !== b) {
     slot.dispose();
@@ -157,11 +160,21 @@ function packedFor(ctx: ForwardContext, w: NDArray, b: NDArray | null): PackedFu
   return (x, m) => k.forward(x, m);
 }
 
-const fullyConnectedOp: OpFactory = (r) => {
+/** A node with bias or without must have the inputs that says (MXNet's loader checks the count). */
+function expectBiasInputs(r: AttrReader, node: SymbolNode, noBias: boolean): void {
+  const want = noBias ? 2 : 3;
+  if (node.inputs.length !== want)
+    throw new ValueError(
+      `${r.where}: no_bias = ${noBias ? 'True' : 'False'} asks for ${want} inputs (data, weight${noBias ? '' : ', bias'}), the node has ${node.inputs.length}`,
+    );
+}
+
+const fullyConnectedOp: OpFactory = (r, node) => {
   const numHidden = r.int('num_hidden');
   const noBias = r.bool('no_bias', false);
   const flatten = r.bool('flatten', true);
   r.done();
+  expectBiasInputs(r, node, noBias);
   return op(
     1,
     (io) => {
@@ -512,7 +525,7 @@ const batchNorm: OpFactory = (r) => {
   );
 };
 
-const convolution: OpFactory = (r) => {
+const convolution: OpFactory = (r, node) => {
   const kernel = r.tuple('kernel');
   const stride = r.tuple('stride', []);
   const dilate = r.tuple('dilate', []);
@@ -525,6 +538,7 @@ const convolution: OpFactory = (r) => {
   r.bool('cudnn_off', false);
   const layout = r.str('layout', 'None');
   r.done();
+  expectBiasInputs(r, node, noBias);
   if (kernel.length !== 1)
     throw new ValueError(`${r.where}: only 1-d convolution is supported, got kernel ${shapeStr(kernel)}`);
   if (layout !== 'None' && layout !== 'NCW')

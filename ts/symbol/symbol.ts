@@ -243,7 +243,9 @@ export function makeNode(
   const sorted: Record<string, string> = {};
   for (const k of Object.keys(attrs).sort()) sorted[k] = attrs[k] as string;
   const full = currentNames.get(name, hint);
-  const probe: SymbolNode = { op, name: full, attrs: sorted, inputs: [], subgraphs: [] };
+  // The probe's entries stand for the inputs by number only: factories check how many a node has.
+  const entries = inputs.map((_s, i) => ({ node: i, index: 0, version: 0 }));
+  const probe: SymbolNode = { op, name: full, attrs: sorted, inputs: entries, subgraphs: [] };
   const prepared = factory(new AttrReader(`${where} (${op} node '${full}')`, sorted), probe, EMPTY_GRAPH);
   const node: TracedNode = {
     op,
