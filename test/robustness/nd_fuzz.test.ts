@@ -6,108 +6,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import mx, { ready } from '../../ts/index.js';
 import type { NDArray } from '../../ts/ndarray/ndarray.js';
-import { fuzzSeed } from './fuzz_seed.js';
+import { fuzzSeeds, GOOD, generator, KEYS, UNCHECKED, WRONG } from './fuzz_args.js';
 
 beforeAll(async () => {
   await ready({ threads: 1 });
 });
-
-/** A small deterministic generator (LCG), so a failure names a reproducible seed. */
-function generator(seed: number) {
-  let s = seed >>> 0;
-  const next = (): number => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-  const pick = <T>(a: readonly T[]): T => a[Math.floor(next() * a.length)] as T;
-  return { next, pick };
-}
-
-const WRONG: unknown[] = [
-  NaN,
-  -1,
-  0,
-  1,
-  2,
-  -2,
-  1.5,
-  2 ** 40,
-  Number.POSITIVE_INFINITY,
-  'a',
-  null,
-  undefined,
-  true,
-  [],
-  [1, 2],
-  [0, -1],
-  {},
-];
-const KEYS = [
-  'axis',
-  'k',
-  'shape',
-  'keepdims',
-  'retTyp',
-  'isAscend',
-  'temperature',
-  'depth',
-  'begin',
-  'end',
-  'step',
-  'numHidden',
-  'noBias',
-  'flatten',
-  'transposeA',
-  'transposeB',
-  'mode',
-  'useSequenceLength',
-  'value',
-  'eps',
-  'momentum',
-  'fixGamma',
-  'reps',
-  'numOutputs',
-  'squeezeAxis',
-  'dim1',
-  'dim2',
-  'axes',
-  'kernel',
-  'stride',
-  'pad',
-  'poolType',
-  'globalPool',
-  'scalar',
-  'onValue',
-  'offValue',
-  'actType',
-  'slope',
-  'useLength',
-  'sequenceLength',
-  'ord',
-];
-const GOOD: unknown[] = [
-  0,
-  1,
-  -1,
-  2,
-  [0],
-  [1, 0],
-  [0, -1],
-  'both',
-  'value',
-  'indices',
-  'max',
-  'avg',
-  'relu',
-  'clip',
-  'wrap',
-  true,
-  false,
-];
-// Messages of the engine's own TypeErrors and allocation RangeErrors: a call got this far
-// without a check of its own.
-const UNCHECKED =
-  /Cannot read prop|Cannot set prop|is not a function|is not iterable|undefined is not|null is not|^Invalid (typed )?array length|^Array buffer allocation failed/;
 
 function argsFor(g: ReturnType<typeof generator>): unknown[] {
   const { nd } = mx;
@@ -134,14 +37,8 @@ function argsFor(g: ReturnType<typeof generator>): unknown[] {
   });
 }
 
-/** ND_FUZZ_SEEDS seeds (default 3) from FUZZ_SEED's (see `fuzzSeed`; default 1). */
-function seeds(): number[] {
-  const first = fuzzSeed(process.env.FUZZ_SEED, 1);
-  return Array.from({ length: Number(process.env.ND_FUZZ_SEEDS ?? 3) }, (_, i) => first + i);
-}
-
 describe('mx.nd functions under random arguments', () => {
-  for (const seed of seeds()) {
+  for (const seed of fuzzSeeds('ND_FUZZ_SEEDS')) {
     it(`seed ${seed}: failures are our own Errors and the backend keeps working`, () => {
       const { nd } = mx;
       const g = generator(seed);

@@ -1,0 +1,106 @@
+// What the namespace fuzzers (nd_fuzz, sym_fuzz) share: a seeded generator, the values and
+// option keys they draw from, and the messages that betray a call without a check of its own.
+import { fuzzSeed } from './fuzz_seed.js';
+
+/** A small deterministic generator (LCG), so a failure names a reproducible seed. */
+export function generator(seed: number) {
+  let s = seed >>> 0;
+  const next = (): number => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(next() * a.length)] as T;
+  return { next, pick };
+}
+
+export const WRONG: unknown[] = [
+  NaN,
+  -1,
+  0,
+  1,
+  2,
+  -2,
+  1.5,
+  2 ** 40,
+  Number.POSITIVE_INFINITY,
+  'a',
+  null,
+  undefined,
+  true,
+  [],
+  [1, 2],
+  [0, -1],
+  {},
+];
+export const KEYS = [
+  'axis',
+  'k',
+  'shape',
+  'keepdims',
+  'retTyp',
+  'isAscend',
+  'temperature',
+  'depth',
+  'begin',
+  'end',
+  'step',
+  'numHidden',
+  'noBias',
+  'flatten',
+  'transposeA',
+  'transposeB',
+  'mode',
+  'useSequenceLength',
+  'value',
+  'eps',
+  'momentum',
+  'fixGamma',
+  'reps',
+  'numOutputs',
+  'squeezeAxis',
+  'dim1',
+  'dim2',
+  'axes',
+  'kernel',
+  'stride',
+  'pad',
+  'poolType',
+  'globalPool',
+  'scalar',
+  'onValue',
+  'offValue',
+  'actType',
+  'slope',
+  'useLength',
+  'sequenceLength',
+  'ord',
+];
+export const GOOD: unknown[] = [
+  0,
+  1,
+  -1,
+  2,
+  [0],
+  [1, 0],
+  [0, -1],
+  'both',
+  'value',
+  'indices',
+  'max',
+  'avg',
+  'relu',
+  'clip',
+  'wrap',
+  true,
+  false,
+];
+// Messages of the engine's own TypeErrors and allocation RangeErrors: a call got this far
+// without a check of its own.
+export const UNCHECKED =
+  /Cannot read prop|Cannot set prop|is not a function|is not iterable|undefined is not|null is not|^Invalid (typed )?array length|^Array buffer allocation failed/;
+
+/** `count` seeds (the environment variable `countVar`, default 3) from FUZZ_SEED's (see `fuzzSeed`; default 1). */
+export function fuzzSeeds(countVar: string): number[] {
+  const first = fuzzSeed(process.env.FUZZ_SEED, 1);
+  return Array.from({ length: Number(process.env[countVar] ?? 3) }, (_, i) => first + i);
+}
