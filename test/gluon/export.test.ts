@@ -314,7 +314,7 @@ describe('mx.sym', () => {
     expect(() => sym.Activation(x, 'gelu' as never)).toThrow(/act_type' must be one of/);
   });
 
-  it('sym.var checks its shape and attributes (found by test/robustness/sym_fuzz)', () => {
+  it('sym.var, sym.zeros and the operators check their shape and attributes (found by test/robustness/sym_fuzz)', () => {
     expect(JSON.parse(sym.var('w', { shape: [0, 3], attr: { lr_mult: '2' } }).toJson()).nodes[0].attrs).toEqual({
       __shape__: '(0, 3)',
       lr_mult: '2',
@@ -329,6 +329,20 @@ describe('mx.sym', () => {
     expect(() => sym.var('w', { attr: 'ab' as never })).toThrow(
       'sym.var: attr must be an object of string values, got "ab"',
     );
+    expect(() => sym.zeros({ shape: 3 as never })).toThrow(
+      'sym.zeros: shape must be an array of non-negative integers (0: unknown), got 3',
+    );
+    expect(() => sym.ones([2], { dtype: 5 as never })).toThrow('sym.ones: dtype must be a string, got 5');
+    expect(() => sym.relu(sym.var('x'), { attr: [1] as never })).toThrow(
+      'sym.relu: attr must be an object of string values, got an array of length 1 [1]',
+    );
+    expect(() => sym.add(sym.var('x'), 1, { attr: { a: 1 } as never })).toThrow(/^sym\.add: attr must be/);
+    expect(() => sym.concat(sym.var('x'), sym.var('y'), { attr: 7 as never })).toThrow(/^sym\.concat: attr must be/);
+    expect(JSON.parse(sym.zeros([0, 2], { attr: { __ctx_group__: 'a' } }).toJson()).nodes[0].attrs).toEqual({
+      __ctx_group__: 'a',
+      dtype: 'float32',
+      shape: '(0, 2)',
+    });
   });
 });
 

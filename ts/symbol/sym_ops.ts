@@ -48,6 +48,21 @@ interface OpSpec {
   fixed?: Readonly<Record<string, string>>;
 }
 
+/** The `attr` option of a sym function: MXNet's attributes are strings. */
+function attrOf(where: string, v: unknown): Record<string, string> {
+  if (v === null || v === undefined) return {};
+  if (typeof v !== 'object' || Array.isArray(v) || Object.values(v).some((x) => typeof x !== 'string'))
+    throw new TypeError(`${where}: attr must be an object of string values, got ${describe(v)}`);
+  return { ...(v as Record<string, string>) };
+}
+
+/** A shape option: non-negative integers (0: unknown, as MXNet's shape inference reads it). */
+function shapeOf(where: string, v: unknown): number[] {
+  if (!Array.isArray(v) || !v.every((d) => Number.isInteger(d) && d >= 0))
+    throw new TypeError(`${where}: shape must be an array of non-negative integers (0: unknown), got ${describe(v)}`);
+  return [...v];
+}
+
 function build(spec: OpSpec, args: readonly unknown[]): MxSymbol[] {
   const where = `sym.${spec.fn}`;
   const names = [...spec.inputs, ...spec.params, 'name', 'attr'];
@@ -67,8 +82,7 @@ function build(spec: OpSpec, args: readonly unknown[]): MxSymbol[] {
   }
   const attrs: Record<string, string> = { ...spec.fixed };
   for (const k of spec.params) if (o[k] !== undefined) attrs[snake(k)] = pyAttr(where, k, o[k]);
-  const extra = o.attr as Record<string, string> | null | undefined;
-  if (extra !== null && extra !== undefined) Object.assign(attrs, extra);
+  Object.assign(attrs, attrOf(where, o.attr));
   const name = (o.name as string | null | undefined) ?? null;
   return makeNode(where, spec.op, inputs, attrs, name, spec.fn.toLowerCase());
 }
@@ -94,8 +108,7 @@ function variadic(op: string, fn: string, params: readonly string[]): SymbolOp {
     const o = parseArgs<Record<string, unknown>>(`sym.${fn}`, rest, [...params, 'name', 'attr'], {});
     const attrs: Record<string, string> = { num_args: String(data.length) };
     for (const k of params) if (o[k] !== undefined) attrs[snake(k)] = pyAttr(`sym.${fn}`, k, o[k]);
-    const extra = o.attr as Record<string, string> | null | undefined;
-    if (extra) Object.assign(attrs, extra);
+    Object.assign(attrs, attrOf(`sym.${fn}`, o.attr));
     return makeNode(`sym.${fn}`, op, data, attrs, (o.name as string | undefined) ?? null, fn)[0] as MxSymbol;
   };
 }
@@ -115,14 +128,15 @@ function arith(
     const where = `sym.${fn}`;
     const o = parseArgs<SymbolCallOptions>(where, [options], ['name', 'attr'], {});
     const name = o.name ?? null;
+    const attr = attrOf(where, o.attr);
     if (lhs instanceof MxSymbol && rhs instanceof MxSymbol)
-      return makeNode(where, elem[0], [lhs, rhs], { ...o.attr }, name, elem[1])[0] as MxSymbol;
+      return makeNode(where, elem[0], [lhs, rhs], attr, name, elem[1])[0] as MxSymbol;
     if (lhs instanceof MxSymbol && typeof rhs === 'number')
       return makeNode(
         where,
         scalar[0],
         [lhs],
-        { ...o.attr, scalar: pyAttr(where, 'scalar', rhs) },
+        { ...attr, scalar: pyAttr(where, 'scalar', rhs) },
         name,
         scalar[1],
       )[0] as MxSymbol;
@@ -131,7 +145,7 @@ function arith(
         where,
         rscalar[0],
         [rhs],
-        { ...o.attr, scalar: pyAttr(where, 'scalar', lhs) },
+        { ...attr, scalar: pyAttr(where, 'scalar', lhs) },
         name,
         rscalar[1],
       )[0] as MxSymbol;
@@ -152,25 +166,9 @@ function variable(
     ['shape', 'attr'],
     {},
   );
-  const attr: unknown = o.attr ?? {};
-  if (
-    typeof attr !== 'object' ||
-    attr === null ||
-    Array.isArray(attr) ||
-    Object.values(attr).some((v) => typeof v !== 'string')
-  )
-    throw new TypeError(`sym.var: attr must be an object of string values, got ${describe(attr)}`);
-  const shape: unknown = o.shape;
-  if (
-    shape !== null &&
-    shape !== undefined &&
-    !(Array.isArray(shape) && shape.every((d) => Number.isInteger(d) && d >= 0))
-  )
-    throw new TypeError(
-      `sym.var: shape must be an array of non-negative integers (0: unknown), got ${describe(shape)}`,
-    );
-  const attrs: Record<string, string> = { ...(attr as Record<string, string>) };
-  if (Array.isArray(shape)) attrs.__shape__ = pyAttr('sym.var', 'shape', [...shape]);
+  const attrs = attrOf('sym.var', o.attr);
+  if (o.shape !== null && o.shape !== undefined)
+    attrs.__shape__ = pyAttr('sym.var', 'shape', shapeOf('sym.var', o.shape));
   return makeVar(name, attrs);
 }
 
@@ -188,7 +186,9 @@ function filled(
     if (!isPlainObject(all)) throw new TypeError(`${where}: expected a shape and options, got ${describe(shape)}`);
     const o = parseArgs<FillOptions>(where, [all], ['shape', 'dtype', 'name', 'attr'], {}, ['shape']);
     // python/mxnet/symbol/symbol.py zeros(): dtype defaults to float32 and is always written.
-    const attrs = { ...o.attr, shape: pyAttr(where, 'shape', [...(o.shape as number[])]), dtype: o.dtype ?? 'float32' };
+    const dtype: unknown = o.dtype ?? 'float32';
+    if (typeof dtype !== 'string') throw new TypeError(`${where}: dtype must be a string, got ${describe(dtype)}`);
+    const attrs = { ...attrOf(where, o.attr), shape: pyAttr(where, 'shape', shapeOf(where, o.shape)), dtype };
     return makeNode(where, op, [], attrs, o.name ?? null, fn)[0] as MxSymbol;
   };
 }
