@@ -316,7 +316,7 @@ describe('SymbolBlock errors', () => {
     ).toEqual([0, 2]);
   });
 
-  it('a FullyConnected node without the bias its no_bias = False asks for is refused at import, as by sym.FullyConnected (found by sym_fuzz)', () => {
+  it('a node without the inputs its attributes ask for (no_bias, num_args) is refused at import, as by sym.FullyConnected (found by sym_fuzz)', () => {
     const g = {
       nodes: [
         { op: 'null', name: 'data', inputs: [] },
@@ -341,6 +341,24 @@ describe('SymbolBlock errors', () => {
     );
     expect(() => mx.sym.FullyConnected(mx.sym.var('data'), mx.sym.var('w'), undefined, 2)).toThrow(
       /FullyConnected node 'fullyconnected\d+'\): no_bias = False asks for 3 inputs/,
+    );
+    const concat = {
+      ...g,
+      nodes: [
+        ...g.nodes.slice(0, 2),
+        {
+          op: 'Concat',
+          name: 'c',
+          attrs: { num_args: '3' },
+          inputs: [
+            [0, 0, 0],
+            [1, 0, 0],
+          ],
+        },
+      ],
+    };
+    expect(() => SymbolBlock.imports(JSON.stringify(concat), ['data', 'w'])).toThrow(
+      "SymbolBlock: Concat node 'c': num_args = 3 asks for 3 inputs, the node has 2",
     );
     expect(mx.sym.FullyConnected(mx.sym.var('data'), mx.sym.var('w'), undefined, 2, true).listArguments()).toEqual([
       'data',

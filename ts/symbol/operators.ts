@@ -160,13 +160,20 @@ function packedFor(ctx: ForwardContext, w: NDArray, b: NDArray | null): PackedFu
   return (x, m) => k.forward(x, m);
 }
 
-/** A node with bias or without must have the inputs that says (MXNet's loader checks the count). */
+/**
+ * A node must have the inputs its attributes ask for (`asks`: what asks and how many); MXNet's
+ * loader checks the count too. The sym API's probe nodes carry their inputs' count.
+ */
+function expectInputs(r: AttrReader, node: SymbolNode, want: number, asks: string): void {
+  if (node.inputs.length !== want) throw new ValueError(`${r.where}: ${asks}, the node has ${node.inputs.length}`);
+}
+
+/** `no_bias` decides whether a node reads a bias. */
 function expectBiasInputs(r: AttrReader, node: SymbolNode, noBias: boolean): void {
-  const want = noBias ? 2 : 3;
-  if (node.inputs.length !== want)
-    throw new ValueError(
-      `${r.where}: no_bias = ${noBias ? 'True' : 'False'} asks for ${want} inputs (data, weight${noBias ? '' : ', bias'}), the node has ${node.inputs.length}`,
-    );
+  const asks = noBias
+    ? 'no_bias = True asks for 2 inputs (data, weight)'
+    : 'no_bias = False asks for 3 inputs (data, weight, bias)';
+  expectInputs(r, node, noBias ? 2 : 3, asks);
 }
 
 const fullyConnectedOp: OpFactory = (r, node) => {
@@ -340,10 +347,11 @@ const expandDims: OpFactory = (r) => {
  * src/operator/nn/concat.cc: the two directions' first-layer weights of a bidirectional layer).
  */
 function concatOp(maxUnknown: number): OpFactory {
-  return (r) => {
+  return (r, node) => {
     const dim = r.int('dim', 1);
     const n = r.int('num_args');
     r.done();
+    expectInputs(r, node, n, `num_args = ${n} asks for ${n} inputs`);
     return op(
       1,
       (io) => {
@@ -374,10 +382,11 @@ function concatOp(maxUnknown: number): OpFactory {
   };
 }
 
-const stack: OpFactory = (r) => {
+const stack: OpFactory = (r, node) => {
   const axis = r.int('axis', 0);
   const n = r.int('num_args');
   r.done();
+  expectInputs(r, node, n, `num_args = ${n} asks for ${n} inputs`);
   return op(
     1,
     (io) => {
