@@ -316,7 +316,7 @@ describe('SymbolBlock errors', () => {
     ).toEqual([0, 2]);
   });
 
-  it('a node without the inputs its attributes ask for (no_bias, num_args) is refused at import, as by sym.FullyConnected (found by sym_fuzz)', () => {
+  it('a node without the inputs its operator and attributes ask for (arity, no_bias, num_args) is refused at import, as by sym.FullyConnected (found by sym_fuzz)', () => {
     const g = {
       nodes: [
         { op: 'null', name: 'data', inputs: [] },
@@ -359,6 +359,24 @@ describe('SymbolBlock errors', () => {
     };
     expect(() => SymbolBlock.imports(JSON.stringify(concat), ['data', 'w'])).toThrow(
       "SymbolBlock: Concat node 'c': num_args = 3 asks for 3 inputs, the node has 2",
+    );
+    const add3 = {
+      ...g,
+      nodes: [
+        ...g.nodes.slice(0, 2),
+        {
+          op: 'elemwise_add',
+          name: 'a',
+          inputs: [
+            [0, 0, 0],
+            [1, 0, 0],
+            [0, 0, 0],
+          ],
+        },
+      ],
+    };
+    expect(() => SymbolBlock.imports(JSON.stringify(add3), ['data', 'w'])).toThrow(
+      "SymbolBlock: elemwise_add node 'a': takes 2 inputs, the node has 3",
     );
     expect(mx.sym.FullyConnected(mx.sym.var('data'), mx.sym.var('w'), undefined, 2, true).listArguments()).toEqual([
       'data',

@@ -50,24 +50,35 @@ function normAx(where: string, axis: number, ndim: number): number {
   return a;
 }
 
+/**
+ * A node must have the inputs its attributes ask for (`asks`: what asks and how many); MXNet's
+ * loader checks the count too. The sym API's probe nodes carry their inputs' count.
+ */
+function expectInputs(r: AttrReader, node: SymbolNode, want: number, asks: string): void {
+  if (node.inputs.length !== want) throw new ValueError(`${r.where}: ${asks}, the node has ${node.inputs.length}`);
+}
+
 /** An operator of one input and the same output shape. */
 function unaryOp(f: (x: NDArray) => NDArray): OpFactory {
-  return (r) => {
+  return (r, node) => {
     r.done();
+    expectInputs(r, node, 1, 'takes 1 input');
     return op(1, sameShape, (ins) => [f(ins[0] as NDArray)]);
   };
 }
 
 function elemwise(f: (a: NDArray, b: NDArray) => NDArray): OpFactory {
-  return (r) => {
+  return (r, node) => {
     r.done();
+    expectInputs(r, node, 2, 'takes 2 inputs');
     return op(1, allSame, (ins) => [f(ins[0] as NDArray, ins[1] as NDArray)]);
   };
 }
 
 function broadcastOp(f: (a: NDArray, b: NDArray) => NDArray): OpFactory {
-  return (r) => {
+  return (r, node) => {
     r.done();
+    expectInputs(r, node, 2, 'takes 2 inputs');
     return op(
       1,
       (io) => {
@@ -81,10 +92,11 @@ function broadcastOp(f: (a: NDArray, b: NDArray) => NDArray): OpFactory {
 
 /** `_plus_scalar` and the rest: MXNet casts the scalar to the data type (float32) first. */
 function scalarOp(f: (x: NDArray, s: number) => NDArray): OpFactory {
-  return (r) => {
+  return (r, node) => {
     const s = Math.fround(r.float('scalar'));
     r.bool('is_int', false);
     r.done();
+    expectInputs(r, node, 1, 'takes 1 input');
     return op(1, sameShape, (ins) => [f(ins[0] as NDArray, s)]);
   };
 }
@@ -98,12 +110,13 @@ function mapNd(x: NDArray, f: (v: number) => number): NDArray {
 
 /** `_zeros`, `_ones`, `_full`: a 0 in `shape` (a deferred batch size) is filled by shape inference. */
 function fillOp(value: number | null): OpFactory {
-  return (r) => {
+  return (r, node) => {
     const shape = r.tuple('shape', []);
     r.str('dtype', 'float32');
     r.str('ctx', '');
     const v = value ?? r.float('value');
     r.done();
+    expectInputs(r, node, 0, 'takes no input');
     const known = shape.every((d) => d > 0);
     const p: PreparedOp = {
       numOutputs: 1,
@@ -123,8 +136,9 @@ function fillOp(value: number | null): OpFactory {
 }
 
 function likeOp(value: number): OpFactory {
-  return (r) => {
+  return (r, node) => {
     r.done();
+    expectInputs(r, node, 1, 'takes 1 input');
     return op(1, sameShape, (ins) => [nd.full((ins[0] as NDArray).shape as number[], value)]);
   };
 }
@@ -158,14 +172,6 @@ function packedFor(ctx: ForwardContext, w: NDArray, b: NDArray | null): PackedFu
   }
   const k = slot.kernel;
   return (x, m) => k.forward(x, m);
-}
-
-/**
- * A node must have the inputs its attributes ask for (`asks`: what asks and how many); MXNet's
- * loader checks the count too. The sym API's probe nodes carry their inputs' count.
- */
-function expectInputs(r: AttrReader, node: SymbolNode, want: number, asks: string): void {
-  if (node.inputs.length !== want) throw new ValueError(`${r.where}: ${asks}, the node has ${node.inputs.length}`);
 }
 
 /** `no_bias` decides whether a node reads a bias. */
@@ -639,25 +645,28 @@ const sequenceReverse: OpFactory = (r) => {
 };
 
 function dotOp(f: (a: NDArray, b: NDArray, transposeA: boolean, transposeB: boolean) => NDArray): OpFactory {
-  return (r) => {
+  return (r, node) => {
     const transposeA = r.bool('transpose_a', false);
     const transposeB = r.bool('transpose_b', false);
     r.choice('forward_stype', ['None', 'default'] as const, 'None');
     r.done();
+    expectInputs(r, node, 2, 'takes 2 inputs');
     return op(1, null, (ins) => [f(ins[0] as NDArray, ins[1] as NDArray, transposeA, transposeB)]);
   };
 }
 
-const where: OpFactory = (r) => {
+const where: OpFactory = (r, node) => {
   r.done();
+  expectInputs(r, node, 3, 'takes 3 inputs (condition, x, y)');
   return op(1, null, (ins) => [nd.where(ins[0] as NDArray, ins[1] as NDArray, ins[2] as NDArray)]);
 };
 
 function argReduceOp(f: nd.ArgReduceFn): OpFactory {
-  return (r) => {
+  return (r, node) => {
     const axis = r.optInt('axis');
     const keepdims = r.bool('keepdims', false);
     r.done();
+    expectInputs(r, node, 1, 'takes 1 input');
     return op(1, null, (ins) => [f(ins[0] as NDArray, { axis, keepdims })]);
   };
 }
