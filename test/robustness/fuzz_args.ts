@@ -13,6 +13,7 @@ export function generator(seed: number) {
   return { next, pick };
 }
 
+/** Values that are wrong for most parameters: odd numbers, huge and infinite ones, other types. */
 export const WRONG: unknown[] = [
   NaN,
   -1,
@@ -32,6 +33,7 @@ export const WRONG: unknown[] = [
   [0, -1],
   {},
 ];
+/** Option keys of MXNet's operators (camelCase), drawn into option objects. */
 export const KEYS = [
   'axis',
   'k',
@@ -75,6 +77,7 @@ export const KEYS = [
   'sequenceLength',
   'ord',
 ];
+/** Values that suit many of those keys. */
 export const GOOD: unknown[] = [
   0,
   1,
