@@ -220,6 +220,20 @@ describe('SymbolBlock.imports: the published relay-bench graphs (MXNet 1.3.1 exp
   }
 });
 
+/** A small symbol file of `nodes` (one output each), as MXNet 1.9.1 writes one. */
+function graphJson(nodes: object[], heads: number[][] = [[nodes.length - 1, 0, 0]]): string {
+  return JSON.stringify({
+    nodes,
+    arg_nodes: nodes.flatMap((n, i) => ((n as { op: string }).op === 'null' ? [i] : [])),
+    node_row_ptr: Array.from({ length: nodes.length + 1 }, (_v, i) => i),
+    heads,
+    attrs: { mxnet_version: ['int', 10901] },
+  });
+}
+
+/** A variable node of a graphJson file. */
+const variable = (name: string) => ({ op: 'null', name, inputs: [] });
+
 describe('SymbolBlock errors', () => {
   const text = () => readFileSync(new URL('two_outputs-symbol.json', DIR), 'utf8');
 
@@ -294,89 +308,41 @@ describe('SymbolBlock errors', () => {
   });
 
   it('an entry reading an output its node does not have is refused at import, in the inputs and in the heads', () => {
-    const graph = (input: number[], head: number[]) =>
-      JSON.stringify({
-        nodes: [
-          { op: 'null', name: 'data', inputs: [] },
-          { op: 'relu', name: 'r', attrs: {}, inputs: [input] },
-        ],
-        arg_nodes: [0],
-        node_row_ptr: [0, 1, 2],
-        heads: [head],
-        attrs: { mxnet_version: ['int', 10901] },
-      });
-    expect(() => SymbolBlock.imports(graph([0, 2, 0], [1, 0, 0]), ['data'])).toThrow(
+    const relu = (input: number[]) => ({ op: 'relu', name: 'r', attrs: {}, inputs: [input] });
+    expect(() => SymbolBlock.imports(graphJson([variable('data'), relu([0, 2, 0])]), ['data'])).toThrow(
       "SymbolBlock: node 'r' reads output 2 of 'data', which has 1",
     );
-    expect(() => SymbolBlock.imports(graph([0, 0, 0], [1, 3, 0]), ['data'])).toThrow(
+    expect(() => SymbolBlock.imports(graphJson([variable('data'), relu([0, 0, 0])], [[1, 3, 0]]), ['data'])).toThrow(
       "SymbolBlock: the graph (heads) reads output 3 of 'r', which has 1",
     );
-    expect(
-      (SymbolBlock.imports(graph([0, 0, 0], [1, 0, 0]), ['data']).forward(mx.nd.array([-1, 2])) as NDArray).toArray(),
-    ).toEqual([0, 2]);
+    const net = SymbolBlock.imports(graphJson([variable('data'), relu([0, 0, 0])]), ['data']);
+    expect((net.forward(mx.nd.array([-1, 2])) as NDArray).toArray()).toEqual([0, 2]);
   });
 
   it('a node without the inputs its operator and attributes ask for (arity, no_bias, num_args) is refused at import, as by sym.FullyConnected (found by sym_fuzz)', () => {
-    const g = {
-      nodes: [
-        { op: 'null', name: 'data', inputs: [] },
-        { op: 'null', name: 'w', inputs: [] },
-        {
-          op: 'FullyConnected',
-          name: 'fc',
-          attrs: { num_hidden: '2' },
-          inputs: [
-            [0, 0, 0],
-            [1, 0, 0],
-          ],
-        },
+    const [x, w] = [
+      [0, 0, 0],
+      [1, 0, 0],
+    ];
+    for (const [node, message] of [
+      [
+        { op: 'FullyConnected', name: 'fc', attrs: { num_hidden: '2' }, inputs: [x, w] },
+        "SymbolBlock: FullyConnected node 'fc': no_bias = False asks for 3 inputs (data, weight, bias), the node has 2",
       ],
-      arg_nodes: [0, 1],
-      node_row_ptr: [0, 1, 2, 3],
-      heads: [[2, 0, 0]],
-      attrs: { mxnet_version: ['int', 10901] },
-    };
-    expect(() => SymbolBlock.imports(JSON.stringify(g), ['data', 'w'])).toThrow(
-      "SymbolBlock: FullyConnected node 'fc': no_bias = False asks for 3 inputs (data, weight, bias), the node has 2",
-    );
+      [
+        { op: 'Concat', name: 'c', attrs: { num_args: '3' }, inputs: [x, w] },
+        "SymbolBlock: Concat node 'c': num_args = 3 asks for 3 inputs, the node has 2",
+      ],
+      [
+        { op: 'elemwise_add', name: 'a', inputs: [x, w, x] },
+        "SymbolBlock: elemwise_add node 'a': takes 2 inputs, the node has 3",
+      ],
+    ] as const) {
+      const file = graphJson([variable('data'), variable('w'), node]);
+      expect(() => SymbolBlock.imports(file, ['data', 'w'])).toThrow(message);
+    }
     expect(() => mx.sym.FullyConnected(mx.sym.var('data'), mx.sym.var('w'), undefined, 2)).toThrow(
       /FullyConnected node 'fullyconnected\d+'\): no_bias = False asks for 3 inputs/,
-    );
-    const concat = {
-      ...g,
-      nodes: [
-        ...g.nodes.slice(0, 2),
-        {
-          op: 'Concat',
-          name: 'c',
-          attrs: { num_args: '3' },
-          inputs: [
-            [0, 0, 0],
-            [1, 0, 0],
-          ],
-        },
-      ],
-    };
-    expect(() => SymbolBlock.imports(JSON.stringify(concat), ['data', 'w'])).toThrow(
-      "SymbolBlock: Concat node 'c': num_args = 3 asks for 3 inputs, the node has 2",
-    );
-    const add3 = {
-      ...g,
-      nodes: [
-        ...g.nodes.slice(0, 2),
-        {
-          op: 'elemwise_add',
-          name: 'a',
-          inputs: [
-            [0, 0, 0],
-            [1, 0, 0],
-            [0, 0, 0],
-          ],
-        },
-      ],
-    };
-    expect(() => SymbolBlock.imports(JSON.stringify(add3), ['data', 'w'])).toThrow(
-      "SymbolBlock: elemwise_add node 'a': takes 2 inputs, the node has 3",
     );
     expect(mx.sym.FullyConnected(mx.sym.var('data'), mx.sym.var('w'), undefined, 2, true).listArguments()).toEqual([
       'data',
@@ -386,17 +352,8 @@ describe('SymbolBlock errors', () => {
 
   it("SliceChannel's num_outputs outside 1 to 2^20 is refused at import and by sym.split (2^40 parts of an empty axis would exhaust the heap)", () => {
     for (const k of ['0', '-1', '1048577', '4294967296', '1099511627776']) {
-      const g = {
-        nodes: [
-          { op: 'null', name: 'data', inputs: [] },
-          { op: 'SliceChannel', name: 'sp', attrs: { num_outputs: k, axis: '0' }, inputs: [[0, 0, 0]] },
-        ],
-        arg_nodes: [0],
-        node_row_ptr: [0, 1, 2],
-        heads: [[1, 0, 0]],
-        attrs: { mxnet_version: ['int', 10901] },
-      };
-      expect(() => SymbolBlock.imports(JSON.stringify(g), ['data'])).toThrow(
+      const split = { op: 'SliceChannel', name: 'sp', attrs: { num_outputs: k, axis: '0' }, inputs: [[0, 0, 0]] };
+      expect(() => SymbolBlock.imports(graphJson([variable('data'), split]), ['data'])).toThrow(
         `SliceChannel node 'sp': attribute 'num_outputs' must be from 1 to 1048576, got '${k}'`,
       );
     }

@@ -1,5 +1,7 @@
 // What the namespace fuzzers (nd_fuzz, sym_fuzz) share: a seeded generator, the values and
 // option keys they draw from, and the messages that betray a call without a check of its own.
+import { expect } from 'vitest';
+import mx from '../../ts/index.js';
 import { fuzzSeed } from './fuzz_seed.js';
 
 /** A small deterministic generator (LCG), so a failure names a reproducible seed. */
@@ -99,11 +101,38 @@ export const GOOD: unknown[] = [
 ];
 // Messages of the engine's own TypeErrors and allocation RangeErrors: a call got this far
 // without a check of its own.
-export const UNCHECKED =
+const UNCHECKED =
   /Cannot read prop|Cannot set prop|is not a function|is not iterable|undefined is not|null is not|^Invalid (typed )?array length|^Array buffer allocation failed/;
 
 /** `count` seeds (the environment variable `countVar`, default 3) from FUZZ_SEED's (see `fuzzSeed`; default 1). */
 export function fuzzSeeds(countVar: string): number[] {
   const first = fuzzSeed(process.env.FUZZ_SEED, 1);
   return Array.from({ length: Number(process.env[countVar] ?? 3) }, (_, i) => first + i);
+}
+
+/** The functions of a namespace (`mx.nd`, `mx.sym`), sorted, at least 50 of them. */
+export function functionsOf(ns: object, except: readonly string[] = []): string[] {
+  const fns = Object.keys(ns)
+    .filter((k) => typeof (ns as Record<string, unknown>)[k] === 'function' && !except.includes(k))
+    .sort();
+  expect(fns.length).toBeGreaterThan(50);
+  return fns;
+}
+
+/** The message of `e` when it is not an Error of the package's own (a trap, a non-Error, an engine message), else null. */
+export function uncheckedMessage(e: unknown): string | null {
+  if (e instanceof Error && !(e instanceof WebAssembly.RuntimeError) && !UNCHECKED.test(e.message)) return null;
+  return String(e instanceof Error ? e.message : e);
+}
+
+/** The backend still computes after whatever came before: a 2 x 2 product. */
+export function expectBackendWorks(): void {
+  const a = mx.nd.array([
+    [1, 2],
+    [3, 4],
+  ]);
+  expect(mx.nd.dot(a, a).toArray()).toEqual([
+    [7, 10],
+    [15, 22],
+  ]);
 }
