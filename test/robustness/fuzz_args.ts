@@ -36,7 +36,7 @@ export const WRONG: unknown[] = [
   {},
 ];
 /** Option keys of MXNet's operators (camelCase), drawn into option objects. */
-export const KEYS = [
+const KEYS = [
   'axis',
   'k',
   'shape',
@@ -80,7 +80,7 @@ export const KEYS = [
   'ord',
 ];
 /** Values that suit many of those keys. */
-export const GOOD: unknown[] = [
+const GOOD: unknown[] = [
   0,
   1,
   -1,
@@ -99,6 +99,13 @@ export const GOOD: unknown[] = [
   true,
   false,
 ];
+/** An options object of up to three of KEYS, each with a GOOD or (40%) a WRONG value. */
+export function randomOptions(g: ReturnType<typeof generator>): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  for (let i = g.pick([0, 1, 2, 3]); i > 0; i--) o[g.pick(KEYS)] = g.next() < 0.4 ? g.pick(WRONG) : g.pick(GOOD);
+  return o;
+}
+
 // Messages of the engine's own TypeErrors and allocation RangeErrors: a call got this far
 // without a check of its own.
 const UNCHECKED =

@@ -10,9 +10,8 @@ import {
   expectBackendWorks,
   functionsOf,
   fuzzSeeds,
-  GOOD,
   generator,
-  KEYS,
+  randomOptions,
   uncheckedMessage,
   WRONG,
 } from './fuzz_args.js';
@@ -35,14 +34,9 @@ function argsFor(g: ReturnType<typeof generator>): unknown[] {
           : Math.floor(g.next() * 7) - 2;
     return nd.array(d, s);
   };
-  const options = (): Record<string, unknown> => {
-    const o: Record<string, unknown> = {};
-    for (let i = g.pick([0, 1, 2, 3]); i > 0; i--) o[g.pick(KEYS)] = g.next() < 0.4 ? g.pick(WRONG) : g.pick(GOOD);
-    return o;
-  };
   return Array.from({ length: g.pick([0, 1, 2, 3, 4]) }, () => {
     const r = g.next();
-    return r < 0.6 ? array() : r < 0.85 ? options() : r < 0.95 ? g.pick(WRONG) : [array(), array()];
+    return r < 0.6 ? array() : r < 0.85 ? randomOptions(g) : r < 0.95 ? g.pick(WRONG) : [array(), array()];
   });
 }
 

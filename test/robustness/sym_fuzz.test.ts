@@ -11,9 +11,8 @@ import {
   expectBackendWorks,
   functionsOf,
   fuzzSeeds,
-  GOOD,
   generator,
-  KEYS,
+  randomOptions,
   uncheckedMessage,
   WRONG,
 } from './fuzz_args.js';
@@ -25,14 +24,9 @@ beforeAll(async () => {
 const INPUTS = ['data', 'data2'];
 
 function argsFor(g: ReturnType<typeof generator>): unknown[] {
-  const options = (): Record<string, unknown> => {
-    const o: Record<string, unknown> = {};
-    for (let i = g.pick([0, 1, 2, 3]); i > 0; i--) o[g.pick(KEYS)] = g.next() < 0.4 ? g.pick(WRONG) : g.pick(GOOD);
-    return o;
-  };
   return Array.from({ length: g.pick([0, 1, 2, 3, 4]) }, () => {
     const r = g.next();
-    return r < 0.55 ? mx.sym.var(g.pick(INPUTS)) : r < 0.8 ? options() : g.pick(WRONG);
+    return r < 0.55 ? mx.sym.var(g.pick(INPUTS)) : r < 0.8 ? randomOptions(g) : g.pick(WRONG);
   });
 }
 
