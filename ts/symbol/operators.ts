@@ -161,8 +161,7 @@ class DenseSlot {
 /** The node's packed product of `w` and `b`, or null for operands FullyConnected refuses. */
 function packedFor(ctx: ForwardContext, w: NDArray, b: NDArray | null): PackedFullyConnected | null {
   // Malformed operands are left to FullyConnected's checks (they name the problem).
-  if (!(w instanceof NDArray) || w.ndim !== 2 || (b !== null && (!(b instanceof NDArray) || b.size !== w.shape[0])))
-    return null;
+  if (w.ndim !== 2 || (b !== null && b.size !== w.shape[0])) return null;
   const slot = slotOf(ctx, DenseSlot);
   if (slot.kernel === null || slot.kernel.released || slot.weight !== w || slot.bias !== b) {
     slot.dispose();
