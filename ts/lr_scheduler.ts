@@ -4,7 +4,7 @@
 
 import { describe } from './util/describe.js';
 import { ValueError } from './util/errors.js';
-import { type PositionalArgs, parseArgs } from './util/options.js';
+import { checkNumber, type PositionalArgs, parseArgs } from './util/options.js';
 
 /** Warmup options every scheduler takes. */
 export interface WarmupOptions {
@@ -32,14 +32,19 @@ export abstract class LRScheduler {
   readonly warmupMode: 'linear' | 'constant';
 
   protected constructor(where: string, o: WarmupOptions) {
-    const baseLr = o.baseLr ?? 0.01;
+    // Gluon note: MXNet can make its base LRScheduler (whose __call__ then raises); here it is abstract.
+    if (new.target === LRScheduler)
+      throw new TypeError(
+        'LRScheduler is abstract: use FactorScheduler, MultiFactorScheduler, PolyScheduler or CosineScheduler',
+      );
+    const baseLr = checkNumber(where, 'baseLr', o.baseLr ?? 0.01);
     const steps = o.warmupSteps ?? 0;
     if (!Number.isInteger(steps))
       throw new TypeError(`${where}: warmupSteps must be an integer, got ${describe(steps)}`);
     this.baseLr = baseLr;
     this.warmupSteps = steps;
     this.warmupFinalLr = baseLr;
-    this.warmupBeginLr = o.warmupBeginLr ?? 0;
+    this.warmupBeginLr = checkNumber(where, 'warmupBeginLr', o.warmupBeginLr ?? 0);
     if (this.warmupBeginLr > this.warmupFinalLr) throw new ValueError('Base lr has to be higher than warmup_begin_lr');
     if (steps < 0) throw new ValueError('Warmup steps has to be positive or 0');
     const mode = o.warmupMode ?? 'linear';
@@ -61,6 +66,26 @@ export abstract class LRScheduler {
 }
 
 const WARMUP = ['warmupSteps', 'warmupBeginLr', 'warmupMode'] as const;
+
+/**
+ * `n` when it is a count of updates (an integer from 0 to 2^53 - 1), else an Error naming
+ * `what`: schedulers step through counts, so an infinite or fractional one has no rate.
+ * @internal
+ */
+export function checkUpdateCount(where: string, what: string, n: unknown): number {
+  if (!Number.isSafeInteger(n) || (n as number) < 0)
+    throw new RangeError(`${where}: ${what} must be a count of updates (an integer >= 0), got ${describe(n)}`);
+  return n as number;
+}
+
+/** The decay factor of a schedule: a number of at most 1. */
+function checkFactor(where: string, factor: unknown): number {
+  if (checkNumber(where, 'factor', factor) > 1) throw new ValueError('Factor must be no more than 1 to make lr reduce');
+  return factor as number;
+}
+
+/** Decays FactorScheduler.call makes one by one before the rest of a jump in closed form. */
+const FACTOR_LOOP_LIMIT = 1 << 20;
 
 /** Options of {@link FactorScheduler}. */
 export interface FactorSchedulerOptions extends WarmupOptions {
@@ -106,18 +131,31 @@ export class FactorScheduler extends LRScheduler {
       ['step'],
     );
     super('FactorScheduler', o);
+    if (!Number.isSafeInteger(o.step))
+      throw new TypeError(`FactorScheduler: step must be an integer, got ${describe(o.step)}`);
     if ((o.step as number) < 1) throw new ValueError('Schedule step must be greater or equal than 1 round');
-    if ((o.factor as number) > 1) throw new ValueError('Factor must be no more than 1 to make lr reduce');
     this.step = o.step as number;
-    this.factor = o.factor as number;
-    this.stopFactorLr = o.stopFactorLr as number;
+    this.factor = checkFactor('FactorScheduler', o.factor);
+    this.stopFactorLr = checkNumber('FactorScheduler', 'stopFactorLr', o.stopFactorLr);
   }
   call(numUpdate: number): number {
+    checkUpdateCount('FactorScheduler.call', 'numUpdate', numUpdate);
     if (numUpdate < this.warmupSteps) return this.getWarmupLr(numUpdate);
-    while (numUpdate > this.count + this.step) {
-      this.count += this.step;
-      this.baseLr *= this.factor;
-      if (this.baseLr < this.stopFactorLr) this.baseLr = this.stopFactorLr;
+    // Python decays once per `while num_update > count + step` iteration. A jump over many
+    // steps would loop as often, so: the decays it makes, one by one until the rate stops
+    // changing (at the floor, or a factor of 1), the rest of a long run in closed form.
+    const decays = numUpdate > this.count + this.step ? Math.floor((numUpdate - this.count - 1) / this.step) : 0;
+    this.count += decays * this.step;
+    for (let i = 0; i < decays; i++) {
+      if (i === FACTOR_LOOP_LIMIT) {
+        // Still changing after so many decays: 0 < |factor| < 1 and the rate's magnitude only
+        // falls, so the floor, if any, applies at the end.
+        this.baseLr = Math.max(this.baseLr * this.factor ** (decays - i), this.stopFactorLr);
+        break;
+      }
+      const next = Math.max(this.baseLr * this.factor, this.stopFactorLr);
+      if (next === this.baseLr) break;
+      this.baseLr = next;
     }
     return this.baseLr;
   }
@@ -166,15 +204,17 @@ export class MultiFactorScheduler extends LRScheduler {
     if (!Array.isArray(steps) || steps.length < 1)
       throw new TypeError(`MultiFactorScheduler: step must be a non-empty array, got ${describe(steps)}`);
     steps.forEach((s, i) => {
+      if (!Number.isSafeInteger(s))
+        throw new TypeError(`MultiFactorScheduler: step[${i}] must be an integer, got ${describe(s)}`);
       if (i !== 0 && s <= (steps[i - 1] as number))
         throw new ValueError('Schedule step must be an increasing integer list');
       if (s < 1) throw new ValueError('Schedule step must be greater or equal than 1 round');
     });
-    if ((o.factor as number) > 1) throw new ValueError('Factor must be no more than 1 to make lr reduce');
     this.step = [...steps];
-    this.factor = o.factor as number;
+    this.factor = checkFactor('MultiFactorScheduler', o.factor);
   }
   call(numUpdate: number): number {
+    checkUpdateCount('MultiFactorScheduler.call', 'numUpdate', numUpdate);
     if (numUpdate < this.warmupSteps) return this.getWarmupLr(numUpdate);
     while (this.curStepInd <= this.step.length - 1) {
       if (numUpdate > (this.step[this.curStepInd] as number)) {
@@ -234,13 +274,14 @@ export class PolyScheduler extends LRScheduler {
     if (!Number.isInteger(o.maxUpdate))
       throw new TypeError(`PolyScheduler: maxUpdate must be an integer, got ${describe(o.maxUpdate)}`);
     if ((o.maxUpdate as number) < 1) throw new ValueError('maximum number of updates must be strictly positive');
-    this.power = o.pwr as number;
+    this.power = checkNumber('PolyScheduler', 'pwr', o.pwr);
     this.baseLrOrig = this.baseLr;
     this.maxUpdate = o.maxUpdate as number;
-    this.finalLr = o.finalLr as number;
+    this.finalLr = checkNumber('PolyScheduler', 'finalLr', o.finalLr);
     this.maxSteps = this.maxUpdate - this.warmupSteps;
   }
   call(numUpdate: number): number {
+    checkUpdateCount('PolyScheduler.call', 'numUpdate', numUpdate);
     if (numUpdate < this.warmupSteps) return this.getWarmupLr(numUpdate);
     if (numUpdate <= this.maxUpdate) {
       this.baseLr =
@@ -297,10 +338,11 @@ export class CosineScheduler extends LRScheduler {
     // MXNet keeps the constructor's base_lr here, even when the optimizer overwrites base_lr.
     this.baseLrOrig = o.baseLr ?? 0.01;
     this.maxUpdate = o.maxUpdate as number;
-    this.finalLr = o.finalLr as number;
+    this.finalLr = checkNumber('CosineScheduler', 'finalLr', o.finalLr);
     this.maxSteps = this.maxUpdate - this.warmupSteps;
   }
   call(numUpdate: number): number {
+    checkUpdateCount('CosineScheduler.call', 'numUpdate', numUpdate);
     if (numUpdate < this.warmupSteps) return this.getWarmupLr(numUpdate);
     if (numUpdate <= this.maxUpdate) {
       this.baseLr =

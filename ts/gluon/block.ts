@@ -202,6 +202,8 @@ export class Block {
    * this block's prefix and per-parent counters. Returns the callback's result.
    */
   nameScope<T>(fn: () => T): T {
+    if (typeof fn !== 'function')
+      throw new TypeError(`${this.constructor.name}.nameScope: fn must be a function, got ${describe(fn)}`);
     if (this._emptyPrefix) return fn();
     const old = BlockScope.current;
     BlockScope.current = this._scope;
@@ -477,6 +479,8 @@ export class Block {
 
   /** Calls `fn` on every child (recursively, children first) and then on this block. */
   apply(fn: (block: Block) => void): this {
+    if (typeof fn !== 'function')
+      throw new TypeError(`${this.constructor.name}.apply: fn must be a function, got ${describe(fn)}`);
     for (const c of this._children.values()) c.apply(fn);
     fn(this);
     return this;

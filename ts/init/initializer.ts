@@ -14,6 +14,24 @@ export interface InitTarget {
   readonly shape: readonly number[];
 }
 
+/**
+ * `initWeight`'s target checked before anything is written: a Float32Array `data` holding as
+ * many elements as `shape`, a list of integer dimensions, says (an NDArray qualifies).
+ */
+function checkTarget(init: Initializer, arr: InitTarget): void {
+  const shape = (arr as Partial<InitTarget> | null)?.shape;
+  const data = (arr as Partial<InitTarget> | null)?.data;
+  if (
+    !Array.isArray(shape) ||
+    !shape.every((d) => Number.isSafeInteger(d) && d >= 0) ||
+    !(data instanceof Float32Array) ||
+    data.length !== shape.reduce((a, b) => a * b, 1)
+  )
+    throw new TypeError(
+      `init.${init.constructor.name}.initWeight: arr must have a Float32Array data of as many elements as its shape says (an NDArray), got ${describe(arr)}`,
+    );
+}
+
 const registry = new Map<string, (kw: Record<string, unknown>) => Initializer>();
 
 /**
@@ -72,6 +90,7 @@ export class Zero extends Initializer {
     return {};
   }
   initWeight(_name: string, arr: InitTarget): void {
+    checkTarget(this, arr);
     arr.data.fill(0);
   }
 }
@@ -83,6 +102,7 @@ export class One extends Initializer {
     return {};
   }
   initWeight(_name: string, arr: InitTarget): void {
+    checkTarget(this, arr);
     arr.data.fill(1);
   }
 }
@@ -118,6 +138,7 @@ export class Constant extends Initializer {
     return { value: typeof v === 'number' ? v : Array.from('data' in v ? v.data : (v as ArrayLike<number>)) };
   }
   initWeight(name: string, arr: InitTarget): void {
+    checkTarget(this, arr);
     const v = this.value;
     if (typeof v === 'number') {
       arr.data.fill(v);
@@ -153,6 +174,7 @@ export class Uniform extends Initializer {
     return { scale: this.scale };
   }
   initWeight(_name: string, arr: InitTarget): void {
+    checkTarget(this, arr);
     fillUniform(arr.data, -this.scale, this.scale);
   }
   override _uniformRange(): readonly [number, number] | null {
@@ -181,6 +203,7 @@ export class Normal extends Initializer {
     return { sigma: this.sigma };
   }
   initWeight(_name: string, arr: InitTarget): void {
+    checkTarget(this, arr);
     fillNormal(arr.data, 0, this.sigma);
   }
 }
@@ -234,6 +257,7 @@ export class Xavier extends Initializer {
     return { rnd_type: this.rndType, factor_type: this.factorType, magnitude: this.magnitude };
   }
   initWeight(name: string, arr: InitTarget): void {
+    checkTarget(this, arr);
     const scale = this._scale(name, arr.shape);
     if (this.rndType === 'uniform') fillUniform(arr.data, -scale, scale);
     else fillNormal(arr.data, 0, scale);
@@ -321,6 +345,7 @@ export class Orthogonal extends Initializer {
     return { scale: this.scale, rand_type: this.randType };
   }
   initWeight(name: string, arr: InitTarget): void {
+    checkTarget(this, arr);
     if (arr.shape.length < 1) throw new RangeError(`init.Orthogonal: parameter '${name}' has no dimensions`);
     const nout = arr.shape[0] as number;
     const nin = arr.data.length / Math.max(nout, 1);
@@ -368,6 +393,7 @@ export class LSTMBias extends Initializer {
     return { forget_bias: this.forgetBias };
   }
   initWeight(_name: string, arr: InitTarget): void {
+    checkTarget(this, arr);
     arr.data.fill(0);
     const h = Math.trunc((arr.shape[0] as number) / 4);
     arr.data.fill(this.forgetBias, h, 2 * h);

@@ -5,7 +5,7 @@ import { gatherGrad, identityGrad, sliceAxisGrad } from '../autograd/grads.js';
 import { tapeUnary } from '../autograd/hooks.js';
 import { attachGrad, backwardImpl, detached, type GradReqKind, tape, variableOf } from '../autograd/tape.js';
 import { describe } from '../util/describe.js';
-import { isPlainObject, type PositionalArgs, parseArgs } from '../util/options.js';
+import { checkAxes, isPlainObject, type PositionalArgs, parseArgs } from '../util/options.js';
 import {
   type IndexMode,
   type OneHotOptions,
@@ -226,8 +226,12 @@ export class NDArray {
     let reverse = false;
     if (typeof shape === 'number') req = [shape, ...(rest as number[])];
     else {
+      if (!Array.isArray(shape))
+        throw new TypeError(`reshape: shape must be an array of integers or integer arguments, got ${describe(shape)}`);
       req = shape;
       const opts = rest[0] as { reverse?: boolean } | undefined;
+      if (rest.length > 1 || (opts !== undefined && !isPlainObject(opts)))
+        throw new TypeError(`reshape: after the shape array only an options object, got ${describe(rest)}`);
       if (opts !== undefined) {
         for (const k of Object.keys(opts)) {
           if (k !== 'reverse') throw new TypeError(`reshape: unknown option '${k}'; expected one of: reverse`);
@@ -246,7 +250,7 @@ export class NDArray {
   /** Permutes axes; no argument reverses them (Python `transpose(axes=None)`). */
   transpose(options?: readonly number[] | TransposeOptions): NDArray {
     if (isPlainObject(options)) return transposeOp(this, options as TransposeOptions);
-    const axes = options as readonly number[] | undefined;
+    const axes = options === undefined || options === null ? undefined : checkAxes('transpose', options);
     const nd = this.ndim;
     const perm =
       axes === undefined || axes.length === 0
@@ -325,6 +329,10 @@ export class NDArray {
     if (typeof begin === 'number' || begin === null) {
       return this.sliceAxis(0, begin, (end as number | null | undefined) ?? null);
     }
+    if (!Array.isArray(begin))
+      throw new TypeError(`slice: begin must be a number, an array or an options object, got ${describe(begin)}`);
+    if (end !== undefined && end !== null && !Array.isArray(end))
+      throw new TypeError(`slice: end must be an array (as begin is) or null, got ${describe(end)}`);
     const ends = (end ?? []) as readonly (number | null)[];
     if (begin.length > this.ndim)
       throw new RangeError(`slice: ${begin.length} begin entries for an array of ${this.ndim} dimension(s)`);

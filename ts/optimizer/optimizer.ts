@@ -8,10 +8,10 @@
 // - AdaGrad clips whenever clip_gradient is not None (the others only when it is non-zero).
 // NaN or Inf in a gradient flows into the weights and states as in MXNet (no check is made).
 
-import type { LRScheduler } from '../lr_scheduler.js';
+import { checkUpdateCount, type LRScheduler } from '../lr_scheduler.js';
 import { describe } from '../util/describe.js';
 import { ValueError } from '../util/errors.js';
-import { isPlainObject, snakeToCamel } from '../util/options.js';
+import { checkNumber, isPlainObject, snakeToCamel } from '../util/options.js';
 
 /** Per-parameter multipliers the optimizer reads (a Gluon Parameter's lrMult and wdMult). */
 export interface ParamMults {
@@ -64,12 +64,6 @@ export function normalizeOptions(where: string, raw: unknown, keys: readonly str
   return out;
 }
 
-function num(where: string, what: string, v: unknown): number {
-  if (typeof v !== 'number' || Number.isNaN(v))
-    throw new TypeError(`${where}: ${what} must be a number, got ${describe(v)}`);
-  return v;
-}
-
 const f32 = Math.fround;
 
 /** Base class of the optimizers: per-parameter update counts, learning rate and weight decay. */
@@ -93,21 +87,26 @@ export abstract class Optimizer {
   indexUpdateCount: Map<number, number> = new Map();
 
   protected constructor(where: string, o: Record<string, unknown>, defaultLr: number | null) {
-    this.rescaleGrad = num(where, 'rescaleGrad', o.rescaleGrad ?? 1);
-    this.wd = num(where, 'wd', o.wd ?? 0);
+    // Gluon note: MXNet can make its base Optimizer (whose update then raises); here it is abstract.
+    if (new.target === Optimizer)
+      throw new TypeError(
+        'Optimizer is abstract: use mx.optimizer.create(name, options) or SGD, NAG, Adam, RMSProp, AdaGrad',
+      );
+    this.rescaleGrad = checkNumber(where, 'rescaleGrad', o.rescaleGrad ?? 1);
+    this.wd = checkNumber(where, 'wd', o.wd ?? 0);
     const clip = o.clipGradient ?? null;
-    this.clipGradient = clip === null ? null : num(where, 'clipGradient', clip);
+    this.clipGradient = clip === null ? null : checkNumber(where, 'clipGradient', clip);
     const sched = (o.lrScheduler ?? null) as LRScheduler | null;
     if (sched !== null && typeof (sched as { call?: unknown }).call !== 'function')
       throw new TypeError(`${where}: lrScheduler must be an LRScheduler, got ${describe(sched)}`);
     this.lrScheduler = sched;
     let lr = o.learningRate === undefined ? defaultLr : (o.learningRate as number | null);
     if (sched === null && lr === null) lr = 0.01;
-    if (lr !== null) num(where, 'learningRate', lr);
+    if (lr !== null) checkNumber(where, 'learningRate', lr);
     this.lr = lr;
     // MXNet: an explicit learning rate overwrites the scheduler's base_lr.
     if (sched !== null && lr !== null && sched.baseLr !== lr) sched.baseLr = lr;
-    this.beginNumUpdate = num(where, 'beginNumUpdate', o.beginNumUpdate ?? 0);
+    this.beginNumUpdate = checkUpdateCount(where, 'beginNumUpdate', o.beginNumUpdate ?? 0);
     this.numUpdate = this.beginNumUpdate;
     if (o.multiPrecision !== undefined && typeof o.multiPrecision !== 'boolean')
       throw new TypeError(`${where}: multiPrecision must be a boolean, got ${describe(o.multiPrecision)}`);
@@ -125,7 +124,7 @@ export abstract class Optimizer {
         'LRScheduler of the optimizer has already been defined. Note that set_learning_rate can mutate the value of the learning rate of the optimizer only when the LRScheduler of the optimizer is undefined.',
       );
     }
-    this.lr = num('Optimizer.setLearningRate', 'lr', lr);
+    this.lr = checkNumber('Optimizer.setLearningRate', 'lr', lr);
   }
 
   /** The state arrays of one parameter (zeros), as MXNet's create_state. */
@@ -133,6 +132,43 @@ export abstract class Optimizer {
 
   /** Updates `weight` (and `state`) in place from `grad`: one call of MXNet's `update`. */
   abstract update(index: number, weight: Float32Array, grad: Float32Array, state: Float32Array[]): void;
+
+  /** @internal `n` zero state arrays of `size` elements, `size` checked first. */
+  protected zeroStates(where: string, size: number, n: number): Float32Array[] {
+    if (!Number.isSafeInteger(size) || size < 0)
+      throw new RangeError(`${where}: size must be an integer >= 0, got ${describe(size)}`);
+    return Array.from({ length: n }, () => new Float32Array(size));
+  }
+
+  /**
+   * @internal `update`'s arguments, checked before anything is written: an integer index >= 0,
+   * weight and gradient Float32Arrays of one length, and the state arrays `createState` makes.
+   */
+  protected checkUpdate(
+    where: string,
+    index: number,
+    w: Float32Array,
+    grad: Float32Array,
+    state: Float32Array[],
+  ): void {
+    if (!Number.isSafeInteger(index) || index < 0)
+      throw new TypeError(`${where}: index must be an integer >= 0, got ${describe(index)}`);
+    if (!(w instanceof Float32Array))
+      throw new TypeError(`${where}: weight must be a Float32Array, got ${describe(w)}`);
+    if (!(grad instanceof Float32Array) || grad.length !== w.length)
+      throw new TypeError(
+        `${where}: grad must be a Float32Array of ${w.length} elements (the weight's), got ${describe(grad)}`,
+      );
+    const want = this.createState(index, 0).length;
+    if (
+      !Array.isArray(state) ||
+      state.length !== want ||
+      !state.every((a) => a instanceof Float32Array && a.length === w.length)
+    )
+      throw new TypeError(
+        `${where}: state must be the ${want} Float32Array(s) of ${w.length} elements that createState makes, got ${describe(state)}`,
+      );
+  }
 
   /** @internal `_update_count`: counts the update and returns the parameter's count. */
   protected updateCount(index: number): number {
@@ -176,12 +212,13 @@ export class SGD extends Optimizer {
   constructor(options: SGDOptions = {}) {
     const o = normalizeOptions('SGD', options, [...BASE_KEYS, 'momentum', 'lazyUpdate']);
     super('SGD', o, null);
-    this.momentum = num('SGD', 'momentum', o.momentum ?? 0);
+    this.momentum = checkNumber('SGD', 'momentum', o.momentum ?? 0);
   }
   createState(_index: number, size: number): Float32Array[] {
-    return this.momentum !== 0 ? [new Float32Array(size)] : [];
+    return this.zeroStates('SGD.createState', size, this.momentum !== 0 ? 1 : 0);
   }
   update(index: number, w: Float32Array, grad: Float32Array, state: Float32Array[]): void {
+    this.checkUpdate('SGD.update', index, w, grad, state);
     this.updateCount(index);
     const lr = f32(this.getLr(index));
     const wd = f32(this.getWd(index));
@@ -214,12 +251,13 @@ export class NAG extends Optimizer {
   constructor(options: NAGOptions = {}) {
     const o = normalizeOptions('NAG', options, [...BASE_KEYS, 'momentum']);
     super('NAG', o, null);
-    this.momentum = num('NAG', 'momentum', o.momentum ?? 0);
+    this.momentum = checkNumber('NAG', 'momentum', o.momentum ?? 0);
   }
   createState(_index: number, size: number): Float32Array[] {
-    return this.momentum !== 0 ? [new Float32Array(size)] : [];
+    return this.zeroStates('NAG.createState', size, this.momentum !== 0 ? 1 : 0);
   }
   update(index: number, w: Float32Array, grad: Float32Array, state: Float32Array[]): void {
+    this.checkUpdate('NAG.update', index, w, grad, state);
     this.updateCount(index);
     const lr = f32(this.getLr(index));
     const wd = f32(this.getWd(index));
@@ -271,14 +309,15 @@ export class Adam extends Optimizer {
   constructor(options: AdamOptions = {}) {
     const o = normalizeOptions('Adam', options, [...BASE_KEYS, 'beta1', 'beta2', 'epsilon', 'lazyUpdate']);
     super('Adam', o, 0.001);
-    this.beta1 = num('Adam', 'beta1', o.beta1 ?? 0.9);
-    this.beta2 = num('Adam', 'beta2', o.beta2 ?? 0.999);
-    this.epsilon = num('Adam', 'epsilon', o.epsilon ?? 1e-8);
+    this.beta1 = checkNumber('Adam', 'beta1', o.beta1 ?? 0.9);
+    this.beta2 = checkNumber('Adam', 'beta2', o.beta2 ?? 0.999);
+    this.epsilon = checkNumber('Adam', 'epsilon', o.epsilon ?? 1e-8);
   }
   createState(_index: number, size: number): Float32Array[] {
-    return [new Float32Array(size), new Float32Array(size)];
+    return this.zeroStates('Adam.createState', size, 2);
   }
   update(index: number, w: Float32Array, grad: Float32Array, state: Float32Array[]): void {
+    this.checkUpdate('Adam.update', index, w, grad, state);
     const t = this.updateCount(index);
     const coef1 = 1 - this.beta1 ** t;
     const coef2 = 1 - this.beta2 ** t;
@@ -339,21 +378,20 @@ export class RMSProp extends Optimizer {
       'clipWeights',
     ]);
     super('RMSProp', o, 0.001);
-    this.gamma1 = num('RMSProp', 'gamma1', o.gamma1 ?? 0.9);
-    this.gamma2 = num('RMSProp', 'gamma2', o.gamma2 ?? 0.9);
-    this.epsilon = num('RMSProp', 'epsilon', o.epsilon ?? 1e-8);
+    this.gamma1 = checkNumber('RMSProp', 'gamma1', o.gamma1 ?? 0.9);
+    this.gamma2 = checkNumber('RMSProp', 'gamma2', o.gamma2 ?? 0.9);
+    this.epsilon = checkNumber('RMSProp', 'epsilon', o.epsilon ?? 1e-8);
     if (o.centered !== undefined && typeof o.centered !== 'boolean')
       throw new TypeError(`RMSProp: centered must be a boolean, got ${describe(o.centered)}`);
     this.centered = o.centered === true;
     const cw = o.clipWeights ?? null;
-    this.clipWeights = cw === null ? null : num('RMSProp', 'clipWeights', cw);
+    this.clipWeights = cw === null ? null : checkNumber('RMSProp', 'clipWeights', cw);
   }
   createState(_index: number, size: number): Float32Array[] {
-    return this.centered
-      ? [new Float32Array(size), new Float32Array(size), new Float32Array(size)]
-      : [new Float32Array(size)];
+    return this.zeroStates('RMSProp.createState', size, this.centered ? 3 : 1);
   }
   update(index: number, w: Float32Array, grad: Float32Array, state: Float32Array[]): void {
+    this.checkUpdate('RMSProp.update', index, w, grad, state);
     this.updateCount(index);
     const lr = f32(this.getLr(index));
     const wd = f32(this.getWd(index));
@@ -398,12 +436,13 @@ export class AdaGrad extends Optimizer {
   constructor(options: AdaGradOptions = {}) {
     const o = normalizeOptions('AdaGrad', options, [...BASE_KEYS, 'eps']);
     super('AdaGrad', o, null);
-    this.eps = num('AdaGrad', 'eps', o.eps ?? 1e-7);
+    this.eps = checkNumber('AdaGrad', 'eps', o.eps ?? 1e-7);
   }
   createState(_index: number, size: number): Float32Array[] {
-    return [new Float32Array(size)];
+    return this.zeroStates('AdaGrad.createState', size, 1);
   }
   update(index: number, w: Float32Array, grad: Float32Array, state: Float32Array[]): void {
+    this.checkUpdate('AdaGrad.update', index, w, grad, state);
     this.updateCount(index);
     const lr = f32(this.getLr(index));
     const wd = f32(this.getWd(index));

@@ -35,6 +35,13 @@ export type Context =
 /** The dtype the package computes in; Gluon's `dtype` options accept only this (or null). */
 export type Float32 = 'float32';
 
+/** `v` when it is a number other than NaN, else a TypeError naming `what` and `where`. */
+export function checkNumber(where: string, what: string, v: unknown): number {
+  if (typeof v !== 'number' || Number.isNaN(v))
+    throw new TypeError(`${where}: ${what} must be a number, got ${describe(v)}`);
+  return v;
+}
+
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
   const proto = Object.getPrototypeOf(v) as unknown;

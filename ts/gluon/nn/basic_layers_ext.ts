@@ -6,7 +6,7 @@ import type { InitLike } from '../../init/initializer.js';
 import * as ndModule from '../../ndarray/index.js';
 import type { NDArray } from '../../ndarray/ndarray.js';
 import { describe } from '../../util/describe.js';
-import { type PositionalArgs, parseArgs } from '../../util/options.js';
+import { checkNumber, type PositionalArgs, parseArgs } from '../../util/options.js';
 import { Block, type BlockOptions, HybridBlock } from '../block.js';
 import type { Parameter, ParameterDict } from '../parameter.js';
 
@@ -30,12 +30,6 @@ function checkPositiveOrZero(where: string, what: string, v: unknown): number {
   if (!Number.isInteger(v) || (v as number) < 0)
     throw new RangeError(`${where}: ${what} must be a non-negative integer, got ${describe(v)}`);
   return v as number;
-}
-
-function checkNumber(where: string, what: string, v: unknown): number {
-  if (typeof v !== 'number' || Number.isNaN(v))
-    throw new TypeError(`${where}: ${what} must be a number, got ${describe(v)}`);
-  return v;
 }
 
 function checkBoolean(where: string, what: string, v: unknown): boolean {

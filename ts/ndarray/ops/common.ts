@@ -21,9 +21,7 @@ export function checkNd(where: string, what: string, x: unknown): NDArray {
 /** An integer, or a TypeError naming the argument. @internal */
 export function checkInt(where: string, what: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isInteger(v)) {
-    throw new TypeError(
-      `${where}: ${what} must be an integer, got ${Array.isArray(v) ? `[${v.join(', ')}]` : String(v)}`,
-    );
+    throw new TypeError(`${where}: ${what} must be an integer, got ${describe(v)}`);
   }
   return v;
 }

@@ -1,0 +1,119 @@
+// Wrong arguments to NDArray methods, the abstract bases and the learning-rate schedules get an
+// Error naming them instead of an engine TypeError or a loop without end (found by random calls
+// over the NDArray methods and the classes of mx.gluon, mx.optimizer and mx.lr_scheduler,
+// test/robustness/api_fuzz.test.ts).
+import { beforeAll, describe, expect, it } from 'vitest';
+import mx, { ready } from '../../ts/index.js';
+
+beforeAll(async () => {
+  await ready({ threads: 1 });
+});
+
+describe('NDArray methods check their arguments', () => {
+  const x = () => mx.nd.array([1, 2, 3, 4, 5, 6], [2, 3]);
+  const call =
+    (name: string, ...a: unknown[]) =>
+    () =>
+      (x() as unknown as Record<string, (...b: unknown[]) => unknown>)[name]?.(...a);
+
+  it('reshape: a shape that is neither an array nor integers, and anything after the array but options', () => {
+    expect(call('reshape')).toThrow(/reshape: shape must be an array of integers or integer arguments, got undefined/);
+    expect(call('reshape', 'a')).toThrow(/got "a"/);
+    expect(call('reshape', [3, 2], 5)).toThrow(/reshape: after the shape array only an options object, got/);
+    expect(call('reshape', [3, 2], {}, {})).toThrow(/after the shape array only an options object/);
+    expect(x().reshape([3, 2], { reverse: true }).shape).toEqual([3, 2]);
+    expect(x().reshape(3, 2).shape).toEqual([3, 2]);
+  });
+
+  it('transpose: axes that are not an array', () => {
+    expect(call('transpose', 1)).toThrow(/transpose: axes must be an array of integer axes, got 1/);
+    expect(call('transpose', 'ab')).toThrow(/transpose: axes must be an array/);
+    expect(x().transpose(null as never).shape).toEqual([3, 2]); // Python's axes=None
+    expect(x().transpose([1, 0]).shape).toEqual([3, 2]);
+  });
+
+  it('slice: begin and end of no known form', () => {
+    expect(call('slice')).toThrow(/slice: begin must be a number, an array or an options object, got undefined/);
+    expect(call('slice', 'ab')).toThrow(/slice: begin must be a number, an array or an options object, got "ab"/);
+    expect(call('slice', [0], 1)).toThrow(/slice: end must be an array \(as begin is\) or null, got 1/);
+    expect(x().slice([0, 1], [1, 3]).toArray()).toEqual([[2, 3]]);
+  });
+});
+
+describe('the abstract bases cannot be made', () => {
+  it('Optimizer and LRScheduler name what to use instead', () => {
+    const { Optimizer } = mx.optimizer as unknown as Record<string, new () => unknown>;
+    const { LRScheduler } = mx.lr_scheduler as unknown as Record<string, new () => unknown>;
+    expect(() => new (Optimizer as new () => unknown)()).toThrow(/Optimizer is abstract: use mx.optimizer.create/);
+    expect(() => new (LRScheduler as new () => unknown)()).toThrow(/LRScheduler is abstract: use FactorScheduler/);
+  });
+});
+
+describe('learning-rate schedules', () => {
+  const { CosineScheduler, FactorScheduler, MultiFactorScheduler, PolyScheduler } = mx.lr_scheduler;
+
+  it('refuse an update count that is not one, naming it', () => {
+    for (const s of [
+      new FactorScheduler(2),
+      new MultiFactorScheduler([2, 4]),
+      new PolyScheduler(10),
+      new CosineScheduler(10),
+    ]) {
+      for (const n of [Number.POSITIVE_INFINITY, Number.NaN, -1, 1.5, '3', 2 ** 53])
+        expect(() => s.call(n as number)).toThrow(/\.call: numUpdate must be a count of updates \(an integer >= 0\)/);
+      expect(Number.isFinite(s.call(3))).toBe(true);
+    }
+    expect(() => new mx.optimizer.SGD({ beginNumUpdate: 1.5 })).toThrow(
+      /SGD: beginNumUpdate must be a count of updates/,
+    );
+  });
+
+  it('refuse options of the wrong type, naming them', () => {
+    expect(() => new FactorScheduler('a' as never)).toThrow(/FactorScheduler: step must be an integer, got "a"/);
+    expect(() => new FactorScheduler(2.5)).toThrow(/FactorScheduler: step must be an integer, got 2.5/);
+    expect(() => new FactorScheduler(2, Number.NaN)).toThrow(/FactorScheduler: factor must be a number, got NaN/);
+    expect(() => new FactorScheduler(2, { stopFactorLr: 'x' as never })).toThrow(/stopFactorLr must be a number/);
+    expect(() => new FactorScheduler(2, { baseLr: 'x' as never })).toThrow(/FactorScheduler: baseLr must be a number/);
+    expect(() => new MultiFactorScheduler([1, 'b' as never])).toThrow(/step\[1\] must be an integer, got "b"/);
+    expect(() => new MultiFactorScheduler([1], Number.NaN)).toThrow(/MultiFactorScheduler: factor must be a number/);
+    expect(() => new PolyScheduler(4, { pwr: 'x' as never })).toThrow(/PolyScheduler: pwr must be a number/);
+    expect(() => new CosineScheduler(4, { finalLr: {} as never })).toThrow(/CosineScheduler: finalLr must be a number/);
+    expect(() => new CosineScheduler(4, { warmupBeginLr: 'x' as never })).toThrow(/warmupBeginLr must be a number/);
+  });
+
+  it('FactorScheduler: a jump over many steps decays as stepping there one update at a time does', () => {
+    // MXNet's loop, one decay per step, in float64 as Python computes it.
+    const python = (step: number, factor: number, stop: number, base: number, counts: number[]) => {
+      let count = 0;
+      let lr = base;
+      return counts.map((n) => {
+        while (n > count + step) {
+          count += step;
+          lr *= factor;
+          if (lr < stop) lr = stop;
+        }
+        return lr;
+      });
+    };
+    const counts = [0, 1, 3, 4, 7, 50, 51, 52, 1000, 999_999, 3_000_000];
+    for (const [step, factor, stop] of [
+      [3, 0.5, 1e-3],
+      [1, 0.9999, 1e-8],
+      [1, 1 - 1e-8, 1e-8],
+      [2, 1, 1e-8],
+      [1, 0, 1e-8],
+      [1, -1, -1],
+    ] as const) {
+      const s = new FactorScheduler(step, factor, stop, 1);
+      const got = counts.map((n) => s.call(n));
+      const want = python(step, factor, stop, 1, counts);
+      got.forEach((v, i) => {
+        expect(Math.abs(v - (want[i] as number))).toBeLessThanOrEqual(1e-9 * Math.abs(want[i] as number));
+      });
+    }
+    // A count of 2^52 on a factor that needs ~10^7 decays to reach its floor returns at once.
+    const far = new FactorScheduler(1, 1 - 1e-12, 1e-8, 1);
+    expect(far.call(2 ** 52)).toBe(1e-8);
+    expect(far.call(2 ** 52 + 2)).toBe(1e-8);
+  });
+});
