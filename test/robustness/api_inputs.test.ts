@@ -49,6 +49,57 @@ describe('the abstract bases cannot be made', () => {
   });
 });
 
+describe('the public methods of optimizers, initializers and blocks check what they are handed', () => {
+  it('Optimizer.update: index, weight, gradient and state, before anything is written', () => {
+    const sgd = new mx.optimizer.SGD({ momentum: 0.9, learningRate: 0.1 });
+    const w = new Float32Array([1, 2, 3]);
+    const g = new Float32Array([1, 1, 1]);
+    expect(() => sgd.update(0, w, g, [])).toThrow(
+      /SGD\.update: state must be the 1 Float32Array\(s\) of 3 elements that createState makes, got an array of length 0/,
+    );
+    expect(() => sgd.update(0, w, new Float32Array(2), sgd.createState(0, 3))).toThrow(
+      /SGD\.update: grad must be a Float32Array of 3 elements \(the weight's\)/,
+    );
+    expect(() => sgd.update(-1, w, g, sgd.createState(0, 3))).toThrow(
+      /SGD\.update: index must be an integer >= 0, got -1/,
+    );
+    expect(() => sgd.update(0, [1, 2, 3] as never, g, [])).toThrow(/SGD\.update: weight must be a Float32Array/);
+    expect(Array.from(w)).toEqual([1, 2, 3]);
+    expect(sgd.numUpdate).toBe(0);
+    const adam = new mx.optimizer.Adam();
+    expect(() => adam.createState(0, -1)).toThrow(/Adam\.createState: size must be an integer >= 0, got -1/);
+    adam.update(0, w, g, adam.createState(0, 3));
+    expect(w[0]).toBeLessThan(1);
+  });
+
+  it('Initializer.initWeight: a target of data and shape that agree', () => {
+    const arr = mx.nd.zeros([2, 3]);
+    for (const init of [
+      new mx.init.Uniform(),
+      new mx.init.Xavier(),
+      new mx.init.Orthogonal(),
+      new mx.init.MSRAPrelu(),
+    ]) {
+      const name = init.constructor.name;
+      expect(() => init.initWeight('w', {} as never)).toThrow(
+        new RegExp(
+          `init\\.${name}\\.initWeight: arr must have a Float32Array data of as many elements as its shape says`,
+        ),
+      );
+      expect(() => init.initWeight('w', { data: new Float32Array(5), shape: [2, 3] })).toThrow(/as many elements/);
+      init.initWeight('w', arr);
+    }
+    expect(arr.data.some((v) => v !== 0)).toBe(true);
+  });
+
+  it('Block.apply and nameScope take functions', () => {
+    const d = new mx.gluon.nn.Dense(2);
+    expect(() => d.apply(5 as never)).toThrow(/Dense\.apply: fn must be a function, got 5/);
+    expect(() => d.nameScope('x' as never)).toThrow(/Dense\.nameScope: fn must be a function, got "x"/);
+    expect(d.nameScope(() => 3)).toBe(3);
+  });
+});
+
 describe('learning-rate schedules', () => {
   const { CosineScheduler, FactorScheduler, MultiFactorScheduler, PolyScheduler } = mx.lr_scheduler;
 
