@@ -60,6 +60,7 @@ export {
   type ParameterDictSaveOptions,
   type ParameterInitializeOptions,
   type ParameterOptions,
+  type SettableAttribute,
 } from './gluon/parameter.js';
 export type { DtypeSource, LoadErrorLocation, ParamsSource } from './gluon/params_io.js';
 export type {

@@ -151,6 +151,7 @@ function argMaker(g: Gen) {
 function classes(): [string, Ctor][] {
   const out: [string, Ctor][] = [];
   const spaces: [string, object][] = [
+    ['gluon', mx.gluon],
     ['nn', mx.gluon.nn],
     ['rnn', mx.gluon.rnn],
     ['contrib.rnn', mx.gluon.contrib.rnn],

@@ -4,6 +4,7 @@
 // test/robustness/api_fuzz.test.ts).
 import { beforeAll, describe, expect, it } from 'vitest';
 import mx, { ready } from '../../ts/index.js';
+import type { NDArray } from '../../ts/ndarray/ndarray.js';
 
 beforeAll(async () => {
   await ready({ threads: 1 });
@@ -166,5 +167,76 @@ describe('learning-rate schedules', () => {
     const far = new FactorScheduler(1, 1 - 1e-12, 1e-8, 1);
     expect(far.call(2 ** 52)).toBe(1e-8);
     expect(far.call(2 ** 52 + 2)).toBe(1e-8);
+  });
+});
+
+describe('ParameterDict checks what it is handed', () => {
+  const { ParameterDict, Parameter } = mx.gluon;
+
+  it('the constructor: prefix and shared', () => {
+    expect(() => new ParameterDict(1 as never)).toThrow(/ParameterDict: prefix must be a string, got 1/);
+    expect(() => new ParameterDict('p_', {} as never)).toThrow(/ParameterDict: shared must be a ParameterDict or null/);
+  });
+
+  it('update: a ParameterDict or [name, Parameter] pairs, nothing copied otherwise', () => {
+    const d = new ParameterDict('p_');
+    d.get('w', { shape: [2] });
+    expect(() => d.update(5 as never)).toThrow(
+      /ParameterDict\.update: other must be a ParameterDict or \[name, Parameter\] pairs, got 5/,
+    );
+    expect(() =>
+      d.update([
+        ['a', new Parameter('a')],
+        ['b', 3],
+      ] as never),
+    ).toThrow(/other must be a ParameterDict/);
+    expect([...d.keys()]).toEqual(['p_w']);
+    d.update([['a', new Parameter('a')]]);
+    expect([...d.keys()]).toEqual(['p_w', 'a']);
+  });
+
+  it("setattr: Gluon's settable attributes, the value checked before any Parameter changes", () => {
+    const d = new mx.gluon.nn.Dense(2, { inUnits: 3 }).collectParams();
+    const set = d.setattr as (n: string, v: unknown) => void;
+    expect(() => set.call(d, 'data', 1)).toThrow(
+      /ParameterDict\.setattr: name must be one of gradReq, lrMult, wdMult, init, allowDeferredInit, got "data"/,
+    );
+    expect(() => set.call(d, 'lrMult', 'a')).toThrow(/ParameterDict\.setattr: lrMult must be a number, got "a"/);
+    expect(() => set.call(d, 'gradReq', 'none')).toThrow(
+      /grad_req must be one of 'write', 'add', or 'null', but got 'none'/,
+    );
+    expect([...d.values()].map((p) => [p.gradReq, p.lrMult])).toEqual([
+      ['write', 1],
+      ['write', 1],
+    ]);
+    d.setattr('lrMult', 0.5);
+    expect([...d.values()].map((p) => p.lrMult)).toEqual([0.5, 0.5]);
+    expect(() => new Parameter('w', { wdMult: 'x' as never })).toThrow(
+      /Parameter 'w': wdMult must be a number, got "x"/,
+    );
+  });
+});
+
+describe('SymbolBlock takes a graph it can trust', () => {
+  const { SymbolBlock } = mx.gluon;
+
+  it('an object that is not a parsed graph is refused, naming what is taken', () => {
+    expect(() => new SymbolBlock(2 as never, 'data')).toThrow(
+      /SymbolBlock: symbol must be the graph's JSON text, a path to -symbol\.json, an mx\.sym Symbol or a SymbolBlock's graph, got 2/,
+    );
+    expect(() => new SymbolBlock({ nodes: [], argNodes: 5, heads: [] } as never, 'data')).toThrow(
+      /SymbolBlock: symbol must be/,
+    );
+  });
+
+  it("an mx.sym Symbol (Python's SymbolBlock(outputs, inputs)) runs as its JSON does", () => {
+    const data = mx.sym.var('data');
+    const out = mx.sym.FullyConnected(data, { numHidden: 2, name: 'fc' });
+    const fromSymbol = new SymbolBlock(out, 'data');
+    const fromJson = new SymbolBlock(out.toJson(), 'data');
+    const again = new SymbolBlock(fromJson.graph, ['data']);
+    for (const b of [fromSymbol, fromJson, again]) b.initialize(new mx.init.Constant(0.5));
+    const x = mx.nd.array([1, 2, 3], [1, 3]);
+    for (const b of [fromSymbol, fromJson, again]) expect((b.forward(x) as NDArray).toArray()).toEqual([[3.5, 3.5]]);
   });
 });

@@ -214,6 +214,9 @@ anyNet.collectParams().save({ strip_prefix: '' });
 anyNet.collectParams().setattr('gradReq', 'null');
 // @ts-expect-error gradReq is 'write', 'add' or 'null'
 anyNet.collectParams().setattr('gradReq', 'none');
+anyNet.collectParams().setattr('lrMult', 0.5);
+// @ts-expect-error a method, not an attribute to set on every Parameter
+anyNet.collectParams().setattr('data', 1);
 
 // ---- layer.stream(): token by token -----------------------------------------------------
 

@@ -8,7 +8,7 @@ import { NDArray, shapeStr } from '../ndarray/ndarray.js';
 import { dropOwed, fillUniformOwed, owesFills, settleOwed } from '../random.js';
 import { describe } from '../util/describe.js';
 import { AssertionError, RuntimeError, ValueError, warn } from '../util/errors.js';
-import { type Context, checkCtx, type Float32, type PositionalArgs, parseArgs } from '../util/options.js';
+import { type Context, checkCtx, checkNumber, type Float32, type PositionalArgs, parseArgs } from '../util/options.js';
 import {
   type DtypeSource,
   loadParameterDict,
@@ -162,6 +162,15 @@ function checkInit(where: string, init: unknown): InitLike | null {
   throw new TypeError(`${where}: init must be an Initializer or an initializer name, got ${describe(init)}`);
 }
 
+/** `req` when it is a gradient request, else MXNet's ValueError. */
+function checkGradReq(req: unknown): GradReq {
+  if (req !== 'write' && req !== 'add' && req !== 'null')
+    throw new ValueError(
+      `grad_req must be one of 'write', 'add', or 'null', but got ${typeof req === 'string' ? `'${req}'` : describe(req)}`,
+    );
+  return req;
+}
+
 /** Gluon note: everything computes in float32; MXNet's other dtypes (float16, float64, ...) throw. */
 export function checkDtypeArg(where: string, dtype: unknown): void {
   if (dtype === undefined || dtype === null || dtype === 'float32') return;
@@ -252,8 +261,8 @@ export class Parameter {
     this._dtypeRepr = o.dtype === 'float32' ? 'float32' : "<class 'numpy.float32'>";
     this.init = checkInit(`Parameter '${name}'`, o.init);
     this.allowDeferredInit = !!o.allowDeferredInit;
-    this.lrMult = o.lrMult as number;
-    this.wdMult = o.wdMult as number;
+    this.lrMult = checkNumber(`Parameter '${name}'`, 'lrMult', o.lrMult);
+    this.wdMult = checkNumber(`Parameter '${name}'`, 'wdMult', o.wdMult);
     this.differentiable = !!o.differentiable;
     this._gradReq = 'write';
     this.gradReq = (o.differentiable ? o.gradReq : 'null') as GradReq;
@@ -270,9 +279,7 @@ export class Parameter {
   }
   /** Sets `gradReq` ('write', 'add' or 'null'; other values throw a ValueError). */
   set gradReq(req: GradReq) {
-    if (req !== 'write' && req !== 'add' && req !== 'null') {
-      throw new ValueError(`grad_req must be one of 'write', 'add', or 'null', but got '${String(req)}'`);
-    }
+    checkGradReq(req);
     this._gradReq = this.differentiable ? req : 'null';
     if (this._var !== null) this._var.req = this._gradReq;
   }
@@ -544,6 +551,22 @@ export class Parameter {
   }
 }
 
+/** The attributes `ParameterDict.setattr` sets on every Parameter, with the check of each value. */
+const SETTABLE = {
+  gradReq: checkGradReq,
+  lrMult: (v: unknown) => checkNumber('ParameterDict.setattr', 'lrMult', v),
+  wdMult: (v: unknown) => checkNumber('ParameterDict.setattr', 'wdMult', v),
+  init: (v: unknown) => checkInit('ParameterDict.setattr', v),
+  allowDeferredInit: (v: unknown) => {
+    if (typeof v !== 'boolean')
+      throw new TypeError(`ParameterDict.setattr: allowDeferredInit must be a boolean, got ${describe(v)}`);
+    return v;
+  },
+} as const;
+
+/** What {@link ParameterDict.setattr} can set. */
+export type SettableAttribute = keyof typeof SETTABLE;
+
 /**
  * An ordered dict of Parameters with a name prefix, optionally sharing another dict's
  * Parameters (`params=` of a Block).
@@ -555,6 +578,10 @@ export class ParameterDict {
   private readonly _shared: ParameterDict | null;
 
   constructor(prefix = '', shared: ParameterDict | null = null) {
+    if (typeof prefix !== 'string')
+      throw new TypeError(`ParameterDict: prefix must be a string, got ${describe(prefix)}`);
+    if (shared !== null && !(shared instanceof ParameterDict))
+      throw new TypeError(`ParameterDict: shared must be a ParameterDict or null, got ${describe(shared)}`);
     this.prefix = prefix;
     this._shared = shared;
   }
@@ -656,7 +683,15 @@ export class ParameterDict {
 
   /** Copies `other`'s Parameters in; a different Parameter under an existing name throws. */
   update(other: ParameterDict | Iterable<[string, Parameter]>): void {
-    const items = [...(other instanceof ParameterDict ? other.entries() : other)];
+    const pairs = other instanceof ParameterDict ? other.entries() : other;
+    const items = typeof pairs?.[Symbol.iterator] === 'function' && typeof pairs !== 'string' ? [...pairs] : null;
+    if (
+      items === null ||
+      !items.every((e) => Array.isArray(e) && typeof e[0] === 'string' && e[1] instanceof Parameter)
+    )
+      throw new TypeError(
+        `ParameterDict.update: other must be a ParameterDict or [name, Parameter] pairs, got ${describe(other)}`,
+      );
     for (const [k, v] of items) {
       const cur = this._params.get(k);
       if (cur !== undefined && cur !== v) {
@@ -691,13 +726,21 @@ export class ParameterDict {
     for (const p of this._params.values()) p.initialize(null, o.ctx as Context | null, init, o.forceReinit);
   }
 
-  /** Sets an attribute on every Parameter (`setattr('gradReq', 'null')`). */
-  setattr<K extends keyof Parameter & string>(name: K, value: Parameter[K]): void;
+  /**
+   * Sets an attribute on every Parameter (`setattr('gradReq', 'null')`): one of gradReq,
+   * lrMult, wdMult, init, allowDeferredInit. The value is checked before any is set.
+   */
+  setattr<K extends SettableAttribute>(name: K, value: Parameter[K]): void;
   setattr(name: string, value: unknown): void {
-    for (const p of this._params.values()) {
-      if (!(name in p)) throw new TypeError(`ParameterDict.setattr: Parameter has no attribute '${name}'`);
-      (p as unknown as Record<string, unknown>)[name] = value;
-    }
+    const check = SETTABLE[name as SettableAttribute];
+    // Gluon note: Python sets any attribute; the others here are methods, read-only or
+    // per-Parameter (shape), and setting them on every Parameter would break them.
+    if (typeof name !== 'string' || !Object.hasOwn(SETTABLE, name))
+      throw new TypeError(
+        `ParameterDict.setattr: name must be one of ${Object.keys(SETTABLE).join(', ')}, got ${describe(name)}`,
+      );
+    const v = check(value);
+    for (const p of this._params.values()) (p as unknown as Record<string, unknown>)[name] = v;
   }
 
   /** Sets every parameter's gradient buffer to zeros (`zero_grad`). */

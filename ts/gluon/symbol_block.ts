@@ -6,9 +6,10 @@ import { saveNDArrayFile } from '../io/params.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import { parseTuple } from '../symbol/attrs.js';
 import { GraphExecutor } from '../symbol/executor.js';
-import { parseSymbolJson, type SymbolGraph } from '../symbol/graph.js';
+import { isParsedGraph, parseSymbolJson, type SymbolGraph } from '../symbol/graph.js';
 import { graphToJson } from '../symbol/json_writer.js';
 import { isKnown } from '../symbol/op.js';
+import { MxSymbol } from '../symbol/symbol.js';
 import { describe } from '../util/describe.js';
 import { ValueError } from '../util/errors.js';
 import { readBytes, writeBytes } from '../util/files.js';
@@ -93,14 +94,22 @@ export class SymbolBlock extends HybridBlock {
   private _seenVersions: number[] = [];
 
   /**
-   * `SymbolBlock(symbol, inputNames)`: `symbol` is the graph's JSON text (or its parsed form);
+   * `SymbolBlock(symbol, inputNames)`: `symbol` is the graph's JSON text, an `mx.sym` Symbol
+   * (Python's `SymbolBlock(outputs, inputs)`) or another SymbolBlock's `graph`;
    * every variable that is not an input becomes a Parameter. Throws for an operator the package
    * does not run, naming it, its node and the supported operators.
    */
-  constructor(symbol: string | SymbolGraph, inputNames: string | readonly string[]) {
+  constructor(symbol: string | MxSymbol | SymbolGraph, inputNames: string | readonly string[]) {
     const where = 'SymbolBlock';
     super({ prefix: '' });
-    const graph = typeof symbol === 'string' ? parseSymbolJson(where, symbolText(where, symbol)) : symbol;
+    let graph: SymbolGraph;
+    if (typeof symbol === 'string') graph = parseSymbolJson(where, symbolText(where, symbol));
+    else if (symbol instanceof MxSymbol) graph = parseSymbolJson(where, symbol.toJson());
+    else if (isParsedGraph(symbol)) graph = symbol;
+    else
+      throw new TypeError(
+        `${where}: symbol must be the graph's JSON text, a path to -symbol.json, an mx.sym Symbol or a SymbolBlock's graph, got ${describe(symbol)}`,
+      );
     const names: unknown[] =
       typeof inputNames === 'string' ? [inputNames] : Array.isArray(inputNames) ? [...inputNames] : [];
     if (names.length === 0 || !names.every((n): n is string => typeof n === 'string'))

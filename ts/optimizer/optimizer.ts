@@ -9,6 +9,7 @@
 // NaN or Inf in a gradient flows into the weights and states as in MXNet (no check is made).
 
 import { checkUpdateCount, type LRScheduler } from '../lr_scheduler.js';
+import { zerosOf } from '../ndarray/ndarray.js';
 import { describe } from '../util/describe.js';
 import { ValueError } from '../util/errors.js';
 import { checkNumber, isPlainObject, snakeToCamel } from '../util/options.js';
@@ -137,7 +138,7 @@ export abstract class Optimizer {
   protected zeroStates(where: string, size: number, n: number): Float32Array[] {
     if (!Number.isSafeInteger(size) || size < 0)
       throw new RangeError(`${where}: size must be an integer >= 0, got ${describe(size)}`);
-    return Array.from({ length: n }, () => new Float32Array(size));
+    return Array.from({ length: n }, () => zerosOf([size], where));
   }
 
   /**

@@ -71,6 +71,14 @@ function attrsOf(where: string, raw: Record<string, unknown>): StringAttrs {
 }
 
 /** Parses one graph object (the file's top level or a subgraph). */
+/** The graphs `graphFromJson` made: the only objects a SymbolBlock takes as a parsed graph. */
+const parsedGraphs = new WeakSet<object>();
+
+/** True for a graph `parseSymbolJson` made (a SymbolBlock's `graph`). */
+export function isParsedGraph(g: unknown): g is SymbolGraph {
+  return typeof g === 'object' && g !== null && parsedGraphs.has(g);
+}
+
 export function graphFromJson(where: string, json: unknown): SymbolGraph {
   if (typeof json !== 'object' || json === null || Array.isArray(json))
     fail(where, `a symbol graph must be a JSON object, got ${JSON.stringify(json)?.slice(0, 80)}`);
@@ -110,7 +118,9 @@ export function graphFromJson(where: string, json: unknown): SymbolGraph {
     Array.isArray(rp) && rp.length === nodes.length + 1 && rp.every((v) => Number.isInteger(v) && v >= 0)
       ? (rp as number[])
       : null;
-  return { nodes, argNodes, heads, mxnetVersion: version, nodeRowPtr };
+  const graph = { nodes, argNodes, heads, mxnetVersion: version, nodeRowPtr };
+  parsedGraphs.add(graph);
+  return graph;
 }
 
 /** Parses symbol JSON text (`model-symbol.json`). */

@@ -7,6 +7,7 @@
 
 import { describe } from '../util/describe.js';
 import { isPlainObject, parseArgs } from '../util/options.js';
+import type { StringAttrs } from './attrs.js';
 import { bindSymbolMethods, MxSymbol, makeNode, makeVar, pyAttr } from './symbol.js';
 
 /** Options every `mx.sym` operator takes besides its own. */
@@ -40,8 +41,11 @@ interface OpSpec {
   fn: string;
   /** Array arguments, in order. */
   inputs: readonly string[];
-  /** Array arguments that may be left out (null). */
-  optional?: readonly string[];
+  /**
+   * Array arguments the operator reads only under some attributes, each with the test of
+   * those (its `FListInputNames`); the others it always reads.
+   */
+  optional?: Readonly<Record<string, (attrs: StringAttrs) => boolean>>;
   /** Other parameters in Python's positional order (camelCase). */
   params: readonly string[];
   /** Fixed attributes written on every call (Python functions that always pass them). */
@@ -63,27 +67,31 @@ function shapeOf(where: string, v: unknown): number[] {
   return [...v];
 }
 
+/** dmlc's bool parser: what an attribute reads as true. */
+const isTrue = (v: string | undefined): boolean => v === 'True' || v === 'true' || v === '1';
+
 function build(spec: OpSpec, args: readonly unknown[]): MxSymbol[] {
   const where = `sym.${spec.fn}`;
   const names = [...spec.inputs, ...spec.params, 'name', 'attr'];
-  const o = parseArgs<Record<string, unknown>>(
-    where,
-    args,
-    names,
-    {},
-    spec.inputs.filter((i) => !spec.optional?.includes(i)),
-  );
-  const inputs: MxSymbol[] = [];
+  const o = parseArgs<Record<string, unknown>>(where, args, names, {});
   for (const k of spec.inputs) {
     const v = o[k];
-    if (v === null || v === undefined) continue;
-    if (!(v instanceof MxSymbol)) throw new TypeError(`${where}: ${k} must be a MxSymbol, got ${describe(v)}`);
-    inputs.push(v);
+    if (v !== null && v !== undefined && !(v instanceof MxSymbol))
+      throw new TypeError(`${where}: ${k} must be a MxSymbol, got ${describe(v)}`);
   }
   const attrs: Record<string, string> = { ...spec.fixed };
   for (const k of spec.params) if (o[k] !== undefined) attrs[snake(k)] = pyAttr(where, k, o[k]);
   Object.assign(attrs, attrOf(where, o.attr));
   const name = (o.name as string | null | undefined) ?? null;
+  // nnvm's Symbol::Compose: an input the operator reads but the call left out becomes a
+  // variable named `<node>_<input>` that carries the node's attributes.
+  const inputs = (full: string, sorted: StringAttrs): MxSymbol[] =>
+    spec.inputs.flatMap((k) => {
+      const v = o[k];
+      if (v instanceof MxSymbol) return [v];
+      const reads = spec.optional?.[k]?.(sorted) ?? true;
+      return reads ? [makeVar(`${full}_${snake(k)}`, sorted)] : [];
+    });
   return makeNode(where, spec.op, inputs, attrs, name, spec.fn.toLowerCase());
 }
 
@@ -223,7 +231,7 @@ function rnn(...args: unknown[]): MxSymbol[] {
       op: 'RNN',
       fn: 'RNN',
       inputs: ['data', 'parameters', 'state', 'stateCell', 'sequenceLength'],
-      optional: ['stateCell', 'sequenceLength'],
+      optional: { stateCell: (a) => a.mode === 'lstm', sequenceLength: (a) => isTrue(a.use_sequence_length) },
       params: [
         'stateSize',
         'numLayers',
@@ -258,7 +266,7 @@ export const sym = {
     op: 'FullyConnected',
     fn: 'FullyConnected',
     inputs: ['data', 'weight', 'bias'],
-    optional: ['bias'],
+    optional: { bias: (a) => !isTrue(a.no_bias) },
     params: ['numHidden', 'noBias', 'flatten'],
   }),
   /** `sym.Embedding(data, weight, inputDim, outputDim, { dtype, sparseGrad })`. */
@@ -275,7 +283,7 @@ export const sym = {
     op: 'LeakyReLU',
     fn: 'LeakyReLU',
     inputs: ['data', 'gamma'],
-    optional: ['gamma'],
+    optional: { gamma: (a) => a.act_type === 'prelu' },
     params: ['actType', 'slope'],
   }),
   /** `sym.relu(data)`. */
@@ -313,7 +321,7 @@ export const sym = {
     op: 'softmax',
     fn: 'softmax',
     inputs: ['data', 'length'],
-    optional: ['length'],
+    optional: { length: (a) => isTrue(a.use_length) },
     params: ['axis', 'temperature', 'dtype', 'useLength'],
   }),
   /** `sym.log_softmax(data, axis, temperature)`. */
@@ -358,7 +366,7 @@ export const sym = {
     op: 'SequenceMask',
     fn: 'SequenceMask',
     inputs: ['data', 'sequenceLength'],
-    optional: ['sequenceLength'],
+    optional: { sequenceLength: (a) => isTrue(a.use_sequence_length) },
     params: [...seqParams, 'value', 'axis'],
   }),
   /** `sym.SequenceLast(data, sequenceLength, useSequenceLength, axis)`. */
@@ -366,7 +374,7 @@ export const sym = {
     op: 'SequenceLast',
     fn: 'SequenceLast',
     inputs: ['data', 'sequenceLength'],
-    optional: ['sequenceLength'],
+    optional: { sequenceLength: (a) => isTrue(a.use_sequence_length) },
     params: [...seqParams, 'axis'],
   }),
   /** `sym.SequenceReverse(data, sequenceLength, useSequenceLength, axis)`. */
@@ -374,7 +382,7 @@ export const sym = {
     op: 'SequenceReverse',
     fn: 'SequenceReverse',
     inputs: ['data', 'sequenceLength'],
-    optional: ['sequenceLength'],
+    optional: { sequenceLength: (a) => isTrue(a.use_sequence_length) },
     params: [...seqParams, 'axis'],
   }),
   /** `sym.sum(data, axis, keepdims, exclude)`. */
@@ -409,7 +417,7 @@ export const sym = {
     op: 'Convolution',
     fn: 'Convolution',
     inputs: ['data', 'weight', 'bias'],
-    optional: ['bias'],
+    optional: { bias: (a) => !isTrue(a.no_bias) },
     params: ['kernel', 'stride', 'dilate', 'pad', 'numFilter', 'numGroup', 'noBias', 'layout'],
   }),
   /** `sym.Pooling(data, { kernel, poolType, globalPool, poolingConvention, stride, pad, countIncludePad, layout })`. */

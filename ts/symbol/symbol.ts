@@ -224,29 +224,56 @@ function hiddenOutputs(op: string, attrs: StringAttrs): number {
 const EMPTY_GRAPH: SymbolGraph = { nodes: [], argNodes: [], heads: [], mxnetVersion: null, nodeRowPtr: null };
 
 /**
- * Appends an operator node: `attrs` are MXNet's (snake_case keys, string values), `name` an
- * explicit name (prefixed by the current scope) or null for `hint` + counter. The attributes
- * are parsed by the operator table, so an unknown operator or attribute throws here.
+ * The `__init__` an operator gives the variables it reads, by input index, unless they have
+ * one (`FSetInputVarAttrOnCompose`: BatchNorm's moving statistics in batch_norm.cc, PReLU's
+ * gamma in leaky_relu.cc).
+ */
+const INPUT_VAR_INIT: Readonly<Record<string, Readonly<Record<number, string>>>> = {
+  BatchNorm: { 3: '["zero", {}]', 4: '["one", {}]' },
+  LeakyReLU: { 1: '["Constant", {"value": 0.25}]' },
+};
+
+/** Sets `__init__` on a variable node that has none, keeping its attributes sorted (std::map). */
+function setVarInit(node: TracedNode, init: string): void {
+  const attrs = node.attrs as Record<string, string>;
+  if (node.op !== 'null' || attrs.__init__ !== undefined) return;
+  const all = Object.entries({ ...attrs, __init__: init }).sort(([a], [b]) => (a < b ? -1 : 1));
+  for (const k of Object.keys(attrs)) delete attrs[k];
+  for (const [k, v] of all) attrs[k] = v;
+}
+
+/**
+ * Appends an operator node: `given` its inputs, or a function of the node's full name and
+ * sorted attributes that makes them (where missing inputs become variables); `attrs` are
+ * MXNet's (snake_case keys, string values), `name` an explicit name (prefixed by the current
+ * scope) or null for `hint` + counter. The attributes are parsed by the operator table, so an
+ * unknown operator or attribute throws here.
  */
 export function makeNode(
   where: string,
   op: string,
-  inputs: readonly MxSymbol[],
+  given: readonly MxSymbol[] | ((full: string, attrs: StringAttrs) => MxSymbol[]),
   attrs: Record<string, string>,
   name: string | null,
   hint: string,
 ): MxSymbol[] {
   const factory = OPERATORS.get(op);
   if (factory === undefined) throw new ValueError(`${where}: operator '${op}' is not supported`);
-  for (const [i, s] of inputs.entries())
-    if (!(s instanceof MxSymbol)) throw new TypeError(`${where}: input ${i} must be a MxSymbol, got ${describe(s)}`);
+  if (Array.isArray(given))
+    for (const [i, s] of given.entries())
+      if (!(s instanceof MxSymbol)) throw new TypeError(`${where}: input ${i} must be a MxSymbol, got ${describe(s)}`);
   const sorted: Record<string, string> = {};
   for (const k of Object.keys(attrs).sort()) sorted[k] = attrs[k] as string;
   const full = currentNames.get(name, hint);
+  const inputs = typeof given === 'function' ? given(full, sorted) : given;
   // The probe's entries stand for the inputs by number only: factories check how many a node has.
   const entries = inputs.map((_s, i) => ({ node: i, index: 0, version: 0 }));
   const probe: SymbolNode = { op, name: full, attrs: sorted, inputs: entries, subgraphs: [] };
   const prepared = factory(new AttrReader(`${where} (${op} node '${full}')`, sorted), probe, EMPTY_GRAPH);
+  for (const [i, init] of Object.entries(INPUT_VAR_INIT[op] ?? {})) {
+    const input = inputs[Number(i)];
+    if (input !== undefined) setVarInit(input._node, init);
+  }
   const node: TracedNode = {
     op,
     name: full,
