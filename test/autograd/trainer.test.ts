@@ -147,6 +147,38 @@ describe('saveStates / loadStates', () => {
     }
     expect(() => tc.loadStates(nd.save({ a: nd.ones([1]) }))).toThrow(/not a file written by Trainer.saveStates/);
   });
+
+  it('counts that are not counts and a state without its index are refused, and nothing changes', () => {
+    const net = buildNet();
+    const t = new gluon.Trainer(net.collectParams(), 'adam', { learningRate: 0.05 });
+    lossStep(net, nd.ones([2, 3]), nd.zeros([2, 2]));
+    t.step(2);
+    const saved = t.saveStates();
+    const name = [...net.collectParams().keys()][0] as string;
+    const edit = (key: string, value: NDArray) => {
+      const d = nd.load(saved) as Record<string, NDArray>;
+      d[key] = value;
+      return nd.save(d);
+    };
+    for (const [key, value, message] of [
+      [
+        'num_update',
+        nd.array([Number.NaN]),
+        /Trainer\.loadStates: entry 'num_update' must be a count of updates \(an integer >= 0\), got NaN/,
+      ],
+      ['num_update', nd.array([1.5]), /entry 'num_update' must be a count of updates/],
+      [`count:${name}`, nd.array([-1]), new RegExp(`entry 'count:${name}' must be a count of updates`)],
+      [`count:${name}`, nd.zeros([2]), /Trainer\.loadStates: entry 'count:.*' must hold one count, got shape \(2,\)/],
+      [`state:${name}`, nd.zeros([2]), /Trainer\.loadStates: state 'state:.*' has 2 elements but .* needs none/],
+    ] as const) {
+      expect(() => t.loadStates(edit(key, value)), key).toThrow(message);
+      expect(t.optimizer.numUpdate).toBe(1);
+    }
+    t.loadStates(saved);
+    lossStep(net, nd.ones([2, 3]), nd.zeros([2, 2]));
+    t.step(2);
+    expect(t.optimizer.numUpdate).toBe(2);
+  });
 });
 
 describe('clipGlobalNorm vs MXNet 1.9.1 (mxnet_training/clip_global_norm.json)', () => {

@@ -4,6 +4,7 @@
 // initialize, unroll, a Trainer's step after a recorded backward, a schedule's rate at a random
 // count). A call that fails throws an Error of our own, never a wasm trap, a JavaScript
 // TypeError from deep inside or a loop without end, and the backend still computes after it.
+// API_FUZZ_TRACE=<file> appends each call's seed and label to the file (a hang prints nothing).
 import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
@@ -187,6 +188,7 @@ describe('the API around mx.nd under random arguments', () => {
       const unchecked: string[] = [];
       let failed = 0;
       const attempt = (label: string, f: () => unknown): unknown => {
+        if (process.env.API_FUZZ_TRACE) fs.appendFileSync(process.env.API_FUZZ_TRACE, `${seed} ${label}\n`);
         try {
           const out = f();
           for (const o of Array.isArray(out) ? out.flat(2) : [out]) if (o instanceof mx.nd.NDArray) o.toFloat32Array();

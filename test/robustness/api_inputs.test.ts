@@ -240,3 +240,14 @@ describe('SymbolBlock takes a graph it can trust', () => {
     for (const b of [fromSymbol, fromJson, again]) expect((b.forward(x) as NDArray).toArray()).toEqual([[3.5, 3.5]]);
   });
 });
+
+describe('recurrent layers refuse a layer count that would not finish building', () => {
+  it('numLayers times directions above 2^16, before any Parameter is made', () => {
+    const { LSTM, GRU } = mx.gluon.rnn;
+    expect(() => new LSTM(4, { numLayers: 2 ** 40 })).toThrow(
+      /LSTM: numLayers times directions must be at most 65536, got 1099511627776 x 1/,
+    );
+    expect(() => new GRU(4, { numLayers: 2 ** 16, bidirectional: true })).toThrow(/got 65536 x 2/);
+    expect([...new LSTM(2, { numLayers: 12 }).collectParams().keys()]).toHaveLength(48);
+  });
+});

@@ -3,7 +3,8 @@
 // 1/batchSize and updates every parameter whose gradReq is not 'null'.
 
 import { type NDArrayDict, load as ndLoad, save as ndSave } from '../io/nd_io.js';
-import { NDArray } from '../ndarray/ndarray.js';
+import { checkUpdateCount } from '../lr_scheduler.js';
+import { NDArray, shapeStr } from '../ndarray/ndarray.js';
 import { create, type Optimizer } from '../optimizer/optimizer.js';
 import { describe } from '../util/describe.js';
 import { AssertionError, ValueError } from '../util/errors.js';
@@ -25,6 +26,13 @@ export interface TrainerOptions {
 export interface StepOptions {
   /** Skip parameters whose gradient was not refreshed by backward instead of throwing (default false). */
   ignoreStaleGrad?: boolean;
+}
+
+/** The update count a states file holds under `key`: one integer >= 0. */
+function countOf(key: string, arr: NDArray): number {
+  if (arr.size !== 1)
+    throw new ValueError(`Trainer.loadStates: entry '${key}' must hold one count, got shape ${shapeStr(arr.shape)}`);
+  return checkUpdateCount('Trainer.loadStates', `entry '${key}'`, arr.data[0]);
 }
 
 /** The source of `loadStates`: a path (Node/Deno/Bun), bytes or an ArrayBuffer. */
@@ -216,12 +224,12 @@ export class Trainer {
         throw new ValueError(`Trainer.loadStates: entry '${key}' does not belong to a Parameter of this Trainer`);
       const p = this._params[idx] as Parameter;
       if (m[1] === 'count') {
-        counts.set(idx, arr.data[0] as number);
+        counts.set(idx, countOf(key, arr));
         continue;
       }
       const want = this._optimizer.createState(idx, p._live().size);
-      const k = Number(m[3]);
-      if (k >= want.length || arr.size !== (want[k] as Float32Array).length) {
+      const k = m[3] === undefined ? Number.NaN : Number(m[3]);
+      if (!(k < want.length) || arr.size !== (want[k] as Float32Array).length) {
         throw new ValueError(
           `Trainer.loadStates: state '${key}' has ${arr.size} elements but ${p.name}'s optimizer state ${k} needs ${(want[k] as Float32Array | undefined)?.length ?? 'none'}`,
         );
@@ -230,9 +238,10 @@ export class Trainer {
       (list[k] as Float32Array).set(arr.data);
       states.set(idx, list);
     }
+    const numUpdate = countOf('num_update', loaded.num_update);
     this._states.clear();
     for (const [i, s] of states) this._states.set(i, s);
     this._optimizer.indexUpdateCount = counts;
-    this._optimizer.numUpdate = loaded.num_update.data[0] as number;
+    this._optimizer.numUpdate = numUpdate;
   }
 }

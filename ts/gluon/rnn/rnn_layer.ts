@@ -150,6 +150,9 @@ function parseLayerArgs(where: string, args: unknown[], positional: readonly (ke
 const GATES: Record<RnnMode, number> = { rnn_relu: 1, rnn_tanh: 1, lstm: 4, gru: 3 };
 const PARAM_RE = /^(l|r)(\d)_(i2h|h2h|h2r)_(weight|bias)$/;
 
+/** The most layers (times directions) a layer builds: see the constructor. */
+const MAX_STACKED_LAYERS = 2 ** 16;
+
 /**
  * Shared implementation of RNN, LSTM and GRU (Python `_RNNLayer`).
  * In training mode, `dropout` acts on every layer's output but the last (as MXNet's native and
@@ -191,6 +194,12 @@ export class _RNNLayer extends HybridBlock {
       if (!Number.isInteger(o[k]) || o[k] <= 0)
         throw new RangeError(`${where}: ${k} must be a positive integer, got ${describe(o[k])}`);
     }
+    // Gluon note: MXNet builds any number of layers, four Parameters per layer and direction;
+    // 2^16 take 2.6 s and 260 MB of heap here, so more (which would hang) are refused.
+    if (o.numLayers * (o.bidirectional ? 2 : 1) > MAX_STACKED_LAYERS)
+      throw new RangeError(
+        `${where}: numLayers times directions must be at most ${MAX_STACKED_LAYERS}, got ${describe(o.numLayers)} x ${o.bidirectional ? 2 : 1}`,
+      );
     if (!Number.isInteger(o.inputSize) || o.inputSize < 0)
       throw new RangeError(`${where}: inputSize must be a non-negative integer, got ${describe(o.inputSize)}`);
     checkLayout(where, o.layout);
