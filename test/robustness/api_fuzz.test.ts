@@ -6,15 +6,26 @@
 // TypeError from deep inside or a loop without end, and the backend still computes after it.
 // API_FUZZ_TRACE=<file> appends each call's seed and label to the file (a hang prints nothing).
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mx, { ready } from '../../ts/index.js';
 import type { NDArray } from '../../ts/ndarray/ndarray.js';
 import { expectBackendWorks, fuzzSeeds, generator, randomOptions, uncheckedMessage, WRONG } from './fuzz_args.js';
 
+// Methods that write files (save, export, saveStates, ...) get random strings as paths: they
+// write into a folder of the test's own, removed afterwards.
+const home = process.cwd();
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'api-fuzz-'));
+
 beforeAll(async () => {
   await ready({ threads: 1 });
+  process.chdir(scratch);
+});
+afterAll(() => {
+  process.chdir(home);
+  fs.rmSync(scratch, { recursive: true, force: true });
 });
 
 type Gen = ReturnType<typeof generator>;
