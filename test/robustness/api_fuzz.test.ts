@@ -12,7 +12,15 @@ import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mx, { ready } from '../../ts/index.js';
 import type { NDArray } from '../../ts/ndarray/ndarray.js';
-import { expectBackendWorks, fuzzSeeds, generator, randomOptions, uncheckedMessage, WRONG } from './fuzz_args.js';
+import {
+  expectBackendWorks,
+  fuzzSeeds,
+  generator,
+  randomArray,
+  randomOptions,
+  uncheckedMessage,
+  WRONG,
+} from './fuzz_args.js';
 
 // Methods that write files (save, export, saveStates, ...) get random strings as paths: they
 // write into a folder of the test's own, removed afterwards.
@@ -129,23 +137,14 @@ function publicMethods(): Set<string> {
 
 /** Random arguments: arrays of random shapes (zeros, NaN and infinities included), options, wrong values. */
 function argMaker(g: Gen) {
-  const { nd } = mx;
   const options = (): Record<string, unknown> => {
     const o = randomOptions(g);
     for (let i = g.pick([0, 1, 2]); i > 0; i--)
       o[g.pick(CLASS_KEYS)] = g.next() < 0.4 ? g.pick(WRONG) : g.pick(CLASS_GOOD);
     return o;
   };
-  const array = (shape?: number[]): NDArray => {
-    const s = shape ?? Array.from({ length: g.pick([0, 1, 2, 3, 4]) }, () => g.pick([0, 1, 2, 3, 5]));
-    const d = new Float32Array(s.reduce((a, b) => a * b, 1));
-    for (let i = 0; i < d.length; i++)
-      d[i] =
-        g.next() < 0.05
-          ? g.pick([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e30])
-          : Math.floor(g.next() * 7) - 2;
-    return nd.array(d, s);
-  };
+  const array = (shape?: number[]): NDArray =>
+    randomArray(g, shape ?? Array.from({ length: g.pick([0, 1, 2, 3, 4]) }, () => g.pick([0, 1, 2, 3, 5])));
   const small = (): NDArray => array(Array.from({ length: g.pick([2, 3]) }, () => g.pick([1, 2, 3])));
   const arg = (): unknown => {
     const r = g.next();

@@ -2,6 +2,7 @@
 // option keys they draw from, and the messages that betray a call without a check of its own.
 import { expect } from 'vitest';
 import mx from '../../ts/index.js';
+import type { NDArray } from '../../ts/ndarray/ndarray.js';
 import { fuzzSeed } from './fuzz_seed.js';
 
 /** A small deterministic generator (LCG), so a failure names a reproducible seed. */
@@ -13,6 +14,17 @@ export function generator(seed: number) {
   };
   const pick = <T>(a: readonly T[]): T => a[Math.floor(next() * a.length)] as T;
   return { next, pick };
+}
+
+/** An NDArray of `shape` holding small integers and (5%) NaN, infinities or 1e30. */
+export function randomArray(g: ReturnType<typeof generator>, shape: number[]): NDArray {
+  const d = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  for (let i = 0; i < d.length; i++)
+    d[i] =
+      g.next() < 0.05
+        ? g.pick([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e30])
+        : Math.floor(g.next() * 7) - 2;
+  return mx.nd.array(d, shape);
 }
 
 /** Values that are wrong for most parameters: odd numbers, huge and infinite ones, other types. */

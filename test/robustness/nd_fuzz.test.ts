@@ -11,6 +11,7 @@ import {
   functionsOf,
   fuzzSeeds,
   generator,
+  randomArray,
   randomOptions,
   uncheckedMessage,
   WRONG,
@@ -23,17 +24,7 @@ beforeAll(async () => {
 function argsFor(g: ReturnType<typeof generator>): unknown[] {
   const { nd } = mx;
   const shape = (): number[] => Array.from({ length: g.pick([0, 1, 2, 3, 4]) }, () => g.pick([0, 1, 2, 3, 5, 8]));
-  const array = (): NDArray => {
-    if (g.next() < 0.05) return nd.ones([g.pick([0, 1, 3]), 2]);
-    const s = shape();
-    const d = new Float32Array(s.reduce((a, b) => a * b, 1));
-    for (let i = 0; i < d.length; i++)
-      d[i] =
-        g.next() < 0.05
-          ? g.pick([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e30])
-          : Math.floor(g.next() * 7) - 2;
-    return nd.array(d, s);
-  };
+  const array = (): NDArray => (g.next() < 0.05 ? nd.ones([g.pick([0, 1, 3]), 2]) : randomArray(g, shape()));
   return Array.from({ length: g.pick([0, 1, 2, 3, 4]) }, () => {
     const r = g.next();
     return r < 0.6 ? array() : r < 0.85 ? randomOptions(g) : r < 0.95 ? g.pick(WRONG) : [array(), array()];
