@@ -14,6 +14,7 @@ beforeAll(async () => {
 
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/mxnet_symbol/compose.json', import.meta.url), 'utf8')) as {
   cases: { case: string; python: string; json: string }[];
+  dumps: { python: string; dumps: string }[];
 };
 
 const { sym } = mx;
@@ -48,7 +49,34 @@ const CALLS: Record<string, () => MxSymbol> = {
   layernorm: () => sym.LayerNorm(sym.var('data'), { name: 'ln' }),
   dot: () => sym.dot(sym.var('data'), { name: 'd' }),
   where: () => sym.where(sym.var('c'), { name: 'w' }),
+  var_options: () =>
+    sym.var('w', {
+      shape: [2, 3],
+      lrMult: 2,
+      wdMult: 0.5,
+      dtype: 'float32',
+      init: new mx.init.Xavier({ magnitude: 3 }),
+    }),
+  var_init_name: () =>
+    sym.FullyConnected(sym.var('x'), sym.var('w', { init: 'zeros', attr: { __foo__: 'y' } }), {
+      numHidden: 2,
+      noBias: true,
+      name: 'fc',
+    }),
 };
+
+/** The fixture's initializers, in its order. */
+const INITIALIZERS = [
+  new mx.init.Xavier({ magnitude: 3 }),
+  new mx.init.Constant(0.25),
+  new mx.init.Uniform(),
+  new mx.init.Normal(0.5),
+  new mx.init.Orthogonal(),
+  new mx.init.LSTMBias(2),
+  new mx.init.MSRAPrelu(),
+  new mx.init.Zero(),
+  new mx.init.One(),
+];
 
 describe('mx.sym: inputs left out become variables, as MXNet 1.9.1 composes them (mxnet_symbol/compose.json)', () => {
   it('covers every case of the fixture', () => {
@@ -59,6 +87,20 @@ describe('mx.sym: inputs left out become variables, as MXNet 1.9.1 composes them
       expect(CALLS[c.case]?.().toJson()).toBe(c.json);
     });
   }
+
+  it("Initializer.dumps() writes Python's text, which init.create reads back", () => {
+    expect(INITIALIZERS.map((i) => i.dumps())).toEqual(fixture.dumps.map((d) => d.dumps));
+    for (const i of INITIALIZERS) expect(mx.init.create(i.dumps()).equals(i)).toBe(true);
+    expect(() => mx.init.create('[bad')).toThrow(/init\.create: malformed initializer JSON "\[bad"/);
+  });
+
+  it('sym.var checks its options, naming them', () => {
+    expect(() => sym.var('w', { lrMult: 'a' as never })).toThrow(/sym\.var: lrMult must be a number, got "a"/);
+    expect(() => sym.var('w', { dtype: 'float16' as never })).toThrow(/sym\.var: dtype must be 'float32'/);
+    expect(() => sym.var('w', { init: 5 as never })).toThrow(
+      /sym\.var: init must be an Initializer or an initializer name, got 5/,
+    );
+  });
 
   it('a graph with made variables runs in a SymbolBlock, its variables its parameters', () => {
     const net = new mx.gluon.SymbolBlock(CALLS.fc?.() as MxSymbol, 'data');

@@ -4,7 +4,7 @@
 
 import { fillUniform, nextNormal, nextUniform } from '../random.js';
 import { describe } from '../util/describe.js';
-import { type PositionalArgs, parseArgs } from '../util/options.js';
+import { isPlainObject, type PositionalArgs, parseArgs, pyJson } from '../util/options.js';
 
 /** What an initializer fills: row-major float32 data of a known shape. */
 export interface InitTarget {
@@ -58,9 +58,13 @@ export abstract class Initializer {
     return null;
   }
 
-  /** JSON form `'["xavier", {"rnd_type": "uniform", ...}]'` as Python's `dumps()`. */
+  /**
+   * JSON form `'["xavier", {"rnd_type": "uniform", ...}]'` as Python's `dumps()`: the class
+   * name in lower case and the arguments, in `json.dumps`'s layout. Gluon note: a number is
+   * written as JavaScript holds it (`1`, where Python may have kept `1.0`).
+   */
   dumps(): string {
-    return JSON.stringify([this.kind, this.kwargs]);
+    return pyJson([this.constructor.name.toLowerCase(), this.kwargs]);
   }
 
   /** Python's `Initializer.__eq__`: same class and same arguments. */
@@ -433,9 +437,14 @@ export function create(init: unknown): Initializer {
   let name = init;
   let kw: Record<string, unknown> = {};
   if (init.trim().startsWith('[')) {
-    const parsed = JSON.parse(init) as unknown;
-    if (!Array.isArray(parsed) || typeof parsed[0] !== 'string')
-      throw new TypeError(`init.create: malformed initializer JSON ${init}`);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(init);
+    } catch {
+      parsed = null;
+    }
+    if (!Array.isArray(parsed) || typeof parsed[0] !== 'string' || !isPlainObject(parsed[1] ?? {}))
+      throw new TypeError(`init.create: malformed initializer JSON ${describe(init)}`);
     name = parsed[0];
     kw = camelKeys((parsed[1] ?? {}) as Record<string, unknown>);
   }

@@ -5,8 +5,9 @@
 // arguments of a call: `F.softmax(x)` has no attributes, `F.softmax(x, { axis: -1 })` has
 // axis '-1'. The attributes are checked by the operator table (one definition per operator).
 
+import { Initializer, type InitLike } from '../init/initializer.js';
 import { describe } from '../util/describe.js';
-import { isPlainObject, parseArgs } from '../util/options.js';
+import { checkNumber, isPlainObject, parseArgs } from '../util/options.js';
 import type { StringAttrs } from './attrs.js';
 import { bindSymbolMethods, MxSymbol, makeNode, makeVar, pyAttr } from './symbol.js';
 
@@ -161,22 +162,45 @@ function arith(
   };
 }
 
-/** `sym.var(name, { shape, attr })`: an input or parameter variable. */
-function variable(
-  name: string,
-  options: { shape?: readonly number[] | null; attr?: Record<string, string> | null } = {},
-): MxSymbol {
+/** Options of `sym.var`: what Python's `mx.sym.var` stores as the variable's attributes. */
+export interface VarOptions {
+  /** `__shape__` (0 marks a dimension left to shape inference). */
+  shape?: readonly number[] | null;
+  /** `__lr_mult__`: the learning-rate multiplier of the parameter it becomes. */
+  lrMult?: number | null;
+  /** `__wd_mult__`: the weight-decay multiplier. */
+  wdMult?: number | null;
+  /** `__dtype__`: only 'float32'. */
+  dtype?: 'float32' | null;
+  /** `__init__`: an initializer or its registered name. */
+  init?: InitLike | null;
+  /** Extra string attributes. */
+  attr?: Record<string, string> | null;
+}
+
+/** `sym.var(name, { shape, lrMult, wdMult, dtype, init, attr })`: an input or parameter variable. */
+function variable(name: string, options: VarOptions = {}): MxSymbol {
+  const where = 'sym.var';
   if (typeof name !== 'string' || name === '')
-    throw new TypeError(`sym.var: name must be a non-empty string, got ${describe(name)}`);
-  const o = parseArgs<{ shape: readonly number[] | null; attr: Record<string, string> | null }>(
-    'sym.var',
-    [options],
-    ['shape', 'attr'],
-    {},
-  );
-  const attrs = attrOf('sym.var', o.attr);
-  if (o.shape !== null && o.shape !== undefined)
-    attrs.__shape__ = pyAttr('sym.var', 'shape', shapeOf('sym.var', o.shape));
+    throw new TypeError(`${where}: name must be a non-empty string, got ${describe(name)}`);
+  const o = parseArgs<VarOptions>(where, [options], ['shape', 'lrMult', 'wdMult', 'dtype', 'init', 'attr'], {});
+  const attrs = attrOf(where, o.attr);
+  const given = (v: unknown): boolean => v !== null && v !== undefined;
+  if (given(o.shape)) attrs.__shape__ = pyAttr(where, 'shape', shapeOf(where, o.shape));
+  if (given(o.lrMult)) attrs.__lr_mult__ = pyAttr(where, 'lrMult', checkNumber(where, 'lrMult', o.lrMult));
+  if (given(o.wdMult)) attrs.__wd_mult__ = pyAttr(where, 'wdMult', checkNumber(where, 'wdMult', o.wdMult));
+  if (given(o.dtype)) {
+    if (o.dtype !== 'float32')
+      throw new TypeError(
+        `${where}: dtype must be 'float32' (the only dtype this package computes in), got ${describe(o.dtype)}`,
+      );
+    attrs.__dtype__ = '0'; // mshadow's kFloat32
+  }
+  if (given(o.init)) {
+    if (typeof o.init !== 'string' && !(o.init instanceof Initializer))
+      throw new TypeError(`${where}: init must be an Initializer or an initializer name, got ${describe(o.init)}`);
+    attrs.__init__ = typeof o.init === 'string' ? o.init : o.init.dumps();
+  }
   return makeVar(name, attrs);
 }
 
@@ -257,7 +281,7 @@ const seqParams = ['useSequenceLength'];
  * `hybridForward(F, ...)` into a graph (`HybridBlock.export`).
  */
 export const sym = {
-  /** `sym.var(name, { shape, attr })`: a variable. */
+  /** `sym.var(name, { shape, lrMult, wdMult, dtype, init, attr })`: a variable. */
   var: variable,
   /** `sym.Variable`: the same as `var`. */
   Variable: variable,

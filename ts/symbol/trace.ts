@@ -71,16 +71,6 @@ function forwardOf(block: Block): SymbolicForward | null {
 
 let paramVars = new WeakMap<Parameter, MxSymbol>();
 
-/** Python's `json.dumps` layout (', ' and ': ' separators), as `Initializer.dumps()` writes `__init__`. */
-function pyJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(pyJson).join(', ')}]`;
-  if (typeof v === 'object' && v !== null)
-    return `{${Object.entries(v)
-      .map(([k, x]) => `${JSON.stringify(k)}: ${pyJson(x)}`)
-      .join(', ')}}`;
-  return JSON.stringify(v);
-}
-
 /** Python `Parameter.var()`: the parameter's variable, with the attributes MXNet stores. */
 export function paramVar(p: Parameter): MxSymbol {
   let v = paramVars.get(p);
@@ -88,7 +78,7 @@ export function paramVar(p: Parameter): MxSymbol {
     const attrs: Record<string, string> = { __dtype__: '0', __storage_type__: '0' };
     attrs.__lr_mult__ = pyFloat(p.lrMult);
     attrs.__wd_mult__ = pyFloat(p.wdMult);
-    if (p.init !== null) attrs.__init__ = typeof p.init === 'string' ? p.init : pyJson(JSON.parse(p.init.dumps()));
+    if (p.init !== null) attrs.__init__ = typeof p.init === 'string' ? p.init : p.init.dumps();
     // Gluon note: the declared shape (0 = deferred), which MXNet records when the graph is
     // first built during deferred initialisation (the usual `initialize(); net(x); export()`).
     if (p._declaredShape !== null) attrs.__shape__ = pyAttr('Parameter.var', 'shape', [...p._declaredShape]);

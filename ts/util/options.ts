@@ -109,6 +109,16 @@ export function pyFloat(x: number): string {
   return String(x);
 }
 
+/** Python's `json.dumps` layout (', ' and ': ' separators), as `Initializer.dumps()` writes it. */
+export function pyJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(pyJson).join(', ')}]`;
+  if (typeof v === 'object' && v !== null)
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${JSON.stringify(k)}: ${pyJson(x)}`)
+      .join(', ')}}`;
+  return JSON.stringify(v);
+}
+
 /** Python's str() of a tuple of ints: () '(3,)' '(2, 3)'. */
 export function pyTuple(t: readonly number[]): string {
   if (t.length === 1) return `(${t[0]},)`;
