@@ -42,11 +42,15 @@ describe('NDArray methods check their arguments', () => {
 });
 
 describe('the abstract bases cannot be made', () => {
-  it('Optimizer and LRScheduler name what to use instead', () => {
+  it('Optimizer, LRScheduler, Initializer and Loss name what to use instead', () => {
     const { Optimizer } = mx.optimizer as unknown as Record<string, new () => unknown>;
     const { LRScheduler } = mx.lr_scheduler as unknown as Record<string, new () => unknown>;
     expect(() => new (Optimizer as new () => unknown)()).toThrow(/Optimizer is abstract: use mx.optimizer.create/);
     expect(() => new (LRScheduler as new () => unknown)()).toThrow(/LRScheduler is abstract: use FactorScheduler/);
+    const { Initializer } = mx.init as unknown as Record<string, new () => unknown>;
+    const { Loss } = mx.gluon.loss as unknown as Record<string, new () => unknown>;
+    expect(() => new (Initializer as new () => unknown)()).toThrow(/Initializer is abstract: use Zero, One/);
+    expect(() => new (Loss as new () => unknown)()).toThrow(/Loss is abstract: use L2Loss/);
   });
 });
 

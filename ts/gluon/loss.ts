@@ -45,6 +45,8 @@ export abstract class Loss extends HybridBlock {
   protected readonly _batchAxis: number;
 
   constructor(where: string, weight: unknown, batchAxis: unknown, prefix: string | null, params: ParameterDict | null) {
+    // Gluon note: MXNet can make its base Loss (whose hybrid_forward then raises); here it is abstract.
+    if (new.target === Loss) throw new TypeError('Loss is abstract: use L2Loss, L1Loss, SoftmaxCrossEntropyLoss, ...');
     if (weight !== null && weight !== undefined && typeof weight !== 'number')
       throw new TypeError(`${where}: weight must be a number or null, got ${describe(weight)}`);
     if (!Number.isInteger(batchAxis))

@@ -45,6 +45,14 @@ export abstract class Initializer {
   /** Constructor arguments with Python's names, for equality and `dumps()`. */
   protected abstract get kwargs(): Record<string, unknown>;
 
+  constructor() {
+    // Gluon note: MXNet can make its base Initializer (whose _init_weight then raises); here it is abstract.
+    if (new.target === Initializer)
+      throw new TypeError(
+        'Initializer is abstract: use Zero, One, Constant, Uniform, Normal, Xavier, MSRAPrelu, Orthogonal, LSTMBias or a subclass',
+      );
+  }
+
   /** Fills `arr` in place; `name` is the parameter's full name (for error messages). */
   abstract initWeight(name: string, arr: InitTarget): void;
 
