@@ -266,6 +266,23 @@ nd.FullyConnected({ data: x, weight: x, bias: null, noBias: true });
 // @ts-expect-error concat takes its axis as `dim`
 nd.concat(x, x, { axis: 1 });
 
+// ---- mx.sym and SymbolBlock ------------------------------------------------------------------
+
+const fcSym = mx.sym.FullyConnected(mx.sym.var('data'), { numHidden: 2, name: 'fc' });
+mx.sym.var('w', { shape: [2, 3], lrMult: 2, wdMult: 0.5, dtype: 'float32', init: new mx.init.Xavier() });
+mx.sym.var('w', { init: 'zeros' });
+// @ts-expect-error one dtype: 'float32'
+mx.sym.var('w', { dtype: 'float16' });
+// @ts-expect-error lr_mult is lrMult
+mx.sym.var('w', { lr_mult: 2 });
+expectTypeOf(new gluon.SymbolBlock(fcSym, 'data')).toEqualTypeOf<InstanceType<typeof gluon.SymbolBlock>>();
+// @ts-expect-error a graph is JSON text, a Symbol or a SymbolBlock's graph
+new gluon.SymbolBlock(5, 'data');
+// @ts-expect-error the abstract bases are not made directly
+new mx.optimizer.Optimizer();
+// @ts-expect-error the abstract bases are not made directly
+new mx.init.Initializer();
+
 // ---- error classes ---------------------------------------------------------------------------
 
 expectTypeOf(new ValueError('v')).toExtend<Error>();
