@@ -732,14 +732,13 @@ export class ParameterDict {
    */
   setattr<K extends SettableAttribute>(name: K, value: Parameter[K]): void;
   setattr(name: string, value: unknown): void {
-    const check = SETTABLE[name as SettableAttribute];
     // Gluon note: Python sets any attribute; the others here are methods, read-only or
     // per-Parameter (shape), and setting them on every Parameter would break them.
     if (typeof name !== 'string' || !Object.hasOwn(SETTABLE, name))
       throw new TypeError(
         `ParameterDict.setattr: name must be one of ${Object.keys(SETTABLE).join(', ')}, got ${describe(name)}`,
       );
-    const v = check(value);
+    const v = SETTABLE[name as SettableAttribute](value);
     for (const p of this._params.values()) (p as unknown as Record<string, unknown>)[name] = v;
   }
 

@@ -227,9 +227,11 @@ export class Trainer {
         counts.set(idx, countOf(key, arr));
         continue;
       }
+      if (m[3] === undefined)
+        throw new ValueError(`Trainer.loadStates: state '${key}' has no index (state:<name>:<index>)`);
       const want = this._optimizer.createState(idx, p._live().size);
-      const k = m[3] === undefined ? Number.NaN : Number(m[3]);
-      if (!(k < want.length) || arr.size !== (want[k] as Float32Array).length) {
+      const k = Number(m[3]);
+      if (k >= want.length || arr.size !== (want[k] as Float32Array).length) {
         throw new ValueError(
           `Trainer.loadStates: state '${key}' has ${arr.size} elements but ${p.name}'s optimizer state ${k} needs ${(want[k] as Float32Array | undefined)?.length ?? 'none'}`,
         );
