@@ -4,7 +4,7 @@
 
 import { describe } from './util/describe.js';
 import { ValueError } from './util/errors.js';
-import { checkNumber, type PositionalArgs, parseArgs } from './util/options.js';
+import { checkNumber, checkUpdateCount, type PositionalArgs, parseArgs } from './util/options.js';
 
 /** Warmup options every scheduler takes. */
 export interface WarmupOptions {
@@ -66,17 +66,6 @@ export abstract class LRScheduler {
 }
 
 const WARMUP = ['warmupSteps', 'warmupBeginLr', 'warmupMode'] as const;
-
-/**
- * `n` when it is a count of updates (an integer from 0 to 2^53 - 1), else an Error naming
- * `what`: schedulers step through counts, so an infinite or fractional one has no rate.
- * @internal
- */
-export function checkUpdateCount(where: string, what: string, n: unknown): number {
-  if (!Number.isSafeInteger(n) || (n as number) < 0)
-    throw new RangeError(`${where}: ${what} must be a count of updates (an integer >= 0), got ${describe(n)}`);
-  return n as number;
-}
 
 /** The decay factor of a schedule: a number of at most 1. */
 function checkFactor(where: string, factor: unknown): number {

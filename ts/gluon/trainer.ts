@@ -3,13 +3,12 @@
 // 1/batchSize and updates every parameter whose gradReq is not 'null'.
 
 import { type NDArrayDict, load as ndLoad, save as ndSave } from '../io/nd_io.js';
-import { checkUpdateCount } from '../lr_scheduler.js';
 import { NDArray, shapeStr } from '../ndarray/ndarray.js';
 import { create, type Optimizer } from '../optimizer/optimizer.js';
 import { describe } from '../util/describe.js';
 import { AssertionError, ValueError } from '../util/errors.js';
 import { readBytes, sourceBytes, writeBytes } from '../util/files.js';
-import { isPlainObject, type PositionalArgs, parseArgs } from '../util/options.js';
+import { checkUpdateCount, isPlainObject, type PositionalArgs, parseArgs } from '../util/options.js';
 import { Parameter, ParameterDict } from './parameter.js';
 
 /** Keyword options of `Trainer(params, optimizer, optimizerParams, { kvstore, compressionParams, updateOnKvstore })`. */

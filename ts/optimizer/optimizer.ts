@@ -8,11 +8,11 @@
 // - AdaGrad clips whenever clip_gradient is not None (the others only when it is non-zero).
 // NaN or Inf in a gradient flows into the weights and states as in MXNet (no check is made).
 
-import { checkUpdateCount, type LRScheduler } from '../lr_scheduler.js';
+import type { LRScheduler } from '../lr_scheduler.js';
 import { zerosOf } from '../ndarray/ndarray.js';
 import { describe } from '../util/describe.js';
 import { ValueError } from '../util/errors.js';
-import { checkNumber, isPlainObject, snakeToCamel } from '../util/options.js';
+import { checkNumber, checkUpdateCount, isPlainObject, snakeToCamel } from '../util/options.js';
 
 /** Per-parameter multipliers the optimizer reads (a Gluon Parameter's lrMult and wdMult). */
 export interface ParamMults {

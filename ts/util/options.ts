@@ -42,6 +42,16 @@ export function checkNumber(where: string, what: string, v: unknown): number {
   return v;
 }
 
+/**
+ * `n` when it is a count of updates (an integer from 0 to 2^53 - 1), else an Error naming
+ * `what`: schedulers step through counts, so an infinite or fractional one has no rate.
+ */
+export function checkUpdateCount(where: string, what: string, n: unknown): number {
+  if (!Number.isSafeInteger(n) || (n as number) < 0)
+    throw new RangeError(`${where}: ${what} must be a count of updates (an integer >= 0), got ${describe(n)}`);
+  return n as number;
+}
+
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
   const proto = Object.getPrototypeOf(v) as unknown;
