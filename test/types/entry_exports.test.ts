@@ -58,4 +58,18 @@ describe('package entry (ts/index.ts)', () => {
       .map((s) => s.name);
     expect(undocumented).toEqual([]);
   });
+
+  it('exposes nothing @internal through a namespace (a module imported whole, as mx.lr_scheduler)', () => {
+    const leaked: string[] = [];
+    const visit = (s: ts.Symbol, at: string, depth: number): void => {
+      const target = s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s;
+      const decls = target.declarations ?? [];
+      if (depth > 0 && decls.some((d) => ts.getJSDocTags(d).some((t) => t.tagName.text === 'internal')))
+        leaked.push(at);
+      if (depth < 3 && decls.some((d) => ts.isSourceFile(d)))
+        for (const m of checker.getExportsOfModule(target)) visit(m, `${at}.${m.name}`, depth + 1);
+    };
+    for (const s of exported) visit(s, s.name, 0);
+    expect(leaked).toEqual([]);
+  });
 });
