@@ -551,8 +551,11 @@ export class Parameter {
   }
 }
 
-/** The attributes `ParameterDict.setattr` sets on every Parameter, with the check of each value. */
-const SETTABLE = {
+/** What {@link ParameterDict.setattr} can set on every Parameter. */
+export type SettableAttribute = 'gradReq' | 'lrMult' | 'wdMult' | 'init' | 'allowDeferredInit';
+
+/** The check of each value `ParameterDict.setattr` sets. */
+const SETTABLE: Readonly<Record<SettableAttribute, (v: unknown) => unknown>> = {
   gradReq: checkGradReq,
   lrMult: (v: unknown) => checkNumber('ParameterDict.setattr', 'lrMult', v),
   wdMult: (v: unknown) => checkNumber('ParameterDict.setattr', 'wdMult', v),
@@ -562,10 +565,7 @@ const SETTABLE = {
       throw new TypeError(`ParameterDict.setattr: allowDeferredInit must be a boolean, got ${describe(v)}`);
     return v;
   },
-} as const;
-
-/** What {@link ParameterDict.setattr} can set. */
-export type SettableAttribute = keyof typeof SETTABLE;
+};
 
 /**
  * An ordered dict of Parameters with a name prefix, optionally sharing another dict's
