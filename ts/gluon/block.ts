@@ -9,8 +9,8 @@ import { MxSymbol } from '../symbol/symbol.js';
 import { type ExportedGraph, exportBlock, type HybridExportOptions, traceBlock } from '../symbol/trace.js';
 import { describe } from '../util/describe.js';
 import { indent, NotImplementedError, ValueError } from '../util/errors.js';
-import { type Context, checkCtx, type PositionalArgs, parseArgs } from '../util/options.js';
-import { checkDtypeArg, type InitializeOptions, Parameter, ParameterDict } from './parameter.js';
+import { type Context, checkCtx, checkDtype, type PositionalArgs, parseArgs } from '../util/options.js';
+import { type InitializeOptions, Parameter, ParameterDict } from './parameter.js';
 import {
   blockParamsForSave,
   type DtypeSource,
@@ -473,7 +473,7 @@ export class Block {
   /** Only 'float32' (the one dtype this package computes in); others throw. */
   cast(dtype: string): void {
     for (const c of this._children.values()) c.cast(dtype);
-    checkDtypeArg(`${className(this)}.cast`, dtype);
+    checkDtype(`${className(this)}.cast`, dtype);
     for (const p of this.params.values()) p.cast(dtype);
   }
 

@@ -8,7 +8,15 @@ import { NDArray, shapeStr } from '../ndarray/ndarray.js';
 import { dropOwed, fillUniformOwed, owesFills, settleOwed } from '../random.js';
 import { describe } from '../util/describe.js';
 import { AssertionError, RuntimeError, ValueError, warn } from '../util/errors.js';
-import { type Context, checkCtx, checkNumber, type Float32, type PositionalArgs, parseArgs } from '../util/options.js';
+import {
+  type Context,
+  checkCtx,
+  checkDtype,
+  checkNumber,
+  type Float32,
+  type PositionalArgs,
+  parseArgs,
+} from '../util/options.js';
 import {
   type DtypeSource,
   loadParameterDict,
@@ -171,14 +179,6 @@ function checkGradReq(req: unknown): GradReq {
   return req;
 }
 
-/** Gluon note: everything computes in float32; MXNet's other dtypes (float16, float64, ...) throw. */
-export function checkDtypeArg(where: string, dtype: unknown): void {
-  if (dtype === undefined || dtype === null || dtype === 'float32') return;
-  throw new TypeError(
-    `${where}: dtype must be 'float32' (the only dtype this package computes in), got ${describe(dtype)}`,
-  );
-}
-
 /** A weight or bias: a name, a (possibly partly unknown) shape, an initializer and data. */
 export class Parameter {
   /** The full name (`lstm0_l0_i2h_weight`): the key MXNet's files use. */
@@ -247,7 +247,7 @@ export class Parameter {
       gradStype: 'default',
     });
     if (typeof name !== 'string') throw new TypeError(`Parameter: name must be a string, got ${describe(name)}`);
-    checkDtypeArg(`Parameter '${name}'`, o.dtype);
+    checkDtype(`Parameter '${name}'`, o.dtype);
     if (o.stype !== 'default' || o.gradStype !== 'default') {
       throw new TypeError(
         `Parameter '${name}': only stype 'default' is supported, got stype '${String(o.stype)}', gradStype '${String(o.gradStype)}'`,
@@ -542,7 +542,7 @@ export class Parameter {
 
   /** Only 'float32' is supported. */
   cast(dtype: string): void {
-    checkDtypeArg(`Parameter '${this.name}'.cast`, dtype);
+    checkDtype(`Parameter '${this.name}'.cast`, dtype);
   }
 
   /** Gluon's `repr`: `Parameter lstm0_l0_i2h_weight (shape=(80, 10), dtype=float32)`. */
@@ -630,7 +630,7 @@ export class ParameterDict {
         );
       }
       if (k === 'dtype') {
-        checkDtypeArg(`ParameterDict.get('${name}')`, v);
+        checkDtype(`ParameterDict.get('${name}')`, v);
         continue;
       }
       // Python sets a stray `allow_deferred_init` attribute here (the real one is private),

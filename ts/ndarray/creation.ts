@@ -56,14 +56,6 @@ export interface FullOptions extends CreationOptions {
   fillValue?: number;
 }
 
-/** The float32-only dtype check of the random draws (MXNet's random ops take float dtypes only). */
-export function checkDtype(where: string, dtype: unknown): void {
-  if (dtype === undefined || dtype === null || dtype === 'float32') return;
-  throw new TypeError(
-    `${where}: dtype must be 'float32' (the only dtype this package computes in), got ${describe(dtype)}`,
-  );
-}
-
 /** numpy's C casts from a truncated value: wrapped to the integer type's range. */
 const INT_CASTS: Readonly<Record<string, (t: number) => number>> = {
   int8: (t) => (t << 24) >> 24,

@@ -2,8 +2,8 @@
 
 import { nextNormal, nextUniform } from '../random.js';
 import { describe } from '../util/describe.js';
-import { type Context, checkCtx, type Float32, type PositionalArgs, parseArgs } from '../util/options.js';
-import { checkDtype, toShape } from './creation.js';
+import { type Context, checkCtx, checkDtype, type Float32, type PositionalArgs, parseArgs } from '../util/options.js';
+import { toShape } from './creation.js';
 import { NDArray, type Shape, zerosOf } from './ndarray.js';
 
 /** Options of `nd.random.uniform`. */

@@ -70,7 +70,6 @@ function attrsOf(where: string, raw: Record<string, unknown>): StringAttrs {
   return out;
 }
 
-/** Parses one graph object (the file's top level or a subgraph). */
 /** The graphs `graphFromJson` made: the only objects a SymbolBlock takes as a parsed graph. */
 const parsedGraphs = new WeakSet<object>();
 
@@ -79,6 +78,7 @@ export function isParsedGraph(g: unknown): g is SymbolGraph {
   return typeof g === 'object' && g !== null && parsedGraphs.has(g);
 }
 
+/** Parses one graph object (the file's top level or a subgraph). */
 export function graphFromJson(where: string, json: unknown): SymbolGraph {
   if (typeof json !== 'object' || json === null || Array.isArray(json))
     fail(where, `a symbol graph must be a JSON object, got ${JSON.stringify(json)?.slice(0, 80)}`);

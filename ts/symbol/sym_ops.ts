@@ -7,7 +7,7 @@
 
 import { Initializer, type InitLike } from '../init/initializer.js';
 import { describe } from '../util/describe.js';
-import { checkNumber, isPlainObject, parseArgs } from '../util/options.js';
+import { checkDtype, checkNumber, isPlainObject, parseArgs } from '../util/options.js';
 import type { StringAttrs } from './attrs.js';
 import { bindSymbolMethods, MxSymbol, makeNode, makeVar, pyAttr } from './symbol.js';
 
@@ -189,13 +189,8 @@ function variable(name: string, options: VarOptions = {}): MxSymbol {
   if (given(o.shape)) attrs.__shape__ = pyAttr(where, 'shape', shapeOf(where, o.shape));
   if (given(o.lrMult)) attrs.__lr_mult__ = pyAttr(where, 'lrMult', checkNumber(where, 'lrMult', o.lrMult));
   if (given(o.wdMult)) attrs.__wd_mult__ = pyAttr(where, 'wdMult', checkNumber(where, 'wdMult', o.wdMult));
-  if (given(o.dtype)) {
-    if (o.dtype !== 'float32')
-      throw new TypeError(
-        `${where}: dtype must be 'float32' (the only dtype this package computes in), got ${describe(o.dtype)}`,
-      );
-    attrs.__dtype__ = '0'; // mshadow's kFloat32
-  }
+  checkDtype(where, o.dtype);
+  if (given(o.dtype)) attrs.__dtype__ = '0'; // mshadow's kFloat32
   if (given(o.init)) {
     if (typeof o.init !== 'string' && !(o.init instanceof Initializer))
       throw new TypeError(`${where}: init must be an Initializer or an initializer name, got ${describe(o.init)}`);

@@ -35,6 +35,17 @@ export type Context =
 /** The dtype the package computes in; Gluon's `dtype` options accept only this (or null). */
 export type Float32 = 'float32';
 
+/**
+ * Gluon note: everything computes in float32; a `dtype` argument other than 'float32' (or
+ * null / undefined, the default) throws, naming `where`.
+ */
+export function checkDtype(where: string, dtype: unknown): void {
+  if (dtype === undefined || dtype === null || dtype === 'float32') return;
+  throw new TypeError(
+    `${where}: dtype must be 'float32' (the only dtype this package computes in), got ${describe(dtype)}`,
+  );
+}
+
 /** `v` when it is a number other than NaN, else a TypeError naming `what` and `where`. */
 export function checkNumber(where: string, what: string, v: unknown): number {
   if (typeof v !== 'number' || Number.isNaN(v))

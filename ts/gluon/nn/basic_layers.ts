@@ -6,9 +6,17 @@ import * as nd from '../../ndarray/index.js';
 import { NDArray, shapeSize } from '../../ndarray/ndarray.js';
 import { type ActType, fullyConnected, type PackedFullyConnected } from '../../ndarray/ops.js';
 import { describe } from '../../util/describe.js';
-import { checkAxes, type Float32, type PositionalArgs, parseArgs, pyFloat, pyTuple } from '../../util/options.js';
+import {
+  checkAxes,
+  checkDtype,
+  type Float32,
+  type PositionalArgs,
+  parseArgs,
+  pyFloat,
+  pyTuple,
+} from '../../util/options.js';
 import { Block, type BlockArgs, type BlockOptions, className, HybridBlock } from '../block.js';
-import { checkDtypeArg, type Parameter, type ParameterDict } from '../parameter.js';
+import type { Parameter, ParameterDict } from '../parameter.js';
 import { KernelCache } from '../rnn/kernel_cache.js';
 import { Activation } from './activations.js';
 
@@ -227,7 +235,7 @@ export class Dense extends HybridBlock {
     );
     if (!Number.isInteger(o.units) || o.units <= 0)
       throw new RangeError(`nn.Dense: units must be a positive integer, got ${describe(o.units)}`);
-    checkDtypeArg('nn.Dense', o.dtype);
+    checkDtype('nn.Dense', o.dtype);
     super({ prefix: o.prefix, params: o.params });
     this._units = o.units;
     this._flatten = !!o.flatten;
@@ -411,7 +419,7 @@ export class Embedding extends HybridBlock {
       if (!Number.isInteger(o[k]) || o[k] <= 0)
         throw new RangeError(`nn.Embedding: ${k} must be a positive integer, got ${describe(o[k])}`);
     }
-    checkDtypeArg('nn.Embedding', o.dtype);
+    checkDtype('nn.Embedding', o.dtype);
     // Gluon note: MXNet accepts sparseGrad (row_sparse gradients); with no gradients here it throws.
     if (o.sparseGrad)
       throw new TypeError('nn.Embedding: sparseGrad=true is not supported (no gradients, no row_sparse storage)');

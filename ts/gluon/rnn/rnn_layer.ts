@@ -9,9 +9,9 @@ import { MxSymbol } from '../../symbol/symbol.js';
 import { traceBlock } from '../../symbol/trace.js';
 import { describe } from '../../util/describe.js';
 import { AssertionError, ValueError } from '../../util/errors.js';
-import { type Float32, type PositionalArgs, parseArgs, pyFloat } from '../../util/options.js';
+import { checkDtype, type Float32, type PositionalArgs, parseArgs, pyFloat } from '../../util/options.js';
 import { type BlockOptions, className, HybridBlock } from '../block.js';
-import { checkDtypeArg, type Parameter, type ParameterDict } from '../parameter.js';
+import type { Parameter, ParameterDict } from '../parameter.js';
 import {
   type BeginStateArgs,
   hasShape,
@@ -205,7 +205,7 @@ export class _RNNLayer extends HybridBlock {
     checkLayout(where, o.layout);
     if (typeof o.dropout !== 'number' || !(o.dropout >= 0 && o.dropout <= 1))
       throw new RangeError(`${where}: dropout must be a number in [0, 1], got ${describe(o.dropout)}`);
-    checkDtypeArg(where, o.dtype);
+    checkDtype(where, o.dtype);
     // MXNet tests `if projection_size` (python/mxnet/gluon/rnn/rnn_layer.py): 0 means none.
     const proj =
       o.projectionSize === null || o.projectionSize === undefined || o.projectionSize === 0 ? null : o.projectionSize;
