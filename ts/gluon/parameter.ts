@@ -5,6 +5,7 @@
 import { bindVariable, tapeWrites, type Variable, variableOf } from '../autograd/tape.js';
 import { create as createInit, Initializer, type InitLike, initEquals, Uniform } from '../init/initializer.js';
 import { NDArray, shapeStr } from '../ndarray/ndarray.js';
+import { checkBool } from '../ndarray/ops/common.js';
 import { dropOwed, fillUniformOwed, owesFills, settleOwed } from '../random.js';
 import { describe } from '../util/describe.js';
 import { AssertionError, RuntimeError, ValueError, warn } from '../util/errors.js';
@@ -560,11 +561,7 @@ const SETTABLE: Readonly<Record<SettableAttribute, (v: unknown) => unknown>> = {
   lrMult: (v: unknown) => checkNumber('ParameterDict.setattr', 'lrMult', v),
   wdMult: (v: unknown) => checkNumber('ParameterDict.setattr', 'wdMult', v),
   init: (v: unknown) => checkInit('ParameterDict.setattr', v),
-  allowDeferredInit: (v: unknown) => {
-    if (typeof v !== 'boolean')
-      throw new TypeError(`ParameterDict.setattr: allowDeferredInit must be a boolean, got ${describe(v)}`);
-    return v;
-  },
+  allowDeferredInit: (v: unknown) => checkBool('ParameterDict.setattr', 'allowDeferredInit', v),
 };
 
 /**

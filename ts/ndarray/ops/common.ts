@@ -32,13 +32,6 @@ export function checkBool(where: string, what: string, v: unknown): boolean {
   return v;
 }
 
-/** A finite or infinite number (not NaN), or a TypeError naming the argument. @internal */
-export function checkNum(where: string, what: string, v: unknown): number {
-  if (typeof v !== 'number' || Number.isNaN(v))
-    throw new TypeError(`${where}: ${what} must be a number, got ${describe(v)}`);
-  return v;
-}
-
 /** One of `choices`, or a RangeError naming the argument. @internal */
 export function checkChoice<T extends string>(where: string, what: string, v: unknown, choices: readonly T[]): T {
   if (typeof v !== 'string' || !(choices as readonly string[]).includes(v)) {

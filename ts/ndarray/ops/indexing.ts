@@ -5,9 +5,9 @@
 import { gatherGrad } from '../../autograd/grads.js';
 import { tape } from '../../autograd/tape.js';
 import { describe } from '../../util/describe.js';
-import { parseArgs } from '../../util/options.js';
+import { checkNumber, parseArgs } from '../../util/options.js';
 import { NDArray, shapeSize, shapeStr, zerosOf } from '../ndarray.js';
-import { around, axisOf, checkBool, checkChoice, checkInt, checkNd, checkNum } from './common.js';
+import { around, axisOf, checkBool, checkChoice, checkInt, checkNd } from './common.js';
 
 /** Out-of-range index handling of {@link pick} and {@link take}: clamp (default) or modulo. */
 export type IndexMode = 'clip' | 'wrap';
@@ -146,8 +146,8 @@ export function one_hot(...args: unknown[]): NDArray {
   const ind = checkNd(where, 'indices', o.indices);
   const depth = checkInt(where, 'depth', o.depth);
   if (depth < 0) throw new RangeError(`${where}: depth must be non-negative, got ${depth}`);
-  const on = checkNum(where, 'onValue', o.onValue);
-  const off = checkNum(where, 'offValue', o.offValue);
+  const on = checkNumber(where, 'onValue', o.onValue);
+  const off = checkNumber(where, 'offValue', o.offValue);
   if (o.dtype !== undefined && o.dtype !== 'float32')
     throw new TypeError(`${where}: dtype must be 'float32', got ${describe(o.dtype)}`);
   const out = zerosOf([...ind.shape, depth], where).fill(off);

@@ -1,9 +1,9 @@
 // Creation operators with parameters (src/operator/tensor/init_op.h): arange.
 
 import { describe } from '../../util/describe.js';
-import { checkCtx, parseArgs } from '../../util/options.js';
+import { checkCtx, checkNumber, parseArgs } from '../../util/options.js';
 import { NDArray, zerosOf } from '../ndarray.js';
-import { checkInt, checkNum } from './common.js';
+import { checkInt } from './common.js';
 
 /** Keyword options of {@link arange} (`nd.arange(start, stop=None, step=1.0, repeat=1, infer_range=None, ctx=None, dtype='float32')`). */
 export interface ArangeOptions {
@@ -44,13 +44,13 @@ export function arange(...args: unknown[]): NDArray {
   if (o.dtype !== undefined && o.dtype !== 'float32')
     throw new TypeError(`${where}: dtype must be 'float32', got ${describe(o.dtype)}`);
   if (o.inferRange) throw new RangeError(`${where}: inferRange is only meaningful for symbols`);
-  let start = checkNum(where, 'start', o.start);
+  let start = checkNumber(where, 'start', o.start);
   let stop: number;
   if (o.stop === null || o.stop === undefined) {
     stop = start;
     start = 0;
-  } else stop = checkNum(where, 'stop', o.stop);
-  const step = checkNum(where, 'step', o.step);
+  } else stop = checkNumber(where, 'stop', o.stop);
+  const step = checkNumber(where, 'step', o.step);
   if (step === 0) throw new RangeError(`${where}: step cannot be 0`);
   for (const [name, v] of [
     ['start', start],

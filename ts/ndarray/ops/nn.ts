@@ -7,9 +7,9 @@ import { isTraining, tape } from '../../autograd/tape.js';
 import { backend } from '../../backend/index.js';
 import { layerNormRows } from '../../backend/norm.js';
 import { describe } from '../../util/describe.js';
-import { parseArgs } from '../../util/options.js';
+import { checkNumber, parseArgs } from '../../util/options.js';
 import { NDArray, shapeSize, shapeStr, zerosOf } from '../ndarray.js';
-import { around, axisOf, checkBool, checkChoice, checkNd, checkNum } from './common.js';
+import { around, axisOf, checkBool, checkChoice, checkNd } from './common.js';
 
 /** Keyword options of {@link L2Normalization} (`nd.L2Normalization(data, eps=1e-10, mode='instance')`). */
 export interface L2NormalizationOptions {
@@ -55,7 +55,7 @@ export function L2Normalization(...args: unknown[]): NDArray {
     ['data'],
   );
   const x = checkNd(where, 'data', o.data);
-  const eps = checkNum(where, 'eps', o.eps);
+  const eps = checkNumber(where, 'eps', o.eps);
   const mode = checkChoice(where, 'mode', o.mode, ['instance', 'channel', 'spatial'] as const);
   if (x.ndim < (mode === 'instance' ? 1 : mode === 'channel' ? 2 : 3)) {
     throw new RangeError(`${where}: mode '${mode}' needs more dimensions than data ${shapeStr(x.shape)} has`);
@@ -118,7 +118,7 @@ export function LayerNorm(...args: unknown[]): NDArray | [NDArray, NDArray, NDAr
   const x = checkNd(where, 'data', o.data);
   const gamma = checkNd(where, 'gamma', o.gamma);
   const beta = checkNd(where, 'beta', o.beta);
-  const eps = checkNum(where, 'eps', o.eps);
+  const eps = checkNumber(where, 'eps', o.eps);
   const withStats = checkBool(where, 'outputMeanVar', o.outputMeanVar);
   const ax = axisOf(where, 'axis', o.axis, x.shape);
   const [outer, n, inner] = around(x.shape, ax);
@@ -312,8 +312,8 @@ export function BatchNorm(...args: unknown[]): NDArray {
     ['data', 'gamma', 'beta', 'movingMean', 'movingVar'],
   );
   const x = checkNd(where, 'data', o.data);
-  const eps = checkNum(where, 'eps', o.eps);
-  const momentum = checkNum(where, 'momentum', o.momentum);
+  const eps = checkNumber(where, 'eps', o.eps);
+  const momentum = checkNumber(where, 'momentum', o.momentum);
   const useGlobal = checkBool(where, 'useGlobalStats', o.useGlobalStats);
   checkBool(where, 'cudnnOff', o.cudnnOff);
   const fixGamma = checkBool(where, 'fixGamma', o.fixGamma);
@@ -470,7 +470,7 @@ export function LeakyReLU(...args: unknown[]): NDArray {
   );
   const x = checkNd(where, 'data', o.data);
   const act = checkChoice(where, 'actType', o.actType, ['leaky', 'prelu', 'elu', 'selu', 'gelu'] as const);
-  const slope = checkNum(where, 'slope', o.slope);
+  const slope = checkNumber(where, 'slope', o.slope);
   const d = x.data;
   const out = new Float32Array(x.size);
   if (act === 'prelu') {

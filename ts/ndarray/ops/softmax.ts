@@ -5,9 +5,9 @@ import { softmaxGrad } from '../../autograd/grads.js';
 import { tape } from '../../autograd/tape.js';
 import { softmaxRows } from '../../backend/norm.js';
 import { describe } from '../../util/describe.js';
-import { parseArgs } from '../../util/options.js';
+import { checkNumber, parseArgs } from '../../util/options.js';
 import { NDArray, shapeStr } from '../ndarray.js';
-import { around, axisOf, checkBool, checkNd, checkNum } from './common.js';
+import { around, axisOf, checkBool, checkNd } from './common.js';
 
 /** Keyword options of {@link softmax} (`nd.softmax(data, length, axis, temperature, dtype, use_length)`). */
 export interface SoftmaxOptions {
@@ -121,7 +121,7 @@ function stridedRows(
 
 function temperatureOf(where: string, t: unknown): number {
   if (t === null || t === undefined) return 1;
-  const v = checkNum(where, 'temperature', t);
+  const v = checkNumber(where, 'temperature', t);
   if (v === 0) throw new RangeError(`${where}: temperature must be non-zero, got 0`);
   return v;
 }
