@@ -186,7 +186,14 @@ export type {
 } from './optimizer/optimizer.js';
 export type { StringAttrs } from './symbol/attrs.js';
 export type { EntryRef, SymbolGraph, SymbolNode } from './symbol/graph.js';
-export type { FillOptions, SymbolCallOptions, SymbolOp, VarOptions } from './symbol/sym_ops.js';
+export type {
+  FillOptions,
+  SymArangeOptions,
+  SymbolCallOptions,
+  SymbolOp,
+  SymTopkOptions,
+  VarOptions,
+} from './symbol/sym_ops.js';
 export type { MxSymbol } from './symbol/symbol.js';
 export type { ExportedGraph, HybridExportOptions } from './symbol/trace.js';
 export { AssertionError, NotImplementedError, RuntimeError, ValueError } from './util/errors.js';

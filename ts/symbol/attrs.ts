@@ -44,10 +44,11 @@ export class AttrReader {
     return v === null ? this.bad(key, 'an integer', s) : v;
   }
 
-  /** An integer or null ('None'). */
-  optInt(key: string): number | null {
+  /** An integer or null ('None'); `dflt` when absent. */
+  optInt(key: string, dflt: number | null = null): number | null {
     const s = this.raw(key);
-    if (s === undefined || s === 'None') return null;
+    if (s === undefined) return dflt;
+    if (s === 'None') return null;
     const v = parseIntStrict(s);
     return v === null ? this.bad(key, "an integer or 'None'", s) : v;
   }
@@ -107,6 +108,14 @@ export class AttrReader {
     return v === null ? this.bad(key, "an integer tuple or 'None'", s) : v;
   }
 
+  /** A tuple of integers and 'None's, as slice's begin '(0, None)'; `dflt` when absent. */
+  optIntTuple(key: string, dflt?: (number | null)[]): (number | null)[] {
+    const s = this.raw(key);
+    if (s === undefined) return this.required(key, dflt);
+    const v = parseTupleOf(s, null);
+    return v === null ? this.bad(key, "a tuple of integers or 'None'", s) : v;
+  }
+
   /** Throws for operator attributes (not '__...__' metadata) that were never read. */
   done(): void {
     const extra = Object.keys(this.attrs).filter((k) => !k.startsWith('__') && !this.seen.has(k));
@@ -136,6 +145,11 @@ function parseFloatStrict(s: string): number | null {
 
 /** '(3, 4)' / '[3,4]' / '(3,)' / '()' / '3' -> [3, 4] ...; null when malformed. */
 export function parseTuple(s: string): number[] | null {
+  return parseTupleOf(s, 0);
+}
+
+/** A tuple with each 'None' read as `none`. */
+function parseTupleOf<N extends number | null>(s: string, none: N): (number | N)[] | null {
   let t = s.trim();
   if ((t.startsWith('(') && t.endsWith(')')) || (t.startsWith('[') && t.endsWith(']'))) t = t.slice(1, -1);
   const parts = t
@@ -143,11 +157,11 @@ export function parseTuple(s: string): number[] | null {
     .map((p) => p.trim())
     .filter((p, i, all) => p !== '' || i !== all.length - 1);
   if (parts.length === 1 && parts[0] === '') return [];
-  const out: number[] = [];
+  const out: (number | N)[] = [];
   for (const p of parts) {
-    const v = p === 'None' ? 0 : parseIntStrict(p);
-    if (v === null) return null;
-    out.push(v);
+    const v = p === 'None' ? none : parseIntStrict(p);
+    if (v === null && p !== 'None') return null;
+    out.push(v as number | N);
   }
   return out;
 }

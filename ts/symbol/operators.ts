@@ -3,110 +3,31 @@
 // package's `mx.nd` implementations, so each operator has one implementation.
 // Names and attributes: MXNet 1.9.1's registrations (src/operator/**, NNVM_REGISTER_OP).
 
+import { tapeUnary } from '../autograd/hooks.js';
 import { DenseKernel } from '../backend/dense.js';
 import * as nd from '../ndarray/index.js';
-import { NDArray, shapeSize, shapeStr } from '../ndarray/ndarray.js';
-import { broadcastShape } from '../ndarray/ops/broadcast.js';
+import { type NDArray, shapeSize, shapeStr } from '../ndarray/ndarray.js';
 import { reshapeShape } from '../ndarray/ops/shape.js';
 import { fullyConnected, MAX_SPLIT_OUTPUTS, type PackedFullyConnected } from '../ndarray/ops.js';
 import { ValueError } from '../util/errors.js';
 import type { AttrReader } from './attrs.js';
 import { foreachOp } from './control_flow.js';
 import type { SymbolNode } from './graph.js';
+import { type ForwardContext, isKnown, type OpFactory, type PreparedOp, type ShapeIO, slotOf } from './op.js';
 import {
-  type ForwardContext,
-  isKnown,
-  type OpFactory,
-  type PreparedOp,
-  type PShape,
-  type ShapeIO,
-  slotOf,
-} from './op.js';
+  broadcastOp,
+  elemwise,
+  expectInputs,
+  mapNd,
+  normAx,
+  op,
+  reduceOp,
+  sameShape,
+  scalarOp,
+  unaryOp,
+} from './op_helpers.js';
 import { rnnOp } from './rnn_op.js';
-
-type Forward = PreparedOp['forward'];
-
-function op(numOutputs: number, infer: PreparedOp['infer'], forward: Forward): PreparedOp {
-  return { numOutputs, deterministic: true, infer, forward };
-}
-
-/** Output 0 has input 0's shape, and the other way round. */
-function sameShape(io: ShapeIO): void {
-  io.setOut(0, io.ins[0] ?? null);
-  io.setIn(0, io.outs[0] ?? null);
-}
-
-/** All inputs and output 0 share one shape (elemwise_*). */
-function allSame(io: ShapeIO): void {
-  for (const s of [...io.ins, io.outs[0] ?? null]) {
-    for (let i = 0; i < io.ins.length; i++) io.setIn(i, s);
-    io.setOut(0, s);
-  }
-}
-
-function normAx(where: string, axis: number, ndim: number): number {
-  const a = axis < 0 ? axis + ndim : axis;
-  if (a < 0 || a >= ndim) throw new ValueError(`${where}: axis ${axis} is out of range for ${ndim} dimensions`);
-  return a;
-}
-
-/**
- * A node must have the inputs its attributes ask for (`asks`: what asks and how many); MXNet's
- * loader checks the count too. The sym API's probe nodes carry their inputs' count.
- */
-function expectInputs(r: AttrReader, node: SymbolNode, want: number, asks: string): void {
-  if (node.inputs.length !== want) throw new ValueError(`${r.where}: ${asks}, the node has ${node.inputs.length}`);
-}
-
-/** An operator of one input and the same output shape. */
-function unaryOp(f: (x: NDArray) => NDArray): OpFactory {
-  return (r, node) => {
-    r.done();
-    expectInputs(r, node, 1, 'takes 1 input');
-    return op(1, sameShape, (ins) => [f(ins[0] as NDArray)]);
-  };
-}
-
-function elemwise(f: (a: NDArray, b: NDArray) => NDArray): OpFactory {
-  return (r, node) => {
-    r.done();
-    expectInputs(r, node, 2, 'takes 2 inputs');
-    return op(1, allSame, (ins) => [f(ins[0] as NDArray, ins[1] as NDArray)]);
-  };
-}
-
-function broadcastOp(f: (a: NDArray, b: NDArray) => NDArray): OpFactory {
-  return (r, node) => {
-    r.done();
-    expectInputs(r, node, 2, 'takes 2 inputs');
-    return op(
-      1,
-      (io) => {
-        const [a, b] = io.ins as [PShape, PShape];
-        if (isKnown(a) && isKnown(b)) io.setOut(0, broadcastShape(io.where, a, b));
-      },
-      (ins) => [f(ins[0] as NDArray, ins[1] as NDArray)],
-    );
-  };
-}
-
-/** `_plus_scalar` and the rest: MXNet casts the scalar to the data type (float32) first. */
-function scalarOp(f: (x: NDArray, s: number) => NDArray): OpFactory {
-  return (r, node) => {
-    const s = Math.fround(r.float('scalar'));
-    r.bool('is_int', false);
-    r.done();
-    expectInputs(r, node, 1, 'takes 1 input');
-    return op(1, sameShape, (ins) => [f(ins[0] as NDArray, s)]);
-  };
-}
-
-function mapNd(x: NDArray, f: (v: number) => number): NDArray {
-  const out = new Float32Array(x.size);
-  const d = x.data;
-  for (let i = 0; i < out.length; i++) out[i] = f(d[i] as number);
-  return new NDArray(out, x.shape);
-}
+import { TENSOR_OPERATORS } from './tensor_ops.js';
 
 /** `_zeros`, `_ones`, `_full`: a 0 in `shape` (a deferred batch size) is filled by shape inference. */
 function fillOp(value: number | null): OpFactory {
@@ -483,16 +404,6 @@ const logSoftmax: OpFactory = (r) => {
   return op(1, sameShape, (ins) => [nd.log_softmax(ins[0] as NDArray, { axis, temperature })]);
 };
 
-function reduceOp(f: nd.ReduceFn): OpFactory {
-  return (r) => {
-    const axis = r.optTuple('axis');
-    const keepdims = r.bool('keepdims', false);
-    const exclude = r.bool('exclude', false);
-    r.done();
-    return op(1, null, (ins) => [f(ins[0] as NDArray, { axis, keepdims, exclude })]);
-  };
-}
-
 const layerNorm: OpFactory = (r) => {
   const axis = r.int('axis', -1);
   const eps = r.float('eps', 1e-5);
@@ -698,7 +609,17 @@ export const OPERATORS: ReadonlyMap<string, OpFactory> = new Map<string, OpFacto
   ['square', unaryOp(nd.square)],
   ['abs', unaryOp(nd.abs)],
   ['sign', unaryOp(nd.sign)],
-  ['negative', unaryOp((x) => mapNd(x, (v) => -v))],
+  [
+    'negative',
+    unaryOp((x) =>
+      tapeUnary(
+        'negative',
+        x,
+        mapNd(x, (v) => -v),
+        () => -1,
+      ),
+    ),
+  ],
   ['softmax', softmax],
   ['log_softmax', logSoftmax],
   ['Dropout', dropout],
@@ -762,9 +683,31 @@ export const OPERATORS: ReadonlyMap<string, OpFactory> = new Map<string, OpFacto
   ['_rdiv_scalar', scalarOp((x, s) => nd.div(s, x))],
   ['_maximum_scalar', scalarOp((x, s) => nd.maximum(x, s))],
   ['_minimum_scalar', scalarOp((x, s) => nd.minimum(x, s))],
-  ['_power_scalar', scalarOp((x, s) => mapNd(x, (v) => v ** s))],
+  [
+    '_power_scalar',
+    scalarOp((x, s) =>
+      tapeUnary(
+        '_power_scalar',
+        x,
+        mapNd(x, (v) => v ** s),
+        (v) => s * v ** (s - 1),
+      ),
+    ),
+  ],
+  [
+    '_rpower_scalar',
+    scalarOp((x, s) =>
+      tapeUnary(
+        '_rpower_scalar',
+        x,
+        mapNd(x, (v) => s ** v),
+        (_v, y) => y * Math.log(s),
+      ),
+    ),
+  ],
   ['sum', reduceOp(nd.sum)],
   ['mean', reduceOp(nd.mean)],
   ['max', reduceOp(nd.max)],
   ['min', reduceOp(nd.min)],
+  ...TENSOR_OPERATORS,
 ]);

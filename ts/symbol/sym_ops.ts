@@ -269,6 +269,64 @@ function rnn(...args: unknown[]): MxSymbol[] {
   );
 }
 
+const TOPK: OpSpec = { op: 'topk', fn: 'topk', inputs: ['data'], params: ['axis', 'k', 'retTyp', 'isAscend', 'dtype'] };
+
+/** The options of `sym.topk` (mx.nd.topk's, for Symbols). */
+export interface SymTopkOptions extends SymbolCallOptions {
+  /** The axis to select along; null: the flattened data. Default -1. */
+  axis?: number | null;
+  /** How many elements (below 1: all of them). Default 1. */
+  k?: number;
+  /** What to return: the values, their indices (the default), both, or a 0/1 mask. */
+  retTyp?: 'value' | 'indices' | 'both' | 'mask';
+  /** The smallest first instead of the largest. */
+  isAscend?: boolean;
+  /** Only 'float32' (the indices' type). */
+  dtype?: 'float32';
+}
+
+/** `sym.topk(data, { axis, k, retTyp, isAscend })`: one Symbol, or [values, indices] for retTyp 'both'. */
+function topk(data: MxSymbol, options: SymTopkOptions & { retTyp: 'both' }): [MxSymbol, MxSymbol];
+function topk(data: MxSymbol, options?: SymTopkOptions & { retTyp?: 'value' | 'indices' | 'mask' }): MxSymbol;
+function topk(data: MxSymbol, options?: SymTopkOptions): MxSymbol | [MxSymbol, MxSymbol] {
+  const outs = build(TOPK, options === undefined ? [data] : [data, options]);
+  return options?.retTyp === 'both' ? [outs[0] as MxSymbol, outs[1] as MxSymbol] : (outs[0] as MxSymbol);
+}
+
+/** Options of `sym.arange`. */
+export interface SymArangeOptions extends SymbolCallOptions {
+  /** The end (excluded); null: the range is [0, start). */
+  stop?: number | null;
+  /** The spacing. Default 1. */
+  step?: number;
+  /** How many times each value repeats. Default 1. */
+  repeat?: number;
+  /** Only 'float32'. */
+  dtype?: 'float32';
+}
+
+/**
+ * `sym.arange(start, { stop, step, repeat, dtype })`: python/mxnet/symbol/symbol.py arange()
+ * passes every argument, so every attribute is written (its defaults as Python prints them:
+ * step '1.0', dtype 'float32').
+ */
+function arange(start: number, options: SymArangeOptions = {}): MxSymbol {
+  const where = 'sym.arange';
+  const o = parseArgs<SymArangeOptions>(where, [options], ['stop', 'step', 'repeat', 'dtype', 'name', 'attr'], {});
+  checkNumber(where, 'start', start);
+  checkDtype(where, o.dtype);
+  const attrs = {
+    ...attrOf(where, o.attr),
+    start: pyAttr(where, 'start', start),
+    stop: pyAttr(where, 'stop', o.stop ?? null),
+    step: o.step === undefined ? '1.0' : pyAttr(where, 'step', checkNumber(where, 'step', o.step)),
+    repeat: pyAttr(where, 'repeat', o.repeat ?? 1),
+    infer_range: 'False',
+    dtype: 'float32',
+  };
+  return makeNode(where, '_arange', [], attrs, o.name ?? null, '_arange')[0] as MxSymbol;
+}
+
 const seqParams = ['useSequenceLength'];
 
 /**
@@ -511,10 +569,115 @@ export const sym = {
   broadcast_lesser: binary('broadcast_lesser'),
   /** `sym.broadcast_equal(lhs, rhs)`. */
   broadcast_equal: binary('broadcast_equal'),
+  /** `sym.power(base, exp)`: Symbols or a number on either side (`_power`, `_power_scalar`, `_rpower_scalar`). */
+  power: arith('power', ['_power', '_power'], ['_power_scalar', '_powerscalar'], ['_rpower_scalar', '_rpowerscalar']),
+  /** `sym.take(a, indices, axis=0, mode='clip')`. */
+  take: define({ op: 'take', fn: 'take', inputs: ['a', 'indices'], params: ['axis', 'mode'] }),
+  /** `sym.pick(data, index, axis=-1, keepdims=False, mode='clip')`. */
+  pick: define({ op: 'pick', fn: 'pick', inputs: ['data', 'index'], params: ['axis', 'keepdims', 'mode'] }),
+  /** `sym.one_hot(indices, depth, onValue=1, offValue=0, dtype)`. */
+  one_hot: define({
+    op: 'one_hot',
+    fn: 'one_hot',
+    inputs: ['indices'],
+    params: ['depth', 'onValue', 'offValue', 'dtype'],
+  }),
+  /** `sym.gather_nd(data, indices)`. */
+  gather_nd: binaryNamed('gather_nd', ['data', 'indices']),
+  /** `sym.slice(data, begin, end, step)`: `null` entries are Python's None. */
+  slice: define({ op: 'slice', fn: 'slice', inputs: ['data'], params: ['begin', 'end', 'step'] }),
+  /** `sym.reverse(data, axis)`: axis a number or a tuple. */
+  reverse: define({ op: 'reverse', fn: 'reverse', inputs: ['data'], params: ['axis'] }),
+  /** `sym.flip(data, axis)`: `reverse`. */
+  flip: define({ op: 'reverse', fn: 'flip', inputs: ['data'], params: ['axis'] }),
+  /** `sym.tile(data, reps)`. */
+  tile: define({ op: 'tile', fn: 'tile', inputs: ['data'], params: ['reps'] }),
+  /** `sym.repeat(data, repeats, axis=None)`. */
+  repeat: define({ op: 'repeat', fn: 'repeat', inputs: ['data'], params: ['repeats', 'axis'] }),
+  /** `sym.broadcast_to(data, shape)`: a 0 keeps the input's dimension. */
+  broadcast_to: define({ op: 'broadcast_to', fn: 'broadcast_to', inputs: ['data'], params: ['shape'] }),
+  /** `sym.broadcast_like(lhs, rhs, lhsAxes=None, rhsAxes=None)`. */
+  broadcast_like: define({
+    op: 'broadcast_like',
+    fn: 'broadcast_like',
+    inputs: ['lhs', 'rhs'],
+    params: ['lhsAxes', 'rhsAxes'],
+  }),
+  /** `sym.broadcast_axis(data, axis, size)`. */
+  broadcast_axis: define({ op: 'broadcast_axis', fn: 'broadcast_axis', inputs: ['data'], params: ['axis', 'size'] }),
+  /** `sym.reshape_like(lhs, rhs, lhsBegin, lhsEnd, rhsBegin, rhsEnd)`. */
+  reshape_like: define({
+    op: 'reshape_like',
+    fn: 'reshape_like',
+    inputs: ['lhs', 'rhs'],
+    params: ['lhsBegin', 'lhsEnd', 'rhsBegin', 'rhsEnd'],
+  }),
+  /** `sym.slice_like(data, shapeLike, axes=())`. */
+  slice_like: define({ op: 'slice_like', fn: 'slice_like', inputs: ['data', 'shapeLike'], params: ['axes'] }),
+  /** `sym.topk(data, axis=-1, k=1, retTyp='indices', isAscend=False)`: two Symbols for retTyp 'both'. */
+  topk,
+  /** `sym.sort(data, axis=-1, isAscend=True)`. */
+  sort: define({ op: 'sort', fn: 'sort', inputs: ['data'], params: ['axis', 'isAscend'] }),
+  /** `sym.argsort(data, axis=-1, isAscend=True, dtype)`. */
+  argsort: define({ op: 'argsort', fn: 'argsort', inputs: ['data'], params: ['axis', 'isAscend', 'dtype'] }),
+  /** `sym.arange(start, stop=None, step=1.0, repeat=1)`: `_arange`, every attribute written as Python does. */
+  arange,
+  /** `sym.prod(data, axis, keepdims, exclude)`. */
+  prod: define({ op: 'prod', fn: 'prod', inputs: ['data'], params: ['axis', 'keepdims', 'exclude'] }),
+  /** `sym.norm(data, ord=2, axis=None, outDtype=None, keepdims=False)`. */
+  norm: define({ op: 'norm', fn: 'norm', inputs: ['data'], params: ['ord', 'axis', 'outDtype', 'keepdims'] }),
+  /** `sym.L2Normalization(data, eps=1e-10, mode='instance')`. */
+  L2Normalization: define({ op: 'L2Normalization', fn: 'L2Normalization', inputs: ['data'], params: ['eps', 'mode'] }),
+  /** `sym.reciprocal(data)`. */
+  reciprocal: unary('reciprocal'),
+  /** `sym.rsqrt(data)`: 1 / sqrt(data). */
+  rsqrt: unary('rsqrt'),
+  /** `sym.log1p(data)`. */
+  log1p: unary('log1p'),
+  /** `sym.expm1(data)`. */
+  expm1: unary('expm1'),
+  /** `sym.log2(data)`. */
+  log2: unary('log2'),
+  /** `sym.log10(data)`. */
+  log10: unary('log10'),
+  /** `sym.cbrt(data)`. */
+  cbrt: unary('cbrt'),
+  /** `sym.sin(data)`. */
+  sin: unary('sin'),
+  /** `sym.cos(data)`. */
+  cos: unary('cos'),
+  /** `sym.floor(data)`. */
+  floor: unary('floor'),
+  /** `sym.ceil(data)`. */
+  ceil: unary('ceil'),
+  /** `sym.round(data)`: halves away from zero. */
+  round: unary('round'),
+  /** `sym.rint(data)`: MXNet's rint, halves towards the floor. */
+  rint: unary('rint'),
+  /** `sym.trunc(data)`. */
+  trunc: unary('trunc'),
+  /** `sym.fix(data)`: towards zero. */
+  fix: unary('fix'),
+  /** `mx.sym.contrib`: `arange_like` and `div_sqrt_dim`. */
+  contrib: {
+    /** `sym.contrib.arange_like(data, start=0, step=1, repeat=1, axis=None)`. */
+    arange_like: define({
+      op: '_contrib_arange_like',
+      fn: 'arange_like',
+      inputs: ['data'],
+      params: ['start', 'step', 'repeat', 'ctx', 'axis'],
+    }),
+    /** `sym.contrib.div_sqrt_dim(data)`: data / sqrt(its last dimension). */
+    div_sqrt_dim: unary('_contrib_div_sqrt_dim', 'div_sqrt_dim'),
+  },
 };
 
 function binary(op: string): SymbolOp {
   return define({ op, fn: op, inputs: ['lhs', 'rhs'], params: [] });
+}
+
+function binaryNamed(op: string, inputs: readonly [string, string]): SymbolOp {
+  return define({ op, fn: op, inputs, params: [] });
 }
 
 bindSymbolMethods(sym);

@@ -151,10 +151,12 @@ export function pyAttr(where: string, key: string, v: unknown): string {
   if (typeof v === 'boolean') return v ? 'True' : 'False';
   if (v === null) return 'None';
   if (typeof v === 'number') return pyNumber(v);
-  if (Array.isArray(v) && v.every((d) => typeof d === 'number'))
-    return v.length === 1 ? `(${pyNumber(v[0] as number)},)` : `(${v.map(pyNumber).join(', ')})`;
+  if (Array.isArray(v) && v.every((d) => typeof d === 'number' || d === null)) {
+    const item = (d: number | null): string => (d === null ? 'None' : pyNumber(d));
+    return v.length === 1 ? `(${item(v[0])},)` : `(${v.map(item).join(', ')})`;
+  }
   throw new TypeError(
-    `${where}: attribute '${key}' must be a number, boolean, string, null or number tuple, got ${describe(v)}`,
+    `${where}: attribute '${key}' must be a number, boolean, string, null or tuple of numbers and nulls, got ${describe(v)}`,
   );
 }
 
@@ -207,7 +209,11 @@ function hiddenOutputs(op: string, attrs: StringAttrs): number {
     case 'LayerNorm':
       return 2;
     case 'Dropout':
+    case 'L2Normalization': // the norms
+    case 'sort': // topk's indices (ordering_op.cc)
       return 1;
+    case 'topk':
+      return attrs.ret_typ === 'value' ? 1 : 0;
     case 'LeakyReLU':
       return attrs.act_type === 'rrelu' ? 1 : 0;
     case 'Pooling': {

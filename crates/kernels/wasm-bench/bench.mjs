@@ -4,10 +4,11 @@
 //   RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 RUSTFLAGS='-C target-feature=+simd128' /usr/bin/cargo build \
 //     --release --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort --target-dir /tmp/kern-wasm-target \
 //     --config "target.wasm32-unknown-unknown.linker='wasm-ld-22'"
-//   [ORDER_KEPT=1] node bench.mjs /tmp/kern-wasm-target/wasm32-unknown-unknown/release/gluon_kernels_wasm_bench.wasm [all|gemm|rnn|tile|none]
+//   [ORDER_KEPT=1] node bench.mjs /tmp/kern-wasm-target/wasm32-unknown-unknown/release/gluon_kernels_wasm_bench.wasm [all|gemm|rnn|tile|rows|none]
 //
 // Prints the peak probe (same run), GEMM and fused-RNN GFLOP/s (best of 25 runs, since the
 // 2-core machines are shared), and `check()`: 0 when real SIMD agrees with the scalar paths.
+// `rows`: the batch-1 GEMV kernel alone from each cache level (below).
 // `tile`: register tiles alone on L1-resident panels (the crate's, A read two ways, and
 // variants: `tile_variant` in src/lib.rs), four rounds each beside the peak probe.
 import fs from 'fs';
@@ -31,6 +32,13 @@ if (what==='all'||what==='rnn') for (const [mode,h,n,t,i] of JSON.parse(process.
   const fl = 2*t*n*g*h*(i+h); const it = Math.max(1, Math.round(6e7/fl));
   const tt = time(()=>e.run_rnn(n,t,it));
   console.log(`${['lstm','gru','rnn'][mode]} H${h} N${n} T${t} I${i}: ${(fl*it/tt/1e9).toFixed(1)} GF/s  ${(tt/it*1e3).toFixed(2)} ms/call`);
+}
+// `rows`: the batch-1 GEMV kernel alone (a token's weight walk) over weights from L1 to L3 size,
+// LSTM's 4 panels and GRU's 3, beside the peak probe: GF/s and GB/s of weights streamed.
+if (what==='rows') for (const panels of [4, 3]) for (const [k, blocks] of [[128,1],[256,4],[256,32],[384,32],[256,128]]) {
+  const w = panels*8, bytes = k*w*4*blocks, flops = 2*k*w*blocks, passes = Math.max(1, Math.round(4e8/flops));
+  const t = time(()=>e.rows_block(k, blocks, panels, passes), 15);
+  console.log(`rows ${panels} panels, k ${k} x ${blocks} blocks (${(bytes/1024).toFixed(0)} KB): ${(flops*passes/t/1e9).toFixed(1)} GF/s, ${(bytes*passes/t/1e9).toFixed(1)} GB/s`);
 }
 if (what==='tile') {
   const names = ['crate tile', 'crate tile, splat rows', '4x8 A packed x4', '4x8 A by lane shuffles', '4x8 k x2', '4x8 k x4', '3x12', '6x8 splat', '5x8 rows 0-2 shuffled', '5x8 rows 0-1 shuffled'];

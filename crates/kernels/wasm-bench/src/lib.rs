@@ -271,3 +271,28 @@ mod tile_a {
         store_add(&acc, c, 12);
     }
 }
+/// The batch-1 GEMV kernel alone (`kernel_f32_rows_block`, one row against the `panels` (3 or 4)
+/// panels of a unit block, as a token's step runs it) over `blocks` blocks of `k` rows, `passes`
+/// times: the weights' size picks the cache level they stream from. Returns a sum of the outputs.
+#[no_mangle] pub extern "C" fn rows_block(k: usize, blocks: usize, panels: usize, passes: usize) -> f32 {
+    use gluon_kernels::gemm::{micro::{kernel_f32_rows_block, order_kept, PanelDst}, params::{MR, NR}};
+    let w = panels * NR;
+    let a = fill(k * MR, 1);
+    let b = fill(k * w * blocks, 2);
+    let mut c = vec![0.0f32; w * blocks];
+    for _ in 0..passes {
+        for blk in 0..blocks {
+            let cp = c[blk * w..].as_mut_ptr();
+            // SAFETY: panel p's 8 outputs lie in this block's `w` floats of `c`.
+            let dst: [PanelDst; 4] = core::array::from_fn(|p| PanelDst { c: unsafe { cp.add(p.min(panels - 1) * NR) }, ldc: w, beta: 0.0 });
+            let (ap, bp) = (core::hint::black_box(a.as_ptr()), b[blk * k * w..].as_ptr());
+            // SAFETY: `a` holds k * MR floats, block `blk` of `b` k rows of `w` floats.
+            unsafe { match (panels, order_kept()) {
+                (3, _) => kernel_f32_rows_block::<1, 3, false>(k, w, 1.0, ap, bp, [dst[0], dst[1], dst[2]]),
+                (_, true) => kernel_f32_rows_block::<1, 4, true>(k, w, 1.0, ap, bp, dst),
+                _ => kernel_f32_rows_block::<1, 4, false>(k, w, 1.0, ap, bp, dst),
+            } }
+        }
+    }
+    c.iter().sum()
+}
