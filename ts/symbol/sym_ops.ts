@@ -628,6 +628,8 @@ export const sym = {
   norm: define({ op: 'norm', fn: 'norm', inputs: ['data'], params: ['ord', 'axis', 'outDtype', 'keepdims'] }),
   /** `sym.L2Normalization(data, eps=1e-10, mode='instance')`. */
   L2Normalization: define({ op: 'L2Normalization', fn: 'L2Normalization', inputs: ['data'], params: ['eps', 'mode'] }),
+  /** `sym.negative(data)`. */
+  negative: unary('negative'),
   /** `sym.reciprocal(data)`. */
   reciprocal: unary('reciprocal'),
   /** `sym.rsqrt(data)`: 1 / sqrt(data). */

@@ -5,7 +5,7 @@
 // where mx.nd has the operator; names and attributes are MXNet 1.9.1's registrations.
 
 import { tapeUnary } from '../autograd/hooks.js';
-import { refuseGrad } from '../autograd/tape.js';
+import { tape } from '../autograd/tape.js';
 import * as nd from '../ndarray/index.js';
 import { NDArray, shapeSize, shapeStr } from '../ndarray/ndarray.js';
 import type { IndexMode } from '../ndarray/ops/indexing.js';
@@ -212,8 +212,6 @@ const topk: OpFactory = (r, node) => {
   expectInputs(r, node, 1, 'takes 1 input');
   return op(retTyp === 'both' ? 2 : 1, null, (ins) => {
     const x = ins[0] as NDArray;
-    // Gluon note: the sorted values have no backward here (MXNet has one).
-    if (retTyp === 'value' || retTyp === 'both') refuseGrad(r.where, [x]);
     if (retTyp === 'both') return nd.topk(x, { axis, k, retTyp, isAscend });
     return [nd.topk(x, { axis, k, retTyp, isAscend })];
   });
@@ -228,9 +226,7 @@ function sortOp(indices: boolean): OpFactory {
     expectInputs(r, node, 1, 'takes 1 input');
     return op(1, null, (ins) => {
       const x = ins[0] as NDArray;
-      if (indices) return [nd.argsort(x, axis, isAscend)];
-      refuseGrad(r.where, [x]); // Gluon note: as topk's values
-      return [nd.sort(x, axis, isAscend)];
+      return [indices ? nd.argsort(x, axis, isAscend) : nd.sort(x, axis, isAscend)];
     });
   };
 }
@@ -299,8 +295,13 @@ const divSqrtDim: OpFactory = (r, node) => {
   });
 };
 
-/** A comparison's 1 or 0 (no gradient, as MXNet's). */
+/** A comparison's 1 or 0. */
 const truth = (b: boolean): number => (b ? 1 : 0);
+
+/** Records `out` of `inputs` with a zero gradient, as MXNet's comparisons and rounding have. */
+function zeroGrad(name: string, inputs: readonly NDArray[], out: NDArray): NDArray {
+  return tape(name, inputs, out, () => () => inputs.map(() => null));
+}
 
 /** Two operands of one shape (the `_*` operators of Python's `a > b` on symbols do not broadcast). */
 function sameShapes(where: string, a: NDArray, b: NDArray): void {
@@ -314,13 +315,23 @@ function compareOps(name: string, f: (a: number, b: number) => boolean): [string
       `_${name}`,
       elemwise((a, b) => {
         sameShapes(`_${name}`, a, b);
-        return nd.array(
+        const out = nd.array(
           a.data.map((v, i) => truth(f(v, b.data[i] as number))),
           a.shape,
         );
+        return zeroGrad(`_${name}`, [a, b], out);
       }),
     ],
-    [`_${name}_scalar`, scalarOp((x, s) => mapNd(x, (v) => truth(f(v, s))))],
+    [
+      `_${name}_scalar`,
+      scalarOp((x, s) =>
+        zeroGrad(
+          `_${name}_scalar`,
+          [x],
+          mapNd(x, (v) => truth(f(v, s))),
+        ),
+      ),
+    ],
   ];
 }
 

@@ -193,5 +193,8 @@ export function gather_nd(data: NDArray, indices: NDArray): NDArray {
     out.set(x.data.subarray(off * inner, (off + 1) * inner), j * inner);
   }
   const shape = [...ys, ...rest];
-  return new NDArray(out, shape.length === 0 ? [1] : shape);
+  // The backward scatters the head gradient back (MXNet's _backward_gather_nd: scatter_nd add).
+  return tape('gather_nd', [x, ind], new NDArray(out, shape.length === 0 ? [1] : shape), () =>
+    gatherGrad(x, (i) => gather_nd(i, ind)),
+  );
 }

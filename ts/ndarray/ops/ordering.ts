@@ -3,6 +3,7 @@
 // with std::sort (or, for k * 8 <= n, std::partial_sort), replayed from libstdc++ so that equal
 // values come out in MXNet's order (neither algorithm is stable).
 
+import { type BackwardFn, tape } from '../../autograd/tape.js';
 import { orderRows } from '../../backend/norm.js';
 import { describe } from '../../util/describe.js';
 import { parseArgs } from '../../util/options.js';
@@ -150,6 +151,7 @@ export function topk(...args: unknown[]): NDArray | [NDArray, NDArray] {
   const outShape = L.x.shape.map((d, i) => (i === L.ax ? k : d));
   const values = new Float32Array(L.outer * k * L.inner);
   const indices = new Float32Array(values.length);
+  const from = new Int32Array(values.length);
   const mask = retTyp === 'mask' ? new Float32Array(L.x.size) : null;
   const lane = laneOrders(where, L, k, ascend);
   for (let p = 0; p < L.outer; p++) {
@@ -160,14 +162,16 @@ export function topk(...args: unknown[]): NDArray | [NDArray, NDArray] {
         const src = idx[j] as number;
         const dst = p * k * L.inner + j * L.inner + i;
         values[dst] = L.x.data[base + src * L.inner] as number;
+        from[dst] = base + src * L.inner;
         indices[dst] = src;
         if (mask) mask[base + src * L.inner] = 1;
       }
     }
   }
   if (mask) return new NDArray(mask, data.shape);
-  const v = new NDArray(values, outShape);
-  const ix = new NDArray(indices, outShape);
+  const v = tape('topk', [data], new NDArray(values, outShape), () => scatterGrad(data.size, from));
+  // Indices have a zero gradient (recorded, so that a backward through both outputs runs).
+  const ix = tape('topk', [data], new NDArray(indices, outShape), () => () => [null]);
   if (retTyp === 'value') return v;
   if (retTyp === 'indices') return ix;
   return [v, ix];
@@ -186,6 +190,7 @@ function sortImpl(where: string, args: unknown[], wantIndices: boolean): NDArray
   const ascend = checkBool(where, 'isAscend', o.isAscend);
   const L = lanesOf(where, data, o.axis);
   const out = new Float32Array(L.x.size);
+  const from = new Int32Array(wantIndices ? 0 : out.length);
   const lane = laneOrders(where, L, L.n, ascend);
   for (let p = 0; p < L.outer; p++) {
     for (let i = 0; i < L.inner; i++) {
@@ -193,11 +198,31 @@ function sortImpl(where: string, args: unknown[], wantIndices: boolean): NDArray
       const idx = lane(p, i);
       for (let j = 0; j < L.n; j++) {
         const src = idx[j] as number;
-        out[base + j * L.inner] = wantIndices ? src : (L.x.data[base + src * L.inner] as number);
+        if (wantIndices) out[base + j * L.inner] = src;
+        else {
+          out[base + j * L.inner] = L.x.data[base + src * L.inner] as number;
+          from[base + j * L.inner] = base + src * L.inner;
+        }
       }
     }
   }
-  return new NDArray(out, L.x.shape);
+  const y = new NDArray(out, L.x.shape);
+  return wantIndices ? y : tape('sort', [data], y, () => scatterGrad(data.size, from));
+}
+
+/**
+ * The backward of values read from `data`'s flat positions `from` (sorted or top-k values):
+ * each head gradient goes back to where its value came from.
+ */
+function scatterGrad(size: number, from: Int32Array): BackwardFn {
+  return (g) => {
+    const gx = new Float32Array(size);
+    for (let j = 0; j < from.length; j++) {
+      const i = from[j] as number;
+      gx[i] = (gx[i] as number) + (g[j] as number);
+    }
+    return [gx];
+  };
 }
 
 /** `nd.sort(data, axis=-1, is_ascend=True)`: sorted values along `axis` (null: flattened). */
