@@ -187,6 +187,16 @@ describe('mx.sym writes these operators as MXNet 1.9.1 does (mxnet_symbol/operat
     power_fn_scalar: () => sym.power(a, 3),
     power_fn_rscalar: () => sym.power(2, a),
     negative: () => sym.negative(a),
+    erf: () => sym.erf(a),
+    logical_not: () => sym.logical_not(a),
+    add_n: () => sym.add_n(a, b, sym.var('c')),
+    hard_sigmoid: () => sym.hard_sigmoid(a),
+    hard_sigmoid_params: () => sym.hard_sigmoid(a, { alpha: 0.5, beta: 0.25 }),
+    smooth_l1: () => sym.smooth_l1(a, { scalar: 1.5 }),
+    softmin: () => sym.softmin(a, { axis: 0 }),
+    logical_and: () => sym.broadcast_logical_and(a, b),
+    logical_or: () => sym.broadcast_logical_or(a, b),
+    logical_xor: () => sym.broadcast_logical_xor(a, b),
     ...Object.fromEntries(
       (['reciprocal', 'rsqrt', 'log1p', 'expm1', 'floor', 'ceil', 'round', 'rint', 'trunc', 'fix'] as const).map(
         (f) => [f, () => sym[f](a)],

@@ -660,6 +660,24 @@ export const sym = {
   trunc: unary('trunc'),
   /** `sym.fix(data)`: towards zero. */
   fix: unary('fix'),
+  /** `sym.erf(data)`. */
+  erf: unary('erf'),
+  /** `sym.logical_not(data)`: 1 where data is 0. */
+  logical_not: unary('logical_not'),
+  /** `sym.add_n(a, b, ...)`: the sum of Symbols of one shape (`ElementWiseSum`). */
+  add_n: variadic('add_n', 'add_n', []),
+  /** `sym.hard_sigmoid(data, alpha=0.2, beta=0.5)`. */
+  hard_sigmoid: define({ op: 'hard_sigmoid', fn: 'hard_sigmoid', inputs: ['data'], params: ['alpha', 'beta'] }),
+  /** `sym.smooth_l1(data, scalar)`: scalar is sigma. */
+  smooth_l1: define({ op: 'smooth_l1', fn: 'smooth_l1', inputs: ['data'], params: ['scalar'] }),
+  /** `sym.softmin(data, axis=-1, temperature, dtype)`: softmax of -data (no lengths input, as in MXNet). */
+  softmin: define({ op: 'softmin', fn: 'softmin', inputs: ['data'], params: ['axis', 'temperature', 'dtype'] }),
+  /** `sym.broadcast_logical_and(lhs, rhs)`. */
+  broadcast_logical_and: binary('broadcast_logical_and'),
+  /** `sym.broadcast_logical_or(lhs, rhs)`. */
+  broadcast_logical_or: binary('broadcast_logical_or'),
+  /** `sym.broadcast_logical_xor(lhs, rhs)`. */
+  broadcast_logical_xor: binary('broadcast_logical_xor'),
   /** `mx.sym.contrib`: `arange_like` and `div_sqrt_dim`. */
   contrib: {
     /** `sym.contrib.arange_like(data, start=0, step=1, repeat=1, axis=None)`. */

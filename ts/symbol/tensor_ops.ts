@@ -1,14 +1,17 @@
 // The graph executor's operators of src/operator/tensor/ beyond the first table (operators.ts):
 // indexing (indexing_op.cc), slicing and broadcasting (matrix_op.cc, broadcast_reduce_op_value.cc),
 // ordering (ordering_op.cc), ranges (init_op.cc, contrib arange_like), norms, comparisons
-// (elemwise_binary_*_op_logic.cc) and unary math (elemwise_unary_op_*.cc). Each calls mx.nd
+// (elemwise_binary_*_op_logic.cc), unary math (elemwise_unary_op_*.cc), add_n and a few
+// activations and losses (softmin, hard_sigmoid, smooth_l1). Each calls mx.nd
 // where mx.nd has the operator; names and attributes are MXNet 1.9.1's registrations.
 
 import { tapeUnary } from '../autograd/hooks.js';
 import { tape } from '../autograd/tape.js';
 import * as nd from '../ndarray/index.js';
 import { NDArray, shapeSize, shapeStr } from '../ndarray/ndarray.js';
+import { broadcastBinary } from '../ndarray/ops/broadcast.js';
 import type { IndexMode } from '../ndarray/ops/indexing.js';
+import { erf } from '../ndarray/ops/nn.js';
 import type { SliceIndex } from '../ndarray/ops/shape.js';
 import { ValueError } from '../util/errors.js';
 import type { AttrReader } from './attrs.js';
@@ -369,6 +372,80 @@ function rintHalfDown(v: number): number {
 /** `1 / sqrt(x)` with sqrtf's rounding first, as MXNet computes it in float32. */
 const rsqrt = (v: number): number => 1 / Math.fround(Math.sqrt(v));
 
+/** `add_n` (`ElementWiseSum`): its `num_args` inputs of one shape summed in order. */
+const addN: OpFactory = (r, node) => {
+  const n = r.int('num_args');
+  r.done();
+  expectInputs(r, node, n, `num_args = ${n} asks for ${n} inputs`);
+  if (n < 1) throw new ValueError(`${r.where}: num_args must be at least 1, got ${n}`);
+  return op(1, null, (ins) => {
+    const xs = ins as NDArray[];
+    for (const x of xs) sameShapes(r.where, xs[0] as NDArray, x);
+    return [xs.slice(1).reduce((acc, x) => nd.add(acc, x), xs[0] as NDArray)];
+  });
+};
+
+/** `hard_sigmoid`: clip(alpha x + beta, 0, 1) in float32, slope alpha inside the ramp. */
+const hardSigmoid: OpFactory = (r, node) => {
+  const alpha = Math.fround(r.float('alpha', 0.2));
+  const beta = Math.fround(r.float('beta', 0.5));
+  r.done();
+  expectInputs(r, node, 1, 'takes 1 input');
+  const ramp = (v: number): number => Math.fround(Math.fround(alpha * v) + beta);
+  return op(1, sameShape, (ins) => {
+    const x = ins[0] as NDArray;
+    const y = mapNd(x, (v) => Math.min(1, Math.max(0, ramp(v))));
+    return [tapeUnary('hard_sigmoid', x, y, (v) => (ramp(v) > 0 && ramp(v) < 1 ? alpha : 0))];
+  });
+};
+
+/** `smooth_l1` (`scalar` = sigma): 0.5 (sigma x)^2 inside |x| < 1 / sigma^2, |x| - 0.5 / sigma^2 outside. */
+const smoothL1: OpFactory = (r, node) => {
+  const sigma = Math.fround(r.float('scalar'));
+  r.bool('is_int', false);
+  r.done();
+  expectInputs(r, node, 1, 'takes 1 input');
+  const s2 = sigma * sigma;
+  return op(1, sameShape, (ins) => {
+    const x = ins[0] as NDArray;
+    const y = mapNd(x, (v) => (Math.abs(v) < 1 / s2 ? 0.5 * v * v * s2 : Math.abs(v) - 0.5 / s2));
+    return [tapeUnary('smooth_l1', x, y, (v) => (Math.abs(v) < 1 / s2 ? s2 * v : Math.sign(v)))];
+  });
+};
+
+/** `softmin`: softmax of -data. MXNet registers no lengths input for it, so `use_length` is refused. */
+const softmin: OpFactory = (r, node) => {
+  const axis = r.int('axis', -1);
+  const temperature = r.optFloat('temperature');
+  r.str('dtype', 'None');
+  if (r.bool('use_length', false))
+    throw new ValueError(`${r.where}: use_length = True is not supported (softmin takes no lengths)`);
+  r.done();
+  expectInputs(r, node, 1, 'takes 1 input');
+  return op(1, sameShape, (ins) => [nd.softmax(nd.mul(ins[0] as NDArray, -1), null, { axis, temperature })]);
+};
+
+/** `broadcast_logical_*`: 1 where both / either / exactly one operand is nonzero. */
+function logicalOp(name: string, f: (a: boolean, b: boolean) => boolean): [string, OpFactory] {
+  return [
+    `broadcast_logical_${name}`,
+    (r, node) => {
+      r.done();
+      expectInputs(r, node, 2, 'takes 2 inputs');
+      return op(1, null, (ins) => {
+        const [a, b] = ins as [NDArray, NDArray];
+        return [
+          zeroGrad(
+            r.where,
+            [a, b],
+            broadcastBinary(r.where, a, b, (x, y) => truth(f(x !== 0, y !== 0))),
+          ),
+        ];
+      });
+    },
+  ];
+}
+
 /** MXNet operator name -> its parser, shape inference and forward (this file's part of OPERATORS). */
 export const TENSOR_OPERATORS: readonly [string, OpFactory][] = [
   ['take', take],
@@ -419,6 +496,15 @@ export const TENSOR_OPERATORS: readonly [string, OpFactory][] = [
   mathOp('cbrt', Math.cbrt, (_x, y) => 1 / (3 * y * y)),
   mathOp('sin', Math.sin, (x) => Math.cos(x)),
   mathOp('cos', Math.cos, (x) => -Math.sin(x)),
+  mathOp('erf', erf, (x) => (2 / Math.sqrt(Math.PI)) * Math.exp(-x * x)),
+  mathOp('logical_not', (v) => truth(v === 0), flat),
+  ['add_n', addN],
+  ['hard_sigmoid', hardSigmoid],
+  ['smooth_l1', smoothL1],
+  ['softmin', softmin],
+  logicalOp('and', (a, b) => a && b),
+  logicalOp('or', (a, b) => a || b),
+  logicalOp('xor', (a, b) => a !== b),
   mathOp('floor', Math.floor, flat),
   mathOp('ceil', Math.ceil, flat),
   mathOp('round', roundHalfAway, flat),

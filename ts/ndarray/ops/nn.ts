@@ -429,8 +429,8 @@ export interface LeakyReLUOptions {
 const SELU_ALPHA = 1.6732632423543772;
 const SELU_LAMBDA = 1.0507009873576;
 
-/** erf(x) from erfc's Chebyshev fit (Numerical Recipes erfcc; relative error < 1.2e-7). */
-function erf(x: number): number {
+/** erf(x) from erfc's Chebyshev fit (Numerical Recipes erfcc; relative error < 1.2e-7). @internal */
+export function erf(x: number): number {
   const z = Math.abs(x);
   const t = 1 / (1 + 0.5 * z);
   const r =
