@@ -275,6 +275,14 @@ mx.sym.var('w', { init: 'zeros' });
 mx.sym.var('w', { dtype: 'float16' });
 // @ts-expect-error lr_mult is lrMult
 mx.sym.var('w', { lr_mult: 2 });
+// topk gives [values, indices] for retTyp 'both', one Symbol otherwise; arange's options are typed
+expectTypeOf(mx.sym.topk(fcSym, { k: 2, retTyp: 'both' })).toEqualTypeOf<[typeof fcSym, typeof fcSym]>();
+expectTypeOf(mx.sym.topk(fcSym, { k: 2 })).toEqualTypeOf<typeof fcSym>();
+// @ts-expect-error retTyp is one of 'value', 'indices', 'both', 'mask'
+mx.sym.topk(fcSym, { retTyp: 'values' });
+expectTypeOf(mx.sym.arange(0, { stop: 5, repeat: 2 })).toEqualTypeOf<typeof fcSym>();
+// @ts-expect-error stop is a number or null
+mx.sym.arange(0, { stop: '5' });
 expectTypeOf(new gluon.SymbolBlock(fcSym, 'data')).toEqualTypeOf<InstanceType<typeof gluon.SymbolBlock>>();
 // @ts-expect-error a graph is JSON text, a Symbol or a SymbolBlock's graph
 new gluon.SymbolBlock(5, 'data');
