@@ -167,16 +167,14 @@ function axisRange(where: string, begin: number | null, end: number | null, ndim
 }
 
 const reshapeLike: OpFactory = (r, node) => {
-  const [lb, le, rb, re] = ['lhs_begin', 'lhs_end', 'rhs_begin', 'rhs_end'].map((k) => r.optInt(k)) as (
-    | number
-    | null
-  )[];
+  const [lb, le] = [r.optInt('lhs_begin'), r.optInt('lhs_end')];
+  const [rb, re] = [r.optInt('rhs_begin'), r.optInt('rhs_end')];
   r.done();
   expectInputs(r, node, 2, 'takes 2 inputs (lhs, rhs)');
   return op(1, null, (ins) => {
     const [x, like] = ins as [NDArray, NDArray];
-    const [b0, e0] = axisRange(r.where, lb ?? null, le ?? null, x.ndim);
-    const [b1, e1] = axisRange(r.where, rb ?? null, re ?? null, like.ndim);
+    const [b0, e0] = axisRange(r.where, lb, le, x.ndim);
+    const [b1, e1] = axisRange(r.where, rb, re, like.ndim);
     const shape = [...x.shape.slice(0, b0), ...like.shape.slice(b1, e1), ...x.shape.slice(e0)];
     if (shapeSize(shape) !== x.size)
       throw new ValueError(`${r.where}: cannot reshape ${shapeStr(x.shape)} to ${shapeStr(shape)}`);

@@ -169,12 +169,12 @@ export function topk(...args: unknown[]): NDArray | [NDArray, NDArray] {
     }
   }
   if (mask) return new NDArray(mask, data.shape);
-  const v = tape('topk', [data], new NDArray(values, outShape), () => scatterGrad(data.size, from));
-  // Indices have a zero gradient (recorded, so that a backward through both outputs runs).
-  const ix = tape('topk', [data], new NDArray(indices, outShape), () => () => [null]);
-  if (retTyp === 'value') return v;
+  const v = (): NDArray => tape('topk', [data], new NDArray(values, outShape), () => scatterGrad(data.size, from));
+  if (retTyp === 'value') return v();
+  const ix = new NDArray(indices, outShape);
   if (retTyp === 'indices') return ix;
-  return [v, ix];
+  // The indices' gradient is zero; recorded, so that a backward through both outputs runs.
+  return [v(), tape('topk', [data], ix, () => () => [null])];
 }
 
 function sortImpl(where: string, args: unknown[], wantIndices: boolean): NDArray {
