@@ -237,6 +237,7 @@ const arange: OpFactory = (r, node) => {
   const stop = r.optFloat('stop');
   const step = r.float('step', 1);
   const repeat = r.int('repeat', 1);
+  // Gluon note: infer_range (the stop taken from shape inference) is refused, not inferred.
   if (r.bool('infer_range', false)) throw new ValueError(`${r.where}: infer_range = True is not supported`);
   r.str('ctx', '');
   r.choice('dtype', ['float32'] as const, 'float32');
