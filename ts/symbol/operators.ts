@@ -609,17 +609,6 @@ export const OPERATORS: ReadonlyMap<string, OpFactory> = new Map<string, OpFacto
   ['square', unaryOp(nd.square)],
   ['abs', unaryOp(nd.abs)],
   ['sign', unaryOp(nd.sign)],
-  [
-    'negative',
-    unaryOp((x) =>
-      tapeUnary(
-        'negative',
-        x,
-        mapNd(x, (v) => -v),
-        () => -1,
-      ),
-    ),
-  ],
   ['softmax', softmax],
   ['log_softmax', logSoftmax],
   ['Dropout', dropout],

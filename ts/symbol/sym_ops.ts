@@ -583,7 +583,7 @@ export const sym = {
     params: ['depth', 'onValue', 'offValue', 'dtype'],
   }),
   /** `sym.gather_nd(data, indices)`. */
-  gather_nd: binaryNamed('gather_nd', ['data', 'indices']),
+  gather_nd: define({ op: 'gather_nd', fn: 'gather_nd', inputs: ['data', 'indices'], params: [] }),
   /** `sym.slice(data, begin, end, step)`: `null` entries are Python's None. */
   slice: define({ op: 'slice', fn: 'slice', inputs: ['data'], params: ['begin', 'end', 'step'] }),
   /** `sym.reverse(data, axis)`: axis a number or a tuple. */
@@ -694,10 +694,6 @@ export const sym = {
 
 function binary(op: string): SymbolOp {
   return define({ op, fn: op, inputs: ['lhs', 'rhs'], params: [] });
-}
-
-function binaryNamed(op: string, inputs: readonly [string, string]): SymbolOp {
-  return define({ op, fn: op, inputs, params: [] });
 }
 
 bindSymbolMethods(sym);

@@ -297,7 +297,7 @@ const divSqrtDim: OpFactory = (r, node) => {
   });
 };
 
-/** A comparison's 1 or 0. */
+/** A truth value as MXNet's logical operators write it. */
 const truth = (b: boolean): number => (b ? 1 : 0);
 
 /** Records `out` of `inputs` with a zero gradient, as MXNet's comparisons and rounding have. */
@@ -311,17 +311,17 @@ function sameShapes(where: string, a: NDArray, b: NDArray): void {
     throw new ValueError(`${where}: operands must have one shape, got ${shapeStr(a.shape)} and ${shapeStr(b.shape)}`);
 }
 
-function compareOps(name: string, f: (a: number, b: number) => boolean): [string, OpFactory][] {
+/**
+ * `_name` (Python's `a > b` on two symbols: one shape) and `_name_scalar`, both computed by
+ * mx.nd's `broadcast_name`, with MXNet's zero gradient.
+ */
+function compareOps(name: string, f: (a: NDArray, b: NDArray) => NDArray): [string, OpFactory][] {
   return [
     [
       `_${name}`,
       elemwise((a, b) => {
         sameShapes(`_${name}`, a, b);
-        const out = nd.array(
-          a.data.map((v, i) => truth(f(v, b.data[i] as number))),
-          a.shape,
-        );
-        return zeroGrad(`_${name}`, [a, b], out);
+        return zeroGrad(`_${name}`, [a, b], f(a, b));
       }),
     ],
     [
@@ -330,7 +330,13 @@ function compareOps(name: string, f: (a: number, b: number) => boolean): [string
         zeroGrad(
           `_${name}_scalar`,
           [x],
-          mapNd(x, (v) => truth(f(v, s))),
+          f(
+            x,
+            nd.full(
+              x.shape.map(() => 1),
+              s,
+            ),
+          ),
         ),
       ),
     ],
@@ -469,12 +475,12 @@ export const TENSOR_OPERATORS: readonly [string, OpFactory][] = [
   ['norm', norm],
   ['L2Normalization', l2Normalization],
   ['_contrib_div_sqrt_dim', divSqrtDim],
-  ...compareOps('equal', (a, b) => a === b),
-  ...compareOps('not_equal', (a, b) => a !== b),
-  ...compareOps('greater', (a, b) => a > b),
-  ...compareOps('greater_equal', (a, b) => a >= b),
-  ...compareOps('lesser', (a, b) => a < b),
-  ...compareOps('lesser_equal', (a, b) => a <= b),
+  ...compareOps('equal', nd.broadcast_equal),
+  ...compareOps('not_equal', nd.broadcast_not_equal),
+  ...compareOps('greater', nd.broadcast_greater),
+  ...compareOps('greater_equal', nd.broadcast_greater_equal),
+  ...compareOps('lesser', nd.broadcast_lesser),
+  ...compareOps('lesser_equal', nd.broadcast_lesser_equal),
   [
     '_power',
     elemwise((a, b) => {
@@ -495,6 +501,11 @@ export const TENSOR_OPERATORS: readonly [string, OpFactory][] = [
   mathOp('cbrt', Math.cbrt, (_x, y) => 1 / (3 * y * y)),
   mathOp('sin', Math.sin, (x) => Math.cos(x)),
   mathOp('cos', Math.cos, (x) => -Math.sin(x)),
+  mathOp(
+    'negative',
+    (v) => -v,
+    () => -1,
+  ),
   mathOp('erf', erf, (x) => (2 / Math.sqrt(Math.PI)) * Math.exp(-x * x)),
   mathOp('logical_not', (v) => truth(v === 0), flat),
   ['add_n', addN],
